@@ -1,0 +1,104 @@
+"""The `crosstrain` command: a thin layer over ingest/, queries/ and dashboard/.
+
+Library errors become one line on stderr and a non-zero exit; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import duckdb
+
+from ingest.db import default_db_path
+from ingest.errors import CrosstrainError
+from ingest.settings import config_path, load_settings
+
+
+@dataclass
+class Env:
+    """What every command gets: where the database and the settings file are."""
+
+    db: Path
+    config: Path
+
+    def settings(self) -> dict[str, Any]:
+        return load_settings(self.config)
+
+
+class CrosstrainGroup(click.Group):
+    """A click group that turns every error into one line on stderr."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except CrosstrainError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted; nothing half-written was kept", code=130)
+        except duckdb.Error as exc:
+            fail(f"{ctx_db(ctx)}: database error: {str(exc).splitlines()[0]}")
+        except OSError as exc:
+            fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+def ctx_db(ctx: click.Context) -> str:
+    env = ctx.find_object(Env)
+    return str(env.db) if env else "database"
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print `error: message` on stderr and exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=CrosstrainGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CROSSTRAIN_DB",
+    show_envvar=True,
+    default=None,
+    help="DuckDB file [default: $XDG_DATA_HOME/crosstrain/crosstrain.duckdb]",
+)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CROSSTRAIN_CONFIG",
+    show_envvar=True,
+    default=None,
+    help="settings TOML [default: $XDG_CONFIG_HOME/crosstrain/config.toml]",
+)
+@click.version_option(package_name="crosstrain")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, config: Path | None) -> None:
+    """Training-balance analytics for runners and their coaches.
+
+    Imports activities from Strava or CSV exports into DuckDB and warns about monotone,
+    running-only training.
+    """
+    ctx.obj = Env(db=db or default_db_path(), config=config or config_path())
+
+
+def register_commands() -> None:
+    from crosstrain import cli_dashboard, cli_import, cli_report, cli_strava
+
+    for module in (cli_import, cli_report, cli_strava, cli_dashboard):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+register_commands()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="crosstrain")

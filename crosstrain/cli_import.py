@@ -1,0 +1,5 @@
+"""CLI commands (being built)."""
+
+import click
+
+COMMANDS: list[click.Command] = []

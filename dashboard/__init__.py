@@ -1,0 +1,1 @@
+"""The Dash app: shows what queries/ returns, computes nothing of its own."""

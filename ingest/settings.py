@@ -1,0 +1,32 @@
+"""The user's settings file (TOML): category overrides, default intensities, warning thresholds.
+
+`$CROSSTRAIN_CONFIG`, else `$XDG_CONFIG_HOME/crosstrain/config.toml`. A missing file means defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import ConfigError
+
+
+def config_path() -> Path:
+    """Where the settings file is looked for."""
+    if env := os.environ.get("CROSSTRAIN_CONFIG"):
+        return Path(env).expanduser()
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "crosstrain" / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> dict[str, Any]:
+    """The parsed settings file, or {} when there is none."""
+    path = path or config_path()
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{path}: cannot read settings: {exc}") from exc

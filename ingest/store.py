@@ -1,0 +1,188 @@
+"""The one write path into `activities`, shared by every importer and the Strava sync.
+
+Callers stage canonical rows in a table (see STAGED_COLUMNS) and call `write_activities` inside their
+own transaction. It categorises, de-duplicates and writes in a few set-based statements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from ingest import categories
+
+# The columns an importer stages, in this order; `category` is filled in here.
+STAGED_COLUMNS = (
+    "athlete_id",
+    "source",
+    "source_id",
+    "strava_id",
+    "start_at",
+    "start_local",
+    "has_time",
+    "sport_type",
+    "name",
+    "description",
+    "moving_s",
+    "elapsed_s",
+    "distance_m",
+    "elevation_gain_m",
+    "avg_hr",
+    "max_hr",
+    "rpe",
+    "relative_effort",
+    "raw",
+)
+# Columns compared to decide whether a re-imported activity changed.
+VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category",)
+
+# Two records of one activity from different sources start within this many seconds of each other.
+SAME_START_S = 120
+
+
+@dataclass
+class WriteCounts:
+    """What a write did: new rows, changed rows, and rows already stored."""
+
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+
+    def __iadd__(self, other: WriteCounts) -> WriteCounts:
+        self.new += other.new
+        self.updated += other.updated
+        self.duplicate += other.duplicate
+        return self
+
+
+def ensure_athlete(
+    con: duckdb.DuckDBPyConnection, name: str, strava_id: int | None = None, timezone: str | None = None
+) -> int:
+    """The id of the athlete called `name`, created if new; fills in strava_id/timezone when given."""
+    row = con.execute("select athlete_id from athletes where name = ?", [name]).fetchone()
+    if row is None:
+        row = con.execute(
+            "insert into athletes (name, strava_id, timezone) values (?, ?, ?) returning athlete_id",
+            [name, strava_id, timezone],
+        ).fetchone()
+    else:
+        con.execute(
+            """update athletes set strava_id = coalesce(?, strava_id), timezone = coalesce(?, timezone)
+               where athlete_id = ?""",
+            [strava_id, timezone, row[0]],
+        )
+    return row[0]
+
+
+def ensure_athletes(con: duckdb.DuckDBPyConnection, table: str, column: str = "athlete") -> None:
+    """Create an athlete for every distinct name in `table.column` not yet stored."""
+    con.execute(
+        f"""insert into athletes (name)
+            select distinct {column} from {table}
+            where {column} is not null and {column} not in (select name from athletes)"""
+    )
+
+
+def start_import(con: duckdb.DuckDBPyConnection, kind: str, path: str, fmt: str | None) -> int:
+    """Record the start of an import or sync and return its id."""
+    return con.execute(
+        """insert into imports (kind, path, format, started_at)
+           values (?, ?, ?, now() at time zone 'UTC') returning import_id""",
+        [kind, path, fmt],
+    ).fetchone()[0]
+
+
+def finish_import(
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    counts: WriteCounts,
+    rejected: int = 0,
+    deleted: int = 0,
+    status: str = "ok",
+) -> None:
+    """Record how an import or sync ended."""
+    con.execute(
+        """update imports set finished_at = now() at time zone 'UTC', rows_new = ?, rows_updated = ?,
+           rows_duplicate = ?, rows_rejected = ?, rows_deleted = ?, status = ? where import_id = ?""",
+        [counts.new, counts.updated, counts.duplicate, rejected, deleted, status, import_id],
+    )
+
+
+def write_activities(
+    con: duckdb.DuckDBPyConnection, staged: str, import_id: int | None, settings: dict[str, Any]
+) -> WriteCounts:
+    """Write the rows of table `staged` into `activities`, each activity once.
+
+    - rows repeating a (athlete, source, source_id) key within `staged` are duplicates;
+    - a key already stored updates that row when a value changed, else it is a duplicate;
+    - a new key whose activity another source already stored (same athlete and category, Strava id
+      equal, or start within SAME_START_S seconds; for date-only rows the same day and duration within
+      5%) is a duplicate: the same session uploaded from a watch to Strava and Garmin is stored once.
+    """
+    cols = ", ".join(STAGED_COLUMNS)
+    categories.register(con, settings)
+    con.execute(
+        f"""create or replace temp table _incoming as
+            select {cols}, null::varchar as category from {staged}
+            qualify row_number() over (partition by athlete_id, source, source_id order by start_at) = 1"""
+    )
+    total = con.execute(f"select count(*) from {staged}").fetchone()[0]
+    incoming = con.execute("select count(*) from _incoming").fetchone()[0]
+    counts = WriteCounts(duplicate=total - incoming)
+    categories.apply(con, "_incoming")
+
+    changed = " or ".join(f"i.{c} is distinct from a.{c}" for c in VALUE_COLUMNS)
+    con.execute(
+        f"""create or replace temp table _known as
+            select a.activity_id, ({changed}) as changed, i.*
+            from _incoming i join activities a using (athlete_id, source, source_id)"""
+    )
+    known, updated = con.execute("select count(*), count(*) filter (changed) from _known").fetchone()
+    if updated:
+        sets = ", ".join(f"{c} = k.{c}" for c in VALUE_COLUMNS)
+        con.execute(
+            f"""update activities set {sets}, import_id = ?, updated_at = now() at time zone 'UTC'
+                from _known k where activities.activity_id = k.activity_id and k.changed""",
+            [import_id],
+        )
+    counts.updated = updated
+    counts.duplicate += known - updated
+
+    con.execute(
+        """create or replace temp table _new as
+            select i.* from _incoming i anti join _known k using (athlete_id, source, source_id)"""
+    )
+    # Candidate twins share athlete, category and a local day (+-1, for times near midnight or a
+    # mistaken time zone); the day is an equality key so the join stays a hash join.
+    con.execute(
+        f"""create or replace temp table _twins as
+            with near as (
+                select n.rowid as rid, n.*, n.start_local::date + d as day
+                from _new n, (values (-1), (0), (1)) shift(d)
+            )
+            select distinct n.rid
+            from near n
+            join activities a
+              on a.athlete_id = n.athlete_id and a.category = n.category and a.start_local::date = n.day
+             and a.source <> n.source
+            where (n.strava_id is not null and n.strava_id = a.strava_id)
+               or (n.has_time and a.has_time
+                   and (abs(epoch(a.start_at) - epoch(n.start_at)) <= {SAME_START_S}
+                        or abs(epoch(a.start_local) - epoch(n.start_local)) <= {SAME_START_S}))
+               or ((not n.has_time or not a.has_time) and a.start_local::date = n.start_local::date
+                   and abs(coalesce(a.moving_s, a.elapsed_s, 0) - coalesce(n.moving_s, n.elapsed_s, 0))
+                       <= 0.05 * greatest(coalesce(a.moving_s, a.elapsed_s, 0),
+                                          coalesce(n.moving_s, n.elapsed_s, 0)))"""
+    )
+    twins = con.execute("select count(*) from _twins").fetchone()[0]
+    counts.duplicate += twins
+    counts.new = con.execute(
+        f"""insert into activities ({cols}, category, import_id)
+            select {cols}, category, ? from _new where rowid not in (select rid from _twins)""",
+        [import_id],
+    ).fetchone()[0]
+    for table in ("_incoming", "_known", "_new", "_twins"):
+        con.execute(f"drop table if exists {table}")
+    return counts

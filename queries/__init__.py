@@ -1,0 +1,1 @@
+"""Reads the database: the balance analytics, as SQL run by DuckDB."""

@@ -1,0 +1,95 @@
+"""The schema, its migrations, and the shared write path with its de-duplication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingest import store
+from ingest.db import SCHEMA_VERSION, connect, migrate, schema_version
+
+
+def stage(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Stage rows of (athlete_id, source, source_id, start_at, sport_type, name, moving_s)."""
+    con.execute(
+        """create or replace temp table staged as
+           select athlete_id, source, source_id, null::bigint as strava_id, start_at::timestamp as start_at,
+                  start_at::timestamp as start_local, true as has_time, sport_type, name,
+                  null::varchar as description, moving_s::double as moving_s, moving_s::double as elapsed_s,
+                  null::double as distance_m, null::double as elevation_gain_m, null::double as avg_hr,
+                  null::double as max_hr, null::double as rpe, null::double as relative_effort,
+                  null::json as raw
+           from (select unnest(?, recursive := true)) """,
+        [
+            [
+                dict(
+                    zip(
+                        ["athlete_id", "source", "source_id", "start_at", "sport_type", "name", "moving_s"],
+                        r,
+                        strict=True,
+                    )
+                )
+                for r in rows
+            ]
+        ],
+    )
+
+
+def test_fresh_database_is_migrated_to_current_version(db_path: Path) -> None:
+    with connect(db_path) as con:
+        assert schema_version(con) == SCHEMA_VERSION
+        assert migrate(con) == SCHEMA_VERSION  # idempotent
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    assert {"athletes", "activities", "imports", "import_rejects", "schema_version"} <= tables
+
+
+def test_write_categorises_deduplicates_and_updates(db_path: Path) -> None:
+    with connect(db_path) as con:
+        a = store.ensure_athlete(con, "Ana")
+        assert store.ensure_athlete(con, "Ana") == a
+        stage(
+            con,
+            [
+                (a, "generic", "x1", "2024-01-01 07:00:00", "Run", "easy", 1800),
+                (a, "generic", "x1", "2024-01-01 07:00:00", "Run", "easy", 1800),  # repeated in the file
+                (a, "generic", "x2", "2024-01-02 18:00:00", "Workout", "Glutes & squats", 2400),
+                (a, "generic", "x3", "2024-01-03 18:00:00", "Kitesurf Foiling Deluxe", "?", 600),
+            ],
+        )
+        counts = store.write_activities(con, "staged", None, {})
+        assert (counts.new, counts.updated, counts.duplicate) == (3, 0, 1)
+        cats = dict(con.execute("select source_id, category from activities").fetchall())
+        assert cats == {"x1": "run", "x2": "strength", "x3": "other"}
+
+        # same keys again, one value changed: one update, two unchanged
+        stage(
+            con,
+            [
+                (a, "generic", "x1", "2024-01-01 07:00:00", "Run", "easy", 1900),
+                (a, "generic", "x2", "2024-01-02 18:00:00", "Workout", "Glutes & squats", 2400),
+                (a, "generic", "x3", "2024-01-03 18:00:00", "Kitesurf Foiling Deluxe", "?", 600),
+            ],
+        )
+        counts = store.write_activities(con, "staged", None, {})
+        assert (counts.new, counts.updated, counts.duplicate) == (0, 1, 2)
+
+        # the same run from another source 60 s apart is a twin; 10 minutes apart is not
+        stage(
+            con,
+            [
+                (a, "garmin", "g1", "2024-01-01 07:01:00", "Running", "Morning Run", 1890),
+                (a, "garmin", "g2", "2024-01-01 07:10:00", "Running", "Second run", 600),
+            ],
+        )
+        counts = store.write_activities(con, "staged", None, {})
+        assert (counts.new, counts.updated, counts.duplicate) == (1, 0, 1)
+        assert con.execute("select count(*) from activities").fetchone()[0] == 4
+
+
+def test_settings_override_category(db_path: Path) -> None:
+    with connect(db_path) as con:
+        a = store.ensure_athlete(con, "Ben")
+        stage(con, [(a, "generic", "k", "2024-01-01 07:00:00", "Kitesurf Foiling Deluxe", "", 600)])
+        store.write_activities(con, "staged", None, {"categories": {"Kitesurf Foiling Deluxe": "cross"}})
+        assert con.execute("select category from activities").fetchone()[0] == "cross"
