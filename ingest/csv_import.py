@@ -171,10 +171,12 @@ def import_file(
             + (" (or add an athlete column)" if fmt == "generic" else "")
         )
     result = FileResult(file=shown, format=fmt)
+    # Read outside the transaction: temp tables are private to this connection and never stored, and
+    # rows added inside a transaction get provisional rowids, while `_raw`'s rowid must be the row's order.
+    read_raw(con, path, len(header.names))
     con.execute("begin transaction")
     try:
         import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt)
-        read_raw(con, path, len(header.names))
         con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
         _stage(con, fmt, athlete, options.timezone)
         result.counts = store.write_activities(con, "_staged", import_id, settings)
@@ -192,12 +194,13 @@ def import_file(
                 [import_id],
             )
         store.finish_import(con, import_id, result.counts, rejected=len(result.rejects))
-        for table in ("_raw", "_parsed", "_staged", "_read_rejects", "_file_athletes", "_lines", "_recmap"):
-            con.execute(f"drop table if exists {table}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        for table in ("_raw", "_parsed", "_staged", "_read_rejects", "_file_athletes", "_lines", "_recmap"):
+            con.execute(f"drop table if exists {table}")
     return result
 
 
