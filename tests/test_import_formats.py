@@ -143,13 +143,8 @@ def test_generic_file_with_many_athletes(run_cli, db_path: Path) -> None:
 def test_generic_rows_without_athlete_take_the_option(run_cli, db_path: Path) -> None:
     result = run_cli("import", "--athlete", "Coach Default", str(FIXTURES / "generic_team.csv"))
     assert "7 imported" in result.stdout
-    assert (
-        one(
-            db_path,
-            "select count(*) from activities join athletes using (athlete_id) where athletes.name = 'Coach Default'",
-        )
-        == 1
-    )
+    sql = "select count(*) from activities a join athletes t using (athlete_id) where t.name = ?"
+    assert one(db_path, sql, ["Coach Default"]) == 1
 
 
 def test_strava_export_zip(run_cli, db_path: Path, tmp_path: Path) -> None:
