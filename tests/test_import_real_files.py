@@ -39,7 +39,8 @@ def test_real_file_imports(run_cli, db_path: Path, name: str) -> None:
     )
     runs = rows(
         db_path,
-        "select count(*), median(distance_m / coalesce(moving_s, elapsed_s)) from activities where category = 'run'",
+        "select count(*), median(distance_m / coalesce(moving_s, elapsed_s)) from activities "
+        "where category = 'run'",
     )
     if runs[0][0]:
         assert 1.5 < runs[0][1] < 6  # metres per second: distances and durations in the right units
