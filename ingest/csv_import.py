@@ -353,7 +353,7 @@ def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) 
             select {parse_line}, reject_column, reject_reason
             from _parsed p where reject_reason is not null
             union all
-            select {read_line}, h.name, coalesce(x.text, r.message)
+            select {read_line}, h.name, coalesce(x.text, split_part(r.message, chr(10), 1))
             from _read_rejects r
             left join (select unnest(?, recursive := true)) h on h.idx = r.column_idx
             left join (select unnest(?, recursive := true)) x on x.type = r.error_type""",
