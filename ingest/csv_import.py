@@ -294,12 +294,12 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
                 join athletes a on a.athlete_id = f.athlete_id
                 where p.reject_reason is null
             ),
-            -- UTC offsets per zone and hour (quarter hour from UTC: zones like -03:30 switch at :30),
-            -- not per row: a million rows span far fewer hours, and ICU conversions are the slow part
+            -- UTC offsets per zone and quarter hour (zones switch on the quarter hour: St John's at
+            -- 05:30 UTC, Lord Howe by 30 minutes), not per row: a million rows span far fewer quarter
+            -- hours, and ICU conversions are the slow part
             buckets as (
                 select *, local_at is null as from_utc,
-                       coalesce(date_trunc('hour', local_at::timestamp),
-                                time_bucket(interval 15 minutes, utc_at::timestamp)) as bucket
+                       time_bucket(interval 15 minutes, coalesce(local_at, utc_at)::timestamp) as bucket
                 from zoned
             ),
             offsets as (
