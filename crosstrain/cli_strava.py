@@ -6,6 +6,7 @@ import contextlib
 import sys
 import webbrowser
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -13,8 +14,10 @@ from rich.progress import Progress as Bar
 from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from crosstrain.cli import Env
-from ingest.strava import Progress, RedirectCatcher, StravaApp, authorize_url, exchange_code, new_state, sync
-from ingest.strava.ratelimit import until_text
+
+# ingest.strava imports stravalib (about a second): only the strava commands pay for it.
+if TYPE_CHECKING:
+    from ingest.strava.sync import Progress
 
 
 @click.group()
@@ -45,6 +48,8 @@ def connect(
     Opens Strava's authorize page and catches its redirect on 127.0.0.1; with --code, exchanges a
     code pasted from the redirect URL instead (for machines without a browser).
     """
+    from ingest.strava import RedirectCatcher, StravaApp, authorize_url, exchange_code, new_state
+
     app = StravaApp.from_env()
     scope = None
     if code is None:
@@ -79,6 +84,8 @@ def connect(
 @click.pass_obj
 def sync_command(env: Env, athlete: str | None, full: bool, no_wait: bool) -> None:
     """Fetch new and changed activities of every connected athlete (or one)."""
+    from ingest.strava import sync
+
     with SyncDisplay() as display:
         result = sync(env.db, env.settings(), athlete=athlete, full=full, wait=not no_wait, progress=display)
     click.echo(f"{result.requests} Strava requests.")
@@ -130,6 +137,8 @@ class SyncDisplay:
                 f"{event.athlete}: {hit.what} rate limit used up, waiting {minutes:02d}:{seconds:02d}"
             )
             if not self.tty and hit not in self.announced:
+                from ingest.strava.ratelimit import until_text
+
                 self.announced.add(hit)
                 click.echo(f"{hit.describe()}; waiting until {until_text(hit.until)} ...", err=True)
         if not self.tty:

@@ -25,7 +25,7 @@ def test_missing_credentials_is_one_line_pointing_to_strava_settings(
 ) -> None:
     env = strava_env(server, db_path, STRAVA_CLIENT_ID="", STRAVA_CLIENT_SECRET="")
     for args in (["strava", "connect", "--code", "x"], ["strava", "sync"]):
-        done = run(env, *args)
+        done = run(env, *args, real=True)
         assert done.returncode == 1
         assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
         assert "https://www.strava.com/settings/api" in done.stderr
@@ -37,7 +37,7 @@ def test_connect_with_pasted_code_stores_athlete_and_private_tokens(
 ) -> None:
     code = server.add_athlete(1001, "Ana", "Runner")
     env = strava_env(server, db_path)
-    done = run(env, "strava", "connect", "--code", code)
+    done = run(env, "strava", "connect", "--code", code, real=True)
     assert done.returncode == 0, done.stderr
     assert "Connected Strava athlete 1001 as 'Ana Runner'" in done.stdout
     assert query(db_path, "select name, strava_id from athletes") == [("Ana Runner", 1001)]

@@ -44,7 +44,7 @@ def assert_no_secret(server: FakeStrava, *outputs: str) -> None:
 def test_first_sync_stores_every_activity_in_the_floor_of_requests(server: FakeStrava, db_path: Path) -> None:
     env = connect(server, db_path, n=1000)
     unknown_id = server.add_activities(1001, 1, sport=SKIJORING)[0]
-    done = run(env, "strava", "sync")
+    done = run(env, "strava", "sync", real=True)
     assert done.returncode == 0, done.stderr
     assert "Ana Runner1001: 1001 new, 0 updated, 0 deleted, 0 unchanged" in done.stdout
 
