@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import stat
 import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -104,3 +105,23 @@ def test_connect_catches_the_redirect_and_refuses_a_wrong_state(server: FakeStra
     assert query(db_path, "select name, strava_id from athletes") == [("Ana Runner", 1001)]
     assert stat.S_IMODE(tokens_path().stat().st_mode) == 0o600
     assert not any(secret in out + err + "".join(lines) for secret in secrets_in(server) | {code})
+
+
+def test_a_denied_authorisation_ends_the_catcher_with_one_clear_error() -> None:
+    from ingest.errors import CrosstrainError
+    from ingest.strava import RedirectCatcher
+
+    catcher = RedirectCatcher("the-state")
+    answers: list[int] = []
+
+    def browser() -> None:
+        for state in ("other-state", "the-state"):
+            query = urlencode({"state": state, "error": "access_denied"})
+            answers.append(requests.get(f"{catcher.redirect_uri}?{query}", timeout=10).status_code)
+
+    thread = threading.Thread(target=browser)
+    thread.start()
+    with pytest.raises(CrosstrainError, match=r"not granted \(access_denied\)"):
+        catcher.wait(timeout_s=20)
+    thread.join()
+    assert answers == [400, 200]
