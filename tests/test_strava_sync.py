@@ -102,11 +102,11 @@ def test_first_sync_stores_every_activity_in_the_floor_of_requests(server: FakeS
 
 
 def test_faults_are_retried_and_the_token_refreshed_mid_sync(server: FakeStrava, db_path: Path) -> None:
-    env = connect(server, db_path, n=650, CROSSTRAIN_HTTP_TIMEOUT_S="0.5")
+    env = connect(server, db_path, n=650, CROSSTRAIN_HTTP_TIMEOUT_S="1")
     before = stored_tokens()["1001"]
     server.fault("500", page=1, times=2)
     server.fault("429", page=2, times=2)  # a burst: wait for the next window, twice
-    server.fault("slow", page=2, seconds=1.5)  # longer than the client's time-out
+    server.fault("slow", page=2, seconds=2.5)  # longer than the client's time-out
     server.fault("malformed", page=3)
     server.fault("drop", page=3)
     server.fault("expire", page=4)  # the access token expires: 401, refresh, retry

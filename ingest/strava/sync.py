@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from stravalib import Client
 from stravalib import exc as strava_exc
 
@@ -31,7 +32,7 @@ from ingest import db, store
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.strava.client import StravaApp, StravaError, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
-from ingest.strava.ratelimit import Exhausted, RateLimitStop, until_text
+from ingest.strava.ratelimit import Exhausted, RateLimitStop
 from ingest.strava.tokens import Tokens, TokenStore
 
 PER_PAGE = 200
@@ -188,16 +189,12 @@ class _AthleteSync:
                 "the next sync resumes from there"
             )
             if isinstance(exc, RateLimitStop):
-                raise RateLimitStop(
-                    f"{exc.args[0].split(';')[0]}; {saved}: run `crosstrain strava sync` again after "
-                    f"{until_text(exc.until)}",
-                    exc.until,
-                ) from None
+                raise RateLimitStop(exc.reason, exc.until, saved) from None
             raise CrosstrainError(f"{exc}; {saved}") from None
         self._finish("ok")
         self._report(done=True)
 
-    def _cursor(self, con: Any) -> int:
+    def _cursor(self, con: duckdb.DuckDBPyConnection) -> int:
         """Epoch seconds to list from: newest stored Strava start minus the look-back, else 0."""
         newest = con.execute(
             "select epoch(max(start_at))::bigint from activities where athlete_id = ? and source = 'strava'",
