@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import webbrowser
 from types import TracebackType
@@ -56,9 +57,10 @@ def connect(
         state = new_state()
         catcher = RedirectCatcher(state, port=port)
         url = authorize_url(app, catcher.redirect_uri, state)
+        catcher.serve()
         click.echo("Open this URL and allow crosstrain to read your activities:")
         click.echo(f"  {url}")
-        if not no_browser:
+        if not no_browser and has_display():
             with contextlib.suppress(webbrowser.Error):
                 webbrowser.open(url)
         click.echo(f"Waiting for Strava's redirect to {catcher.redirect_uri} ...")
@@ -73,6 +75,13 @@ def connect(
             err=True,
         )
     click.echo("Next: crosstrain strava sync")
+
+
+def has_display() -> bool:
+    """Whether a graphical browser can open: a console browser would block the terminal."""
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 @strava.command(name="sync")

@@ -117,6 +117,8 @@ def test_faults_are_retried_and_the_token_refreshed_mid_sync(server: FakeStrava,
 
     statuses = [(r.page, r.status) for r in server.list_requests()]
     assert statuses.count((1, 500)) == 2 and statuses.count((2, 429)) == 2 and (4, 401) in statuses
+    assert [page for page, _ in statuses].count(2) == 4  # two 429s, one timed out, one answered
+    assert [page for page, _ in statuses].count(3) == 3  # malformed JSON, dropped connection, answered
     refreshes = [r for r in server.seen if r.form.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 1
     after = stored_tokens()["1001"]
