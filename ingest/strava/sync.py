@@ -173,8 +173,7 @@ class _AthleteSync:
             while True:
                 page = self._list_page(after, page_no)
                 if page:
-                    self._write_page(page)
-                    listed.extend(int(a["id"]) for a in page)
+                    listed.extend(self._write_page(page))
                 self.result.pages, self.result.listed = page_no, len(listed)
                 self._report()
                 if len(page) < PER_PAGE:
@@ -255,8 +254,8 @@ class _AthleteSync:
             f"'{self.name}'` again"
         )
 
-    def _write_page(self, page: list[dict[str, Any]]) -> None:
-        """Stage one page in SQL and write it, all in one transaction."""
+    def _write_page(self, page: list[dict[str, Any]]) -> list[int]:
+        """Stage one page in SQL and write it, all in one transaction; returns the page's Strava ids."""
         with db.connect(self.db_path) as con:
             con.execute("begin transaction")
             try:
@@ -268,6 +267,7 @@ class _AthleteSync:
                        where activities.athlete_id = p.athlete_id and activities.source = p.source
                          and activities.source_id = p.source_id and activities.raw is distinct from p.raw"""
                 )
+                ids = con.execute("select list(strava_id) from _strava_page").fetchone()[0]
                 con.execute("drop table _strava_page")
                 con.execute("commit")
             except BaseException:
@@ -276,6 +276,7 @@ class _AthleteSync:
         self.result.new += counts.new
         self.result.updated += counts.updated
         self.result.unchanged += counts.duplicate
+        return ids
 
     def _delete_unlisted(self, listed: list[int]) -> None:
         """After a full listing: remove this athlete's Strava activities that Strava no longer has."""
