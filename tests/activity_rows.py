@@ -79,6 +79,7 @@ def write(db: Path, athlete: str, rows: list[dict[str, Any]], timezone: str | No
                 | row
             )
             staged.append([full[c] for c in TYPES])
-        con.executemany(f"insert into staged values ({', '.join('?' * len(TYPES))})", staged)
+        if staged:
+            con.executemany(f"insert into staged values ({', '.join('?' * len(TYPES))})", staged)
         store.write_activities(con, "staged", None, {})
         con.execute("commit")
