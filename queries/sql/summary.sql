@@ -4,7 +4,8 @@
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
 -- support_gap_days: the same, or days since the first activity when there was none (how long the
--- athlete has gone without support work as far as we know).
+-- athlete has gone without support work as far as we know). history_days: days from the first
+-- activity to $as_of, both counted.
 -- Run variety (Seiler 2010) over 28 days, runs of at least 0.5 km: coefficient of variation (population
 -- SD / mean) of distance and of pace (s/km); quality runs = name contains a keyword (interval, sprint,
 -- hill ...) or pace at least $pace_outlier faster than the 28-day mean pace.
@@ -88,6 +89,7 @@ select
     (coalesce(w.strength_sessions, 0) + coalesce(w.pilates_sessions, 0)) / 4.0 as strength_sessions_per_week,
     cast($as_of as date) - h.last_support_day as days_since_support,
     cast($as_of as date) - coalesce(h.last_support_day, h.first_day) as support_gap_days,
+    coalesce(cast($as_of as date) - h.first_day + 1, 0) as history_days,
     coalesce(m.monotony, 0) as monotony,
     coalesce(m.strain, 0) as strain,
     m.acwr,
