@@ -93,3 +93,28 @@ def test_commands_have_help(run_cli):
     for command in ("report", "compare"):
         result = run_cli(command, "--help")
         assert result.exit_code == 0 and "--as-of" in result.output and "--json" in result.output
+
+
+def test_generic_csv_in_report_json_out(tmp_path, db_path, run_cli):
+    # Two athletes in one generic CSV. Kiri (Auckland) runs 40 min at RPE 5 (load 200) on local
+    # 2026-11-20 06:00 (UTC: the 19th) and does Pilates (45 min, default intensity 4 -> 180) on the 21st.
+    csv = tmp_path / "log.csv"
+    csv.write_text(
+        "date,type,duration,distance_km,rpe,name,athlete\n"
+        "2026-11-20T06:00:00,Run,40:00,8.0,5,Morning run,Kiri\n"
+        "2026-11-21T18:00:00,Pilates,45:00,,,Mat class,Kiri\n"
+        "2026-11-19T07:00:00,Run,30:00,6.0,,Easy,Mona\n"
+    )
+    result = run_cli("import", str(csv), "--timezone", "Pacific/Auckland")
+    assert result.exit_code == 0, result.output
+    rep = json.loads(run_cli("report", "--athlete", "Kiri", "--as-of", "2026-11-22", "--json").output)
+    s = rep["summary"]
+    assert s["sessions"] == {"run": 1, "strength": 0, "pilates": 1, "mobility": 0, "cross": 0, "other": 0}
+    assert s["minutes"]["run"] == 40.0 and s["run_km"] == 8.0
+    assert s["support_share"] == round(45 / 85, 3) and s["days_since_support"] == 1
+    assert rep["weeks"][-1]["load"] == 380.0  # 200 + 45 x 4
+    out = json.loads(run_cli("compare", "--as-of", "2026-11-22", "--json").output)
+    assert {a["athlete"] for a in out["athletes"]} == {"Kiri", "Mona"}
+    # the run is on the local 20th (UTC 19th): a window ending on the 19th does not hold it
+    day_before = json.loads(run_cli("report", "--athlete", "Kiri", "--as-of", "2026-11-19", "--json").output)
+    assert day_before["summary"]["sessions"]["run"] == 0
