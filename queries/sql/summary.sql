@@ -41,19 +41,36 @@ history as (
     group by athlete_id
 ),
 
+recent_runs as (
+    select athlete_id, activity_id, name, distance_km, minutes * 60.0 / distance_km as pace_s_per_km
+    from q_session_load
+    where
+        category = 'run' and distance_km >= 0.5 and minutes > 0
+        and day between cast($as_of as date) - 27 and cast($as_of as date)
+),
+
+named_quality as (
+    select distinct r.activity_id
+    from recent_runs r
+    join q_run_keywords k on lower(coalesce(r.name, '')) like '%' || k.keyword || '%'
+),
+
+mean_pace as (
+    select athlete_id, avg(pace_s_per_km) as mean_pace
+    from recent_runs
+    group by athlete_id
+),
+
 runs as (
     select
-        s.athlete_id,
-        s.distance_km,
-        s.minutes * 60.0 / s.distance_km as pace_s_per_km,
-        avg(s.minutes * 60.0 / s.distance_km) over (partition by s.athlete_id) as mean_pace,
-        case when exists (
-            select 1 from q_run_keywords k where lower(coalesce(s.name, '')) like '%' || k.keyword || '%'
-        ) then 1 else 0 end as named_quality
-    from q_session_load s
-    where
-        s.category = 'run' and s.distance_km >= 0.5 and s.minutes > 0
-        and s.day between cast($as_of as date) - 27 and cast($as_of as date)
+        r.athlete_id,
+        r.distance_km,
+        r.pace_s_per_km,
+        m.mean_pace,
+        case when q.activity_id is not null then 1 else 0 end as named_quality
+    from recent_runs r
+    join mean_pace m on m.athlete_id = r.athlete_id
+    left join named_quality q on q.activity_id = r.activity_id
 ),
 
 variety as (
