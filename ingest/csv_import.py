@@ -122,6 +122,13 @@ def import_paths(
                     results.append(import_file(con, csv_path, shown, options, settings, profile_name))
             except CrosstrainError as exc:
                 results.append(FileResult(file=str(path), error=str(exc)))
+            except duckdb.Error as exc:  # rolled back; the next file may still be fine
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                results.append(FileResult(file=str(path), error=f"{path}: not imported: {first}"))
+            except RuntimeError as exc:  # DuckDB's "Query interrupted" on Ctrl-C
+                if "interrupt" in str(exc).lower():
+                    raise KeyboardInterrupt from exc
+                raise
     return results
 
 
