@@ -152,3 +152,43 @@ def test_weeks_of_the_report(db_path):
     assert last["monotony"] == pytest.approx(0.78, abs=0.005)
     assert last["strain"] == pytest.approx(313.8, abs=0.1)
     assert weeks[-2]["load"] == 50.0  # Sunday the 15th belongs to the week of the 9th
+
+
+def test_rolling_metrics_match_a_direct_computation(db_path):
+    # 90 days of random sessions (some days two, some none): monotony, strain, ACWR and support share
+    # from the SQL windows equal a plain Python computation over the zero-filled daily series.
+    rng = random.Random(7)
+    rows = []
+    for d in range(90):
+        for _ in range(rng.choice([0, 0, 1, 1, 2])):
+            sport = rng.choice(["Run", "Run", "Pilates", "WeightTraining", "Ride"])
+            rows.append(
+                {
+                    "start_local": at(d, rng.randint(5, 21)),
+                    "sport_type": sport,
+                    "minutes": rng.randint(20, 90),
+                }
+            )
+    write(db_path, "Ann", rows)
+    intensity = {"Run": 5, "Pilates": 4, "WeightTraining": 5, "Ride": 4}
+    load = {d: 0.0 for d in range(90)}
+    minutes = {d: 0.0 for d in range(90)}
+    support = {d: 0.0 for d in range(90)}
+    for r in rows:
+        d = (D - r["start_local"].date()).days
+        load[d] += r["minutes"] * intensity[r["sport_type"]]
+        minutes[d] += r["minutes"]
+        support[d] += r["minutes"] if r["sport_type"] in ("Pilates", "WeightTraining") else 0
+    df = daily(db_path, D - timedelta(days=59), D)
+    for i, row in enumerate(df.itertuples()):
+        d = 59 - i  # days before D
+        week = [load[d + k] for k in range(7)]
+        mean = sum(week) / 7
+        sd = math.sqrt(sum((x - mean) ** 2 for x in week) / 7)
+        monotony = 0.0 if sum(week) == 0 else (10.0 if sd == 0 else min(mean / sd, 10.0))
+        assert row.monotony == pytest.approx(monotony)
+        assert row.strain == pytest.approx(sum(week) * monotony)
+        month = sum(load[d + k] for k in range(28))
+        assert row.acwr == pytest.approx(sum(week) / (month / 4))
+        share = sum(support[d + k] for k in range(28)) / sum(minutes[d + k] for k in range(28))
+        assert row.support_share == pytest.approx(share)
