@@ -24,8 +24,9 @@ from queries.params import Params
 
 # Rolling windows look back this many days before the first day a caller reads.
 LOOKBACK_DAYS = 27
-# Length of the EWMA blocks (see metrics.sql): exact, and no overflow for N >= 7.
-BLOCK_DAYS = 1000
+# EWMA blocks (see metrics.sql) span this many time constants: factors inside a block stay below
+# e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
+BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
 
 
@@ -114,7 +115,9 @@ def prepare_metrics(con: duckdb.DuckDBPyConnection, params: Params, first: date,
             "start": start,
             "a_fit": params.alpha(params.load["fitness_days"]),
             "a_fat": params.alpha(params.load["fatigue_days"]),
-            "block_days": BLOCK_DAYS,
+            "block_days": max(
+                1, int(BLOCK_TIME_CONSTANTS * min(params.load["fitness_days"], params.load["fatigue_days"]))
+            ),
         },
     )
 

@@ -96,7 +96,7 @@ def test_fitness_fatigue_form_by_hand(db_path):
 
 
 def test_ewma_matches_the_recursion_across_blocks(db_path):
-    # 1,300 days of random loads: the closed-form blocks (1,000 days) must equal the plain recursion
+    # 1,300 days of random loads: the closed-form blocks (700 days) must equal the plain recursion
     # F(t) = (1 - a) F(t - 1) + a L(t), seeded at 0 before the first day.
     rng = random.Random(4)
     days = sorted(rng.sample(range(1, 1400), 700))
@@ -115,6 +115,18 @@ def test_ewma_matches_the_recursion_across_blocks(db_path):
                 expected.append(value)
             day += timedelta(days=1)
         assert df[column].tolist() == pytest.approx(expected, rel=1e-9)
+
+
+def test_short_time_constants_do_not_overflow(db_path):
+    # [load] fatigue_days = 1: alpha = 1 - e^-1 = 0.632; blocks of 100 days keep factors below e^100
+    write(db_path, "Ann", [run(d, 100) for d in range(0, 400, 3)])
+    with connect(db_path, read_only=True) as con:
+        df = queries.daily_metrics(con, "Ann", D - timedelta(days=300), D, {"load": {"fatigue_days": 1}})
+    assert df["fatigue"].notna().all() and df["fatigue"].max() < 100
+    a = 1 - math.exp(-1)
+    # a run of 100 every 3rd day, today included, long past the seed: a geometric series
+    # F = a x 100 x (1 + e^-3 + e^-6 + ...) = 63.212 / (1 - e^-3) = 63.212 / 0.950213 = 66.524
+    assert df["fatigue"].iloc[-1] == pytest.approx(100 * a / (1 - math.exp(-3)))
 
 
 def test_support_share_and_days_since_support(db_path):
