@@ -57,10 +57,14 @@ def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | N
 
 def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
     """Ids of the named athletes; UnknownAthleteError names the first unknown one."""
-    found = dict(con.execute("select name, athlete_id from athletes").fetchall())
+    found = dict(
+        con.execute(
+            "select name, athlete_id from athletes where name in (select unnest(?::varchar[]))", [names]
+        ).fetchall()
+    )
     for name in names:
         if name not in found:
-            known = sorted(found)
+            known = [row[0] for row in con.execute("select name from athletes order by name").fetchall()]
             listed = (
                 f"known: {', '.join(known)}"
                 if 0 < len(known) <= 8
