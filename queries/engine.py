@@ -1,0 +1,143 @@
+"""Runs the SQL files under queries/sql/ as a small pipeline of temp tables on one connection.
+
+Each step materialises one temp table named after its file (`q_session_load` from
+`session_load.sql`, ...), so a report reads the athlete's history once and every later step reuses it.
+Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
+per thread. Read-only connections may create them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+from ingest.categories import CATEGORIES
+from ingest.errors import UnknownAthleteError
+from queries.params import Params
+
+# Rolling windows look back this many days before the first day a caller reads.
+LOOKBACK_DAYS = 27
+# EWMA blocks (see metrics.sql) span this many time constants: factors inside a block stay below
+# e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
+BLOCK_TIME_CONSTANTS = 100
+EPOCH = date(1900, 1, 1)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of `queries/sql/<name>.sql`."""
+    return resources.files("queries.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The named parameters the SQL uses, from `values` (DuckDB rejects unused ones)."""
+    code = re.sub(r"--[^\n]*", "", text)
+    return {name: values[name] for name in set(re.findall(r"\$(\w+)", code))}
+
+
+def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> None:
+    """Run `name`.sql with `values` into temp table `q_<name>`."""
+    text = sql(name)
+    con.execute(f"create or replace temp table q_{name} as {text}", _bind(text, values))
+
+
+def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | None = None) -> list[dict]:
+    """Rows of a query as plain dicts."""
+    cur = con.execute(query, _bind(query, values or {}))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
+    """Ids of the named athletes; UnknownAthleteError names the first unknown one."""
+    found = dict(
+        con.execute(
+            "select name, athlete_id from athletes where name in (select unnest(?::varchar[]))", [names]
+        ).fetchall()
+    )
+    for name in names:
+        if name not in found:
+            known = [row[0] for row in con.execute("select name from athletes order by name").fetchall()]
+            listed = (
+                f"known: {', '.join(known)}"
+                if 0 < len(known) <= 8
+                else f"{len(known)} athletes known (crosstrain athletes lists them)"
+            )
+            raise UnknownAthleteError(f"unknown athlete '{name}'; {listed}")
+    return [found[name] for name in names]
+
+
+def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params: Params) -> None:
+    """Temp tables q_scope (the athletes read: `None` = all), q_intensity, q_run_keywords.
+
+    Also turns off DuckDB's ART index scans on this connection: fetching one athlete's ~1,500 rows
+    through the (athlete_id, start_local) index row by row is several times slower than a sequential
+    scan that skips row groups by their min/max (activities arrive athlete by athlete).
+    """
+    con.execute("set index_scan_percentage = 0; set index_scan_max_count = 0")
+    if ids is None:
+        con.execute("create or replace temp table q_scope as select athlete_id from athletes")
+    else:
+        con.execute(
+            "create or replace temp table q_scope as select distinct unnest(?::integer[]) as athlete_id",
+            [ids],
+        )
+    con.execute(
+        """create or replace temp table q_intensity as
+           select unnest(?::varchar[]) as category, unnest(?::double[]) as intensity""",
+        [list(CATEGORIES), [params.intensity[c] for c in CATEGORIES]],
+    )
+    con.execute(
+        "create or replace temp table q_run_keywords as select unnest(?::varchar[]) as keyword",
+        [list(params.run_keywords)],
+    )
+
+
+def prepare_sessions(con: duckdb.DuckDBPyConnection, params: Params, start: date, end: date) -> None:
+    """q_session_load: the scope's sessions with their load, local days [start, end]."""
+    materialise(con, "session_load", {"from": start, "end": end, **params.load})
+
+
+def prepare_metrics(con: duckdb.DuckDBPyConnection, params: Params, first: date, end: date) -> None:
+    """q_daily_load and q_metrics for every scope athlete, full windows from `first` to `end`.
+
+    Needs q_session_load holding every session up to `end` (the EWMA starts at the first one).
+    """
+    start = first - timedelta(days=LOOKBACK_DAYS)
+    materialise(con, "daily_load", {"start": start, "end": end})
+    materialise(
+        con,
+        "metrics",
+        {
+            "start": start,
+            "a_fit": params.alpha(params.load["fitness_days"]),
+            "a_fat": params.alpha(params.load["fatigue_days"]),
+            "block_days": max(
+                1, int(BLOCK_TIME_CONSTANTS * min(params.load["fitness_days"], params.load["fatigue_days"]))
+            ),
+        },
+    )
+
+
+def use_threads(con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:
+    """Set the connection's DuckDB threads (None: one per core), and only when it differs.
+
+    One athlete's queries run on one thread: their tables are a few thousand rows, so a second thread
+    only adds scheduling. The setting stays on the connection, because resizing DuckDB's thread pool
+    is itself slow: switching to one thread and back on every report doubled its time on a busy
+    2-core machine (measured 118 ms against 57 ms). `compare` switches back to every core.
+    """
+    threads = threads or os.cpu_count() or 1
+    if con.execute("select current_setting('threads')").fetchone()[0] != threads:
+        con.execute(f"set threads = {int(threads)}")
+
+
+def monday(day: date) -> date:
+    """The Monday starting `day`'s ISO week."""
+    return day - timedelta(days=day.weekday())
