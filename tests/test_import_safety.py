@@ -106,3 +106,22 @@ def test_an_import_killed_halfway_leaves_the_database_as_it_was(db_path: Path, t
         else:
             break
     assert killed_midway >= 1
+
+
+def test_a_refused_file_does_not_stop_the_others(run_cli, db_path: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("when,what\n2024-01-01,run\n")
+    result = run_cli(
+        "import",
+        "--athlete",
+        "Ana",
+        str(FIXTURES / "strava_2018.csv"),
+        str(odd),
+        str(FIXTURES / "strava_de.csv"),
+    )
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["error"]
+    assert "strava_2018.csv (strava, Ana): 3 rows: 3 imported" in result.stdout
+    assert "strava_de.csv (strava, Ana): 2 rows: 2 imported" in result.stdout
+    assert one(db_path, "select count(*) from activities") == 5
+    assert one(db_path, "select count(*) from imports where status = 'ok'") == 2
