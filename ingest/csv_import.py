@@ -22,7 +22,7 @@ from ingest.detect import FORMATS, Header, check, detect, read_header
 from ingest.errors import CrosstrainError
 from ingest.formats import garmin, generic, strava
 from ingest.formats.common import MACROS
-from ingest.timezones import check_timezone, machine_timezone
+from ingest.timezones import check_timezone, default_timezone
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
 READ_REASONS = {
@@ -282,7 +282,7 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
                    max_hr::double as max_hr, rpe::double as rpe, relative_effort::double as relative_effort,
                    null::json as raw
             from timed where start_at_ is not null""",
-        [machine_timezone(), athlete, fmt, fmt],
+        [default_timezone(con), athlete, fmt, fmt],
     )
 
 
