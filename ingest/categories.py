@@ -178,14 +178,21 @@ def type_key_sql(column: str) -> str:
 
 
 def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
-    """Load the mapping into temp tables `category_map` and `category_keywords`."""
+    """Load the mapping into temp tables `category_map` (flagging name-decides types), `category_keywords`."""
     types = category_table(settings)
     con.execute("create or replace temp table _category_src (sport_type varchar, category varchar)")
     con.executemany("insert into _category_src values (?, ?)", list(types.items()))
     con.execute(
         f"""create or replace temp table category_map as
-            select {type_key_sql("sport_type")} as type_key, last(category order by rowid) as category
-            from (select rowid, * from _category_src) group by all"""
+            with keyed as (
+                select {type_key_sql("sport_type")} as type_key, category, rowid as rid from _category_src
+                union all
+                select unnest(?::varchar[]), 'other', -1
+            )
+            select type_key, last(category order by rid) as category,
+                   type_key in (select unnest(?::varchar[])) as name_decides
+            from keyed group by type_key""",
+        [[t.lower() for t in NAME_DECIDES]] * 2,
     )
     rows = [
         (category, word.lower(), rank * 100 + i)
@@ -196,28 +203,29 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
         "create or replace temp table category_keywords (category varchar, keyword varchar, priority int)"
     )
     con.executemany("insert into category_keywords values (?, ?, ?)", rows)
-    con.execute(
-        "create or replace temp table name_decides as select unnest(?) as type_key",
-        [[t.lower() for t in NAME_DECIDES]],
-    )
 
 
-def apply(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Set `category` on every row of `table` (columns sport_type, name, category) from the registered map."""
-    con.execute(
-        f"""update {table} t set category = coalesce(m.category, 'other')
-            from (select {type_key_sql("sport_type")} as type_key, rowid as rid from {table}) k
-            left join category_map m using (type_key)
-            where t.rowid = k.rid"""
-    )
-    con.execute(
-        f"""update {table} t set category = hit.category
-            from (
-                select t2.rowid as rid, arg_min(kw.category, kw.priority) as category
-                from {table} t2
-                join category_keywords kw on contains(lower(coalesce(t2.name, '')), kw.keyword)
-                where {type_key_sql("t2.sport_type")} in (select type_key from name_decides)
-                group by t2.rowid
-            ) hit
-            where t.rowid = hit.rid"""
-    )
+def categorised(rows: str, staged: str) -> str:
+    """SQL selecting every column of query `rows` (over table `staged`) plus its `category`.
+
+    Types are looked up once per distinct sport type and keywords searched once per distinct name,
+    not once per row: a million-row import has a few dozen of each.
+    """
+    return f"""
+        with types as (
+            select t.sport_type, coalesce(m.category, 'other') as category, coalesce(m.name_decides, false)
+                   as name_decides
+            from (select distinct sport_type from {staged}) t
+            left join category_map m on m.type_key = {type_key_sql("t.sport_type")}
+        ),
+        names as (
+            select n.name, arg_min(kw.category, kw.priority) as category
+            from (select distinct s.name from {staged} s join types t on t.sport_type = s.sport_type
+                  where t.name_decides) n
+            join category_keywords kw on contains(lower(n.name), kw.keyword)
+            group by n.name
+        )
+        select r.*, coalesce(case when t.name_decides then h.category end, t.category) as category
+        from ({rows}) r
+        join types t on t.sport_type = r.sport_type
+        left join names h on h.name = r.name"""

@@ -120,18 +120,23 @@ def write_activities(
     - a new key whose activity another source already stored (same athlete and category, Strava id
       equal, or start within SAME_START_S seconds; for date-only rows the same day and duration within
       5%) is a duplicate: the same session uploaded from a watch to Strava and Garmin is stored once.
+
+    The key is unique by construction here (no index enforces it: see migration 002).
     """
     cols = ", ".join(STAGED_COLUMNS)
     categories.register(con, settings)
-    con.execute(
-        f"""create or replace temp table _incoming as
-            select {cols}, null::varchar as category from {staged}
-            qualify row_number() over (partition by athlete_id, source, source_id order by start_at) = 1"""
+    total, keys = con.execute(
+        f"select count(*), count(distinct (athlete_id, source, source_id)) from {staged}"
+    ).fetchone()
+    first_of_key = (
+        " qualify row_number() over (partition by athlete_id, source, source_id order by start_at) = 1"
+        if keys < total
+        else ""
     )
-    total = con.execute(f"select count(*) from {staged}").fetchone()[0]
+    rows = f"select {cols} from {staged}{first_of_key}"
+    con.execute(f"create or replace temp table _incoming as {categories.categorised(rows, staged)}")
     incoming = con.execute("select count(*) from _incoming").fetchone()[0]
     counts = WriteCounts(duplicate=total - incoming)
-    categories.apply(con, "_incoming")
 
     changed = " or ".join(f"i.{c} is distinct from a.{c}" for c in VALUE_COLUMNS)
     con.execute(
@@ -150,39 +155,42 @@ def write_activities(
     counts.updated = updated
     counts.duplicate += known - updated
 
-    con.execute(
-        """create or replace temp table _new as
-            select i.* from _incoming i anti join _known k using (athlete_id, source, source_id)"""
-    )
     # Candidate twins share athlete, category and a local day (+-1, for times near midnight or a
     # mistaken time zone); the day is an equality key so the join stays a hash join.
-    con.execute(
-        f"""create or replace temp table _twins as
-            with near as (
-                select n.rowid as rid, n.*, n.start_local::date + d as day
-                from _new n, (values (-1), (0), (1)) shift(d)
+    duration = "coalesce({t}.moving_s, {t}.elapsed_s, 0)"
+    inserted = con.execute(
+        f"""insert into activities ({cols}, category, import_id, activity_id)
+            with fresh as (
+                select i.rowid as rid, i.* from _incoming i
+                where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
+                                  and k.source = i.source and k.source_id = i.source_id)
+            ),
+            near as (
+                select f.*, cast(f.start_local as date) + shift.d as day
+                from fresh f, (values (-1), (0), (1)) shift(d)
+            ),
+            twins as (
+                select distinct n.rid
+                from near n
+                join activities a
+                  on a.athlete_id = n.athlete_id and a.category = n.category
+                 and cast(a.start_local as date) = n.day and a.source <> n.source
+                where (n.strava_id is not null and n.strava_id = a.strava_id)
+                   or (n.has_time and a.has_time
+                       and (abs(epoch(a.start_at) - epoch(n.start_at)) <= {SAME_START_S}
+                            or abs(epoch(a.start_local) - epoch(n.start_local)) <= {SAME_START_S}))
+                   or ((not n.has_time or not a.has_time)
+                       and cast(a.start_local as date) = cast(n.start_local as date)
+                       and abs({duration.format(t="a")} - {duration.format(t="n")})
+                           <= 0.05 * greatest({duration.format(t="a")}, {duration.format(t="n")}))
             )
-            select distinct n.rid
-            from near n
-            join activities a
-              on a.athlete_id = n.athlete_id and a.category = n.category and a.start_local::date = n.day
-             and a.source <> n.source
-            where (n.strava_id is not null and n.strava_id = a.strava_id)
-               or (n.has_time and a.has_time
-                   and (abs(epoch(a.start_at) - epoch(n.start_at)) <= {SAME_START_S}
-                        or abs(epoch(a.start_local) - epoch(n.start_local)) <= {SAME_START_S}))
-               or ((not n.has_time or not a.has_time) and a.start_local::date = n.start_local::date
-                   and abs(coalesce(a.moving_s, a.elapsed_s, 0) - coalesce(n.moving_s, n.elapsed_s, 0))
-                       <= 0.05 * greatest(coalesce(a.moving_s, a.elapsed_s, 0),
-                                          coalesce(n.moving_s, n.elapsed_s, 0)))"""
-    )
-    twins = con.execute("select count(*) from _twins").fetchone()[0]
-    counts.duplicate += twins
-    counts.new = con.execute(
-        f"""insert into activities ({cols}, category, import_id)
-            select {cols}, category, ? from _new where rowid not in (select rid from _twins)""",
+            select {cols}, category, ?,
+                   (select coalesce(max(activity_id), 0) from activities) + row_number() over ()
+            from fresh where rid not in (select rid from twins)""",
         [import_id],
     ).fetchone()[0]
-    for table in ("_incoming", "_known", "_new", "_twins"):
+    counts.new = inserted
+    counts.duplicate += incoming - known - inserted
+    for table in ("_incoming", "_known"):
         con.execute(f"drop table if exists {table}")
     return counts

@@ -106,3 +106,23 @@ def test_database_at_version_1_migrates_forward_keeping_data(db_path: Path) -> N
     with connect(db_path) as con:
         assert schema_version(con) == SCHEMA_VERSION
         assert con.execute("select name from athletes").fetchall() == [("Old Timer",)]
+
+
+def test_keys_and_ids_stay_unique_without_an_index(db_path: Path) -> None:
+    """Migration 002 dropped the key index: the write path alone keeps keys and ids unique."""
+    with connect(db_path) as con:
+        a = store.ensure_athlete(con, "Cy")
+        rows = [
+            (a, "generic", f"k{i}", f"2024-02-{1 + i % 28:02d} 07:00:00", "Run", "", 1800) for i in range(60)
+        ]
+        for _ in range(3):
+            stage(con, rows + rows[:5])
+            store.write_activities(con, "staged", None, {})
+        duplicate_keys = con.execute(
+            """select athlete_id, source, source_id from activities group by all having count(*) > 1"""
+        ).fetchall()
+        ids, distinct_ids = con.execute(
+            "select count(*), count(distinct activity_id) from activities"
+        ).fetchone()
+    assert duplicate_keys == []
+    assert ids == distinct_ids == 60
