@@ -1,0 +1,111 @@
+"""How the dashboard reads the database: one short read-only connection per page or callback.
+
+DuckDB lets one process write at a time, and a reader holds the file too. Opening briefly for each
+page keeps the file free for a `crosstrain import` or `strava sync` in another process, and every
+page shows what is in the database now. A busy database becomes a friendly message, not an error page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import flask
+
+import queries
+from ingest.db import connect
+from ingest.errors import CrosstrainError
+
+T = TypeVar("T")
+
+CONFIG_KEY = "CROSSTRAIN"
+# How long a page waits for another process's write to finish before saying so.
+READ_WAIT_S = 3.0
+
+
+@dataclass
+class DashboardConfig:
+    """What the app serves: the database file and the user's settings."""
+
+    db_path: Path
+    settings: dict[str, Any] = field(default_factory=dict)
+    # Writes from this process (the import page) exclude reads from it: DuckDB refuses a read-only
+    # and a read-write connection to one file in the same process at the same time.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def config() -> DashboardConfig:
+    """The running app's configuration (inside a request)."""
+    return flask.current_app.config[CONFIG_KEY]
+
+
+@contextmanager
+def reading(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for one page or callback."""
+    cfg = cfg or config()
+    with cfg.lock, connect(cfg.db_path, read_only=True, wait_s=READ_WAIT_S) as con:
+        yield con
+
+
+@contextmanager
+def writing(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection, held as briefly as the caller's one transaction."""
+    cfg = cfg or config()
+    with cfg.lock, connect(cfg.db_path, read_only=False, wait_s=READ_WAIT_S) as con:
+        yield con
+
+
+def read(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(con, *args, **kwargs)` on a fresh read-only connection."""
+    with reading() as con:
+        return fn(con, *args, **kwargs)
+
+
+def settings() -> dict[str, Any]:
+    return config().settings
+
+
+def has_database() -> bool:
+    return config().db_path.exists()
+
+
+def default_as_of(athletes: list[dict[str, Any]]) -> dt.date:
+    """Today, or the newest activity in the database when that is older (e.g. the sample data set).
+
+    Windows end on this day, so a database that stopped being updated still shows its last state.
+    """
+    today = dt.date.today()
+    last = [a["last_activity"] for a in athletes if a.get("last_activity")]
+    if not last:
+        return today
+    newest = max(dt.date.fromisoformat(str(d)[:10]) for d in last)
+    return min(today, newest)
+
+
+def parse_date(value: Any, fallback: dt.date) -> dt.date:
+    """A date from a query string or date picker; the fallback when absent or unreadable."""
+    if not value:
+        return fallback
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return fallback
+
+
+def athletes() -> list[dict[str, Any]]:
+    return read(queries.athletes)
+
+
+def error_message(exc: Exception) -> str:
+    """What a page says when reading failed: the library's one line, never a traceback."""
+    if isinstance(exc, CrosstrainError):
+        return str(exc)
+    if isinstance(exc, duckdb.Error):
+        return f"database error: {str(exc).splitlines()[0]}"
+    raise exc
