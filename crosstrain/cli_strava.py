@@ -1,5 +1,136 @@
-"""CLI commands (being built)."""
+"""`crosstrain strava connect|sync`: thin commands over ingest.strava."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import webbrowser
+from types import TracebackType
 
 import click
+from rich.console import Console
+from rich.progress import Progress as Bar
+from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-COMMANDS: list[click.Command] = []
+from crosstrain.cli import Env
+from ingest.strava import Progress, RedirectCatcher, StravaApp, authorize_url, exchange_code, new_state, sync
+from ingest.strava.ratelimit import until_text
+
+
+@click.group()
+def strava() -> None:
+    """Connect Strava accounts and sync their activities.
+
+    Needs STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET from your Strava API application
+    (https://www.strava.com/settings/api); STRAVA_API_URL changes the base URL.
+    """
+
+
+@strava.command()
+@click.option("--code", help="Exchange an authorization code copied from the browser's address bar.")
+@click.option("--athlete", help="Name for this athlete in crosstrain [default: the Strava name].")
+@click.option("--no-browser", is_flag=True, help="Print the authorize URL instead of opening a browser.")
+@click.option(
+    "--port", type=int, default=0, show_default=True, help="Port of the local redirect catcher (0: any)."
+)
+@click.option(
+    "--timeout", type=float, default=300, show_default=True, help="Seconds to wait for the browser."
+)
+@click.pass_obj
+def connect(
+    env: Env, code: str | None, athlete: str | None, no_browser: bool, port: int, timeout: float
+) -> None:
+    """Authorise crosstrain to read an athlete's Strava activities (scope activity:read_all).
+
+    Opens Strava's authorize page and catches its redirect on 127.0.0.1; with --code, exchanges a
+    code pasted from the redirect URL instead (for machines without a browser).
+    """
+    app = StravaApp.from_env()
+    scope = None
+    if code is None:
+        state = new_state()
+        catcher = RedirectCatcher(state, port=port)
+        url = authorize_url(app, catcher.redirect_uri, state)
+        click.echo("Open this URL and allow crosstrain to read your activities:")
+        click.echo(f"  {url}")
+        if not no_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(url)
+        click.echo(f"Waiting for Strava's redirect to {catcher.redirect_uri} ...")
+        redirect = catcher.wait(timeout)
+        code, scope = redirect.code or "", redirect.scope
+    connected = exchange_code(env.db, code, app, athlete=athlete, scope=scope)
+    click.echo(f"Connected Strava athlete {connected.strava_id} as '{connected.name}'.")
+    if not connected.scope_ok:
+        click.echo(
+            "warning: 'View data about your private activities' was not granted; private activities "
+            "will be missing (run connect again to grant it)",
+            err=True,
+        )
+    click.echo("Next: crosstrain strava sync")
+
+
+@strava.command(name="sync")
+@click.option("--athlete", help="Sync only this connected athlete.")
+@click.option("--full", is_flag=True, help="Re-list everything and remove activities deleted on Strava.")
+@click.option(
+    "--no-wait", is_flag=True, help="Stop (exit 1) instead of waiting when a rate limit is used up."
+)
+@click.pass_obj
+def sync_command(env: Env, athlete: str | None, full: bool, no_wait: bool) -> None:
+    """Fetch new and changed activities of every connected athlete (or one)."""
+    with SyncDisplay() as display:
+        result = sync(env.db, env.settings(), athlete=athlete, full=full, wait=not no_wait, progress=display)
+    click.echo(f"{result.requests} Strava requests.")
+
+
+class SyncDisplay:
+    """Progress on stderr: a rich bar on a terminal, plain lines otherwise; summaries on stdout."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.bar = Bar(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("page {task.fields[pages]}"),
+            TextColumn("{task.completed} activities"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.tasks: dict[str, TaskID] = {}
+        self.announced: set[object] = set()
+
+    def __enter__(self) -> SyncDisplay:
+        if self.tty:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if self.tty:
+            self.bar.stop()
+
+    def __call__(self, event: Progress) -> None:
+        if event.done:
+            if self.tty and event.athlete in self.tasks:
+                self.bar.remove_task(self.tasks.pop(event.athlete))
+            click.echo(event.result.summary())
+            return
+        description = event.athlete
+        if event.waiting_for is not None and event.waiting_s is not None:
+            hit = event.waiting_for
+            minutes, seconds = divmod(int(event.waiting_s + 0.999), 60)
+            description = f"{event.athlete}: {hit.describe()}; waiting {minutes:02d}:{seconds:02d}"
+            if not self.tty and hit not in self.announced:
+                self.announced.add(hit)
+                click.echo(f"{hit.describe()}; waiting until {until_text(hit.until)} ...", err=True)
+        if not self.tty:
+            return
+        if event.athlete not in self.tasks:
+            self.tasks[event.athlete] = self.bar.add_task(description, total=None, pages=0)
+        self.bar.update(
+            self.tasks[event.athlete], description=description, completed=event.activities, pages=event.pages
+        )
+
+
+COMMANDS: list[click.Command] = [strava]

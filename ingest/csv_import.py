@@ -1,0 +1,329 @@
+"""`crosstrain import`: Strava, Garmin and generic CSV files and Strava export archives into the store.
+
+Each file is one transaction: its header tells the format, DuckDB reads the rows as text, one SQL
+query parses and validates them into canonical columns, rows that can't be read are recorded with
+their line and reason, and the rest go through `store.write_activities`. A failure or Ctrl-C halfway
+rolls the file back; files already imported stay.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ingest import store
+from ingest.csv_read import read_raw, record_lines
+from ingest.db import connect
+from ingest.detect import FORMATS, Header, check, detect, read_header
+from ingest.errors import CrosstrainError, ImportFormatError
+from ingest.formats import garmin, generic, strava
+from ingest.formats.common import MACROS, PARSED
+from ingest.timezones import check_timezone, machine_timezone
+
+# A field count that doesn't match the header, and other reasons DuckDB gives, in words.
+READ_REASONS = {
+    "MISSING COLUMNS": "the row has fewer fields than the header",
+    "TOO MANY COLUMNS": "the row has more fields than the header",
+    "UNQUOTED VALUE": "a quote inside an unquoted field, or a field not closed by a quote",
+    "INVALID UNICODE": "not UTF-8 text",
+    "LINE SIZE OVER MAXIMUM": "the row is longer than 10 MB",
+}
+
+
+@dataclass
+class Reject:
+    """A row that could not be read: where and why."""
+
+    file: str
+    line: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        column = f" column '{self.column}':" if self.column else ""
+        return f"{where}:{column} {self.reason}; row skipped"
+
+
+@dataclass
+class FileResult:
+    """What importing one file did."""
+
+    file: str
+    format: str | None = None
+    rows: int = 0
+    counts: store.WriteCounts = field(default_factory=store.WriteCounts)
+    rejects: list[Reject] = field(default_factory=list)
+    athletes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.file}: not imported"
+        who = ", ".join(self.athletes[:3]) + (
+            f" and {len(self.athletes) - 3} more" if len(self.athletes) > 3 else ""
+        )
+        c = self.counts
+        return (
+            f"{self.file} ({self.format}{', ' + who if who else ''}): {self.rows} rows: {c.new} imported, "
+            f"{c.updated} updated, {c.duplicate} duplicates, {len(self.rejects)} rejected"
+        )
+
+
+@dataclass
+class ImportOptions:
+    """What the user said on the command line."""
+
+    athlete: str | None = None
+    format: str = "auto"
+    timezone: str | None = None
+
+
+def import_paths(
+    db_path: Path | str | None, paths: list[Path], options: ImportOptions, settings: dict[str, Any]
+) -> list[FileResult]:
+    """Import every file in `paths`, each in its own transaction; a bad file doesn't stop the others.
+
+    A file that can't be imported at all gets `error` set; rows that can't be read are in `rejects`.
+    """
+    if options.format not in ("auto", *FORMATS):
+        raise CrosstrainError(f"unknown format '{options.format}': use auto, {', '.join(FORMATS)}")
+    results = []
+    with connect(db_path) as con:
+        con.execute(MACROS)
+        if options.timezone:
+            check_timezone(con, options.timezone)
+        for path in paths:
+            try:
+                with _csv_of(path) as (csv_path, shown, profile_name):
+                    results.append(import_file(con, csv_path, shown, options, settings, profile_name))
+            except CrosstrainError as exc:
+                results.append(FileResult(file=str(path), error=str(exc)))
+    return results
+
+
+@contextmanager
+def _csv_of(path: Path) -> Iterator[tuple[Path, str, str | None]]:
+    """The CSV to read for `path`: itself, or a Strava export archive's activities.csv (extracted).
+
+    Also yields the name shown in messages and, for an archive, the athlete named in its profile.csv.
+    """
+    if not path.exists():
+        raise CrosstrainError(f"{path}: no such file")
+    if path.is_dir():
+        raise CrosstrainError(f"{path}: is a folder; pass the CSV files or the export .zip")
+    if not zipfile.is_zipfile(path):
+        yield path, str(path), None
+        return
+    try:
+        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="crosstrain-") as tmp:
+            names = {Path(n).name: n for n in archive.namelist() if n.count("/") <= 1}
+            member = names.get("activities.csv")
+            if member is None:
+                raise ImportFormatError(f"{path}: no activities.csv in this archive: not a Strava export")
+            target = Path(tmp) / "activities.csv"
+            with archive.open(member) as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            profile = _profile_name(archive, names.get("profile.csv"))
+            yield target, f"{path}:{member}", profile
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise ImportFormatError(f"{path}: cannot read the archive: {exc}") from exc
+
+
+def _profile_name(archive: zipfile.ZipFile, member: str | None) -> str | None:
+    """'First Last' from a Strava export's profile.csv, or None."""
+    if member is None:
+        return None
+    with archive.open(member) as fh:
+        rows = csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace"))
+        row = next(rows, None) or {}
+    name = " ".join(p for p in (row.get("First Name", ""), row.get("Last Name", "")) if p and p.strip())
+    return name.strip() or None
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    shown: str,
+    options: ImportOptions,
+    settings: dict[str, Any],
+    profile_name: str | None = None,
+) -> FileResult:
+    """Import one CSV file in one transaction and say what it did."""
+    header = read_header(path)
+    fmt = detect(path, header) if options.format == "auto" else options.format
+    check(path, header, fmt)
+    has_athlete_column = fmt == "generic" and "athlete" in header.names
+    athlete = options.athlete or (profile_name if fmt == "strava" else None)
+    if athlete is None and not has_athlete_column:
+        raise CrosstrainError(
+            f"{shown}: whose activities are these? pass --athlete NAME"
+            + (" (or add an athlete column)" if fmt == "generic" else "")
+        )
+    result = FileResult(file=shown, format=fmt)
+    con.execute("begin transaction")
+    try:
+        import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt)
+        read_raw(con, path, len(header.names))
+        con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
+        _stage(con, fmt, athlete, options.timezone)
+        result.counts = store.write_activities(con, "_staged", import_id, settings)
+        result.rejects = _record_rejects(con, path, shown, header, import_id)
+        result.rows = (
+            con.execute("select count(*) from _parsed").fetchone()[0]
+            + con.execute("select count(*) from _read_rejects").fetchone()[0]
+        )
+        result.athletes = [
+            r[0] for r in con.execute("select name from _file_athletes order by name").fetchall()
+        ]
+        if len(result.athletes) == 1:
+            con.execute(
+                "update imports set athlete_id = (select athlete_id from _file_athletes) where import_id = ?",
+                [import_id],
+            )
+        store.finish_import(con, import_id, result.counts, rejected=len(result.rejects))
+        for table in ("_raw", "_parsed", "_staged", "_read_rejects", "_file_athletes", "_lines", "_recmap"):
+            con.execute(f"drop table if exists {table}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result
+
+
+def _parse_sql(con: duckdb.DuckDBPyConnection, header: Header, fmt: str, athlete: str | None) -> str:
+    if fmt == "strava":
+        query = strava.parse_query(header)
+    elif fmt == "garmin":
+        query = garmin.parse_query(header, _decimal_comma(con, len(header.names)))
+    else:
+        query = generic.parse_query(header)
+        if "athlete" in query.fields and athlete is None:
+            query.fields["athlete"].required = True
+            query.fields["athlete"].kind = "an athlete name (or pass --athlete)"
+    return query.sql()
+
+
+def _decimal_comma(con: duckdb.DuckDBPyConnection, columns: int) -> bool:
+    """Whether a file's numbers look like `9,33` (decimal comma) more often than `9.33`."""
+    comma = " + ".join(
+        f"coalesce(regexp_full_match(c{i}, '-?[0-9]+,[0-9]{{1,2}}'), false)::int" for i in range(columns)
+    )
+    dot = " + ".join(
+        f"coalesce(regexp_full_match(c{i}, '-?[0-9]+\\.[0-9]{{1,2}}'), false)::int" for i in range(columns)
+    )
+    commas, dots = con.execute(
+        f"select coalesce(sum({comma}), 0), coalesce(sum({dot}), 0) from (select * from _raw limit 2000)"
+    ).fetchone()
+    return commas > dots
+
+
+def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezone: str | None) -> None:
+    """Stage the good rows of `_parsed` in `_staged` (store.STAGED_COLUMNS) with athletes and UTC/local times.
+
+    Time zone per athlete: --timezone, else the athlete's stored zone, else this machine's; a given
+    --timezone is stored on the file's athletes.
+    """
+    con.execute(
+        """create or replace temp table _file_athletes as
+           select distinct coalesce(athlete, ?) as name from _parsed
+           where reject_reason is null and coalesce(athlete, ?) is not null""",
+        [athlete, athlete],
+    )
+    store.ensure_athletes(con, "_file_athletes", "name")
+    con.execute(
+        """alter table _file_athletes add column athlete_id integer;
+           update _file_athletes f set athlete_id = a.athlete_id from athletes a where a.name = f.name"""
+    )
+    if timezone:
+        con.execute(
+            "update athletes set timezone = ? where athlete_id in (select athlete_id from _file_athletes)",
+            [timezone],
+        )
+    strava_id = "try_cast(source_id as bigint)" if fmt == "strava" else "null::bigint"
+    con.execute(
+        f"""create or replace temp table _staged as
+            with zoned as (
+                select p.*, f.athlete_id, coalesce(a.timezone, ?) as tz
+                from _parsed p
+                join _file_athletes f on f.name = coalesce(p.athlete, ?)
+                join athletes a on a.athlete_id = f.athlete_id
+                where p.reject_reason is null
+            ),
+            timed as (
+                select *,
+                       coalesce(utc_at::timestamp,
+                                timezone('UTC', timezone(tz, local_at::timestamp))) as start_at_,
+                       coalesce(local_at::timestamp,
+                                timezone(tz, timezone('UTC', utc_at::timestamp))) as start_local_
+                from zoned
+            )
+            select athlete_id, ? as source,
+                   coalesce(source_id::varchar,
+                            md5(concat_ws('|', ?, strftime(start_local_, '%Y-%m-%dT%H:%M:%S'),
+                                          id_key::varchar))
+                   ) as source_id,
+                   {strava_id} as strava_id, start_at_ as start_at, start_local_ as start_local,
+                   coalesce(has_time::boolean, true) as has_time, sport_type::varchar as sport_type,
+                   name::varchar as name, description::varchar as description,
+                   moving_s::double as moving_s, elapsed_s::double as elapsed_s,
+                   distance_m::double as distance_m,
+                   elevation_gain_m::double as elevation_gain_m, avg_hr::double as avg_hr,
+                   max_hr::double as max_hr, rpe::double as rpe, relative_effort::double as relative_effort,
+                   null::json as raw
+            from timed where start_at_ is not null""",
+        [machine_timezone(), athlete, fmt, fmt],
+    )
+
+
+def _record_rejects(
+    con: duckdb.DuckDBPyConnection, path: Path, shown: str, header: Header, import_id: int
+) -> list[Reject]:
+    """Store every rejected row in import_rejects with its physical line, and return them in file order."""
+    parse_rejects = con.execute("select count(*) from _parsed where reject_reason is not null").fetchone()[0]
+    read_rejects = con.execute("select count(*) from _read_rejects").fetchone()[0]
+    if not parse_rejects and not read_rejects:
+        return []
+    con.execute(
+        "create or replace temp table _header as select unnest(?, recursive := true)",
+        [[{"idx": i, "name": n} for i, n in enumerate(header.shown)]],
+    )
+    con.execute(
+        "create or replace temp table _reasons as select unnest(?, recursive := true)",
+        [[{"type": k, "text": v} for k, v in READ_REASONS.items()]],
+    )
+    if record_lines(con, path):
+        parse_line = "(select line from _recmap m where m.rec = p.rec)"
+        read_line = "(select line from _lines l where l.record = r.line)"
+    else:  # not UTF-8 text: the record count is the best we have
+        parse_line, read_line = "p.rec + 2", "r.line"
+    con.execute(
+        f"""insert into import_rejects (import_id, file, line, "column", reason)
+            select ?, ?, {parse_line}, reject_column, reject_reason
+            from _parsed p where reject_reason is not null
+            union all
+            select ?, ?, {read_line}, h.name, coalesce(x.text, r.message)
+            from _read_rejects r left join _header h on h.idx = r.column_idx
+            left join _reasons x on x.type = r.error_type""",
+        [import_id, shown, import_id, shown],
+    )
+    rows = con.execute(
+        """select file, line, "column", reason from import_rejects where import_id = ? order by line""",
+        [import_id],
+    ).fetchall()
+    con.execute("drop table if exists _header")
+    con.execute("drop table if exists _reasons")
+    return [Reject(*row) for row in rows]
+
+
+__all__ = ["FileResult", "ImportOptions", "Reject", "import_file", "import_paths", "PARSED"]

@@ -1,0 +1,85 @@
+"""Reading a CSV file's rows with DuckDB's own reader, and finding rows' physical line numbers.
+
+Rows are read as text (`c0..cN`, N from the header, so duplicated header names stay apart) into the
+temp table `_raw`, whose rowid is the row's order in the file. Rows DuckDB itself can't split (wrong
+field count, stray quote, invalid UTF-8) are skipped and kept in `_read_rejects`.
+
+DuckDB numbers a rejected row by record (a quoted description spanning three lines counts once), but
+users need the line their editor shows. `record_lines` recovers it from the file's text in SQL: a
+physical line starts a record when the quotes before it are balanced.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingest.errors import ImportFormatError
+
+READ_OPTIONS = (
+    "auto_detect = false, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
+    "ignore_errors = true, store_rejects = true, rejects_table = '_csv_rejects', "
+    "rejects_scan = '_csv_scans', max_line_size = 10000000"
+)
+
+# Lines of the file that start a record: (line, record number as DuckDB counts it, blank).
+RECORD_LINES_SQL = """
+create or replace temp table _lines as
+with split as (select string_split(content, chr(10)) as lines from read_text(?)),
+numbered as (
+    select unnest(lines) as text, generate_subscripts(lines, 1) as line from split
+),
+quotes as (
+    select line, text,
+           coalesce(sum(length(text) - length(replace(text, '"', ''))) over (
+               order by line rows between unbounded preceding and 1 preceding), 0) as quotes_before
+    from numbered
+)
+select line, row_number() over (order by line) as record, trim(text, chr(13)) = '' as blank
+from quotes where quotes_before % 2 = 0
+"""
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int) -> None:
+    """Read `path`'s rows into `_raw` (c0..c{columns-1} as text) and DuckDB's rejects into `_read_rejects`."""
+    spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(columns)) + "}"
+    last_error: duckdb.Error | None = None
+    for strict in ("true", "false"):
+        con.execute("drop table if exists _csv_rejects")
+        con.execute("drop table if exists _csv_scans")
+        try:
+            con.execute(
+                f"""create or replace temp table _raw as
+                    select * from read_csv(?, {READ_OPTIONS}, strict_mode = {strict}, columns = {spec})""",
+                [str(path)],
+            )
+            break
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            last_error = exc
+    else:
+        first = str(last_error).splitlines()[0] if last_error else "unreadable"
+        raise ImportFormatError(f"{path}: cannot read as CSV: {first}")
+    con.execute(
+        """create or replace temp table _read_rejects as
+           select line, try_cast(substr(any_value(column_name), 2) as int) as column_idx,
+                  any_value(error_type) as error_type,
+                  any_value(error_message) as message
+           from _csv_rejects group by line"""
+    )
+    con.execute("drop table if exists _csv_rejects")
+    con.execute("drop table if exists _csv_scans")
+
+
+def record_lines(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Map rows to physical lines: `_recmap` (rec -> line), `_lines`; False if the text can't be read."""
+    try:
+        con.execute(RECORD_LINES_SQL, [str(path)])
+    except duckdb.Error:
+        return False
+    con.execute(
+        """create or replace temp table _recmap as
+           select row_number() over (order by record) - 1 as rec, line from _lines
+           where record > 1 and not blank and record not in (select line from _read_rejects)"""
+    )
+    return True

@@ -1,0 +1,143 @@
+"""SQL shared by the CSV formats: value parsers (DuckDB macros) and the parse-and-validate query builder.
+
+Every format turns the raw text columns c0..cN of `_raw` into the same parsed shape (PARSED): canonical
+values plus, for a row that can't be read, the column and reason. Parsing is a single SQL query; a
+value that is present but unreadable rejects its row, a missing optional value is just NULL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Marks of a missing value in exports: Garmin writes `--` and `--:--:--`.
+MACROS = r"""
+create or replace temp macro ct_txt(x) as
+    case when trim(x) in ('', '--', '--:--:--', '--:--') then null else trim(x) end;
+create or replace temp macro ct_finite(v) as case when isfinite(v) then v end;
+create or replace temp macro ct_num_dot(x) as ct_finite(coalesce(
+    try_cast(x as double),
+    case when regexp_full_match(x, '[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?')
+         then try_cast(replace(x, ',', '') as double) end));
+create or replace temp macro ct_num_comma(x) as ct_finite(
+    case when regexp_full_match(x, '[-+]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?|[-+]?[0-9]*,?[0-9]+')
+         then try_cast(replace(replace(x, '.', ''), ',', '.') as double) end);
+create or replace temp macro ct_hms(p) as
+    case when p.m <> '' and (p.h = '' or p.m::int < 60) and replace(p.s, ',', '.')::double < 60
+         then coalesce(try_cast(nullif(p.h, '') as double), 0) * 3600 + p.m::int * 60
+              + replace(p.s, ',', '.')::double end;
+create or replace temp macro ct_secs(x) as
+    case when regexp_full_match(x, '[0-9]+([.,][0-9]+)?') then try_cast(replace(x, ',', '.') as double)
+         else ct_hms(regexp_extract(x, '^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2}(?:[.,][0-9]+)?)$',
+                                    ['h', 'm', 's'])) end;
+"""
+
+# The parsed shape every format's query returns, in this order.
+PARSED = (
+    "rec",  # row number in _raw (0-based), to find its line in the file
+    "athlete",  # athlete name from the file, or NULL
+    "local_at",  # wall-clock start (NULL when only UTC is known)
+    "utc_at",  # UTC start (NULL when only the wall clock is known)
+    "has_time",
+    "source_id",  # NULL: a content hash of start_local and id_key is used
+    "id_key",
+    "strava_id",
+    "sport_type",
+    "name",
+    "description",
+    "moving_s",
+    "elapsed_s",
+    "distance_m",
+    "elevation_gain_m",
+    "avg_hr",
+    "max_hr",
+    "rpe",
+    "relative_effort",
+)
+
+
+def lit(text: str) -> str:
+    """`text` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def col(positions: dict[str, list[int]], name: str, nth: int = 0) -> str | None:
+    """The raw column (`c12`) holding the `nth` occurrence of header `name`, or None."""
+    found = positions.get(name, [])
+    return f"c{found[nth]}" if len(found) > nth else None
+
+
+def first_col(positions: dict[str, list[int]], *names: str) -> str | None:
+    """The first of `names` present in the header."""
+    for name in names:
+        if (c := col(positions, name)) is not None:
+            return c
+    return None
+
+
+@dataclass
+class Field:
+    """One parsed value: the SQL computing it from `raw` and how a bad value is reported.
+
+    `raw` is an SQL expression for the cleaned text (NULL when missing); `parse` uses `{raw}`.
+    A row is rejected when the text is present but `parse` gives NULL, or when `check` (SQL over the
+    parsed value `{v}`) is false; `required` rejects a row whose text is missing.
+    """
+
+    raw: str | None
+    parse: str = "{raw}"
+    label: str = ""
+    kind: str = ""
+    required: bool = False
+    check: str | None = None
+    check_reason: str = ""
+    zero_is_missing: bool = False  # Garmin writes 0 for an HR it did not measure
+
+
+@dataclass
+class ParseQuery:
+    """Builds the single SELECT over `_raw` that parses and validates every row."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+
+    def sql(self) -> str:
+        inner = ["rowid as rec"]
+        for name, f in self.fields.items():
+            raw = f.raw or "null::varchar"
+            inner.append(f"{raw} as r_{name}")
+            if f.raw:
+                parsed = f.parse.replace("{raw}", f"r_{name}")
+            else:  # no such column: a constant or an expression over other columns
+                parsed = "null" if "{raw}" in f.parse else f.parse
+            inner.append(f"{parsed} as {name}")
+        cases_col, cases_reason = [], []
+        for name, f in self.fields.items():
+            if f.raw is None:
+                continue
+            shown = f"chr(39) || left(r_{name}, 40) || chr(39)"
+            label = lit(f.label)
+            if f.required:
+                cases_col.append(f"when r_{name} is null then {label}")
+                cases_reason.append(f"when r_{name} is null then {lit('missing ' + f.kind)}")
+            bad = f"r_{name} is not null and {name} is null"
+            cases_col.append(f"when {bad} then {label}")
+            cases_reason.append(f"when {bad} then 'cannot read ' || {shown} || {lit(' as ' + f.kind)}")
+            if f.check:
+                check = f.check.replace("{v}", name)
+                cond = f"{name} is not null and not ({check})"
+                cases_col.append(f"when {cond} then {label}")
+                cases_reason.append(f"when {cond} then {shown} || {lit(' ' + f.check_reason)}")
+        outer = []
+        for name in PARSED:
+            if name == "rec":
+                outer.append("rec")
+            elif name in self.fields:
+                outer.append(f"nullif({name}, 0) as {name}" if self.fields[name].zero_is_missing else name)
+            else:
+                outer.append(f"{self.constants.get(name, 'null')} as {name}")
+        col_case = "case " + " ".join(cases_col) + " end" if cases_col else "null"
+        reason_case = "case " + " ".join(cases_reason) + " end" if cases_reason else "null"
+        return (
+            f"select {', '.join(outer)}, {col_case} as reject_column, {reason_case} as reject_reason\n"
+            f"from (select {', '.join(inner)} from _raw)"
+        )

@@ -1,0 +1,91 @@
+"""The generic CSV: `date,type,duration` and optional `distance_km,rpe,name,athlete,avg_hr,max_hr`.
+
+`date` is ISO 8601: a date (the row then has no time of day), a local date-time, or a date-time with
+an offset (`Z`, `+02:00`). `duration` is seconds or `[H:]MM:SS`. `type` is any Strava or Garmin type
+name or a category name. An `athlete` column lets one file hold many athletes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ingest.formats.common import Field, ParseQuery, col
+
+if TYPE_CHECKING:
+    from ingest.detect import Header
+
+REQUIRED = ("date", "type", "duration")
+OPTIONAL = ("distance_km", "rpe", "name", "athlete", "avg_hr", "max_hr", "description")
+
+ISO = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
+)
+DATE_ONLY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+# An offset after the time of day (a bare date's `-05` is its day, not an offset).
+OFFSET = r"(:[0-9]{2}(?:[.,][0-9]+)?)(Z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+
+
+def matches(header: Header) -> bool:
+    return not missing(header)
+
+
+def missing(header: Header) -> list[str]:
+    return [n for n in REQUIRED if n not in header.names]
+
+
+def parse_query(header: Header) -> ParseQuery:
+    """The parse of a generic CSV's rows."""
+    p = header.positions()
+    date, kind, duration = (f"ct_txt({col(p, n)})" for n in REQUIRED)
+
+    def f(name: str, kind: str = "a number", parse: str = "ct_num_dot({raw})", **kw) -> Field:
+        c = col(p, name)
+        return Field(raw=f"ct_txt({c})" if c else None, parse=parse, label=name, kind=kind, **kw)
+
+    hr_check = {"check": "{v} between 25 and 250", "check_reason": "is not a heart rate from 25 to 250"}
+    fields = {
+        "athlete": f("athlete", parse="{raw}"),
+        "local_at": f(
+            "date",
+            "an ISO date (2024-01-31 or 2024-01-31T06:30:00)",
+            parse=f"case when regexp_full_match({{raw}}, '{ISO}') "
+            f"then try_cast(regexp_replace(replace({{raw}}, ',', '.'), '{OFFSET}', '\\1') as timestamp) end",
+            required=True,
+        ),
+        "utc_at": Field(
+            raw=None,
+            parse=f"case when regexp_matches({date}, '{OFFSET}') "
+            f"then timezone('UTC', try_cast(replace({date}, ',', '.') as timestamptz)) end",
+        ),
+        "has_time": Field(raw=None, parse=f"not regexp_full_match({date}, '{DATE_ONLY}')"),
+        "sport_type": f("type", "an activity type", parse="{raw}", required=True),
+        "moving_s": f(
+            "duration",
+            "a duration (seconds or [H:]MM:SS)",
+            parse="ct_secs({raw})",
+            required=True,
+            check="{v} > 0 and {v} < 7 * 86400",
+            check_reason="is not a duration above 0 and under a week",
+        ),
+        "elapsed_s": Field(raw=None, parse=f"ct_secs({duration})"),
+        "distance_m": f(
+            "distance_km",
+            parse="ct_num_dot({raw}) * 1000",
+            check="{v} >= 0 and {v} < 1e6",
+            check_reason="is not a distance from 0 to 1000 km",
+        ),
+        "rpe": f(
+            "rpe", check="{v} between 1 and 10", check_reason="is not a perceived exertion from 1 to 10"
+        ),
+        "name": f("name", parse="{raw}"),
+        "description": f("description", parse="{raw}"),
+        "avg_hr": f("avg_hr", **hr_check),
+        "max_hr": f("max_hr", **hr_check),
+        "id_key": Field(
+            raw=None,
+            parse=f"lower({kind}) || case when regexp_full_match({date}, '{DATE_ONLY}') "
+            f"then '|' || coalesce(ct_secs({duration})::varchar, '') else '' end",
+        ),
+    }
+    return ParseQuery(fields=fields)

@@ -1,0 +1,165 @@
+"""The stravalib client, pointed at `STRAVA_API_URL`, with rate limits, retries and time-outs.
+
+stravalib builds `https://www.strava.com/...` URLs itself; rather than fork it we hand it a
+`StravaSession`, a requests Session whose `request` rewrites that prefix to the configured base URL.
+The same place is the one choke point every HTTP call passes through, so it also waits for (or stops
+at) exhausted rate limits, retries 5xx, time-outs, dropped connections and malformed JSON with
+exponential back-off, and counts requests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from stravalib import Client
+
+from ingest.errors import CrosstrainError
+from ingest.strava.ratelimit import Exhausted, RateLimits, RateLimitStop, seconds_until, until_text
+
+STRAVA_URL = "https://www.strava.com"
+SETTINGS_URL = "https://www.strava.com/settings/api"
+RETRIES = 5  # attempts per request for 5xx, time-outs, connection errors and malformed JSON
+MAX_429 = 5  # consecutive 429 answers (each after a full wait) before giving up
+
+# Called while waiting for a rate-limit window: (seconds left, the limit that is used up).
+WaitCallback = Callable[[float, Exhausted], None]
+
+
+class StravaError(CrosstrainError):
+    """Strava (or the server at STRAVA_API_URL) failed in a way retrying did not fix."""
+
+
+@dataclass(frozen=True)
+class StravaApp:
+    """The user's Strava API application: its id and secret, and the base URL to talk to."""
+
+    client_id: int
+    client_secret: str
+    base_url: str = STRAVA_URL
+
+    def __repr__(self) -> str:  # never show the secret, even in a traceback
+        return f"StravaApp(client_id={self.client_id}, base_url={self.base_url!r})"
+
+    @classmethod
+    def from_env(cls) -> StravaApp:
+        """Read STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET and STRAVA_API_URL."""
+        client_id = os.environ.get("STRAVA_CLIENT_ID", "").strip()
+        secret = os.environ.get("STRAVA_CLIENT_SECRET", "").strip()
+        if not client_id or not secret:
+            raise CrosstrainError(
+                "STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET are not set: create a Strava API application at "
+                f"{SETTINGS_URL} (callback domain 127.0.0.1) and export its Client ID and Client Secret"
+            )
+        if not client_id.isdigit():
+            raise CrosstrainError(f"STRAVA_CLIENT_ID must be the number shown at {SETTINGS_URL}")
+        base = os.environ.get("STRAVA_API_URL", "").strip().rstrip("/") or STRAVA_URL
+        return cls(int(client_id), secret, base)
+
+
+def retry_base_s() -> float:
+    """First back-off delay; doubles per attempt. `CROSSTRAIN_RETRY_BASE_S` (default 1) for tests."""
+    return float(os.environ.get("CROSSTRAIN_RETRY_BASE_S", "1"))
+
+
+def timeout_s() -> float:
+    """Seconds to wait for a response (`CROSSTRAIN_HTTP_TIMEOUT_S`, default 30)."""
+    return float(os.environ.get("CROSSTRAIN_HTTP_TIMEOUT_S", "30"))
+
+
+class StravaSession(requests.Session):
+    """A requests Session for stravalib: base-URL rewrite, rate limits, retries, request count."""
+
+    def __init__(self, base_url: str = STRAVA_URL, wait: bool = True, on_wait: WaitCallback | None = None):
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.wait = wait
+        self.on_wait = on_wait
+        self.limits = RateLimits()
+        self.requests_sent = 0
+
+    def rebase(self, url: str) -> str:
+        """`https://www.strava.com/x` -> `<base_url>/x`."""
+        if url.startswith(STRAVA_URL):
+            return self.base_url + url[len(STRAVA_URL) :]
+        return url
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        url = self.rebase(url.decode() if isinstance(url, bytes) else url)
+        kwargs.setdefault("timeout", timeout_s())
+        api = "/api/" in url
+        rate_limited = 0
+        attempt = 0
+        while True:
+            if api:
+                self._respect_limits(after_429=False)
+            try:
+                self.requests_sent += 1
+                response = super().request(method, url, *args, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                attempt = self._backoff(attempt, url, type(exc).__name__.lower().replace("error", " error"))
+                continue
+            self.limits.update(response.headers)
+            if response.status_code == 429:
+                rate_limited += 1
+                if rate_limited > MAX_429:
+                    raise StravaError(f"{_path(url)}: Strava kept answering 429 Too Many Requests; try later")
+                self._respect_limits(after_429=True)
+                continue
+            if response.status_code >= 500:
+                attempt = self._backoff(attempt, url, f"HTTP {response.status_code}")
+                continue
+            if response.status_code == 200 and not _is_json(response):
+                attempt = self._backoff(attempt, url, "malformed JSON")
+                continue
+            return response
+
+    def _backoff(self, attempt: int, url: str, reason: str) -> int:
+        """Sleep before the next attempt, or give up with one line after RETRIES attempts."""
+        attempt += 1
+        if attempt >= RETRIES:
+            raise StravaError(f"{_path(url)}: {reason} after {RETRIES} attempts; try again later")
+        time.sleep(retry_base_s() * 2 ** (attempt - 1))
+        return attempt
+
+    def _respect_limits(self, after_429: bool) -> None:
+        """Wait for the next window when a limit is used up, or stop when not waiting."""
+        hit = self.limits.exhausted(after_429=after_429)
+        if hit is None:
+            return
+        if not self.wait:
+            raise RateLimitStop(f"{hit.describe()}; it resets at {until_text(hit.until)}", hit.until)
+        while (left := seconds_until(hit.until)) > 0:
+            if self.on_wait:
+                self.on_wait(left, hit)
+            time.sleep(min(1.0, left))
+        self.limits.reset()
+
+
+def _path(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def _is_json(response: requests.Response) -> bool:
+    try:
+        json.loads(response.content or b"null")
+    except ValueError:
+        return False
+    return True
+
+
+def make_client(session: StravaSession, tokens: dict[str, Any] | None = None) -> Client:
+    """A stravalib Client on `session`; stravalib's own limiter is off (the session does it)."""
+    tokens = tokens or {}
+    return Client(
+        access_token=tokens.get("access_token"),
+        refresh_token=tokens.get("refresh_token"),
+        token_expires=tokens.get("expires_at"),
+        rate_limit_requests=False,
+        requests_session=session,
+    )

@@ -1,0 +1,323 @@
+"""Incremental Strava sync: list the athlete's activities page by page, committing each page.
+
+Rules:
+- `after` = the newest stored Strava start time (source 'strava': API rows and Strava-export rows
+  share ids) minus LOOKBACK_DAYS, because activities are edited after upload; 0 on the first sync.
+  Strava returns activities oldest first when `after` is given, so a killed sync resumes where it
+  stopped and the cursor only moves forward.
+- `per_page=200`; a page shorter than 200 is the last one, so a first sync of N activities costs at
+  most ceil(N/200) + 1 requests and a sync with nothing new costs one. No per-activity requests.
+- Each page is staged in SQL (stage_page.sql) and written with `ingest.store.write_activities` in its
+  own transaction: a kill loses at most the page in flight; de-duplication makes re-listing harmless.
+- Tokens are refreshed REFRESH_MARGIN_S before they expire and once after a 401, and saved at once.
+- `full` re-lists everything and deletes Strava activities no longer listed, but never all of an
+  athlete's Strava activities at once (an empty answer is more likely a fault than a purge).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from stravalib import Client
+from stravalib import exc as strava_exc
+
+from ingest import db, store
+from ingest.errors import CrosstrainError, UnknownAthleteError
+from ingest.strava.client import StravaApp, StravaError, StravaSession, make_client
+from ingest.strava.oauth import link_athlete
+from ingest.strava.ratelimit import Exhausted, RateLimitStop, until_text
+from ingest.strava.tokens import Tokens, TokenStore
+
+PER_PAGE = 200
+LOOKBACK_DAYS = 7
+REFRESH_MARGIN_S = 300
+STAGE_SQL = resources.files("ingest.strava").joinpath("stage_page.sql").read_text(encoding="utf-8")
+
+
+@dataclass
+class AthleteResult:
+    """What one athlete's sync did."""
+
+    athlete: str
+    new: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    pages: int = 0
+    listed: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.athlete}: {self.new} new, {self.updated} updated, {self.deleted} deleted, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+@dataclass
+class Progress:
+    """Reported after every page and every second of a rate-limit wait."""
+
+    athlete: str
+    pages: int
+    activities: int
+    result: AthleteResult
+    waiting_s: float | None = None  # seconds left when waiting for a rate-limit window
+    waiting_for: Exhausted | None = None
+    done: bool = False  # the athlete's sync finished; `result` is final
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class SyncResult:
+    """Every athlete's result and the HTTP requests the run made."""
+
+    athletes: list[AthleteResult] = field(default_factory=list)
+    requests: int = 0
+
+
+def connected(
+    db_path: Path | str | None, tokens: TokenStore, athlete: str | None = None
+) -> list[tuple[int, str]]:
+    """(strava id, crosstrain name) of every connected athlete, or of the one named `athlete`."""
+    entries = tokens.load()
+    if not entries:
+        raise CrosstrainError("no Strava athlete is connected yet; run `crosstrain strava connect` first")
+    found = []
+    with db.connect(db_path) as con:
+        for key, tok in sorted(entries.items(), key=lambda kv: kv[1].get("athlete", "")):
+            athlete_id = link_athlete(con, tok.get("athlete") or f"strava-{key}", int(key))
+            name = con.execute("select name from athletes where athlete_id = ?", [athlete_id]).fetchone()[0]
+            found.append((int(key), name))
+    if athlete is None:
+        return found
+    chosen = [entry for entry in found if entry[1] == athlete]
+    if not chosen:
+        names = ", ".join(name for _, name in found)
+        raise UnknownAthleteError(f"no connected Strava athlete named '{athlete}' (connected: {names})")
+    return chosen
+
+
+def sync(
+    db_path: Path | str | None,
+    settings: dict[str, Any],
+    athlete: str | None = None,
+    full: bool = False,
+    wait: bool = True,
+    progress: ProgressCallback | None = None,
+    app: StravaApp | None = None,
+    tokens: TokenStore | None = None,
+) -> SyncResult:
+    """Sync every connected athlete (or the one named `athlete`) into the database at `db_path`.
+
+    Raises RateLimitStop when a limit is used up and `wait` is False, CrosstrainError on faults
+    retrying did not fix; in both cases every page already fetched is stored.
+    """
+    app = app or StravaApp.from_env()
+    tokens = tokens or TokenStore()
+    result = SyncResult()
+    session = StravaSession(app.base_url, wait=wait)
+    try:
+        for strava_id, name in connected(db_path, tokens, athlete):
+            run = _AthleteSync(db_path, settings, app, tokens, session, strava_id, name, progress)
+            result.athletes.append(run.result)
+            run.run(full)
+    finally:
+        result.requests = session.requests_sent
+    return result
+
+
+class _AthleteSync:
+    """One athlete's sync: its client, import record, counts and pages."""
+
+    def __init__(
+        self,
+        db_path: Path | str | None,
+        settings: dict[str, Any],
+        app: StravaApp,
+        tokens: TokenStore,
+        session: StravaSession,
+        strava_id: int,
+        name: str,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.db_path, self.settings, self.app, self.tokens = db_path, settings, app, tokens
+        self.session, self.strava_id, self.name, self.progress = session, strava_id, name, progress
+        self.result = AthleteResult(name)
+        stored = tokens.get(strava_id)
+        if stored is None:
+            raise CrosstrainError(f"no Strava tokens for '{name}'; run `crosstrain strava connect` again")
+        self.stored: Tokens = stored
+        self.client: Client = make_client(session, dict(stored))
+        session.on_wait = self._waiting
+
+    def run(self, full: bool) -> None:
+        with db.connect(self.db_path) as con:
+            self.athlete_id = link_athlete(con, self.name, self.strava_id)
+            self.import_id = store.start_import(con, "strava_sync", "strava", "strava_api")
+            con.execute(
+                "update imports set athlete_id = ? where import_id = ?", [self.athlete_id, self.import_id]
+            )
+            after = 0 if full else self._cursor(con)
+        listed: list[int] = []
+        try:
+            page_no = 1
+            while True:
+                page = self._list_page(after, page_no)
+                if page:
+                    self._write_page(page)
+                    listed.extend(int(a["id"]) for a in page)
+                self.result.pages, self.result.listed = page_no, len(listed)
+                self._report()
+                if len(page) < PER_PAGE:
+                    break
+                page_no += 1
+            if full:
+                self._delete_unlisted(listed)
+        except CrosstrainError as exc:
+            self._finish("stopped" if isinstance(exc, RateLimitStop) else "failed")
+            saved = (
+                f"saved {self.result.new} new and {self.result.updated} updated activities of {self.name}; "
+                "the next sync resumes from there"
+            )
+            if isinstance(exc, RateLimitStop):
+                raise RateLimitStop(
+                    f"{exc.args[0].split(';')[0]}; {saved}: run `crosstrain strava sync` again after "
+                    f"{until_text(exc.until)}",
+                    exc.until,
+                ) from None
+            raise CrosstrainError(f"{exc}; {saved}") from None
+        self._finish("ok")
+        self._report(done=True)
+
+    def _cursor(self, con: Any) -> int:
+        """Epoch seconds to list from: newest stored Strava start minus the look-back, else 0."""
+        newest = con.execute(
+            "select epoch(max(start_at))::bigint from activities where athlete_id = ? and source = 'strava'",
+            [self.athlete_id],
+        ).fetchone()[0]
+        return max(0, newest - LOOKBACK_DAYS * 86400) if newest is not None else 0
+
+    def _list_page(self, after: int, page: int) -> list[dict[str, Any]]:
+        """One page of summaries, refreshing the token before expiry and once after a 401."""
+        for attempt in (1, 2):
+            self._refresh(force=attempt == 2)
+            try:
+                data = self.client.protocol.get(
+                    "/athlete/activities", after=after, page=page, per_page=PER_PAGE
+                )
+            except strava_exc.AccessUnauthorized:
+                if attempt == 2:
+                    raise self._reconnect("Strava refused the refreshed token") from None
+                continue
+            except strava_exc.Fault as fault:
+                raise StravaError(f"/api/v3/athlete/activities: {str(fault).splitlines()[0]}") from None
+            finally:
+                self._save_if_rotated()
+            if not isinstance(data, list):
+                raise StravaError("/api/v3/athlete/activities: expected a JSON list of activities")
+            return data
+        raise AssertionError("unreachable")
+
+    def _refresh(self, force: bool) -> None:
+        expires_at = self.client.token_expires or 0
+        if not force and expires_at - time.time() > REFRESH_MARGIN_S:
+            return
+        try:
+            self.client.refresh_access_token(
+                client_id=self.app.client_id,
+                client_secret=self.app.client_secret,
+                refresh_token=self.client.refresh_token or "",
+            )
+        except strava_exc.Fault:
+            raise self._reconnect("Strava refused to refresh the token") from None
+        self._save_if_rotated()
+
+    def _save_if_rotated(self) -> None:
+        """Write the client's tokens back when a refresh (ours or stravalib's) changed them."""
+        current = (self.client.access_token, self.client.refresh_token, self.client.token_expires)
+        if current != (self.stored["access_token"], self.stored["refresh_token"], self.stored["expires_at"]):
+            self.stored = {
+                "access_token": current[0] or "",
+                "refresh_token": current[1] or "",
+                "expires_at": int(current[2] or 0),
+                "athlete": self.name,
+            }
+            self.tokens.put(self.strava_id, self.stored)
+
+    def _reconnect(self, why: str) -> CrosstrainError:
+        return CrosstrainError(
+            f"{why} for '{self.name}' (access revoked?); run `crosstrain strava connect --athlete "
+            f"'{self.name}'` again"
+        )
+
+    def _write_page(self, page: list[dict[str, Any]]) -> None:
+        """Stage one page in SQL and write it, all in one transaction."""
+        with db.connect(self.db_path) as con:
+            con.execute("begin transaction")
+            try:
+                con.execute(STAGE_SQL, {"athlete_id": self.athlete_id, "page": json.dumps(page)})
+                counts = store.write_activities(con, "_strava_page", self.import_id, self.settings)
+                con.execute("drop table _strava_page")
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        self.result.new += counts.new
+        self.result.updated += counts.updated
+        self.result.unchanged += counts.duplicate
+
+    def _delete_unlisted(self, listed: list[int]) -> None:
+        """After a full listing: remove this athlete's Strava activities that Strava no longer has."""
+        with db.connect(self.db_path) as con:
+            con.execute("begin transaction")
+            try:
+                con.execute(
+                    "create or replace temp table _listed as select unnest(?::bigint[]) as strava_id",
+                    [listed],
+                )
+                stored, gone = con.execute(
+                    """select count(*), count(*) filter (where strava_id is null
+                              or strava_id not in (select strava_id from _listed))
+                       from activities where athlete_id = ? and source = 'strava'""",
+                    [self.athlete_id],
+                ).fetchone()
+                if gone and gone == stored:
+                    raise CrosstrainError(
+                        f"refusing to delete all {stored} Strava activities of '{self.name}': Strava listed "
+                        f"{len(listed)} of them; check the account, then retry with --full"
+                    )
+                if gone:
+                    con.execute(
+                        """delete from activities where athlete_id = ? and source = 'strava'
+                           and (strava_id is null or strava_id not in (select strava_id from _listed))""",
+                        [self.athlete_id],
+                    )
+                con.execute("drop table _listed")
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        self.result.deleted = gone
+
+    def _finish(self, status: str) -> None:
+        counts = store.WriteCounts(self.result.new, self.result.updated, self.result.unchanged)
+        with db.connect(self.db_path) as con:
+            store.finish_import(con, self.import_id, counts, deleted=self.result.deleted, status=status)
+
+    def _report(
+        self, waiting_s: float | None = None, waiting_for: Exhausted | None = None, done: bool = False
+    ) -> None:
+        if self.progress:
+            r = self.result
+            self.progress(Progress(self.name, r.pages, r.listed, r, waiting_s, waiting_for, done))
+
+    def _waiting(self, left_s: float, hit: Exhausted) -> None:
+        self._report(left_s, hit)

@@ -1,0 +1,111 @@
+"""Runs the SQL files under queries/sql/ as a small pipeline of temp tables on one connection.
+
+Each step materialises one temp table named after its file (`q_session_load` from
+`session_load.sql`, ...), so a report reads the athlete's history once and every later step reuses it.
+Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
+per thread. Read-only connections may create them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+from ingest.categories import CATEGORIES
+from ingest.errors import UnknownAthleteError
+from queries.params import Params
+
+# Rolling windows look back this many days before the first day a caller reads.
+LOOKBACK_DAYS = 27
+# Length of the EWMA blocks (see metrics.sql): exact, and no overflow for N >= 7.
+BLOCK_DAYS = 1000
+EPOCH = date(1900, 1, 1)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of `queries/sql/<name>.sql`."""
+    return resources.files("queries.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The named parameters the SQL uses, from `values` (DuckDB rejects unused ones)."""
+    code = re.sub(r"--[^\n]*", "", text)
+    return {name: values[name] for name in set(re.findall(r"\$(\w+)", code))}
+
+
+def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> None:
+    """Run `name`.sql with `values` into temp table `q_<name>`."""
+    text = sql(name)
+    con.execute(f"create or replace temp table q_{name} as {text}", _bind(text, values))
+
+
+def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | None = None) -> list[dict]:
+    """Rows of a query as plain dicts."""
+    cur = con.execute(query, _bind(query, values or {}))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
+    """Ids of the named athletes; UnknownAthleteError names the first unknown one."""
+    found = dict(con.execute("select name, athlete_id from athletes").fetchall())
+    for name in names:
+        if name not in found:
+            known = sorted(found)
+            listed = (
+                f"known: {', '.join(known)}"
+                if 0 < len(known) <= 8
+                else f"{len(known)} athletes known (crosstrain athletes lists them)"
+            )
+            raise UnknownAthleteError(f"unknown athlete '{name}'; {listed}")
+    return [found[name] for name in names]
+
+
+def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params: Params) -> None:
+    """Temp tables q_scope (the athletes read: `None` = all), q_intensity, q_run_keywords."""
+    if ids is None:
+        con.execute("create or replace temp table q_scope as select athlete_id from athletes")
+    else:
+        con.execute(
+            "create or replace temp table q_scope as select distinct unnest(?::integer[]) as athlete_id",
+            [ids],
+        )
+    con.execute("create or replace temp table q_intensity (category varchar, intensity double)")
+    con.executemany("insert into q_intensity values (?, ?)", [(c, params.intensity[c]) for c in CATEGORIES])
+    con.execute("create or replace temp table q_run_keywords (keyword varchar)")
+    con.executemany("insert into q_run_keywords values (?)", [(w,) for w in params.run_keywords])
+
+
+def prepare_sessions(con: duckdb.DuckDBPyConnection, params: Params, start: date, end: date) -> None:
+    """q_session_load: the scope's sessions with their load, local days [start, end]."""
+    materialise(con, "session_load", {"from": start, "end": end, **params.load})
+
+
+def prepare_metrics(con: duckdb.DuckDBPyConnection, params: Params, first: date, end: date) -> None:
+    """q_daily_load and q_metrics for every scope athlete, full windows from `first` to `end`.
+
+    Needs q_session_load holding every session up to `end` (the EWMA starts at the first one).
+    """
+    start = first - timedelta(days=LOOKBACK_DAYS)
+    materialise(con, "daily_load", {"start": start, "end": end})
+    materialise(
+        con,
+        "metrics",
+        {
+            "start": start,
+            "a_fit": params.alpha(params.load["fitness_days"]),
+            "a_fat": params.alpha(params.load["fatigue_days"]),
+            "block_days": BLOCK_DAYS,
+        },
+    )
+
+
+def monday(day: date) -> date:
+    """The Monday starting `day`'s ISO week."""
+    return day - timedelta(days=day.weekday())

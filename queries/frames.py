@@ -1,0 +1,83 @@
+"""DataFrames for the dashboard's charts: daily metrics, weekly balance, the session calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from queries import engine
+from queries.params import resolve
+
+DAILY_COLUMNS = [
+    "day",
+    "load",
+    "monotony",
+    "strain",
+    "acwr",
+    "fitness",
+    "fatigue",
+    "form",
+    "support_share",
+]
+
+
+def daily_metrics(
+    con: duckdb.DuckDBPyConnection,
+    athlete: str,
+    start: date,
+    end: date,
+    settings: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """One row per day in [start, end]: load, monotony, strain, acwr, fitness, fatigue, form and the
+    28-day support share (see metrics.sql for formulas). acwr is NaN where undefined (no 28-day load)."""
+    params = resolve(settings)
+    ids = engine.athlete_ids(con, [athlete])
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, engine.EPOCH, end)
+    engine.prepare_metrics(con, params, start, end)
+    cols = ", ".join(DAILY_COLUMNS)
+    return con.execute(
+        f"select {cols} from q_metrics where day between ? and ? order by day", [start, end]
+    ).df()
+
+
+def weekly_balance(
+    con: duckdb.DuckDBPyConnection,
+    athletes: list[str],
+    start: date,
+    end: date,
+    settings: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Long format, one row per athlete, ISO week (Monday) and category (all six, zero-filled):
+    athlete, week, category, minutes, sessions, run_km (on the run row only, 0 elsewhere), load.
+    Weeks from the one holding `start` to the one holding `end`; sessions after `end` are not counted."""
+    params = resolve(settings)
+    ids = engine.athlete_ids(con, athletes)
+    first = engine.monday(start)
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, first, end)
+    engine.materialise(con, "weekly_balance", {"start": first, "end": end})
+    return con.execute(
+        """select a.name as athlete, b.week, b.category, b.minutes, b.sessions, b.run_km, b.load
+           from q_weekly_balance b join athletes a using (athlete_id)
+           order by a.name, b.week, b.category_order"""
+    ).df()
+
+
+def sessions(
+    con: duckdb.DuckDBPyConnection,
+    athlete: str,
+    start: date,
+    end: date,
+    settings: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """One row per session in [start, end] (local days): activity_id, day, start_local, category,
+    sport_type, name, minutes, distance_km, load."""
+    params = resolve(settings)
+    ids = engine.athlete_ids(con, [athlete])
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, start, end)
+    return con.execute(engine.sql("sessions") + "\norder by start_local", {"start": start, "end": end}).df()

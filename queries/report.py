@@ -1,0 +1,148 @@
+"""The balance report for one athlete and the coach's comparison of all athletes (SPEC "Report JSON")."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+
+from ingest.categories import CATEGORIES
+from queries import engine
+from queries.advice import ADVICE, message
+from queries.params import Params, resolve
+
+WINDOW_DAYS = 28
+REPORT_WEEKS = 12
+WARNING_ORDER = (
+    "no_support_work",
+    "low_support_share",
+    "run_volume_jump",
+    "acwr_spike",
+    "high_monotony",
+    "monotone_runs",
+    "acwr_low",
+)
+
+
+def _num(value: Any, digits: int) -> float | None:
+    """A rounded float, or None for a missing or non-finite value (never NaN in the JSON)."""
+    if value is None:
+        return None
+    value = float(value)
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def _summaries(con: duckdb.DuckDBPyConnection, params: Params, as_of: date) -> tuple[list[dict], dict]:
+    """Summary rows of the scope at `as_of` (highest risk first) and their warnings by athlete id."""
+    engine.materialise(
+        con, "summary", {"as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]}
+    )
+    engine.materialise(con, "warnings", params.thresholds)
+    engine.materialise(con, "risk", params.thresholds)
+    rows = engine.fetch(
+        con,
+        """select s.*, r.risk, r.risk_rank from q_summary s join q_risk r using (athlete_id)
+           order by r.risk_rank desc, s.support_share, s.athlete""",
+    )
+    order = {code: i for i, code in enumerate(WARNING_ORDER)}
+    raised: dict[int, list[dict]] = {}
+    for w in engine.fetch(con, "select * from q_warnings order by athlete_id, severity_rank desc"):
+        raised.setdefault(w["athlete_id"], []).append(w)
+    for found in raised.values():
+        found.sort(key=lambda w: (-w["severity_rank"], order[w["code"]]))
+    return rows, raised
+
+
+def _summary_json(s: dict) -> dict:
+    return {
+        "window_days": WINDOW_DAYS,
+        "minutes": {c: _num(s[f"{c}_minutes"], 1) for c in CATEGORIES},
+        "sessions": {c: int(s[f"{c}_sessions"]) for c in CATEGORIES},
+        "run_km": _num(s["run_km"], 2),
+        "support_share": _num(s["support_share"], 3),
+        "strength_sessions_per_week": _num(s["strength_sessions_per_week"], 2),
+        "days_since_support": None if s["days_since_support"] is None else int(s["days_since_support"]),
+        "monotony": _num(s["monotony"], 2),
+        "strain": _num(s["strain"], 1),
+        "acwr": _num(s["acwr"], 2),
+        "fitness": _num(s["fitness"], 1),
+        "fatigue": _num(s["fatigue"], 1),
+        "form": _num(s["form"], 1),
+        "risk": s["risk"],
+    }
+
+
+def _week_json(w: dict) -> dict:
+    return {
+        "week": w["week"].isoformat(),
+        "minutes": {c: _num(w[f"{c}_minutes"], 1) for c in CATEGORIES},
+        "sessions": {c: int(w[f"{c}_sessions"]) for c in CATEGORIES},
+        "run_km": _num(w["run_km"], 2),
+        "load": _num(w["load"], 1),
+        "monotony": _num(w["monotony"], 2),
+        "strain": _num(w["strain"], 1),
+    }
+
+
+def report(
+    con: duckdb.DuckDBPyConnection,
+    athlete: str,
+    as_of: date | None = None,
+    settings: dict[str, Any] | None = None,
+) -> dict:
+    """The SPEC's report for `athlete`: 28-day summary, the last 12 ISO weeks, warnings with advice.
+
+    Every window ends on `as_of` (default today). Unknown athlete: UnknownAthleteError.
+    """
+    params = resolve(settings)
+    as_of = as_of or date.today()
+    ids = engine.athlete_ids(con, [athlete])
+    first_week = engine.monday(as_of) - timedelta(weeks=REPORT_WEEKS - 1)
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, engine.EPOCH, as_of)
+    engine.prepare_metrics(con, params, first_week, as_of)
+    [summary], raised = _summaries(con, params, as_of)
+    engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
+    weeks = engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
+    warnings = [
+        {
+            "code": w["code"],
+            "severity": w["severity"],
+            "message": message(w["code"], summary, params.thresholds),
+            "advice": ADVICE[w["code"]],
+        }
+        for w in raised.get(summary["athlete_id"], [])
+    ]
+    return {
+        "athlete": summary["athlete"],
+        "as_of": as_of.isoformat(),
+        "summary": _summary_json(summary),
+        "weeks": [_week_json(w) for w in weeks],
+        "warnings": warnings,
+    }
+
+
+def compare(
+    con: duckdb.DuckDBPyConnection, as_of: date | None = None, settings: dict[str, Any] | None = None
+) -> dict:
+    """The SPEC's compare JSON: one row per athlete (summary fields + warning codes), highest risk
+    first, then lowest support share, then name."""
+    params = resolve(settings)
+    as_of = as_of or date.today()
+    engine.prepare_scope(con, None, params)
+    engine.prepare_sessions(con, params, engine.EPOCH, as_of)
+    engine.prepare_metrics(con, params, as_of, as_of)
+    rows, raised = _summaries(con, params, as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "athletes": [
+            {
+                "athlete": s["athlete"],
+                **_summary_json(s),
+                "warnings": [w["code"] for w in raised.get(s["athlete_id"], [])],
+            }
+            for s in rows
+        ],
+    }

@@ -1,0 +1,32 @@
+-- Daily load. Grain: one row per athlete in q_scope per local calendar day in [$start, $end],
+-- zero-filled: a day without sessions has load 0.
+-- Parameters: $start, $end (dates, inclusive). Relations: q_scope, q_session_load.
+with calendar as (
+    select s.athlete_id, cast(d.day as date) as day
+    from q_scope s
+    cross join generate_series(cast($start as date), cast($end as date), interval 1 day) as d (day)
+),
+
+by_day as (
+    select
+        athlete_id,
+        day,
+        sum(load) as load,
+        sum(minutes) as minutes,
+        sum(case when category in ('strength', 'pilates', 'mobility') then minutes else 0 end)
+            as support_minutes,
+        sum(case when category = 'run' then distance_km else 0 end) as run_km
+    from q_session_load
+    where day between cast($start as date) and cast($end as date)
+    group by athlete_id, day
+)
+
+select
+    c.athlete_id,
+    c.day,
+    coalesce(b.load, 0) as load,
+    coalesce(b.minutes, 0) as minutes,
+    coalesce(b.support_minutes, 0) as support_minutes,
+    coalesce(b.run_km, 0) as run_km
+from calendar c
+left join by_day b on b.athlete_id = c.athlete_id and b.day = c.day

@@ -1,0 +1,110 @@
+-- Daily metrics. Grain: one row per athlete per day of q_daily_load (the calendar [$start, $end]).
+-- Rolling windows look back 27 days: rows before $start + 27 see a partial window, so callers start
+-- the calendar 27 days before the first day they read.
+-- Parameters: $start (first calendar day), $a_fit, $a_fat (EWMA alpha = 1 - e^(-1/N), N = 42 and 7),
+--   $block_days (EWMA block length). Relations: q_daily_load, q_session_load.
+--
+-- Monotony (Foster 1998) = mean / population SD of the last 7 daily loads; 10 when the SD is 0 and
+--   the mean > 0 (10 is also the ceiling); 0 without load. Strain = 7-day load x monotony.
+-- ACWR (Gabbett 2016) = 7-day load / (28-day load / 4); null when the 28-day load is 0.
+-- Fitness, fatigue (Banister 1991): EWMA of daily load seeded at 0 before the athlete's first day,
+--   F(t) = (1 - a) F(t-1) + a L(t), i.e. F(t) = a sum_s (1 - a)^(t - s) L(s). Computed without
+--   recursion: the value the day before each block of $block_days days is that closed-form sum over
+--   every earlier session (factors <= 1), and inside a block
+--   F(t) = (1 - a)^(t - b + 1) [F(b - 1) + a sum_{b <= s <= t} (1 - a)^(b - 1 - s) L(s)],
+--   a running sum whose factors stay below e^(block/N) (no overflow for block 1000, N >= 7).
+-- Form = fitness - fatigue of the previous day.
+-- Support share = (strength + pilates + mobility minutes) / all minutes, last 28 days; 0 without minutes.
+with days as (
+    select
+        d.*,
+        cast(floor((d.day - cast($start as date)) / $block_days) as integer) as block
+    from q_daily_load d
+),
+
+blocks as (
+    select athlete_id, block, min(day) as block_start
+    from days
+    group by athlete_id, block
+),
+
+seed as (
+    select
+        b.athlete_id,
+        b.block,
+        b.block_start,
+        $a_fit * coalesce(sum(s.load * power(1 - $a_fit, b.block_start - 1 - s.day)), 0) as fitness_0,
+        $a_fat * coalesce(sum(s.load * power(1 - $a_fat, b.block_start - 1 - s.day)), 0) as fatigue_0
+    from blocks b
+    left join q_session_load s on s.athlete_id = b.athlete_id and s.day < b.block_start
+    group by b.athlete_id, b.block, b.block_start
+),
+
+ewma as (
+    select
+        d.athlete_id,
+        d.day,
+        d.load,
+        d.minutes,
+        d.support_minutes,
+        d.run_km,
+        power(1 - $a_fit, d.day - sd.block_start + 1) * (
+            sd.fitness_0 + $a_fit * sum(d.load * power(1 - $a_fit, sd.block_start - 1 - d.day)) over (
+                partition by d.athlete_id, d.block order by d.day rows between unbounded preceding and current row
+            )
+        ) as fitness,
+        power(1 - $a_fat, d.day - sd.block_start + 1) * (
+            sd.fatigue_0 + $a_fat * sum(d.load * power(1 - $a_fat, sd.block_start - 1 - d.day)) over (
+                partition by d.athlete_id, d.block order by d.day rows between unbounded preceding and current row
+            )
+        ) as fatigue
+    from days d
+    join seed sd on sd.athlete_id = d.athlete_id and sd.block = d.block
+),
+
+rolling as (
+    select
+        *,
+        sum(load) over w7 as load_7d,
+        avg(load) over w7 as mean_7d,
+        stddev_pop(load) over w7 as sd_7d,
+        sum(load) over w28 as load_28d,
+        sum(minutes) over w28 as minutes_28d,
+        sum(support_minutes) over w28 as support_minutes_28d,
+        sum(run_km) over w7 as run_km_7d,
+        lag(fitness) over w_all - lag(fatigue) over w_all as form
+    from ewma
+    window
+        w7 as (partition by athlete_id order by day rows between 6 preceding and current row),
+        w28 as (partition by athlete_id order by day rows between 27 preceding and current row),
+        w_all as (partition by athlete_id order by day)
+),
+
+scored as (
+    select
+        *,
+        case
+            when load_7d <= 0 then 0.0
+            when sd_7d <= 1e-9 * mean_7d then 10.0
+            else least(mean_7d / sd_7d, 10.0)
+        end as monotony
+    from rolling
+)
+
+select
+    athlete_id,
+    day,
+    load,
+    load_7d,
+    load_28d,
+    monotony,
+    load_7d * monotony as strain,
+    case when load_28d > 0 then load_7d / (load_28d / 4.0) end as acwr,
+    fitness,
+    fatigue,
+    coalesce(form, 0) as form,
+    case when minutes_28d > 0 then support_minutes_28d / minutes_28d else 0.0 end as support_share,
+    run_km_7d,
+    lag(run_km_7d, 7) over (partition by athlete_id order by day) as run_km_prev_7d,
+    lag(run_km_7d, 14) over (partition by athlete_id order by day) as run_km_prev2_7d
+from scored

@@ -1,0 +1,70 @@
+-- Session load. Grain: one row per activity of the athletes in q_scope with local day in [$from, $end].
+-- Parameters: $from, $end (local dates, inclusive); $hr_rest, $hr_max (HRmax when the athlete has no
+--   plausible recorded max_hr), $trimp_k, $trimp_b, $trimp_scale.
+-- Relations: activities, q_scope(athlete_id), q_intensity(category, intensity).
+-- minutes = moving time, else elapsed time. day = the local calendar date the session started on
+-- (start_local), so a run across midnight or a DST change belongs to its start date.
+-- load (arbitrary units, one scale for all three sources):
+--   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
+--   2. else Banister TRIMP x trimp_scale (Banister 1991) when average HR is known:
+--      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1];
+--   3. else minutes x the category's default intensity (a Pilates class without HR is never a rest day).
+with scoped as (
+    select a.*
+    from activities a
+    join q_scope s on s.athlete_id = a.athlete_id
+    where a.start_local >= cast($from as date) and a.start_local < cast($end as date) + 1
+),
+
+hr_max as (
+    select
+        a.athlete_id,
+        case when max(a.max_hr) > $hr_rest + 40 then max(a.max_hr) else $hr_max end as hr_max
+    from activities a
+    join q_scope s on s.athlete_id = a.athlete_id
+    where a.start_local < cast($end as date) + 1
+    group by a.athlete_id
+),
+
+measured as (
+    select
+        sc.activity_id,
+        sc.athlete_id,
+        cast(sc.start_local as date) as day,
+        sc.start_local,
+        sc.category,
+        sc.sport_type,
+        sc.name,
+        coalesce(nullif(sc.moving_s, 0), sc.elapsed_s, 0) / 60.0 as minutes,
+        coalesce(sc.distance_m, 0) / 1000.0 as distance_km,
+        case when sc.rpe between 1 and 10 then sc.rpe end as rpe,
+        case
+            when sc.avg_hr > 0
+                then least(greatest((sc.avg_hr - $hr_rest) / (h.hr_max - $hr_rest), 0.0), 1.0)
+        end as hrr
+    from scoped sc
+    join hr_max h on h.athlete_id = sc.athlete_id
+)
+
+select
+    m.activity_id,
+    m.athlete_id,
+    m.day,
+    m.start_local,
+    m.category,
+    m.sport_type,
+    m.name,
+    m.minutes,
+    m.distance_km,
+    case
+        when m.rpe is not null then m.rpe * m.minutes
+        when m.hrr is not null then m.minutes * m.hrr * $trimp_k * exp($trimp_b * m.hrr) * $trimp_scale
+        else m.minutes * coalesce(i.intensity, 3.0)
+    end as load,
+    case
+        when m.rpe is not null then 'srpe'
+        when m.hrr is not null then 'trimp'
+        else 'intensity'
+    end as load_source
+from measured m
+left join q_intensity i on i.category = m.category

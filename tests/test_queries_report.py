@@ -1,0 +1,223 @@
+"""Warnings, risk and the report/compare JSON of the SPEC, on a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+from activity_rows import write
+
+import queries
+from ingest.db import connect
+from ingest.errors import ConfigError, UnknownAthleteError
+
+D = date(2026, 11, 22)
+CATEGORIES = ["run", "strength", "pilates", "mobility", "cross", "other"]
+SUMMARY_KEYS = {
+    "window_days",
+    "minutes",
+    "sessions",
+    "run_km",
+    "support_share",
+    "strength_sessions_per_week",
+    "days_since_support",
+    "monotony",
+    "strain",
+    "acwr",
+    "fitness",
+    "fatigue",
+    "form",
+    "risk",
+}
+
+
+def at(days_before: int, hour: int = 7) -> datetime:
+    return datetime.combine(D - timedelta(days=days_before), datetime.min.time()).replace(hour=hour)
+
+
+def run(days_before: int, km: float, pace_min: float = 5.0, name: str = "Easy run") -> dict:
+    return {
+        "start_local": at(days_before),
+        "sport_type": "Run",
+        "km": km,
+        "minutes": km * pace_min,
+        "name": name,
+    }
+
+
+def session(days_before: int, sport: str, minutes: float = 45) -> dict:
+    return {"start_local": at(days_before, 18), "sport_type": sport, "minutes": minutes}
+
+
+def report(db, athlete="Ann", settings=None, as_of=D):
+    with connect(db, read_only=True) as con:
+        return queries.report(con, athlete, as_of, settings or {})
+
+
+def codes(rep) -> dict[str, str]:
+    return {w["code"]: w["severity"] for w in rep["warnings"]}
+
+
+def test_monotone_runner_gets_every_warning_it_earns(db_path):
+    # 8 km at 5:00/km every day for 35 days (no RPE or HR: 40 min x 5 = 200 a day).
+    # monotony: 7 equal days -> SD 0 -> 10 (high); strain 1400 x 10 = 14000
+    # support: never in 34 days of history -> no_support_work high; share 0 < 10% -> low_support_share
+    # runs: 28 alike (CV 0) and none named interval/hill... -> monotone_runs
+    write(db_path, "Mona", [run(d, 8) for d in range(35)])
+    rep = report(db_path, "Mona")
+    assert codes(rep) == {
+        "no_support_work": "high",
+        "low_support_share": "warn",
+        "high_monotony": "high",
+        "monotone_runs": "warn",
+    }
+    assert [w["severity"] for w in rep["warnings"]][:2] == ["high", "high"]  # warnings sorted high first
+    s = rep["summary"]
+    assert (s["monotony"], s["strain"], s["risk"], s["days_since_support"]) == (10.0, 14000.0, "red", None)
+    assert s["acwr"] == 1.0  # 1400 / (5600 / 4)
+    by_code = {w["code"]: w for w in rep["warnings"]}
+    assert "34 days" in by_code["no_support_work"]["message"]
+    assert "28 runs" in by_code["monotone_runs"]["message"].replace("All 28", "28")
+    assert "monotony 10.00" in by_code["high_monotony"]["message"]
+    advice = by_code["no_support_work"]["advice"]
+    assert all(word in advice for word in ("squats", "lunges", "step-ups", "Romanian deadlifts", "Pilates"))
+    assert "physical therapist" in advice
+    assert "sprints" in by_code["monotone_runs"]["advice"]
+    assert "gait analysis" in by_code["monotone_runs"]["advice"]
+
+
+def test_balanced_athlete_gets_no_support_warning(db_path):
+    # 8 weeks: runs Mon/Wed/Thu/Sat of 6, 10, 8, 16 km at varied pace, strength Tue, Pilates Fri.
+    rows = []
+    for week in range(8):
+        base = 6 + 7 * week  # D is a Sunday: D - 6 is Monday
+        rows += [
+            run(base, 6, 4.5, "Sprints 10x100m"),
+            run(base - 2, 10, 5.5),
+            run(base - 3, 8, 5.0),
+            run(base - 5, 16, 6.0, "Long run"),
+            session(base - 1, "WeightTraining"),
+            session(base - 4, "Pilates", 50),
+        ]
+    write(db_path, "Bea", rows)
+    rep = report(db_path, "Bea")
+    assert "no_support_work" not in codes(rep) and "low_support_share" not in codes(rep)
+    assert "monotone_runs" not in codes(rep)
+    s = rep["summary"]
+    assert s["days_since_support"] == 2  # Pilates on Friday, as_of Sunday
+    assert s["strength_sessions_per_week"] == 2.0  # 8 sessions / 4 weeks
+    # 28 days: support 4 x 45 + 4 x 50 = 380 min; runs 4 x (27 + 55 + 40 + 96) = 872 -> 380 / 1252
+    assert s["support_share"] == pytest.approx(380 / 1252, abs=5e-4)
+    assert s["risk"] in ("green", "amber")
+
+
+def test_run_volume_jump_week_on_week_and_over_two_weeks(db_path):
+    # 7-day run km: days -20..-14 = 20, -13..-7 = 22, -6..0 = 26.
+    # week on week 26 / 22 = +18% > 10% (and +4 km >= 3) -> warn; over two weeks 26 / 20 = +30%: not above 30%
+    base = [run(20, 10), run(17, 10), run(13, 11), run(10, 11)]
+    write(db_path, "Ann", [*base, run(6, 13), run(3, 13), session(1, "Pilates"), session(12, "Pilates")])
+    assert codes(report(db_path))["run_volume_jump"] == "warn"
+    # 27 km: 27 / 20 = +35% over two weeks -> high
+    write(db_path, "Ben", [*base, run(6, 13), run(3, 14)])
+    rep = report(db_path, "Ben")
+    assert codes(rep)["run_volume_jump"] == "high"
+    message = next(w["message"] for w in rep["warnings"] if w["code"] == "run_volume_jump")
+    assert "27.0 km" in message and "+23%" in message and "+35%" in message
+
+
+def test_small_jumps_in_km_are_not_flagged(db_path):
+    # 2 km -> 3 km is +50% but only +1 km (< 3 km minimum)
+    write(db_path, "Ann", [run(10, 2), run(3, 3)])
+    assert "run_volume_jump" not in codes(report(db_path))
+
+
+@pytest.mark.parametrize(
+    ("extra", "flagged"),
+    [
+        (None, True),
+        (run(2, 8, 5.0, "Hill repeats 8x"), False),  # a quality run by name
+        (run(2, 8, 4.5), False),  # 4:30/km is 10% faster than 5:00: a pace outlier (>= 8%)
+    ],
+)
+def test_monotone_runs(db_path, extra, flagged):
+    # 5 runs of 8 km at 5:00/km (CV of distance and pace 0), Pilates twice a week so nothing else flags
+    rows = [run(d, 8) for d in (1, 5, 9, 13, 17)] + [session(d, "Pilates") for d in (0, 3, 7, 10, 14, 17, 21)]
+    write(db_path, "Ann", rows + ([extra] if extra else []))
+    assert ("monotone_runs" in codes(report(db_path))) is flagged
+
+
+def test_acwr_low_is_info_and_leaves_risk_green(db_path):
+    # Pilates 60 min (load 240) every 2nd day for 4 weeks, then one session in the last 7 days:
+    # 7-day 240, 28-day = 240 x 11 = 2640 -> ACWR 240 / 660 = 0.364 < 0.8 -> info only
+    write(db_path, "Ann", [session(d, "Pilates", 60) for d in (0, *range(8, 28, 2))])
+    rep = report(db_path)
+    assert codes(rep) == {"acwr_low": "info"}
+    assert rep["summary"]["acwr"] == pytest.approx(0.36, abs=0.005)
+    assert rep["summary"]["risk"] == "green"
+
+
+def test_thresholds_from_settings(db_path):
+    write(db_path, "Mona", [run(d, 8) for d in range(35)])
+    rep = report(db_path, "Mona", {"thresholds": {"monotony_warn": 20, "support_gap_high_days": 60}})
+    assert "high_monotony" not in codes(rep)
+    assert codes(rep)["no_support_work"] == "warn"
+    with pytest.raises(ConfigError, match="monotony_wrn"):
+        report(db_path, "Mona", {"thresholds": {"monotony_wrn": 2}})
+
+
+def test_report_json_has_exactly_the_spec_keys_and_no_nan(db_path):
+    write(db_path, "Ann", [run(3, 10), session(2, "Pilates")])
+    rep = report(db_path)
+    json.dumps(rep, allow_nan=False)
+    assert set(rep) == {"athlete", "as_of", "summary", "weeks", "warnings"}
+    assert set(rep["summary"]) == SUMMARY_KEYS
+    assert list(rep["summary"]["minutes"]) == CATEGORIES == list(rep["summary"]["sessions"])
+    for week in rep["weeks"]:
+        assert set(week) == {"week", "minutes", "sessions", "run_km", "load", "monotony", "strain"}
+        assert list(week["minutes"]) == CATEGORIES
+        assert date.fromisoformat(week["week"]).weekday() == 0
+    for w in rep["warnings"]:
+        assert set(w) == {"code", "severity", "message", "advice"}
+        assert w["severity"] in ("info", "warn", "high")
+
+
+def test_athlete_without_activities_gets_zeros_and_nulls(db_path):
+    write(db_path, "Ann", [run(3, 10)])
+    write(db_path, "Empty", [])
+    rep = report(db_path, "Empty")
+    json.dumps(rep, allow_nan=False)
+    s = rep["summary"]
+    assert s["minutes"] == dict.fromkeys(CATEGORIES, 0.0) and s["sessions"] == dict.fromkeys(CATEGORIES, 0)
+    assert (s["acwr"], s["days_since_support"], s["monotony"], s["fitness"], s["risk"]) == (
+        None,
+        None,
+        0.0,
+        0.0,
+        "green",
+    )
+    assert rep["warnings"] == []
+    # as_of before the first activity: the same
+    assert report(db_path, "Ann", as_of=date(2020, 1, 1))["summary"]["run_km"] == 0.0
+
+
+def test_unknown_athlete_lists_known_names(db_path):
+    write(db_path, "Ann", [run(3, 10)])
+    write(db_path, "Bea", [])
+    with pytest.raises(UnknownAthleteError, match=r"unknown athlete 'Zed'; known: Ann, Bea"):
+        report(db_path, "Zed")
+
+
+def test_compare_rows_highest_risk_first(db_path):
+    write(db_path, "Mona", [run(d, 8) for d in range(35)])
+    write(db_path, "Calm", [session(d, "Yoga", 30) for d in range(0, 28, 3)])
+    write(db_path, "Empty", [])
+    with connect(db_path, read_only=True) as con:
+        out = queries.compare(con, D, {})
+    json.dumps(out, allow_nan=False)
+    assert out["as_of"] == "2026-11-22"
+    assert [a["athlete"] for a in out["athletes"]] == ["Mona", "Empty", "Calm"]  # red, then green by share
+    mona = out["athletes"][0]
+    assert set(mona) == SUMMARY_KEYS | {"athlete", "warnings"}
+    assert mona["risk"] == "red" and mona["warnings"][:2] == ["no_support_work", "high_monotony"]
+    assert out["athletes"][2]["support_share"] == 1.0
