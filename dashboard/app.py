@@ -6,6 +6,7 @@ import base64
 import hmac
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -14,6 +15,8 @@ from dash import Input, Output, State, html
 
 from dashboard import components
 from dashboard.data import CONFIG_KEY, DashboardConfig
+from dashboard.uploads import MAX_FILE_BYTES
+from ingest.errors import CrosstrainError
 
 PAGES = Path(__file__).parent / "pages"
 AUTH_USER = "crosstrain"
@@ -50,9 +53,54 @@ def create_app(
     def toggle_nav(_clicks: int, is_open: bool) -> bool:
         return not is_open
 
+    app.server.config["MAX_CONTENT_LENGTH"] = 4 * MAX_FILE_BYTES  # several base64-encoded uploads
+    add_strava_routes(app.server)
     if password:
         require_password(app.server, password)
     return app
+
+
+def add_strava_routes(server: flask.Flask) -> None:
+    """`/strava/connect` sends the athlete to Strava; Strava sends them back to `/strava/callback`."""
+    from ingest.strava.oauth import CALLBACK_PATH, authorize_url, exchange_code, new_state
+
+    @server.route("/strava/connect")
+    def strava_connect() -> flask.Response:
+        from ingest.strava.client import StravaApp
+
+        cfg: DashboardConfig = server.config[CONFIG_KEY]
+        try:
+            strava_app = StravaApp.from_env()
+        except CrosstrainError as exc:
+            return flask.redirect("/import?" + urlencode({"strava": str(exc)}))
+        state = new_state()
+        cfg.oauth_states.add(state)
+        return flask.redirect(
+            authorize_url(strava_app, flask.request.host_url.rstrip("/") + CALLBACK_PATH, state)
+        )
+
+    @server.route(CALLBACK_PATH)
+    def strava_callback() -> flask.Response:
+        cfg: DashboardConfig = server.config[CONFIG_KEY]
+        args = flask.request.args
+        if args.get("state") not in cfg.oauth_states:
+            return flask.redirect(
+                "/import?" + urlencode({"strava": "that Strava answer was not for this page; connect again"})
+            )
+        cfg.oauth_states.discard(args["state"])
+        if "error" in args or not args.get("code"):
+            return flask.redirect(
+                "/import?" + urlencode({"strava": f"Strava did not connect: {args.get('error', 'no code')}"})
+            )
+        try:
+            with cfg.lock:
+                done = exchange_code(cfg.db_path, args["code"], scope=args.get("scope"))
+            message = f"connected {done.name}; press Sync now"
+            if not done.scope_ok:
+                message += " (read access to all activities was not granted: private activities are missed)"
+        except CrosstrainError as exc:
+            message = str(exc)
+        return flask.redirect("/import?" + urlencode({"strava": message}))
 
 
 def require_password(server: flask.Flask, password: str) -> None:

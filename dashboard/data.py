@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 import duckdb
 import flask
 
-import queries
+from queries.athletes import athletes as list_athletes
+from dashboard.strava_job import SyncJob
 from ingest.db import connect
 from ingest.errors import CrosstrainError
 
@@ -38,6 +39,8 @@ class DashboardConfig:
     # Writes from this process (the import page) exclude reads from it: DuckDB refuses a read-only
     # and a read-write connection to one file in the same process at the same time.
     lock: threading.Lock = field(default_factory=threading.Lock)
+    strava: SyncJob = field(default_factory=SyncJob)
+    oauth_states: set[str] = field(default_factory=set)
 
 
 def config() -> DashboardConfig:
@@ -99,7 +102,7 @@ def parse_date(value: Any, fallback: dt.date) -> dt.date:
 
 
 def athletes() -> list[dict[str, Any]]:
-    return read(queries.athletes)
+    return read(list_athletes)
 
 
 def error_message(exc: Exception) -> str:
