@@ -236,12 +236,12 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
     if sessions.empty:
         return empty(title)
     frame = sessions.assign(day=pd.to_datetime(sessions["day"])).sort_values(["day", "start_local"])
-    monday = frame["day"] - pd.to_timedelta(frame["day"].dt.weekday, unit="D")
+    monday = frame["day"] - pd.to_timedelta(frame["day"].dt.day_of_week, unit="D")
     slot = frame.groupby("day").cumcount()
     count = frame.groupby("day")["day"].transform("size")
     frame = frame.assign(
         x=monday + pd.to_timedelta(3.5 + (slot - (count - 1) / 2) * 1.6, unit="D"),
-        y=frame["day"].dt.weekday,
+        y=frame["day"].dt.day_of_week,
         label=frame["name"].fillna("").map(lambda s: html.escape(str(s))),
         km=frame["distance_km"].map(lambda v: "" if pd.isna(v) else f", {v:.1f} km"),
     )
