@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import duckdb
 import flask
 
-from queries.athletes import athletes as list_athletes
 from dashboard.strava_job import SyncJob
 from ingest.db import connect
 from ingest.errors import CrosstrainError
+from queries.athletes import athletes as list_athletes
 
 T = TypeVar("T")
 

@@ -69,7 +69,7 @@ def build(path: Path, athletes: dict | None = None) -> Path:
     """A real DuckDB file holding the given athletes' activities."""
     with connect(path) as con:
         con.execute("begin transaction")
-        for name, make in (athletes or ATHLETES).items():
+        for name, make in (ATHLETES if athletes is None else athletes).items():
             aid = store.ensure_athlete(con, name)
             frame = pd.DataFrame(make(aid), columns=list(store.STAGED_COLUMNS))
             con.register("_staged_df", frame)
