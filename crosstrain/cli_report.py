@@ -1,5 +1,153 @@
-"""CLI commands (being built)."""
+"""`crosstrain report` and `crosstrain compare`: the balance report and the coach's comparison."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
 
 import click
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
-COMMANDS: list[click.Command] = []
+import queries
+from crosstrain.cli import Env
+from ingest.categories import CATEGORIES
+from ingest.db import connect
+
+SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
+RISK_STYLE = {"red": "bold red", "amber": "yellow", "green": "green"}
+SHORT = {"run": "run", "strength": "str", "pilates": "pil", "mobility": "mob", "cross": "crs", "other": "oth"}
+DISCLAIMER = "Training guidance, not a diagnosis: when it hurts, see a physical therapist."
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day every window ends on (YYYY-MM-DD) [default: today]",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the SPEC's JSON instead of tables.")
+
+
+def _day(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+def _fmt(value: float | None, spec: str = ".1f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _print_report(rep: dict, console: Console) -> None:
+    s = rep["summary"]
+    risk = s["risk"]
+    console.print(
+        f"[bold]{rep['athlete']}[/bold], 28 days to {rep['as_of']}: "
+        f"risk [{RISK_STYLE[risk]}]{risk}[/{RISK_STYLE[risk]}]"
+    )
+    if rep["warnings"]:
+        for w in rep["warnings"]:
+            style = SEVERITY_STYLE[w["severity"]]
+            console.print(f"\n[{style}]{w['severity'].upper()} {w['code']}[/{style}]: {w['message']}")
+            console.print(f"  [dim]advice:[/dim] {w['advice']}")
+    else:
+        console.print("\nNo warnings.")
+
+    summary = Table(title="Last 28 days", show_header=False, title_justify="left")
+    summary.add_column(style="bold")
+    summary.add_column(justify="right")
+    for c in CATEGORIES:
+        summary.add_row(c, f"{s['minutes'][c]:.0f} min, {s['sessions'][c]} sessions")
+    summary.add_row("run distance", f"{s['run_km']:.1f} km")
+    summary.add_row("support share", f"{100 * s['support_share']:.0f}% (target >= 10%)")
+    summary.add_row("strength/Pilates a week", f"{s['strength_sessions_per_week']:.2f}")
+    days = s["days_since_support"]
+    summary.add_row("days since strength/Pilates", "never" if days is None else str(days))
+    summary.add_row("monotony / strain", f"{s['monotony']:.2f} / {s['strain']:.0f}")
+    summary.add_row("ACWR", _fmt(s["acwr"], ".2f"))
+    summary.add_row("fitness / fatigue / form", f"{s['fitness']:.1f} / {s['fatigue']:.1f} / {s['form']:.1f}")
+    console.print()
+    console.print(summary)
+
+    weeks = Table(title="Weeks (minutes by category)", title_justify="left", box=box.SIMPLE_HEAD)
+    weeks.add_column("week", no_wrap=True, min_width=10)
+    for c in CATEGORIES:
+        weeks.add_column(SHORT[c], justify="right")
+    for name in ("run km", "load", "monotony"):
+        weeks.add_column(name, justify="right")
+    for w in rep["weeks"]:
+        weeks.add_row(
+            w["week"],
+            *(f"{w['minutes'][c]:.0f}" for c in CATEGORIES),
+            f"{w['run_km']:.1f}",
+            f"{w['load']:.0f}",
+            f"{w['monotony']:.2f}",
+        )
+    console.print(weeks)
+    console.print(f"[dim]{DISCLAIMER}[/dim]")
+
+
+def _print_compare(out: dict, console: Console) -> None:
+    table = Table(
+        title=f"Athletes, 28 days to {out['as_of']} (highest risk first)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for name, justify in (
+        ("athlete", "left"),
+        ("risk", "left"),
+        ("support", "right"),
+        ("run km", "right"),
+        ("monotony", "right"),
+        ("ACWR", "right"),
+        ("no support", "right"),
+        ("warnings", "left"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")
+    for a in out["athletes"]:
+        style = RISK_STYLE[a["risk"]]
+        days = a["days_since_support"]
+        table.add_row(
+            a["athlete"],
+            f"[{style}]{a['risk']}[/{style}]",
+            f"{100 * a['support_share']:.0f}%",
+            f"{a['run_km']:.1f}",
+            f"{a['monotony']:.2f}",
+            _fmt(a["acwr"], ".2f"),
+            "never" if days is None else f"{days} d",
+            ", ".join(a["warnings"]) or "-",
+        )
+    console.print(table)
+    console.print(f"[dim]{DISCLAIMER}[/dim]")
+
+
+@click.command()
+@click.option("--athlete", required=True, help="Athlete name, as `crosstrain athletes` lists it.")
+@as_of_option
+@json_option
+@click.pass_obj
+def report(env: Env, athlete: str, as_of: datetime | None, as_json: bool) -> None:
+    """The balance report and warnings for one athlete (28-day summary, 12 weeks, advice)."""
+    with connect(env.db, read_only=True) as con:
+        rep = queries.report(con, athlete, _day(as_of), env.settings())
+    if as_json:
+        click.echo(json.dumps(rep, indent=2, allow_nan=False))
+    else:
+        _print_report(rep, Console(soft_wrap=False))
+
+
+@click.command()
+@as_of_option
+@json_option
+@click.pass_obj
+def compare(env: Env, as_of: datetime | None, as_json: bool) -> None:
+    """One row per athlete, highest risk first: the coach's comparison table."""
+    with connect(env.db, read_only=True) as con:
+        out = queries.compare(con, _day(as_of), env.settings())
+    if as_json:
+        click.echo(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        _print_compare(out, Console())
+
+
+COMMANDS: list[click.Command] = [report, compare]

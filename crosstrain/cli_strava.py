@@ -97,22 +97,28 @@ class SyncDisplay:
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
+        self.live = False
         self.tasks: dict[str, TaskID] = {}
         self.announced: set[object] = set()
 
     def __enter__(self) -> SyncDisplay:
-        if self.tty:
-            self.bar.start()
         return self
 
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        if self.tty:
+        self._stop()
+
+    def _stop(self) -> None:
+        if self.live:
             self.bar.stop()
+            self.live = False
 
     def __call__(self, event: Progress) -> None:
         if event.done:
-            if self.tty and event.athlete in self.tasks:
+            self._stop()  # the summary goes to stdout, below the finished bar
+            if event.athlete in self.tasks:
                 self.bar.remove_task(self.tasks.pop(event.athlete))
             click.echo(event.result.summary())
             return
@@ -120,12 +126,17 @@ class SyncDisplay:
         if event.waiting_for is not None and event.waiting_s is not None:
             hit = event.waiting_for
             minutes, seconds = divmod(int(event.waiting_s + 0.999), 60)
-            description = f"{event.athlete}: {hit.describe()}; waiting {minutes:02d}:{seconds:02d}"
+            description = (
+                f"{event.athlete}: {hit.what} rate limit used up, waiting {minutes:02d}:{seconds:02d}"
+            )
             if not self.tty and hit not in self.announced:
                 self.announced.add(hit)
                 click.echo(f"{hit.describe()}; waiting until {until_text(hit.until)} ...", err=True)
         if not self.tty:
             return
+        if not self.live:
+            self.bar.start()
+            self.live = True
         if event.athlete not in self.tasks:
             self.tasks[event.athlete] = self.bar.add_task(description, total=None, pages=0)
         self.bar.update(

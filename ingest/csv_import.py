@@ -27,7 +27,7 @@ from ingest.db import connect
 from ingest.detect import FORMATS, Header, check, detect, read_header
 from ingest.errors import CrosstrainError, ImportFormatError
 from ingest.formats import garmin, generic, strava
-from ingest.formats.common import MACROS, PARSED
+from ingest.formats.common import MACROS
 from ingest.timezones import check_timezone, machine_timezone
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
@@ -35,9 +35,22 @@ READ_REASONS = {
     "MISSING COLUMNS": "the row has fewer fields than the header",
     "TOO MANY COLUMNS": "the row has more fields than the header",
     "UNQUOTED VALUE": "a quote inside an unquoted field, or a field not closed by a quote",
-    "INVALID UNICODE": "not UTF-8 text",
+    "INVALID UNICODE": "not UTF-8 text (save the file as UTF-8)",
+    "INVALID ENCODING": "not UTF-8 text (save the file as UTF-8)",
     "LINE SIZE OVER MAXIMUM": "the row is longer than 10 MB",
 }
+
+
+TEMP_TABLES = (
+    "_raw",
+    "_parsed",
+    "_staged",
+    "_read_rejects",
+    "_rejects",
+    "_file_athletes",
+    "_lines",
+    "_recmap",
+)
 
 
 @dataclass
@@ -171,14 +184,26 @@ def import_file(
             + (" (or add an athlete column)" if fmt == "generic" else "")
         )
     result = FileResult(file=shown, format=fmt)
+    # Read, parse and locate rejects before the transaction: temp tables are private to this connection
+    # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
+    # row's order), and a failed statement would abort the transaction.
+    read_raw(con, path, len(header.names))
+    con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
+    _locate_rejects(con, path, header)
     con.execute("begin transaction")
     try:
         import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt)
-        read_raw(con, path, len(header.names))
-        con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
         _stage(con, fmt, athlete, options.timezone)
         result.counts = store.write_activities(con, "_staged", import_id, settings)
-        result.rejects = _record_rejects(con, path, shown, header, import_id)
+        con.execute(
+            """insert into import_rejects (import_id, file, line, "column", reason)
+               select ?, ?, line, "column", reason from _rejects""",
+            [import_id, shown],
+        )
+        result.rejects = [
+            Reject(shown, *row)
+            for row in con.execute('select line, "column", reason from _rejects order by line').fetchall()
+        ]
         result.rows = (
             con.execute("select count(*) from _parsed").fetchone()[0]
             + con.execute("select count(*) from _read_rejects").fetchone()[0]
@@ -192,12 +217,13 @@ def import_file(
                 [import_id],
             )
         store.finish_import(con, import_id, result.counts, rejected=len(result.rejects))
-        for table in ("_raw", "_parsed", "_staged", "_read_rejects", "_file_athletes", "_lines", "_recmap"):
-            con.execute(f"drop table if exists {table}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        for table in TEMP_TABLES:
+            con.execute(f"drop table if exists {table}")
     return result
 
 
@@ -286,44 +312,34 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
     )
 
 
-def _record_rejects(
-    con: duckdb.DuckDBPyConnection, path: Path, shown: str, header: Header, import_id: int
-) -> list[Reject]:
-    """Store every rejected row in import_rejects with its physical line, and return them in file order."""
+def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> None:
+    """Collect every rejected row in `_rejects` (line, column, reason) with its physical line."""
+    con.execute(
+        """create or replace temp table _rejects as
+           select null::integer as line, null::varchar as "column", null::varchar as reason where false"""
+    )
     parse_rejects = con.execute("select count(*) from _parsed where reject_reason is not null").fetchone()[0]
     read_rejects = con.execute("select count(*) from _read_rejects").fetchone()[0]
     if not parse_rejects and not read_rejects:
-        return []
-    con.execute(
-        "create or replace temp table _header as select unnest(?, recursive := true)",
-        [[{"idx": i, "name": n} for i, n in enumerate(header.shown)]],
-    )
-    con.execute(
-        "create or replace temp table _reasons as select unnest(?, recursive := true)",
-        [[{"type": k, "text": v} for k, v in READ_REASONS.items()]],
-    )
+        return
+    header_names = [{"idx": i, "name": n} for i, n in enumerate(header.shown)]
+    reasons = [{"type": k, "text": v} for k, v in READ_REASONS.items()]
     if record_lines(con, path):
         parse_line = "(select line from _recmap m where m.rec = p.rec)"
         read_line = "(select line from _lines l where l.record = r.line)"
     else:  # not UTF-8 text: the record count is the best we have
         parse_line, read_line = "p.rec + 2", "r.line"
     con.execute(
-        f"""insert into import_rejects (import_id, file, line, "column", reason)
-            select ?, ?, {parse_line}, reject_column, reject_reason
+        f"""insert into _rejects
+            select {parse_line}, reject_column, reject_reason
             from _parsed p where reject_reason is not null
             union all
-            select ?, ?, {read_line}, h.name, coalesce(x.text, r.message)
-            from _read_rejects r left join _header h on h.idx = r.column_idx
-            left join _reasons x on x.type = r.error_type""",
-        [import_id, shown, import_id, shown],
+            select {read_line}, h.name, coalesce(x.text, r.message)
+            from _read_rejects r
+            left join (select unnest(?, recursive := true)) h on h.idx = r.column_idx
+            left join (select unnest(?, recursive := true)) x on x.type = r.error_type""",
+        [header_names, reasons],
     )
-    rows = con.execute(
-        """select file, line, "column", reason from import_rejects where import_id = ? order by line""",
-        [import_id],
-    ).fetchall()
-    con.execute("drop table if exists _header")
-    con.execute("drop table if exists _reasons")
-    return [Reject(*row) for row in rows]
 
 
-__all__ = ["FileResult", "ImportOptions", "Reject", "import_file", "import_paths", "PARSED"]
+__all__ = ["FileResult", "ImportOptions", "Reject", "import_file", "import_paths"]

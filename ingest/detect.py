@@ -46,14 +46,13 @@ def normalise(name: str) -> str:
 
 
 def read_header(path: Path) -> Header:
-    """The first record of `path` as a Header; ImportFormatError when it is empty or not text."""
+    """The first record of `path` as a Header; ImportFormatError when it is empty.
+
+    Bytes that are not UTF-8 become U+FFFD here; in the rows, DuckDB rejects them line by line.
+    """
     try:
-        with path.open(encoding="utf-8-sig", errors="strict", newline="") as fh:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
             first = next(csv.reader(fh), None)
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            f"{path}: not a UTF-8 text file (byte {exc.start}): not a CSV export"
-        ) from exc
     except csv.Error as exc:
         raise ImportFormatError(f"{path}: cannot read the header line: {exc}") from exc
     if not first or not any(f.strip() for f in first):
@@ -66,7 +65,7 @@ def detect(path: Path, header: Header) -> str:
     for fmt, module in (("strava", strava), ("garmin", garmin), ("generic", generic)):
         if module.matches(header):
             return fmt
-    start = ",".join(header.raw[:6])[:80]
+    start = "".join(c if c.isprintable() else "?" for c in ",".join(header.raw[:6])[:60])
     raise ImportFormatError(
         f"{path}: unknown CSV format (header starts '{start}'): expected a Strava activities.csv, a Garmin "
         "Activities.csv or a generic CSV with columns date,type,duration"

@@ -35,13 +35,14 @@ def daily_metrics(
     28-day support share (see metrics.sql for formulas). acwr is NaN where undefined (no 28-day load)."""
     params = resolve(settings)
     ids = engine.athlete_ids(con, [athlete])
-    engine.prepare_scope(con, ids, params)
-    engine.prepare_sessions(con, params, engine.EPOCH, end)
-    engine.prepare_metrics(con, params, start, end)
-    cols = ", ".join(DAILY_COLUMNS)
-    return con.execute(
-        f"select {cols} from q_metrics where day between ? and ? order by day", [start, end]
-    ).df()
+    with engine.one_thread(con):
+        engine.prepare_scope(con, ids, params)
+        engine.prepare_sessions(con, params, engine.EPOCH, end)
+        engine.prepare_metrics(con, params, start, end)
+        cols = ", ".join(DAILY_COLUMNS)
+        return con.execute(
+            f"select {cols} from q_metrics where day between ? and ? order by day", [start, end]
+        ).df()
 
 
 def weekly_balance(
@@ -78,6 +79,9 @@ def sessions(
     sport_type, name, minutes, distance_km, load."""
     params = resolve(settings)
     ids = engine.athlete_ids(con, [athlete])
-    engine.prepare_scope(con, ids, params)
-    engine.prepare_sessions(con, params, start, end)
-    return con.execute(engine.sql("sessions") + "\norder by start_local", {"start": start, "end": end}).df()
+    with engine.one_thread(con):
+        engine.prepare_scope(con, ids, params)
+        engine.prepare_sessions(con, params, start, end)
+        return con.execute(
+            engine.sql("sessions") + "\norder by start_local", {"start": start, "end": end}
+        ).df()

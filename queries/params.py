@@ -59,6 +59,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "acwr_high": 1.5,  # Gabbett 2016: spike above this
     "acwr_very_high": 2.0,  # ... high severity above this
     "acwr_low": 0.8,  # below this: info (detraining)
+    "acwr_min_history_days": 28,  # no ACWR flags before the 28-day chronic window holds this much history
     "run_jump_week": 0.10,  # Nielsen 2014: +10% run distance week on week: warn
     "run_jump_2weeks": 0.30,  # +30% over two weeks: high
     "run_jump_min_km": 3.0,  # ignore jumps smaller than this many km (2 km -> 3 km is not a jump)

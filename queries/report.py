@@ -40,12 +40,7 @@ def _summaries(con: duckdb.DuckDBPyConnection, params: Params, as_of: date) -> t
         con, "summary", {"as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]}
     )
     engine.materialise(con, "warnings", params.thresholds)
-    engine.materialise(con, "risk", params.thresholds)
-    rows = engine.fetch(
-        con,
-        """select s.*, r.risk, r.risk_rank from q_summary s join q_risk r using (athlete_id)
-           order by r.risk_rank desc, s.support_share, s.athlete""",
-    )
+    rows = engine.fetch(con, engine.sql("risk"), params.thresholds)
     order = {code: i for i, code in enumerate(WARNING_ORDER)}
     raised: dict[int, list[dict]] = {}
     for w in engine.fetch(con, "select * from q_warnings order by athlete_id, severity_rank desc"):
@@ -100,12 +95,13 @@ def report(
     as_of = as_of or date.today()
     ids = engine.athlete_ids(con, [athlete])
     first_week = engine.monday(as_of) - timedelta(weeks=REPORT_WEEKS - 1)
-    engine.prepare_scope(con, ids, params)
-    engine.prepare_sessions(con, params, engine.EPOCH, as_of)
-    engine.prepare_metrics(con, params, first_week, as_of)
-    [summary], raised = _summaries(con, params, as_of)
-    engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
-    weeks = engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
+    with engine.one_thread(con):
+        engine.prepare_scope(con, ids, params)
+        engine.prepare_sessions(con, params, engine.EPOCH, as_of)
+        engine.prepare_metrics(con, params, first_week, as_of)
+        [summary], raised = _summaries(con, params, as_of)
+        engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
+        weeks = engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
     warnings = [
         {
             "code": w["code"],

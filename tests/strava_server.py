@@ -13,6 +13,7 @@ reference (stravalib ships the swagger examples in stravalib/tests/resources/), 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import secrets
@@ -164,7 +165,9 @@ class FakeStrava:
     def add_activities(self, athlete_id: int, n: int, sport: tuple[str, str] | None = None) -> list[int]:
         """Append `n` activities, 8 hours apart, after the athlete's newest; returns their ids."""
         acts = self.activities[athlete_id]
-        newest = max((_start(a) for a in acts), default=EPOCH0 - timedelta(hours=8))
+        newest = datetime.fromtimestamp(
+            max((_start(a) for a in acts), default=EPOCH0.timestamp() - 8 * 3600), UTC
+        )
         ids = []
         for i in range(n):
             k = len(acts)
@@ -281,17 +284,23 @@ class FakeStrava:
         acts = self.activities[athlete_id]
         after, before = query.get("after"), query.get("before")
         if after is not None:
-            acts = [a for a in acts if _start(a).timestamp() > int(after)]
+            acts = [a for a in acts if _start(a) > int(after)]
         if before is not None:
-            acts = [a for a in acts if _start(a).timestamp() < int(before)]
+            acts = [a for a in acts if _start(a) < int(before)]
         acts = sorted(acts, key=_start, reverse=after is None)
         per_page = min(int(query.get("per_page", "30")), 200)
         page = int(query.get("page", "1"))
         return acts[(page - 1) * per_page : page * per_page]
 
 
-def _start(activity: dict[str, Any]) -> datetime:
-    return datetime.strptime(activity["start_date"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+@functools.cache
+def _parse(start_date: str) -> float:
+    return datetime.strptime(start_date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+
+
+def _start(activity: dict[str, Any]) -> float:
+    """Start as epoch seconds (cached: the benchmark lists 10,000 activities 51 times)."""
+    return _parse(activity["start_date"])
 
 
 def _error(message: str, resource: str, field_name: str, code: str) -> dict[str, Any]:

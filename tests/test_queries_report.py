@@ -148,13 +148,21 @@ def test_monotone_runs(db_path, extra, flagged):
 
 
 def test_acwr_low_is_info_and_leaves_risk_green(db_path):
-    # Pilates 60 min (load 240) every 2nd day for 4 weeks, then one session in the last 7 days:
+    # Pilates 60 min (load 240) every 2nd day from day -28, then one session in the last 7 days:
+    # 28-day window (days -27..0) holds days 0, 8, 10, ..., 26: 11 sessions
     # 7-day 240, 28-day = 240 x 11 = 2640 -> ACWR 240 / 660 = 0.364 < 0.8 -> info only
-    write(db_path, "Ann", [session(d, "Pilates", 60) for d in (0, *range(8, 28, 2))])
+    write(db_path, "Ann", [session(d, "Pilates", 60) for d in (0, *range(8, 30, 2))])
     rep = report(db_path)
     assert codes(rep) == {"acwr_low": "info"}
     assert rep["summary"]["acwr"] == pytest.approx(0.36, abs=0.005)
     assert rep["summary"]["risk"] == "green"
+
+
+def test_no_acwr_flag_before_28_days_of_history(db_path):
+    # one yoga session: ACWR 4.0 but the chronic window is not filled yet -> no acwr_spike
+    write(db_path, "Ann", [session(0, "Yoga", 60)])
+    rep = report(db_path)
+    assert rep["summary"]["acwr"] == 4.0 and rep["warnings"] == []
 
 
 def test_thresholds_from_settings(db_path):

@@ -59,6 +59,8 @@ class StravaApp:
         if not client_id.isdigit():
             raise CrosstrainError(f"STRAVA_CLIENT_ID must be the number shown at {SETTINGS_URL}")
         base = os.environ.get("STRAVA_API_URL", "").strip().rstrip("/") or STRAVA_URL
+        if not base.startswith(("http://", "https://")):
+            raise CrosstrainError(f"STRAVA_API_URL must start with http:// or https://, not '{base}'")
         return cls(int(client_id), secret, base)
 
 
@@ -101,9 +103,15 @@ class StravaSession(requests.Session):
             try:
                 self.requests_sent += 1
                 response = super().request(method, url, *args, **kwargs)
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                attempt = self._backoff(attempt, url, type(exc).__name__.lower().replace("error", " error"))
+            except (
+                requests.Timeout,
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                attempt = self._backoff(attempt, url, _reason(exc))
                 continue
+            except requests.RequestException as exc:
+                raise StravaError(f"{_path(url)}: {_reason(exc)}") from None
             self.limits.update(response.headers)
             if response.status_code == 429:
                 rate_limited += 1
@@ -139,6 +147,15 @@ class StravaSession(requests.Session):
                 self.on_wait(left, hit)
             time.sleep(min(1.0, left))
         self.limits.reset()
+
+
+def _reason(exc: Exception) -> str:
+    """`read timeout`, `connection error`, ...: the kind of failure, without the URL's query."""
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection failed"
+    return type(exc).__name__
 
 
 def _path(url: str) -> str:

@@ -265,6 +265,12 @@ class _AthleteSync:
             try:
                 con.execute(STAGE_SQL, {"athlete_id": self.athlete_id, "page": json.dumps(page)})
                 counts = store.write_activities(con, "_strava_page", self.import_id, self.settings)
+                # write_activities compares typed columns only; keep `raw` the latest summary as well
+                con.execute(
+                    """update activities set raw = p.raw from _strava_page p
+                       where activities.athlete_id = p.athlete_id and activities.source = p.source
+                         and activities.source_id = p.source_id and activities.raw is distinct from p.raw"""
+                )
                 con.execute("drop table _strava_page")
                 con.execute("commit")
             except BaseException:

@@ -4,7 +4,8 @@
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
 -- support_gap_days: the same, or days since the first activity when there was none (how long the
--- athlete has gone without support work as far as we know).
+-- athlete has gone without support work as far as we know). history_days: days from the first
+-- activity to $as_of, both counted.
 -- Run variety (Seiler 2010) over 28 days, runs of at least 0.5 km: coefficient of variation (population
 -- SD / mean) of distance and of pace (s/km); quality runs = name contains a keyword (interval, sprint,
 -- hill ...) or pace at least $pace_outlier faster than the 28-day mean pace.
@@ -40,19 +41,36 @@ history as (
     group by athlete_id
 ),
 
+recent_runs as (
+    select athlete_id, activity_id, name, distance_km, minutes * 60.0 / distance_km as pace_s_per_km
+    from q_session_load
+    where
+        category = 'run' and distance_km >= 0.5 and minutes > 0
+        and day between cast($as_of as date) - 27 and cast($as_of as date)
+),
+
+named_quality as (
+    select distinct r.activity_id
+    from recent_runs r
+    join q_run_keywords k on lower(coalesce(r.name, '')) like '%' || k.keyword || '%'
+),
+
+mean_pace as (
+    select athlete_id, avg(pace_s_per_km) as mean_pace
+    from recent_runs
+    group by athlete_id
+),
+
 runs as (
     select
-        s.athlete_id,
-        s.distance_km,
-        s.minutes * 60.0 / s.distance_km as pace_s_per_km,
-        avg(s.minutes * 60.0 / s.distance_km) over (partition by s.athlete_id) as mean_pace,
-        case when exists (
-            select 1 from q_run_keywords k where lower(coalesce(s.name, '')) like '%' || k.keyword || '%'
-        ) then 1 else 0 end as named_quality
-    from q_session_load s
-    where
-        s.category = 'run' and s.distance_km >= 0.5 and s.minutes > 0
-        and s.day between cast($as_of as date) - 27 and cast($as_of as date)
+        r.athlete_id,
+        r.distance_km,
+        r.pace_s_per_km,
+        m.mean_pace,
+        case when q.activity_id is not null then 1 else 0 end as named_quality
+    from recent_runs r
+    join mean_pace m on m.athlete_id = r.athlete_id
+    left join named_quality q on q.activity_id = r.activity_id
 ),
 
 variety as (
@@ -88,6 +106,7 @@ select
     (coalesce(w.strength_sessions, 0) + coalesce(w.pilates_sessions, 0)) / 4.0 as strength_sessions_per_week,
     cast($as_of as date) - h.last_support_day as days_since_support,
     cast($as_of as date) - coalesce(h.last_support_day, h.first_day) as support_gap_days,
+    coalesce(cast($as_of as date) - h.first_day + 1, 0) as history_days,
     coalesce(m.monotony, 0) as monotony,
     coalesce(m.strain, 0) as strain,
     m.acwr,

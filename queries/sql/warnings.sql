@@ -7,6 +7,8 @@
 --   high_monotony    : monotony >= $monotony_warn (high >= $monotony_high)      (Foster 1998)
 --   acwr_spike       : ACWR > $acwr_high (high > $acwr_very_high)               (Gabbett 2016)
 --   acwr_low         : ACWR < $acwr_low (info)                                  (Gabbett 2016)
+--                      (both only once the history fills the 28-day chronic window:
+--                      history_days >= $acwr_min_history_days)
 --   run_volume_jump  : 7-day run km > +$run_jump_week over the 7 days before (warn), or
 --                      > +$run_jump_2weeks over the 7 days two weeks before (high); the increase must
 --                      be at least $run_jump_min_km km                           (Nielsen 2014)
@@ -36,12 +38,12 @@ with raised as (
     union all
     select athlete_id, 'acwr_spike', case when acwr > $acwr_very_high then 'high' else 'warn' end
     from q_summary
-    where acwr > $acwr_high
+    where acwr > $acwr_high and history_days >= $acwr_min_history_days
 
     union all
     select athlete_id, 'acwr_low', 'info'
     from q_summary
-    where acwr < $acwr_low
+    where acwr < $acwr_low and history_days >= $acwr_min_history_days
 
     union all
     select

@@ -1,0 +1,70 @@
+"""Benchmark: `compare` over every athlete and `report` for one, against the floor measured in the same
+run (one DuckDB aggregate scan over the activities table).
+
+Data: bench/synth.py (1,000 athletes x 5 years, ~1.5 million activities; built once, cached).
+Targets on a 2-core machine: report < 100 ms, compare < 3 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import queries  # noqa: E402
+from bench.synth import AS_OF, build_db  # noqa: E402
+from ingest.db import connect  # noqa: E402
+
+FLOOR_SQL = """select athlete_id, count(*), sum(moving_s), sum(distance_m), max(start_local)
+               from activities group by athlete_id"""
+
+
+def median_s(fn: Callable[[], object], runs: int) -> float:
+    """Median wall time of `runs` calls, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    db = build_db()
+    athlete = "Synthetic athlete 0500"
+    with connect(db, read_only=True) as con:
+        n = con.execute("select count(*) from activities").fetchone()[0]
+        floor = median_s(lambda: con.execute(FLOOR_SQL).fetchall(), 7)
+        compare = median_s(lambda: queries.compare(con, AS_OF, {}), 5)
+        report = median_s(lambda: queries.report(con, athlete, AS_OF, {}), 15)
+        year = median_s(
+            lambda: queries.daily_metrics(con, athlete, AS_OF - timedelta(days=364), AS_OF, {}), 15
+        )
+        weekly = median_s(
+            lambda: queries.weekly_balance(
+                con, [athlete, "Synthetic athlete 0501"], AS_OF - timedelta(days=364), AS_OF
+            ),
+            15,
+        )
+    print(f"{n:,} activities, 1,000 athletes, as of {AS_OF}  ({db.name})")
+    print(f"{'floor: one aggregate scan of activities':46} {1000 * floor:8.1f} ms   1.0x")
+    for label, t, target in (
+        ("compare (all athletes)", compare, 3.0),
+        ("report (one athlete)", report, 0.1),
+        ("daily_metrics (one athlete, 365 days)", year, None),
+        ("weekly_balance (two athletes, 53 weeks)", weekly, None),
+    ):
+        goal = f"  target < {1000 * target:.0f} ms: {'ok' if t < target else 'MISSED'}" if target else ""
+        print(f"{label:46} {1000 * t:8.1f} ms {t / floor:6.1f}x{goal}")
+
+
+if __name__ == "__main__":
+    main()
