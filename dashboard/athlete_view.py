@@ -95,16 +95,25 @@ def render(name: str | None, start: str | None, end: str | None) -> Any:
     first = data.parse_date(start, default_range(last)[0])
     if first > last:
         first, last = last, first
-    settings = data.settings()
     try:
-        with data.reading() as con:
-            report = queries.report(con, name, as_of=last, settings=settings)
-            daily = queries.daily_metrics(con, name, first, last, settings=settings)
-            weekly = queries.weekly_balance(con, [name], first, last)
-            sessions = queries.sessions(con, name, first, last, settings=settings)
+        report, daily, weekly, sessions = data.cached(
+            ("athlete", name, first, last, repr(data.settings())), lambda: athlete_data(name, first, last)
+        )
     except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
         return components.problem(data.error_message(exc), "athlete")
     return content(report, daily, weekly, sessions, first, last)
+
+
+def athlete_data(name: str, first: dt.date, last: dt.date) -> tuple[dict[str, Any], pd.DataFrame, ...]:
+    """The report as of `last`, and daily metrics, weekly balance and sessions from `first` to `last`."""
+    settings = data.settings()
+    with data.reading() as con:
+        return (
+            queries.report(con, name, as_of=last, settings=settings),
+            queries.daily_metrics(con, name, first, last, settings=settings),
+            queries.weekly_balance(con, [name], first, last),
+            queries.sessions(con, name, first, last, settings=settings),
+        )
 
 
 def content(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ class DashboardConfig:
     lock: threading.Lock = field(default_factory=threading.Lock)
     strava: SyncJob = field(default_factory=SyncJob)
     oauth_states: set[str] = field(default_factory=set)
+    # Query results by (database state, question): a page shown again before anything was written
+    # is answered from here; any write (by any process) changes the state and so the key.
+    cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
+    cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def config() -> DashboardConfig:
@@ -62,6 +67,37 @@ def writing(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConne
     cfg = cfg or config()
     with cfg.lock, connect(cfg.db_path, read_only=False, wait_s=READ_WAIT_S) as con:
         yield con
+
+
+CACHE_ENTRIES = 64
+
+
+def db_state(path: Path) -> tuple[int, ...]:
+    """What changes whenever any process commits: the database file's and its WAL's time and size."""
+    state: list[int] = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = file.stat()
+            state += [st.st_mtime_ns, st.st_size]
+        except FileNotFoundError:
+            state += [0, 0]
+    return tuple(state)
+
+
+def cached(key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` once per database state and `key`; later calls get the same answer until a write."""
+    cfg = config()
+    full = (db_state(cfg.db_path), *key)
+    with cfg.cache_lock:
+        if full in cfg.cache:
+            cfg.cache.move_to_end(full)
+            return cfg.cache[full]
+    value = compute()
+    with cfg.cache_lock:
+        cfg.cache[full] = value
+        while len(cfg.cache) > CACHE_ENTRIES:
+            cfg.cache.popitem(last=False)
+    return value
 
 
 def read(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -102,7 +138,7 @@ def parse_date(value: Any, fallback: dt.date) -> dt.date:
 
 
 def athletes() -> list[dict[str, Any]]:
-    return read(list_athletes)
+    return cached(("athletes",), lambda: read(list_athletes))
 
 
 def error_message(exc: Exception) -> str:

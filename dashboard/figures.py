@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 CATEGORIES = ("run", "strength", "pilates", "mobility", "cross", "other")
 
@@ -37,31 +36,118 @@ SUPPORT_TARGET = (0.10, 0.30)
 SPARK_GLYPHS = "▁▂▃▄▅▆▇█"
 
 
-def _layout(fig: go.Figure, title: str, y_title: str, height: int = 320) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
-        template="plotly_white",
-        height=height,
-        margin={"l": 56, "r": 16, "t": 56, "b": 40},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
-        hovermode="x unified",
-        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
-    )
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
-    return fig
+AXIS = {"gridcolor": "#EDF0F3", "linecolor": "#C9D0D8", "zeroline": False, "automargin": True}
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12, "color": "#2B3A4A"}
+
+
+def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **layout: object) -> go.Figure:
+    """A figure from plain dicts: the same look everywhere, built without plotly's slow helpers
+    (templates, add_hline, make_subplots validate far more than they draw)."""
+    base: dict = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        "height": height,
+        "margin": {"l": 56, "r": 16, "t": 56, "b": 40},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        "hovermode": "x unified",
+        "font": FONT,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": dict(AXIS),
+        "yaxis": {**AXIS, "title": {"text": y_title}, "rangemode": "tozero"},
+    }
+    for key, value in layout.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return go.Figure(data=data, layout=base, _validate=False)
+
+
+def _hline(y: float, colour: str, label: str, yref: str = "y") -> tuple[dict, dict]:
+    """A dashed reference line across the plot and its label at the left end."""
+    shape = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": yref,
+        "y0": y,
+        "y1": y,
+        "line": {"color": colour, "dash": "dash", "width": 1.5},
+    }
+    note = {
+        "text": label,
+        "xref": "paper",
+        "x": 0.005,
+        "yref": yref,
+        "y": y,
+        "yanchor": "bottom",
+        "xanchor": "left",
+        "showarrow": False,
+        "font": {"color": colour, "size": 11},
+    }
+    return shape, note
+
+
+def _band(y0: float, y1: float) -> dict:
+    return {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "y0": y0,
+        "y1": y1,
+        "fillcolor": BAND,
+        "line": {"width": 0},
+        "layer": "below",
+    }
 
 
 def empty(title: str, message: str = "No sessions in this date range") -> go.Figure:
     """A titled figure that says why it is empty, instead of blank axes."""
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#6c757d"})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, title, "", height=220)
+    note = {"text": message, "showarrow": False, "font": {"size": 14, "color": "#6c757d"}, "x": 0.5, "y": 0.5}
+    return _figure(
+        [],
+        title,
+        "",
+        height=220,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{**note, "xref": "paper", "yref": "paper"}],
+    )
 
 
-def _days(frame: pd.DataFrame, column: str = "day") -> pd.Series:
-    return pd.to_datetime(frame[column])
+def _days(frame: pd.DataFrame, column: str = "day") -> list:
+    return pd.to_datetime(frame[column]).tolist()
+
+
+def _values(frame: pd.DataFrame, column: str) -> list:
+    """A column as a list with gaps as None (JSON null), so lines break instead of failing."""
+    col = pd.to_numeric(frame[column], errors="coerce")
+    return col.astype(object).where(col.notna(), None).tolist()
+
+
+def _top(frame: pd.DataFrame, column: str) -> float:
+    top = pd.to_numeric(frame[column], errors="coerce").max()
+    return 0.0 if pd.isna(top) else float(top)
+
+
+def _stacked_bars(table: pd.DataFrame, **trace: object) -> list[dict]:
+    """One bar trace per category present (columns of `table`), in category order, palette colours."""
+    weeks = pd.to_datetime(table.index).tolist()
+    return [
+        {
+            "type": "bar",
+            "x": weeks,
+            "y": table[cat].fillna(0).tolist(),
+            "name": cat,
+            "marker": {"color": PALETTE[cat]},
+            "hovertemplate": "%{y:.0f} min",
+            **trace,
+        }
+        for cat in CATEGORIES
+        if cat in table.columns and table[cat].fillna(0).any()
+    ]
 
 
 def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by category") -> go.Figure:
@@ -69,20 +155,14 @@ def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by categor
     if weekly.empty:
         return empty(title)
     table = weekly.pivot_table(index="week", columns="category", values="minutes", aggfunc="sum")
-    weeks = pd.to_datetime(table.index)
-    fig = go.Figure()
-    for cat in CATEGORIES:
-        if cat in table.columns and table[cat].fillna(0).any():
-            fig.add_bar(
-                x=weeks,
-                y=table[cat].fillna(0),
-                name=cat,
-                marker_color=PALETTE[cat],
-                hovertemplate="%{y:.0f} min",
-            )
-    fig.update_layout(barmode="stack", bargap=0.15)
-    fig.update_xaxes(title_text="week starting (Monday)")
-    return _layout(fig, title, "minutes per week")
+    return _figure(
+        _stacked_bars(table),
+        title,
+        "minutes per week",
+        barmode="stack",
+        bargap=0.15,
+        xaxis={"title": {"text": "week starting (Monday)"}},
+    )
 
 
 def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TARGET) -> go.Figure:
@@ -90,25 +170,25 @@ def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TAR
     title = "Support share (last 28 days) against target"
     if daily.empty:
         return empty(title)
-    fig = go.Figure()
-    fig.add_hrect(y0=target[0], y1=target[1], fillcolor=BAND, line_width=0, layer="below")
-    fig.add_hline(
-        y=target[0],
-        line={"color": PALETTE["mobility"], "dash": "dash", "width": 1},
-        annotation_text=f"target ≥ {target[0]:.0%}",
-        annotation_position="top left",
+    line, note = _hline(target[0], PALETTE["mobility"], f"target ≥ {target[0]:.0%}")
+    trace = {
+        "type": "scatter",
+        "x": _days(daily),
+        "y": _values(daily, "support_share"),
+        "name": "support share",
+        "mode": "lines",
+        "line": {"color": PALETTE["strength"], "width": 2.5},
+        "hovertemplate": "%{y:.0%}",
+    }
+    return _figure(
+        [trace],
+        title,
+        "share of minutes",
+        shapes=[_band(*target), line],
+        annotations=[note],
+        showlegend=False,
+        yaxis={"tickformat": ".0%", "range": [0, max(0.5, _top(daily, "support_share") + 0.05)]},
     )
-    fig.add_scatter(
-        x=_days(daily),
-        y=daily["support_share"],
-        name="support share",
-        mode="lines",
-        line={"color": PALETTE["strength"], "width": 2.5},
-        hovertemplate="%{y:.0%}",
-    )
-    fig.update_yaxes(tickformat=".0%", range=[0, max(0.5, float(daily["support_share"].max() or 0) + 0.05)])
-    fig.update_layout(showlegend=False)
-    return _layout(fig, title, "share of minutes")
 
 
 def monotony_strain(daily: pd.DataFrame) -> go.Figure:
@@ -116,40 +196,46 @@ def monotony_strain(daily: pd.DataFrame) -> go.Figure:
     title = "Monotony and strain (7 days)"
     if daily.empty:
         return empty(title)
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_bar(
-        x=_days(daily),
-        y=daily["strain"],
-        name="strain (AU)",
-        marker_color="rgba(51, 65, 92, 0.18)",
-        hovertemplate="%{y:.0f} AU",
-        secondary_y=True,
+    days = _days(daily)
+    traces = [
+        {
+            "type": "bar",
+            "x": days,
+            "y": _values(daily, "strain"),
+            "name": "strain (AU)",
+            "marker": {"color": "rgba(51, 65, 92, 0.18)"},
+            "hovertemplate": "%{y:.0f} AU",
+            "yaxis": "y2",
+        },
+        {
+            "type": "scatter",
+            "x": days,
+            "y": _values(daily, "monotony"),
+            "name": "monotony",
+            "mode": "lines",
+            "line": {"color": LINE, "width": 2.5},
+            "hovertemplate": "%{y:.2f}",
+        },
+    ]
+    warn = _hline(MONOTONY_WARN, RISK_COLOURS["amber"], "warn 1.5")
+    high = _hline(MONOTONY_HIGH, RISK_COLOURS["red"], "high 2.0")
+    return _figure(
+        traces,
+        title,
+        "monotony (mean / SD)",
+        shapes=[warn[0], high[0]],
+        annotations=[warn[1], {**high[1], "xanchor": "left", "x": 0.08}],
+        yaxis={"range": [0, max(2.6, _top(daily, "monotony") * 1.1)]},
+        yaxis2={
+            **AXIS,
+            "title": {"text": "strain (AU)"},
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+            "rangemode": "tozero",
+        },
+        margin={"r": 56},
     )
-    fig.add_scatter(
-        x=_days(daily),
-        y=daily["monotony"],
-        name="monotony",
-        mode="lines",
-        line={"color": LINE, "width": 2.5},
-        hovertemplate="%{y:.2f}",
-        secondary_y=False,
-    )
-    for y, label, colour in (
-        (MONOTONY_WARN, "warn 1.5", RISK_COLOURS["amber"]),
-        (MONOTONY_HIGH, "high 2.0", RISK_COLOURS["red"]),
-    ):
-        fig.add_hline(
-            y=y,
-            line={"color": colour, "dash": "dash", "width": 1.5},
-            annotation_text=label,
-            annotation_position="top left",
-            secondary_y=False,
-        )
-    _layout(fig, title, "monotony (mean / SD)")
-    top = float(pd.to_numeric(daily["monotony"], errors="coerce").max() or 0)
-    fig.update_yaxes(range=[0, max(2.6, top * 1.1)], secondary_y=False)
-    fig.update_yaxes(title_text="strain (AU)", showgrid=False, secondary_y=True)
-    return fig
 
 
 def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> go.Figure:
@@ -157,36 +243,34 @@ def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> go.Figur
     title = "Acute:chronic workload ratio (7 d / 28 d)"
     if daily.empty or daily["acwr"].isna().all():
         return empty(title, "Not enough history for a 28-day load yet")
-    fig = go.Figure()
-    fig.add_hrect(y0=band[0], y1=band[1], fillcolor=BAND, line_width=0, layer="below")
-    fig.add_hline(
-        y=ACWR_SPIKE,
-        line={"color": RISK_COLOURS["red"], "dash": "dash", "width": 1.5},
-        annotation_text="spike 1.5",
-        annotation_position="top left",
+    spike, spike_note = _hline(ACWR_SPIKE, RISK_COLOURS["red"], "spike 1.5")
+    band_note = {
+        "text": f"{band[0]}–{band[1]}",
+        "xref": "paper",
+        "x": 0.995,
+        "y": (band[0] + band[1]) / 2,
+        "xanchor": "right",
+        "showarrow": False,
+        "font": {"color": PALETTE["mobility"], "size": 11},
+    }
+    trace = {
+        "type": "scatter",
+        "x": _days(daily),
+        "y": _values(daily, "acwr"),
+        "name": "ACWR",
+        "mode": "lines",
+        "line": {"color": LINE, "width": 2.5},
+        "hovertemplate": "%{y:.2f}",
+    }
+    return _figure(
+        [trace],
+        title,
+        "ratio",
+        shapes=[_band(*band), spike],
+        annotations=[spike_note, band_note],
+        showlegend=False,
+        yaxis={"range": [0, max(2.0, _top(daily, "acwr") * 1.1)]},
     )
-    fig.add_scatter(
-        x=_days(daily),
-        y=daily["acwr"],
-        name="ACWR",
-        mode="lines",
-        line={"color": LINE, "width": 2.5},
-        hovertemplate="%{y:.2f}",
-    )
-    fig.add_annotation(
-        xref="paper",
-        x=0.99,
-        y=(band[0] + band[1]) / 2,
-        text=f"{band[0]}–{band[1]}",
-        showarrow=False,
-        font={"color": PALETTE["mobility"]},
-        xanchor="right",
-    )
-    top = float(pd.to_numeric(daily["acwr"], errors="coerce").max() or 0)
-    fig.update_layout(showlegend=False)
-    _layout(fig, title, "ratio")
-    fig.update_yaxes(range=[0, max(2.0, top * 1.1)])
-    return fig
 
 
 def fitness_fatigue_form(daily: pd.DataFrame) -> go.Figure:
@@ -195,36 +279,37 @@ def fitness_fatigue_form(daily: pd.DataFrame) -> go.Figure:
     if daily.empty:
         return empty(title)
     days = _days(daily)
-    fig = go.Figure()
-    fig.add_bar(
-        x=days,
-        y=daily["form"],
-        name="form",
-        marker_color=[
-            PALETTE["mobility"] if v >= 0 else RISK_COLOURS["red"] for v in daily["form"].fillna(0)
-        ],
-        opacity=0.45,
-        hovertemplate="%{y:.0f} AU",
-    )
-    fig.add_scatter(
-        x=days,
-        y=daily["fitness"],
-        name="fitness (42 d)",
-        mode="lines",
-        line={"color": PALETTE["strength"], "width": 2.5},
-        hovertemplate="%{y:.0f} AU",
-    )
-    fig.add_scatter(
-        x=days,
-        y=daily["fatigue"],
-        name="fatigue (7 d)",
-        mode="lines",
-        line={"color": PALETTE["run"], "width": 2},
-        hovertemplate="%{y:.0f} AU",
-    )
-    _layout(fig, title, "load (AU per day)")
-    fig.update_yaxes(rangemode="normal")
-    return fig
+    form = pd.to_numeric(daily["form"], errors="coerce").fillna(0)
+    traces = [
+        {
+            "type": "bar",
+            "x": days,
+            "y": _values(daily, "form"),
+            "name": "form",
+            "marker": {"color": [PALETTE["mobility"] if v >= 0 else RISK_COLOURS["red"] for v in form]},
+            "opacity": 0.45,
+            "hovertemplate": "%{y:.0f} AU",
+        },
+        {
+            "type": "scatter",
+            "x": days,
+            "y": _values(daily, "fitness"),
+            "name": "fitness (42 d)",
+            "mode": "lines",
+            "line": {"color": PALETTE["strength"], "width": 2.5},
+            "hovertemplate": "%{y:.0f} AU",
+        },
+        {
+            "type": "scatter",
+            "x": days,
+            "y": _values(daily, "fatigue"),
+            "name": "fatigue (7 d)",
+            "mode": "lines",
+            "line": {"color": PALETTE["run"], "width": 2},
+            "hovertemplate": "%{y:.0f} AU",
+        },
+    ]
+    return _figure(traces, title, "load (AU per day)", yaxis={"rangemode": "normal"})
 
 
 def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> go.Figure:
@@ -236,125 +321,145 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
     if sessions.empty:
         return empty(title)
     frame = sessions.assign(day=pd.to_datetime(sessions["day"])).sort_values(["day", "start_local"])
-    monday = frame["day"] - pd.to_timedelta(frame["day"].dt.day_of_week, unit="D")
+    weekday = frame["day"].dt.day_of_week
     slot = frame.groupby("day").cumcount()
     count = frame.groupby("day")["day"].transform("size")
     frame = frame.assign(
-        x=monday + pd.to_timedelta(3.5 + (slot - (count - 1) / 2) * 1.6, unit="D"),
-        y=frame["day"].dt.day_of_week,
+        x=frame["day"]
+        - pd.to_timedelta(weekday, unit="D")
+        + pd.to_timedelta(3.5 + (slot - (count - 1) / 2) * 1.6, unit="D"),
+        y=weekday,
         label=frame["name"].fillna("").map(lambda s: html.escape(str(s))),
         km=frame["distance_km"].map(lambda v: "" if pd.isna(v) else f", {v:.1f} km"),
+        when=frame["day"].dt.strftime("%a %d %b %Y"),
     )
-    fig = go.Figure()
+    traces = []
     for cat in CATEGORIES:
         part = frame[frame["category"] == cat]
         if part.empty:
             continue
-        fig.add_scatter(
-            x=part["x"],
-            y=part["y"],
-            mode="markers",
-            name=cat,
-            marker={
-                "symbol": "square",
-                "color": PALETTE[cat],
-                "size": (8 + part["minutes"].clip(0, 120) / 10).tolist(),
-                "line": {"width": 0},
-            },
-            customdata=list(
-                zip(
-                    part["day"].dt.strftime("%a %d %b %Y"),
-                    part["label"],
-                    part["minutes"],
-                    part["km"],
-                    strict=True,
-                )
-            ),
-            hovertemplate="%{customdata[0]}<br>" + cat + ": %{customdata[1]}<br>%{customdata[2]:.0f} min"
-            "%{customdata[3]}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part["x"].tolist(),
+                "y": part["y"].tolist(),
+                "mode": "markers",
+                "name": cat,
+                "marker": {
+                    "symbol": "square",
+                    "color": PALETTE[cat],
+                    "size": (8 + part["minutes"].clip(0, 120) / 10).tolist(),
+                    "line": {"width": 0},
+                },
+                "customdata": part[["when", "label", "minutes", "km"]].values.tolist(),
+                "hovertemplate": "%{customdata[0]}<br>"
+                + cat
+                + ": %{customdata[1]}<br>%{customdata[2]:.0f} min"
+                "%{customdata[3]}<extra></extra>",
+            }
         )
-    weeks = max(1, (pd.Timestamp(end) - pd.Timestamp(start)).days / 7)
-    fig.update_yaxes(
-        tickvals=list(range(7)),
-        ticktext=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-        autorange="reversed",
-        showgrid=False,
-        zeroline=False,
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    return _figure(
+        traces,
+        title,
+        "",
+        height=260 if (last - first).days <= 210 else 300,
+        hovermode="closest",
+        xaxis={"showgrid": False, "range": [first - pd.Timedelta(days=3), last + pd.Timedelta(days=7)]},
+        yaxis={
+            "tickvals": list(range(7)),
+            "ticktext": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            "autorange": "reversed",
+            "showgrid": False,
+            "rangemode": "normal",
+        },
     )
-    fig.update_xaxes(
-        showgrid=False,
-        range=[pd.Timestamp(start) - pd.Timedelta(days=3), pd.Timestamp(end) + pd.Timedelta(days=7)],
-    )
-    _layout(fig, title, "", height=260 if weeks <= 30 else 300)
-    fig.update_layout(hovermode="closest")
-    fig.update_yaxes(rangemode="normal", title_text="")
-    return fig
 
 
 def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> go.Figure:
-    """Weekly stacked minutes by category, one panel per athlete, on a shared scale."""
+    """Weekly stacked minutes by category, one panel per athlete (two across), on a shared scale."""
     title = "Weekly balance side by side"
     if weekly.empty or not athletes:
         return empty(title)
     cols = min(len(athletes), 2)
     rows = -(-len(athletes) // cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        shared_yaxes=True,
-        shared_xaxes=True,
-        subplot_titles=[html.escape(a) for a in athletes],
-        vertical_spacing=0.12 if rows > 1 else 0.08,
-        horizontal_spacing=0.04,
-    )
+    gap_x, gap_y = 0.05, 0.14 / rows
+    width, height = (1 - gap_x * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
     table = weekly.pivot_table(index=["athlete", "week"], columns="category", values="minutes", aggfunc="sum")
+    top = float(table.fillna(0).sum(axis=1).max() or 0) * 1.05 or 1.0
+    traces: list[dict] = []
+    axes: dict = {}
+    titles = []
+    seen: set[str] = set()
     for i, athlete in enumerate(athletes):
         r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0, y1 = c * (width + gap_x), 1 - r * (height + gap_y)
+        axes[f"xaxis{n}"] = {**AXIS, "domain": [x0, x0 + width], "anchor": f"y{n}"}
+        axes[f"yaxis{n}"] = {
+            **AXIS,
+            "domain": [y1 - height, y1],
+            "anchor": f"x{n}",
+            "range": [0, top],
+            "title": {"text": "minutes per week" if c == 0 else ""},
+            "showticklabels": c == 0,
+        }
+        titles.append(
+            {
+                "text": html.escape(athlete),
+                "xref": "paper",
+                "yref": "paper",
+                "x": x0 + width / 2,
+                "y": y1,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
         if athlete not in table.index.get_level_values(0):
             continue
-        part = table.loc[athlete]
-        for cat in CATEGORIES:
-            if cat not in part.columns or not part[cat].fillna(0).any():
-                continue
-            fig.add_bar(
-                x=pd.to_datetime(part.index),
-                y=part[cat].fillna(0),
-                name=cat,
-                legendgroup=cat,
-                showlegend=cat not in {t.name for t in fig.data},
-                marker_color=PALETTE[cat],
-                hovertemplate="%{y:.0f} min",
-                row=r + 1,
-                col=c + 1,
-            )
-    fig.update_layout(barmode="stack", bargap=0.15)
-    _layout(fig, title, "", height=300 * rows + 40)
-    for r in range(rows):
-        fig.update_yaxes(title_text="minutes per week", row=r + 1, col=1)
-    return fig
+        for trace in _stacked_bars(table.loc[athlete], xaxis=f"x{n}", yaxis=f"y{n}", legendgroup="cat"):
+            trace["showlegend"] = trace["name"] not in seen
+            seen.add(trace["name"])
+            traces.append(trace)
+    return _figure(
+        traces,
+        title,
+        "",
+        height=300 * rows + 40,
+        barmode="stack",
+        bargap=0.15,
+        annotations=titles,
+        legend={"y": 1.0 + 30 / (300 * rows)},
+        margin={"t": 80},
+        **axes,
+    )
 
 
 def compare_metric(rows: pd.DataFrame, column: str, title: str, fmt: str = ".2f") -> go.Figure:
     """One key metric for each athlete, as horizontal bars coloured by risk."""
     if rows.empty:
         return empty(title)
-    fig = go.Figure(
-        go.Bar(
-            x=rows[column],
-            y=[html.escape(a) for a in rows["athlete"]],
-            orientation="h",
-            marker_color=[RISK_COLOURS.get(r, LINE) for r in rows["risk"]],
-            texttemplate="%{x:" + fmt + "}",
-            textposition="auto",
-            hovertemplate="%{x:" + fmt + "}<extra></extra>",
-        )
+    bar = {
+        "type": "bar",
+        "x": _values(rows, column),
+        "y": [html.escape(a) for a in rows["athlete"]],
+        "orientation": "h",
+        "marker": {"color": [RISK_COLOURS.get(r, LINE) for r in rows["risk"]]},
+        "texttemplate": "%{x:" + fmt + "}",
+        "textposition": "auto",
+        "hovertemplate": "%{x:" + fmt + "}<extra></extra>",
+    }
+    return _figure(
+        [bar],
+        title,
+        "",
+        height=90 + 44 * len(rows),
+        hovermode="closest",
+        margin={"l": 160},
+        yaxis={"autorange": "reversed", "rangemode": "normal"},
+        xaxis={"tickformat": ".0%"} if fmt.endswith("%") else {},
     )
-    _layout(fig, title, "", height=90 + 44 * len(rows))
-    fig.update_layout(hovermode="closest", margin={"l": 160})
-    fig.update_yaxes(autorange="reversed", rangemode="normal")
-    if fmt.endswith("%"):
-        fig.update_xaxes(tickformat=".0%")
-    return fig
 
 
 def spark(values: Sequence[float], top: float | None = None) -> str:

@@ -61,9 +61,15 @@ def test_one_colour_per_category_everywhere():
     assert len(set(figures.PALETTE.values())) == len(figures.CATEGORIES)
     fig = figures.weekly_minutes(weekly())
     colours = {t.name: t.marker.color for t in fig.data}
-    assert colours == {"run": figures.PALETTE["run"], "strength": figures.PALETTE["strength"], "pilates": "#B07AA1"}
+    assert colours == {
+        "run": figures.PALETTE["run"],
+        "strength": figures.PALETTE["strength"],
+        "pilates": "#B07AA1",
+    }
     cal = figures.calendar(sessions(["a", "b", "c"]), "2026-11-01", "2026-11-22")
-    assert {t.name: t.marker.color for t in cal.data} == {c: figures.PALETTE[c] for c in ("run", "strength", "pilates")}
+    assert {t.name: t.marker.color for t in cal.data} == {
+        c: figures.PALETTE[c] for c in ("run", "strength", "pilates")
+    }
 
 
 def test_weekly_minutes_is_stacked_and_titled_with_units():
@@ -73,7 +79,9 @@ def test_weekly_minutes_is_stacked_and_titled_with_units():
     assert fig.layout.yaxis.title.text == "minutes per week"
     run = next(t for t in fig.data if t.name == "run")
     assert list(run.y) == [300, 300, 300]
-    assert not any(t.name == "mobility" for t in fig.data)  # categories without minutes stay out of the legend
+    assert not any(
+        t.name == "mobility" for t in fig.data
+    )  # categories without minutes stay out of the legend
 
 
 def test_monotony_chart_draws_the_warn_and_high_lines():
@@ -160,3 +168,26 @@ def test_spark_scales_to_top_and_handles_gaps():
     assert figures.spark([None, 2.0]) == "▁█"
     assert figures.spark([]) == ""
     assert figures.spark([1.0], top=0.5) == "█"  # values above the scale are clipped
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: figures.weekly_minutes(weekly()),
+        lambda: figures.support_share(daily()),
+        lambda: figures.monotony_strain(daily()),
+        lambda: figures.acwr(daily()),
+        lambda: figures.fitness_fatigue_form(daily()),
+        lambda: figures.calendar(sessions(["a", "b"]), "2026-11-01", "2026-11-22"),
+        lambda: figures.compare_weekly(pd.concat([weekly(), weekly().assign(athlete="B")]), ["A", "B", "C"]),
+        lambda: figures.compare_metric(
+            pd.DataFrame({"athlete": ["A"], "risk": ["red"], "x": [0.1]}), "x", "X", ".0%"
+        ),
+        lambda: figures.empty("Nothing"),
+    ],
+)
+def test_figures_pass_plotlys_full_validation(make):
+    """Figures are built without validation for speed; plotly's validating constructor accepts them."""
+    fig = make()
+    go.Figure(fig.to_dict())  # raises ValueError on any property plotly does not know
+    assert fig.layout.height and fig.layout.title.text

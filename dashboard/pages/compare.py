@@ -140,17 +140,23 @@ def content(reports: list[dict[str, Any]], weekly: pd.DataFrame) -> Any:
     )
 
 
+def compare_data(names: list[str], day: dt.date) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """Each chosen athlete's report as of `day` and their weekly balance over WEEKS weeks."""
+    settings = data.settings()
+    first = day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1)
+    with data.reading() as con:
+        reports = [queries.report(con, n, as_of=day, settings=settings) for n in names]
+        return reports, queries.weekly_balance(con, names, first, day)
+
+
 def render(names: list[str] | None, as_of: str | None) -> Any:
     if not names or len(names) < 2:
         return dbc.Alert("Choose two or more athletes to compare.", color="info", id="compare-hint")
     day = data.parse_date(as_of, dt.date.today())
-    settings = data.settings()
     try:
-        with data.reading() as con:
-            reports = [queries.report(con, n, as_of=day, settings=settings) for n in names]
-            weekly = queries.weekly_balance(
-                con, names, day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1), day
-            )
+        reports, weekly = data.cached(
+            ("compare", tuple(names), day, repr(data.settings())), lambda: compare_data(names, day)
+        )
     except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
         return components.problem(data.error_message(exc), "compare")
     return content(reports, weekly)

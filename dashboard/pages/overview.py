@@ -131,6 +131,15 @@ def overview_table(rows: list[dict[str, Any]]) -> dash_table.DataTable:
     )
 
 
+def overview_data(names: list[str], day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Every athlete's 28-day summary and their weekly balance for the sparklines."""
+    first = day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1)
+    with data.reading() as con:
+        return queries.compare(con, as_of=day, settings=data.settings()), queries.weekly_balance(
+            con, names, first, day
+        )
+
+
 def layout(as_of: str | None = None, **_: Any) -> Any:
     try:
         everyone = data.athletes()
@@ -152,14 +161,10 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
                 ]
             )
         day = data.parse_date(as_of, data.default_as_of(everyone))
-        with data.reading() as con:
-            result = queries.compare(con, as_of=day, settings=data.settings())
-            weekly = queries.weekly_balance(
-                con,
-                [a["name"] for a in everyone],
-                day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1),
-                day,
-            )
+        names = [a["name"] for a in everyone]
+        result, weekly = data.cached(
+            ("overview", day, repr(data.settings())), lambda: overview_data(names, day)
+        )
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
         return components.problem(data.error_message(exc), "overview")
     rows = table_rows(result, weekly)
