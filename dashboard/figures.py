@@ -418,7 +418,8 @@ def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> go.Figure:
         )
         if athlete not in table.index.get_level_values(0):
             continue
-        for trace in _stacked_bars(table.loc[athlete], xaxis=f"x{n}", yaxis=f"y{n}", legendgroup="cat"):
+        for trace in _stacked_bars(table.loc[athlete], xaxis=f"x{n}", yaxis=f"y{n}"):
+            trace["legendgroup"] = trace["name"]  # a click on a category hides it in every panel
             trace["showlegend"] = trace["name"] not in seen
             seen.add(trace["name"])
             traces.append(trace)

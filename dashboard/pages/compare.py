@@ -18,7 +18,7 @@ dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain:
 WEEKS = 12
 METRICS = [
     {"name": "Athlete", "id": "athlete"},
-    {"name": "Risk", "id": "risk"},
+    {"name": "Risk", "id": "risk_label"},
     {"name": "Support share", "id": "support_share", "type": "numeric", "format": {"specifier": ".0%"}},
     {"name": "Run km (28 d)", "id": "run_km", "type": "numeric", "format": {"specifier": ".0f"}},
     {
@@ -85,7 +85,9 @@ def metric_rows(reports: list[dict[str, Any]]) -> pd.DataFrame:
         [
             {
                 "athlete": r["athlete"],
-                **{k: r["summary"][k] for k in (c["id"] for c in METRICS[1:-1])},
+                **{k: r["summary"][k] for k in (c["id"] for c in METRICS[2:-1])},
+                "risk": r["summary"]["risk"],
+                "risk_label": components.RISK_LABEL.get(r["summary"]["risk"], r["summary"]["risk"]),
                 "warnings": ", ".join(w["code"].replace("_", " ") for w in r["warnings"]) or "none",
             }
             for r in reports
@@ -107,7 +109,7 @@ def content(reports: list[dict[str, Any]], weekly: pd.DataFrame) -> Any:
         style_header={"fontWeight": "600", "backgroundColor": "#f4f6f8"},
         style_data_conditional=[
             {
-                "if": {"filter_query": f'{{risk}} = "{risk}"', "column_id": "risk"},
+                "if": {"filter_query": f'{{risk}} = "{risk}"', "column_id": "risk_label"},
                 "backgroundColor": colour,
                 "color": "white",
             }
