@@ -35,7 +35,7 @@ def default_range(end: dt.date) -> tuple[dt.date, dt.date]:
 def layout(
     name: str | None, as_of: str | None = None, start: str | None = None, end: str | None = None
 ) -> Any:
-    """The page's frame: athlete picker and date range; the content comes from `render` via a callback."""
+    """Athlete picker, date range and the content for them; changes redraw through `render`."""
     try:
         everyone = data.athletes()
     except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
@@ -81,7 +81,8 @@ def layout(
                 ],
                 className="align-items-center",
             ),
-            dcc.Loading(html.Div(id="athlete-content"), delay_show=300),
+            # The first view comes with the page (one round trip); the callback redraws on changes.
+            dcc.Loading(html.Div(render(name, str(first), str(last)), id="athlete-content"), delay_show=300),
         ]
     )
 

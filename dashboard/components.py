@@ -142,7 +142,7 @@ def category_legend() -> html.Div:
 
 def graph(fig_id: str, figure: Any) -> dcc.Graph:
     """A chart that fills its column's width at the figure's own height."""
-    height = figure.layout.height or 320
+    height = figure["layout"].get("height") or 320
     return dcc.Graph(
         id=fig_id,
         figure=figure,

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
+
+Figure = dict[str, Any]  # {"data": [...], "layout": {...}}: what dcc.Graph takes
 
 CATEGORIES = ("run", "strength", "pilates", "mobility", "cross", "other")
 
@@ -40,9 +43,12 @@ AXIS = {"gridcolor": "#EDF0F3", "linecolor": "#C9D0D8", "zeroline": False, "auto
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12, "color": "#2B3A4A"}
 
 
-def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **layout: object) -> go.Figure:
-    """A figure from plain dicts: the same look everywhere, built without plotly's slow helpers
-    (templates, add_hline, make_subplots validate far more than they draw)."""
+def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **layout: object) -> Figure:
+    """A plotly figure as plain JSON-ready dicts, the same look everywhere.
+
+    Plain dicts because plotly's objects, templates and helpers (add_hline, make_subplots) validate
+    and copy far more than they draw: 5-10x the time. The tests check them with plotly's validator.
+    """
     base: dict = {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
         "height": height,
@@ -60,7 +66,7 @@ def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **lay
             base[key] = {**base[key], **value}
         else:
             base[key] = value
-    return go.Figure(data=data, layout=base, _validate=False)
+    return {"data": data, "layout": base}
 
 
 def _hline(y: float, colour: str, label: str, yref: str = "y") -> tuple[dict, dict]:
@@ -103,7 +109,7 @@ def _band(y0: float, y1: float) -> dict:
     }
 
 
-def empty(title: str, message: str = "No sessions in this date range") -> go.Figure:
+def empty(title: str, message: str = "No sessions in this date range") -> Figure:
     """A titled figure that says why it is empty, instead of blank axes."""
     note = {"text": message, "showarrow": False, "font": {"size": 14, "color": "#6c757d"}, "x": 0.5, "y": 0.5}
     return _figure(
@@ -117,8 +123,9 @@ def empty(title: str, message: str = "No sessions in this date range") -> go.Fig
     )
 
 
-def _days(frame: pd.DataFrame, column: str = "day") -> list:
-    return pd.to_datetime(frame[column]).tolist()
+def _days(frame: pd.DataFrame, column: str = "day") -> list[str]:
+    """ISO dates: what the browser gets anyway, and JSON-encoded without a per-value fallback."""
+    return pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d").tolist()
 
 
 def _values(frame: pd.DataFrame, column: str) -> list:
@@ -134,7 +141,7 @@ def _top(frame: pd.DataFrame, column: str) -> float:
 
 def _stacked_bars(table: pd.DataFrame, **trace: object) -> list[dict]:
     """One bar trace per category present (columns of `table`), in category order, palette colours."""
-    weeks = pd.to_datetime(table.index).tolist()
+    weeks = pd.to_datetime(table.index).strftime("%Y-%m-%d").tolist()
     return [
         {
             "type": "bar",
@@ -150,7 +157,7 @@ def _stacked_bars(table: pd.DataFrame, **trace: object) -> list[dict]:
     ]
 
 
-def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by category") -> go.Figure:
+def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by category") -> Figure:
     """Stacked weekly minutes per category, from `queries.weekly_balance` (long format)."""
     if weekly.empty:
         return empty(title)
@@ -165,7 +172,7 @@ def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by categor
     )
 
 
-def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TARGET) -> go.Figure:
+def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TARGET) -> Figure:
     """Support share (strength + Pilates + mobility of all minutes, 28 days) against its target band."""
     title = "Support share (last 28 days) against target"
     if daily.empty:
@@ -191,7 +198,7 @@ def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TAR
     )
 
 
-def monotony_strain(daily: pd.DataFrame) -> go.Figure:
+def monotony_strain(daily: pd.DataFrame) -> Figure:
     """Monotony (7 days) with its 1.5/2.0 lines, and strain on a second axis (Foster 1998)."""
     title = "Monotony and strain (7 days)"
     if daily.empty:
@@ -238,7 +245,7 @@ def monotony_strain(daily: pd.DataFrame) -> go.Figure:
     )
 
 
-def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> go.Figure:
+def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> Figure:
     """Acute:chronic workload ratio with its 0.8-1.3 band and the 1.5 spike flag (Gabbett 2016)."""
     title = "Acute:chronic workload ratio (7 d / 28 d)"
     if daily.empty or daily["acwr"].isna().all():
@@ -273,7 +280,7 @@ def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> go.Figur
     )
 
 
-def fitness_fatigue_form(daily: pd.DataFrame) -> go.Figure:
+def fitness_fatigue_form(daily: pd.DataFrame) -> Figure:
     """Fitness (42-day EWMA), fatigue (7-day EWMA) and form (their difference, previous day)."""
     title = "Fitness, fatigue and form"
     if daily.empty:
@@ -312,7 +319,7 @@ def fitness_fatigue_form(daily: pd.DataFrame) -> go.Figure:
     return _figure(traces, title, "load (AU per day)", yaxis={"rangemode": "normal"})
 
 
-def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> go.Figure:
+def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> Figure:
     """A calendar of sessions: one square per session (weeks across, weekdays down), coloured by category.
 
     Several sessions on one day sit side by side. Names are escaped: shown as text, never as markup.
@@ -341,7 +348,7 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
         traces.append(
             {
                 "type": "scatter",
-                "x": part["x"].tolist(),
+                "x": part["x"].dt.strftime("%Y-%m-%d %H:%M").tolist(),
                 "y": part["y"].tolist(),
                 "mode": "markers",
                 "name": cat,
@@ -365,7 +372,10 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
         "",
         height=260 if (last - first).days <= 210 else 300,
         hovermode="closest",
-        xaxis={"showgrid": False, "range": [first - pd.Timedelta(days=3), last + pd.Timedelta(days=7)]},
+        xaxis={
+            "showgrid": False,
+            "range": [str((first - pd.Timedelta(days=3)).date()), str((last + pd.Timedelta(days=7)).date())],
+        },
         yaxis={
             "tickvals": list(range(7)),
             "ticktext": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -376,7 +386,7 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
     )
 
 
-def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> go.Figure:
+def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> Figure:
     """Weekly stacked minutes by category, one panel per athlete (two across), on a shared scale."""
     title = "Weekly balance side by side"
     if weekly.empty or not athletes:
@@ -437,7 +447,7 @@ def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> go.Figure:
     )
 
 
-def compare_metric(rows: pd.DataFrame, column: str, title: str, fmt: str = ".2f") -> go.Figure:
+def compare_metric(rows: pd.DataFrame, column: str, title: str, fmt: str = ".2f") -> Figure:
     """One key metric for each athlete, as horizontal bars coloured by risk."""
     if rows.empty:
         return empty(title)
@@ -473,3 +483,14 @@ def spark(values: Sequence[float], top: float | None = None) -> str:
         return SPARK_GLYPHS[0] * len(vals)
     last = len(SPARK_GLYPHS) - 1
     return "".join(SPARK_GLYPHS[min(last, max(0, round(v / top * last)))] for v in vals)
+
+
+def spark_rows(table: pd.DataFrame, top: float | None = None) -> dict[str, str]:
+    """`spark` for every row of a table (index: name, columns: weeks), scaled per row unless `top`."""
+    values = table.fillna(0.0).to_numpy(dtype=float)
+    scale = np.full((len(values), 1), top) if top is not None else values.max(axis=1, keepdims=True)
+    last = len(SPARK_GLYPHS) - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.where(scale > 0, np.rint(values / scale * last), 0).clip(0, last).astype(int)
+    glyphs = np.array(list(SPARK_GLYPHS))[steps]
+    return dict(zip(table.index, ("".join(row) for row in glyphs), strict=True))

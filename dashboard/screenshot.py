@@ -44,11 +44,20 @@ def chrome(width: int = 1400, height: int = 1000) -> webdriver.Chrome:
     return webdriver.Chrome(options=options)
 
 
-def wait_for_charts(browser: webdriver.Chrome, count: int = 6, timeout: float = 30) -> None:
-    """Until `count` plotly charts are drawn (each has its SVG main layer)."""
-    WebDriverWait(browser, timeout).until(
-        lambda b: len(b.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= count
-    )
+DRAWN = """return Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .filter(p => p.querySelector('.cartesianlayer .trace, .annotation')).length"""
+
+
+def charts_drawn(browser: webdriver.Chrome) -> int:
+    """How many plotly charts have drawn their traces (or their 'no data' note)."""
+    return browser.execute_script(DRAWN)
+
+
+def wait_for_charts(
+    browser: webdriver.Chrome, count: int = 6, timeout: float = 30, poll: float = 0.1
+) -> None:
+    """Until `count` plotly charts are drawn."""
+    WebDriverWait(browser, timeout, poll_frequency=poll).until(lambda b: charts_drawn(b) >= count)
 
 
 def capture(
@@ -84,10 +93,10 @@ def sample_screenshot(out: Path, width: int = 1400) -> Path:
     """Serve the sample data set on a free loopback port and capture the monotone runner's page."""
     from urllib.parse import quote
 
-    from ingest.sample import load_sample
     from werkzeug.serving import make_server
 
     from dashboard import create_app
+    from ingest.sample import load_sample
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "sample.duckdb"

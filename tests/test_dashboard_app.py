@@ -145,7 +145,7 @@ def test_date_range_limits_the_charts_and_the_sessions(app):
     assert {r["day"] for r in sessions} <= {f"2026-11-{d}" for d in range(16, 23)}
     assert len(sessions) == 7  # Mon-Sun: 4 runs, 2 strength, 1 Pilates
     weekly = find(page, "athlete-weekly").figure
-    assert {str(x)[:10] for t in weekly.data for x in t.x} == {"2026-11-16"}
+    assert {str(x)[:10] for t in weekly["data"] for x in t["x"]} == {"2026-11-16"}
 
 
 def test_activity_names_reach_the_page_as_plain_text(app):
@@ -176,7 +176,7 @@ def test_compare_renders_two_athletes_side_by_side(app):
     table = find(content, "compare-table")
     assert [r["athlete"] for r in table.data] == [MONA, BEA]
     fig = find(content, "compare-weekly").figure
-    assert [a.text for a in fig.layout.annotations] == [MONA, BEA]
+    assert [a["text"] for a in fig["layout"]["annotations"]] == [MONA, BEA]
     assert find(compare.render([MONA], None), "compare-hint") is not None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -59,21 +60,21 @@ def sessions(names: list[str]) -> pd.DataFrame:
 def test_one_colour_per_category_everywhere():
     assert set(figures.PALETTE) == set(figures.CATEGORIES)
     assert len(set(figures.PALETTE.values())) == len(figures.CATEGORIES)
-    fig = figures.weekly_minutes(weekly())
+    fig = go.Figure(figures.weekly_minutes(weekly()))
     colours = {t.name: t.marker.color for t in fig.data}
     assert colours == {
         "run": figures.PALETTE["run"],
         "strength": figures.PALETTE["strength"],
         "pilates": "#B07AA1",
     }
-    cal = figures.calendar(sessions(["a", "b", "c"]), "2026-11-01", "2026-11-22")
+    cal = go.Figure(figures.calendar(sessions(["a", "b", "c"]), "2026-11-01", "2026-11-22"))
     assert {t.name: t.marker.color for t in cal.data} == {
         c: figures.PALETTE[c] for c in ("run", "strength", "pilates")
     }
 
 
 def test_weekly_minutes_is_stacked_and_titled_with_units():
-    fig = figures.weekly_minutes(weekly())
+    fig = go.Figure(figures.weekly_minutes(weekly()))
     assert fig.layout.barmode == "stack"
     assert "Weekly minutes" in fig.layout.title.text
     assert fig.layout.yaxis.title.text == "minutes per week"
@@ -85,7 +86,7 @@ def test_weekly_minutes_is_stacked_and_titled_with_units():
 
 
 def test_monotony_chart_draws_the_warn_and_high_lines():
-    fig = figures.monotony_strain(daily())
+    fig = go.Figure(figures.monotony_strain(daily()))
     lines = sorted(s.y0 for s in fig.layout.shapes if s.type == "line")
     assert lines == [1.5, 2.0]
     assert {t.name for t in fig.data} == {"monotony", "strain (AU)"}
@@ -93,7 +94,7 @@ def test_monotony_chart_draws_the_warn_and_high_lines():
 
 
 def test_acwr_band_and_spike_line():
-    fig = figures.acwr(daily())
+    fig = go.Figure(figures.acwr(daily()))
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert [(r.y0, r.y1) for r in rects] == [(0.8, 1.3)]
     assert [s.y0 for s in fig.layout.shapes if s.type == "line"] == [1.5]
@@ -101,19 +102,19 @@ def test_acwr_band_and_spike_line():
 
 def test_acwr_without_history_says_so():
     frame = daily().assign(acwr=None)
-    fig = figures.acwr(frame)
+    fig = go.Figure(figures.acwr(frame))
     assert "Not enough history" in fig.layout.annotations[0].text
 
 
 def test_support_share_target_band_and_percent_axis():
-    fig = figures.support_share(daily())
+    fig = go.Figure(figures.support_share(daily()))
     rect = next(s for s in fig.layout.shapes if s.type == "rect")
     assert (rect.y0, rect.y1) == figures.SUPPORT_TARGET
     assert fig.layout.yaxis.tickformat == ".0%"
 
 
 def test_fitness_fatigue_form_traces():
-    fig = figures.fitness_fatigue_form(daily())
+    fig = go.Figure(figures.fitness_fatigue_form(daily()))
     assert [t.name for t in fig.data] == ["form", "fitness (42 d)", "fatigue (7 d)"]
     assert fig.layout.yaxis.title.text == "load (AU per day)"
 
@@ -130,14 +131,16 @@ def test_fitness_fatigue_form_traces():
     ],
 )
 def test_empty_data_gives_a_titled_figure_that_says_why(make):
-    fig = make()
+    fig = go.Figure(make())
     assert isinstance(fig, go.Figure)
     assert fig.layout.title.text
     assert "No sessions" in fig.layout.annotations[0].text
 
 
 def test_calendar_escapes_names_and_places_sessions_on_their_weekday():
-    fig = figures.calendar(sessions(["<script>alert(1)</script>", "b & c", "ok"]), "2026-11-01", "2026-11-22")
+    fig = go.Figure(
+        figures.calendar(sessions(["<script>alert(1)</script>", "b & c", "ok"]), "2026-11-01", "2026-11-22")
+    )
     texts = [row[1] for t in fig.data for row in t.customdata]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in texts
     assert "b &amp; c" in texts
@@ -149,7 +152,7 @@ def test_calendar_escapes_names_and_places_sessions_on_their_weekday():
 
 def test_compare_weekly_has_a_panel_per_athlete_and_one_legend_entry_per_category():
     frame = pd.concat([weekly(), weekly().assign(athlete="B <b>")])
-    fig = figures.compare_weekly(frame, ["A", "B <b>"])
+    fig = go.Figure(figures.compare_weekly(frame, ["A", "B <b>"]))
     assert [a.text for a in fig.layout.annotations] == ["A", "B &lt;b&gt;"]
     shown = [t.name for t in fig.data if t.showlegend]
     assert sorted(shown) == ["pilates", "run", "strength"]
@@ -158,7 +161,7 @@ def test_compare_weekly_has_a_panel_per_athlete_and_one_legend_entry_per_categor
 
 def test_compare_metric_colours_bars_by_risk():
     rows = pd.DataFrame({"athlete": ["A", "B"], "risk": ["red", "green"], "monotony": [3.0, 1.1]})
-    fig = figures.compare_metric(rows, "monotony", "Monotony")
+    fig = go.Figure(figures.compare_metric(rows, "monotony", "Monotony"))
     assert list(fig.data[0].marker.color) == [figures.RISK_COLOURS["red"], figures.RISK_COLOURS["green"]]
 
 
@@ -187,7 +190,13 @@ def test_spark_scales_to_top_and_handles_gaps():
     ],
 )
 def test_figures_pass_plotlys_full_validation(make):
-    """Figures are built without validation for speed; plotly's validating constructor accepts them."""
-    fig = make()
-    go.Figure(fig.to_dict())  # raises ValueError on any property plotly does not know
+    """Figures are plain dicts for speed; plotly's validating constructor accepts them."""
+    fig = go.Figure(make())  # raises ValueError on any property plotly does not know
     assert fig.layout.height and fig.layout.title.text
+    json.dumps(make())  # plain JSON: no plotly encoder needed
+
+
+def test_spark_rows_matches_spark_row_by_row():
+    table = pd.DataFrame([[0, 0.25, 0.5], [0, 0, 0], [1.0, None, 2.0]], index=["a", "b", "c"])
+    assert figures.spark_rows(table, top=0.5) == {n: figures.spark(table.loc[n], top=0.5) for n in "abc"}
+    assert figures.spark_rows(table) == {n: figures.spark(table.loc[n]) for n in "abc"}

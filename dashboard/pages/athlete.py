@@ -33,6 +33,7 @@ def layout(
     Input("athlete-select", "value"),
     Input("athlete-dates", "start_date"),
     Input("athlete-dates", "end_date"),
+    prevent_initial_call=True,
 )
 def show_athlete(name: str | None, start: str | None, end: str | None) -> Any:
     return athlete_view.render(name, start, end)

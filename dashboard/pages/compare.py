@@ -74,7 +74,7 @@ def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_
                 ],
                 className="mb-3",
             ),
-            dcc.Loading(html.Div(id="compare-content"), delay_show=300),
+            dcc.Loading(html.Div(render(chosen, day.isoformat()), id="compare-content"), delay_show=300),
         ]
     )
 

@@ -52,12 +52,10 @@ def table_rows(compare: dict[str, Any], weekly: pd.DataFrame) -> list[dict[str, 
             .groupby(["athlete", "week"])[["support", "minutes", "run_km"]]
             .sum()
         )
-        share = (per_week["support"] / per_week["minutes"].where(per_week["minutes"] > 0)).fillna(0.0)
-        weeks = sorted(weekly["week"].unique())
-        for name in per_week.index.get_level_values(0).unique():
-            spark_support[name] = figures.spark(share.loc[name].reindex(weeks, fill_value=0.0), top=0.5)
-            runs = per_week["run_km"].loc[name].reindex(weeks, fill_value=0.0)
-            spark_run[name] = figures.spark(runs)
+        minutes = per_week["minutes"].unstack(fill_value=0.0)
+        share = (per_week["support"].unstack(fill_value=0.0) / minutes.where(minutes > 0)).fillna(0.0)
+        spark_support = figures.spark_rows(share, top=0.5)
+        spark_run = figures.spark_rows(per_week["run_km"].unstack(fill_value=0.0))
     rows = []
     as_of = compare.get("as_of")
     for a in compare["athletes"]:
