@@ -45,6 +45,8 @@ def _print_report(rep: dict, console: Console) -> None:
         f"[bold]{rep['athlete']}[/bold], 28 days to {rep['as_of']}: "
         f"risk [{RISK_STYLE[risk]}]{risk}[/{RISK_STYLE[risk]}]"
     )
+    if not any(s["sessions"].values()):
+        console.print(f"\nNo activities in the 28 days to {rep['as_of']}.")
     if rep["warnings"]:
         for w in rep["warnings"]:
             style = SEVERITY_STYLE[w["severity"]]
@@ -88,6 +90,9 @@ def _print_report(rep: dict, console: Console) -> None:
 
 
 def _print_compare(out: dict, console: Console) -> None:
+    if not out["athletes"]:
+        console.print("no athletes yet: import some activities (crosstrain import --help)")
+        return
     table = Table(
         title=f"Athletes, 28 days to {out['as_of']} (highest risk first)",
         title_justify="left",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import webbrowser
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -13,8 +15,10 @@ from rich.progress import Progress as Bar
 from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from crosstrain.cli import Env
-from ingest.strava import Progress, RedirectCatcher, StravaApp, authorize_url, exchange_code, new_state, sync
-from ingest.strava.ratelimit import until_text
+
+# ingest.strava imports stravalib (about a second): only the strava commands pay for it.
+if TYPE_CHECKING:
+    from ingest.strava.sync import Progress
 
 
 @click.group()
@@ -45,15 +49,18 @@ def connect(
     Opens Strava's authorize page and catches its redirect on 127.0.0.1; with --code, exchanges a
     code pasted from the redirect URL instead (for machines without a browser).
     """
+    from ingest.strava import RedirectCatcher, StravaApp, authorize_url, exchange_code, new_state
+
     app = StravaApp.from_env()
     scope = None
     if code is None:
         state = new_state()
         catcher = RedirectCatcher(state, port=port)
         url = authorize_url(app, catcher.redirect_uri, state)
+        catcher.serve()
         click.echo("Open this URL and allow crosstrain to read your activities:")
         click.echo(f"  {url}")
-        if not no_browser:
+        if not no_browser and has_display():
             with contextlib.suppress(webbrowser.Error):
                 webbrowser.open(url)
         click.echo(f"Waiting for Strava's redirect to {catcher.redirect_uri} ...")
@@ -70,6 +77,13 @@ def connect(
     click.echo("Next: crosstrain strava sync")
 
 
+def has_display() -> bool:
+    """Whether a graphical browser can open: a console browser would block the terminal."""
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 @strava.command(name="sync")
 @click.option("--athlete", help="Sync only this connected athlete.")
 @click.option("--full", is_flag=True, help="Re-list everything and remove activities deleted on Strava.")
@@ -79,6 +93,8 @@ def connect(
 @click.pass_obj
 def sync_command(env: Env, athlete: str | None, full: bool, no_wait: bool) -> None:
     """Fetch new and changed activities of every connected athlete (or one)."""
+    from ingest.strava import sync
+
     with SyncDisplay() as display:
         result = sync(env.db, env.settings(), athlete=athlete, full=full, wait=not no_wait, progress=display)
     click.echo(f"{result.requests} Strava requests.")
@@ -130,6 +146,8 @@ class SyncDisplay:
                 f"{event.athlete}: {hit.what} rate limit used up, waiting {minutes:02d}:{seconds:02d}"
             )
             if not self.tty and hit not in self.announced:
+                from ingest.strava.ratelimit import until_text
+
                 self.announced.add(hit)
                 click.echo(f"{hit.describe()}; waiting until {until_text(hit.until)} ...", err=True)
         if not self.tty:

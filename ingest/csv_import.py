@@ -122,6 +122,13 @@ def import_paths(
                     results.append(import_file(con, csv_path, shown, options, settings, profile_name))
             except CrosstrainError as exc:
                 results.append(FileResult(file=str(path), error=str(exc)))
+            except duckdb.Error as exc:  # rolled back; the next file may still be fine
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                results.append(FileResult(file=str(path), error=f"{path}: not imported: {first}"))
+            except RuntimeError as exc:  # DuckDB's "Query interrupted" on Ctrl-C
+                if "interrupt" in str(exc).lower():
+                    raise KeyboardInterrupt from exc
+                raise
     return results
 
 
@@ -188,6 +195,7 @@ def import_file(
     # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
     # row's order), and a failed statement would abort the transaction.
     read_raw(con, path, len(header.names))
+    con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
     con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
     _locate_rejects(con, path, header)
     con.execute("begin transaction")
@@ -286,13 +294,24 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
                 join athletes a on a.athlete_id = f.athlete_id
                 where p.reject_reason is null
             ),
-            timed as (
-                select *,
-                       coalesce(utc_at::timestamp,
-                                timezone('UTC', timezone(tz, local_at::timestamp))) as start_at_,
-                       coalesce(local_at::timestamp,
-                                timezone(tz, timezone('UTC', utc_at::timestamp))) as start_local_
+            -- UTC offsets per zone and hour (quarter hour from UTC: zones like -03:30 switch at :30),
+            -- not per row: a million rows span far fewer hours, and ICU conversions are the slow part
+            buckets as (
+                select *, local_at is null as from_utc,
+                       coalesce(date_trunc('hour', local_at::timestamp),
+                                time_bucket(interval 15 minutes, utc_at::timestamp)) as bucket
                 from zoned
+            ),
+            offsets as (
+                select tz, bucket, from_utc,
+                       case when from_utc then timezone(tz, timezone('UTC', bucket)) - bucket
+                            else bucket - timezone('UTC', timezone(tz, bucket)) end as local_minus_utc
+                from (select distinct tz, bucket, from_utc from buckets)
+            ),
+            timed as (
+                select b.*, coalesce(utc_at::timestamp, local_at::timestamp - o.local_minus_utc) as start_at_,
+                       coalesce(local_at::timestamp, utc_at::timestamp + o.local_minus_utc) as start_local_
+                from buckets b left join offsets o using (tz, bucket, from_utc)
             )
             select athlete_id, ? as source,
                    coalesce(source_id::varchar,
@@ -334,7 +353,7 @@ def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) 
             select {parse_line}, reject_column, reject_reason
             from _parsed p where reject_reason is not null
             union all
-            select {read_line}, h.name, coalesce(x.text, r.message)
+            select {read_line}, h.name, coalesce(x.text, split_part(r.message, chr(10), 1))
             from _read_rejects r
             left join (select unnest(?, recursive := true)) h on h.idx = r.column_idx
             left join (select unnest(?, recursive := true)) x on x.type = r.error_type""",

@@ -45,6 +45,7 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int) -> None:
     """Read `path`'s rows into `_raw` (c0..c{columns-1} as text) and DuckDB's rejects into `_read_rejects`."""
     spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(columns)) + "}"
     last_error: duckdb.Error | None = None
+    con.execute("set preserve_insertion_order = true")  # rowid = the row's order in the file
     for strict in ("true", "false"):
         con.execute("drop table if exists _csv_rejects")
         con.execute("drop table if exists _csv_scans")

@@ -2,6 +2,10 @@
 
 Every function takes an open connection (`ingest.db.connect(path, read_only=True)`) and returns plain
 data: dicts for the report JSON, DataFrames for the dashboard's charts.
+
+Sources of the formulas and thresholds: Foster 1998 (monotony, strain), Foster et al. 2001 (session
+RPE load), Banister 1991 (TRIMP; fitness/fatigue EWMA), Gabbett 2016 (acute:chronic workload ratio),
+Nielsen et al. 2014 (weekly running progression), Seiler 2010 (intensity distribution, run variety).
 """
 
 from queries.frames import daily_metrics, sessions, weekly_balance

@@ -42,6 +42,10 @@ ADVICE: dict[str, str] = {
 }
 
 
+def _runs(n: int) -> str:
+    return f"{n} run" if n == 1 else f"{n} runs"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -52,12 +56,12 @@ def message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
         if s["days_since_support"] is None:
             return (
                 f"No strength or Pilates session recorded in {s['support_gap_days']} days of history, "
-                f"while running ({s['runs_14d']} runs in the last 14 days)."
+                f"while running ({_runs(s['runs_14d'])} in the last 14 days)."
             )
         return (
             f"No strength or Pilates session for {s['days_since_support']} days "
             f"(flag at {t['support_gap_days']:.0f}), while running "
-            f"({s['runs_14d']} runs in the last 14 days)."
+            f"({_runs(s['runs_14d'])} in the last 14 days)."
         )
     if code == "low_support_share":
         total = sum(s[f"{c}_minutes"] for c in ("run", "strength", "pilates", "mobility", "cross", "other"))

@@ -8,9 +8,8 @@ per thread. Read-only connections may create them.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -24,8 +23,9 @@ from queries.params import Params
 
 # Rolling windows look back this many days before the first day a caller reads.
 LOOKBACK_DAYS = 27
-# Length of the EWMA blocks (see metrics.sql): exact, and no overflow for N >= 7.
-BLOCK_DAYS = 1000
+# EWMA blocks (see metrics.sql) span this many time constants: factors inside a block stay below
+# e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
+BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
 
 
@@ -56,10 +56,14 @@ def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | N
 
 def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
     """Ids of the named athletes; UnknownAthleteError names the first unknown one."""
-    found = dict(con.execute("select name, athlete_id from athletes").fetchall())
+    found = dict(
+        con.execute(
+            "select name, athlete_id from athletes where name in (select unnest(?::varchar[]))", [names]
+        ).fetchall()
+    )
     for name in names:
         if name not in found:
-            known = sorted(found)
+            known = [row[0] for row in con.execute("select name from athletes order by name").fetchall()]
             listed = (
                 f"known: {', '.join(known)}"
                 if 0 < len(known) <= 8
@@ -114,21 +118,23 @@ def prepare_metrics(con: duckdb.DuckDBPyConnection, params: Params, first: date,
             "start": start,
             "a_fit": params.alpha(params.load["fitness_days"]),
             "a_fat": params.alpha(params.load["fatigue_days"]),
-            "block_days": BLOCK_DAYS,
+            "block_days": max(
+                1, int(BLOCK_TIME_CONSTANTS * min(params.load["fitness_days"], params.load["fatigue_days"]))
+            ),
         },
     )
 
 
-@contextmanager
-def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run one athlete's queries on one thread: their tables are a few thousand rows, so a second
-    thread only adds scheduling (measured: report 57 ms median on one thread, 66 ms on two, on a busy
-    2-core machine). The connection's setting is restored afterwards."""
-    threads = con.execute("select current_setting('threads')").fetchone()[0]
-    con.execute("set threads = 1")
-    try:
-        yield
-    finally:
+def use_threads(con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:
+    """Set the connection's DuckDB threads (None: one per core), and only when it differs.
+
+    One athlete's queries run on one thread: their tables are a few thousand rows, so a second thread
+    only adds scheduling. The setting stays on the connection, because resizing DuckDB's thread pool
+    is itself slow: switching to one thread and back on every report doubled its time on a busy
+    2-core machine (measured 118 ms against 57 ms). `compare` switches back to every core.
+    """
+    threads = threads or os.cpu_count() or 1
+    if con.execute("select current_setting('threads')").fetchone()[0] != threads:
         con.execute(f"set threads = {int(threads)}")
 
 

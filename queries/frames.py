@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a frame is asked for, not at CLI start-up
+    import pandas as pd
 
 from queries import engine
 from queries.params import resolve
@@ -35,14 +37,14 @@ def daily_metrics(
     28-day support share (see metrics.sql for formulas). acwr is NaN where undefined (no 28-day load)."""
     params = resolve(settings)
     ids = engine.athlete_ids(con, [athlete])
-    with engine.one_thread(con):
-        engine.prepare_scope(con, ids, params)
-        engine.prepare_sessions(con, params, engine.EPOCH, end)
-        engine.prepare_metrics(con, params, start, end)
-        cols = ", ".join(DAILY_COLUMNS)
-        return con.execute(
-            f"select {cols} from q_metrics where day between ? and ? order by day", [start, end]
-        ).df()
+    engine.use_threads(con, 1)
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, engine.EPOCH, end)
+    engine.prepare_metrics(con, params, start, end)
+    cols = ", ".join(DAILY_COLUMNS)
+    return con.execute(
+        f"select {cols} from q_metrics where day between ? and ? order by day", [start, end]
+    ).df()
 
 
 def weekly_balance(
@@ -79,9 +81,7 @@ def sessions(
     sport_type, name, minutes, distance_km, load."""
     params = resolve(settings)
     ids = engine.athlete_ids(con, [athlete])
-    with engine.one_thread(con):
-        engine.prepare_scope(con, ids, params)
-        engine.prepare_sessions(con, params, start, end)
-        return con.execute(
-            engine.sql("sessions") + "\norder by start_local", {"start": start, "end": end}
-        ).df()
+    engine.use_threads(con, 1)
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, start, end)
+    return con.execute(engine.sql("sessions") + "\norder by start_local", {"start": start, "end": end}).df()

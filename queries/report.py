@@ -95,13 +95,13 @@ def report(
     as_of = as_of or date.today()
     ids = engine.athlete_ids(con, [athlete])
     first_week = engine.monday(as_of) - timedelta(weeks=REPORT_WEEKS - 1)
-    with engine.one_thread(con):
-        engine.prepare_scope(con, ids, params)
-        engine.prepare_sessions(con, params, engine.EPOCH, as_of)
-        engine.prepare_metrics(con, params, first_week, as_of)
-        [summary], raised = _summaries(con, params, as_of)
-        engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
-        weeks = engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
+    engine.use_threads(con, 1)
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, engine.EPOCH, as_of)
+    engine.prepare_metrics(con, params, first_week, as_of)
+    [summary], raised = _summaries(con, params, as_of)
+    engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
+    weeks = engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
     warnings = [
         {
             "code": w["code"],
@@ -127,6 +127,7 @@ def compare(
     first, then lowest support share, then name."""
     params = resolve(settings)
     as_of = as_of or date.today()
+    engine.use_threads(con)
     engine.prepare_scope(con, None, params)
     engine.prepare_sessions(con, params, engine.EPOCH, as_of)
     engine.prepare_metrics(con, params, as_of, as_of)

@@ -211,3 +211,18 @@ def test_stored_timezone_is_used_next_time(run_cli, db_path: Path) -> None:
     run_cli("import", "--athlete", "Ana", str(FIXTURES / "garmin_decimal_comma.csv"))
     z2 = activity(db_path, "name = 'Z2'")
     assert z2["start_at"] - z2["start_local"] == dt.timedelta(hours=5)
+
+
+def test_toml_category_override_from_the_readme(run_cli, db_path: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[categories]\n"Kitesurf Foiling Deluxe" = "cross"\n"Walk" = "other"\n')
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "date,type,duration,name\n2024-01-01,Walk,30:00,w\n2024-01-02,Kitesurf Foiling Deluxe,3600,k\n"
+    )
+    assert run_cli("--config", str(config), "import", "--athlete", "Ana", str(log)).exit_code == 0
+    assert dict(rows(db_path, "select name, category from activities")) == {"w": "other", "k": "cross"}
+    # without the override, re-importing updates the stored categories
+    again = run_cli("import", "--athlete", "Ana", str(log))
+    assert "2 rows: 0 imported, 2 updated" in again.stdout
+    assert dict(rows(db_path, "select name, category from activities")) == {"w": "cross", "k": "other"}

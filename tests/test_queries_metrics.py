@@ -96,7 +96,7 @@ def test_fitness_fatigue_form_by_hand(db_path):
 
 
 def test_ewma_matches_the_recursion_across_blocks(db_path):
-    # 1,300 days of random loads: the closed-form blocks (1,000 days) must equal the plain recursion
+    # 1,300 days of random loads: the closed-form blocks (700 days) must equal the plain recursion
     # F(t) = (1 - a) F(t - 1) + a L(t), seeded at 0 before the first day.
     rng = random.Random(4)
     days = sorted(rng.sample(range(1, 1400), 700))
@@ -115,6 +115,18 @@ def test_ewma_matches_the_recursion_across_blocks(db_path):
                 expected.append(value)
             day += timedelta(days=1)
         assert df[column].tolist() == pytest.approx(expected, rel=1e-9)
+
+
+def test_short_time_constants_do_not_overflow(db_path):
+    # [load] fatigue_days = 1: alpha = 1 - e^-1 = 0.632; blocks of 100 days keep factors below e^100
+    write(db_path, "Ann", [run(d, 100) for d in range(0, 400, 3)])
+    with connect(db_path, read_only=True) as con:
+        df = queries.daily_metrics(con, "Ann", D - timedelta(days=300), D, {"load": {"fatigue_days": 1}})
+    assert df["fatigue"].notna().all() and df["fatigue"].max() < 100
+    a = 1 - math.exp(-1)
+    # a run of 100 every 3rd day, today included, long past the seed: a geometric series
+    # F = a x 100 x (1 + e^-3 + e^-6 + ...) = 63.212 / (1 - e^-3) = 63.212 / 0.950213 = 66.524
+    assert df["fatigue"].iloc[-1] == pytest.approx(100 * a / (1 - math.exp(-3)))
 
 
 def test_support_share_and_days_since_support(db_path):
@@ -152,3 +164,43 @@ def test_weeks_of_the_report(db_path):
     assert last["monotony"] == pytest.approx(0.78, abs=0.005)
     assert last["strain"] == pytest.approx(313.8, abs=0.1)
     assert weeks[-2]["load"] == 50.0  # Sunday the 15th belongs to the week of the 9th
+
+
+def test_rolling_metrics_match_a_direct_computation(db_path):
+    # 90 days of random sessions (some days two, some none): monotony, strain, ACWR and support share
+    # from the SQL windows equal a plain Python computation over the zero-filled daily series.
+    rng = random.Random(7)
+    rows = []
+    for d in range(90):
+        for _ in range(rng.choice([0, 0, 1, 1, 2])):
+            sport = rng.choice(["Run", "Run", "Pilates", "WeightTraining", "Ride"])
+            rows.append(
+                {
+                    "start_local": at(d, rng.randint(5, 21)),
+                    "sport_type": sport,
+                    "minutes": rng.randint(20, 90),
+                }
+            )
+    write(db_path, "Ann", rows)
+    intensity = {"Run": 5, "Pilates": 4, "WeightTraining": 5, "Ride": 4}
+    load = {d: 0.0 for d in range(90)}
+    minutes = {d: 0.0 for d in range(90)}
+    support = {d: 0.0 for d in range(90)}
+    for r in rows:
+        d = (D - r["start_local"].date()).days
+        load[d] += r["minutes"] * intensity[r["sport_type"]]
+        minutes[d] += r["minutes"]
+        support[d] += r["minutes"] if r["sport_type"] in ("Pilates", "WeightTraining") else 0
+    df = daily(db_path, D - timedelta(days=59), D)
+    for i, row in enumerate(df.itertuples()):
+        d = 59 - i  # days before D
+        week = [load[d + k] for k in range(7)]
+        mean = sum(week) / 7
+        sd = math.sqrt(sum((x - mean) ** 2 for x in week) / 7)
+        monotony = 0.0 if sum(week) == 0 else (10.0 if sd == 0 else min(mean / sd, 10.0))
+        assert row.monotony == pytest.approx(monotony)
+        assert row.strain == pytest.approx(sum(week) * monotony)
+        month = sum(load[d + k] for k in range(28))
+        assert row.acwr == pytest.approx(sum(week) / (month / 4))
+        share = sum(support[d + k] for k in range(28)) / sum(minutes[d + k] for k in range(28))
+        assert row.support_share == pytest.approx(share)

@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 
 from activity_rows import write
 
+from ingest.db import connect
+
 D = date(2026, 11, 22)
 CATEGORIES = ["run", "strength", "pilates", "mobility", "cross", "other"]
 
@@ -118,3 +120,19 @@ def test_generic_csv_in_report_json_out(tmp_path, db_path, run_cli):
     # the run is on the local 20th (UTC 19th): a window ending on the 19th does not hold it
     day_before = json.loads(run_cli("report", "--athlete", "Kiri", "--as-of", "2026-11-19", "--json").output)
     assert day_before["summary"]["sessions"]["run"] == 0
+
+
+def test_empty_history_and_empty_database_are_plain_messages(db_path, run_cli):
+    write(db_path, "Newbie", [])
+    out = run_cli("report", "--athlete", "Newbie", "--as-of", "2026-11-22").output
+    assert "No activities in the 28 days to 2026-11-22." in out and "risk green" in out
+    rep = json.loads(run_cli("report", "--athlete", "Newbie", "--as-of", "2026-11-22", "--json").output)
+    assert rep["summary"]["acwr"] is None and rep["warnings"] == []
+
+
+def test_compare_without_athletes(db_path, run_cli):
+    write(db_path, "Someone", [])
+    with connect(db_path) as con:
+        con.execute("delete from athletes")
+    assert json.loads(run_cli("compare", "--json").output)["athletes"] == []
+    assert "no athletes yet" in run_cli("compare").output

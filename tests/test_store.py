@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import store
-from ingest.db import SCHEMA_VERSION, connect, migrate, schema_version
+from ingest.db import SCHEMA_VERSION, connect, migrate, migration_files, schema_version
 
 
 def stage(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
@@ -93,3 +93,16 @@ def test_settings_override_category(db_path: Path) -> None:
         stage(con, [(a, "generic", "k", "2024-01-01 07:00:00", "Kitesurf Foiling Deluxe", "", 600)])
         store.write_activities(con, "staged", None, {"categories": {"Kitesurf Foiling Deluxe": "cross"}})
         assert con.execute("select category from activities").fetchone()[0] == "cross"
+
+
+def test_database_at_version_1_migrates_forward_keeping_data(db_path: Path) -> None:
+    first_version_sql = dict(migration_files())[1]
+    con = duckdb.connect(str(db_path))
+    con.execute("create table schema_version (version integer not null, applied_at timestamp)")
+    con.execute(first_version_sql)
+    con.execute("insert into schema_version values (1, now())")
+    con.execute("insert into athletes (name) values ('Old Timer')")
+    con.close()
+    with connect(db_path) as con:
+        assert schema_version(con) == SCHEMA_VERSION
+        assert con.execute("select name from athletes").fetchall() == [("Old Timer",)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import stat
 import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -25,7 +26,7 @@ def test_missing_credentials_is_one_line_pointing_to_strava_settings(
 ) -> None:
     env = strava_env(server, db_path, STRAVA_CLIENT_ID="", STRAVA_CLIENT_SECRET="")
     for args in (["strava", "connect", "--code", "x"], ["strava", "sync"]):
-        done = run(env, *args)
+        done = run(env, *args, real=True)
         assert done.returncode == 1
         assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
         assert "https://www.strava.com/settings/api" in done.stderr
@@ -37,7 +38,7 @@ def test_connect_with_pasted_code_stores_athlete_and_private_tokens(
 ) -> None:
     code = server.add_athlete(1001, "Ana", "Runner")
     env = strava_env(server, db_path)
-    done = run(env, "strava", "connect", "--code", code)
+    done = run(env, "strava", "connect", "--code", code, real=True)
     assert done.returncode == 0, done.stderr
     assert "Connected Strava athlete 1001 as 'Ana Runner'" in done.stdout
     assert query(db_path, "select name, strava_id from athletes") == [("Ana Runner", 1001)]
@@ -104,3 +105,23 @@ def test_connect_catches_the_redirect_and_refuses_a_wrong_state(server: FakeStra
     assert query(db_path, "select name, strava_id from athletes") == [("Ana Runner", 1001)]
     assert stat.S_IMODE(tokens_path().stat().st_mode) == 0o600
     assert not any(secret in out + err + "".join(lines) for secret in secrets_in(server) | {code})
+
+
+def test_a_denied_authorisation_ends_the_catcher_with_one_clear_error() -> None:
+    from ingest.errors import CrosstrainError
+    from ingest.strava import RedirectCatcher
+
+    catcher = RedirectCatcher("the-state")
+    answers: list[int] = []
+
+    def browser() -> None:
+        for state in ("other-state", "the-state"):
+            query = urlencode({"state": state, "error": "access_denied"})
+            answers.append(requests.get(f"{catcher.redirect_uri}?{query}", timeout=10).status_code)
+
+    thread = threading.Thread(target=browser)
+    thread.start()
+    with pytest.raises(CrosstrainError, match=r"not granted \(access_denied\)"):
+        catcher.wait(timeout_s=20)
+    thread.join()
+    assert answers == [400, 200]

@@ -44,7 +44,7 @@ def assert_no_secret(server: FakeStrava, *outputs: str) -> None:
 def test_first_sync_stores_every_activity_in_the_floor_of_requests(server: FakeStrava, db_path: Path) -> None:
     env = connect(server, db_path, n=1000)
     unknown_id = server.add_activities(1001, 1, sport=SKIJORING)[0]
-    done = run(env, "strava", "sync")
+    done = run(env, "strava", "sync", real=True)
     assert done.returncode == 0, done.stderr
     assert "Ana Runner1001: 1001 new, 0 updated, 0 deleted, 0 unchanged" in done.stdout
 
@@ -102,11 +102,11 @@ def test_first_sync_stores_every_activity_in_the_floor_of_requests(server: FakeS
 
 
 def test_faults_are_retried_and_the_token_refreshed_mid_sync(server: FakeStrava, db_path: Path) -> None:
-    env = connect(server, db_path, n=650, CROSSTRAIN_HTTP_TIMEOUT_S="0.5")
+    env = connect(server, db_path, n=650, CROSSTRAIN_HTTP_TIMEOUT_S="1")
     before = stored_tokens()["1001"]
     server.fault("500", page=1, times=2)
     server.fault("429", page=2, times=2)  # a burst: wait for the next window, twice
-    server.fault("slow", page=2, seconds=1.5)  # longer than the client's time-out
+    server.fault("slow", page=2, seconds=2.5)  # longer than the client's time-out
     server.fault("malformed", page=3)
     server.fault("drop", page=3)
     server.fault("expire", page=4)  # the access token expires: 401, refresh, retry
@@ -117,6 +117,8 @@ def test_faults_are_retried_and_the_token_refreshed_mid_sync(server: FakeStrava,
 
     statuses = [(r.page, r.status) for r in server.list_requests()]
     assert statuses.count((1, 500)) == 2 and statuses.count((2, 429)) == 2 and (4, 401) in statuses
+    assert [page for page, _ in statuses].count(2) == 4  # two 429s, one timed out, one answered
+    assert [page for page, _ in statuses].count(3) == 3  # malformed JSON, dropped connection, answered
     refreshes = [r for r in server.seen if r.form.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 1
     after = stored_tokens()["1001"]

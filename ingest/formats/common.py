@@ -114,7 +114,7 @@ class ParseQuery:
         for name, f in self.fields.items():
             if f.raw is None:
                 continue
-            shown = f"chr(39) || left(r_{name}, 40) || chr(39)"
+            shown = f"chr(39) || regexp_replace(left(r_{name}, 40), '[[:cntrl:]]', '?', 'g') || chr(39)"
             label = lit(f.label)
             if f.required:
                 cases_col.append(f"when r_{name} is null then {label}")

@@ -20,7 +20,7 @@ import requests
 from stravalib import Client
 
 from ingest.errors import CrosstrainError
-from ingest.strava.ratelimit import Exhausted, RateLimits, RateLimitStop, seconds_until, until_text
+from ingest.strava.ratelimit import Exhausted, RateLimits, RateLimitStop, seconds_until
 
 STRAVA_URL = "https://www.strava.com"
 SETTINGS_URL = "https://www.strava.com/settings/api"
@@ -141,7 +141,7 @@ class StravaSession(requests.Session):
         if hit is None:
             return
         if not self.wait:
-            raise RateLimitStop(f"{hit.describe()}; it resets at {until_text(hit.until)}", hit.until)
+            raise RateLimitStop(hit.describe(), hit.until)
         while (left := seconds_until(hit.until)) > 0:
             if self.on_wait:
                 self.on_wait(left, hit)

@@ -164,13 +164,19 @@ class RedirectCatcher:
             def log_message(self, format: str, *args: object) -> None:  # the code must not reach a log
                 pass
 
+        self.thread: threading.Thread | None = None
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.redirect_uri = f"http://{host}:{self.server.server_port}{CALLBACK_PATH}"
 
+    def serve(self) -> None:
+        """Start answering in a background thread (before the browser is sent to Strava)."""
+        if self.thread is None:
+            self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+            self.thread.start()
+
     def wait(self, timeout_s: float) -> Redirect:
         """Serve until the right redirect arrives or `timeout_s` passes."""
-        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        thread.start()
+        self.serve()
         try:
             if not self.done.wait(timeout_s):
                 raise CrosstrainError(

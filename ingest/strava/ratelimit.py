@@ -30,9 +30,10 @@ def window_s() -> float:
 class RateLimitStop(CrosstrainError):
     """A rate limit is used up and the caller chose not to wait (`--no-wait`)."""
 
-    def __init__(self, message: str, until: datetime) -> None:
-        super().__init__(message)
-        self.until = until
+    def __init__(self, reason: str, until: datetime, saved: str | None = None) -> None:
+        done = f"; {saved}" if saved else ""
+        super().__init__(f"{reason}{done}: run `crosstrain strava sync` again after {until_text(until)}")
+        self.reason, self.until = reason, until
 
 
 @dataclass(frozen=True)

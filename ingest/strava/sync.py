@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from stravalib import Client
 from stravalib import exc as strava_exc
 
@@ -31,7 +32,7 @@ from ingest import db, store
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.strava.client import StravaApp, StravaError, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
-from ingest.strava.ratelimit import Exhausted, RateLimitStop, until_text
+from ingest.strava.ratelimit import Exhausted, RateLimitStop
 from ingest.strava.tokens import Tokens, TokenStore
 
 PER_PAGE = 200
@@ -172,8 +173,7 @@ class _AthleteSync:
             while True:
                 page = self._list_page(after, page_no)
                 if page:
-                    self._write_page(page)
-                    listed.extend(int(a["id"]) for a in page)
+                    listed.extend(self._write_page(page))
                 self.result.pages, self.result.listed = page_no, len(listed)
                 self._report()
                 if len(page) < PER_PAGE:
@@ -188,16 +188,12 @@ class _AthleteSync:
                 "the next sync resumes from there"
             )
             if isinstance(exc, RateLimitStop):
-                raise RateLimitStop(
-                    f"{exc.args[0].split(';')[0]}; {saved}: run `crosstrain strava sync` again after "
-                    f"{until_text(exc.until)}",
-                    exc.until,
-                ) from None
+                raise RateLimitStop(exc.reason, exc.until, saved) from None
             raise CrosstrainError(f"{exc}; {saved}") from None
         self._finish("ok")
         self._report(done=True)
 
-    def _cursor(self, con: Any) -> int:
+    def _cursor(self, con: duckdb.DuckDBPyConnection) -> int:
         """Epoch seconds to list from: newest stored Strava start minus the look-back, else 0."""
         newest = con.execute(
             "select epoch(max(start_at))::bigint from activities where athlete_id = ? and source = 'strava'",
@@ -258,8 +254,8 @@ class _AthleteSync:
             f"'{self.name}'` again"
         )
 
-    def _write_page(self, page: list[dict[str, Any]]) -> None:
-        """Stage one page in SQL and write it, all in one transaction."""
+    def _write_page(self, page: list[dict[str, Any]]) -> list[int]:
+        """Stage one page in SQL and write it, all in one transaction; returns the page's Strava ids."""
         with db.connect(self.db_path) as con:
             con.execute("begin transaction")
             try:
@@ -271,6 +267,7 @@ class _AthleteSync:
                        where activities.athlete_id = p.athlete_id and activities.source = p.source
                          and activities.source_id = p.source_id and activities.raw is distinct from p.raw"""
                 )
+                ids = con.execute("select list(strava_id) from _strava_page").fetchone()[0]
                 con.execute("drop table _strava_page")
                 con.execute("commit")
             except BaseException:
@@ -279,6 +276,7 @@ class _AthleteSync:
         self.result.new += counts.new
         self.result.updated += counts.updated
         self.result.unchanged += counts.duplicate
+        return ids
 
     def _delete_unlisted(self, listed: list[int]) -> None:
         """After a full listing: remove this athlete's Strava activities that Strava no longer has."""

@@ -1,9 +1,9 @@
 """Strava OAuth tokens on disk, per Strava athlete id, readable by the owner only.
 
 The file is `$CROSSTRAIN_STRAVA_TOKENS`, else `$XDG_DATA_HOME/crosstrain/strava_tokens.json` (beside
-the default database), mode 0600 in a 0700 directory. It is rewritten atomically (temp file + rename)
-so a sync killed mid-write never leaves a half file, and refreshed tokens (Strava rotates refresh
-tokens) are saved the moment they arrive. Tokens never go to stdout, stderr or a log.
+the default database), mode 0600 (a directory it creates gets 0700). It is rewritten atomically
+(temp file + rename) so a sync killed mid-write never leaves a half file, and refreshed tokens
+(Strava rotates refresh tokens) are saved the moment they arrive. Tokens never go to stdout, stderr or a log.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@
 --   recursion: the value the day before each block of $block_days days is that closed-form sum over
 --   every earlier session (factors <= 1), and inside a block
 --   F(t) = (1 - a)^(t - b + 1) [F(b - 1) + a sum_{b <= s <= t} (1 - a)^(b - 1 - s) L(s)],
---   a running sum whose factors stay below e^(block/N) (no overflow for block 1000, N >= 7).
+--   a running sum whose factors stay below e^($block_days/N); blocks are 100 x the smaller N long
+--   (700 days for N = 7), so they stay below e^100.
 -- Form = fitness - fatigue of the previous day.
 -- Support share = (strength + pilates + mobility minutes) / all minutes, last 28 days; 0 without minutes.
 with days as (

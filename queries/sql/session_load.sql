@@ -16,14 +16,17 @@ with scoped as (
     where a.start_local >= cast($from as date) and a.start_local < cast($end as date) + 1
 ),
 
-hr_max as (
-    select
-        a.athlete_id,
-        case when max(a.max_hr) > $hr_rest + 40 then max(a.max_hr) else $hr_max end as hr_max
+observed as (
+    select a.athlete_id, max(a.max_hr) as max_hr
     from activities a
     join q_scope s on s.athlete_id = a.athlete_id
     where a.start_local < cast($end as date) + 1
     group by a.athlete_id
+),
+
+hr_max as (
+    select athlete_id, case when max_hr > $hr_rest + 40 then max_hr else $hr_max end as hr_max
+    from observed
 ),
 
 measured as (

@@ -1,0 +1,1 @@
+"""SYNTHETIC sample data: made-up athletes for the demo and tests (see ingest/sample.py)."""

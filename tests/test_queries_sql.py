@@ -1,0 +1,98 @@
+"""The SQL files and the settings they take: headers, portability, defaults and overrides."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from importlib import resources
+
+import pytest
+from activity_rows import write
+
+import queries
+from ingest.db import connect
+from ingest.errors import ConfigError
+from queries.params import DEFAULT_INTENSITY, DEFAULT_THRESHOLDS, resolve
+
+SQL_FILES = sorted(p for p in resources.files("queries.sql").iterdir() if p.name.endswith(".sql"))
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
+def test_every_sql_file_states_its_grain_and_parameters(path):
+    text = path.read_text()
+    header = "\n".join(line for line in text.splitlines() if line.startswith("--"))
+    assert "Grain:" in header, path.name
+    used = set(re.findall(r"\$(\w+)", re.sub(r"--[^\n]*", "", text)))
+    for name in used:  # every parameter the SQL uses is named in its header
+        assert f"${name}" in header, f"{path.name}: ${name}"
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
+def test_sql_avoids_duckdb_only_syntax(path):
+    code = re.sub(r"--[^\n]*", "", path.read_text()).lower()
+    for construct in (
+        r"\bqualify\b",
+        r"group by all",
+        r"\bpivot\b",
+        r"\blist_",
+        r"struct_pack",
+        r"asof join",
+        "::",
+    ):
+        assert not re.search(construct, code), f"{path.name}: {construct}"
+
+
+def test_defaults_and_overrides():
+    p = resolve({})
+    assert p.intensity == DEFAULT_INTENSITY and p.thresholds == DEFAULT_THRESHOLDS
+    assert p.alpha(7) == pytest.approx(1 - math.exp(-1 / 7))
+    p = resolve({"intensity": {"pilates": 6}, "thresholds": {"monotony_warn": 1.8}})
+    assert p.intensity["pilates"] == 6.0 and p.thresholds["monotony_warn"] == 1.8
+    assert p.intensity["run"] == 5.0
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"intensity": {"yoga": 2}}, r"\[intensity\]: unknown key 'yoga'"),
+        ({"thresholds": {"acwr_high": "high"}}, r"'acwr_high' must be a non-negative number"),
+        ({"load": {"fatigue_days": 0}}, r"'fatigue_days' must be at least 1"),
+        ({"run_quality_keywords": "hill"}, r"run_quality_keywords: expected a list"),
+    ],
+)
+def test_bad_settings_name_the_key(settings, message):
+    with pytest.raises(ConfigError, match=message):
+        resolve(settings)
+
+
+def test_settings_none_reads_the_settings_file(tmp_path, monkeypatch, db_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[intensity]\npilates = 10\n")
+    monkeypatch.setenv("CROSSTRAIN_CONFIG", str(config))
+    write(db_path, "Ann", [{"start_local": "2026-11-10T18:00", "sport_type": "Pilates", "minutes": 30}])
+    with connect(db_path, read_only=True) as con:
+        assert queries.sessions(con, "Ann", date(2026, 11, 10), date(2026, 11, 10))["load"].tolist() == [
+            300.0
+        ]
+
+
+def test_frames_for_an_athlete_without_activities(db_path):
+    write(db_path, "Empty", [])
+    with connect(db_path, read_only=True) as con:
+        daily = queries.daily_metrics(con, "Empty", date(2026, 11, 1), date(2026, 11, 7))
+        sessions = queries.sessions(con, "Empty", date(2026, 11, 1), date(2026, 11, 7))
+    assert len(daily) == 7 and list(daily.columns) == [
+        "day",
+        "load",
+        "monotony",
+        "strain",
+        "acwr",
+        "fitness",
+        "fatigue",
+        "form",
+        "support_share",
+    ]
+    assert not daily.drop(columns=["acwr"]).isna().any().any()  # acwr alone is undefined (NaN)
+    assert daily["load"].sum() == 0 and daily["acwr"].isna().all()
+    assert sessions.empty and "load" in sessions.columns
