@@ -103,13 +103,13 @@ def demo_cmd(ctx: click.Context, host: str, port: int, password: str | None, no_
 
 def replace_demo_db(db: Path) -> None:
     """Remove an earlier demo database; refuse when it holds real (non-synthetic) athletes."""
-    import queries
     from ingest.db import connect
+    from queries.athletes import athletes
 
     if db.exists():
         try:
             with connect(db, read_only=True) as con:
-                real = [a["name"] for a in queries.athletes(con) if not a["name"].endswith("(synthetic)")]
+                real = [a["name"] for a in athletes(con) if not a["name"].endswith("(synthetic)")]
         except DatabaseBusyError:
             raise
         except CrosstrainError as exc:

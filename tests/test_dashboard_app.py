@@ -16,6 +16,7 @@ from dash.development.base_component import Component
 
 from crosstrain.cli_dashboard import is_loopback
 from dashboard import athlete_view, create_app, data, uploads
+from ingest.db import connect
 
 MONA, BEA = "Mona Monotone (test)", "Bea Balanced (test)"
 CROSSTRAIN = str(Path(sys.executable).with_name("crosstrain"))
@@ -303,3 +304,37 @@ def test_strava_card_explains_itself_when_not_configured(app, monkeypatch):
     monkeypatch.setenv("STRAVA_CLIENT_SECRET", "abc")
     page = pages()[3].layout()
     assert find(page, "import-sync") is not None and find(page, "import-strava-missing") is None
+
+
+def test_demo_loads_the_sample_into_a_fresh_database(run_cli, db_path):
+    from queries.athletes import athletes
+
+    for _ in range(2):
+        result = run_cli("demo", "--no-serve")
+        assert result.exit_code == 0, result.output
+    with connect(db_path, read_only=True) as con:
+        names = [a["name"] for a in athletes(con)]
+        imports = con.execute("select count(*) from imports").fetchone()[0]
+    assert "Mona Monotone (synthetic)" in names and "Bea Balanced (synthetic)" in names
+    assert all(n.endswith("(synthetic)") for n in names)
+    assert imports <= 1  # the second run started from a fresh file
+
+
+def test_demo_never_replaces_real_data(run_cli, db):
+    result = run_cli("demo", "--no-serve")
+    assert result.exit_code == 1
+    assert "holds real athletes" in result.output
+    with connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from athletes").fetchone()[0] == 2
+
+
+def test_demo_without_db_uses_a_file_of_its_own(tmp_path):
+    from click.testing import CliRunner
+
+    from crosstrain.cli import cli
+    from ingest.db import default_db_path
+
+    result = CliRunner().invoke(cli, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert default_db_path().with_name("demo.duckdb").exists()
+    assert not default_db_path().exists()
