@@ -128,9 +128,10 @@ def test_coach_sorts_the_table_and_compares_two_athletes(dash_duo, sample_db):
     kms_desc = [float(v) for v in column_values(dash_duo, "overview-table", "run_km")]
     assert kms_desc == sorted(kms, reverse=True)
 
-    boxes = dash_duo.find_elements("#overview-table td.dash-select-cell input")
-    boxes[0].click()
-    boxes[1].click()
+    for row in (0, 1):
+        box = dash_duo.find_elements("#overview-table td.dash-select-cell input")[row]
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+        box.click()
     dash_duo.wait_for_contains_text("#overview-compare", "Compare 2 athletes")
     dash_duo.find_element("#overview-compare").click()
     dash_duo.wait_for_element("#compare-table", timeout=20)
