@@ -12,7 +12,7 @@ from dashboard.figures import PALETTE, RISK_COLOURS
 
 SEVERITY_COLOUR = {"high": "danger", "warn": "warning", "info": "info"}
 SEVERITY_LABEL = {"high": "High", "warn": "Warning", "info": "Note"}
-RISK_LABEL = {"green": "low risk", "amber": "watch", "red": "high risk"}
+RISK_LABEL = {"green": "low", "amber": "watch", "red": "high"}
 
 GUIDANCE = (
     "This is training guidance, not a diagnosis. When something hurts, see a physical therapist; "
@@ -79,7 +79,7 @@ def problem(message: str, page: str, color: str = "warning") -> dbc.Alert:
 
 def risk_badge(risk: str) -> html.Span:
     return html.Span(
-        RISK_LABEL.get(risk, risk),
+        f"risk: {RISK_LABEL.get(risk, risk)}",
         style={"backgroundColor": RISK_COLOURS.get(risk, "#6c757d")},
         className="risk-badge align-middle",
         id="risk-badge",
@@ -148,7 +148,7 @@ def graph(fig_id: str, figure: Any) -> dcc.Graph:
         figure=figure,
         responsive=True,
         style={"height": f"{height}px"},
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        config={"displayModeBar": False},  # drag to zoom, double-click to reset
         className="chart",
     )
 

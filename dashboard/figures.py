@@ -49,11 +49,20 @@ def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **lay
     Plain dicts because plotly's objects, templates and helpers (add_hline, make_subplots) validate
     and copy far more than they draw: 5-10x the time. The tests check them with plotly's validator.
     """
+    legend = layout.get("showlegend", True) and len(data) > 1
     base: dict = {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        "title": {
+            "text": title,
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "font": {"size": 16},
+        },
         "height": height,
-        "margin": {"l": 56, "r": 16, "t": 56, "b": 40},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        "margin": {"l": 56, "r": 16, "t": 76 if legend else 48, "b": 40},
+        # Under the title, left-aligned: stays clear of it on a phone's narrow screen too.
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
         "hovermode": "x unified",
         "font": FONT,
         "paper_bgcolor": "white",
@@ -91,6 +100,7 @@ def _hline(y: float, colour: str, label: str, yref: str = "y") -> tuple[dict, di
         "xanchor": "left",
         "showarrow": False,
         "font": {"color": colour, "size": 11},
+        "bgcolor": "rgba(255, 255, 255, 0.85)",
     }
     return shape, note
 
@@ -231,7 +241,7 @@ def monotony_strain(daily: pd.DataFrame) -> Figure:
         title,
         "monotony (mean / SD)",
         shapes=[warn[0], high[0]],
-        annotations=[warn[1], {**high[1], "xanchor": "left", "x": 0.08}],
+        annotations=[{**warn[1], "yanchor": "top"}, high[1]],
         yaxis={"range": [0, max(2.6, _top(daily, "monotony") * 1.1)]},
         yaxis2={
             **AXIS,
@@ -393,7 +403,7 @@ def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> Figure:
         return empty(title)
     cols = min(len(athletes), 2)
     rows = -(-len(athletes) // cols)
-    gap_x, gap_y = 0.05, 0.14 / rows
+    gap_x, gap_y = 0.05, 90 / (300 * rows - 100)  # room for the x labels and the next panel's title
     width, height = (1 - gap_x * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
     table = weekly.pivot_table(index=["athlete", "week"], columns="category", values="minutes", aggfunc="sum")
     top = float(table.fillna(0).sum(axis=1).max() or 0) * 1.05 or 1.0
@@ -441,8 +451,8 @@ def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> Figure:
         barmode="stack",
         bargap=0.15,
         annotations=titles,
-        legend={"y": 1.0 + 30 / (300 * rows)},
-        margin={"t": 80},
+        legend={"y": 1.0 + 40 / (300 * rows)},
+        margin={"t": 100},
         **axes,
     )
 

@@ -74,8 +74,12 @@ def capture(
         if selector:
             browser.find_element(By.CSS_SELECTOR, selector).screenshot(str(out))
         else:
-            full = browser.execute_script("return document.body.scrollHeight")
-            browser.set_window_size(width, min(full + 40, 4000))
+            # The whole page, down to the charts' end when there is a sessions table below them.
+            bottom = browser.execute_script(
+                "const t = document.querySelector('#athlete-sessions');"
+                "return t ? t.getBoundingClientRect().top + window.scrollY - 60 : document.body.scrollHeight;"
+            )
+            browser.set_window_size(width, min(int(bottom) + 20, 4000))
             time.sleep(0.5)
             browser.save_screenshot(str(out))
     finally:

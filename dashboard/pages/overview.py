@@ -65,7 +65,7 @@ def table_rows(compare: dict[str, Any], weekly: pd.DataFrame) -> list[dict[str, 
                 "athlete": name,
                 "athlete_link": f"[{markdown_text(name)}]({components.athlete_href(name, as_of)})",
                 "risk": risk,
-                "risk_label": f"{RISK_ORDER.get(risk, 3) + 1} · {components.RISK_LABEL.get(risk, risk)}",
+                "risk_label": f"{RISK_ORDER.get(risk, 3) + 1} {components.RISK_LABEL.get(risk, risk)}",
                 "support_share": a["support_share"],
                 "spark_support": spark_support.get(a["athlete"], ""),
                 "run_km": a["run_km"],
@@ -89,6 +89,7 @@ def risk_styles() -> list[dict[str, Any]]:
         }
         for risk, colour in figures.RISK_COLOURS.items()
     ]
+    styles.append({"if": {"column_id": "risk_label"}, "whiteSpace": "nowrap"})
     styles.append({"if": {"state": "selected"}, "backgroundColor": "rgba(78,121,167,0.12)", "border": "0"})
     return styles
 
