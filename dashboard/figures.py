@@ -415,10 +415,14 @@ def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> Figure:
         r, c = divmod(i, cols)
         n = "" if i == 0 else str(i + 1)
         x0, y1 = c * (width + gap_x), 1 - r * (height + gap_y)
-        axes[f"xaxis{n}"] = {**AXIS, "domain": [x0, x0 + width], "anchor": f"y{n}"}
+        axes[f"xaxis{n}"] = {
+            **AXIS,
+            "domain": [round(x0, 6), round(min(1.0, x0 + width), 6)],
+            "anchor": f"y{n}",
+        }
         axes[f"yaxis{n}"] = {
             **AXIS,
-            "domain": [y1 - height, y1],
+            "domain": [round(max(0.0, y1 - height), 6), round(y1, 6)],
             "anchor": f"x{n}",
             "range": [0, top],
             "title": {"text": "minutes per week" if c == 0 else ""},
