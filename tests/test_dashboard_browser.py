@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -167,4 +169,27 @@ def test_upload_a_csv_and_see_the_athlete_with_names_shown_as_text(dash_duo, sam
     assert XSS in column_values(dash_duo, "athlete-sessions", "name")
     assert dash_duo.driver.execute_script("return window.__xss === undefined")
     assert not dash_duo.driver.find_elements(By.XPATH, "//script[contains(., '__xss')]")
+    assert dash_duo.get_logs() == []
+
+
+def test_cli_import_while_the_dashboard_runs_shows_after_a_reload(dash_duo, sample_db, tmp_path):
+    db = tmp_path / "live.duckdb"
+    shutil.copy(sample_db, db)
+    serve(dash_duo, db)
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    assert "Carl Cli" not in column_values(dash_duo, "overview-table", "athlete_link")
+
+    csv = tmp_path / "carl.csv"
+    csv.write_text("date,type,duration\n2026-11-20,Run,30:00\n2026-11-21,Pilates,45:00\n")
+    crosstrain = str(Path(sys.executable).with_name("crosstrain"))
+    done = subprocess.run(
+        [crosstrain, "--db", str(db), "import", str(csv), "--athlete", "Carl Cli"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    assert "Carl Cli" in column_values(dash_duo, "overview-table", "athlete_link")
     assert dash_duo.get_logs() == []
