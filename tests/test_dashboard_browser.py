@@ -74,6 +74,14 @@ def athlete_path(name: str) -> str:
     return "/athlete/" + quote(name, safe="")
 
 
+def click(duo: DashComposite, element: object) -> None:
+    """A click as the page receives it. Selenium's pointer click can miss in a small headless window
+    (the element scrolled under the navbar or a neighbouring cell)."""
+    duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element
+    )
+
+
 def column_values(duo: DashComposite, table: str, column: str) -> list[str]:
     cells = duo.find_elements(f"#{table} td[data-dash-column='{column}']")
     return [c.text for c in cells]
@@ -132,10 +140,12 @@ def test_coach_sorts_the_table_and_compares_two_athletes(dash_duo, sample_db):
 
     for row in (0, 1):
         box = dash_duo.find_elements("#overview-table td.dash-select-cell input")[row]
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
-        box.click()
+        # A click as the page gets it; selenium's pointer can land on a neighbouring overlay here.
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", box
+        )
     dash_duo.wait_for_contains_text("#overview-compare", "Compare 2 athletes")
-    dash_duo.find_element("#overview-compare").click()
+    click(dash_duo, dash_duo.find_element("#overview-compare"))
     dash_duo.wait_for_element("#compare-table", timeout=20)
     compared = column_values(dash_duo, "compare-table", "athlete")
     assert len(compared) == 2
