@@ -37,6 +37,7 @@ def create_app(
         suppress_callback_exceptions=True,
         title="crosstrain",
         update_title=None,
+        eager_loading=True,  # fetch plotly.js with the page, not after the first chart appears
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.config[CONFIG_KEY] = DashboardConfig(db_path=Path(db_path), settings=settings or {})

@@ -216,11 +216,15 @@ def monotony_strain(daily: pd.DataFrame) -> Figure:
     days = _days(daily)
     traces = [
         {
-            "type": "bar",
+            # An area, not 100+ bars: one SVG path draws much faster on a phone.
+            "type": "scatter",
             "x": days,
             "y": _values(daily, "strain"),
             "name": "strain (AU)",
-            "marker": {"color": "rgba(51, 65, 92, 0.18)"},
+            "mode": "lines",
+            "fill": "tozeroy",
+            "line": {"color": "rgba(51, 65, 92, 0.25)", "width": 0.5, "shape": "hv"},
+            "fillcolor": "rgba(51, 65, 92, 0.12)",
             "hovertemplate": "%{y:.0f} AU",
             "yaxis": "y2",
         },
@@ -296,17 +300,27 @@ def fitness_fatigue_form(daily: pd.DataFrame) -> Figure:
     if daily.empty:
         return empty(title)
     days = _days(daily)
-    form = pd.to_numeric(daily["form"], errors="coerce").fillna(0)
+    form = pd.to_numeric(daily["form"], errors="coerce")
+    # Form above zero (fresh) in green, below (tired) in red: two areas, not a bar per day.
     traces = [
         {
-            "type": "bar",
+            "type": "scatter",
             "x": days,
-            "y": _values(daily, "form"),
-            "name": "form",
-            "marker": {"color": [PALETTE["mobility"] if v >= 0 else RISK_COLOURS["red"] for v in form]},
-            "opacity": 0.45,
+            "y": part.astype(object).where(form.notna(), None).tolist(),
+            "name": name,
+            "mode": "lines",
+            "fill": "tozeroy",
+            "line": {"width": 0, "shape": "hv"},
+            "fillcolor": colour,
             "hovertemplate": "%{y:.0f} AU",
-        },
+            "showlegend": name == "form",
+        }
+        for name, colour, part in (
+            ("form", "rgba(89, 161, 79, 0.35)", form.clip(lower=0)),
+            ("form (tired)", "rgba(209, 52, 47, 0.30)", form.clip(upper=0)),
+        )
+    ]
+    traces += [
         {
             "type": "scatter",
             "x": days,

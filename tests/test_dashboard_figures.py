@@ -115,7 +115,8 @@ def test_support_share_target_band_and_percent_axis():
 
 def test_fitness_fatigue_form_traces():
     fig = go.Figure(figures.fitness_fatigue_form(daily()))
-    assert [t.name for t in fig.data] == ["form", "fitness (42 d)", "fatigue (7 d)"]
+    assert [t.name for t in fig.data] == ["form", "form (tired)", "fitness (42 d)", "fatigue (7 d)"]
+    assert list(fig.data[0].y) == [0] * len(DAYS) and list(fig.data[1].y) == [-20.0] * len(DAYS)
     assert fig.layout.yaxis.title.text == "load (AU per day)"
 
 
