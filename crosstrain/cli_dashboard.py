@@ -44,7 +44,10 @@ def serve(db: Path, settings: dict, host: str, port: int, password: str | None) 
     click.echo(f"crosstrain dashboard on {where} (database {db}); Ctrl+C stops it")
     if password:
         click.echo("  user: crosstrain, password: the one you gave")
-    app.run(host=host, port=port, debug=False)
+    try:
+        app.run(host=host, port=port, debug=False)
+    except KeyboardInterrupt:
+        click.echo("dashboard stopped")
 
 
 def server_options(f):

@@ -338,3 +338,13 @@ def test_demo_without_db_uses_a_file_of_its_own(tmp_path):
     assert result.exit_code == 0, result.output
     assert default_db_path().with_name("demo.duckdb").exists()
     assert not default_db_path().exists()
+
+
+def test_before_any_import_the_pages_say_so_and_the_upload_creates_the_database(db_path):
+    app = create_app(db_path)
+    with app.server.test_request_context("/"):
+        page = pages()[0].layout()
+        assert page.id == "overview-problem" and "no database yet" in text(page)
+        results = uploads.import_uploads([upload_of(generic_csv("x"))], ["first.csv"], "Fay First", "auto")
+        assert results[0].error is None and results[0].counts.new == 15
+        assert find(pages()[0].layout(), "athlete-select").value == "Fay First"  # the only athlete
