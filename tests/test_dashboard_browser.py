@@ -106,6 +106,11 @@ def test_every_page_loads_and_the_monotone_runner_is_warned(dash_duo, sample_db)
     assert not dash_duo.find_elements("#athlete-warning-no_support_work")
     assert not dash_duo.find_elements("#athlete-warning-low_support_share")
 
+    visit(dash_duo, "/athlete?name=" + quote(BEA))
+    dash_duo.wait_for_text_to_equal("#athlete-name", BEA, timeout=20)
+    visit(dash_duo, "/athlete")  # no name: the first athlete, with the picker to choose another
+    dash_duo.wait_for_element("#athlete-name", timeout=20)
+
     visit(dash_duo, "/compare")
     dash_duo.wait_for_element("#compare-hint", timeout=20)
     visit(dash_duo, "/import")
