@@ -105,10 +105,16 @@ def _print_compare(out: dict, console: Console) -> None:
         ("run km", "right"),
         ("monotony", "right"),
         ("ACWR", "right"),
-        ("no support", "right"),
+        ("last supp.", "right"),
         ("warnings", "left"),
     ):
-        table.add_column(name, justify=justify, overflow="fold")
+        table.add_column(
+            name,
+            justify=justify,
+            overflow="fold",
+            no_wrap=name != "athlete",
+            min_width=12 if name == "athlete" else None,
+        )
     for a in out["athletes"]:
         style = RISK_STYLE[a["risk"]]
         days = a["days_since_support"]
@@ -120,7 +126,7 @@ def _print_compare(out: dict, console: Console) -> None:
             f"{a['monotony']:.2f}",
             _fmt(a["acwr"], ".2f"),
             "never" if days is None else f"{days} d",
-            ", ".join(a["warnings"]) or "-",
+            "\n".join(a["warnings"]) or "-",
         )
     console.print(table)
     console.print(f"[dim]{DISCLAIMER}[/dim]")
@@ -152,7 +158,8 @@ def compare(env: Env, as_of: datetime | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:
-        _print_compare(out, Console())
+        # the table needs about 96 columns; a narrow terminal wraps lines rather than squeezing names away
+        _print_compare(out, Console(width=max(Console().width, 96)))
 
 
 COMMANDS: list[click.Command] = [report, compare]

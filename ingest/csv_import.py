@@ -8,13 +8,6 @@ rolls the file back; files already imported stay.
 
 from __future__ import annotations
 
-import csv
-import io
-import shutil
-import tempfile
-import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +15,14 @@ from typing import Any
 import duckdb
 
 from ingest import store
+from ingest.archive import csv_of
 from ingest.csv_read import read_raw, record_lines
 from ingest.db import connect
 from ingest.detect import FORMATS, Header, check, detect, read_header
-from ingest.errors import CrosstrainError, ImportFormatError
+from ingest.errors import CrosstrainError
 from ingest.formats import garmin, generic, strava
 from ingest.formats.common import MACROS
-from ingest.timezones import check_timezone, machine_timezone
+from ingest.timezones import check_timezone, default_timezone
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
 READ_REASONS = {
@@ -118,7 +112,7 @@ def import_paths(
             check_timezone(con, options.timezone)
         for path in paths:
             try:
-                with _csv_of(path) as (csv_path, shown, profile_name):
+                with csv_of(path) as (csv_path, shown, profile_name):
                     results.append(import_file(con, csv_path, shown, options, settings, profile_name))
             except CrosstrainError as exc:
                 results.append(FileResult(file=str(path), error=str(exc)))
@@ -130,45 +124,6 @@ def import_paths(
                     raise KeyboardInterrupt from exc
                 raise
     return results
-
-
-@contextmanager
-def _csv_of(path: Path) -> Iterator[tuple[Path, str, str | None]]:
-    """The CSV to read for `path`: itself, or a Strava export archive's activities.csv (extracted).
-
-    Also yields the name shown in messages and, for an archive, the athlete named in its profile.csv.
-    """
-    if not path.exists():
-        raise CrosstrainError(f"{path}: no such file")
-    if path.is_dir():
-        raise CrosstrainError(f"{path}: is a folder; pass the CSV files or the export .zip")
-    if not zipfile.is_zipfile(path):
-        yield path, str(path), None
-        return
-    try:
-        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="crosstrain-") as tmp:
-            names = {Path(n).name: n for n in archive.namelist() if n.count("/") <= 1}
-            member = names.get("activities.csv")
-            if member is None:
-                raise ImportFormatError(f"{path}: no activities.csv in this archive: not a Strava export")
-            target = Path(tmp) / "activities.csv"
-            with archive.open(member) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            profile = _profile_name(archive, names.get("profile.csv"))
-            yield target, f"{path}:{member}", profile
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
-        raise ImportFormatError(f"{path}: cannot read the archive: {exc}") from exc
-
-
-def _profile_name(archive: zipfile.ZipFile, member: str | None) -> str | None:
-    """'First Last' from a Strava export's profile.csv, or None."""
-    if member is None:
-        return None
-    with archive.open(member) as fh:
-        rows = csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace"))
-        row = next(rows, None) or {}
-    name = " ".join(p for p in (row.get("First Name", ""), row.get("Last Name", "")) if p and p.strip())
-    return name.strip() or None
 
 
 def import_file(
@@ -294,12 +249,12 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
                 join athletes a on a.athlete_id = f.athlete_id
                 where p.reject_reason is null
             ),
-            -- UTC offsets per zone and hour (quarter hour from UTC: zones like -03:30 switch at :30),
-            -- not per row: a million rows span far fewer hours, and ICU conversions are the slow part
+            -- UTC offsets per zone and quarter hour (zones switch on the quarter hour: St John's at
+            -- 05:30 UTC, Lord Howe by 30 minutes), not per row: a million rows span far fewer quarter
+            -- hours, and ICU conversions are the slow part
             buckets as (
                 select *, local_at is null as from_utc,
-                       coalesce(date_trunc('hour', local_at::timestamp),
-                                time_bucket(interval 15 minutes, utc_at::timestamp)) as bucket
+                       time_bucket(interval 15 minutes, coalesce(local_at, utc_at)::timestamp) as bucket
                 from zoned
             ),
             offsets as (
@@ -327,7 +282,7 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
                    max_hr::double as max_hr, rpe::double as rpe, relative_effort::double as relative_effort,
                    null::json as raw
             from timed where start_at_ is not null""",
-        [machine_timezone(), athlete, fmt, fmt],
+        [default_timezone(con), athlete, fmt, fmt],
     )
 
 

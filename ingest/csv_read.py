@@ -6,7 +6,8 @@ field count, stray quote, invalid UTF-8) are skipped and kept in `_read_rejects`
 
 DuckDB numbers a rejected row by record (a quoted description spanning three lines counts once), but
 users need the line their editor shows. `record_lines` recovers it from the file's text in SQL: a
-physical line starts a record when the quotes before it are balanced.
+physical line starts a record when the quotes before it are balanced. A quote inside a word of an
+unquoted field (`6" tall`) is text to DuckDB's reader, so it is not counted.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ numbered as (
 ),
 quotes as (
     select line, text,
-           coalesce(sum(length(text) - length(replace(text, '"', ''))) over (
+           coalesce(sum(length(text) - length(replace(text, '"', ''))
+                        - len(regexp_extract_all(text, '[^,"]"[^,"\r]'))) over (
                order by line rows between unbounded preceding and 1 preceding), 0) as quotes_before
     from numbered
 )

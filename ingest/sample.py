@@ -117,15 +117,15 @@ def _bea(w: _Writer, days: list[dt.date]) -> None:
                 "Run",
                 50,
                 rng.choice(["Hill repeats", "Tempo run", "Sprints 8x100m + easy"]),
-                rng.uniform(8, 10),
+                9 + rng.uniform(-0.3, 0.3),
                 rpe=7,
                 hr=152,
                 hour=18,
             )
         elif wd == 6:
-            km = rng.uniform(16, 24)
+            km = 18 + rng.uniform(-0.5, 0.5)
             w.add(BEA, day, "Run", km * 6.2, "Long run", km, rpe=6, hr=142, hour=8)
-        elif wd == 4 and rng.random() < 0.8:
+        elif wd == 4:
             w.add(BEA, day, "Run", 40, "Easy run + strides", 7, rpe=3, hr=135)
         if wd == 0:
             w.add(
@@ -163,18 +163,20 @@ def _jack(w: _Writer, days: list[dt.date]) -> None:
 def _tom(w: _Writer, days: list[dt.date]) -> None:
     rng = w.rng
     for day in days:
-        wd = day.weekday()
+        wd = day.weekday()  # Friday is his rest day
         if wd in (0, 3):
-            km = rng.uniform(2.0, 3.2)
+            km = rng.uniform(2.4, 2.8)
             w.add(TOM, day, "Swim", km * 22, "Pool swim", km, rpe=6, hr=130, hour=6)
         if wd in (1, 5):
-            km = rng.uniform(35, 80) if wd == 5 else rng.uniform(25, 35)
+            km = rng.uniform(60, 70) if wd == 5 else rng.uniform(28, 32)
             w.add(TOM, day, "Ride", km * 2.2, "Long ride" if wd == 5 else "Turbo session", km, rpe=5, hr=135)
-        if wd in (2, 4, 6):
-            km = rng.uniform(8, 18) if wd == 6 else rng.uniform(6, 10)
+        if wd in (2, 6):
+            km = rng.uniform(13, 14) if wd == 6 else rng.uniform(8, 9)
             w.add(TOM, day, "Run", km * 5.5, "Brick run" if wd == 6 else "Steady run", km, rpe=5, hr=148)
         if wd == 2:
-            w.add(TOM, day, "Strength Training", 40, "Gym: squats and deadlifts", rpe=6, hour=19, load="none")
+            w.add(TOM, day, "Strength Training", 60, "Gym: squats and deadlifts", rpe=6, hour=19, load="none")
+        if wd == 0:
+            w.add(TOM, day, "Yoga", 20, "Mobility after swim", rpe=2, hour=7, load="none")
     # a few date-only entries logged by hand
     for back in (40, 90, 200):
         w.rows.append(

@@ -30,6 +30,13 @@ def machine_timezone() -> str:
     return name or "UTC"
 
 
+def default_timezone(con: duckdb.DuckDBPyConnection) -> str:
+    """This machine's zone if DuckDB (ICU) knows it, else 'UTC'."""
+    name = machine_timezone()
+    known = con.execute("select count(*) from pg_timezone_names() where name = ?", [name]).fetchone()[0]
+    return name if known else "UTC"
+
+
 def check_timezone(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """`name` if DuckDB (ICU) knows the zone, else a CrosstrainError saying so."""
     known = con.execute("select count(*) from pg_timezone_names() where name = ?", [name]).fetchone()[0]

@@ -38,7 +38,8 @@ def test_broken_csv_structure_is_reported_by_line(run_cli, db_path: Path, tmp_pa
         "2024-01-03,Run,30:00,x,extra\n"  # 6: a field too many
         '2024-01-04,Run,"30:00",fine\n'  # 7
         "2024-01-05,Run,-5,negative\n"  # 8
-        "2024-01-06,Run,30:00,good\n"  # 9
+        '2024-01-06,Run,30:00,6" tall\n'  # 9: a quote inside a word is text
+        "2024-01-07,Run,1:75:00,bad minutes\n"  # 10
     )
     result = run_cli("import", "--athlete", "Ana", str(path))
     assert result.exit_code == 1
@@ -47,12 +48,14 @@ def test_broken_csv_structure_is_reported_by_line(run_cli, db_path: Path, tmp_pa
         f"error: {path}:6: the row has more fields than the header; row skipped",
         f"error: {path}:8: column 'duration': cannot read '-5' as a duration (seconds or [H:]MM:SS); "
         "row skipped",
+        f"error: {path}:10: column 'duration': cannot read '1:75:00' as a duration (seconds or [H:]MM:SS); "
+        "row skipped",
     ]
-    assert "6 rows: 3 imported, 0 updated, 0 duplicates, 3 rejected" in result.stdout
+    assert "7 rows: 3 imported, 0 updated, 0 duplicates, 4 rejected" in result.stdout
     assert sorted(r[0] for r in rows(db_path, "select name from activities")) == [
+        '6" tall',
         "a name\nover two lines",
         "fine",
-        "good",
     ]
 
 

@@ -190,6 +190,9 @@ class _AthleteSync:
             if isinstance(exc, RateLimitStop):
                 raise RateLimitStop(exc.reason, exc.until, saved) from None
             raise CrosstrainError(f"{exc}; {saved}") from None
+        except KeyboardInterrupt:
+            self._finish("interrupted")
+            raise
         self._finish("ok")
         self._report(done=True)
 
