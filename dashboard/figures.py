@@ -204,7 +204,7 @@ def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TAR
         shapes=[_band(*target), line],
         annotations=[note],
         showlegend=False,
-        yaxis={"tickformat": ".0%", "range": [0, max(0.5, _top(daily, "support_share") + 0.05)]},
+        yaxis={"tickformat": ".0%", "range": [-0.015, max(0.5, _top(daily, "support_share") + 0.05)]},
     )
 
 
