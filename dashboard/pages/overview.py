@@ -125,6 +125,10 @@ def overview_table(rows: list[dict[str, Any]]) -> dash_table.DataTable:
             for c, k in (("spark_support", "strength"), ("spark_run", "run"))
         ],
         style_header={"fontWeight": "600", "backgroundColor": "#f4f6f8"},
+        style_header_conditional=[
+            {"if": {"column_id": c}, "fontFamily": "inherit", "letterSpacing": "normal", "color": "inherit"}
+            for c in ("spark_support", "spark_run")
+        ],
         style_data_conditional=risk_styles(),
         css=[{"selector": "p", "rule": "margin: 0"}],
     )
