@@ -14,7 +14,7 @@ import flask
 from dash import Input, Output, State, html
 
 from dashboard import components
-from dashboard.data import CONFIG_KEY, DashboardConfig
+from dashboard.data import CONFIG_KEY, DashboardConfig, turn
 from dashboard.uploads import MAX_FILE_BYTES
 from ingest.errors import CrosstrainError
 
@@ -94,7 +94,7 @@ def add_strava_routes(server: flask.Flask) -> None:
                 "/import?" + urlencode({"strava": f"Strava did not connect: {args.get('error', 'no code')}"})
             )
         try:
-            with cfg.lock:
+            with turn(cfg, wait_s=30):
                 done = exchange_code(cfg.db_path, args["code"], scope=args.get("scope"))
             message = f"connected {done.name}; press Sync now"
             if not done.scope_ok:

@@ -21,7 +21,7 @@ import flask
 
 from dashboard.strava_job import SyncJob
 from ingest.db import connect
-from ingest.errors import CrosstrainError
+from ingest.errors import CrosstrainError, DatabaseBusyError
 from queries.athletes import athletes as list_athletes
 
 T = TypeVar("T")
@@ -54,18 +54,24 @@ def config() -> DashboardConfig:
 
 
 @contextmanager
-def reading(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one page or callback."""
+def turn(cfg: DashboardConfig | None = None, wait_s: float | None = None) -> Iterator[None]:
+    """This process's turn on the database file; a friendly error when an upload holds it too long."""
     cfg = cfg or config()
-    with cfg.lock, connect(cfg.db_path, read_only=True, wait_s=READ_WAIT_S) as con:
-        yield con
+    if not cfg.lock.acquire(timeout=READ_WAIT_S if wait_s is None else wait_s):
+        raise DatabaseBusyError(
+            f"{cfg.db_path}: an import from this dashboard is still writing; try again shortly"
+        )
+    try:
+        yield
+    finally:
+        cfg.lock.release()
 
 
 @contextmanager
-def writing(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A writable connection, held as briefly as the caller's one transaction."""
+def reading(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for one page or callback."""
     cfg = cfg or config()
-    with cfg.lock, connect(cfg.db_path, read_only=False, wait_s=READ_WAIT_S) as con:
+    with turn(cfg), connect(cfg.db_path, read_only=True, wait_s=READ_WAIT_S) as con:
         yield con
 
 

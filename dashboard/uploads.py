@@ -48,7 +48,7 @@ def import_uploads(
         if paths:
             options = ImportOptions(athlete=(athlete or "").strip() or None, format=fmt or "auto")
             try:
-                with cfg.lock:  # no read of this process may hold the file while it is written
+                with data.turn(cfg, wait_s=30):  # no read of this process holds the file meanwhile
                     results = import_paths(cfg.db_path, paths, options, cfg.settings)
             except CrosstrainError as exc:
                 return str(exc).replace(tmp + "/", "")

@@ -348,3 +348,12 @@ def test_before_any_import_the_pages_say_so_and_the_upload_creates_the_database(
         results = uploads.import_uploads([upload_of(generic_csv("x"))], ["first.csv"], "Fay First", "auto")
         assert results[0].error is None and results[0].counts.new == 15
         assert find(pages()[0].layout(), "athlete-select").value == "Fay First"  # the only athlete
+
+
+def test_a_page_during_this_dashboards_own_upload_says_so(app, monkeypatch):
+    monkeypatch.setattr(data, "READ_WAIT_S", 0.2)
+    cfg = data.config()
+    with data.turn(cfg):  # as an upload holds it
+        page = pages()[0].layout()
+    assert page.id == "overview-problem" and "still writing" in text(page)
+    assert find(pages()[0].layout(), "overview-table") is not None
