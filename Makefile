@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint demo browser bench clean
+.PHONY: install test lint demo browser bench clean screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP) browser lint
 
 demo: $(STAMP)
 	$(BIN)/crosstrain --db $(CURDIR)/demo.duckdb demo
+
+# The README's picture of the athlete page: sample data served on a free port, headless Chromium.
+screenshot: $(STAMP) browser
+	$(BIN)/python -m dashboard.screenshot --out docs/athlete.png
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

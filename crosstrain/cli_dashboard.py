@@ -1,5 +1,132 @@
-"""CLI commands (being built)."""
+"""`crosstrain dashboard` and `crosstrain demo`: serve the Dash app over the database."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from ingest.errors import CrosstrainError, DatabaseBusyError
+
+PASSWORD_ENV = "CROSSTRAIN_DASHBOARD_PASSWORD"
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and names that resolve only to them (localhost)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
+
+
+def check_exposure(host: str, password: str | None) -> None:
+    """Refuse to serve beyond this machine without a password."""
+    if not is_loopback(host) and not password:
+        raise CrosstrainError(
+            f"--host {host} makes the dashboard reachable from other machines; "
+            f"give --password (or set {PASSWORD_ENV}) so it asks for one"
+        )
+
+
+def serve(db: Path, settings: dict, host: str, port: int, password: str | None) -> None:
+    from dashboard import create_app
+
+    check_exposure(host, password)
+    app = create_app(db, settings=settings, password=password)
+    where = f"http://{host}:{port}"
+    click.echo(f"crosstrain dashboard on {where} (database {db}); Ctrl+C stops it")
+    if password:
+        click.echo("  user: crosstrain, password: the one you gave")
+    try:
+        app.run(host=host, port=port, debug=False)
+    except KeyboardInterrupt:
+        click.echo("dashboard stopped")
+
+
+def server_options(f):
+    f = click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="port")(f)
+    f = click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        help="address to bind; non-loopback needs --password",
+    )(f)
+    return f
+
+
+@click.command("dashboard")
+@server_options
+@click.option(
+    "--password",
+    envvar=PASSWORD_ENV,
+    show_envvar=True,
+    default=None,
+    help="ask for this password (HTTP basic auth, user `crosstrain`); required off 127.0.0.1",
+)
+@click.pass_obj
+def dashboard_cmd(env, host: str, port: int, password: str | None) -> None:
+    """Serve the dashboard (coach overview, athlete pages, compare, import)."""
+    check_exposure(host, password)
+    serve(env.db, env.settings(), host, port, password)
+
+
+@click.command("demo")
+@server_options
+@click.option(
+    "--password", envvar=PASSWORD_ENV, show_envvar=True, default=None, help="as for `crosstrain dashboard`"
+)
+@click.option("--no-serve", is_flag=True, help="only load the sample data set, do not serve")
+@click.pass_context
+def demo_cmd(ctx: click.Context, host: str, port: int, password: str | None, no_serve: bool) -> None:
+    """Load the synthetic sample athletes into a fresh database, then serve the dashboard.
+
+    Without --db it uses demo.duckdb beside the default database, never your own data; a --db file
+    is recreated, unless it holds athletes other than the synthetic ones.
+    """
+    from ingest.sample import load_sample
+
+    env = ctx.obj
+    check_exposure(host, password)
+    explicit = ctx.find_root().params.get("db") is not None
+    db: Path = env.db if explicit else env.db.with_name("demo.duckdb")
+    replace_demo_db(db)
+    settings = env.settings()
+    load_sample(db, settings)
+    click.echo(f"loaded the synthetic sample athletes into {db}")
+    if not no_serve:
+        serve(db, settings, host, port, password)
+
+
+def replace_demo_db(db: Path) -> None:
+    """Remove an earlier demo database; refuse when it holds real (non-synthetic) athletes."""
+    from ingest.db import connect
+    from queries.athletes import athletes
+
+    if db.exists():
+        try:
+            with connect(db, read_only=True) as con:
+                real = [a["name"] for a in athletes(con) if not a["name"].endswith("(synthetic)")]
+        except DatabaseBusyError:
+            raise
+        except CrosstrainError as exc:
+            if db.name != "demo.duckdb":
+                raise CrosstrainError(
+                    f"{db}: cannot check it is a demo database, so not replacing it"
+                ) from exc
+            real = []  # an old demo file from an earlier schema
+        if real:
+            raise CrosstrainError(
+                f"{db}: holds real athletes ({', '.join(real[:3])}); the demo needs a database of its own"
+            )
+    for path in (db, db.with_name(db.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+COMMANDS: list[click.Command] = [dashboard_cmd, demo_cmd]

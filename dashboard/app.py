@@ -1,0 +1,123 @@
+"""Builds the Dash app: pages from dashboard/pages/, a Bootstrap theme, optional basic auth."""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import Input, Output, State, html
+
+from dashboard import components
+from dashboard.data import CONFIG_KEY, DashboardConfig, turn
+from dashboard.uploads import MAX_FILE_BYTES
+from ingest.errors import CrosstrainError
+
+PAGES = Path(__file__).parent / "pages"
+AUTH_USER = "crosstrain"
+
+
+def create_app(
+    db_path: Path | str, settings: dict[str, Any] | None = None, password: str | None = None
+) -> dash.Dash:
+    """The dashboard over the database at `db_path`; with `password`, every request needs basic auth.
+
+    Nothing is read here: pages read the database when they are shown.
+    """
+    app = dash.Dash(
+        "dashboard",
+        use_pages=True,
+        pages_folder=str(PAGES),
+        assets_folder=str(Path(__file__).parent / "assets"),
+        suppress_callback_exceptions=True,
+        title="crosstrain",
+        update_title=None,
+        eager_loading=True,  # fetch plotly.js with the page, not after the first chart appears
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.config[CONFIG_KEY] = DashboardConfig(db_path=Path(db_path), settings=settings or {})
+    app.layout = html.Div(
+        [components.navbar(), dbc.Container(dash.page_container, fluid="xxl", className="pb-5")],
+    )
+
+    @app.callback(
+        Output("nav-collapse", "is_open"),
+        Input("nav-toggler", "n_clicks"),
+        State("nav-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+    def toggle_nav(_clicks: int, is_open: bool) -> bool:
+        return not is_open
+
+    app.server.config["MAX_CONTENT_LENGTH"] = 4 * MAX_FILE_BYTES  # several base64-encoded uploads
+    add_strava_routes(app.server)
+    if password:
+        require_password(app.server, password)
+    return app
+
+
+def add_strava_routes(server: flask.Flask) -> None:
+    """`/strava/connect` sends the athlete to Strava; Strava sends them back to `/strava/callback`."""
+    from ingest.strava.oauth import CALLBACK_PATH, authorize_url, exchange_code, new_state
+
+    @server.route("/strava/connect")
+    def strava_connect() -> flask.Response:
+        from ingest.strava.client import StravaApp
+
+        cfg: DashboardConfig = server.config[CONFIG_KEY]
+        try:
+            strava_app = StravaApp.from_env()
+        except CrosstrainError as exc:
+            return flask.redirect("/import?" + urlencode({"strava": str(exc)}))
+        state = new_state()
+        cfg.oauth_states.add(state)
+        return flask.redirect(
+            authorize_url(strava_app, flask.request.host_url.rstrip("/") + CALLBACK_PATH, state)
+        )
+
+    @server.route(CALLBACK_PATH)
+    def strava_callback() -> flask.Response:
+        cfg: DashboardConfig = server.config[CONFIG_KEY]
+        args = flask.request.args
+        if args.get("state") not in cfg.oauth_states:
+            return flask.redirect(
+                "/import?" + urlencode({"strava": "that Strava answer was not for this page; connect again"})
+            )
+        cfg.oauth_states.discard(args["state"])
+        if "error" in args or not args.get("code"):
+            return flask.redirect(
+                "/import?" + urlencode({"strava": f"Strava did not connect: {args.get('error', 'no code')}"})
+            )
+        try:
+            with turn(cfg, wait_s=30):
+                done = exchange_code(cfg.db_path, args["code"], scope=args.get("scope"))
+            message = f"connected {done.name}; press Sync now"
+            if not done.scope_ok:
+                message += " (read access to all activities was not granted: private activities are missed)"
+        except CrosstrainError as exc:
+            message = str(exc)
+        return flask.redirect("/import?" + urlencode({"strava": message}))
+
+
+def require_password(server: flask.Flask, password: str) -> None:
+    """HTTP basic auth on every request (user `crosstrain`), for serving beyond this machine."""
+    expected = f"{AUTH_USER}:{password}".encode()
+
+    @server.before_request
+    def check_auth() -> flask.Response | None:
+        header = flask.request.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            try:
+                given = base64.b64decode(header[6:], validate=True)
+            except ValueError:
+                given = b""
+            if hmac.compare_digest(given, expected):
+                return None
+        return flask.Response(
+            "crosstrain: password required", 401, {"WWW-Authenticate": 'Basic realm="crosstrain"'}
+        )

@@ -1,0 +1,524 @@
+"""Plotly figures from what queries/ returns: pure functions, testable without a browser.
+
+They only arrange numbers for display (pivot, label, colour); every metric comes from queries/.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+Figure = dict[str, Any]  # {"data": [...], "layout": {...}}: what dcc.Graph takes
+
+CATEGORIES = ("run", "strength", "pilates", "mobility", "cross", "other")
+
+# One colour per category everywhere (Tableau 10: distinct, and readable for most colour-blind people).
+PALETTE: dict[str, str] = {
+    "run": "#F28E2B",
+    "strength": "#4E79A7",
+    "pilates": "#B07AA1",
+    "mobility": "#59A14F",
+    "cross": "#76B7B2",
+    "other": "#BAB0AC",
+}
+RISK_COLOURS: dict[str, str] = {"green": "#2E9E5B", "amber": "#E8A317", "red": "#D1342F"}
+LINE = "#33415C"
+BAND = "rgba(89, 161, 79, 0.15)"
+
+# Reference lines the SPEC fixes: monotony warn/high (Foster 1998), ACWR sweet spot and spike flag
+# (Gabbett 2016), and the support-share target (10% is where `low_support_share` warns).
+MONOTONY_WARN, MONOTONY_HIGH = 1.5, 2.0
+ACWR_BAND = (0.8, 1.3)
+ACWR_SPIKE = 1.5
+SUPPORT_TARGET = (0.10, 0.30)
+
+SPARK_GLYPHS = "▁▂▃▄▅▆▇█"
+
+
+AXIS = {"gridcolor": "#EDF0F3", "linecolor": "#C9D0D8", "zeroline": False, "automargin": True}
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12, "color": "#2B3A4A"}
+
+
+def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **layout: object) -> Figure:
+    """A plotly figure as plain JSON-ready dicts, the same look everywhere.
+
+    Plain dicts because plotly's objects, templates and helpers (add_hline, make_subplots) validate
+    and copy far more than they draw: 5-10x the time. The tests check them with plotly's validator.
+    """
+    legend = layout.get("showlegend", True) and len(data) > 1
+    base: dict = {
+        "title": {
+            "text": title,
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "font": {"size": 16},
+        },
+        "height": height,
+        "margin": {"l": 56, "r": 16, "t": 76 if legend else 48, "b": 40},
+        # Under the title, left-aligned: stays clear of it on a phone's narrow screen too.
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
+        "hovermode": "x unified",
+        "font": FONT,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": dict(AXIS),
+        "yaxis": {**AXIS, "title": {"text": y_title}, "rangemode": "tozero"},
+    }
+    for key, value in layout.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return {"data": data, "layout": base}
+
+
+def _hline(y: float, colour: str, label: str, yref: str = "y") -> tuple[dict, dict]:
+    """A dashed reference line across the plot and its label at the left end."""
+    shape = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": yref,
+        "y0": y,
+        "y1": y,
+        "line": {"color": colour, "dash": "dash", "width": 1.5},
+    }
+    note = {
+        "text": label,
+        "xref": "paper",
+        "x": 0.005,
+        "yref": yref,
+        "y": y,
+        "yanchor": "bottom",
+        "xanchor": "left",
+        "showarrow": False,
+        "font": {"color": colour, "size": 11},
+        "bgcolor": "rgba(255, 255, 255, 0.85)",
+    }
+    return shape, note
+
+
+def _band(y0: float, y1: float) -> dict:
+    return {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "y0": y0,
+        "y1": y1,
+        "fillcolor": BAND,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def empty(title: str, message: str = "No sessions in this date range") -> Figure:
+    """A titled figure that says why it is empty, instead of blank axes."""
+    note = {"text": message, "showarrow": False, "font": {"size": 14, "color": "#6c757d"}, "x": 0.5, "y": 0.5}
+    return _figure(
+        [],
+        title,
+        "",
+        height=220,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{**note, "xref": "paper", "yref": "paper"}],
+    )
+
+
+def _days(frame: pd.DataFrame, column: str = "day") -> list[str]:
+    """ISO dates: what the browser gets anyway, and JSON-encoded without a per-value fallback."""
+    return pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d").tolist()
+
+
+def _values(frame: pd.DataFrame, column: str) -> list:
+    """A column as a list with gaps as None (JSON null), so lines break instead of failing."""
+    col = pd.to_numeric(frame[column], errors="coerce")
+    return col.astype(object).where(col.notna(), None).tolist()
+
+
+def _top(frame: pd.DataFrame, column: str) -> float:
+    top = pd.to_numeric(frame[column], errors="coerce").max()
+    return 0.0 if pd.isna(top) else float(top)
+
+
+def _stacked_bars(table: pd.DataFrame, **trace: object) -> list[dict]:
+    """One bar trace per category present (columns of `table`), in category order, palette colours."""
+    weeks = pd.to_datetime(table.index).strftime("%Y-%m-%d").tolist()
+    return [
+        {
+            "type": "bar",
+            "x": weeks,
+            "y": table[cat].fillna(0).tolist(),
+            "name": cat,
+            "marker": {"color": PALETTE[cat]},
+            "hovertemplate": "%{y:.0f} min",
+            **trace,
+        }
+        for cat in CATEGORIES
+        if cat in table.columns and table[cat].fillna(0).any()
+    ]
+
+
+def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by category") -> Figure:
+    """Stacked weekly minutes per category, from `queries.weekly_balance` (long format)."""
+    if weekly.empty:
+        return empty(title)
+    table = weekly.pivot_table(index="week", columns="category", values="minutes", aggfunc="sum")
+    return _figure(
+        _stacked_bars(table),
+        title,
+        "minutes per week",
+        barmode="stack",
+        bargap=0.15,
+        xaxis={"title": {"text": "week starting (Monday)"}},
+    )
+
+
+def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TARGET) -> Figure:
+    """Support share (strength + Pilates + mobility of all minutes, 28 days) against its target band."""
+    title = "Support share (last 28 days) against target"
+    if daily.empty:
+        return empty(title)
+    line, note = _hline(target[0], PALETTE["mobility"], f"target ≥ {target[0]:.0%}")
+    trace = {
+        "type": "scatter",
+        "x": _days(daily),
+        "y": _values(daily, "support_share"),
+        "name": "support share",
+        "mode": "lines",
+        "line": {"color": PALETTE["strength"], "width": 2.5},
+        "hovertemplate": "%{y:.0%}",
+    }
+    return _figure(
+        [trace],
+        title,
+        "share of minutes",
+        shapes=[_band(*target), line],
+        annotations=[note],
+        showlegend=False,
+        yaxis={"tickformat": ".0%", "range": [-0.015, max(0.5, _top(daily, "support_share") + 0.05)]},
+    )
+
+
+def monotony_strain(daily: pd.DataFrame) -> Figure:
+    """Monotony (7 days) with its 1.5/2.0 lines, and strain on a second axis (Foster 1998)."""
+    title = "Monotony and strain (7 days)"
+    if daily.empty:
+        return empty(title)
+    days = _days(daily)
+    traces = [
+        {
+            # An area, not 100+ bars: one SVG path draws much faster on a phone.
+            "type": "scatter",
+            "x": days,
+            "y": _values(daily, "strain"),
+            "name": "strain (AU)",
+            "mode": "lines",
+            "fill": "tozeroy",
+            "line": {"color": "rgba(51, 65, 92, 0.25)", "width": 0.5, "shape": "hv"},
+            "fillcolor": "rgba(51, 65, 92, 0.12)",
+            "hovertemplate": "%{y:.0f} AU",
+            "yaxis": "y2",
+        },
+        {
+            "type": "scatter",
+            "x": days,
+            "y": _values(daily, "monotony"),
+            "name": "monotony",
+            "mode": "lines",
+            "line": {"color": LINE, "width": 2.5},
+            "hovertemplate": "%{y:.2f}",
+        },
+    ]
+    warn = _hline(MONOTONY_WARN, RISK_COLOURS["amber"], "warn 1.5")
+    high = _hline(MONOTONY_HIGH, RISK_COLOURS["red"], "high 2.0")
+    return _figure(
+        traces,
+        title,
+        "monotony (mean / SD)",
+        shapes=[warn[0], high[0]],
+        annotations=[{**warn[1], "yanchor": "top"}, high[1]],
+        yaxis={"range": [0, max(2.6, _top(daily, "monotony") * 1.1)]},
+        yaxis2={
+            **AXIS,
+            "title": {"text": "strain (AU)"},
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+            "rangemode": "tozero",
+        },
+        margin={"r": 56},
+    )
+
+
+def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> Figure:
+    """Acute:chronic workload ratio with its 0.8-1.3 band and the 1.5 spike flag (Gabbett 2016)."""
+    title = "Acute:chronic workload ratio (7 d / 28 d)"
+    if daily.empty or daily["acwr"].isna().all():
+        return empty(title, "Not enough history for a 28-day load yet")
+    spike, spike_note = _hline(ACWR_SPIKE, RISK_COLOURS["red"], "spike 1.5")
+    band_note = {
+        "text": f"{band[0]}–{band[1]}",
+        "xref": "paper",
+        "x": 0.995,
+        "y": (band[0] + band[1]) / 2,
+        "xanchor": "right",
+        "showarrow": False,
+        "font": {"color": PALETTE["mobility"], "size": 11},
+    }
+    trace = {
+        "type": "scatter",
+        "x": _days(daily),
+        "y": _values(daily, "acwr"),
+        "name": "ACWR",
+        "mode": "lines",
+        "line": {"color": LINE, "width": 2.5},
+        "hovertemplate": "%{y:.2f}",
+    }
+    return _figure(
+        [trace],
+        title,
+        "ratio",
+        shapes=[_band(*band), spike],
+        annotations=[spike_note, band_note],
+        showlegend=False,
+        yaxis={"range": [0, max(2.0, _top(daily, "acwr") * 1.1)]},
+    )
+
+
+def fitness_fatigue_form(daily: pd.DataFrame) -> Figure:
+    """Fitness (42-day EWMA), fatigue (7-day EWMA) and form (their difference, previous day)."""
+    title = "Fitness, fatigue and form"
+    if daily.empty:
+        return empty(title)
+    days = _days(daily)
+    form = pd.to_numeric(daily["form"], errors="coerce")
+    # Form above zero (fresh) in green, below (tired) in red: two areas, not a bar per day.
+    traces = [
+        {
+            "type": "scatter",
+            "x": days,
+            "y": part.astype(object).where(form.notna(), None).tolist(),
+            "name": name,
+            "mode": "lines",
+            "fill": "tozeroy",
+            "line": {"width": 0, "shape": "hv"},
+            "fillcolor": colour,
+            "hovertemplate": "%{y:.0f} AU",
+            "showlegend": name == "form",
+        }
+        for name, colour, part in (
+            ("form", "rgba(89, 161, 79, 0.35)", form.clip(lower=0)),
+            ("form (tired)", "rgba(209, 52, 47, 0.30)", form.clip(upper=0)),
+        )
+    ]
+    traces += [
+        {
+            "type": "scatter",
+            "x": days,
+            "y": _values(daily, "fitness"),
+            "name": "fitness (42 d)",
+            "mode": "lines",
+            "line": {"color": PALETTE["strength"], "width": 2.5},
+            "hovertemplate": "%{y:.0f} AU",
+        },
+        {
+            "type": "scatter",
+            "x": days,
+            "y": _values(daily, "fatigue"),
+            "name": "fatigue (7 d)",
+            "mode": "lines",
+            "line": {"color": PALETTE["run"], "width": 2},
+            "hovertemplate": "%{y:.0f} AU",
+        },
+    ]
+    return _figure(traces, title, "load (AU per day)", yaxis={"rangemode": "normal"})
+
+
+def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> Figure:
+    """A calendar of sessions: one square per session (weeks across, weekdays down), coloured by category.
+
+    Several sessions on one day sit side by side. Names are escaped: shown as text, never as markup.
+    """
+    title = "Calendar of sessions"
+    if sessions.empty:
+        return empty(title)
+    frame = sessions.assign(day=pd.to_datetime(sessions["day"])).sort_values(["day", "start_local"])
+    weekday = frame["day"].dt.day_of_week
+    slot = frame.groupby("day").cumcount()
+    count = frame.groupby("day")["day"].transform("size")
+    frame = frame.assign(
+        x=frame["day"]
+        - pd.to_timedelta(weekday, unit="D")
+        + pd.to_timedelta(3.5 + (slot - (count - 1) / 2) * 1.6, unit="D"),
+        y=weekday,
+        label=frame["name"].fillna("").map(lambda s: html.escape(str(s))),
+        km=frame["distance_km"].map(lambda v: "" if pd.isna(v) else f", {v:.1f} km"),
+        when=frame["day"].dt.strftime("%a %d %b %Y"),
+    )
+    traces = []
+    for cat in CATEGORIES:
+        part = frame[frame["category"] == cat]
+        if part.empty:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "x": part["x"].dt.strftime("%Y-%m-%d %H:%M").tolist(),
+                "y": part["y"].tolist(),
+                "mode": "markers",
+                "name": cat,
+                "marker": {
+                    "symbol": "square",
+                    "color": PALETTE[cat],
+                    "size": (8 + part["minutes"].clip(0, 120) / 10).tolist(),
+                    "line": {"width": 0},
+                },
+                "customdata": part[["when", "label", "minutes", "km"]].values.tolist(),
+                "hovertemplate": "%{customdata[0]}<br>"
+                + cat
+                + ": %{customdata[1]}<br>%{customdata[2]:.0f} min"
+                "%{customdata[3]}<extra></extra>",
+            }
+        )
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    return _figure(
+        traces,
+        title,
+        "",
+        height=260 if (last - first).days <= 210 else 300,
+        hovermode="closest",
+        xaxis={
+            "showgrid": False,
+            "range": [str((first - pd.Timedelta(days=3)).date()), str((last + pd.Timedelta(days=7)).date())],
+        },
+        yaxis={
+            "tickvals": list(range(7)),
+            "ticktext": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            "autorange": "reversed",
+            "showgrid": False,
+            "rangemode": "normal",
+        },
+    )
+
+
+def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> Figure:
+    """Weekly stacked minutes by category, one panel per athlete (two across), on a shared scale."""
+    title = "Weekly balance side by side"
+    if weekly.empty or not athletes:
+        return empty(title)
+    cols = min(len(athletes), 2)
+    rows = -(-len(athletes) // cols)
+    gap_x, gap_y = 0.05, 90 / (300 * rows - 100)  # room for the x labels and the next panel's title
+    width, height = (1 - gap_x * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
+    table = weekly.pivot_table(index=["athlete", "week"], columns="category", values="minutes", aggfunc="sum")
+    top = float(table.fillna(0).sum(axis=1).max() or 0) * 1.05 or 1.0
+    traces: list[dict] = []
+    axes: dict = {}
+    titles = []
+    seen: set[str] = set()
+    for i, athlete in enumerate(athletes):
+        r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0, y1 = c * (width + gap_x), 1 - r * (height + gap_y)
+        axes[f"xaxis{n}"] = {
+            **AXIS,
+            "domain": [round(x0, 6), round(min(1.0, x0 + width), 6)],
+            "anchor": f"y{n}",
+        }
+        axes[f"yaxis{n}"] = {
+            **AXIS,
+            "domain": [round(max(0.0, y1 - height), 6), round(y1, 6)],
+            "anchor": f"x{n}",
+            "range": [0, top],
+            "title": {"text": "minutes per week" if c == 0 else ""},
+            "showticklabels": c == 0,
+        }
+        titles.append(
+            {
+                "text": html.escape(athlete),
+                "xref": "paper",
+                "yref": "paper",
+                "x": x0 + width / 2,
+                "y": y1,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
+        if athlete not in table.index.get_level_values(0):
+            continue
+        for trace in _stacked_bars(table.loc[athlete], xaxis=f"x{n}", yaxis=f"y{n}"):
+            trace["legendgroup"] = trace["name"]  # a click on a category hides it in every panel
+            trace["showlegend"] = trace["name"] not in seen
+            seen.add(trace["name"])
+            traces.append(trace)
+    return _figure(
+        traces,
+        title,
+        "",
+        height=300 * rows + 40,
+        barmode="stack",
+        bargap=0.15,
+        annotations=titles,
+        legend={"y": 1.0 + 40 / (300 * rows)},
+        margin={"t": 100},
+        **axes,
+    )
+
+
+def compare_metric(rows: pd.DataFrame, column: str, title: str, fmt: str = ".2f") -> Figure:
+    """One key metric for each athlete, as horizontal bars coloured by risk."""
+    if rows.empty:
+        return empty(title)
+    bar = {
+        "type": "bar",
+        "x": _values(rows, column),
+        "y": [html.escape(a) for a in rows["athlete"]],
+        "orientation": "h",
+        "marker": {"color": [RISK_COLOURS.get(r, LINE) for r in rows["risk"]]},
+        "texttemplate": "%{x:" + fmt + "}",
+        "textposition": "auto",
+        "hovertemplate": "%{x:" + fmt + "}<extra></extra>",
+    }
+    return _figure(
+        [bar],
+        title,
+        "",
+        height=90 + 44 * len(rows),
+        hovermode="closest",
+        margin={"l": 160},
+        yaxis={"autorange": "reversed", "rangemode": "normal"},
+        xaxis={"tickformat": ".0%"} if fmt.endswith("%") else {},
+    )
+
+
+def spark(values: Sequence[float], top: float | None = None) -> str:
+    """A text sparkline (one block glyph per value) for table cells; `top` fixes the scale."""
+    vals = [0.0 if v is None or pd.isna(v) else float(v) for v in values]
+    if not vals:
+        return ""
+    top = top if top is not None else max(vals)
+    if top <= 0:
+        return SPARK_GLYPHS[0] * len(vals)
+    last = len(SPARK_GLYPHS) - 1
+    return "".join(SPARK_GLYPHS[min(last, max(0, round(v / top * last)))] for v in vals)
+
+
+def spark_rows(table: pd.DataFrame, top: float | None = None) -> dict[str, str]:
+    """`spark` for every row of a table (index: name, columns: weeks), scaled per row unless `top`."""
+    values = table.fillna(0.0).to_numpy(dtype=float)
+    scale = np.full((len(values), 1), top) if top is not None else values.max(axis=1, keepdims=True)
+    last = len(SPARK_GLYPHS) - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.where(scale > 0, np.rint(values / scale * last), 0).clip(0, last).astype(int)
+    glyphs = np.array(list(SPARK_GLYPHS))[steps]
+    return dict(zip(table.index, ("".join(row) for row in glyphs), strict=True))

@@ -1,0 +1,1 @@
+"""Pages of the dashboard; each registers itself with `dash.register_page`."""

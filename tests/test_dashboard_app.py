@@ -1,0 +1,359 @@
+"""The dashboard's pages and callbacks on a real DuckDB file, without a browser."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import dashboard_data
+import pytest
+from dash.development.base_component import Component
+
+from crosstrain.cli_dashboard import is_loopback
+from dashboard import athlete_view, create_app, data, uploads
+from ingest.db import connect
+
+MONA, BEA = "Mona Monotone (test)", "Bea Balanced (test)"
+CROSSTRAIN = str(Path(sys.executable).with_name("crosstrain"))
+
+
+def find(tree: Any, wanted: str) -> Component | None:
+    """The component with id `wanted` anywhere in a layout."""
+    if isinstance(tree, Component):
+        if getattr(tree, "id", None) == wanted:
+            return tree
+        tree = getattr(tree, "children", None)
+    if isinstance(tree, list | tuple):
+        for child in tree:
+            if (hit := find(child, wanted)) is not None:
+                return hit
+    elif isinstance(tree, Component):
+        return find(tree, wanted)
+    return None
+
+
+def ids(tree: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(tree, Component):
+        if isinstance(getattr(tree, "id", None), str):
+            found.add(tree.id)
+        tree = getattr(tree, "children", None)
+    if isinstance(tree, list | tuple):
+        for child in tree:
+            found |= ids(child)
+    elif isinstance(tree, Component):
+        found |= ids(tree)
+    return found
+
+
+def text(tree: Any) -> str:
+    if isinstance(tree, str):
+        return tree
+    if isinstance(tree, Component):
+        return text(getattr(tree, "children", None))
+    if isinstance(tree, list | tuple):
+        return " ".join(text(c) for c in tree)
+    return ""
+
+
+@pytest.fixture
+def db(db_path: Path) -> Path:
+    return dashboard_data.build(db_path)
+
+
+@pytest.fixture
+def app(db: Path):
+    app = create_app(db)
+    with app.server.test_request_context("/"):
+        yield app
+
+
+def pages():
+    from dashboard.pages import athlete, compare, import_page, overview
+
+    return overview, athlete, compare, import_page
+
+
+def test_overview_lists_every_athlete_highest_risk_first(app):
+    overview = pages()[0]
+    table = find(overview.layout(), "overview-table")
+    rows = table.data
+    assert [r["athlete"] for r in rows] == [MONA, BEA]
+    mona = rows[0]
+    assert mona["risk"] == "red"
+    assert "no support work" in mona["warnings_text"]
+    assert mona["support_share"] == 0
+    assert len(mona["spark_run"]) == overview.SPARK_WEEKS
+    assert mona["spark_support"] == "▁" * overview.SPARK_WEEKS
+    assert set(rows[1]["spark_support"]) != {"▁"}
+    assert mona["athlete_link"].startswith("[Mona Monotone \\(test\\)](/athlete/Mona%20Monotone%20%28test%29")
+    assert table.sort_action == "native" and table.row_selectable == "multi"
+
+
+def test_overview_with_one_athlete_opens_that_athlete(db_path: Path):
+    dashboard_data.build(db_path, {BEA: dashboard_data.balanced})
+    app = create_app(db_path)
+    with app.server.test_request_context("/"):
+        page = pages()[0].layout()
+        assert find(page, "athlete-select").value == BEA
+        assert find(page, "overview-table") is None
+
+
+def test_overview_without_athletes_points_to_import(db_path: Path):
+    dashboard_data.build(db_path, {})
+    app = create_app(db_path)
+    with app.server.test_request_context("/"):
+        assert "Import" in text(find(pages()[0].layout(), "overview-empty"))
+
+
+def test_compare_button_needs_two_ticked_rows(app):
+    overview = pages()[0]
+    rows = [{"athlete": MONA}, {"athlete": BEA}]
+    assert overview.compare_target([0], rows)[1] is True
+    href, disabled, label = overview.compare_target([1, 0], rows)
+    assert not disabled and label == "Compare 2 athletes"
+    assert href == "/compare?athlete=Bea+Balanced+%28test%29&athlete=Mona+Monotone+%28test%29"
+
+
+def test_athlete_page_shows_the_monotone_runners_warnings_first(app):
+    page = athlete_view.render(MONA, "2026-08-03", "2026-11-22")
+    found = ids(page)
+    assert {"athlete-warning-no_support_work", "athlete-warning-low_support_share"} <= found
+    warnings = find(page, "athlete-warnings")
+    assert "What to do" in text(warnings)
+    order = [c.id for c in page.children if getattr(c, "id", None)]
+    assert order.index("athlete-warnings") < order.index("guidance-note")
+    charts = {"athlete-weekly", "athlete-support", "athlete-monotony", "athlete-acwr", "athlete-fitness"}
+    assert charts | {"athlete-calendar", "athlete-sessions"} <= found
+    assert "not a diagnosis" in text(find(page, "guidance-note"))
+
+
+def test_balanced_athlete_has_no_support_warnings(app):
+    page = athlete_view.render(BEA, "2026-08-03", "2026-11-22")
+    found = ids(page)
+    assert "athlete-warning-no_support_work" not in found
+    assert "athlete-warning-low_support_share" not in found
+
+
+def test_date_range_limits_the_charts_and_the_sessions(app):
+    page = athlete_view.render(BEA, "2026-11-16", "2026-11-22")
+    sessions = find(page, "athlete-sessions").data
+    assert {r["day"] for r in sessions} <= {f"2026-11-{d}" for d in range(16, 23)}
+    assert len(sessions) == 7  # Mon-Sun: 4 runs, 2 strength, 1 Pilates
+    weekly = find(page, "athlete-weekly").figure
+    assert {str(x)[:10] for t in weekly["data"] for x in t["x"]} == {"2026-11-16"}
+
+
+def test_activity_names_reach_the_page_as_plain_text(app):
+    page = athlete_view.render(BEA, "2026-11-16", "2026-11-22")
+    names = [r["name"] for r in find(page, "athlete-sessions").data]
+    assert dashboard_data.XSS_NAME in names  # a text cell: DataTable renders it as text, not HTML
+    table = find(page, "athlete-sessions")
+    assert all(c.get("presentation") != "markdown" for c in table.columns)
+
+
+def test_unknown_athlete_is_one_line_not_an_error_page(app):
+    page = athlete_view.render("Nobody", None, None)
+    assert page.id == "athlete-problem"
+    assert "Nobody" in text(page)
+
+
+def test_athlete_layout_url_quoted_name_and_default_range(app):
+    page = pages()[1].layout(name="Mona%20Monotone%20%28test%29")
+    assert find(page, "athlete-select").value == MONA
+    dates = find(page, "athlete-dates")
+    assert dates.end_date == "2026-11-22"  # the newest activity, as the data set ends before today
+    assert dates.start_date == "2026-08-03"
+
+
+def test_compare_renders_two_athletes_side_by_side(app):
+    compare = pages()[2]
+    content = compare.render([MONA, BEA], "2026-11-22")
+    table = find(content, "compare-table")
+    assert [r["athlete"] for r in table.data] == [MONA, BEA]
+    fig = find(content, "compare-weekly").figure
+    assert [a["text"] for a in fig["layout"]["annotations"]] == [MONA, BEA]
+    assert find(compare.render([MONA], None), "compare-hint") is not None
+
+
+def generic_csv(athlete: str, bad_line: bool = False) -> str:
+    lines = ["date,type,duration,distance_km,name"]
+    lines += [f"2026-11-{d:02d},Run,45:00,9.0,Run {d}" for d in range(1, 15)]
+    lines += ["2026-11-15,Pilates,50:00,,Mat Pilates"]
+    if bad_line:
+        lines.append("not-a-date,Run,45:00,9.0,broken")
+    return "\n".join(lines) + "\n"
+
+
+def upload_of(content: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(content.encode()).decode()
+
+
+def test_upload_imports_through_the_import_library_and_reports_rejects(app):
+    results = uploads.import_uploads(
+        [upload_of(generic_csv("x", bad_line=True))], ["week.csv"], "Uma Upload", "auto"
+    )
+    assert len(results) == 1
+    result = results[0]
+    assert result.error is None, result.error
+    assert result.file == "week.csv"
+    assert result.counts.new == 15
+    assert [(r.column, "not-a-date" in r.reason) for r in result.rejects] == [("date", True)]
+    view = pages()[3].result_view(results)
+    assert "15 imported" in text(view) and "1 rejected" in text(view)
+    assert "Uma Upload" in [a["name"] for a in data.athletes()]
+
+
+def test_upload_refuses_a_file_over_the_limit(app, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_FILE_BYTES", 100)
+    results = uploads.import_uploads([upload_of(generic_csv("x"))], ["big.csv"], "Uma Upload", "auto")
+    assert results[0].error and "larger than" in results[0].error
+    assert "Uma Upload" not in [a["name"] for a in data.athletes()]
+
+
+def hold_write_lock(db: Path, seconds: float) -> subprocess.Popen:
+    """Another process that holds the database for writing, like a long `crosstrain import`."""
+    code = (
+        "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
+        "time.sleep(float(sys.argv[2])); con.close()"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_a_busy_database_gives_a_friendly_retry_message(app, db, monkeypatch):
+    monkeypatch.setattr(data, "READ_WAIT_S", 0.3)
+    proc = hold_write_lock(db, 5)
+    try:
+        page = pages()[0].layout()
+        assert page.id == "overview-problem"
+        assert "in use by another crosstrain process" in text(page)
+        assert "Reload" in text(page)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert find(pages()[0].layout(), "overview-table") is not None
+
+
+def test_cli_import_while_the_dashboard_runs_shows_up_on_the_next_page_load(app, db, tmp_path):
+    overview = pages()[0]
+    assert len(find(overview.layout(), "overview-table").data) == 2
+    csv = tmp_path / "new.csv"
+    csv.write_text(generic_csv("x"))
+    # A page is being read while the CLI starts: the import waits for the read to finish, then writes.
+    cfg, held = data.config(), []
+
+    def slow_read() -> None:
+        with data.reading(cfg) as con:
+            held.append(con.execute("select count(*) from athletes").fetchone()[0])
+            time.sleep(1.0)
+
+    reader = threading.Thread(target=slow_read)
+    reader.start()
+    time.sleep(0.3)
+    done = subprocess.run(
+        [CROSSTRAIN, "--db", str(db), "import", str(csv), "--athlete", "Nina New"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    reader.join()
+    assert held == [2]
+    assert done.returncode == 0, done.stderr
+    rows = find(overview.layout(), "overview-table").data
+    assert "Nina New" in [r["athlete"] for r in rows]
+
+
+def test_password_protects_every_request(db):
+    app = create_app(db, password="s3cret")
+    client = app.server.test_client()
+    assert client.get("/").status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    bad = base64.b64encode(b"crosstrain:wrong").decode()
+    assert client.get("/", headers={"Authorization": f"Basic {bad}"}).status_code == 401
+    good = base64.b64encode(b"crosstrain:s3cret").decode()
+    assert client.get("/", headers={"Authorization": f"Basic {good}"}).status_code == 200
+    assert create_app(db).server.test_client().get("/").status_code == 200
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.10")
+
+
+def test_dashboard_refuses_a_public_host_without_password(run_cli, db):
+    result = run_cli("dashboard", "--host", "0.0.0.0", "--port", "8099")
+    assert result.exit_code == 1
+    assert "--password" in result.output and "Traceback" not in result.output
+
+
+def test_strava_card_explains_itself_when_not_configured(app, monkeypatch):
+    monkeypatch.delenv("STRAVA_CLIENT_ID", raising=False)
+    page = pages()[3].layout()
+    assert "STRAVA_CLIENT_ID" in text(find(page, "import-strava-missing"))
+    assert find(page, "import-sync") is None
+    monkeypatch.setenv("STRAVA_CLIENT_ID", "123")
+    monkeypatch.setenv("STRAVA_CLIENT_SECRET", "abc")
+    page = pages()[3].layout()
+    assert find(page, "import-sync") is not None and find(page, "import-strava-missing") is None
+
+
+def test_demo_loads_the_sample_into_a_fresh_database(run_cli, db_path):
+    from queries.athletes import athletes
+
+    for _ in range(2):
+        result = run_cli("demo", "--no-serve")
+        assert result.exit_code == 0, result.output
+    with connect(db_path, read_only=True) as con:
+        names = [a["name"] for a in athletes(con)]
+        imports = con.execute("select count(*) from imports").fetchone()[0]
+    assert "Mona Monotone (synthetic)" in names and "Bea Balanced (synthetic)" in names
+    assert all(n.endswith("(synthetic)") for n in names)
+    assert imports <= 1  # the second run started from a fresh file
+
+
+def test_demo_never_replaces_real_data(run_cli, db):
+    result = run_cli("demo", "--no-serve")
+    assert result.exit_code == 1
+    assert "holds real athletes" in result.output
+    with connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from athletes").fetchone()[0] == 2
+
+
+def test_demo_without_db_uses_a_file_of_its_own(tmp_path):
+    from click.testing import CliRunner
+
+    from crosstrain.cli import cli
+    from ingest.db import default_db_path
+
+    result = CliRunner().invoke(cli, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert default_db_path().with_name("demo.duckdb").exists()
+    assert not default_db_path().exists()
+
+
+def test_before_any_import_the_pages_say_so_and_the_upload_creates_the_database(db_path):
+    app = create_app(db_path)
+    with app.server.test_request_context("/"):
+        page = pages()[0].layout()
+        assert page.id == "overview-problem" and "no database yet" in text(page)
+        results = uploads.import_uploads([upload_of(generic_csv("x"))], ["first.csv"], "Fay First", "auto")
+        assert results[0].error is None and results[0].counts.new == 15
+        assert find(pages()[0].layout(), "athlete-select").value == "Fay First"  # the only athlete
+
+
+def test_a_page_during_this_dashboards_own_upload_says_so(app, monkeypatch):
+    monkeypatch.setattr(data, "READ_WAIT_S", 0.2)
+    cfg = data.config()
+    with data.turn(cfg):  # as an upload holds it
+        page = pages()[0].layout()
+    assert page.id == "overview-problem" and "still writing" in text(page)
+    assert find(pages()[0].layout(), "overview-table") is not None

@@ -1,0 +1,210 @@
+"""The real dashboard in headless Chromium (dash_duo): what a coach or runner does, page by page.
+
+Needs Debian's chromium and chromium-driver (`make test` installs them when missing and root); the
+tests skip, saying why, when chromedriver is absent. Headless and the Chromium binary are set here,
+so no command-line options are needed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from dash.testing.composite import DashComposite
+from selenium.webdriver.common.by import By
+
+from dashboard import create_app
+from ingest.sample import load_sample
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not shutil.which("chromedriver"), reason="chromedriver not installed (apt install chromium-driver)"
+    ),
+]
+
+MONA, BEA = "Mona Monotone (synthetic)", "Bea Balanced (synthetic)"
+XSS = "<script>window.__xss = 1</script>Tempo"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    load_sample(db, {})
+    return db
+
+
+@pytest.fixture
+def dash_duo(request, dash_thread_server, tmp_path) -> DashComposite:
+    """dash_duo in headless Chromium, whatever the command line says."""
+    if chromium := shutil.which("chromium"):
+        os.environ.setdefault("DASH_TEST_CHROMEPATH", chromium)
+    with DashComposite(
+        server=dash_thread_server,
+        browser="Chrome",
+        headless=True,
+        download_path=str(tmp_path),
+        percy_finalize=False,
+        wait_timeout=20,
+    ) as duo:
+        yield duo
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(duo: DashComposite, db: Path) -> None:
+    duo.start_server(create_app(db), port=free_port())
+
+
+def visit(duo: DashComposite, path: str) -> None:
+    duo.driver.get(duo.server_url + path)
+
+
+def athlete_path(name: str) -> str:
+    return "/athlete/" + quote(name, safe="")
+
+
+def click(duo: DashComposite, element: object) -> None:
+    """A click as the page receives it. Selenium's pointer click can miss in a small headless window
+    (the element scrolled under the navbar or a neighbouring cell)."""
+    duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element
+    )
+
+
+def column_values(duo: DashComposite, table: str, column: str) -> list[str]:
+    cells = duo.find_elements(f"#{table} td[data-dash-column='{column}']")
+    return [c.text for c in cells]
+
+
+def test_every_page_loads_and_the_monotone_runner_is_warned(dash_duo, sample_db):
+    serve(dash_duo, sample_db)
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    names = column_values(dash_duo, "overview-table", "athlete_link")
+    assert MONA in names and BEA in names
+
+    visit(dash_duo, athlete_path(MONA))
+    dash_duo.wait_for_element("#athlete-warning-no_support_work", timeout=20)
+    dash_duo.wait_for_element("#athlete-warning-low_support_share")
+    assert "What to do" in dash_duo.find_element("#athlete-warnings").text
+    assert "not a diagnosis" in dash_duo.find_element("#guidance-note").text
+    dash_duo.wait_for_element("#athlete-calendar .main-svg")
+    assert len(dash_duo.find_elements(".js-plotly-plot")) == 6
+
+    visit(dash_duo, athlete_path(BEA))
+    dash_duo.wait_for_text_to_equal("#athlete-name", BEA, timeout=20)
+    assert not dash_duo.find_elements("#athlete-warning-no_support_work")
+    assert not dash_duo.find_elements("#athlete-warning-low_support_share")
+
+    visit(dash_duo, "/athlete?name=" + quote(BEA))
+    dash_duo.wait_for_text_to_equal("#athlete-name", BEA, timeout=20)
+    visit(dash_duo, "/athlete")  # no name: the first athlete, with the picker to choose another
+    dash_duo.wait_for_element("#athlete-name", timeout=20)
+
+    visit(dash_duo, "/compare")
+    dash_duo.wait_for_element("#compare-hint", timeout=20)
+    visit(dash_duo, "/import")
+    dash_duo.wait_for_element("#import-upload", timeout=20)
+    assert dash_duo.get_logs() == []
+
+
+def test_date_range_picker_redraws_the_athlete_page(dash_duo, sample_db):
+    serve(dash_duo, sample_db)
+    visit(dash_duo, athlete_path(BEA) + "?start=2026-11-02&end=2026-11-22")
+    dash_duo.wait_for_element("#athlete-sessions", timeout=20)
+    days = column_values(dash_duo, "athlete-sessions", "day")
+    assert days and all("2026-11-02" <= d <= "2026-11-22" for d in days)
+    assert dash_duo.get_logs() == []
+
+
+def test_coach_sorts_the_table_and_compares_two_athletes(dash_duo, sample_db):
+    serve(dash_duo, sample_db)
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    risks = column_values(dash_duo, "overview-table", "risk_label")
+    assert risks == sorted(risks)  # highest risk first
+
+    header = dash_duo.find_element("#overview-table th[data-dash-column='run_km'] .column-header--sort")
+    header.click()
+    dash_duo.wait_for_element("#overview-table th[data-dash-column='run_km']")
+    kms = [float(v) for v in column_values(dash_duo, "overview-table", "run_km")]
+    assert kms == sorted(kms)
+    header = dash_duo.find_element("#overview-table th[data-dash-column='run_km'] .column-header--sort")
+    header.click()
+    kms_desc = [float(v) for v in column_values(dash_duo, "overview-table", "run_km")]
+    assert kms_desc == sorted(kms, reverse=True)
+
+    for row in (0, 1):
+        box = dash_duo.find_elements("#overview-table td.dash-select-cell input")[row]
+        # A click as the page gets it; selenium's pointer can land on a neighbouring overlay here.
+        dash_duo.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", box
+        )
+    dash_duo.wait_for_contains_text("#overview-compare", "Compare 2 athletes")
+    click(dash_duo, dash_duo.find_element("#overview-compare"))
+    dash_duo.wait_for_element("#compare-table", timeout=20)
+    compared = column_values(dash_duo, "compare-table", "athlete")
+    assert len(compared) == 2
+    dash_duo.wait_for_element("#compare-weekly .main-svg")
+    assert dash_duo.get_logs() == []
+
+
+def test_upload_a_csv_and_see_the_athlete_with_names_shown_as_text(dash_duo, sample_db, tmp_path):
+    db = tmp_path / "upload.duckdb"
+    shutil.copy(sample_db, db)
+    csv = tmp_path / "ulla.csv"
+    rows = [f"2026-11-{d:02d},Run,40:00,8.0,Easy {d}" for d in range(2, 22)]
+    rows.append(f'2026-11-22,Run,45:00,10.0,"{XSS}"')
+    rows.append("2026-13-40,Run,40:00,8.0,bad date")
+    csv.write_text("date,type,duration,distance_km,name\n" + "\n".join(rows) + "\n")
+
+    serve(dash_duo, db)
+    visit(dash_duo, "/import")
+    dash_duo.wait_for_element("#import-athlete", timeout=20).send_keys("Ulla Upload")
+    dash_duo.find_element("#import-upload input[type=file]").send_keys(str(csv))
+    dash_duo.wait_for_contains_text("#import-file-0", "21 imported", timeout=30)
+    result = dash_duo.find_element("#import-file-0").text
+    assert "1 rejected" in result and "date" in result
+
+    visit(dash_duo, "/")
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    assert "Ulla Upload" in column_values(dash_duo, "overview-table", "athlete_link")
+
+    visit(dash_duo, athlete_path("Ulla Upload"))
+    dash_duo.wait_for_element("#athlete-sessions", timeout=20)
+    assert XSS in column_values(dash_duo, "athlete-sessions", "name")
+    assert dash_duo.driver.execute_script("return window.__xss === undefined")
+    assert not dash_duo.driver.find_elements(By.XPATH, "//script[contains(., '__xss')]")
+    assert dash_duo.get_logs() == []
+
+
+def test_cli_import_while_the_dashboard_runs_shows_after_a_reload(dash_duo, sample_db, tmp_path):
+    db = tmp_path / "live.duckdb"
+    shutil.copy(sample_db, db)
+    serve(dash_duo, db)
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    assert "Carl Cli" not in column_values(dash_duo, "overview-table", "athlete_link")
+
+    csv = tmp_path / "carl.csv"
+    csv.write_text("date,type,duration\n2026-11-20,Run,30:00\n2026-11-21,Pilates,45:00\n")
+    crosstrain = str(Path(sys.executable).with_name("crosstrain"))
+    done = subprocess.run(
+        [crosstrain, "--db", str(db), "import", str(csv), "--athlete", "Carl Cli"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    assert "Carl Cli" in column_values(dash_duo, "overview-table", "athlete_link")
+    assert dash_duo.get_logs() == []
