@@ -126,3 +126,12 @@ def test_keys_and_ids_stay_unique_without_an_index(db_path: Path) -> None:
         ).fetchone()
     assert duplicate_keys == []
     assert ids == distinct_ids == 60
+
+
+def test_an_athlete_with_activities_can_be_linked_to_strava_later(db_path: Path) -> None:
+    with connect(db_path) as con:
+        a = store.ensure_athlete(con, "Di")
+        stage(con, [(a, "generic", "d1", "2024-01-01 07:00:00", "Run", "", 1800)])
+        store.write_activities(con, "staged", None, {})
+        assert store.ensure_athlete(con, "Di", strava_id=987, timezone="Europe/Oslo") == a
+        assert con.execute("select strava_id, timezone from athletes").fetchone() == (987, "Europe/Oslo")
