@@ -13,15 +13,8 @@ import duckdb
 
 from ingest import categories
 
-# The columns an importer stages, in this order; `category` is filled in here.
-STAGED_COLUMNS = (
-    "athlete_id",
-    "source",
-    "source_id",
-    "strava_id",
-    "start_at",
-    "start_local",
-    "has_time",
+# What an activity says about itself, whatever its source.
+ACTIVITY_FIELDS = (
     "sport_type",
     "name",
     "description",
@@ -33,9 +26,19 @@ STAGED_COLUMNS = (
     "max_hr",
     "rpe",
     "relative_effort",
+)
+# The columns an importer stages, in this order; `category` is filled in here.
+STAGED_COLUMNS = (
+    "athlete_id",
+    "source",
+    "source_id",
+    "strava_id",
+    "start_at",
+    "start_local",
+    "has_time",
+    *ACTIVITY_FIELDS,
     "raw",
 )
-# Columns compared to decide whether a re-imported activity changed.
 VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category",)
 
 # Two records of one activity from different sources start within this many seconds of each other.

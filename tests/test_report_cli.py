@@ -6,11 +6,11 @@ import json
 from datetime import date, datetime, timedelta
 
 from activity_rows import write
+from spec_keys import CATEGORIES, REPORT_KEYS, SUMMARY_KEYS
 
 from ingest.db import connect
 
 D = date(2026, 11, 22)
-CATEGORIES = ["run", "strength", "pilates", "mobility", "cross", "other"]
 
 
 def mona(db_path) -> None:
@@ -30,24 +30,9 @@ def test_report_json_matches_the_spec(db_path, run_cli):
     result = run_cli("report", "--athlete", "Mona", "--as-of", "2026-11-22", "--json")
     assert result.exit_code == 0, result.output
     rep = json.loads(result.output)
-    assert list(rep) == ["athlete", "as_of", "summary", "weeks", "warnings"]
+    assert list(rep) == REPORT_KEYS
     assert rep["athlete"] == "Mona" and rep["as_of"] == "2026-11-22"
-    assert list(rep["summary"]) == [
-        "window_days",
-        "minutes",
-        "sessions",
-        "run_km",
-        "support_share",
-        "strength_sessions_per_week",
-        "days_since_support",
-        "monotony",
-        "strain",
-        "acwr",
-        "fitness",
-        "fatigue",
-        "form",
-        "risk",
-    ]
+    assert list(rep["summary"]) == SUMMARY_KEYS
     assert rep["summary"]["run_km"] == 224.0  # 28 runs x 8 km
     assert list(rep["summary"]["minutes"]) == CATEGORIES
     assert len(rep["weeks"]) == 12 and rep["weeks"][-1]["week"] == "2026-11-16"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.store import ACTIVITY_FIELDS
+
 # Marks of a missing value in exports: Garmin writes `--` and `--:--:--`.
 MACROS = r"""
 create or replace temp macro ct_txt(x) as
@@ -41,17 +43,7 @@ PARSED = (
     "source_id",  # NULL: a content hash of start_local and id_key is used
     "id_key",
     "strava_id",
-    "sport_type",
-    "name",
-    "description",
-    "moving_s",
-    "elapsed_s",
-    "distance_m",
-    "elevation_gain_m",
-    "avg_hr",
-    "max_hr",
-    "rpe",
-    "relative_effort",
+    *ACTIVITY_FIELDS,
 )
 
 
