@@ -29,7 +29,7 @@ select printf('Synthetic athlete %04d', i), 'Europe/Berlin'
 from range(1, $athletes + 1) t(i);
 
 insert into activities (athlete_id, source, source_id, start_at, start_local, sport_type, category, name,
-                        moving_s, elapsed_s, distance_m, avg_hr, max_hr, rpe)
+                        moving_s, elapsed_s, distance_m, avg_hr, max_hr, rpe, activity_id)
 with days as (
     select a.athlete_id, a.i, cast($end as date) - cast(d.n as integer) as day,
            -- per-athlete profile: how often they do support work (0 = never)
@@ -62,7 +62,8 @@ select
          when sport_type = 'Ride' then minutes * 450 end,
     case when v < 0.5 then 120 + 50 * w end,
     case when v < 0.5 then 185 end,
-    case when w > 0.7 then 2 + round(7 * v) end
+    case when w > 0.7 then 2 + round(7 * v) end,
+    row_number() over ()
 from (
     select *, day + interval 6 hour + cast(floor(w * 14) as integer) * interval 1 hour as start_local,
            25 + 70 * w as minutes

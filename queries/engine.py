@@ -74,13 +74,7 @@ def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
 
 
 def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params: Params) -> None:
-    """Temp tables q_scope (the athletes read: `None` = all), q_intensity, q_run_keywords.
-
-    Also turns off DuckDB's ART index scans on this connection: fetching one athlete's ~1,500 rows
-    through the (athlete_id, start_local) index row by row is several times slower than a sequential
-    scan that skips row groups by their min/max (activities arrive athlete by athlete).
-    """
-    con.execute("set index_scan_percentage = 0; set index_scan_max_count = 0")
+    """Temp tables q_scope (the athletes read: `None` = all), q_intensity, q_run_keywords."""
     if ids is None:
         con.execute("create or replace temp table q_scope as select athlete_id from athletes")
     else:
