@@ -70,14 +70,16 @@ def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
     timer_s = f"ct_secs(ct_txt({at(timer)}))" if timer else "null::double"
 
     def duration(c: str | None, label: str) -> Field:
-        """A duration column, the timer's value where it is missing or zero (pool swims' moving time)."""
+        """A duration column, the timer's value where it is missing or zero (pool swims' moving time);
+        unreadable text rejects the row (a wider row's misplaced value must not pass as the timer's)."""
         if c is None:
             return Field(raw=None, parse=timer_s)
         return f(
             c,
             label,
             "a duration (HH:MM:SS)",
-            parse=f"coalesce(nullif(ct_secs({{raw}}), 0), {timer_s}, ct_secs({{raw}}))",
+            parse=f"case when {{raw}} is null or ct_secs({{raw}}) = 0 then coalesce({timer_s}, 0) "
+            "else ct_secs({raw}) end",
             zero_is_missing=True,
         )
 
