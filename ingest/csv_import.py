@@ -16,7 +16,7 @@ import duckdb
 
 from ingest import store
 from ingest.archive import csv_of
-from ingest.csv_read import read_raw, record_lines
+from ingest.csv_read import FEWER_FIELDS, MORE_FIELDS, read_raw, record_lines
 from ingest.db import connect
 from ingest.detect import FORMATS, Header, check, detect, read_header
 from ingest.errors import CrosstrainError
@@ -26,8 +26,8 @@ from ingest.timezones import check_timezone, default_timezone
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
 READ_REASONS = {
-    "MISSING COLUMNS": "the row has fewer fields than the header",
-    "TOO MANY COLUMNS": "the row has more fields than the header",
+    "MISSING COLUMNS": FEWER_FIELDS,
+    "TOO MANY COLUMNS": MORE_FIELDS,
     "UNQUOTED VALUE": "a quote inside an unquoted field, or a field not closed by a quote",
     "INVALID UNICODE": "not UTF-8 text (save the file as UTF-8)",
     "INVALID ENCODING": "not UTF-8 text (save the file as UTF-8)",
@@ -149,7 +149,7 @@ def import_file(
     # Read, parse and locate rejects before the transaction: temp tables are private to this connection
     # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
     # row's order), and a failed statement would abort the transaction.
-    read_raw(con, path, len(header.names))
+    read_raw(con, path, len(header.names), garmin.EXTRA_FIELDS if fmt == "garmin" else 0)
     con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
     con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
     _locate_rejects(con, path, header)

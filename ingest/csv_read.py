@@ -8,6 +8,13 @@ DuckDB numbers a rejected row by record (a quoted description spanning three lin
 users need the line their editor shows. `record_lines` recovers it from the file's text in SQL: a
 physical line starts a record when the quotes before it are balanced. A quote inside a word of an
 unquoted field (`6" tall`) is text to DuckDB's reader, so it is not counted.
+
+Garmin Connect sometimes writes rows wider than the header (../shared/formats/garmin_2026_total_time.csv:
+33 names, but lines 2 and 3 have 37 fields), so its rows are read with `extra` columns to spare
+(`null_padding`), and `_raw.width` counts each row's fields. DuckDB then no longer rejects a row
+for its width: the format's parse must, with `width_reject`. Padding needs the serial reader (it
+can't tell quoted newlines from row ends in parallel), and `nullstr` is set to a text no field holds
+so that an empty field reads as '' and only padding is NULL.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import ImportFormatError
+from ingest.formats.common import lit
 
 READ_OPTIONS = (
     "auto_detect = false, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
@@ -43,9 +51,21 @@ from quotes where quotes_before % 2 = 0
 """
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int) -> None:
-    """Read `path`'s rows into `_raw` (c0..c{columns-1} as text) and DuckDB's rejects into `_read_rejects`."""
-    spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(columns)) + "}"
+FEWER_FIELDS = "the row has fewer fields than the header"
+MORE_FIELDS = "the row has more fields than the header"
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: int = 0) -> None:
+    """Read `path`'s rows into `_raw` (c0..c{columns-1} as text) and DuckDB's rejects into `_read_rejects`.
+
+    With `extra`, rows up to `extra` fields wider than the header are read whole, with their field count
+    in `width`. One more column is read: a row wider still (which the lenient retry below would cut
+    short without a word) then shows as wider than `columns + extra`, and `width_reject` rejects it.
+    """
+    read = columns + extra + 1 if extra else columns
+    spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(read)) + "}"
+    padding = ", null_padding = true, parallel = false, nullstr = chr(1)" if extra else ""
+    width = f", list_count([{', '.join(f'c{i}' for i in range(read))}]) as width" if extra else ""
     last_error: duckdb.Error | None = None
     con.execute("set preserve_insertion_order = true")  # rowid = the row's order in the file
     for strict in ("true", "false"):
@@ -54,7 +74,8 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int) -> None:
         try:
             con.execute(
                 f"""create or replace temp table _raw as
-                    select * from read_csv(?, {READ_OPTIONS}, strict_mode = {strict}, columns = {spec})""",
+                    select *{width}
+                    from read_csv(?, {READ_OPTIONS}, strict_mode = {strict}{padding}, columns = {spec})""",
                 [str(path)],
             )
             break
@@ -72,6 +93,17 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int) -> None:
     )
     con.execute("drop table if exists _csv_rejects")
     con.execute("drop table if exists _csv_scans")
+
+
+def width_reject(shown: list[str], widest: int) -> tuple[str, str]:
+    """SQL (column, reason) rejecting a row of a padded `_raw` narrower than the header `shown` or wider
+    than `widest` fields, in DuckDB's words: a short row names its first missing column."""
+    names = "[" + ", ".join(lit(n) for n in shown) + "]"
+    short = f"width < {len(shown)}"
+    return (
+        f"case when {short} then {names}[width + 1] end",
+        f"case when {short} then {lit(FEWER_FIELDS)} when width > {widest} then {lit(MORE_FIELDS)} end",
+    )
 
 
 def record_lines(con: duckdb.DuckDBPyConnection, path: Path) -> bool:

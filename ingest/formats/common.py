@@ -91,9 +91,18 @@ class ParseQuery:
 
     fields: dict[str, Field] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
+    # SQL (column, reason) over `_raw` rejecting a whole row before its values (a row of the wrong width)
+    row_reject: tuple[str, str] | None = None
 
     def sql(self) -> str:
         inner = ["rowid as rec"]
+        cases_col, cases_reason = [], []
+        if self.row_reject:
+            inner.append(
+                f"{self.row_reject[0]} as row_reject_column, {self.row_reject[1]} as row_reject_reason"
+            )
+            cases_col.append("when row_reject_reason is not null then row_reject_column")
+            cases_reason.append("when row_reject_reason is not null then row_reject_reason")
         for name, f in self.fields.items():
             raw = f.raw or "null::varchar"
             inner.append(f"{raw} as r_{name}")
@@ -102,7 +111,6 @@ class ParseQuery:
             else:  # no such column: a constant or an expression over other columns
                 parsed = "null" if "{raw}" in f.parse else f.parse
             inner.append(f"{parsed} as {name}")
-        cases_col, cases_reason = [], []
         for name, f in self.fields.items():
             if f.raw is None:
                 continue

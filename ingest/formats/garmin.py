@@ -5,12 +5,19 @@ marks a missing value; numbers carry thousands separators (`"1,000"`) or, in a d
 decimal commas (`"9,33"`, `00:03:42,5`) with dot thousands (`"8.630"`); times are `HH:MM:SS`; the
 duration column is `Time` in older exports and `Total Time` in newer ones; distances are km, except
 pool swims and track runs, which are in metres.
+
+Some rows are wider than the header: in ../shared/formats/garmin_2026_total_time.csv (33 names) lines 2
+and 3 have 37 fields, 4 values inserted after `Steps`. The columns up to `Steps` still line up from the
+start and the trailing block (`Decompression` .. `Max Elevation`) from the end, so a wider row's values
+are taken by position from the start before `Decompression` and from the end from it on. A header
+without `Decompression` gives no such anchor: its wider rows are rejected, as rows of other formats are.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ingest.csv_read import width_reject
 from ingest.formats.common import Field, ParseQuery, col, first_col
 
 if TYPE_CHECKING:
@@ -18,6 +25,8 @@ if TYPE_CHECKING:
 
 DATE_FORMATS = "['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M']"
 REQUIRED = ("activity type", "date", "title", "distance")
+EXTRA_FIELDS = 15  # the most fields a row may have beyond its header and still be read
+TRAILING_FROM = "decompression"  # the first column of the block that lines up from the row's end
 
 
 def matches(header: Header) -> bool:
@@ -35,30 +44,42 @@ def missing(header: Header) -> list[str]:
 def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
     """The parse of a Garmin export's rows; `decimal_comma` says which locale wrote the numbers."""
     p = header.positions()
+    n = len(header.names)
+    trailing = p[TRAILING_FROM][0] if TRAILING_FROM in p else None
     num = "ct_num_comma" if decimal_comma else "ct_num_dot"
+
+    def at(c: str | None) -> str | None:
+        """Column `c`'s field in a row of any width: in the trailing block, counted from the row's end."""
+        if c is None or trailing is None or int(c[1:]) < trailing:
+            return c
+        i = int(c[1:])
+        return f"[{', '.join(f'c{i + k}' for k in range(EXTRA_FIELDS + 1))}][width - {n - 1}]"
+
     type_col = col(p, "activity type")
     timer = first_col(p, "time", "total time")
 
     def f(c: str | None, label: str, kind: str = "a number", parse: str | None = None, **kw) -> Field:
         return Field(
-            raw=f"ct_txt({c})" if c else None,
+            raw=f"ct_txt({at(c)})" if c else None,
             parse=parse or f"{num}({{raw}})",
             label=header.shown[int(c[1:])] if c else label,
             kind=kind,
             **kw,
         )
 
-    timer_s = f"ct_secs(ct_txt({timer}))" if timer else "null::double"
+    timer_s = f"ct_secs(ct_txt({at(timer)}))" if timer else "null::double"
 
     def duration(c: str | None, label: str) -> Field:
-        """A duration column, the timer's value where it is missing or zero (pool swims' moving time)."""
+        """A duration column, the timer's value where it is missing or zero (pool swims' moving time);
+        unreadable text rejects the row (a wider row's misplaced value must not pass as the timer's)."""
         if c is None:
             return Field(raw=None, parse=timer_s)
         return f(
             c,
             label,
             "a duration (HH:MM:SS)",
-            parse=f"coalesce(nullif(ct_secs({{raw}}), 0), {timer_s}, ct_secs({{raw}}))",
+            parse=f"case when {{raw}} is null or ct_secs({{raw}}) = 0 then coalesce({timer_s}, 0) "
+            "else ct_secs({raw}) end",
             zero_is_missing=True,
         )
 
@@ -74,7 +95,7 @@ def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
         "distance_m": f(
             col(p, "distance"),
             "Distance",
-            parse=f"case when regexp_matches(lower({type_col}), 'swim|track') then {num}({{raw}}) "
+            parse=f"case when regexp_matches(lower({at(type_col)}), 'swim|track') then {num}({{raw}}) "
             f"else {num}({{raw}}) * 1000 end",
             zero_is_missing=True,
         ),
@@ -82,4 +103,9 @@ def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
         "avg_hr": f(col(p, "avg hr"), "Avg HR", zero_is_missing=True),
         "max_hr": f(col(p, "max hr"), "Max HR", zero_is_missing=True),
     }
-    return ParseQuery(fields=fields, constants={"has_time": "true", "id_key": "''"})
+    widest = n if trailing is None else n + EXTRA_FIELDS
+    return ParseQuery(
+        fields=fields,
+        constants={"has_time": "true", "id_key": "''"},
+        row_reject=width_reject(header.shown, widest),
+    )
