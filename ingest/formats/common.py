@@ -7,9 +7,14 @@ value that is present but unreadable rejects its row, a missing optional value i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ingest.store import ACTIVITY_FIELDS
+
+if TYPE_CHECKING:
+    from ingest.detect import Header
 
 # Marks of a missing value in exports: Garmin writes `--` and `--:--:--`.
 MACROS = r"""
@@ -83,6 +88,31 @@ class Field:
     check: str | None = None
     check_reason: str = ""
     zero_is_missing: bool = False  # Garmin writes 0 for an HR it did not measure
+
+
+def header_field(
+    header: Header,
+    c: str | None,
+    label: str,
+    kind: str = "a number",
+    parse: str | None = None,
+    *,
+    num: str,
+    locate: Callable[[str], str] = str,
+    **kw: Any,
+) -> Field:
+    """The Field of export column `c` (None when the file lacks it; then `label` names it in rejects).
+
+    Numbers parse with macro `num` (the file's decimal mark) unless `parse` says otherwise; `locate`
+    turns a column into the SQL that finds its field in a row (Garmin's wider rows need that).
+    """
+    return Field(
+        raw=f"ct_txt({locate(c)})" if c else None,
+        parse=parse or f"{num}({{raw}})",
+        label=header.shown[int(c[1:])] if c else label,
+        kind=kind,
+        **kw,
+    )
 
 
 @dataclass

@@ -15,10 +15,11 @@ without `Decompression` gives no such anchor: its wider rows are rejected, as ro
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ingest.csv_read import width_reject
-from ingest.formats.common import Field, ParseQuery, col, first_col
+from ingest.formats.common import Field, ParseQuery, col, first_col, header_field
 
 if TYPE_CHECKING:
     from ingest.detect import Header
@@ -58,14 +59,7 @@ def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
     type_col = col(p, "activity type")
     timer = first_col(p, "time", "total time")
 
-    def f(c: str | None, label: str, kind: str = "a number", parse: str | None = None, **kw) -> Field:
-        return Field(
-            raw=f"ct_txt({at(c)})" if c else None,
-            parse=parse or f"{num}({{raw}})",
-            label=header.shown[int(c[1:])] if c else label,
-            kind=kind,
-            **kw,
-        )
+    f = partial(header_field, header, num=num, locate=at)
 
     timer_s = f"ct_secs(ct_txt({at(timer)}))" if timer else "null::double"
 

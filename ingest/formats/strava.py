@@ -12,9 +12,10 @@ Facts this relies on (see the export files studied in ../shared/formats/README.m
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from ingest.formats.common import Field, ParseQuery, col, first_col
+from ingest.formats.common import Field, ParseQuery, col, first_col, header_field
 
 if TYPE_CHECKING:
     from ingest.detect import Header
@@ -71,14 +72,7 @@ def parse_query(header: Header) -> ParseQuery:
     old = "activity id" not in p
     type_col = first_col(p, "activity type", "type")
 
-    def f(c: str | None, label: str, kind: str = "a number", parse: str | None = None, **kw) -> Field:
-        return Field(
-            raw=f"ct_txt({c})" if c else None,
-            parse=parse or f"{num}({{raw}})",
-            label=header.shown[int(c[1:])] if c else label,
-            kind=kind,
-            **kw,
-        )
+    f = partial(header_field, header, num=num)
 
     first_distance, second_distance = col(p, "distance"), col(p, "distance", 1)
     if old:
