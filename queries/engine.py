@@ -94,24 +94,39 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params:
 
 
 def prepare_sessions(con: duckdb.DuckDBPyConnection, params: Params, start: date, end: date) -> None:
-    """q_session_load: the scope's sessions with their load, local days [start, end]."""
+    """q_athlete_history (HRmax, first and last support day, whole history up to `end`) and
+    q_session_load: the scope's sessions with their load, local days [start, end]."""
+    materialise(con, "athlete_history", {"end": end, **params.load})
     materialise(con, "session_load", {"from": start, "end": end, **params.load})
 
 
-def prepare_metrics(con: duckdb.DuckDBPyConnection, params: Params, first: date, end: date) -> None:
-    """q_daily_load and q_metrics for every scope athlete, full windows from `first` to `end`.
+def prepare_metrics(
+    con: duckdb.DuckDBPyConnection, params: Params, first: date, end: date, sessions_from: date = EPOCH
+) -> None:
+    """q_ewma_carry, q_daily_load and q_metrics for every scope athlete, full windows from `first` to `end`.
 
-    Needs q_session_load holding every session up to `end` (the EWMA starts at the first one).
+    Needs q_session_load holding every session from `sessions_from` (at most 27 days before `first`) to
+    `end`. Fitness and fatigue continue from the state carried in from the sessions before
+    `sessions_from`: one aggregate over them (ewma_carry.sql), so a caller that only reads the last days
+    (compare) need not materialise every session's load.
     """
     start = first - timedelta(days=LOOKBACK_DAYS)
+    assert sessions_from <= start, "q_session_load must cover the rolling windows"
+    alphas = {
+        "a_fit": params.alpha(params.load["fitness_days"]),
+        "a_fat": params.alpha(params.load["fatigue_days"]),
+    }
+    carried = sessions_from - timedelta(days=1)
+    text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
+    values = {"from": EPOCH, "end": carried, **params.load, **alphas}
+    con.execute(f"create or replace temp table q_ewma_carry as {text}", _bind(text, values))
     materialise(con, "daily_load", {"start": start, "end": end})
     materialise(
         con,
         "metrics",
         {
             "start": start,
-            "a_fit": params.alpha(params.load["fitness_days"]),
-            "a_fat": params.alpha(params.load["fatigue_days"]),
+            **alphas,
             "block_days": max(
                 1, int(BLOCK_TIME_CONSTANTS * min(params.load["fitness_days"], params.load["fatigue_days"]))
             ),
