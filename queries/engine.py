@@ -41,10 +41,12 @@ def _bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
     return {name: values[name] for name in set(re.findall(r"\$(\w+)", code))}
 
 
-def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> None:
-    """Run `name`.sql with `values` into temp table `q_<name>`."""
+def materialise(
+    con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any], table: str | None = None
+) -> None:
+    """Run `name`.sql with `values` into temp table `q_<table or name>`."""
     text = sql(name)
-    con.execute(f"create or replace temp table q_{name} as {text}", _bind(text, values))
+    con.execute(f"create or replace temp table q_{table or name} as {text}", _bind(text, values))
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | None = None) -> list[dict]:
@@ -112,26 +114,41 @@ def prepare_metrics(
     """
     start = first - timedelta(days=LOOKBACK_DAYS)
     assert sessions_from <= start, "q_session_load must cover the rolling windows"
-    alphas = {
-        "a_fit": params.alpha(params.load["fitness_days"]),
-        "a_fat": params.alpha(params.load["fatigue_days"]),
-    }
-    carried = sessions_from - timedelta(days=1)
-    text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
-    values = {"from": EPOCH, "end": carried, **params.load, **alphas}
-    con.execute(f"create or replace temp table q_ewma_carry as {text}", _bind(text, values))
+    prepare_carry(con, params, sessions_from - timedelta(days=1))
     materialise(con, "daily_load", {"start": start, "end": end})
     materialise(
         con,
         "metrics",
         {
             "start": start,
-            **alphas,
+            **_alphas(params),
             "block_days": max(
                 1, int(BLOCK_TIME_CONSTANTS * min(params.load["fitness_days"], params.load["fatigue_days"]))
             ),
         },
     )
+
+
+def prepare_today(con: duckdb.DuckDBPyConnection, params: Params, as_of: date) -> None:
+    """q_metrics holding only the day `as_of` for every scope athlete (metrics_today.sql: aggregates,
+    no daily calendar), from q_session_load holding at least the 28 days up to `as_of`."""
+    prepare_carry(con, params, as_of - timedelta(days=1))
+    materialise(con, "metrics_today", {"as_of": as_of, **_alphas(params)}, table="metrics")
+
+
+def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> None:
+    """q_ewma_carry: each scope athlete's fitness and fatigue at the end of `end`, in one aggregate pass
+    over session_load.sql's rows up to `end` (a common table expression, not a temp table)."""
+    text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
+    values = {"from": EPOCH, "end": end, **params.load, **_alphas(params)}
+    con.execute(f"create or replace temp table q_ewma_carry as {text}", _bind(text, values))
+
+
+def _alphas(params: Params) -> dict[str, float]:
+    return {
+        "a_fit": params.alpha(params.load["fitness_days"]),
+        "a_fat": params.alpha(params.load["fatigue_days"]),
+    }
 
 
 def use_threads(con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:

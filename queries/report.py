@@ -130,9 +130,8 @@ def compare(
     engine.use_threads(con)
     engine.prepare_scope(con, None, params)
     # Only the 28-day windows read sessions; fitness and fatigue carry the older history in one pass.
-    window_start = as_of - timedelta(days=engine.LOOKBACK_DAYS)
-    engine.prepare_sessions(con, params, window_start, as_of)
-    engine.prepare_metrics(con, params, as_of, as_of, sessions_from=window_start)
+    engine.prepare_sessions(con, params, as_of - timedelta(days=engine.LOOKBACK_DAYS), as_of)
+    engine.prepare_today(con, params, as_of)
     rows, raised = _summaries(con, params, as_of)
     return {
         "as_of": as_of.isoformat(),
