@@ -35,7 +35,7 @@ def sql(name: str) -> str:
     return resources.files("queries.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
+def bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
     """The named parameters the SQL uses, from `values` (DuckDB rejects unused ones)."""
     code = re.sub(r"--[^\n]*", "", text)
     return {name: values[name] for name in set(re.findall(r"\$(\w+)", code))}
@@ -46,12 +46,12 @@ def materialise(
 ) -> None:
     """Run `name`.sql with `values` into temp table `q_<table or name>`."""
     text = sql(name)
-    con.execute(f"create or replace temp table q_{table or name} as {text}", _bind(text, values))
+    con.execute(f"create or replace temp table q_{table or name} as {text}", bind(text, values))
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | None = None) -> list[dict]:
     """Rows of a query as plain dicts."""
-    cur = con.execute(query, _bind(query, values or {}))
+    cur = con.execute(query, bind(query, values or {}))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -141,7 +141,7 @@ def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> 
     over session_load.sql's rows up to `end` (a common table expression, not a temp table)."""
     text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
     values = {"from": EPOCH, "end": end, **params.load, **_alphas(params)}
-    con.execute(f"create or replace temp table q_ewma_carry as {text}", _bind(text, values))
+    con.execute(f"create or replace temp table q_ewma_carry as {text}", bind(text, values))
 
 
 def _alphas(params: Params) -> dict[str, float]:

@@ -62,12 +62,14 @@ def weekly_balance(
     first = engine.monday(start)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, first, end)
-    engine.materialise(con, "weekly_balance", {"start": first, "end": end})
-    return con.execute(
-        """select a.name as athlete, b.week, b.category, b.minutes, b.sessions, b.run_km, b.load
-           from q_weekly_balance b join athletes a using (athlete_id)
-           order by a.name, b.week, b.category_order"""
-    ).df()
+    # The weekly rows go straight into the frame (no temp table), sorted by each name's rank: sorting
+    # 1,000 athletes' names once is cheaper than sorting 54,000 rows by name.
+    query = f"""with balance as (\n{engine.sql("weekly_balance")}\n),
+        named as (select athlete_id, name, row_number() over (order by name) as name_order from athletes)
+        select n.name as athlete, b.week, b.category, b.minutes, b.sessions, b.run_km, b.load
+        from balance b join named n on n.athlete_id = b.athlete_id
+        order by n.name_order, b.week, b.category_order"""
+    return con.execute(query, engine.bind(query, {"start": first, "end": end})).df()
 
 
 def sessions(
