@@ -62,3 +62,20 @@ def test_compare_rows_equal_each_athletes_report(db_path, settings):
             assert row["warnings"] == [w["code"] for w in rep["warnings"]], row["athlete"]
     busy = next(r for r in rows if r["athlete"] == "Athlete 0")
     assert busy["fitness"] > 0 and busy["fatigue"] > 0  # the carried history counts
+
+
+def test_overview_equals_compare_and_weekly_balance(db_path):
+    for i, days in enumerate([120, 30, 5]):
+        write(db_path, f"Athlete {i}", history(10 + i, days))
+    write(db_path, "Nobody", [])
+    start = D - timedelta(weeks=8) + timedelta(days=1)
+    settings = {"intensity": {"pilates": 6}}
+    with connect(db_path, read_only=True) as con:
+        names = [r[0] for r in con.execute("select name from athletes").fetchall()]
+        rows, weekly = queries.overview(con, D, start, settings)
+        assert rows == queries.compare(con, D, settings)
+        expected = queries.weekly_balance(con, names, start, D, settings)
+    assert (
+        len(weekly) == 4 * 8 * 6
+    )  # four athletes, eight ISO weeks (D is a Sunday), six categories and weekly["sessions"].sum() > 0
+    assert weekly.equals(expected)
