@@ -2,6 +2,9 @@
 
 Each step materialises one temp table named after its file (`q_session_load` from
 `session_load.sql`, ...), so a report reads the athlete's history once and every later step reuses it.
+Two exceptions, both for `compare`: `metrics_today.sql` fills q_metrics with one day, and
+`ewma_carry.sql` reads session_load.sql as a common table expression (one aggregate pass over the
+whole history, nothing materialised per session).
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 """
