@@ -10,7 +10,7 @@ RPE load), Banister 1991 (TRIMP; fitness/fatigue EWMA), Gabbett 2016 (acute:chro
 Nielsen et al. 2014 (weekly running progression), Seiler 2010 (intensity distribution, run variety).
 """
 
-from queries.frames import daily_metrics, sessions, weekly_balance
+from queries.frames import daily_metrics, overview, sessions, weekly_balance
 from queries.report import compare, report
 
-__all__ = ["compare", "daily_metrics", "report", "sessions", "weekly_balance"]
+__all__ = ["compare", "daily_metrics", "overview", "report", "sessions", "weekly_balance"]

@@ -2,6 +2,9 @@
 
 Each step materialises one temp table named after its file (`q_session_load` from
 `session_load.sql`, ...), so a report reads the athlete's history once and every later step reuses it.
+Two exceptions, both for `compare`: `metrics_today.sql` fills q_metrics with one day, and
+`ewma_carry.sql` reads session_load.sql as a common table expression (one aggregate pass over the
+whole history, nothing materialised per session).
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 """
@@ -35,21 +38,23 @@ def sql(name: str) -> str:
     return resources.files("queries.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
+def bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
     """The named parameters the SQL uses, from `values` (DuckDB rejects unused ones)."""
     code = re.sub(r"--[^\n]*", "", text)
     return {name: values[name] for name in set(re.findall(r"\$(\w+)", code))}
 
 
-def materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> None:
-    """Run `name`.sql with `values` into temp table `q_<name>`."""
+def materialise(
+    con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any], table: str | None = None
+) -> None:
+    """Run `name`.sql with `values` into temp table `q_<table or name>`."""
     text = sql(name)
-    con.execute(f"create or replace temp table q_{name} as {text}", _bind(text, values))
+    con.execute(f"create or replace temp table q_{table or name} as {text}", bind(text, values))
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | None = None) -> list[dict]:
     """Rows of a query as plain dicts."""
-    cur = con.execute(query, _bind(query, values or {}))
+    cur = con.execute(query, bind(query, values or {}))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -94,29 +99,59 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params:
 
 
 def prepare_sessions(con: duckdb.DuckDBPyConnection, params: Params, start: date, end: date) -> None:
-    """q_session_load: the scope's sessions with their load, local days [start, end]."""
+    """q_athlete_history (HRmax, first and last support day, whole history up to `end`) and
+    q_session_load: the scope's sessions with their load, local days [start, end]."""
+    materialise(con, "athlete_history", {"end": end, **params.load})
     materialise(con, "session_load", {"from": start, "end": end, **params.load})
 
 
-def prepare_metrics(con: duckdb.DuckDBPyConnection, params: Params, first: date, end: date) -> None:
-    """q_daily_load and q_metrics for every scope athlete, full windows from `first` to `end`.
+def prepare_metrics(
+    con: duckdb.DuckDBPyConnection, params: Params, first: date, end: date, sessions_from: date = EPOCH
+) -> None:
+    """q_ewma_carry, q_daily_load and q_metrics for every scope athlete, full windows from `first` to `end`.
 
-    Needs q_session_load holding every session up to `end` (the EWMA starts at the first one).
+    Needs q_session_load holding every session from `sessions_from` (at most 27 days before `first`) to
+    `end`. Fitness and fatigue continue from the state carried in from the sessions before
+    `sessions_from`: one aggregate over them (ewma_carry.sql), so a caller that only reads the last days
+    (compare) need not materialise every session's load.
     """
     start = first - timedelta(days=LOOKBACK_DAYS)
+    assert sessions_from <= start, "q_session_load must cover the rolling windows"
+    prepare_carry(con, params, sessions_from - timedelta(days=1))
     materialise(con, "daily_load", {"start": start, "end": end})
     materialise(
         con,
         "metrics",
         {
             "start": start,
-            "a_fit": params.alpha(params.load["fitness_days"]),
-            "a_fat": params.alpha(params.load["fatigue_days"]),
+            **_alphas(params),
             "block_days": max(
                 1, int(BLOCK_TIME_CONSTANTS * min(params.load["fitness_days"], params.load["fatigue_days"]))
             ),
         },
     )
+
+
+def prepare_today(con: duckdb.DuckDBPyConnection, params: Params, as_of: date) -> None:
+    """q_metrics holding only the day `as_of` for every scope athlete (metrics_today.sql: aggregates,
+    no daily calendar), from q_session_load holding at least the 28 days up to `as_of`."""
+    prepare_carry(con, params, as_of - timedelta(days=1))
+    materialise(con, "metrics_today", {"as_of": as_of, **_alphas(params)}, table="metrics")
+
+
+def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> None:
+    """q_ewma_carry: each scope athlete's fitness and fatigue at the end of `end`, in one aggregate pass
+    over session_load.sql's rows up to `end` (a common table expression, not a temp table)."""
+    text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
+    values = {"from": EPOCH, "end": end, **params.load, **_alphas(params)}
+    con.execute(f"create or replace temp table q_ewma_carry as {text}", bind(text, values))
+
+
+def _alphas(params: Params) -> dict[str, float]:
+    return {
+        "a_fit": params.alpha(params.load["fitness_days"]),
+        "a_fat": params.alpha(params.load["fatigue_days"]),
+    }
 
 
 def use_threads(con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a frame is asked 
 
 from queries import engine
 from queries.params import resolve
+from queries.report import compare_scope
 
 DAILY_COLUMNS = [
     "day",
@@ -62,12 +63,31 @@ def weekly_balance(
     first = engine.monday(start)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, first, end)
-    engine.materialise(con, "weekly_balance", {"start": first, "end": end})
-    return con.execute(
-        """select a.name as athlete, b.week, b.category, b.minutes, b.sessions, b.run_km, b.load
-           from q_weekly_balance b join athletes a using (athlete_id)
-           order by a.name, b.week, b.category_order"""
-    ).df()
+    return _weekly_frame(con, first, end)
+
+
+def overview(
+    con: duckdb.DuckDBPyConnection, as_of: date, start: date, settings: dict[str, Any] | None = None
+) -> tuple[dict, pd.DataFrame]:
+    """What the coach overview shows: `compare(con, as_of, settings)` and every athlete's
+    `weekly_balance` from `start` to `as_of`, equal to the two calls but reading the history once
+    (one HRmax pass, one pass over the sessions of both windows)."""
+    first = engine.monday(start)
+    rows = compare_scope(con, resolve(settings), as_of, first)
+    return rows, _weekly_frame(con, first, as_of)
+
+
+def _weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.DataFrame:
+    """weekly_balance.sql's rows for q_scope (q_session_load must hold [first, end]) as the frame.
+
+    The rows go straight into the frame (no temp table), sorted by each name's rank: sorting 1,000
+    athletes' names once is cheaper than sorting 54,000 rows by name."""
+    query = f"""with balance as (\n{engine.sql("weekly_balance")}\n),
+        named as (select athlete_id, name, row_number() over (order by name) as name_order from athletes)
+        select n.name as athlete, b.week, b.category, b.minutes, b.sessions, b.run_km, b.load
+        from balance b join named n on n.athlete_id = b.athlete_id
+        order by n.name_order, b.week, b.category_order"""
+    return con.execute(query, engine.bind(query, {"start": first, "end": end})).df()
 
 
 def sessions(

@@ -127,10 +127,19 @@ def compare(
     first, then lowest support share, then name."""
     params = resolve(settings)
     as_of = as_of or date.today()
+    return compare_scope(con, params, as_of, as_of - timedelta(days=engine.LOOKBACK_DAYS))
+
+
+def compare_scope(con: duckdb.DuckDBPyConnection, params: Params, as_of: date, sessions_from: date) -> dict:
+    """`compare` with q_session_load left holding every athlete's sessions from `sessions_from` (or the
+    28-day window's first day, if earlier) to `as_of`, for a caller that reads more (frames.overview)."""
     engine.use_threads(con)
     engine.prepare_scope(con, None, params)
-    engine.prepare_sessions(con, params, engine.EPOCH, as_of)
-    engine.prepare_metrics(con, params, as_of, as_of)
+    # Only the 28-day windows read sessions; fitness and fatigue carry the older history in one pass.
+    engine.prepare_sessions(
+        con, params, min(sessions_from, as_of - timedelta(days=engine.LOOKBACK_DAYS)), as_of
+    )
+    engine.prepare_today(con, params, as_of)
     rows, raised = _summaries(con, params, as_of)
     return {
         "as_of": as_of.isoformat(),

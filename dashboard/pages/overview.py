@@ -134,13 +134,12 @@ def overview_table(rows: list[dict[str, Any]]) -> dash_table.DataTable:
     )
 
 
-def overview_data(names: list[str], day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Every athlete's 28-day summary and their weekly balance for the sparklines."""
+def overview_data(day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Every athlete's 28-day summary and their weekly balance for the sparklines (queries.overview
+    reads the history once for both)."""
     first = day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1)
     with data.reading() as con:
-        return queries.compare(con, as_of=day, settings=data.settings()), queries.weekly_balance(
-            con, names, first, day
-        )
+        return queries.overview(con, day, first, settings=data.settings())
 
 
 def layout(as_of: str | None = None, **_: Any) -> Any:
@@ -164,10 +163,7 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
                 ]
             )
         day = data.parse_date(as_of, data.default_as_of(everyone))
-        names = [a["name"] for a in everyone]
-        result, weekly = data.cached(
-            ("overview", day, repr(data.settings())), lambda: overview_data(names, day)
-        )
+        result, weekly = data.cached(("overview", day, repr(data.settings())), lambda: overview_data(day))
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
         return components.problem(data.error_message(exc), "overview")
     rows = table_rows(result, weekly)

@@ -2,7 +2,10 @@
 -- Rolling windows look back 27 days: rows before $start + 27 see a partial window, so callers start
 -- the calendar 27 days before the first day they read.
 -- Parameters: $start (first calendar day), $a_fit, $a_fat (EWMA alpha = 1 - e^(-1/N), N = 42 and 7),
---   $block_days (EWMA block length). Relations: q_daily_load, q_session_load.
+--   $block_days (EWMA block length). Relations: q_daily_load, q_session_load (sessions from some day on,
+--   through the calendar), q_ewma_carry(athlete_id, day, fitness, fatigue) (ewma_carry.sql: the state
+--   at the end of the day before q_session_load's first day, from every older session; 0 when
+--   q_session_load holds the whole history).
 --
 -- Monotony (Foster 1998) = mean / population SD of the last 7 daily loads; 10 when the SD is 0 and
 --   the mean > 0 (10 is also the ceiling); 0 without load. Strain = 7-day load x monotony.
@@ -10,7 +13,8 @@
 -- Fitness, fatigue (Banister 1991): EWMA of daily load seeded at 0 before the athlete's first day,
 --   F(t) = (1 - a) F(t-1) + a L(t), i.e. F(t) = a sum_s (1 - a)^(t - s) L(s). Computed without
 --   recursion: the value the day before each block of $block_days days is that closed-form sum over
---   every earlier session (factors <= 1), and inside a block
+--   every earlier session (factors <= 1): the carried state decayed to that day, F(c) (1 - a)^(b - 1 - c),
+--   plus the sum over the sessions of q_session_load before the block; and inside a block
 --   F(t) = (1 - a)^(t - b + 1) [F(b - 1) + a sum_{b <= s <= t} (1 - a)^(b - 1 - s) L(s)],
 --   a running sum whose factors stay below e^($block_days/N); blocks are 100 x the smaller N long
 --   (700 days for N = 7), so they stay below e^100.
@@ -34,11 +38,14 @@ seed as (
         b.athlete_id,
         b.block,
         b.block_start,
-        $a_fit * coalesce(sum(s.load * power(1 - $a_fit, b.block_start - 1 - s.day)), 0) as fitness_0,
-        $a_fat * coalesce(sum(s.load * power(1 - $a_fat, b.block_start - 1 - s.day)), 0) as fatigue_0
+        c.fitness * power(1 - $a_fit, b.block_start - 1 - c.day)
+        + $a_fit * coalesce(sum(s.load * power(1 - $a_fit, b.block_start - 1 - s.day)), 0) as fitness_0,
+        c.fatigue * power(1 - $a_fat, b.block_start - 1 - c.day)
+        + $a_fat * coalesce(sum(s.load * power(1 - $a_fat, b.block_start - 1 - s.day)), 0) as fatigue_0
     from blocks b
+    join q_ewma_carry c on c.athlete_id = b.athlete_id
     left join q_session_load s on s.athlete_id = b.athlete_id and s.day < b.block_start
-    group by b.athlete_id, b.block, b.block_start
+    group by b.athlete_id, b.block, b.block_start, c.day, c.fitness, c.fatigue
 ),
 
 ewma as (

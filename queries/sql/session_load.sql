@@ -1,7 +1,8 @@
 -- Session load. Grain: one row per activity of the athletes in q_scope with local day in [$from, $end].
--- Parameters: $from, $end (local dates, inclusive); $hr_rest, $hr_max (HRmax when the athlete has no
---   plausible recorded max_hr), $trimp_k, $trimp_b, $trimp_scale.
--- Relations: activities, q_scope(athlete_id), q_intensity(category, intensity).
+-- Parameters: $from, $end (local dates, inclusive); $hr_rest, $trimp_k, $trimp_b, $trimp_scale.
+-- Relations: activities, q_scope(athlete_id), q_intensity(category, intensity),
+--   q_athlete_history(athlete_id, hr_max) (athlete_history.sql up to the caller's last day, at least $end:
+--   the HRmax known on that day applies to every session, as a report on that day sees it).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
 -- (start_local), so a run across midnight or a DST change belongs to its start date.
 -- load (arbitrary units, one scale for all three sources):
@@ -14,19 +15,6 @@ with scoped as (
     from activities a
     join q_scope s on s.athlete_id = a.athlete_id
     where a.start_local >= cast($from as date) and a.start_local < cast($end as date) + 1
-),
-
-observed as (
-    select a.athlete_id, max(a.max_hr) as max_hr
-    from activities a
-    join q_scope s on s.athlete_id = a.athlete_id
-    where a.start_local < cast($end as date) + 1
-    group by a.athlete_id
-),
-
-hr_max as (
-    select athlete_id, case when max_hr > $hr_rest + 40 then max_hr else $hr_max end as hr_max
-    from observed
 ),
 
 measured as (
@@ -46,7 +34,7 @@ measured as (
                 then least(greatest((sc.avg_hr - $hr_rest) / (h.hr_max - $hr_rest), 0.0), 1.0)
         end as hrr
     from scoped sc
-    join hr_max h on h.athlete_id = sc.athlete_id
+    join q_athlete_history h on h.athlete_id = sc.athlete_id
 )
 
 select

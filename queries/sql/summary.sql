@@ -1,6 +1,7 @@
 -- Summary at $as_of. Grain: one row per athlete in q_scope.
 -- Parameters: $as_of (date), $pace_outlier (fraction). Relations: athletes, q_scope, q_session_load
--- (history up to $as_of), q_metrics (must hold the day $as_of), q_run_keywords(keyword).
+-- (at least the 28 days up to $as_of), q_athlete_history (athlete_history.sql up to $as_of: first_day,
+-- last_support_day), q_metrics (must hold the day $as_of), q_run_keywords(keyword).
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
 -- support_gap_days: the same, or days since the first activity when there was none (how long the
@@ -28,16 +29,6 @@ with window_28 as (
         sum(case when category = 'run' and day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d
     from q_session_load
     where day between cast($as_of as date) - 27 and cast($as_of as date)
-    group by athlete_id
-),
-
-history as (
-    select
-        athlete_id,
-        min(day) as first_day,
-        max(case when category in ('strength', 'pilates') then day end) as last_support_day
-    from q_session_load
-    where day <= cast($as_of as date)
     group by athlete_id
 ),
 
@@ -127,5 +118,5 @@ from q_scope sc
 join athletes a on a.athlete_id = sc.athlete_id
 left join q_metrics m on m.athlete_id = sc.athlete_id and m.day = cast($as_of as date)
 left join window_28 w on w.athlete_id = sc.athlete_id
-left join history h on h.athlete_id = sc.athlete_id
+left join q_athlete_history h on h.athlete_id = sc.athlete_id
 left join variety v on v.athlete_id = sc.athlete_id
