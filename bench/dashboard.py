@@ -84,11 +84,8 @@ def server_figures(db: Path) -> list[tuple[str, list[float], list[float] | None]
 
         def overview_queries(_i: int) -> object:
             with connect(db, read_only=True) as con:
-                everyone = list_athletes(con)
-                queries.compare(con, AS_OF, {})
-                return queries.weekly_balance(
-                    con, [a["name"] for a in everyone], AS_OF - timedelta(weeks=8), AS_OF
-                )
+                list_athletes(con)
+                return queries.overview(con, AS_OF, AS_OF - timedelta(weeks=8), {})
 
         def athlete_queries(i: int) -> object:
             with connect(db, read_only=True) as con:
