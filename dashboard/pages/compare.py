@@ -27,9 +27,14 @@ METRICS = [
         "type": "numeric",
         "format": {"specifier": ".1f"},
     },
-    {"name": "Days since support", "id": "days_since_support", "type": "numeric"},
+    {
+        "name": "Days since support",
+        "id": "days_since_support",
+        "type": "numeric",
+        "format": {"nully": "never"},
+    },
     {"name": "Monotony", "id": "monotony", "type": "numeric", "format": {"specifier": ".2f"}},
-    {"name": "ACWR", "id": "acwr", "type": "numeric", "format": {"specifier": ".2f"}},
+    {"name": "ACWR", "id": "acwr", "type": "numeric", "format": {"specifier": ".2f", "nully": "–"}},
     {"name": "Form (AU)", "id": "form", "type": "numeric", "format": {"specifier": ".0f"}},
     {"name": "Warnings", "id": "warnings"},
 ]
