@@ -57,6 +57,23 @@ def test_connect_with_pasted_code_stores_athlete_and_private_tokens(
     assert query(db_path, "select count(*) from athletes") == [(1,)]
 
 
+def test_wrong_client_secret_is_blamed_on_the_application_not_the_code(
+    server: FakeStrava, db_path: Path
+) -> None:
+    code = server.add_athlete(1002, "Bo", "Runner")
+    done = run(
+        strava_env(server, db_path, STRAVA_CLIENT_SECRET="not-the-secret"),
+        "strava",
+        "connect",
+        "--code",
+        code,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    assert "STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET" in done.stderr and "not-the-secret" not in done.stderr
+    assert not tokens_path().exists()
+
+
 def test_connect_links_a_named_athlete_already_imported(server: FakeStrava, db_path: Path) -> None:
     first = server.add_athlete(1001, "Ana", "Runner")
     env = strava_env(server, db_path)

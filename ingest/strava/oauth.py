@@ -77,6 +77,11 @@ def exchange_code(
             summary = client.get_athlete()
     except strava_exc.Fault as fault:
         status = fault.response.status_code if fault.response is not None else "?"
+        if _blames_application(fault):
+            raise CrosstrainError(
+                f"Strava refused this application's credentials (HTTP {status}): check STRAVA_CLIENT_ID and "
+                "STRAVA_CLIENT_SECRET against https://www.strava.com/settings/api"
+            ) from None
         raise CrosstrainError(
             f"Strava refused the authorization code (HTTP {status}); codes are single-use and expire "
             "within minutes: run `crosstrain strava connect` again"
@@ -189,3 +194,12 @@ class RedirectCatcher:
         if self.result.error:
             raise CrosstrainError(f"Strava access was not granted ({self.result.error})")
         return self.result
+
+
+def _blames_application(fault: strava_exc.Fault) -> bool:
+    """Whether Strava's error body names the application (client id or secret), not the code."""
+    try:
+        errors = fault.response.json().get("errors", []) if fault.response is not None else []
+    except ValueError:
+        return False
+    return any(isinstance(e, dict) and e.get("resource") == "Application" for e in errors)
