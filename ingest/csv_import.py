@@ -298,10 +298,12 @@ def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) 
         return
     header_names = [{"idx": i, "name": n} for i, n in enumerate(header.shown)]
     reasons = [{"type": k, "text": v} for k, v in READ_REASONS.items()]
+    # DuckDB's record count is the line wherever no quoted field spans lines: the fallback when the
+    # text can't be read (not UTF-8) or its quotes are too broken to tell where records start.
     if record_lines(con, path):
-        parse_line = "(select line from _recmap m where m.rec = p.rec)"
-        read_line = "(select line from _lines l where l.record = r.line)"
-    else:  # not UTF-8 text: the record count is the best we have
+        parse_line = "coalesce((select line from _recmap m where m.rec = p.rec), p.rec + 2)"
+        read_line = "coalesce((select line from _lines l where l.record = r.line), r.line)"
+    else:
         parse_line, read_line = "p.rec + 2", "r.line"
     con.execute(
         f"""insert into _rejects

@@ -92,3 +92,19 @@ def test_not_utf8_rows_are_rejected_not_fatal(run_cli, db_path: Path, tmp_path: 
         f"error: {path}:2: column 'name': not UTF-8 text (save the file as UTF-8); row skipped"
     ]
     assert one(db_path, "select count(*) from activities") == 1
+
+
+def test_every_reject_names_a_line_even_when_quotes_are_broken(
+    run_cli, db_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "date,type,duration,name\n"  # 1
+        '2024-01-01,Run,1800,"ok" trailing\n'  # 2: text after a closing quote
+        "2024-01-02,Run,1800,too,many,fields\n"  # 3
+        "2024-01-04,Run,1800,fine\n"  # 4
+    )
+    result = run_cli("import", "--athlete", "Lu", str(path))
+    assert result.exit_code == 1
+    assert [line.split(":")[2] for line in error_lines(result.stderr)] == ["2", "3"]
+    assert rows(db_path, "select name from activities") == [("fine",)]
