@@ -184,15 +184,19 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
     con.executemany("insert into _category_src values (?, ?)", list(types.items()))
     con.execute(
         f"""create or replace temp table category_map as
-            with keyed as (
+            with decides as (
+                select distinct {type_key_sql("t.name")} as type_key
+                from (select unnest(?::varchar[]) as name) t
+            ),
+            keyed as (
                 select {type_key_sql("sport_type")} as type_key, category, rowid as rid from _category_src
                 union all
-                select unnest(?::varchar[]), 'other', -1
+                select type_key, 'other', -1 from decides
             )
             select type_key, last(category order by rid) as category,
-                   type_key in (select unnest(?::varchar[])) as name_decides
+                   type_key in (select type_key from decides) as name_decides
             from keyed group by type_key""",
-        [[t.lower() for t in NAME_DECIDES]] * 2,
+        [list(NAME_DECIDES)],
     )
     rows = [
         (category, word.lower(), rank * 100 + i)

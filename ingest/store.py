@@ -53,12 +53,6 @@ class WriteCounts:
     updated: int = 0
     duplicate: int = 0
 
-    def __iadd__(self, other: WriteCounts) -> WriteCounts:
-        self.new += other.new
-        self.updated += other.updated
-        self.duplicate += other.duplicate
-        return self
-
 
 def ensure_athlete(
     con: duckdb.DuckDBPyConnection, name: str, strava_id: int | None = None, timezone: str | None = None
