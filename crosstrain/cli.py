@@ -6,27 +6,17 @@ Library errors become one line on stderr and a non-zero exit; no traceback reach
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 import duckdb
 
+from crosstrain import cli_dashboard, cli_import, cli_report, cli_strava
+from crosstrain.env import Env
 from ingest.db import default_db_path
 from ingest.errors import CrosstrainError
-from ingest.settings import config_path, load_settings
-
-
-@dataclass
-class Env:
-    """What every command gets: where the database and the settings file are."""
-
-    db: Path
-    config: Path
-
-    def settings(self) -> dict[str, Any]:
-        return load_settings(self.config)
+from ingest.settings import config_path
 
 
 class CrosstrainGroup(click.Group):
@@ -88,15 +78,9 @@ def cli(ctx: click.Context, db: Path | None, config: Path | None) -> None:
     ctx.obj = Env(db=db or default_db_path(), config=config or config_path())
 
 
-def register_commands() -> None:
-    from crosstrain import cli_dashboard, cli_import, cli_report, cli_strava
-
-    for module in (cli_import, cli_report, cli_strava, cli_dashboard):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-register_commands()
+for module in (cli_import, cli_report, cli_strava, cli_dashboard):
+    for command in module.COMMANDS:
+        cli.add_command(command)
 
 
 def main() -> None:

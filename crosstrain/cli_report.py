@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 import queries
-from crosstrain.cli import Env
+from crosstrain.env import Env
 from ingest.categories import CATEGORIES
 from ingest.db import connect
 

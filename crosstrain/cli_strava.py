@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from crosstrain.cli import Env
+from crosstrain.env import Env
 
 # ingest.strava imports stravalib (about a second): only the strava commands pay for it.
 if TYPE_CHECKING:

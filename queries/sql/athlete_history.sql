@@ -5,7 +5,7 @@
 -- hr_max = the athlete's highest recorded max_hr when above $hr_rest + 40, else $hr_max (Banister 1991
 --   TRIMP needs HRmax; one implausible device reading must not set it).
 -- first_day = local day of the first activity; last_support_day = local day of the last strength or
--- Pilates session (null: none).
+-- Pilates session (null: none). Second recordings (twin_of) and excluded activities count nowhere.
 with observed as (
     select
         a.athlete_id,
@@ -14,7 +14,7 @@ with observed as (
         max(case when a.category in ('strength', 'pilates') then a.start_local end) as last_support_start
     from activities a
     join q_scope s on s.athlete_id = a.athlete_id
-    where a.start_local < cast($end as date) + 1
+    where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
     group by a.athlete_id
 )
 

@@ -5,6 +5,7 @@
 --   the HRmax known on that day applies to every session, as a report on that day sees it).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
 -- (start_local), so a run across midnight or a DST change belongs to its start date.
+-- Second recordings of a session (twin_of not null) and excluded activities count in no metric.
 -- load (arbitrary units, one scale for all three sources):
 --   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
 --   2. else Banister TRIMP x trimp_scale (Banister 1991) when average HR is known:
@@ -15,6 +16,7 @@ with scoped as (
     from activities a
     join q_scope s on s.athlete_id = a.athlete_id
     where a.start_local >= cast($from as date) and a.start_local < cast($end as date) + 1
+      and a.twin_of is null and not a.excluded
 ),
 
 measured as (
