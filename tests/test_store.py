@@ -74,17 +74,21 @@ def test_write_categorises_deduplicates_and_updates(db_path: Path) -> None:
         counts = store.write_activities(con, "staged", None, {})
         assert (counts.new, counts.updated, counts.duplicate) == (0, 1, 2)
 
-        # the same run from another source 60 s apart is a twin; 10 minutes apart is not
+        # the same run from another source 60 s later is a second recording: stored, linked to the
+        # longer one; a run starting after it ended is not
         stage(
             con,
             [
                 (a, "garmin", "g1", "2024-01-01 07:01:00", "Running", "Morning Run", 1890),
-                (a, "garmin", "g2", "2024-01-01 07:10:00", "Running", "Second run", 600),
+                (a, "garmin", "g2", "2024-01-01 07:40:00", "Running", "Second run", 600),
             ],
         )
         counts = store.write_activities(con, "staged", None, {})
-        assert (counts.new, counts.updated, counts.duplicate) == (1, 0, 1)
-        assert con.execute("select count(*) from activities").fetchone()[0] == 4
+        assert (counts.new, counts.updated, counts.duplicate, counts.twins) == (2, 0, 0, 1)
+        assert counts.twins_note() == "; 1 double recording, counted once"
+        links = dict(con.execute("select source_id, twin_of from activities").fetchall())
+        x1 = con.execute("select activity_id from activities where source_id = 'x1'").fetchone()[0]
+        assert links == {"x1": None, "x2": None, "x3": None, "g1": x1, "g2": None}
 
 
 def test_settings_override_category(db_path: Path) -> None:
