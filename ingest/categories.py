@@ -288,8 +288,8 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
 def categorised(rows: str, staged: str) -> str:
     """SQL selecting every column of query `rows` (over table `staged`) plus its `category`.
 
-    Types are looked up once per distinct sport type and keywords searched once per distinct name,
-    not once per row: a million-row import has a few dozen of each.
+    Types are looked up once per distinct sport type and names normalised once per distinct name,
+    not once per row: a million-row import has a few dozen types.
     """
     return f"""
         with types as (
@@ -300,9 +300,10 @@ def categorised(rows: str, staged: str) -> str:
         ),
         names as (
             select n.name, arg_min(kw.category, kw.priority) as category
-            from (select distinct s.name from {staged} s join types t on t.sport_type = s.sport_type
-                  where t.name_decides) n
-            join category_keywords kw on contains({key_sql("n.name")}, kw.keyword)
+            from (select name, {key_sql("name")} as name_key
+                  from (select distinct s.name from {staged} s join types t on t.sport_type = s.sport_type
+                        where t.name_decides)) n
+            join category_keywords kw on contains(n.name_key, kw.keyword)
             group by n.name
         )
         select r.*, coalesce(case when t.name_decides then h.category end, t.category) as category

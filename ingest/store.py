@@ -177,7 +177,8 @@ def write_activities(
                    select athlete_id, cast(stored_start_local as date) from _known where changed
                    union all
                    select athlete_id, cast(start_local as date) from _known where changed"""
-        counts.twins = twins.link(con, days, touched)
+        # into an empty table (a first import) every row is new: link them all, no day filter
+        counts.twins = twins.link(con, None if last_id == 0 else days, touched)
     for table in ("_incoming", "_known"):
         con.execute(f"drop table if exists {table}")
     return counts

@@ -45,63 +45,88 @@ _CONDITION = f"""
         and abs(x.dur_s - y.dur_s) <= {DATE_ONLY_DURATION} * greatest(x.dur_s, y.dur_s))"""
 
 
-def link(con: duckdb.DuckDBPyConnection, days: str, touched: str | None = None) -> int:
-    """Recompute `twin_of` for every activity on the (athlete_id, day) pairs of query `days`, one day
-    either side (a session near midnight, or in a mistaken zone, may sit on the next local day).
+def link(con: duckdb.DuckDBPyConnection, days: str | None, touched: str | None = None) -> int:
+    """Recompute `twin_of` for every activity on the (athlete_id, day) pairs of query `days` (None: every
+    stored activity), one day either side (a session near midnight, or in a mistaken zone, may sit on
+    the next local day).
 
     Runs inside the caller's transaction. Returns the number of second recordings that involve a row
     of query `touched` (activity_id), or all second recordings on those days when `touched` is None.
+    Set-based: a self-join of the candidates on (athlete, category, day); the ranking and the writes
+    only touch the rows that have a twin.
     """
+    scope = "activities a"
+    if days is not None:
+        scope = f"""activities a
+            join (select distinct t.athlete_id, cast(t.day as date) + s.d as day
+                  from ({days}) t, (values (-1), (0), (1)) s(d)) d
+              on d.athlete_id = a.athlete_id and d.day = cast(a.start_local as date)"""
     con.execute(
         f"""create or replace temp table _twin_cand as
-            with days as (
-                select distinct t.athlete_id, cast(t.day as date) + s.d as day
-                from ({days}) t, (values (-1), (0), (1)) s(d)
-            )
             select a.activity_id, a.athlete_id, a.category, a.source, a.strava_id, a.has_time, a.excluded,
                    a.twin_of, cast(a.start_local as date) as day,
                    epoch(a.start_at) as at_s, epoch(a.start_local) as local_s,
                    coalesce(nullif(a.elapsed_s, 0), a.moving_s, 0) as span_s,
-                   coalesce(a.moving_s, a.elapsed_s, 0) as dur_s,
-                   {{'no_rpe': a.rpe is null, 'no_hr': not coalesce(a.avg_hr > 0, false),
-                     'no_time': not a.has_time,
-                     'less_minutes': -coalesce(nullif(a.moving_s, 0), a.elapsed_s, 0),
-                     'id': a.activity_id}} as rank
-            from activities a
-            join days d on d.athlete_id = a.athlete_id and d.day = cast(a.start_local as date)"""
+                   coalesce(a.moving_s, a.elapsed_s, 0) as dur_s
+            from {scope}"""
     )
+    # Each unordered pair once (x before y on the same day, or y on the next day), then both ways.
+    # A pair on consecutive local days overlaps only if the first runs past midnight, unless two
+    # sources placed the session in different zones: the next-day join reads only such rows.
     con.execute(
-        f"""create or replace temp table _twin_links as
+        f"""create or replace temp table _twin_pairs as
             with live as (select * from _twin_cand where not excluded),
-            pairs as (
-                select x.activity_id as x, y.rank as y_rank
-                from live x
-                join (select l.*, l.day + s.d as near_day from live l, (values (-1), (0), (1)) s(d)) y
-                  on y.athlete_id = x.athlete_id and y.category = x.category and y.near_day = x.day
-                where x.activity_id <> y.activity_id and ({_CONDITION})
+            mixed as (select athlete_id from live group by athlete_id having count(distinct source) > 1),
+            late as (
+                select * from live
+                where local_s + span_s > epoch(day + 1) or athlete_id in (select athlete_id from mixed)
             ),
-            best as (select x, min(y_rank) as best_rank from pairs group by x),
-            direct as (
-                select c.activity_id, case when b.best_rank < c.rank then b.best_rank.id end as twin_of
-                from _twin_cand c left join best b on b.x = c.activity_id
+            one_way as (
+                select x.activity_id as x, y.activity_id as y
+                from live x join live y
+                  on y.athlete_id = x.athlete_id and y.category = x.category and y.day = x.day
+                where x.activity_id < y.activity_id and ({_CONDITION})
+                union all
+                select x.activity_id, y.activity_id
+                from late x join live y
+                  on y.athlete_id = x.athlete_id and y.category = x.category and y.day = x.day + 1
+                where {_CONDITION}
             )
-            -- a row whose best twin is itself a second recording points at the row that counts
-            select d.activity_id, coalesce(d2.twin_of, d.twin_of) as twin_of
-            from direct d left join direct d2 on d2.activity_id = d.twin_of"""
+            select x, y from one_way union all select y, x from one_way"""
     )
     con.execute(
-        """update activities set twin_of = l.twin_of from _twin_links l
-           where activities.activity_id = l.activity_id and activities.twin_of is distinct from l.twin_of"""
+        """create or replace temp table _twin_links as
+           with ranked as (
+               select activity_id,
+                      {'no_rpe': rpe is null, 'no_hr': not coalesce(avg_hr > 0, false),
+                       'no_time': not has_time, 'less_minutes': -coalesce(nullif(moving_s, 0), elapsed_s, 0),
+                       'id': activity_id} as rank
+               from activities where activity_id in (select x from _twin_pairs)
+           ),
+           best as (
+               select p.x, min(r.rank) as best_rank
+               from _twin_pairs p join ranked r on r.activity_id = p.y group by p.x
+           ),
+           direct as (
+               select r.activity_id, case when b.best_rank < r.rank then b.best_rank.id end as twin_of
+               from ranked r join best b on b.x = r.activity_id
+           )
+           -- a row whose best twin is itself a second recording points at the row that counts
+           select d.activity_id, coalesce(d2.twin_of, d.twin_of) as twin_of
+           from direct d left join direct d2 on d2.activity_id = d.twin_of"""
     )
-    if touched is None:
-        found = con.execute("select count(*) from _twin_links where twin_of is not null").fetchone()[0]
-    else:
-        found = con.execute(
-            f"""with t as ({touched})
-                select count(*) from _twin_links
-                where twin_of is not null
-                  and (activity_id in (select * from t) or twin_of in (select * from t))"""
-        ).fetchone()[0]
-    con.execute("drop table if exists _twin_cand")
-    con.execute("drop table if exists _twin_links")
+    con.execute(
+        """update activities set twin_of = n.twin_of
+           from (select c.activity_id, l.twin_of
+                 from _twin_cand c left join _twin_links l on l.activity_id = c.activity_id
+                 where c.twin_of is not null or l.activity_id is not null) n
+           where activities.activity_id = n.activity_id and activities.twin_of is distinct from n.twin_of"""
+    )
+    found_sql = "select count(*) from _twin_links where twin_of is not null"
+    if touched is not None:
+        found_sql = f"""with t as ({touched})
+            {found_sql} and (activity_id in (select * from t) or twin_of in (select * from t))"""
+    found = con.execute(found_sql).fetchone()[0]
+    for table in ("_twin_cand", "_twin_pairs", "_twin_links"):
+        con.execute(f"drop table if exists {table}")
     return found
