@@ -56,7 +56,10 @@ def athletes_group(ctx: click.Context, as_json: bool) -> None:
     if not rows:
         click.echo("no athletes yet: import some activities (crosstrain import --help)")
         return
-    table = Table("athlete", "sources", "activities", "first", "last", "time zone", "HRmax", "HRrest", "sex")
+    table = Table("athlete", "sources", "activities", "first", "last")
+    table.add_column("time zone (from)", no_wrap=True)
+    for column in ("HRmax", "HRrest", "sex"):
+        table.add_column(column)
     for r in rows:
         counted = f"{r['activities']}" + (
             f" ({r['double_recordings']} double)" if r["double_recordings"] else ""
@@ -103,7 +106,7 @@ def merge(env: Env, source: str, target: str) -> None:
     if result.dropped:
         parts.append(f"{result.dropped} already held by '{target}'")
     if result.twins:
-        parts.append(f"{result.twins} double recordings, counted once")
+        parts.append(f"{result.twins} double recording{'s' if result.twins != 1 else ''}, counted once")
     if result.strava:
         parts.append(result.strava)
     click.echo("; ".join(parts))
