@@ -76,7 +76,7 @@ def athletes_group(ctx: click.Context, as_json: bool) -> None:
             _hr(r["hr_rest"]),
             r["sex"] or "",
         )
-    Console(width=max(110, Console().width)).print(table)
+    Console(width=max(130, Console().width)).print(table)
 
 
 @athletes_group.command("rename")

@@ -42,7 +42,7 @@ class MergeResult:
 
     moved: int  # activities moved to the target athlete
     dropped: int  # activities the target already held (the same key): the target's copy is kept
-    twins: int  # second recordings among the target's activities after the merge
+    twins: int  # second recordings that involve a moved activity
     strava: str  # what happened to the Strava link, in words ("" when neither was connected)
 
 
@@ -90,6 +90,8 @@ def _tables_with(con: duckdb.DuckDBPyConnection, column: str, *skip: str) -> lis
 def rename(con: duckdb.DuckDBPyConnection, old: str, new: str, tokens: TokenStore | None = None) -> None:
     """Give athlete `old` the name `new` (refused when `new` is taken); their Strava tokens follow."""
     athlete = find(con, old)
+    if new.strip() == old:
+        raise CrosstrainError(f"'{old}' is already called that")
     new = _free(con, new)
     with transaction(con):
         con.execute("update athletes set name = ? where athlete_id = ?", [new, athlete.athlete_id])
@@ -130,9 +132,12 @@ def merge(
                    and d.source_id = c.source_id)""",
             [src.athlete_id, dst.athlete_id],
         )
-        moved = con.execute(
-            "select count(*) from activities where athlete_id = ?", [src.athlete_id]
-        ).fetchone()[0]
+        con.execute(
+            """create or replace temp table _merge_moved as
+               select activity_id from activities where athlete_id = ?""",
+            [src.athlete_id],
+        )
+        moved = con.execute("select count(*) from _merge_moved").fetchone()[0]
         for table in _tables_with(con, "athlete_id", "athletes"):
             con.execute(
                 f"update {table} set athlete_id = ? where athlete_id = ?", [dst.athlete_id, src.athlete_id]
@@ -140,10 +145,12 @@ def merge(
         strava = _merge_athlete_rows(con, src, dst, tokens)
         found = twins.link(
             con,
-            f"""select athlete_id, cast(start_local as date) as day from activities
-                where athlete_id = {int(dst.athlete_id)}""",
+            """select athlete_id, cast(start_local as date) as day from activities
+               where activity_id in (select activity_id from _merge_moved)""",
+            "select activity_id from _merge_moved",
         )
         con.execute("drop table _merge_dropped")
+        con.execute("drop table _merge_moved")
     return MergeResult(moved, dropped, found, strava)
 
 

@@ -130,3 +130,13 @@ def link(con: duckdb.DuckDBPyConnection, days: str | None, touched: str | None =
     for table in ("_twin_cand", "_twin_pairs", "_twin_links"):
         con.execute(f"drop table if exists {table}")
     return found
+
+
+def relink_orphans(con: duckdb.DuckDBPyConnection) -> int:
+    """After activities were deleted (a full Strava sync): re-link the days of rows whose `twin_of`
+    points at a deleted activity, so that one of them counts again. Returns the links left there."""
+    return link(
+        con,
+        """select athlete_id, cast(start_local as date) as day from activities
+           where twin_of is not null and twin_of not in (select activity_id from activities)""",
+    )

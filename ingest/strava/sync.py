@@ -28,7 +28,7 @@ import duckdb
 from stravalib import Client
 from stravalib import exc as strava_exc
 
-from ingest import db, store
+from ingest import db, store, twins
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.strava.client import StravaApp, StravaError, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
@@ -307,6 +307,7 @@ class _AthleteSync:
                            and (strava_id is null or strava_id not in (select strava_id from _listed))""",
                         [self.athlete_id],
                     )
+                    twins.relink_orphans(con)  # a deleted recording's twin counts again
                 con.execute("drop table _listed")
                 con.execute("commit")
             except BaseException:
