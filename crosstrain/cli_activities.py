@@ -56,9 +56,24 @@ def list_command(
     if not rows:
         click.echo(f"no activities of '{athlete}' in that range")
         return
-    table = Table(
-        "id", "start", "type", "category", "name", "min", "km", "RPE", "HR", "load", "source", "counts"
-    )
+    table = Table()
+    for column in (
+        "id",
+        "start",
+        "type",
+        "category",
+        "name",
+        "min",
+        "km",
+        "RPE",
+        "HR",
+        "load",
+        "source",
+        "counts",
+    ):
+        table.add_column(
+            column, no_wrap=True, max_width=24 if column == "name" else None, overflow="ellipsis"
+        )
     for r in rows:
         counts = (
             f"no: twin of {r['twin_of']}"
@@ -72,7 +87,7 @@ def list_command(
             r["start_local"].replace("T", " ")[:16],
             r["type"],
             r["category"],
-            (r["name"] or "")[:28],
+            r["name"] or "",
             _num(r["minutes"], ".0f"),
             _num(r["distance_km"], ".1f"),
             _num(r["rpe"], "g"),
@@ -81,7 +96,7 @@ def list_command(
             r["source"],
             counts,
         )
-    Console(width=max(130, Console().width)).print(table)
+    Console(width=max(140, Console().width)).print(table)
 
 
 @activities_group.command("set")
