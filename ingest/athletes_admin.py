@@ -10,14 +10,17 @@ migrations add follow without edits here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from ingest import twins
 from ingest.errors import CrosstrainError, UnknownAthleteError
-from ingest.strava.tokens import TokenStore
 from ingest.timezones import check_timezone
 from ingest.transaction import transaction
+
+if TYPE_CHECKING:  # importing ingest.strava imports stravalib (about a second): only when tokens change
+    from ingest.strava.tokens import TokenStore
 
 # Plausible heart-rate settings (bpm). HRmax: about 100-240 covers adults of every age and sport
 # (Tanaka 2001's 208 - 0.7 x age gives 152-194 for ages 20-80, with an SD of about 10 bpm);
@@ -96,7 +99,7 @@ def rename(con: duckdb.DuckDBPyConnection, old: str, new: str, tokens: TokenStor
     with transaction(con):
         con.execute("update athletes set name = ? where athlete_id = ?", [new, athlete.athlete_id])
         if athlete.strava_id is not None:
-            _rename_tokens(tokens or TokenStore(), athlete.strava_id, new)
+            _rename_tokens(tokens or _token_store(), athlete.strava_id, new)
 
 
 def merge(
@@ -112,7 +115,7 @@ def merge(
     src, dst = find(con, source), find(con, target)
     if src.athlete_id == dst.athlete_id:
         raise CrosstrainError(f"cannot merge '{source}' into itself")
-    tokens = tokens or TokenStore()
+    tokens = tokens or _token_store()
     with transaction(con):
         con.execute(
             """create or replace temp table _merge_dropped as
@@ -182,6 +185,12 @@ def _merge_athlete_rows(
     )
 
 
+def _token_store() -> TokenStore:
+    from ingest.strava.tokens import TokenStore
+
+    return TokenStore()
+
+
 def _rename_tokens(tokens: TokenStore, strava_id: int, name: str) -> None:
     stored = tokens.get(strava_id)
     if stored is not None and stored.get("athlete") != name:
@@ -211,7 +220,7 @@ def delete(con: duckdb.DuckDBPyConnection, name: str, tokens: TokenStore | None 
         for table in _tables_with(con, "athlete_id", "athletes"):
             con.execute(f"delete from {table} where athlete_id = ?", [aid])
         con.execute("delete from athletes where athlete_id = ?", [aid])
-        removed = athlete.strava_id is not None and (tokens or TokenStore()).remove(athlete.strava_id)
+        removed = athlete.strava_id is not None and (tokens or _token_store()).remove(athlete.strava_id)
     return DeleteResult(activities, imports, removed)
 
 

@@ -123,7 +123,7 @@ def link(con: duckdb.DuckDBPyConnection, days: str | None, touched: str | None =
            where activities.activity_id = n.activity_id and activities.twin_of is distinct from n.twin_of"""
     )
     found_sql = "select count(*) from _twin_links where twin_of is not null"
-    if touched is not None:
+    if touched is not None and con.execute(found_sql).fetchone()[0]:
         found_sql = f"""with t as ({touched})
             {found_sql} and (activity_id in (select * from t) or twin_of in (select * from t))"""
     found = con.execute(found_sql).fetchone()[0]
