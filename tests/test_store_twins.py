@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import FIXTURES
+import pytest
+from conftest import FIXTURES, SHARED_FORMATS
 from import_helpers import rows
 from strava_csv import write_strava_csv
 
@@ -171,3 +172,19 @@ def test_date_only_row_and_timed_row_from_two_sources_count_once(
     assert "2 imported" in result.stdout and "1 double recording" in result.stdout
     # the 30:30 row is within 5% of Strava's 30:00 on the same day; the 50:00 one is another session
     assert report(run_cli)["summary"]["sessions"]["run"] == 2
+
+
+def test_real_strava_export_with_nike_run_club_and_watch_recordings(run_cli, db_path: Path) -> None:
+    """A real en-AU Strava export: three runs recorded by Nike Run Club and a watch (50 s, 31 s and
+    2 min 45 s apart, overlapping 96-99%); the longer recording of each counts."""
+    real = SHARED_FORMATS / "strava_2025_en_AU_dates.csv"
+    if not real.exists():
+        pytest.skip("../shared/formats is not beside the checkout")
+    result = run_cli("import", "--athlete", "Real", "--timezone", "Australia/Sydney", str(real))
+    assert "32 rows: 32 imported, 0 updated, 0 duplicates, 0 rejected; 3 double recordings" in result.stdout
+    pairs = rows(
+        db_path,
+        """select a.strava_id, t.strava_id from activities a join activities t on t.activity_id = a.twin_of
+           order by a.strava_id""",
+    )
+    assert pairs == [(11498781598, 11498777386), (11537951108, 11537956241), (11560190199, 11559938586)]
