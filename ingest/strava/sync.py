@@ -52,11 +52,12 @@ class AthleteResult:
     unchanged: int = 0
     pages: int = 0
     listed: int = 0
+    twins: int = 0  # double recordings among the new and changed activities (counted once)
 
     def summary(self) -> str:
         return (
             f"{self.athlete}: {self.new} new, {self.updated} updated, {self.deleted} deleted, "
-            f"{self.unchanged} unchanged"
+            f"{self.unchanged} unchanged" + store.WriteCounts(twins=self.twins).twins_note()
         )
 
 
@@ -279,6 +280,7 @@ class _AthleteSync:
         self.result.new += counts.new
         self.result.updated += counts.updated
         self.result.unchanged += counts.duplicate
+        self.result.twins += counts.twins
         return ids
 
     def _delete_unlisted(self, listed: list[int]) -> None:
