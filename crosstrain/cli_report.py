@@ -39,11 +39,11 @@ def _fmt(value: float | None, spec: str = ".1f", scale: float = 1.0) -> str:
     return "-" if value is None else format(scale * value, spec)
 
 
-def _inactive(s: dict, as_of: str) -> str:
-    """Why an athlete is inactive, in words: since when, or no data yet."""
+def _inactive(s: dict) -> str:
+    """Why an athlete is inactive, in words: since when (the last activity), or no data yet."""
     if s["last_activity"] is None:
-        return f"no data yet (no activity up to {as_of})"
-    return f"inactive since {s['last_activity']} (last activity)"
+        return "no data yet"
+    return f"inactive since {s['last_activity']}"
 
 
 def _print_report(rep: dict, console: Console) -> None:
@@ -52,7 +52,7 @@ def _print_report(rep: dict, console: Console) -> None:
     style = RISK_STYLE.get(risk, "")
     console.print(
         f"[bold]{rep['athlete']}[/bold], 28 days to {rep['as_of']}: risk [{style}]{risk}[/{style}]"
-        + ("" if s["active"] else f": {_inactive(s, rep['as_of'])}")
+        + ("" if s["active"] else f" ({_inactive(s)})")
     )
     if not any(s["sessions"].values()):
         console.print(f"\nNo activities in the 28 days to {rep['as_of']}.")
@@ -128,12 +128,12 @@ def _print_compare(out: dict, console: Console) -> None:
             justify=justify,
             overflow="fold",
             no_wrap=name != "athlete",
-            min_width=12 if name == "athlete" else None,
+            min_width={"athlete": 12, "warnings": 25}.get(name),
         )
     for a in out["athletes"]:
         style = RISK_STYLE.get(a["risk"], "")
         days = a["days_since_support"]
-        notes = a["warnings"] if a["active"] else [_inactive(a, out["as_of"]), *a["warnings"]]
+        notes = a["warnings"] if a["active"] else [_inactive(a), *a["warnings"]]
         table.add_row(
             a["athlete"],
             f"[{style}]{a['risk']}[/{style}]",
@@ -174,8 +174,8 @@ def compare(env: Env, as_of: datetime | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:
-        # the table needs about 96 columns; a narrow terminal wraps lines rather than squeezing names away
-        _print_compare(out, Console(width=max(Console().width, 96)))
+        # the table needs about 104 columns; a narrow terminal wraps lines rather than squeezing names away
+        _print_compare(out, Console(width=max(Console().width, 104)))
 
 
 COMMANDS: list[click.Command] = [report, compare]
