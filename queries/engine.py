@@ -46,6 +46,8 @@ LOOKBACK_DAYS = 27
 # e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
 BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
+# The EWMA carry reads sessions back this many time constants (weights >= e^-25); see prepare_carry.
+CARRY_TIME_CONSTANTS = 25
 
 
 @cache
@@ -172,10 +174,17 @@ def scored(con: duckdb.DuckDBPyConnection, windows: str, values: dict[str, Any],
 
 
 def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> None:
-    """q_ewma_carry: each scope athlete's fitness and fatigue at the end of `end`, in one aggregate pass
-    over session_load.sql's rows up to `end` (a common table expression, not a temp table)."""
+    """q_ewma_carry: each scope athlete's EWMAs at the end of `end`, in one aggregate pass over
+    session_load.sql's rows up to `end` (a common table expression, not a temp table).
+
+    Sessions more than CARRY_TIME_CONSTANTS x the longest time constant before `end` are left out:
+    their weight (1 - alpha)^days is below e^-25 (1.4e-11), so they cannot move a figure shown to
+    one decimal, and a five-year history costs half the session loads."""
+    longest = max(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_chronic_days"))
+    days = int(CARRY_TIME_CONSTANTS * longest)
+    start = end - timedelta(days=days) if (end - EPOCH).days > days else EPOCH
     text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
-    values = {"from": EPOCH, "end": end, **_load(params), **_alphas(params)}
+    values = {"from": start, "end": end, **_load(params), **_alphas(params), "acwr_model": params.acwr_model}
     con.execute(f"create or replace temp table q_ewma_carry as {text}", bind(text, values))
 
 

@@ -25,43 +25,60 @@ with athlete as (
     join athletes a on a.athlete_id = s.athlete_id
 ),
 
-scoped as (
-    select a.athlete_id, a.start_local, a.category, a.max_hr, t.hr_rest
-    from activities a
-    join athlete t on t.athlete_id = a.athlete_id
-    where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
-),
-
 observed as (
     select
-        sc.athlete_id,
-        min(sc.start_local) as first_start,
-        max(sc.start_local) as last_start,
-        max(case when sc.start_local < cast($end as date) - 6 then sc.start_local end) as last_start_before_week,
-        max(case when c.support_work then sc.start_local end) as last_support_start,
-        max(case when sc.max_hr > sc.hr_rest + 40 and sc.max_hr <= $hr_max_ceiling then sc.max_hr end)
-            as top_hr
-    from scoped sc
-    left join q_categories c on c.category = sc.category
-    group by sc.athlete_id
+        a.athlete_id,
+        min(a.start_local) as first_start,
+        max(a.start_local) as last_start,
+        max(case when a.start_local < cast($end as date) - 6 then a.start_local end) as last_start_before_week,
+        max(case when c.support_work then a.start_local end) as last_support_start
+    from activities a
+    join q_scope s on s.athlete_id = a.athlete_id
+    left join q_categories c on c.category = a.category
+    where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
+    group by a.athlete_id
+),
+
+by_reading as (
+    -- the distinct max_hr readings per athlete (a few dozen each), so the HRmax estimate below reads
+    -- this small table
+    select a.athlete_id, a.max_hr as reading, count(*) as sessions
+    from activities a
+    join q_scope s on s.athlete_id = a.athlete_id
+    where
+        a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
+        and a.max_hr <= $hr_max_ceiling
+    group by a.athlete_id, a.max_hr
+),
+
+plausible as (
+    select b.athlete_id, b.reading, b.sessions
+    from by_reading b
+    join athlete t on t.athlete_id = b.athlete_id
+    where b.reading > t.hr_rest + 40
+),
+
+top as (
+    select athlete_id, max(reading) as top_hr
+    from plausible
+    group by athlete_id
 ),
 
 runner_up as (
     select
-        sc.athlete_id,
-        max(case when sc.max_hr < o.top_hr then sc.max_hr end) as second_hr,
-        sum(case when sc.max_hr >= o.top_hr - $hr_max_confirm_bpm then 1 else 0 end) as near_top
-    from scoped sc
-    join observed o on o.athlete_id = sc.athlete_id
-    where sc.max_hr > sc.hr_rest + 40 and sc.max_hr <= $hr_max_ceiling
-    group by sc.athlete_id
+        b.athlete_id,
+        max(case when b.reading < o.top_hr then b.reading end) as second_hr,
+        sum(case when b.reading >= o.top_hr - $hr_max_confirm_bpm then b.sessions else 0 end) as near_top
+    from plausible b
+    join top o on o.athlete_id = b.athlete_id
+    group by b.athlete_id
 )
 
 select
     t.athlete_id,
     coalesce(
         t.set_hr_max,
-        case when r.near_top >= 2 or r.second_hr is null then o.top_hr else r.second_hr end,
+        case when r.near_top >= 2 or r.second_hr is null then p.top_hr else r.second_hr end,
         $hr_max
     ) as hr_max,
     t.hr_rest,
@@ -73,4 +90,5 @@ select
     cast(o.last_support_start as date) as last_support_day
 from athlete t
 left join observed o on o.athlete_id = t.athlete_id
+left join top p on p.athlete_id = t.athlete_id
 left join runner_up r on r.athlete_id = t.athlete_id
