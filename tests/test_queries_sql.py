@@ -108,3 +108,26 @@ def test_frames_for_an_athlete_without_activities(db_path):
     assert not daily.drop(columns=["acwr"]).isna().any().any()  # acwr alone is undefined (NaN)
     assert daily["load"].sum() == 0 and daily["acwr"].isna().all()
     assert sessions.empty and "load" in sessions.columns
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
+def test_categories_are_data_not_literals(path):
+    # What a category counts as lives in one table (q_categories, from queries/params.py CATEGORY_ROLES);
+    # no SQL file names a category.
+    code = re.sub(r"--[^\n]*", "", path.read_text())
+    assert not re.search(r"'(run|strength|pilates|mobility|cross|other)'", code), path.name
+
+
+def test_category_roles_cover_every_category():
+    from ingest.categories import CATEGORIES
+    from queries.params import CATEGORY_ROLES, ROLES
+
+    assert list(CATEGORY_ROLES) == list(CATEGORIES)
+    assert all(set(roles) <= set(ROLES) for roles in CATEGORY_ROLES.values())
+
+
+def test_monotony_is_written_once():
+    # metrics.sql (daily) and metrics_today.sql (one day) both feed scores.sql
+    texts = {p.name: re.sub(r"--[^\n]*", "", p.read_text()) for p in SQL_FILES}
+    assert [name for name, code in texts.items() if "mean_7d / sd_7d" in code] == ["scores.sql"]
+    assert [name for name, code in texts.items() if "load_28d / 4" in code] == ["scores.sql"]
