@@ -115,10 +115,11 @@ def message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
             f"28 days ({s['active_days_28d']} days with sessions)."
         )
     if code == "return_after_break":
-        thin = s["active_days_28d"] < t["acwr_min_active_days"]
+        days = s["active_days_28d"]
+        thin = days < t["acwr_min_active_days"]
         return f"First week back after {s['break_days']} days without training." + (
-            f" With {s['active_days_28d']} day{'' if s['active_days_28d'] == 1 else 's'} of training in the last 28, the acute:chronic ratio has "
-            "too little to compare against, so no spike is flagged."
+            f" With {days} day{'' if days == 1 else 's'} of training in the last 28, the acute:chronic "
+            "ratio has too little to compare against, so no spike is flagged."
             if thin
             else ""
         )
