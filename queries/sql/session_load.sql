@@ -50,23 +50,23 @@ measured as (
 )
 
 select
-    activity_id,
-    athlete_id,
-    day,
-    start_local,
-    category,
-    sport_type,
-    name,
-    minutes,
-    distance_km,
+    m.activity_id,
+    m.athlete_id,
+    m.day,
+    m.start_local,
+    m.category,
+    m.sport_type,
+    m.name,
+    m.minutes,
+    m.distance_km,
     case
-        when rpe is not null then rpe * minutes
-        when hrr is not null then minutes * hrr * trimp_k * exp(trimp_b * hrr) * $trimp_scale
-        else minutes * intensity
+        when m.rpe is not null then m.rpe * m.minutes
+        when m.hrr is not null then m.minutes * m.hrr * m.trimp_k * exp(m.trimp_b * m.hrr) * $trimp_scale
+        else m.minutes * m.intensity
     end as load,
     case
-        when rpe is not null then 'srpe'
-        when hrr is not null then 'trimp'
+        when m.rpe is not null then 'srpe'
+        when m.hrr is not null then 'trimp'
         else 'intensity'
     end as load_source
-from measured
+from measured m
