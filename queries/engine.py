@@ -37,7 +37,7 @@ from typing import Any
 import duckdb
 
 from ingest.categories import CATEGORIES, NAME_DECIDES
-from ingest.errors import UnknownAthleteError
+from ingest.errors import CrosstrainError, UnknownAthleteError
 from queries.params import CATEGORY_ROLES, ROLES, TRIMP_BY_SEX, Params
 
 # Rolling windows look back this many days before the first day a caller reads.
@@ -48,6 +48,27 @@ BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
 # The EWMA carry reads sessions back this many time constants (weights >= e^-25); see prepare_carry.
 CARRY_TIME_CONSTANTS = 25
+
+
+# Days the analytics accept (issue 11): activities are stored from 1970 on, and a window may end up to
+# a year ahead (a plan); outside that a date is a typo, and far outside it date arithmetic overflows.
+FIRST_DAY = date(1970, 1, 1)
+DAYS_AHEAD = 366
+
+
+class DateRangeError(CrosstrainError):
+    """A day outside the range the analytics accept (1970-01-01 to a year from today)."""
+
+
+def check_days(*days: date) -> None:
+    """DateRangeError naming the first day outside [1970-01-01, today + 366 days]."""
+    last = date.today() + timedelta(days=DAYS_AHEAD)
+    for day in days:
+        if not FIRST_DAY <= day <= last:
+            raise DateRangeError(
+                f"date {day.isoformat()} is out of range: use a day from {FIRST_DAY.isoformat()} "
+                f"to {last.isoformat()}"
+            )
 
 
 @cache

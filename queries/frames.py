@@ -40,6 +40,7 @@ def daily_metrics(
     """One row per day in [start, end]: load, monotony, strain, acwr, fitness, fatigue, form and the
     28-day support share (see metrics.sql for formulas). acwr is NaN where undefined (no 28-day load)."""
     params = resolve(settings)
+    engine.check_days(start, end)
     ids = engine.athlete_ids(con, [athlete])
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
@@ -62,6 +63,7 @@ def weekly_balance(
     athlete, week, category, minutes, sessions, run_km (on the run row only, 0 elsewhere), load.
     Weeks from the one holding `start` to the one holding `end`; sessions after `end` are not counted."""
     params = resolve(settings)
+    engine.check_days(start, end)
     ids = engine.athlete_ids(con, athletes)
     first = engine.monday(start)
     engine.prepare_scope(con, ids, params)
@@ -75,6 +77,7 @@ def overview(
     """What the coach overview shows: `compare(con, as_of, settings)` and every athlete's
     `weekly_balance` from `start` to `as_of`, equal to the two calls but reading the history once
     (one HRmax pass, one pass over the sessions of both windows)."""
+    engine.check_days(start, as_of)
     first = engine.monday(start)
     rows = compare_scope(con, resolve(settings), as_of, first)
     return rows, _weekly_frame(con, first, as_of)
@@ -103,6 +106,7 @@ def sessions(
     """One row per session in [start, end] (local days): activity_id, day, start_local, category,
     sport_type, name, minutes, distance_km, load."""
     params = resolve(settings)
+    engine.check_days(start, end)
     ids = engine.athlete_ids(con, [athlete])
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)

@@ -77,7 +77,7 @@ def thresholds(params: Params) -> dict[str, Any]:
 
 def _by_category(counts: dict[str, tuple[float, int]]) -> dict[str, dict]:
     return {
-        "minutes": {c: _num(counts.get(c, (0, 0))[0], 1) or 0.0 for c in CATEGORIES},
+        "minutes": {c: _num(counts.get(c, (0, 0))[0], 1) for c in CATEGORIES},
         "sessions": {c: int(counts.get(c, (0, 0))[1]) for c in CATEGORIES},
     }
 
@@ -132,6 +132,7 @@ def report(
     """
     params = resolve(settings)
     as_of = as_of or date.today()
+    engine.check_days(as_of)
     ids = engine.athlete_ids(con, [athlete])
     first_week = engine.monday(as_of) - timedelta(weeks=REPORT_WEEKS - 1)
     engine.use_threads(con, 1)
@@ -165,6 +166,7 @@ def compare(con: duckdb.DuckDBPyConnection, as_of: date | None, settings: dict[s
     recently active first); plus the `thresholds` in force. `settings` as for `report`."""
     params = resolve(settings)
     as_of = as_of or date.today()
+    engine.check_days(as_of)
     return compare_scope(con, params, as_of, as_of - timedelta(days=engine.LOOKBACK_DAYS))
 
 

@@ -8,8 +8,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from activity_rows import write
+from click.testing import CliRunner
 
 import queries
+from crosstrain.cli import cli
 from ingest.db import connect
 
 D = date(2026, 11, 22)
@@ -272,3 +274,14 @@ def test_report_text_never_formats_a_null(db_path, run_cli):
     result = run_cli("report", "--athlete", "Inf", "--as-of", "2026-11-22")
     assert result.exit_code == 0 and "run distance" in result.output
     assert run_cli("compare", "--as-of", "2026-11-22").exit_code == 0
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "1969-12-31", "9999-12-31"])
+def test_as_of_out_of_range_is_one_line(db_path, run_cli, day):
+    # issue 11: dates from 1970 to a year ahead; far outside, date arithmetic would overflow
+    write(db_path, "Ann", [run(1)])
+    for args in (["report", "--athlete", "Ann"], ["compare"]):
+        result = CliRunner().invoke(cli, ["--db", str(db_path), *args, "--as-of", day])
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        assert f"date {day} is out of range" in result.output and len(result.output.strip().splitlines()) == 1
+    assert run_cli("report", "--athlete", "Ann", "--as-of", "1970-01-01").exit_code == 0
