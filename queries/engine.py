@@ -128,16 +128,17 @@ def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params:
             "create or replace temp table q_scope as select distinct unnest(?::integer[]) as athlete_id",
             [ids],
         )
-    roles = ", ".join(f"{r} boolean" for r in ROLES)
+    # one statement: a VALUES list of the categories, typed by its first row
+    columns = ["category", "category_order", "intensity", *ROLES]
+    row = f"(?::varchar, ?::integer, ?::double{', ?::boolean' * len(ROLES)})"
+    rows = ", ".join([row] * len(CATEGORIES))
     con.execute(
-        "create or replace temp table q_categories "
-        f"(category varchar, category_order integer, intensity double, {roles})"
-    )
-    con.executemany(
-        f"insert into q_categories values (?, ?, ?{', ?' * len(ROLES)})",
+        "create or replace temp table q_categories as "
+        f"select * from (values {rows}) as c ({', '.join(columns)})",
         [
-            [c, i + 1, params.intensity[c], *(CATEGORY_ROLES[c].get(r, False) for r in ROLES)]
+            value
             for i, c in enumerate(CATEGORIES)
+            for value in (c, i + 1, params.intensity[c], *(CATEGORY_ROLES[c].get(r, False) for r in ROLES))
         ],
     )
     con.execute(

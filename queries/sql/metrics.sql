@@ -4,10 +4,11 @@
 -- so callers start the calendar 27 days before the first day they read.
 -- Parameters: $start (first calendar day); $a_fit, $a_fat (fitness, fatigue: alpha = 1 - e^(-1/N),
 --   N = 42 and 7); $a_acute, $a_chronic (EWMA ACWR, Williams et al. 2017: alpha = 2 / (N + 1), N = 7 and
---   28); $block_days (EWMA block length). Relations: q_daily_load, q_session_load (sessions from some day
---   on, through the calendar), q_ewma_carry(athlete_id, day, fitness, fatigue, acute, chronic)
---   (ewma_carry.sql: the state at the end of the day before q_session_load's first day, from every older
---   session; 0 when q_session_load holds the whole history).
+--   28; computed only when $acwr_model is 'ewma', else 0); $block_days (EWMA block length).
+-- Relations: q_daily_load, q_session_load (sessions from some day on, through the calendar),
+--   q_ewma_carry(athlete_id, day, fitness, fatigue, acute, chronic) (ewma_carry.sql: the state at the
+--   end of the day before q_session_load's first day, from every older session; 0 when q_session_load
+--   holds the whole history).
 --
 -- Windows: 7 days = the day and the 6 before; 28 days = the day and the 27 before; days without
 --   sessions count as 0. run_km_prev_7d, run_km_prev2_7d = run km of the 7 days before the last 7, and
@@ -77,16 +78,20 @@ ewma as (
             sd.fatigue_0 + $a_fat * sum(d.load * power(1 - $a_fat, date_diff('day', d.day, sd.block_start) - 1))
                 over w_block
         ) as fatigue,
-        power(1 - $a_acute, date_diff('day', sd.block_start, d.day) + 1) * (
-            sd.acute_0
-            + $a_acute * sum(d.load * power(1 - $a_acute, date_diff('day', d.day, sd.block_start) - 1))
-                over w_block
-        ) as acute,
-        power(1 - $a_chronic, date_diff('day', sd.block_start, d.day) + 1) * (
-            sd.chronic_0
-            + $a_chronic * sum(d.load * power(1 - $a_chronic, date_diff('day', d.day, sd.block_start) - 1))
-                over w_block
-        ) as chronic
+        case when $acwr_model = 'ewma' then
+            power(1 - $a_acute, date_diff('day', sd.block_start, d.day) + 1) * (
+                sd.acute_0
+                + $a_acute * sum(d.load * power(1 - $a_acute, date_diff('day', d.day, sd.block_start) - 1))
+                    over w_block
+            )
+        else 0 end as acute,
+        case when $acwr_model = 'ewma' then
+            power(1 - $a_chronic, date_diff('day', sd.block_start, d.day) + 1) * (
+                sd.chronic_0
+                + $a_chronic * sum(d.load * power(1 - $a_chronic, date_diff('day', d.day, sd.block_start) - 1))
+                    over w_block
+            )
+        else 0 end as chronic
     from days d
     join seed sd on sd.athlete_id = d.athlete_id and sd.block = d.block
     window w_block as (
