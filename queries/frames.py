@@ -104,11 +104,12 @@ def sessions(
     settings: dict[str, Any] | Params,
 ) -> pd.DataFrame:
     """One row per session in [start, end] (local days): activity_id, day, start_local, category,
-    sport_type, name, minutes, distance_km, load."""
+    sport_type, name, minutes, distance_km, load, load_source (srpe, trimp or intensity) and
+    unlabelled (type and name say nothing: the sessions `unlabelled_sessions` counts)."""
     params = resolve(settings)
     engine.check_days(start, end)
     ids = engine.athlete_ids(con, [athlete])
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, start, end)
-    return con.execute(engine.sql("sessions") + "\norder by start_local", {"start": start, "end": end}).df()
+    return con.execute(engine.sql("sessions") + "\norder by l.start_local", {"start": start, "end": end}).df()

@@ -250,6 +250,13 @@ def test_unlabelled_gym_classes_are_named_and_counted(db_path):
     assert "[category_keywords]" in found["unlabelled_sessions"]["advice"]
     assert "recategorise" in found["unlabelled_sessions"]["advice"]
     assert "8 sessions of the last 28 days are unlabelled" in found["no_support_work"]["message"]
+    # the sessions frame marks them, for the dashboard's category picker
+    with connect(db_path, read_only=True) as con:
+        df = queries.sessions(con, "Mo", D - timedelta(days=40), D, {})
+    assert df["unlabelled"].sum() == 8 and set(df[df["unlabelled"]]["name"]) == {
+        "M\u201dA\u201dDabolic Tuesday"
+    }
+    assert not df[df["name"] == "Glutes and squats"]["unlabelled"].any()
 
 
 # 7. Thresholds in force, returned with the report ---------------------------------------------------
