@@ -201,7 +201,17 @@ def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> 
 
     Sessions more than CARRY_TIME_CONSTANTS x the longest time constant before `end` are left out:
     their weight (1 - alpha)^days is below e^-25 (1.4e-11), so they cannot move a figure shown to
-    one decimal, and a five-year history costs half the session loads."""
+    one decimal, and a five-year history costs half the session loads. Before EPOCH there is nothing
+    to carry (a report reads the whole history itself): zeros, without reading the activities."""
+    if end < EPOCH:
+        con.execute(
+            """create or replace temp table q_ewma_carry as
+               select athlete_id, cast(? as date) as day, 0.0 as fitness, 0.0 as fatigue, 0.0 as acute,
+                      0.0 as chronic
+               from q_scope""",
+            [end],
+        )
+        return
     longest = max(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_chronic_days"))
     days = int(CARRY_TIME_CONSTANTS * longest)
     start = end - timedelta(days=days) if (end - EPOCH).days > days else EPOCH
