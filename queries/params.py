@@ -102,7 +102,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # gets neither.
     "runner_min_runs": 4,
     "runner_min_share": 0.25,
-    "monotony_warn": 1.5,  # Foster 1998: monotony above 2.0 came with illness; 1.5 warns (convention)
+    # Foster 1998 linked illness to high, monotonous load (strain); 2.0 is the monotony commonly quoted
+    # from his work as high, the 1.5 warn level is crosstrain's convention.
+    "monotony_warn": 1.5,
     "monotony_high": 2.0,
     # ACWR: Gabbett 2016 describes 0.8-1.3 as the "sweet spot" and >= 1.5 as the "danger zone" of
     # higher injury likelihood. A flag, not a verdict.
