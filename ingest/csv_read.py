@@ -12,9 +12,9 @@ unquoted field (`6" tall`) is text to DuckDB's reader, so it is not counted.
 Garmin Connect sometimes writes rows wider than the header (../shared/formats/garmin_2026_total_time.csv:
 33 names, but lines 2 and 3 have 37 fields), so its rows are read with `extra` columns to spare
 (`null_padding`), and `_raw.width` counts each row's fields. DuckDB then no longer rejects a row
-for its width: the format's parse must, with `width_reject`. Padding needs the serial reader (it
-can't tell quoted newlines from row ends in parallel), and `nullstr` is set to a text no field holds
-so that an empty field reads as '' and only padding is NULL.
+for its width: the format's parse must (`ingest.formats.common.width_reject`). Padding needs the
+serial reader (it can't tell quoted newlines from row ends in parallel), and `nullstr` is set to a
+text no field holds so that an empty field reads as '' and only padding is NULL.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import ImportFormatError
-from ingest.formats.common import lit
 
 READ_OPTIONS = (
     "auto_detect = false, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
@@ -49,10 +48,6 @@ quotes as (
 select line, row_number() over (order by line) as record, trim(text, chr(13)) = '' as blank
 from quotes where quotes_before % 2 = 0
 """
-
-
-FEWER_FIELDS = "the row has fewer fields than the header"
-MORE_FIELDS = "the row has more fields than the header"
 
 
 def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: int = 0) -> None:
@@ -93,17 +88,6 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: in
     )
     con.execute("drop table if exists _csv_rejects")
     con.execute("drop table if exists _csv_scans")
-
-
-def width_reject(shown: list[str], widest: int) -> tuple[str, str]:
-    """SQL (column, reason) rejecting a row of a padded `_raw` narrower than the header `shown` or wider
-    than `widest` fields, in DuckDB's words: a short row names its first missing column."""
-    names = "[" + ", ".join(lit(n) for n in shown) + "]"
-    short = f"width < {len(shown)}"
-    return (
-        f"case when {short} then {names}[width + 1] end",
-        f"case when {short} then {lit(FEWER_FIELDS)} when width > {widest} then {lit(MORE_FIELDS)} end",
-    )
 
 
 def record_lines(con: duckdb.DuckDBPyConnection, path: Path) -> bool:

@@ -1,18 +1,15 @@
 """The generic CSV: `date,type,duration` and optional `distance_km,rpe,name,athlete,avg_hr,max_hr`.
 
 `date` is ISO 8601: a date (the row then has no time of day), a local date-time, or a date-time with
-an offset (`Z`, `+02:00`). `duration` is seconds or `[H:]MM:SS`. `type` is any Strava or Garmin type
+an offset (`Z`, `+02:00`), which makes it an instant: its local time is that instant in the athlete's
+zone. `duration` is seconds or `[H:]MM:SS`. `type` is any Strava or Garmin type
 name or a category name. An `athlete` column lets one file hold many athletes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ingest.formats.common import Field, ParseQuery, col
-
-if TYPE_CHECKING:
-    from ingest.detect import Header
+from ingest.formats.common import DATE_CHECK, RPE_CHECK, Field, FileFacts, ParseQuery, col
+from ingest.formats.header import Header
 
 REQUIRED = ("date", "type", "duration")
 OPTIONAL = ("distance_km", "rpe", "name", "athlete", "avg_hr", "max_hr", "description")
@@ -26,15 +23,11 @@ DATE_ONLY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 OFFSET = r"(:[0-9]{2}(?:[.,][0-9]+)?)(Z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
 
 
-def matches(header: Header) -> bool:
-    return not missing(header)
-
-
 def missing(header: Header) -> list[str]:
     return [n for n in REQUIRED if n not in header.names]
 
 
-def parse_query(header: Header) -> ParseQuery:
+def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
     """The parse of a generic CSV's rows."""
     p = header.positions()
     date, kind, duration = (f"ct_txt({col(p, n)})" for n in REQUIRED)
@@ -52,6 +45,7 @@ def parse_query(header: Header) -> ParseQuery:
             parse=f"case when regexp_full_match({{raw}}, '{ISO}') "
             f"then try_cast(regexp_replace(replace({{raw}}, ',', '.'), '{OFFSET}', '\\1') as timestamp) end",
             required=True,
+            **DATE_CHECK,
         ),
         "utc_at": Field(
             raw=None,
@@ -75,9 +69,7 @@ def parse_query(header: Header) -> ParseQuery:
             check="{v} >= 0 and {v} < 1e6",
             check_reason="is not a distance from 0 to 1000 km",
         ),
-        "rpe": f(
-            "rpe", check="{v} between 1 and 10", check_reason="is not a perceived exertion from 1 to 10"
-        ),
+        "rpe": f("rpe", **RPE_CHECK),
         "name": f("name", parse="{raw}"),
         "description": f("description", parse="{raw}"),
         "avg_hr": f("avg_hr", **hr_check),
@@ -88,4 +80,7 @@ def parse_query(header: Header) -> ParseQuery:
             f"then '|' || coalesce(ct_secs({duration})::varchar, '') else '' end",
         ),
     }
+    if not facts.athlete_given and "athlete" in header.names:
+        fields["athlete"].required = True
+        fields["athlete"].kind = "an athlete name (or pass --athlete)"
     return ParseQuery(fields=fields)
