@@ -94,4 +94,4 @@ def units_from_ratio(
             "pass --units imperial if the account uses miles"
         )
     shown = median / MILES_RATIO if found == "imperial" else median
-    return found, f"units: {UNIT_WORDS[found]} (from {rows} {what}: speeds agree within {abs(shown - 1):.0%})"
+    return found, f"units: {UNIT_WORDS[found]} (from {rows} {what}: speeds agree within {abs(shown - 1):.1%})"

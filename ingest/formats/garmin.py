@@ -62,10 +62,11 @@ def units(
 ) -> tuple[str, str]:
     """km or miles from the runs' cadence x stride length (metres) against distance / time."""
     p = header.positions()
-    cadence, stride = col(p, "avg run cadence"), col(p, "avg stride length")
+    cadence = first_col(p, "avg run cadence", "avg bike cadence")  # runs write theirs in either
+    stride = col(p, "avg stride length")
     distance, timer, kind = col(p, "distance"), first_col(p, "time", "total time"), col(p, "activity type")
     if not (cadence and stride and distance and timer and kind):
-        return evidence.units_from_ratio(con, "select null::double", "runs with cadence and stride", option)
+        return evidence.units_from_ratio(con, "select null::double", "runs with cadence and stride length", option)
     num = facts.num
     english = english_type(f"ct_txt({kind})", facts.types)
     ratio = f"""select {num}(ct_txt({stride})) * {num}(ct_txt({cadence})) / 60

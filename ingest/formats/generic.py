@@ -76,11 +76,22 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
         "max_hr": f("max_hr", **hr_check),
         "id_key": Field(
             raw=None,
+            # the offset as written keeps two instants with the same wall clock apart (the id hashes
+            # the time as written, not the local time, which moves with the athlete's zone)
             parse=f"lower({kind}) || case when regexp_full_match({date}, '{DATE_ONLY}') "
-            f"then '|' || coalesce(ct_secs({duration})::varchar, '') else '' end",
+            f"then '|' || coalesce(ct_secs({duration})::varchar, '') "
+            f"when regexp_matches({date}, '{OFFSET}') then '@' || regexp_extract({date}, '{OFFSET}', 2) "
+            "else '' end",
         ),
     }
     if not facts.athlete_given and "athlete" in header.names:
         fields["athlete"].required = True
         fields["athlete"].kind = "an athlete name (or pass --athlete)"
     return ParseQuery(fields=fields)
+
+
+def units(con: object, header: Header, facts: FileFacts, option: str | None) -> tuple[str, str]:
+    """The generic format names its unit in the column: `distance_km`."""
+    if "distance_km" not in header.names:
+        return "metric", "units: no distance column"
+    return "metric", "units: km (the distance_km column" + ("; --units does not apply)" if option else ")")

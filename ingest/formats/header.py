@@ -41,8 +41,9 @@ class Header:
         return replace(self, names=english, language=language)
 
     def hits(self, names: Mapping[str, str]) -> int:
-        """How many of this header's names `names` translates: which language the header is in."""
-        lower = {k.lower() for k in names}
+        """How many of this header's names `names` translates into other words: which language it is in
+        (French `Distance` is English `Distance` and tells nothing)."""
+        lower = {k.lower() for k, v in names.items() if k.lower() != v.lower()}
         return sum(s.lower() in lower for s in self.shown)
 
 

@@ -31,7 +31,7 @@ class Format:
     headers: Mapping[str, Mapping[str, str]]  # language -> localized header -> English header
     types: Mapping[str, Mapping[str, str]]  # language -> localized type -> English type
     date_columns: tuple[str, ...] = ()  # English names of the column whose day/month order is checked
-    units: UnitsEvidence | None = None  # None: the columns name their units (generic's distance_km)
+    units: UnitsEvidence | None = None  # decides metric or imperial and says why in one line
     extra_fields: int = 0  # fields a row may have beyond the header (Garmin's wider rows)
     strava_ids: bool = False  # its ids are Strava activity ids
     numbers_by_language: bool = False  # decimal comma only in non-English exports (Strava)
@@ -39,9 +39,9 @@ class Format:
     def localized(self, header: Header) -> Header | None:
         """`header` with its names in English if it is this format in one of its languages, else None.
 
-        The language whose map knows most of the header's names is tried first, English last.
+        The language whose map translates most of the header's names is tried first; on a tie, English.
         """
-        ranked = sorted(self.headers.items(), key=lambda kv: (kv[0] == "en", -header.hits(kv[1])))
+        ranked = sorted(self.headers.items(), key=lambda kv: (-header.hits(kv[1]), kv[0] != "en"))
         for language, names in ranked:
             translated = header.translated(language, names)
             if not self.missing(translated):
@@ -113,6 +113,7 @@ FORMATS: tuple[Format, ...] = (
         parse_query=generic.parse_query,
         headers={"en": {}},
         types={"en": {}},
+        units=generic.units,
     ),
 )
 BY_NAME = {f.name: f for f in FORMATS}
