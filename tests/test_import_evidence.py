@@ -42,8 +42,8 @@ def test_units_option_overrides_and_says_the_file_disagrees(run_cli, db_path: Pa
         "import", "--athlete", "Ana", *UTC, "--units", "metric", str(FIXTURES / "garmin_imperial.csv")
     )
     assert (
-        "  units: km, metres (--units metric; the file's runs with cadence and stride length suggest miles, feet)"
-        in (result.stdout)
+        "  units: km, metres (--units metric; "
+        "the file's runs with cadence and stride length suggest miles, feet)" in (result.stdout)
     )
     assert rows(db_path, "select max(distance_m) from activities where category = 'run'") == [(6470.0,)]
 

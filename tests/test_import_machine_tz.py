@@ -29,7 +29,8 @@ def test_machine_zone_or_utc(
     )
     [(start_at, start_local, stored, source)] = rows(
         db_path,
-        "select start_at, start_local, timezone, timezone_source from activities join athletes using (athlete_id)",
+        "select start_at, start_local, timezone, timezone_source "
+        "from activities join athletes using (athlete_id)",
     )
     assert start_local == dt.datetime(2024, 1, 5, 6, 30)
     assert start_at == start_local + dt.timedelta(hours=hours)

@@ -47,6 +47,7 @@ EXTRA_FIELDS = 15  # the most fields a row may have beyond its header and still 
 TRAILING_FROM = "decompression"  # the first column of the block that lines up from the row's end
 # Types whose distance is not in the account's distance unit: pool swims (metres or yards), track runs.
 SWIM, TRACK = "swim", "track"
+EVIDENCE = "runs with cadence and stride length"
 
 
 def missing(header: Header) -> list[str]:
@@ -66,14 +67,14 @@ def units(
     stride = col(p, "avg stride length")
     distance, timer, kind = col(p, "distance"), first_col(p, "time", "total time"), col(p, "activity type")
     if not (cadence and stride and distance and timer and kind):
-        return evidence.units_from_ratio(con, "select null::double", "runs with cadence and stride length", option)
+        return evidence.units_from_ratio(con, "select null::double", EVIDENCE, option)
     num = facts.num
     english = english_type(f"ct_txt({kind})", facts.types)
     ratio = f"""select {num}(ct_txt({stride})) * {num}(ct_txt({cadence})) / 60
                        / nullif({num}(ct_txt({distance})) * 1000 / nullif(ct_secs(ct_txt({timer})), 0), 0)
                 from _raw
                 where not regexp_matches(lower({english}), '{SWIM}|{TRACK}')"""
-    return evidence.units_from_ratio(con, ratio, "runs with cadence and stride length", option)
+    return evidence.units_from_ratio(con, ratio, EVIDENCE, option)
 
 
 def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
