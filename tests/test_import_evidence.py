@@ -76,7 +76,7 @@ def test_strava_metres_column_wins(run_cli, db_path: Path) -> None:
 def test_excel_resaved_garmin_month_first_from_the_column(run_cli, db_path: Path) -> None:
     result = run_cli("import", "--athlete", "Kit", *UTC, str(FIXTURES / "garmin_excel_mdy.csv"))
     assert result.exit_code == 0, result.output
-    assert "  dates: month/day/year (a day above 12 comes second, e.g. row 2)" in result.stdout
+    assert "  dates: month/day/year (a day above 12 comes second, e.g. line 2)" in result.stdout
     assert "  units: miles, feet (from 2 runs" in result.stdout
     first, second, gym = imported(db_path)
     assert first[0] == dt.datetime(2019, 1, 23, 20, 15) and first[3] == pytest.approx(6.5 * MILE)
@@ -88,7 +88,7 @@ def test_excel_resaved_garmin_month_first_from_the_column(run_cli, db_path: Path
 def test_excel_resaved_strava_day_first_from_the_column(run_cli, db_path: Path) -> None:
     result = run_cli("import", "--athlete", "Ana", *UTC, str(FIXTURES / "strava_excel_dmy.csv"))
     assert result.exit_code == 0, result.output
-    assert "  dates: day/month/year (a day above 12 comes first, e.g. row 2)" in result.stdout
+    assert "  dates: day/month/year (a day above 12 comes first, e.g. line 2)" in result.stdout
     assert [r[0] for r in imported(db_path)] == [
         dt.datetime(2024, 1, 13, 6, 30),
         dt.datetime(2024, 2, 5, 18, 10),

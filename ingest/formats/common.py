@@ -34,6 +34,11 @@ create or replace temp macro ct_secs(x) as
     case when regexp_full_match(x, '[0-9]+([.,][0-9]+)?') then try_cast(replace(x, ',', '.') as double)
          else ct_hms(regexp_extract(x, '^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2}(?:[.,][0-9]+)?)$',
                                     ['h', 'm', 's'])) end;
+-- A pace `M:SS` per km or mile; Excel re-saves one above 24 minutes as `54:24:00` (hours:minutes).
+create or replace temp macro ct_pace(x) as
+    (select try_cast(p.m as int) * 60 + try_cast(p.s as int)
+     from (select regexp_extract(x, '^([0-9]{1,3}):([0-5][0-9])(?::00)?$', ['m', 's']) as p)
+     where p.m <> '');
 """
 
 # The parsed shape every format's query returns, in this order.

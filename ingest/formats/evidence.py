@@ -57,9 +57,9 @@ def date_order(
     if option:
         return option, f"dates: {words[option]} (--date-order {option})"
     if first and not second:
-        return "dmy", f"dates: {words['dmy']} (a day above 12 comes first, e.g. row {first_line})"
+        return "dmy", f"dates: {words['dmy']} (a day above 12 comes first, e.g. line {first_line})"
     if second and not first:
-        return "mdy", f"dates: {words['mdy']} (a day above 12 comes second, e.g. row {second_line})"
+        return "mdy", f"dates: {words['mdy']} (a day above 12 comes second, e.g. line {second_line})"
     if first and second:
         order = "dmy" if first >= second else "mdy"
         return order, (

@@ -20,6 +20,7 @@ without `Decompression` gives no such anchor: its wider rows are rejected, as ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import duckdb
@@ -53,9 +54,21 @@ EVIDENCE = "runs with cadence and stride length"
 def missing(header: Header) -> list[str]:
     names = set(header.names)
     found = [n for n in REQUIRED if n not in names]
-    if not names & {"time", "total time", "elapsed time"}:
+    if not names & {"time", "total time", "elapsed time", "avg pace"}:
         found.append("time")
     return found
+
+
+def timer_seconds(header: Header, num: str, locate: Callable[[str], str] = str) -> tuple[str | None, str]:
+    """The timer column and SQL for a row's timer seconds: `Time`/`Total Time`, else (an export
+    trimmed by hand, such as one re-saved by Excel) average pace x distance; NULL without either."""
+    p = header.positions()
+    if timer := first_col(p, "time", "total time"):
+        return timer, f"ct_secs(ct_txt({locate(timer)}))"
+    pace, distance = col(p, "avg pace"), col(p, "distance")
+    if pace and distance:
+        return None, f"nullif(ct_pace(ct_txt({locate(pace)})) * {num}(ct_txt({locate(distance)})), 0)"
+    return None, "null::double"
 
 
 def units(
@@ -65,13 +78,16 @@ def units(
     p = header.positions()
     cadence = first_col(p, "avg run cadence", "avg bike cadence")  # runs write theirs in either
     stride = col(p, "avg stride length")
-    distance, timer, kind = col(p, "distance"), first_col(p, "time", "total time"), col(p, "activity type")
-    if not (cadence and stride and distance and timer and kind):
+    distance, kind = col(p, "distance"), col(p, "activity type")
+    timer, seconds = timer_seconds(header, facts.num)
+    if timer is None and seconds != "null::double":
+        facts.notes.append("durations: average pace x distance (the file has no Time column)")
+    if not (cadence and stride and distance and kind) or seconds == "null::double":
         return evidence.units_from_ratio(con, "select null::double", EVIDENCE, option)
     num = facts.num
     english = english_type(f"ct_txt({kind})", facts.types)
     ratio = f"""select {num}(ct_txt({stride})) * {num}(ct_txt({cadence})) / 60
-                       / nullif({num}(ct_txt({distance})) * 1000 / nullif(ct_secs(ct_txt({timer})), 0), 0)
+                       / nullif({num}(ct_txt({distance})) * 1000 / nullif({seconds}, 0), 0)
                 from _raw
                 where not regexp_matches(lower({english}), '{SWIM}|{TRACK}')"""
     return evidence.units_from_ratio(con, ratio, EVIDENCE, option)
@@ -92,11 +108,10 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
         return f"[{', '.join(f'c{i + k}' for k in range(EXTRA_FIELDS + 1))}][width - {n - 1}]"
 
     type_col = col(p, "activity type")
-    timer = first_col(p, "time", "total time")
+    timer, timer_s = timer_seconds(header, num, at)
 
     f = partial(header_field, header, num=num, locate=at)
 
-    timer_s = f"ct_secs(ct_txt({at(timer)}))" if timer else "null::double"
     kind = english_type(f"ct_txt({at(type_col)})", facts.types) if type_col else "''"
     imperial = facts.units == "imperial"
     distance_unit = METRES_PER["mi" if imperial else "km"]
