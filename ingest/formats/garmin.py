@@ -27,12 +27,12 @@ import duckdb
 
 from ingest.formats import evidence
 from ingest.formats.common import (
-    DATE_CHECK,
     METRES_PER,
     Field,
     FileFacts,
     ParseQuery,
     col,
+    date_check,
     english_type,
     first_col,
     header_field,
@@ -147,7 +147,7 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
             "a date",
             parse=f"try_strptime({{raw}}, {date_formats})",
             required=True,
-            **DATE_CHECK,
+            **date_check(),
         ),
         "name": f(col(p, "title"), "Title", parse="{raw}"),
         "timer_s": f(timer, "Time", "a duration (HH:MM:SS)", parse="ct_secs({raw})"),

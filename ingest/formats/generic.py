@@ -8,7 +8,7 @@ name or a category name. An `athlete` column lets one file hold many athletes.
 
 from __future__ import annotations
 
-from ingest.formats.common import DATE_CHECK, RPE_CHECK, Field, FileFacts, ParseQuery, col
+from ingest.formats.common import RPE_CHECK, Field, FileFacts, ParseQuery, col, date_check
 from ingest.formats.header import Header
 
 REQUIRED = ("date", "type", "duration")
@@ -18,7 +18,6 @@ ISO = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
 )
-DATE_ONLY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 # An offset after the time of day (a bare date's `-05` is its day, not an offset).
 OFFSET = r"(:[0-9]{2}(?:[.,][0-9]+)?)(Z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
 
@@ -31,6 +30,9 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
     """The parse of a generic CSV's rows."""
     p = header.positions()
     date, kind, duration = (f"ct_txt({col(p, n)})" for n in REQUIRED)
+    # `2024-01-31T06:30:00`: no offset, so no regular expression needed (a valid date of 10
+    # characters has no time; other rows are rejected by local_at whatever these say)
+    plain = f"(length({date}) = 19 and {date}[17] = ':')"
 
     def f(name: str, kind: str = "a number", parse: str = "ct_num_dot({raw})", **kw) -> Field:
         c = col(p, name)
@@ -50,14 +52,14 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
             f"when regexp_full_match({{raw}}, '{ISO}') "
             f"then try_cast(regexp_replace(replace({{raw}}, ',', '.'), '{OFFSET}', '\\1') as timestamp) end",
             required=True,
-            **DATE_CHECK,
+            **date_check(),
         ),
         "utc_at": Field(
             raw=None,
-            parse=f"case when regexp_matches({date}, '{OFFSET}') "
+            parse=f"case when {plain} then null when regexp_matches({date}, '{OFFSET}') "
             f"then timezone('UTC', try_cast(replace({date}, ',', '.') as timestamptz)) end",
         ),
-        "has_time": Field(raw=None, parse=f"not regexp_full_match({date}, '{DATE_ONLY}')"),
+        "has_time": Field(raw=None, parse=f"length({date}) <> 10"),
         "sport_type": f("type", "an activity type", parse="{raw}", required=True),
         "moving_s": f(
             "duration",
@@ -83,8 +85,9 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
             raw=None,
             # the offset as written keeps two instants with the same wall clock apart (the id hashes
             # the time as written, not the local time, which moves with the athlete's zone)
-            parse=f"lower({kind}) || case when regexp_full_match({date}, '{DATE_ONLY}') "
+            parse=f"lower({kind}) || case when length({date}) = 10 "
             f"then '|' || coalesce(ct_secs({duration})::varchar, '') "
+            f"when {plain} then '' "
             f"when regexp_matches({date}, '{OFFSET}') then '@' || regexp_extract({date}, '{OFFSET}', 2) "
             "else '' end",
         ),

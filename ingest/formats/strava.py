@@ -20,13 +20,13 @@ import duckdb
 
 from ingest.formats import evidence
 from ingest.formats.common import (
-    DATE_CHECK,
     METRES_PER,
     RPE_CHECK,
     Field,
     FileFacts,
     ParseQuery,
     col,
+    date_check,
     english_type,
     first_col,
     header_field,
@@ -147,7 +147,7 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
             "a date",
             parse=f"coalesce(try_strptime(replace({{raw}}, 'Sept', 'Sep'), {date_formats}), {named})",
             required=True,
-            **DATE_CHECK,
+            **date_check(),
         ),
         "sport_type": f(
             type_col,
