@@ -196,3 +196,19 @@ def test_rpe_is_cr10_with_zero_and_halves(run_cli, db_path: Path, tmp_path: Path
         f"error: {log}:6: column 'rpe': '11' {reason}",
     ]
     assert [r[7] for r in imported(db_path)] == [0.0, 0.5, 10.0]
+
+
+def test_english_strava_export_resaved_with_decimal_commas(run_cli, db_path: Path, tmp_path: Path) -> None:
+    export = tmp_path / "activities.csv"
+    export.write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Elapsed Time,"
+        "Moving Time,Distance\n"
+        '33000000001,13/01/2024 06:30,Run,Run,3000,"10,02",3000,"2950,5","10020,5"\n'
+        '33000000002,14/01/2024 06:30,Run,Run,1800,"5,01",1800,"1790,0","5010,2"\n'
+    )
+    result = run_cli("import", "--athlete", "Ana", *UTC, str(export))
+    assert result.exit_code == 0, result.output
+    assert rows(db_path, "select distance_m, moving_s from activities order by 1") == [
+        (5010.2, 1790.0),
+        (10020.5, 2950.5),
+    ]

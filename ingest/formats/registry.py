@@ -34,7 +34,6 @@ class Format:
     units: UnitsEvidence | None = None  # decides metric or imperial and says why in one line
     extra_fields: int = 0  # fields a row may have beyond the header (Garmin's wider rows)
     strava_ids: bool = False  # its ids are Strava activity ids
-    numbers_by_language: bool = False  # decimal comma only in non-English exports (Strava)
 
     def localized(self, header: Header) -> Header | None:
         """`header` with its names in English if it is this format in one of its languages, else None.
@@ -63,10 +62,7 @@ class Format:
             types=self.types.get(header.language, {}),
             athlete_given=athlete_given,
         )
-        if self.numbers_by_language and header.language == "en":
-            facts.decimal_comma = False
-        else:
-            facts.decimal_comma = evidence.decimal_comma(con, len(header.names))
+        facts.decimal_comma = evidence.decimal_comma(con, len(header.names))
         if self.date_columns:
             p = header.positions()
             column = next((c for n in self.date_columns if (c := col(p, n))), None)
@@ -93,7 +89,6 @@ FORMATS: tuple[Format, ...] = (
         date_columns=("activity date", "date"),
         units=strava.units,
         strava_ids=True,
-        numbers_by_language=True,
     ),
     Format(
         name="garmin",
