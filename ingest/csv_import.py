@@ -159,7 +159,7 @@ def import_file(
     # Read, parse and locate rejects before the transaction: temp tables are private to this connection
     # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
     # row's order), and a failed statement would abort the transaction.
-    read_raw(con, path, len(header.names), fmt.extra_fields)
+    read_raw(con, path, len(header.names), fmt.extra_fields, header.delimiter)
     facts = fmt.facts(
         con, header, units=options.units, date_order=options.date_order, athlete_given=athlete is not None
     )
@@ -326,7 +326,7 @@ def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) 
     reasons = [{"type": k, "text": v} for k, v in READ_REASONS.items()]
     # DuckDB's record count is the line wherever no quoted field spans lines: the fallback when the
     # text can't be read (not UTF-8) or its quotes are too broken to tell where records start.
-    if record_lines(con, path):
+    if record_lines(con, path, header.delimiter):
         parse_line = "coalesce((select line from _recmap m where m.rec = p.rec), p.rec + 2)"
         read_line = "coalesce((select line from _lines l where l.record = r.line), r.line)"
     else:

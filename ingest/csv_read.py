@@ -26,7 +26,7 @@ import duckdb
 from ingest.errors import ImportFormatError
 
 READ_OPTIONS = (
-    "auto_detect = false, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
+    "auto_detect = false, header = false, skip = 1, quote = '\"', escape = '\"', "
     "ignore_errors = true, store_rejects = true, rejects_table = '_csv_rejects', "
     "rejects_scan = '_csv_scans', max_line_size = 10000000"
 )
@@ -41,7 +41,7 @@ numbered as (
 quotes as (
     select line, text,
            coalesce(sum(length(text) - length(replace(text, '"', ''))
-                        - len(regexp_extract_all(text, '[^,"]"[^,"\r]'))) over (
+                        - len(regexp_extract_all(text, '[^{d}"]"[^{d}"\r]'))) over (
                order by line rows between unbounded preceding and 1 preceding), 0) as quotes_before
     from numbered
 )
@@ -50,13 +50,17 @@ from quotes where quotes_before % 2 = 0
 """
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: int = 0) -> None:
+def read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: int = 0, delimiter: str = ","
+) -> None:
     """Read `path`'s rows into `_raw` (c0..c{columns-1} as text) and DuckDB's rejects into `_read_rejects`.
 
     With `extra`, rows up to `extra` fields wider than the header are read whole, with their field count
     in `width`. One more column is read: a row wider still (which the lenient retry below would cut
     short without a word) then shows as wider than `columns + extra`, and `width_reject` rejects it.
     """
+    if delimiter not in (",", ";"):
+        raise ValueError(f"unsupported delimiter {delimiter!r}")
     read = columns + extra + 1 if extra else columns
     spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(read)) + "}"
     padding = ", null_padding = true, parallel = false, nullstr = chr(1)" if extra else ""
@@ -70,7 +74,8 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: in
             con.execute(
                 f"""create or replace temp table _raw as
                     select *{width}
-                    from read_csv(?, {READ_OPTIONS}, strict_mode = {strict}{padding}, columns = {spec})""",
+                    from read_csv(?, {READ_OPTIONS}, delim = '{delimiter}', strict_mode = {strict}{padding},
+                                  columns = {spec})""",
                 [str(path)],
             )
             break
@@ -90,10 +95,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: in
     con.execute("drop table if exists _csv_scans")
 
 
-def record_lines(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+def record_lines(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str = ",") -> bool:
     """Map rows to physical lines: `_recmap` (rec -> line), `_lines`; False if the text can't be read."""
     try:
-        con.execute(RECORD_LINES_SQL, [str(path)])
+        con.execute(RECORD_LINES_SQL.replace("{d}", delimiter), [str(path)])
     except duckdb.Error:
         return False
     con.execute(

@@ -212,3 +212,17 @@ def test_english_strava_export_resaved_with_decimal_commas(run_cli, db_path: Pat
         (5010.2, 1790.0),
         (10020.5, 2950.5),
     ]
+
+
+def test_german_garmin_export_resaved_by_excel_with_semicolons(run_cli, db_path: Path) -> None:
+    result = run_cli("import", "--athlete", "Jo", *UTC, str(FIXTURES / "garmin_excel_de_semicolons.csv"))
+    assert result.exit_code == 0, result.output
+    assert "  columns: separated by semicolons (a file re-saved by Excel)" in result.stdout
+    assert "  language: de (header and type names)" in result.stdout
+    assert rows(
+        db_path, "select start_local, category, name, distance_m, moving_s from activities order by 1"
+    ) == [
+        (dt.datetime(2024, 3, 4, 7, 15), "run", "Morgenlauf", 8020.0, 2710.0),
+        (dt.datetime(2024, 3, 5, 18, 0), "strength", "Hüfte; Gesäß", None, 2400.0),  # a quoted semicolon
+        (dt.datetime(2024, 3, 13, 6, 50), "run", "Intervalle", 10400.0, 3040.0),
+    ]

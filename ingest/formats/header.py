@@ -26,6 +26,7 @@ class Header:
     shown: list[str]
     names: list[str]
     language: str = "en"
+    delimiter: str = ","  # `;` where Excel in a decimal-comma locale re-saved the file
 
     def positions(self) -> dict[str, list[int]]:
         """Every name's column positions, in order: duplicated names (Strava's two Distances) keep both."""
@@ -59,10 +60,18 @@ def read_header(path: Path) -> Header:
     """
     try:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-            first = next(csv.reader(fh), None)
+            line = fh.readline()
+            delimiter = ";" if _outside_quotes(line, ";") > _outside_quotes(line, ",") else ","
+            fh.seek(0)
+            first = next(csv.reader(fh, delimiter=delimiter), None)
     except csv.Error as exc:
         raise ImportFormatError(f"{path}: cannot read the header line: {exc}") from exc
     if not first or not any(f.strip() for f in first):
         raise ImportFormatError(f"{path}: empty file or empty header line: not a CSV export")
     shown = [cleaned(f) for f in first]
-    return Header(raw=first, shown=shown, names=[s.lower() for s in shown])
+    return Header(raw=first, shown=shown, names=[s.lower() for s in shown], delimiter=delimiter)
+
+
+def _outside_quotes(line: str, char: str) -> int:
+    """How often `char` occurs in `line` outside double quotes."""
+    return sum(part.count(char) for part in line.split('"')[::2])

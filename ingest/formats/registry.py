@@ -75,6 +75,8 @@ class Format:
             facts.notes.append(note)
         if header.language != "en":
             facts.notes.insert(0, f"language: {header.language} (header and type names)")
+        if header.delimiter != ",":
+            facts.notes.insert(0, "columns: separated by semicolons (a file re-saved by Excel)")
         return facts
 
 
