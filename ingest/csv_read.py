@@ -1,8 +1,9 @@
 """Reading a CSV file's rows with DuckDB's own reader, and finding rows' physical line numbers.
 
 Rows are read as text (`c0..cN`, N from the header, so duplicated header names stay apart; fields
-split at commas, or at semicolons where the header line says so) into the temp table `_raw`, whose rowid is the row's order in the file. Rows DuckDB itself can't split (wrong
-field count, stray quote, invalid UTF-8) are skipped and kept in `_read_rejects`.
+split at commas, or at semicolons where the header line says so) into the temp table `_raw`, whose
+rowid is the row's order in the file. Rows DuckDB itself can't split (wrong field count, stray
+quote, invalid UTF-8) are skipped and kept in `_read_rejects`.
 
 DuckDB numbers a rejected row by record (a quoted description spanning three lines counts once), but
 users need the line their editor shows. `record_lines` recovers it from the file's text in SQL: a
