@@ -8,7 +8,8 @@ from pathlib import Path
 from conftest import FIXTURES
 
 
-def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path) -> None:
+def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "America/Chicago")  # this machine's zone, stored on athletes without one
     run_cli(
         "import",
         "--athlete",
@@ -31,7 +32,7 @@ def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path) ->
             "first_activity": "2024-01-05",
             "last_activity": "2024-03-07",
             "timezone": "Europe/Berlin",
-            "timezone_source": None,
+            "timezone_source": "option",
             "hr_max": None,
             "hr_rest": None,
             "sex": None,
@@ -44,8 +45,8 @@ def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path) ->
             "excluded": 0,
             "first_activity": "2024-03-02",
             "last_activity": "2024-03-02",
-            "timezone": None,
-            "timezone_source": None,
+            "timezone": "America/Chicago",
+            "timezone_source": "machine",
             "hr_max": None,
             "hr_rest": None,
             "sex": None,
