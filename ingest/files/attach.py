@@ -19,10 +19,11 @@ SET_WEIGHT_S = 60.0  # richness: a recorded strength set counts like a minute of
 
 def attach(
     con: duckdb.DuckDBPyConnection, athlete_id: int, found: list[tuple[Decoded, Session, tuple[str, str]]]
-) -> None:
-    """Write the facts of each (file, session, (source, source_id)) to its activity, set-based."""
+) -> int:
+    """Write the facts of each (file, session, (source, source_id)) to its activity, set-based;
+    returns how many activities got new samples."""
     if not found:
-        return
+        return 0
     con.execute(
         """create or replace temp table _att (
             rn integer, source varchar, source_id varchar, start_at timestamp, file varchar,
@@ -118,5 +119,7 @@ def attach(
            from _att_target g join _att t using (rn)
            where activities.activity_id = g.activity_id and t.start_timezone is not null"""
     )
+    attached = con.execute("select count(*) from _att_target").fetchone()[0]
     for table in ("_att", "_att_hr", "_att_sets", "_att_target"):
         con.execute(f"drop table if exists {table}")
+    return attached

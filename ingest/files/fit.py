@@ -151,7 +151,10 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
             rpe=_rpe(s.get("workout_rpe")),
             name=s.get("sport_profile_name"),
         )
-        _add_records(rec, [r for r in records if start <= r["timestamp"] < end])
+        # One session owns every record: a clock that jumped mid-activity puts records past its end.
+        _add_records(
+            rec, records if len(sessions) == 1 else [r for r in records if start <= r["timestamp"] < end]
+        )
         rec.sets = [
             _strength_set(m)
             for m in messages["set"]

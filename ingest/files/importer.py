@@ -57,10 +57,16 @@ class FilesResult:
     skipped: int = 0  # FIT files that hold no activity (monitoring, settings, ...)
     rejects: list[str] = field(default_factory=list)
     csv: FileResult | None = None  # a Strava export's activities.csv
+    attached: int = 0  # activities that got a file's samples
     error: str | None = None
 
     def summary(self) -> str:
         c = self.counts
+        if self.csv is not None:
+            return (
+                f"{self.path}: {self.files} activity files: samples of {self.attached} activities, "
+                f"{len(self.rejects)} rejected"
+            )
         skipped = f", {self.skipped} not activities (skipped)" if self.skipped else ""
         return (
             f"{self.path}: {self.files} activity files, {self.sessions} sessions: {c.new} imported, "
