@@ -183,9 +183,8 @@ def gpx(
             else ""
         )
         lat = point[0] + 3.0 * i / 111_000
-        pts.append(
-            f'<trkpt lat="{lat:.6f}" lon="{point[1]:.6f}"><time>{_iso(start + timedelta(seconds=i))}</time>{ext}</trkpt>'
-        )
+        when = _iso(start + timedelta(seconds=i))
+        pts.append(f'<trkpt lat="{lat:.6f}" lon="{point[1]:.6f}"><time>{when}</time>{ext}</trkpt>')
     kind = f"<type>{sport}</type>" if sport else ""
     text = (
         ("\n  " if leading_whitespace else "") + '<?xml version="1.0" encoding="UTF-8"?>\n'

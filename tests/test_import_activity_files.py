@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from activity_files import BERLIN, NEW_YORK, T0, fit_activity, fit_compressed, gpx, strength_set, tcx
+from activity_files import NEW_YORK, T0, fit_activity, fit_compressed, gpx, strength_set, tcx
 from conftest import FIXTURES, SHARED_FORMATS
 from import_helpers import error_lines, one, rows
 
@@ -90,8 +89,8 @@ def test_quirks_of_real_devices(run_cli, db_path, tmp_path) -> None:
         r[0]: r[1:]
         for r in rows(
             db_path,
-            """select f.file, a.start_at, a.elapsed_s, a.max_hr, f.hr_s, f.hr_spikes, f.clock_jumps, a.start_timezone
-               from activities a join activity_files f using (activity_id)""",
+            """select f.file, a.start_at, a.elapsed_s, a.max_hr, f.hr_s, f.hr_spikes, f.clock_jumps,
+                      a.start_timezone from activities a join activity_files f using (activity_id)""",
         )
     }
     by = {Path(k).name: v for k, v in got.items()}
