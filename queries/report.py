@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from ingest.categories import CATEGORIES
-from queries import engine
+from queries import engine, files
 from queries.advice import ADVICE, message
 from queries.params import Params, resolve
 
@@ -65,6 +65,7 @@ def _summary_json(s: dict) -> dict:
         "fitness": _num(s["fitness"], 1),
         "fatigue": _num(s["fatigue"], 1),
         "form": _num(s["form"], 1),
+        "hip_sets": s.get("hip_sets"),
         "risk": s["risk"],
     }
 
@@ -78,6 +79,7 @@ def _week_json(w: dict) -> dict:
         "load": _num(w["load"], 1),
         "monotony": _num(w["monotony"], 2),
         "strain": _num(w["strain"], 1),
+        "intensity": w.get("intensity"),
     }
 
 
@@ -102,6 +104,13 @@ def report(
     [summary], raised = _summaries(con, params, as_of)
     engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
     weeks = engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
+    # Activity files: hip and glute sets, each week's minutes in Seiler's three intensity zones.
+    summary["hip_sets"] = files.hip_sets(con, as_of).get(summary["athlete_id"])
+    files.zones(con)
+    intensity = files.weekly_intensity(con, summary["athlete_id"])
+    for w in weeks:
+        minutes = intensity.get(w["week"])
+        w["intensity"] = {k: round(v, 1) for k, v in minutes.items()} if minutes else None
     warnings = [
         {
             "code": w["code"],
@@ -111,6 +120,8 @@ def report(
         }
         for w in raised.get(summary["athlete_id"], [])
     ]
+    if moderate := files.moderate_warnings(con, as_of).get(summary["athlete_id"]):
+        warnings.append(moderate)
     return {
         "athlete": summary["athlete"],
         "as_of": as_of.isoformat(),
@@ -141,6 +152,12 @@ def compare_scope(con: duckdb.DuckDBPyConnection, params: Params, as_of: date, s
     )
     engine.prepare_today(con, params, as_of)
     rows, raised = _summaries(con, params, as_of)
+    hips = files.hip_sets(con, as_of)
+    files.zones(con)
+    for athlete_id, warning in files.moderate_warnings(con, as_of).items():
+        raised.setdefault(athlete_id, []).append(warning)
+    for s in rows:
+        s["hip_sets"] = hips.get(s["athlete_id"])
     return {
         "as_of": as_of.isoformat(),
         "athletes": [

@@ -16,5 +16,6 @@ SUMMARY_KEYS = [
     "fitness",
     "fatigue",
     "form",
+    "hip_sets",
     "risk",
 ]

@@ -1,6 +1,6 @@
 -- Session load. Grain: one row per activity of the athletes in q_scope with local day in [$from, $end].
 -- Parameters: $from, $end (local dates, inclusive); $hr_rest, $trimp_k, $trimp_b, $trimp_scale.
--- Relations: activities, q_scope(athlete_id), q_intensity(category, intensity),
+-- Relations: activities, activity_files, activity_hr_seconds, q_scope(athlete_id), q_intensity(category, intensity),
 --   q_athlete_history(athlete_id, hr_max) (athlete_history.sql up to the caller's last day, at least $end:
 --   the HRmax known on that day applies to every session, as a report on that day sees it).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
@@ -8,7 +8,8 @@
 -- Second recordings of a session (twin_of not null) and excluded activities count in no metric.
 -- load (arbitrary units, one scale for all three sources):
 --   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
---   2. else Banister TRIMP x trimp_scale (Banister 1991) when average HR is known:
+--   2. else Banister TRIMP x trimp_scale (Banister 1991) summed over the heart-rate samples of an activity
+--      file, for running and cross-training (file_load); else the same from average HR when known:
 --      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1];
 --   3. else minutes x the category's default intensity (a Pilates class without HR is never a rest day).
 with scoped as (
@@ -17,6 +18,25 @@ with scoped as (
     join q_scope s on s.athlete_id = a.athlete_id
     where a.start_local >= cast($from as date) and a.start_local < cast($end as date) + 1
       and a.twin_of is null and not a.excluded
+),
+
+-- Activity files (issue 12): Banister TRIMP summed over the heart-rate samples kept per whole bpm,
+-- sum of seconds / 60 x HRr x k x e^(b x HRr) x trimp_scale, HRr as below; and the watch's RPE.
+file_load as (
+    select
+        f.activity_id,
+        max(f.rpe) as file_rpe,
+        sum(hs.seconds / 60.0 * hs.hrr * $trimp_k * exp($trimp_b * hs.hrr)) * $trimp_scale as sample_trimp
+    from activity_files f
+    join scoped sc on sc.activity_id = f.activity_id
+    left join (
+        select x.activity_id, x.seconds,
+               least(greatest((x.bpm - $hr_rest) / (h.hr_max - $hr_rest), 0.0), 1.0) as hrr
+        from activity_hr_seconds x
+        join scoped s2 on s2.activity_id = x.activity_id
+        join q_athlete_history h on h.athlete_id = s2.athlete_id
+    ) hs on hs.activity_id = f.activity_id
+    group by f.activity_id
 ),
 
 measured as (
@@ -30,13 +50,15 @@ measured as (
         sc.name,
         coalesce(nullif(sc.moving_s, 0), sc.elapsed_s, 0) / 60.0 as minutes,
         coalesce(sc.distance_m, 0) / 1000.0 as distance_km,
-        case when sc.rpe between 1 and 10 then sc.rpe end as rpe,
+        case when coalesce(sc.rpe, fl.file_rpe) between 1 and 10 then coalesce(sc.rpe, fl.file_rpe) end as rpe,
+        case when sc.category in ('run', 'cross') then fl.sample_trimp end as sample_trimp,
         case
             when sc.avg_hr > 0
                 then least(greatest((sc.avg_hr - $hr_rest) / (h.hr_max - $hr_rest), 0.0), 1.0)
         end as hrr
     from scoped sc
     join q_athlete_history h on h.athlete_id = sc.athlete_id
+    left join file_load fl on fl.activity_id = sc.activity_id
 )
 
 select
@@ -51,11 +73,13 @@ select
     m.distance_km,
     case
         when m.rpe is not null then m.rpe * m.minutes
+        when m.sample_trimp is not null then m.sample_trimp
         when m.hrr is not null then m.minutes * m.hrr * $trimp_k * exp($trimp_b * m.hrr) * $trimp_scale
         else m.minutes * coalesce(i.intensity, 3.0)
     end as load,
     case
         when m.rpe is not null then 'srpe'
+        when m.sample_trimp is not null then 'hr_samples'
         when m.hrr is not null then 'trimp'
         else 'intensity'
     end as load_source
