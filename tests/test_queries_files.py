@@ -147,3 +147,31 @@ def test_almost_everything_moderate_is_flagged(run_cli, db_path, tmp_path):
     assert "Seiler" in w["advice"]
     with connect(db_path, read_only=True) as con:
         assert "moderate_intensity" in queries.compare(con, AS_OF, {})["athletes"][0]["warnings"]
+
+
+def _interval_speed(i: int) -> float:
+    """3 m/s, with five 90-s bouts at 3.6 each followed by 90 s at 2.4 (mean speed still 3.0)."""
+    if 600 <= i < 2400 and ((i - 600) // 90) % 2 == 0 and (i - 600) // 180 < 5:
+        return 3.6
+    if 600 <= i < 2400 and (i - 600) // 180 < 5:
+        return 2.4
+    return 3.0
+
+
+def test_pace_structure_from_the_samples_counts_as_a_quality_run(run_cli, db_path, tmp_path):
+    # four steady 50-min runs at 3 m/s ("Easy run" by name): all alike -> monotone_runs
+    for d in range(4):
+        fit_activity(tmp_path / f"r{d}.fit", START + timedelta(days=d), 3000)
+    assert run_cli("import", "--athlete", "Ana", str(tmp_path)).exit_code == 0
+    assert "monotone_runs" in [w["code"] for w in _report(db_path)["warnings"]]
+    # the same distance and time, but intervals in the samples: no longer monotone
+    f = fit_activity(tmp_path / "intervals.fit", START + timedelta(days=5), 3000, speed=_interval_speed)
+    assert run_cli("import", "--athlete", "Ana", str(f)).exit_code == 0
+    with connect(db_path, read_only=True) as con:
+        assert con.execute(
+            "select structure, count(*) from activity_files group by 1 order by 1"
+        ).fetchall() == [
+            ("intervals", 1),
+            ("steady", 4),
+        ]
+    assert "monotone_runs" not in [w["code"] for w in _report(db_path)["warnings"]]

@@ -1,7 +1,7 @@
 -- Summary at $as_of. Grain: one row per athlete in q_scope.
 -- Parameters: $as_of (date), $pace_outlier (fraction). Relations: athletes, q_scope, q_session_load
 -- (at least the 28 days up to $as_of), q_athlete_history (athlete_history.sql up to $as_of: first_day,
--- last_support_day), q_metrics (must hold the day $as_of), q_run_keywords(keyword).
+-- last_support_day), q_metrics (must hold the day $as_of), q_run_keywords(keyword), activity_files.
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
 -- support_gap_days: the same, or days since the first activity when there was none (how long the
@@ -9,7 +9,8 @@
 -- activity to $as_of, both counted.
 -- Run variety (Seiler 2010) over 28 days, runs of at least 0.5 km: coefficient of variation (population
 -- SD / mean) of distance and of pace (s/km); quality runs = name contains a keyword (interval, sprint,
--- hill ...) or pace at least $pace_outlier faster than the 28-day mean pace.
+-- hill ...) or whose activity file's pace samples show intervals, hills or strides (activity_files), or
+-- pace at least $pace_outlier faster than the 28-day mean pace.
 with window_28 as (
     select
         athlete_id,
@@ -44,6 +45,12 @@ named_quality as (
     select distinct r.activity_id
     from recent_runs r
     join q_run_keywords k on lower(coalesce(r.name, '')) like '%' || k.keyword || '%'
+    union
+    -- activity files (issue 12): intervals, hills or strides recognised from the pace samples
+    select r.activity_id
+    from recent_runs r
+    join activity_files f on f.activity_id = r.activity_id
+    where f.structure in ('intervals', 'hills', 'strides')
 ),
 
 mean_pace as (
