@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import duckdb
 
 from queries import engine
+from queries.params import Params
 
 # FIT exercise categories that work the hips and glutes: squats, lunges and step-ups (FIT files step-ups
 # under lunge), deadlifts, hip raises (bridges, hip thrusts), hip stability (clamshells, side-lying leg
@@ -87,6 +88,18 @@ def weekly_intensity(con: duckdb.DuckDBPyConnection, athlete_id: int) -> dict[da
         week = engine.monday(day)
         found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds / 60.0
     return found
+
+
+def activity_fields(
+    con: duckdb.DuckDBPyConnection, athlete_ids: list[int], params: Params
+) -> dict[int, dict]:
+    """timezone, load_source, zones_s, structure and exercises of every activity of the athletes, by
+    activity id: the fields `crosstrain activities list --json` adds from activity files."""
+    engine.prepare_scope(con, athlete_ids, params)
+    engine.prepare_sessions(con, params, engine.EPOCH, date.today() + timedelta(days=1))
+    zones(con)
+    rows = engine.fetch(con, engine.sql("activity_files_fields"))
+    return {r.pop("activity_id"): r for r in rows}
 
 
 def moderate_warnings(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[int, dict]:

@@ -11,7 +11,7 @@ from activity_files import fit_activity, strength_set
 
 import queries
 from ingest.db import connect
-from queries import engine
+from queries import engine, files
 from queries.params import resolve
 
 START = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)  # a Monday, 08:00 in Berlin
@@ -175,3 +175,34 @@ def test_pace_structure_from_the_samples_counts_as_a_quality_run(run_cli, db_pat
             ("steady", 4),
         ]
     assert "monotone_runs" not in [w["code"] for w in _report(db_path)["warnings"]]
+
+
+def test_activity_fields_for_the_listing(run_cli, db_path, tmp_path):
+    sets = [strength_set("deadlift", 0, 6, 100.0, START + timedelta(days=1))]
+    fit_activity(
+        tmp_path / "lift.fit",
+        START + timedelta(days=1),
+        600,
+        point=None,
+        sport="training",
+        sub_sport="strength_training",
+        hr=lambda i: 100,
+        speed=lambda i: 0.0,
+        sets=sets,
+    )
+    fit_activity(tmp_path / "run.fit", START, 1800, hr=lambda i: 190 if i < 600 else 150)
+    assert run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(tmp_path)).exit_code == 0
+    with connect(db_path, read_only=True) as con:
+        fields = files.activity_fields(con, [1], resolve({}))
+    run, lift = (fields[i] for i in sorted(fields))
+    assert run == {
+        "timezone": "Europe/Berlin",
+        "load_source": "hr_samples",
+        "zones_s": [0.0, 1200.0, 0.0, 0.0, 600.0],
+        "structure": "steady",
+        "exercises": [],
+    }
+    assert lift["timezone"] is None and lift["structure"] is None and lift["load_source"] != "hr_samples"
+    assert lift["exercises"] == [
+        {"category": "deadlift", "name": "barbell_deadlift", "reps": 6, "weight_kg": 100.0}
+    ]
