@@ -9,12 +9,35 @@ session the richest feeds the samples: most heart-rate seconds, a strength set c
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from ingest.files.decode import Decoded, Session
 
 # Another recording of a session starts within this many seconds (store.SAME_START_S's rule).
 SAME_START_S = 120
 SET_WEIGHT_S = 60.0  # richness: a recorded strength set counts like a minute of heart rate
+
+
+ATT_COLUMNS = {
+    "rn": "integer", "source": "varchar", "source_id": "varchar", "start_at": "timestamp", "file": "varchar",
+    "format": "varchar", "start_lat": "double", "start_lon": "double", "start_timezone": "varchar",
+    "structure": "varchar", "rpe": "double", "hr_s": "double", "hr_spikes": "integer",
+    "clock_jumps": "integer", "richness": "double",
+}  # fmt: skip
+HR_COLUMNS = {"rn": "integer", "bpm": "smallint", "seconds": "double"}
+SET_COLUMNS = {
+    "rn": "integer", "set_index": "integer", "category": "varchar", "name": "varchar", "reps": "integer",
+    "weight_kg": "double", "duration_s": "double",
+}  # fmt: skip
+
+
+def frame_table(
+    con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[tuple]
+) -> None:
+    """Temp table `name` with `columns` holding `rows`."""
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))  # noqa: F841 - read by DuckDB below
+    cast = ", ".join(f"cast({c} as {t}) as {c}" for c, t in columns.items())
+    con.execute(f"create or replace temp table {name} as select {cast} from frame")
 
 
 def attach(
@@ -24,20 +47,9 @@ def attach(
     returns how many activities got new samples."""
     if not found:
         return 0
-    con.execute(
-        """create or replace temp table _att (
-            rn integer, source varchar, source_id varchar, start_at timestamp, file varchar,
-            format varchar, start_lat double, start_lon double, start_timezone varchar, structure varchar,
-            rpe double, hr_s double, hr_spikes integer, clock_jumps integer, richness double)"""
-    )
-    con.execute("create or replace temp table _att_hr (rn integer, bpm smallint, seconds double)")
-    con.execute(
-        """create or replace temp table _att_sets (rn integer, set_index integer, category varchar,
-           name varchar, reps integer, weight_kg double, duration_s double)"""
-    )
     att, hr, sets = [], [], []
     for rn, (d, s, (source, source_id)) in enumerate(found):
-        hr_s = sum(s.facts.hr_seconds.values())
+        hr_s = float(sum(s.facts.hr_seconds.values()))
         att.append(
             (
                 rn,
@@ -59,11 +71,10 @@ def attach(
         )
         hr += [(rn, bpm, sec) for bpm, sec in s.facts.hr_seconds.items()]
         sets += [(rn, i, x.category, x.name, x.reps, x.weight_kg, x.duration_s) for i, x in enumerate(s.sets)]
-    con.executemany(f"insert into _att values ({', '.join('?' * 15)})", att)
-    if hr:
-        con.executemany("insert into _att_hr values (?, ?, ?)", hr)
-    if sets:
-        con.executemany("insert into _att_sets values (?, ?, ?, ?, ?, ?, ?)", sets)
+    # Through DataFrames: DuckDB reads one in a single scan, where executemany pays per row.
+    frame_table(con, "_att", ATT_COLUMNS, att)
+    frame_table(con, "_att_hr", HR_COLUMNS, hr)
+    frame_table(con, "_att_sets", SET_COLUMNS, sets)
     con.execute(
         f"""create or replace temp table _att_target as
             with own as (

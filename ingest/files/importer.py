@@ -38,6 +38,15 @@ BATCH_FILES = 200
 # Below this many files, decoding in this process beats starting workers.
 PARALLEL_FROM = 8
 
+STAGED_TYPES = {
+    "athlete_id": "integer", "source": "varchar", "source_id": "varchar", "strava_id": "bigint",
+    "start_at": "timestamp", "start_local": "timestamp", "has_time": "boolean", "sport_type": "varchar",
+    "name": "varchar", "description": "varchar", "moving_s": "double", "elapsed_s": "double",
+    "distance_m": "double", "elevation_gain_m": "double", "avg_hr": "double", "max_hr": "double",
+    "rpe": "double", "relative_effort": "double", "raw": "json",
+}  # fmt: skip
+assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
+
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -201,7 +210,7 @@ def _write_batch(
         result.counts.new += counts.new
         result.counts.updated += counts.updated
         result.counts.duplicate += counts.duplicate
-        attach.attach(
+        result.attached += attach.attach(
             con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
         )
         con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
@@ -264,15 +273,8 @@ def _staged_row(athlete_id: int, d: Decoded, s: Session, start_local: datetime) 
 
 
 def _stage(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    con.execute(
-        """create or replace temp table _staged (
-            athlete_id integer, source varchar, source_id varchar, strava_id bigint, start_at timestamp,
-            start_local timestamp, has_time boolean, sport_type varchar, name varchar, description varchar,
-            moving_s double, elapsed_s double, distance_m double, elevation_gain_m double, avg_hr double,
-            max_hr double, rpe double, relative_effort double, raw json)"""
-    )
-    if rows:
-        con.executemany(f"insert into _staged values ({', '.join('?' * 19)})", rows)
+    """Temp table `_staged` (store.STAGED_COLUMNS) holding `rows`."""
+    attach.frame_table(con, "_staged", STAGED_TYPES, rows)
 
 
 def _strava_export(
@@ -286,9 +288,7 @@ def _strava_export(
 ) -> None:
     """activities.csv with each row's local time in its file's GPS zone, then the files' samples."""
     zones = [(d.item.strava_id, s.timezone) for d in good for s in d.sessions[:1] if s.timezone]
-    con.execute("create or replace temp table _row_zones (source_id varchar, tz varchar)")
-    if zones:
-        con.executemany("insert into _row_zones values (?, ?)", zones)
+    attach.frame_table(con, "_row_zones", {"source_id": "varchar", "tz": "varchar"}, zones)
     try:
         with csv_of(path) as (csv_path, shown, profile_name):
             result.csv = import_file(con, csv_path, shown, options, settings, profile_name)
@@ -303,7 +303,7 @@ def _strava_export(
         con.execute("begin transaction")
         try:
             # A Strava export file holds one session; its row is the CSV's (source strava, Activity ID).
-            attach.attach(
+            result.attached += attach.attach(
                 con,
                 athlete_id[0],
                 [(d, d.sessions[0], ("strava", d.item.strava_id)) for d in batch if d.sessions],
