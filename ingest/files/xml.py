@@ -99,15 +99,17 @@ def _sport(text: str | None, name: str | None = None) -> str:
 
 
 def _extension_value(point: etree._Element, names: tuple[str, ...]) -> float | None:
-    """The first extension element (at any depth) with one of `names` as local name."""
-    ext = _child(point, "extensions")
-    if ext is None:
-        ext = _child(point, "Extensions")
-    if ext is None:
-        return None
-    for el in ext.iter():
-        if _local(el) in names and el.text:
-            return _float(el.text)
+    """The first extension element (at any depth, any namespace) with one of `names` as local name."""
+    for ext in point.iterfind("{*}extensions"):
+        for name in names:
+            for el in ext.iter(f"{{*}}{name}"):
+                if el.text:
+                    return _float(el.text)
+    for ext in point.iterfind("{*}Extensions"):
+        for name in names:
+            for el in ext.iter(f"{{*}}{name}"):
+                if el.text:
+                    return _float(el.text)
     return None
 
 
@@ -138,7 +140,7 @@ def gpx(data: bytes) -> list[Recording]:
         rec = Recording(sport=_sport(_text(trk, "type"), name), start_at=0.0, name=name)
         rec.index = len(found)
         for pt in trk.iter("{*}trkpt"):
-            t = _time(_text(pt, "time"))
+            t = _time(pt.findtext("{*}time"))
             if t is None:
                 continue
             hr = _extension_value(pt, ("hr", "heartrate"))
@@ -147,7 +149,7 @@ def gpx(data: bytes) -> list[Recording]:
                 t,
                 hr if hr and hr > 0 else None,
                 _extension_value(pt, ("speed",)),
-                _float(_text(pt, "ele")),
+                _float(pt.findtext("{*}ele")),
                 _float(pt.get("lat")),
                 _float(pt.get("lon")),
             )
@@ -182,19 +184,19 @@ def tcx(data: bytes) -> list[Recording]:
             if top:
                 max_hr = max(max_hr or 0.0, top)
             for pt in lap.iter("{*}Trackpoint"):
-                t = _time(_text(pt, "Time"))
+                t = _time(pt.findtext("{*}Time"))
                 if t is None:
                     continue
-                hr = _float(_text(pt, "HeartRateBpm", "Value"))
-                pos = _child(pt, "Position")
+                hr = _float(pt.findtext("{*}HeartRateBpm/{*}Value"))
+                pos = pt.find("{*}Position")
                 _append(
                     rec,
                     t,
                     hr if hr and hr > 0 else None,
                     _extension_value(pt, ("Speed",)),
-                    _float(_text(pt, "AltitudeMeters")),
-                    _float(_text(pos, "LatitudeDegrees")),
-                    _float(_text(pos, "LongitudeDegrees")),
+                    _float(pt.findtext("{*}AltitudeMeters")),
+                    _float(pos.findtext("{*}LatitudeDegrees")) if pos is not None else None,
+                    _float(pos.findtext("{*}LongitudeDegrees")) if pos is not None else None,
                 )
         start = _time(laps[0].get("StartTime")) if laps else None
         if start is None and not rec.t:
