@@ -28,6 +28,9 @@ HR_ZONES = (
     (5, 0.92, 10.0, "high"),
 )
 INTENSITIES = ("low", "moderate", "high")
+# The intensity distribution is about endurance training (Seiler 2010): runs and cross-training; a
+# strength session's heart rate says little about its intensity.
+ENDURANCE = "('run', 'cross')"
 
 # The moderate-zone warning: elite endurance athletes spend ~75-80% of training in the low zone and
 # under 10-25% in the moderate one (Seiler & Kjerland 2006; Seiler 2010); runners who moved time from
@@ -80,10 +83,13 @@ def zones(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def weekly_intensity(con: duckdb.DuckDBPyConnection, athlete_id: int) -> dict[date, dict[str, float]]:
-    """Minutes of low, moderate and high intensity per ISO week (Monday), from q_hr_zones_time."""
+    """Minutes of low, moderate and high intensity of runs and cross-training per ISO week (Monday),
+    from q_hr_zones_time."""
     found: dict[date, dict[str, float]] = {}
     for day, intensity, seconds in con.execute(
-        "select day, intensity, seconds from q_hr_zones_time where athlete_id = ?", [athlete_id]
+        f"""select day, intensity, seconds from q_hr_zones_time
+            where athlete_id = ? and category in {ENDURANCE}""",
+        [athlete_id],
     ).fetchall():
         week = engine.monday(day)
         found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds / 60.0
@@ -107,8 +113,8 @@ def moderate_warnings(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[int, 
     `as_of` sits mostly in the moderate zone (from q_hr_zones_time)."""
     totals: dict[int, dict[str, float]] = {}
     for athlete_id, intensity, seconds in con.execute(
-        """select athlete_id, intensity, sum(seconds) from q_hr_zones_time
-           where day between ? and ? group by athlete_id, intensity""",
+        f"""select athlete_id, intensity, sum(seconds) from q_hr_zones_time
+           where day between ? and ? and category in {ENDURANCE} group by athlete_id, intensity""",
         [as_of - timedelta(days=27), as_of],
     ).fetchall():
         totals.setdefault(athlete_id, dict.fromkeys(INTENSITIES, 0.0))[intensity] = seconds / 60.0

@@ -6,7 +6,7 @@
 -- `intensity` is Seiler's three-zone model (low below the first ventilatory threshold, moderate
 -- between the thresholds, high above the second).
 with seconds as (
-    select l.athlete_id, l.activity_id, l.day, h.bpm, h.seconds, a.hr_max
+    select l.athlete_id, l.activity_id, l.day, l.category, h.bpm, h.seconds, a.hr_max
     from q_session_load l
     join activity_hr_seconds h on h.activity_id = l.activity_id
     join q_athlete_history a on a.athlete_id = l.athlete_id
@@ -16,9 +16,10 @@ select
     s.athlete_id,
     s.activity_id,
     s.day,
+    s.category,
     z.zone,
     z.intensity,
     sum(s.seconds) as seconds
 from seconds s
 join q_hr_zones z on s.bpm >= z.low_pct * s.hr_max and s.bpm < z.high_pct * s.hr_max
-group by s.athlete_id, s.activity_id, s.day, z.zone, z.intensity
+group by s.athlete_id, s.activity_id, s.day, s.category, z.zone, z.intensity
