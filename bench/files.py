@@ -241,6 +241,14 @@ def main() -> None:
         f"({os.cpu_count()} cores; >1 = more than one busy)"
     )
     print(f"peak RSS, largest process:    {peak_mb:6.0f} MB (target < 1024 MB)")
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        hr_rows, acts = con.execute(
+            "select count(*), count(distinct activity_id) from activity_hr_seconds"
+        ).fetchone()
+        blocks = con.execute("select used_blocks * block_size from pragma_database_size()").fetchone()[0]
+    print(f"HR samples kept:    {hr_rows:,} rows for {acts} activities; database {blocks / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
