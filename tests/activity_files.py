@@ -115,6 +115,12 @@ def fit_activity(
     return path
 
 
+def fit_strength(path: Path, start: datetime, seconds: int, **options) -> Path:
+    """A strength session recorded indoors (no GPS, no speed) on a Garmin watch."""
+    options = {"point": None, "speed": lambda i: 0.0, **options}
+    return fit_activity(path, start, seconds, sport="training", sub_sport="strength_training", **options)
+
+
 def strength_set(category: str, subtype: int, reps: int, weight: float, start: datetime) -> dict:
     """A FIT set message's fields (category names and subtypes as in the FIT profile)."""
     return {

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from activity_files import NEW_YORK, T0, fit_activity, fit_compressed, gpx, strength_set, tcx
+from activity_files import NEW_YORK, T0, fit_activity, fit_compressed, fit_strength, gpx, strength_set, tcx
 from conftest import FIXTURES, SHARED_FORMATS
 from import_helpers import error_lines, one, rows
 
@@ -171,13 +171,10 @@ def test_strava_export_rows_take_their_files_zone_and_samples(run_cli, db_path, 
 
 def test_garmin_connect_export_reads_nested_zips_and_skips_non_activities(run_cli, db_path, tmp_path) -> None:
     run = fit_activity(tmp_path / "run.fit", T0, 600).read_bytes()
-    lift = fit_activity(
+    lift = fit_strength(
         tmp_path / "lift.fit",
         T0 + timedelta(days=1),
         1200,
-        point=None,
-        sport="training",
-        sub_sport="strength_training",
         rpe=7,
         sets=[strength_set("squat", 2, 8, 60.0, T0 + timedelta(days=1, minutes=i)) for i in range(3)],
     ).read_bytes()

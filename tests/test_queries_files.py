@@ -7,7 +7,7 @@ import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from activity_files import fit_activity, strength_set
+from activity_files import fit_activity, fit_strength, strength_set
 
 import queries
 from ingest.db import connect
@@ -55,23 +55,17 @@ def test_load_is_banister_trimp_summed_over_the_samples_and_follows_the_settings
 
 
 def test_watch_rpe_gives_session_rpe_load_and_strength_never_uses_heart_rate(run_cli, db_path, tmp_path):
-    lift = fit_activity(
+    lift = fit_strength(
         tmp_path / "lift.fit",
         START,
         2400,
-        point=None,
-        sport="training",
-        sub_sport="strength_training",
         hr=lambda i: 120,
         rpe=6,
     )
-    plain = fit_activity(
+    plain = fit_strength(
         tmp_path / "gym.fit",
         START + timedelta(days=1),
         1200,
-        point=None,
-        sport="training",
-        sub_sport="strength_training",
         hr=lambda i: 170,
     )
     assert run_cli("import", "--athlete", "Ana", str(lift), str(plain)).exit_code == 0
@@ -85,13 +79,10 @@ def test_hip_sets_zones_and_the_support_advice(run_cli, db_path, tmp_path):
     sets = [strength_set("squat", 2, 8, 60.0, START + day + timedelta(minutes=i)) for i in range(3)]
     sets += [strength_set("hip_raise", 0, 12, 40.0, START + day + timedelta(minutes=5))]
     sets += [strength_set("curl", 0, 10, 10.0, START + day + timedelta(minutes=8))]
-    fit_activity(
+    fit_strength(
         tmp_path / "lift.fit",
         START + day,
         1200,
-        point=None,
-        sport="training",
-        sub_sport="strength_training",
         hr=lambda i: 110,
         sets=sets,
     )
@@ -115,13 +106,10 @@ def test_hip_sets_zones_and_the_support_advice(run_cli, db_path, tmp_path):
 
 def test_support_advice_counts_hip_sets(run_cli, db_path, tmp_path):
     sets = [strength_set("lunge", 0, 10, 20.0, START - timedelta(days=20))]
-    fit_activity(
+    fit_strength(
         tmp_path / "lift.fit",
         START - timedelta(days=20),
         600,
-        point=None,
-        sport="training",
-        sub_sport="strength_training",
         sets=sets,
     )
     for d in range(7):
@@ -179,15 +167,11 @@ def test_pace_structure_from_the_samples_counts_as_a_quality_run(run_cli, db_pat
 
 def test_activity_fields_for_the_listing(run_cli, db_path, tmp_path):
     sets = [strength_set("deadlift", 0, 6, 100.0, START + timedelta(days=1))]
-    fit_activity(
+    fit_strength(
         tmp_path / "lift.fit",
         START + timedelta(days=1),
         600,
-        point=None,
-        sport="training",
-        sub_sport="strength_training",
         hr=lambda i: 100,
-        speed=lambda i: 0.0,
         sets=sets,
     )
     fit_activity(tmp_path / "run.fit", START, 1800, hr=lambda i: 190 if i < 600 else 150)

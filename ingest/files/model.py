@@ -20,8 +20,20 @@ class StrengthSet:
     duration_s: float | None
 
 
-@dataclass
-class Recording:
+@dataclass(kw_only=True)
+class Totals:
+    """An activity's totals; None where unknown."""
+
+    elapsed_s: float | None = None
+    moving_s: float | None = None
+    distance_m: float | None = None
+    elevation_gain_m: float | None = None
+    avg_hr: float | None = None
+    max_hr: float | None = None
+
+
+@dataclass(kw_only=True)
+class Recording(Totals):
     """One session of an activity file: its totals (None where the file has none) and its samples.
 
     Times are UTC seconds since the Unix epoch. Samples are parallel lists, one entry per timestamp
@@ -31,12 +43,6 @@ class Recording:
     sport: str  # the sport type name, in the words categories.py maps ('Run', 'Strength Training', ...)
     start_at: float
     index: int = 0  # the session's position in a multi-session file
-    elapsed_s: float | None = None
-    moving_s: float | None = None
-    distance_m: float | None = None
-    elevation_gain_m: float | None = None
-    avg_hr: float | None = None
-    max_hr: float | None = None
     rpe: float | None = None  # session RPE 1-10 recorded by the watch
     name: str | None = None
     t: list[float] = field(default_factory=list)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.files.model import Recording
+from ingest.files.model import Recording, Totals
 
 # A sample stands for at most this many seconds: recording gaps longer than this are pauses
 # (Garmin's "smart recording" writes every 1 to ~10 s). crosstrain's convention.
@@ -42,16 +42,10 @@ MIN_HILLS = 3  # three or more climbs make a hills session
 STEADY_CV = 0.10  # steady: the coefficient of variation of 30-s speeds below 10%
 
 
-@dataclass
-class Facts:
+@dataclass(kw_only=True)
+class Facts(Totals):
     """A recording's facts: totals (the file's where it has them), HR seconds per bpm, structure."""
 
-    elapsed_s: float | None = None
-    moving_s: float | None = None
-    distance_m: float | None = None
-    elevation_gain_m: float | None = None
-    avg_hr: float | None = None
-    max_hr: float | None = None
     hr_seconds: dict[int, float] = field(default_factory=dict)
     structure: str | None = None
     spikes: int = 0
