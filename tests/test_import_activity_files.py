@@ -5,13 +5,17 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from activity_files import NEW_YORK, T0, fit_activity, fit_compressed, fit_strength, gpx, strength_set, tcx
 from conftest import FIXTURES, SHARED_FORMATS
 from import_helpers import error_lines, one, rows
+
+from ingest.db import connect
+from queries import engine
+from queries.params import resolve
 
 REAL = SHARED_FORMATS / "files"
 
@@ -136,7 +140,13 @@ def test_strava_export_rows_take_their_files_zone_and_samples(run_cli, db_path, 
     # row 1 (21 May 2024, 00:48:20 UTC, 1386 s) has activities/20000000001.fit.gz: recorded in New York
     start = datetime(2024, 5, 21, 0, 48, 20)
     run = fit_activity(
-        tmp_path / "r.fit", start.replace(tzinfo=T0.tzinfo), 1386, hr=lambda i: 155, point=NEW_YORK, gz=True
+        tmp_path / "r.fit",
+        start.replace(tzinfo=T0.tzinfo),
+        1386,
+        hr=lambda i: 155,
+        point=NEW_YORK,
+        gz=True,
+        rpe=8,
     )
     archive = _zip(
         tmp_path / "export.zip",
@@ -163,8 +173,20 @@ def test_strava_export_rows_take_their_files_zone_and_samples(run_cli, db_path, 
     )[0]
     # 00:48:20 UTC is 20:48:20 the day before in New York (EDT, -4): the run's local day
     assert (local, zone, hr_s) == (datetime(2024, 5, 20, 20, 48, 20), "America/New_York", 1386.0)
-    # the row without a file keeps the athlete's zone
-    assert one(db_path, "select start_local from activities where source_id = '20000000003'").hour >= 0
+    # the row without a file keeps the athlete's zone: 06:10:14 UTC is 08:10:14 in Berlin (CEST)
+    assert one(db_path, "select start_local from activities where source_id = '20000000003'") == datetime(
+        2024, 5, 23, 8, 10, 14
+    )
+    # the watch's RPE 8 gives the CSV row its load: 8 x 1374 s of moving time (Foster 2001)
+    with connect(db_path, read_only=True) as con:
+        params = resolve({})
+        engine.prepare_scope(con, None, params)
+        engine.prepare_sessions(con, params, engine.EPOCH, date(2024, 6, 1))
+        load = con.execute(
+            """select l.load, l.load_source from q_session_load l join activities a using (activity_id)
+               where a.source_id = '20000000001'"""
+        ).fetchone()
+    assert load == (pytest.approx(8 * 1374 / 60), "srpe")
     again = run_cli("import", "--timezone", "Europe/Berlin", str(archive))
     assert "3 rows: 0 imported, 0 updated, 3 duplicates" in again.stdout
 
