@@ -1,6 +1,7 @@
 -- Session load. Grain: one row per activity of the athletes in q_scope with local day in [$from, $end].
 -- Parameters: $from, $end (local dates, inclusive); $hr_rest, $trimp_k, $trimp_b, $trimp_scale.
--- Relations: activities, activity_files, activity_hr_seconds, q_scope(athlete_id), q_intensity(category, intensity),
+-- Relations: activities, q_scope(athlete_id), q_intensity(category, intensity),
+--   activity_files (rpe), activity_hr_seconds (seconds per whole bpm: ingest/files),
 --   q_athlete_history(athlete_id, hr_max) (athlete_history.sql up to the caller's last day, at least $end:
 --   the HRmax known on that day applies to every session, as a report on that day sees it).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
