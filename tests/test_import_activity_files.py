@@ -191,6 +191,22 @@ def test_strava_export_rows_take_their_files_zone_and_samples(run_cli, db_path, 
     assert "3 rows: 0 imported, 0 updated, 3 duplicates" in again.stdout
 
 
+def test_an_unzipped_strava_export_folder_is_read_like_the_zip(run_cli, db_path, tmp_path) -> None:
+    export = tmp_path / "export_1"
+    (export / "activities").mkdir(parents=True)
+    (export / "activities.csv").write_text((FIXTURES / "strava_en_au.csv").read_text(encoding="utf-8"))
+    (export / "profile.csv").write_text("Athlete ID,Email Address,First Name,Last Name\n1,a@b.c,Zoe,Zhang\n")
+    start = datetime(2024, 5, 21, 0, 48, 20, tzinfo=T0.tzinfo)
+    fit_activity(export / "activities" / "20000000001.fit.gz", start, 1386, point=NEW_YORK, gz=True)
+    result = run_cli("import", str(export))
+    assert result.exit_code == 0, result.output
+    assert f"{export}/activities.csv (strava, Zoe Zhang): 3 rows: 3 imported" in result.stdout
+    assert f"{export}: 1 activity files: samples of 1 activities, 0 rejected" in result.stdout
+    assert one(db_path, "select start_timezone from activities where source_id = '20000000001'") == (
+        "America/New_York"
+    )
+
+
 def test_garmin_connect_export_reads_nested_zips_and_skips_non_activities(run_cli, db_path, tmp_path) -> None:
     run = fit_activity(tmp_path / "run.fit", T0, 600).read_bytes()
     lift = fit_strength(

@@ -290,7 +290,8 @@ def _strava_export(
     zones = [(d.item.strava_id, s.timezone) for d in good for s in d.sessions[:1] if s.timezone]
     attach.frame_table(con, "_row_zones", {"source_id": "varchar", "tz": "varchar"}, zones)
     try:
-        with csv_of(path) as (csv_path, shown, profile_name):
+        with csv_of(found.csv_path or path) as (csv_path, shown, profile_name):
+            profile_name = profile_name or found.profile_name
             result.csv = import_file(con, csv_path, shown, options, settings, profile_name)
     finally:
         con.execute("drop table if exists _row_zones")

@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 FILE_KINDS = ("fit", "gpx", "tcx")
 GARMIN_UPLOADS = "DI_CONNECT/DI-Connect-Uploaded-Files/"
@@ -54,11 +55,14 @@ class Found:
     items: list[Item]
     refused: list[tuple[str, str]]
     strava_csv: bool = False  # a Strava export: its activities.csv is imported first
-    profile_name: str | None = None
+    profile_name: str | None = None  # an unzipped Strava export's athlete (profile.csv)
+    csv_path: Path | None = None  # an unzipped Strava export's activities.csv
 
 
 def find(path: Path) -> Found:
     """The activity files under `path` (a file, a folder searched recursively, or an export zip)."""
+    if path.is_dir() and (path / "activities.csv").is_file():
+        return _strava_folder(path)
     if path.is_dir():
         items = [
             Item(str(p), str(p))
@@ -85,7 +89,8 @@ def _zip(path: Path) -> Found:
             items = [Item(f"{path}:{n}", str(path), n) for n in safe if kind_of(n)]
             return Found(items, refused)
         prefix = csv_member[: -len("activities.csv")]
-        by_file = _strava_files(archive, csv_member)
+        with archive.open(csv_member) as fh:
+            by_file = _strava_files(fh)
         items = []
         present = set(safe)
         for filename, activity_id in by_file.items():
@@ -97,20 +102,40 @@ def _zip(path: Path) -> Found:
         return Found(items, refused, strava_csv=True)
 
 
-def _strava_files(archive: zipfile.ZipFile, member: str) -> dict[str, str]:
+def _strava_files(fh: IO[bytes]) -> dict[str, str]:
     """Filename -> Activity ID from a Strava export's activities.csv (rows without a file left out)."""
-    with archive.open(member) as fh:
-        rows = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
-        header = [h.strip().lower() for h in next(rows, [])]
-        if "filename" not in header:
-            return {}
-        f_col = header.index("filename")
-        id_col = next((i for i, h in enumerate(header) if h in ("activity id", "id", "aktivitäts-id")), 0)
-        found = {}
-        for row in rows:
-            if len(row) > max(f_col, id_col) and row[f_col].strip():
-                found[row[f_col].strip()] = row[id_col].strip()
+    rows = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
+    header = [h.strip().lower() for h in next(rows, [])]
+    if "filename" not in header:
+        return {}
+    f_col = header.index("filename")
+    id_col = next((i for i, h in enumerate(header) if h in ("activity id", "id", "aktivitäts-id")), 0)
+    found = {}
+    for row in rows:
+        if len(row) > max(f_col, id_col) and row[f_col].strip():
+            found[row[f_col].strip()] = row[id_col].strip()
     return found
+
+
+def _strava_folder(path: Path) -> Found:
+    """An unzipped Strava export: activities.csv, profile.csv and activities/ in one folder."""
+    with (path / "activities.csv").open("rb") as fh:
+        by_file = _strava_files(fh)
+    items, refused = [], []
+    for filename, activity_id in by_file.items():
+        file = path / filename
+        if unsafe(filename):
+            refused.append((str(file), "path outside the export's folder; skipped"))
+        elif file.is_file() and kind_of(filename):
+            items.append(Item(str(file), str(file), strava_id=activity_id))
+    name = None
+    if (path / "profile.csv").is_file():
+        with (path / "profile.csv").open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            row = next(csv.DictReader(fh), None) or {}
+        name = " ".join(
+            p.strip() for p in (row.get("First Name", ""), row.get("Last Name", "")) if p and p.strip()
+        )
+    return Found(items, refused, strava_csv=True, profile_name=name or None, csv_path=path / "activities.csv")
 
 
 def _garmin_items(path: Path, archive: zipfile.ZipFile, names: list[str], refused: list) -> list[Item]:
