@@ -93,6 +93,8 @@ def test_hip_sets_zones_and_the_support_advice(run_cli, db_path, tmp_path):
         run_cli("import", "--athlete", "Bo", str(fit_activity(tmp_path / "bo.fit", START, 600))).exit_code
         == 0
     )
+    with connect(db_path) as con:  # the athlete's HRmax, as `athletes set --hr-max 190` stores it
+        con.execute("update athletes set hr_max = 190 where name = 'Ana'")
     rep = _report(db_path)
     assert rep["summary"]["hip_sets"] == 4  # 3 squats + 1 hip raise; the curl is not hip work
     week = [w for w in rep["weeks"] if w["week"] == "2026-11-16"][0]

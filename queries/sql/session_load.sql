@@ -1,18 +1,24 @@
 -- Session load. Grain: one row per activity of the athletes in q_scope with local day in [$from, $end].
--- Parameters: $from, $end (local dates, inclusive); $hr_rest, $trimp_k, $trimp_b, $trimp_scale.
--- Relations: activities, q_scope(athlete_id), q_intensity(category, intensity),
+-- Parameters: $from, $end (local dates, inclusive); $trimp_scale; $other_intensity (for a category
+--   missing from q_categories).
+-- Relations: activities, q_scope(athlete_id), q_categories(category, intensity, heart_rate_load),
 --   activity_files (rpe), activity_hr_seconds (seconds per whole bpm: ingest/files),
---   q_athlete_history(athlete_id, hr_max) (athlete_history.sql up to the caller's last day, at least $end:
---   the HRmax known on that day applies to every session, as a report on that day sees it).
+--   q_athlete_history(athlete_id, hr_max, hr_rest, trimp_k, trimp_b) (athlete_history.sql up to the
+--   caller's last day, at least $end: the HRmax known on that day applies to every session, as a report
+--   on that day sees it).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
 -- (start_local), so a run across midnight or a DST change belongs to its start date.
 -- Second recordings of a session (twin_of not null) and excluded activities count in no metric.
 -- load (arbitrary units, one scale for all three sources):
 --   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
---   2. else Banister TRIMP x trimp_scale (Banister 1991) summed over the heart-rate samples of an activity
---      file, for running and cross-training (file_load); else the same from average HR when known:
---      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1];
+--   2. else, for categories whose load may come from heart rate (running, cross-training:
+--      q_categories.heart_rate_load), Banister TRIMP x trimp_scale (Banister 1991) summed over the
+--      heart-rate samples of an activity file (file_load), else from average HR when known:
+--      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1],
+--      with the athlete's HRmax, HRrest and constants (k, b) from q_athlete_history;
 --   3. else minutes x the category's default intensity (a Pilates class without HR is never a rest day).
+--   Strength, Pilates and mobility never use heart rate: average HR badly underrates resistance work,
+--   for which session RPE is the validated measure (Day et al. 2004; Sweet et al. 2004).
 with scoped as (
     select a.*
     from activities a
@@ -22,17 +28,18 @@ with scoped as (
 ),
 
 -- Activity files (issue 12): Banister TRIMP summed over the heart-rate samples kept per whole bpm,
--- sum of seconds / 60 x HRr x k x e^(b x HRr) x trimp_scale, HRr as below; and the watch's RPE.
+-- sum of seconds / 60 x HRr x k x e^(b x HRr) x trimp_scale, HRr and constants as below; the watch's RPE.
 file_load as (
     select
         f.activity_id,
         max(f.rpe) as file_rpe,
-        sum(hs.seconds / 60.0 * hs.hrr * $trimp_k * exp($trimp_b * hs.hrr)) * $trimp_scale as sample_trimp
+        sum(hs.seconds / 60.0 * hs.hrr * hs.trimp_k * exp(hs.trimp_b * hs.hrr)) * $trimp_scale as sample_trimp
     from activity_files f
     join scoped sc on sc.activity_id = f.activity_id
     left join (
-        select x.activity_id, x.seconds,
-               least(greatest((x.bpm - $hr_rest) / (h.hr_max - $hr_rest), 0.0), 1.0) as hrr
+        select
+            x.activity_id, x.seconds, h.trimp_k, h.trimp_b,
+            least(greatest((x.bpm - h.hr_rest) / greatest(h.hr_max - h.hr_rest, 1.0), 0.0), 1.0) as hrr
         from activity_hr_seconds x
         join scoped s2 on s2.activity_id = x.activity_id
         join q_athlete_history h on h.athlete_id = s2.athlete_id
@@ -52,13 +59,17 @@ measured as (
         coalesce(nullif(sc.moving_s, 0), sc.elapsed_s, 0) / 60.0 as minutes,
         coalesce(sc.distance_m, 0) / 1000.0 as distance_km,
         case when coalesce(sc.rpe, fl.file_rpe) between 1 and 10 then coalesce(sc.rpe, fl.file_rpe) end as rpe,
-        case when sc.category in ('run', 'cross') then fl.sample_trimp end as sample_trimp,
+        case when c.heart_rate_load then fl.sample_trimp end as sample_trimp,
         case
-            when sc.avg_hr > 0
-                then least(greatest((sc.avg_hr - $hr_rest) / (h.hr_max - $hr_rest), 0.0), 1.0)
-        end as hrr
+            when sc.avg_hr > 0 and c.heart_rate_load
+                then least(greatest((sc.avg_hr - h.hr_rest) / greatest(h.hr_max - h.hr_rest, 1.0), 0.0), 1.0)
+        end as hrr,
+        h.trimp_k,
+        h.trimp_b,
+        coalesce(c.intensity, $other_intensity) as intensity
     from scoped sc
     join q_athlete_history h on h.athlete_id = sc.athlete_id
+    left join q_categories c on c.category = sc.category
     left join file_load fl on fl.activity_id = sc.activity_id
 )
 
@@ -75,8 +86,8 @@ select
     case
         when m.rpe is not null then m.rpe * m.minutes
         when m.sample_trimp is not null then m.sample_trimp
-        when m.hrr is not null then m.minutes * m.hrr * $trimp_k * exp($trimp_b * m.hrr) * $trimp_scale
-        else m.minutes * coalesce(i.intensity, 3.0)
+        when m.hrr is not null then m.minutes * m.hrr * m.trimp_k * exp(m.trimp_b * m.hrr) * $trimp_scale
+        else m.minutes * m.intensity
     end as load,
     case
         when m.rpe is not null then 'srpe'
@@ -85,4 +96,3 @@ select
         else 'intensity'
     end as load_source
 from measured m
-left join q_intensity i on i.category = m.category
