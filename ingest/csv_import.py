@@ -149,10 +149,7 @@ def import_file(
     # Read, parse and locate rejects before the transaction: temp tables are private to this connection
     # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
     # row's order), and a failed statement would abort the transaction.
-    read_raw(con, path, len(header.names), garmin.EXTRA_FIELDS if fmt == "garmin" else 0)
-    con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
-    con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
-    _locate_rejects(con, path, header)
+    read_rows(con, path, header, fmt, athlete)
     con.execute("begin transaction")
     try:
         import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt)
@@ -188,6 +185,25 @@ def import_file(
         for table in TEMP_TABLES:
             con.execute(f"drop table if exists {table}")
     return result
+
+
+def read_rows(
+    con: duckdb.DuckDBPyConnection, path: Path, header: Header, fmt: str, athlete: str | None
+) -> None:
+    """Parse `path`'s rows into temp table `_parsed` and its unreadable rows into `_rejects`.
+
+    Public for plan import (ingest/plans.py), which reads a plan CSV as the generic format does.
+    """
+    read_raw(con, path, len(header.names), garmin.EXTRA_FIELDS if fmt == "garmin" else 0)
+    con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
+    con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
+    _locate_rejects(con, path, header)
+
+
+def stage_rows(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezone: str | None) -> None:
+    """`_stage`, public for plan import: the good rows of `_parsed` in `_staged`, with athlete ids and
+    local and UTC times (creates athletes not yet stored; call it inside the file's transaction)."""
+    _stage(con, fmt, athlete, timezone)
 
 
 def _parse_sql(con: duckdb.DuckDBPyConnection, header: Header, fmt: str, athlete: str | None) -> str:
@@ -318,4 +334,4 @@ def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) 
     )
 
 
-__all__ = ["FileResult", "ImportOptions", "Reject", "import_file", "import_paths"]
+__all__ = ["FileResult", "ImportOptions", "Reject", "import_file", "import_paths", "read_rows", "stage_rows"]

@@ -1,0 +1,22 @@
+-- Schema version 8: planned sessions, stored apart from the activities that were done.
+-- A coach's plan (a generic CSV or an iCalendar file, ingest/plans.py) or the suggestions of
+-- `crosstrain plan suggest --apply`. Importing a plan again replaces the athlete's planned sessions on
+-- the days it covers (first to last planned day). Local wall-clock times in _local, like activities.
+create sequence planned_id_seq start 1;
+
+create table planned_sessions (
+    planned_id   bigint not null default nextval('planned_id_seq'),
+    athlete_id   integer not null,
+    start_local  timestamp not null,    -- planned local start; the day at 00:00 when no time was given
+    has_time     boolean not null default true,
+    sport_type   varchar not null,      -- as the plan named it (the summary's type for a calendar event)
+    category     varchar not null,      -- run, strength, pilates, mobility, cross, other
+    name         varchar,
+    description  varchar,
+    moving_s     double not null,
+    distance_m   double,
+    rpe          double,
+    source       varchar not null,      -- 'csv', 'ics' or 'suggest'
+    source_file  varchar,
+    created_at   timestamp not null default (now() at time zone 'UTC')
+);
