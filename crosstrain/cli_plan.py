@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from crosstrain.env import Env
+from ingest.db import connect
 from ingest.plans import import_plans
+from queries import plan as plans
+
+SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
+DISCLAIMER = "Training guidance, not a diagnosis: when it hurts, see a physical therapist."
+
+athlete_option = click.option(
+    "--athlete", required=True, help="Athlete name, as `crosstrain athletes` lists it."
+)
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day of done history; the plan is projected from the day after (YYYY-MM-DD) [default: today]",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the SPEC's JSON instead of text.")
+
+
+def _day(value: datetime | None) -> date:
+    return value.date() if value else date.today()
 
 
 @click.group("plan")
@@ -39,6 +63,48 @@ def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None) -> No
         click.echo(result.summary())
     if failed:
         raise SystemExit(1)
+
+
+def _print_check(out: dict, console: Console) -> None:
+    console.print(
+        f"[bold]{out['athlete']}[/bold]: plan {out['from']} to {out['to']} ({len(out['days'])} days)"
+    )
+    if not out["findings"]:
+        console.print("No warnings: the plan stays within the thresholds.")
+    for f in out["findings"]:
+        style = SEVERITY_STYLE[f["severity"]]
+        console.print(f"\n{f['date']} [{style}]{f['severity'].upper()} {f['code']}[/{style}]: {f['message']}")
+        for s in f["sessions"]:
+            km = f", {s['distance_km']:.1f} km" if s["distance_km"] else ""
+            what = f"{s['name'] or s['type']} ({s['category']}, {s['duration_min']:.0f} min{km})"
+            console.print(f"  [dim]{s['date']}[/dim] {what}")
+    last = out["days"][-1]
+    acwr = "-" if last["acwr"] is None else format(last["acwr"], ".2f")
+    console.print(
+        f"\nOn {out['to']}: support share {100 * last['support_share']:.0f}%, "
+        f"run {last['run_km']:.1f} km in 28 days, monotony {last['monotony']:.2f}, ACWR {acwr}, "
+        f"risk {last['risk']}"
+    )
+    console.print(f"[dim]{DISCLAIMER}[/dim]")
+
+
+@plan.command("check")
+@athlete_option
+@as_of_option
+@json_option
+@click.pass_obj
+def check_command(env: Env, athlete: str, as_of: datetime | None, as_json: bool) -> None:
+    """The report's metrics and warnings projected day by day over the planned days.
+
+    Runs the report's own SQL over the done history plus the planned sessions; lists each warning the
+    plan would trigger (with its date and the planned sessions behind it) and back-to-back hard days.
+    """
+    with connect(env.db, read_only=True) as con:
+        out = plans.check(con, athlete, _day(as_of), env.settings())
+    if as_json:
+        click.echo(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        _print_check(out, Console(soft_wrap=False))
 
 
 COMMANDS: list[click.Command] = [plan]

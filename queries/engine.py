@@ -5,6 +5,9 @@ Each step materialises one temp table named after its file (`q_session_load` fro
 Two exceptions, both for `compare`: `metrics_today.sql` fills q_metrics with one day, and
 `ewma_carry.sql` reads session_load.sql as a common table expression (one aggregate pass over the
 whole history, nothing materialised per session).
+The SQL names the stored tables it reads (`activities`, `athletes`); `reading(...)` renames them for
+the calls inside its block, so `crosstrain plan check` runs the very same files over done plus planned
+sessions (queries/plan.py) rather than a second implementation.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 """
@@ -13,6 +16,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -30,12 +36,39 @@ LOOKBACK_DAYS = 27
 # e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
 BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
+# Stored table -> the relation the SQL reads instead, inside `reading(...)`; empty: the stored tables.
+_RELATIONS: ContextVar[dict[str, str] | None] = ContextVar("relations", default=None)
 
 
 @cache
 def sql(name: str) -> str:
     """The text of `queries/sql/<name>.sql`."""
     return resources.files("queries.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+@contextmanager
+def reading(**relations: str) -> Iterator[None]:
+    """Inside the block, SQL run by this module reads relation `relations[t]` wherever it names the
+    stored table `t` (`reading(activities="q_plan_activities")`): same files, other rows."""
+    token = _RELATIONS.set({**(_RELATIONS.get() or {}), **relations})
+    try:
+        yield
+    finally:
+        _RELATIONS.reset(token)
+
+
+def render(text: str) -> str:
+    """`text` with each stored table it reads (after `from` or `join`) renamed as `reading` says."""
+    renamed = _RELATIONS.get()
+    if not renamed:
+        return text
+    names = "|".join(re.escape(n) for n in renamed)
+    return re.sub(
+        rf"\b(from|join)(\s+)({names})\b(?!\s*\()",
+        lambda m: f"{m[1]}{m[2]}{renamed[m[3].lower()]}",
+        text,
+        flags=re.IGNORECASE,
+    )
 
 
 def bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -48,12 +81,13 @@ def materialise(
     con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any], table: str | None = None
 ) -> None:
     """Run `name`.sql with `values` into temp table `q_<table or name>`."""
-    text = sql(name)
+    text = render(sql(name))
     con.execute(f"create or replace temp table q_{table or name} as {text}", bind(text, values))
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | None = None) -> list[dict]:
     """Rows of a query as plain dicts."""
+    query = render(query)
     cur = con.execute(query, bind(query, values or {}))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
@@ -81,7 +115,7 @@ def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
 def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params: Params) -> None:
     """Temp tables q_scope (the athletes read: `None` = all), q_intensity, q_run_keywords."""
     if ids is None:
-        con.execute("create or replace temp table q_scope as select athlete_id from athletes")
+        con.execute(render("create or replace temp table q_scope as select athlete_id from athletes"))
     else:
         con.execute(
             "create or replace temp table q_scope as select distinct unnest(?::integer[]) as athlete_id",
@@ -142,7 +176,7 @@ def prepare_today(con: duckdb.DuckDBPyConnection, params: Params, as_of: date) -
 def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> None:
     """q_ewma_carry: each scope athlete's fitness and fatigue at the end of `end`, in one aggregate pass
     over session_load.sql's rows up to `end` (a common table expression, not a temp table)."""
-    text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
+    text = render(f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}")
     values = {"from": EPOCH, "end": end, **params.load, **_alphas(params)}
     con.execute(f"create or replace temp table q_ewma_carry as {text}", bind(text, values))
 

@@ -152,3 +152,8 @@ def compare_scope(con: duckdb.DuckDBPyConnection, params: Params, as_of: date, s
             for s in rows
         ],
     }
+
+
+# The same summary, warnings and JSON over a projected plan (queries/plan.py).
+summaries = _summaries
+summary_json = _summary_json
