@@ -11,8 +11,10 @@ from rich.console import Console
 
 from crosstrain.env import Env
 from ingest.db import connect
-from ingest.plans import import_plans
+from ingest.plans import apply_changes, import_plans
+from ingest.plans_ics import suggestions_ics
 from queries import plan as plans
+from queries.plan_suggest import suggest
 
 SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
 DISCLAIMER = "Training guidance, not a diagnosis: when it hurts, see a physical therapist."
@@ -105,6 +107,75 @@ def check_command(env: Env, athlete: str, as_of: datetime | None, as_json: bool)
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:
         _print_check(out, Console(soft_wrap=False))
+
+
+def _print_suggest(out: dict, console: Console) -> None:
+    console.print(f"[bold]{out['athlete']}[/bold], week of {out['week']}:")
+    if not out["suggestions"]:
+        console.print("No changes needed: the week stays within the thresholds.")
+    for s in out["suggestions"]:
+        day = date.fromisoformat(s["date"]).strftime("%a %d %b")
+        console.print(
+            f"\n[bold]{day}: {s['action']}[/bold] {s['name']} ({s['category']}, {s['duration_min']:.0f} min)"
+        )
+        console.print(f"  [dim]why:[/dim] {s['why']}")
+    b, a = out["before"], out["after"]
+    acwr = "-" if a["acwr"] is None else f"{a['acwr']:.2f}"
+    console.print(
+        f"\nEnd of the week: risk {b['risk']} -> {a['risk']}, "
+        f"support share {100 * b['support_share']:.0f}% -> "
+        f"{100 * a['support_share']:.0f}%, monotony {b['monotony']:.2f} -> {a['monotony']:.2f}, ACWR {acwr}"
+    )
+    console.print(f"[dim]{DISCLAIMER}[/dim]")
+
+
+@plan.command("suggest")
+@athlete_option
+@click.option(
+    "--week",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="A day of the week to fix (YYYY-MM-DD) [default: the first planned week]",
+)
+@as_of_option
+@json_option
+@click.option("--apply", "apply_", is_flag=True, help="Write the suggestions into the plan.")
+@click.option(
+    "--ics",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the suggestions as calendar events to this .ics file.",
+)
+@click.pass_obj
+def suggest_command(
+    env: Env,
+    athlete: str,
+    week: datetime | None,
+    as_of: datetime | None,
+    as_json: bool,
+    apply_: bool,
+    ics: Path | None,
+) -> None:
+    """Changes (add, swap, shorten) that bring a planned week back within the thresholds.
+
+    Each comes with its reason and its effect on the numbers. Without a plan for the week, suggests what
+    to add to the athlete's usual week. --apply writes them into the plan; --ics writes them as events.
+    """
+    with connect(env.db, read_only=not apply_) as con:
+        found = suggest(con, athlete, week.date() if week else None, _day(as_of), env.settings())
+        if apply_ and found.changes:
+            apply_changes(con, found.athlete_id, [c.stored() for c in found.changes])
+    out = found.json()
+    if ics:
+        ics.write_bytes(suggestions_ics(out["athlete"], out["suggestions"]))
+    if as_json:
+        click.echo(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        _print_suggest(out, Console(soft_wrap=False))
+        if apply_:
+            click.echo(f"{len(found.changes)} changes written into the plan.")
+        if ics:
+            click.echo(f"{ics}: {len(found.changes)} calendar events.")
 
 
 COMMANDS: list[click.Command] = [plan]

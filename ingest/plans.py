@@ -234,4 +234,48 @@ def update_planned(
     )
 
 
-__all__ = ["PlanResult", "import_plan", "import_plans", "update_planned", "write_planned"]
+def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list[dict[str, Any]]) -> int:
+    """Write `plan suggest` changes into the plan in one transaction: `add` stores a new planned session,
+    `swap` and `shorten` change the planned session `planned_id`. Each change: action, date, type,
+    category, duration_min, name, planned_id, distance_km (None: unchanged). Returns how many."""
+    con.execute("begin transaction")
+    try:
+        for c in changes:
+            km = c.get("distance_km")
+            if c["action"] == "add":
+                con.execute(
+                    """insert into planned_sessions (athlete_id, start_local, has_time, sport_type, category,
+                           name, moving_s, distance_m, source)
+                       values (?, ?::date, false, ?, ?, ?, ?, ?, 'suggest')""",
+                    [
+                        athlete_id,
+                        c["date"],
+                        c["type"],
+                        c["category"],
+                        c["name"],
+                        c["duration_min"] * 60,
+                        None if km is None else km * 1000,
+                    ],
+                )
+            else:
+                update_planned(
+                    con,
+                    c["planned_id"],
+                    sport_type=c["type"],
+                    category=c["category"],
+                    name=c["name"],
+                    moving_s=c["duration_min"] * 60,
+                    distance_m=None if km is None else km * 1000,
+                )
+                if c["action"] == "swap":
+                    con.execute(
+                        "update planned_sessions set rpe = null where planned_id = ?", [c["planned_id"]]
+                    )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return len(changes)
+
+
+__all__ = ["PlanResult", "apply_changes", "import_plan", "import_plans", "update_planned", "write_planned"]

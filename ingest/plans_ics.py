@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -186,3 +186,23 @@ def read_ics(path: Path, shown: str, timezone: str | None, types: Iterable[str])
         )
     plan.sessions.sort(key=lambda s: s[0])
     return plan
+
+
+def suggestions_ics(athlete: str, suggestions: list[dict]) -> bytes:
+    """`plan suggest` suggestions as an iCalendar file: one all-day event per change, its reason as the
+    description (a calendar app imports them beside the plan)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//crosstrain//plan suggest//EN")
+    cal.add("version", "2.0")
+    for i, s in enumerate(suggestions):
+        event = icalendar.Event()
+        day = date.fromisoformat(s["date"])
+        verb = {"add": "Add", "swap": "Swap to", "shorten": "Shorten to"}[s["action"]]
+        event.add("uid", f"crosstrain-{athlete}-{s['date']}-{i}@crosstrain".replace(" ", "_"))
+        event.add("summary", f"{verb}: {s['name']} ({s['duration_min']:.0f} min)")
+        event.add("description", s["why"])
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("dtstamp", datetime.now(UTC))
+        cal.add_component(event)
+    return cal.to_ical()

@@ -71,12 +71,13 @@ class Projection:
 
 def plan_span(con: duckdb.DuckDBPyConnection, athlete_id: int, as_of: date) -> tuple[date, date] | None:
     """First and last local day of the athlete's planned sessions after `as_of`, or None."""
-    row = con.execute(
-        """select min(start_local)::date, max(start_local)::date from planned_sessions
-           where athlete_id = ? and start_local >= ?::date + 1""",
-        [athlete_id, as_of],
-    ).fetchone()
-    return None if row[0] is None else (row[0], row[1])
+    [row] = engine.fetch(
+        con,
+        """select min(start_local)::date as first, max(start_local)::date as last from planned_sessions
+           where athlete_id = $athlete_id and start_local >= cast($as_of as date) + 1""",
+        {"athlete_id": athlete_id, "as_of": as_of},
+    )
+    return None if row["first"] is None else (row["first"], row["last"])
 
 
 def project(
@@ -127,7 +128,7 @@ def project(
     days.sort(key=lambda d: d[0])
     sessions = engine.fetch(
         con,
-        """select planned_id, cast(start_local as date) as day, sport_type, category, name,
+        """select planned_id, cast(start_local as date) as day, start_local, sport_type, category, name,
                   coalesce(nullif(moving_s, 0), elapsed_s, 0) / 60.0 as minutes,
                   coalesce(distance_m, 0) / 1000.0 as distance_km, rpe
            from q_plan_sessions where planned_id is not null order by start_local, planned_id""",

@@ -128,7 +128,8 @@ def test_a_plan_that_jumps_volume(tmp_path, db_path, run_cli):
     # weeks before: +40% > +30% over two weeks: high, dated on the first day the week reaches it.
     assert [(f["date"], f["severity"]) for f in jumps] == [("2026-11-06", "high")]
     assert jumps[0]["message"].startswith(
-        "Ran 42.0 km in the last 7 days: +40% on the 7 days before (30.0 km), +40% on two weeks earlier (30.0 km)"
+        "Ran 42.0 km in the last 7 days: +40% on the 7 days before (30.0 km), "
+        "+40% on two weeks earlier (30.0 km)"
     )
     assert [s["date"] for s in jumps[0]["sessions"]] == ["2026-11-02", "2026-11-04", "2026-11-06"]
     days = {d["date"]: d for d in out["days"]}
