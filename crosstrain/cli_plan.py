@@ -11,8 +11,9 @@ from rich.console import Console
 
 from crosstrain.env import Env
 from ingest.db import connect
-from ingest.plans import apply_changes, import_plans
+from ingest.plans import apply_changes, import_plans, store_check
 from ingest.plans_ics import suggestions_ics
+from queries import engine
 from queries import plan as plans
 from queries.plan_suggest import suggest
 
@@ -41,11 +42,25 @@ def plan() -> None:
     """Planned sessions: import a plan, check it against the thresholds, suggest changes."""
 
 
+def store_checks(env: Env, names: list[str], as_of: date) -> None:
+    """Check each athlete's plan from `as_of` and keep the findings for the coach overview."""
+    settings = env.settings()
+    with connect(env.db) as con:
+        for name in names:
+            [athlete_id] = engine.athlete_ids(con, [name])
+            try:
+                found = plans.check(con, name, as_of, settings)
+            except plans.NoPlanError:
+                found = None
+            store_check(con, athlete_id, as_of, found)
+
+
 @plan.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--athlete", help="whose plan this is (a plan CSV may carry an athlete column instead)")
+@as_of_option
 @click.pass_obj
-def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None) -> None:
+def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None, as_of: datetime | None) -> None:
     """Import planned sessions from a plan CSV or an iCalendar (.ics) file.
 
     A CSV has the generic header date,type,duration[,distance_km,rpe,name,athlete,...]; a calendar's
@@ -54,7 +69,8 @@ def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None) -> No
     from its first to its last day. Rows that can't be read are reported and skipped; exits 1 then.
     """
     failed = False
-    for result in import_plans(env.db, list(paths), athlete, env.settings()):
+    results = import_plans(env.db, list(paths), athlete, env.settings())
+    for result in results:
         if result.error:
             click.echo(f"error: {result.error}", err=True)
             failed = True
@@ -63,6 +79,7 @@ def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None) -> No
             click.echo(f"error: {reject}", err=True)
         failed = failed or bool(result.rejects)
         click.echo(result.summary())
+    store_checks(env, sorted({a for r in results for a in r.athletes}), _day(as_of))
     if failed:
         raise SystemExit(1)
 
@@ -165,6 +182,8 @@ def suggest_command(
         found = suggest(con, athlete, week.date() if week else None, _day(as_of), env.settings())
         if apply_ and found.changes:
             apply_changes(con, found.athlete_id, [c.stored() for c in found.changes])
+    if apply_ and found.changes:
+        store_checks(env, [found.athlete], _day(as_of))
     out = found.json()
     if ics:
         ics.write_bytes(suggestions_ics(out["athlete"], out["suggestions"]))

@@ -9,6 +9,7 @@ is one transaction, so a failure halfway leaves the plan as it was.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -278,4 +279,25 @@ def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list
     return len(changes)
 
 
-__all__ = ["PlanResult", "apply_changes", "import_plan", "import_plans", "update_planned", "write_planned"]
+def store_check(
+    con: duckdb.DuckDBPyConnection, athlete_id: int, as_of: date, check: dict[str, Any] | None
+) -> None:
+    """Keep `check` (queries.plan.check's JSON; None: no plan left) as the athlete's last plan check."""
+    con.execute("delete from plan_checks where athlete_id = ?", [athlete_id])
+    if check is not None:
+        con.execute(
+            """insert into plan_checks (athlete_id, as_of, first_day, last_day, findings)
+               values (?, ?, ?, ?, ?)""",
+            [athlete_id, as_of, check["from"], check["to"], json.dumps(check["findings"])],
+        )
+
+
+__all__ = [
+    "PlanResult",
+    "apply_changes",
+    "import_plan",
+    "import_plans",
+    "store_check",
+    "update_planned",
+    "write_planned",
+]

@@ -12,6 +12,7 @@ from ingest.categories import CATEGORIES
 from queries import engine
 from queries.advice import ADVICE, message
 from queries.params import Params, resolve
+from queries.plan_done import plan_vs_done
 
 WINDOW_DAYS = 28
 REPORT_WEEKS = 12
@@ -111,13 +112,17 @@ def report(
         }
         for w in raised.get(summary["athlete_id"], [])
     ]
-    return {
+    out = {
         "athlete": summary["athlete"],
         "as_of": as_of.isoformat(),
         "summary": _summary_json(summary),
         "weeks": [_week_json(w) for w in weeks],
         "warnings": warnings,
     }
+    # planned against done, where the athlete has a plan (queries/plan_done.py)
+    if (plan := plan_vs_done(con, summary["athlete_id"], first_week, as_of)) is not None:
+        out["plan"] = plan
+    return out
 
 
 def compare(

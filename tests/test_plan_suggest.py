@@ -116,3 +116,45 @@ def test_without_a_plan_suggests_what_to_add_to_the_usual_week(db_path, run_cli)
     assert "squats, lunges, step-ups, Romanian deadlifts" in out["suggestions"][0]["name"]
     assert out["before"]["days_since_support"] is None and out["after"]["days_since_support"] is not None
     assert out["after"]["support_share"] > out["before"]["support_share"]
+
+
+def test_report_holds_planned_against_done(tmp_path, db_path, run_cli):
+    history(db_path, 2)  # runs Mon/Wed/Fri, strength Tue, up to S
+    # Planned for the last week (S-6 .. S): two runs on Wed (one done), Tue strength (done),
+    # Thu Pilates (not done); and one session ahead.
+    plan = [(-6, "Run", 40, 8, "Easy run"), (-5, "Strength", 30, None, "Hips"), (-4, "Run", 40, 8, "Easy")]
+    plan += [
+        (-4, "Run", 20, 3, "Shakeout"),
+        (-3, "Pilates", 45, None, "Class"),
+        (3, "Run", 40, 8, "Easy run"),
+    ]
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S))
+    rep = json.loads(run_cli("report", "--athlete", "Ann", "--as-of", str(S), "--json").output)
+    [week] = rep["plan"]["weeks"]
+    assert week["week"] == "2026-10-26"
+    assert week["planned"]["sessions"] == {
+        "run": 3,
+        "strength": 1,
+        "pilates": 1,
+        "mobility": 0,
+        "cross": 0,
+        "other": 0,
+    }
+    assert week["planned"]["minutes"]["run"] == 100.0
+    # done that week: runs Mon, Wed, Fri (40 min each), strength Tue
+    assert week["done"]["sessions"]["run"] == 3 and week["done"]["minutes"]["run"] == 120.0
+    assert [(m["date"], m["name"]) for m in week["missed"]] == [
+        ("2026-10-28", "Shakeout"),
+        ("2026-10-29", "Class"),
+    ]
+    assert week["skipped_support"] == 1
+    assert rep["plan"]["sessions_ahead"] == 1
+    # the import stored the plan's check for the overview
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("select as_of, first_day from plan_checks").fetchall() == [(S, date(2026, 11, 4))]
+
+
+def test_report_without_a_plan_has_no_plan_key(db_path, run_cli):
+    history(db_path, 1)
+    rep = json.loads(run_cli("report", "--athlete", "Ann", "--as-of", str(S), "--json").output)
+    assert "plan" not in rep

@@ -20,3 +20,14 @@ create table planned_sessions (
     source_file  varchar,
     created_at   timestamp not null default (now() at time zone 'UTC')
 );
+
+-- The last `plan check` stored per athlete (at plan import, `plan suggest --apply` and the dashboard's
+-- plan page), so the coach overview shows every athlete's plan findings without projecting 1,000 plans.
+create table plan_checks (
+    athlete_id  integer not null,
+    as_of       date not null,          -- the last day of done history the plan was projected from
+    first_day   date not null,
+    last_day    date not null,
+    findings    json not null,          -- plan check's findings
+    checked_at  timestamp not null default (now() at time zone 'UTC')
+);
