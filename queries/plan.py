@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ingest.errors import CrosstrainError
 from queries import engine
@@ -234,3 +237,38 @@ def check_json(p: Projection, params: Params) -> dict:
         "findings": findings(p, params),
         "days": [{"date": day.isoformat(), **summary_json(row)} for day, row, _ in p.days],
     }
+
+
+def projected_series(
+    con: duckdb.DuckDBPyConnection,
+    athlete: str,
+    as_of: date,
+    weeks_back: int = 8,
+    settings: dict[str, Any] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The charts' numbers continued into the plan: weekly balance (long format: week, category,
+    minutes, sessions, run_km, load) and daily metrics (day, load, monotony, strain, acwr, fitness,
+    fatigue, form, support_share) from `weeks_back` weeks before `as_of` to the plan's last day, by the
+    report's SQL over the done history to `as_of` plus the planned sessions after it."""
+    params = resolve(settings)
+    [athlete_id] = engine.athlete_ids(con, [athlete])
+    span = plan_span(con, athlete_id, as_of)
+    end = span[1] if span else as_of
+    start = engine.monday(as_of) - timedelta(weeks=weeks_back - 1)
+    engine.use_threads(con, 1)
+    engine.materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
+    with engine.reading(activities="q_plan_sessions"):
+        engine.prepare_scope(con, [athlete_id], params)
+        engine.prepare_sessions(con, params, engine.EPOCH, end)
+        engine.prepare_metrics(con, params, start, end)
+        engine.materialise(con, "weekly_balance", {"start": start, "end": end})
+    weekly = con.execute(
+        """select week, category, minutes, sessions, run_km, load from q_weekly_balance
+           order by week, category_order"""
+    ).df()
+    daily = con.execute(
+        """select day, load, monotony, strain, acwr, fitness, fatigue, form, support_share from q_metrics
+           where day between ? and ? order by day""",
+        [start, end],
+    ).df()
+    return weekly, daily
