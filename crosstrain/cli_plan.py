@@ -18,6 +18,7 @@ from queries import plan as plans
 from queries.plan_suggest import suggest
 
 SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
+SHOWN_SESSIONS = 6  # planned sessions listed under a finding in the text output (the JSON has all)
 DISCLAIMER = "Training guidance, not a diagnosis: when it hurts, see a physical therapist."
 
 athlete_option = click.option(
@@ -93,7 +94,10 @@ def _print_check(out: dict, console: Console) -> None:
     for f in out["findings"]:
         style = SEVERITY_STYLE[f["severity"]]
         console.print(f"\n{f['date']} [{style}]{f['severity'].upper()} {f['code']}[/{style}]: {f['message']}")
-        for s in f["sessions"]:
+        shown = f["sessions"][-SHOWN_SESSIONS:]
+        if len(f["sessions"]) > len(shown):
+            console.print(f"  [dim]... {len(f['sessions']) - len(shown)} earlier planned sessions[/dim]")
+        for s in shown:
             km = f", {s['distance_km']:.1f} km" if s["distance_km"] else ""
             what = f"{s['name'] or s['type']} ({s['category']}, {s['duration_min']:.0f} min{km})"
             console.print(f"  [dim]{s['date']}[/dim] {what}")
@@ -126,7 +130,7 @@ def check_command(env: Env, athlete: str, as_of: datetime | None, as_json: bool)
         _print_check(out, Console(soft_wrap=False))
 
 
-def _print_suggest(out: dict, console: Console) -> None:
+def _print_suggest(out: dict, remaining: list[dict], console: Console) -> None:
     console.print(f"[bold]{out['athlete']}[/bold], week of {out['week']}:")
     if not out["suggestions"]:
         console.print("No changes needed: the week stays within the thresholds.")
@@ -143,6 +147,11 @@ def _print_suggest(out: dict, console: Console) -> None:
         f"support share {100 * b['support_share']:.0f}% -> "
         f"{100 * a['support_share']:.0f}%, monotony {b['monotony']:.2f} -> {a['monotony']:.2f}, ACWR {acwr}"
     )
+    for f in remaining:
+        console.print(
+            f"[yellow]Not fixable within this week:[/yellow] {f['code']} ({f['severity']}) on {f['date']}: "
+            "the days it looks back on are mostly outside it."
+        )
     console.print(f"[dim]{DISCLAIMER}[/dim]")
 
 
@@ -190,7 +199,7 @@ def suggest_command(
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:
-        _print_suggest(out, Console(soft_wrap=False))
+        _print_suggest(out, found.remaining, Console(soft_wrap=False))
         if apply_:
             click.echo(f"{len(found.changes)} changes written into the plan.")
         if ics:

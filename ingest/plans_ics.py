@@ -5,9 +5,10 @@ occurrences) by `recurring-ical-events`. Each occurrence is one planned session:
 - type: the longest activity type name found in the summary ("Easy run" -> Run, "Hip strength" ->
   Strength); without one, the summary is named as a "Workout", whose category the name keywords decide
   (the category rules of ingest/categories.py apply to both).
-- duration: written in the summary or description ("45 min", "1h30", "1:15:00", "90'"), else the event's
-  own length when it has a time of day; an all-day event without a written duration is rejected.
-- distance: written in the text ("18 km", "10 mi").
+- duration: written in the summary ("45 min", "1h30", "1:15:00", "90'"), else the event's own length
+  when it has a time of day, else written in the description; otherwise the event is rejected.
+- distance: the longest written in the summary, else in the description ("18 km", "10 mi").
+- a summary naming no type but a running workout (intervals, tempo, strides, race, "10k" ...) is a run.
 Times with a zone become the athlete's local time; floating and all-day times are local already.
 A recurrence without an end (no UNTIL or COUNT) is read for OPEN_RECURRENCE_WEEKS weeks from its start
 (crosstrain's convention: a plan looks a few weeks ahead, not forever). Events named as rest days ("Rest",
@@ -41,6 +42,12 @@ HOURS_MINUTES = re.compile(
 )
 MINUTES = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:min|mins|minutes?|minuten|')(?![a-z])", re.I)
 CLOCK = re.compile(r"\b(\d{1,2}):([0-5]\d):([0-5]\d)\b")
+# A plan's run sessions are often named by their workout, not "run" (crosstrain's convention: a plan
+# is a runner's, so these words make a session a run when no activity type is named).
+RUN_WORDS = re.compile(
+    r"\b(intervals?|tempo|fartlek|strides|hill repeats|hills|threshold|race|parkrun|jog|marathon|\d+ ?k)\b",
+    re.IGNORECASE,
+)
 DISTANCE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(km|k|mi|miles?)\b", re.I)
 
 
@@ -62,7 +69,9 @@ def sport_type(summary: str, types: Iterable[str]) -> str:
     """The longest of `types` the summary names as words ("Easy run 45 min" -> "Run"), else "Workout"."""
     words = _words(summary)
     found = [t for t in types if _words(t).strip() and _words(t) in words]
-    return max(found, key=lambda t: len(_words(t))) if found else "Workout"
+    if found:
+        return max(found, key=lambda t: len(_words(t)))
+    return "Run" if RUN_WORDS.search(summary) else "Workout"
 
 
 def text_duration_s(text: str) -> float | None:
@@ -77,11 +86,13 @@ def text_duration_s(text: str) -> float | None:
 
 
 def text_distance_m(text: str) -> float | None:
-    """A distance written in `text` ("18 km", "10 mi"), in metres, or None."""
-    if m := DISTANCE.search(text):
-        value = float(m[1].replace(",", "."))
-        return value * (1609.344 if m[2].lower().startswith("mi") else 1000.0)
-    return None
+    """The longest distance written in `text` ("18 km", "10 mi"; "6 x 800 m at 5k pace, 10 km total"
+    is 10 km), in metres, or None."""
+    found = [
+        float(m[1].replace(",", ".")) * (1609.344 if m[2].lower().startswith("mi") else 1000.0)
+        for m in DISTANCE.finditer(text)
+    ]
+    return max(found, default=None)
 
 
 def _event_lines(text: str) -> list[int]:
@@ -155,11 +166,14 @@ def read_ics(path: Path, shown: str, timezone: str | None, types: Iterable[str])
         if not summary:
             plan.rejects.append(Reject(shown, line, "SUMMARY", "the event has no summary to tell its type"))
             continue
-        seconds = text_duration_s(summary) or (text_duration_s(description) if description else None)
+        # the summary's own words, then the event's length, then the description ("warm-up 15 min")
+        seconds = text_duration_s(summary)
         if seconds is None and has_time and event.get("DTEND") is not None:
-            seconds = (_local(event["DTEND"].dt, zone)[0] - start).total_seconds()
+            seconds = (_local(event["DTEND"].dt, zone)[0] - start).total_seconds() or None
         elif seconds is None and has_time and event.get("DURATION") is not None:
-            seconds = event["DURATION"].dt.total_seconds()
+            seconds = event["DURATION"].dt.total_seconds() or None
+        if seconds is None and description:
+            seconds = text_duration_s(description)
         if seconds is None:
             plan.rejects.append(
                 Reject(

@@ -14,8 +14,9 @@ rule applies (at most MAX_STEPS changes). Rules follow the advice (queries/advic
 - high_monotony: swap the shortest easy session for 20 min mobility (a near-rest day; Foster 1998).
 - monotone_runs: swap an easy run for the same run with 6 x 20 s strides (Seiler 2010).
 - back_to_back_hard: swap the second hard session for an easy run of the same length.
-Without a plan for the week, the draft is the athlete's usual week (the same weekdays of the last
-full week before it) and only sessions are added: what to add this week.
+Only the week's own sessions change: a finding that the days before it decide (a Monday compared with
+last week) is left, and said so. Without a plan for the week, the draft is the athlete's usual week
+(the same weekdays of the last full week before it) and only sessions are added: what to add this week.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 import duckdb
 
+from ingest.categories import CATEGORIES
 from queries import engine
 from queries.params import Params, resolve
 from queries.plan import HARD_KEYWORDS, HARD_RPE, SEVERITY_RANK, Projection, findings, project
@@ -38,6 +40,9 @@ USUAL_IDS = 2 * 10**12
 HIP_STRENGTH = "Hip strength: squats, lunges, step-ups, Romanian deadlifts"
 STRIDES = "with 6 x 20 s strides"
 SUPPORT = ("strength", "pilates", "mobility")
+# Support work one week's suggestions may add to lift the 28-day share: a hip-strength session and a
+# Pilates class, or a swapped run (crosstrain's convention: more is not a plan a runner keeps).
+MAX_SUPPORT_ADDED_MIN = 90
 
 
 @dataclass
@@ -153,6 +158,15 @@ def _usual_week(con: duckdb.DuckDBPyConnection, draft: Draft, week: date, first:
     )
 
 
+def _support_needed(row: dict, target: float) -> float:
+    """Support minutes to add by a day for its 28-day support share to reach `target` (x 1.02), when
+    every added minute is support: (target T - S) / (1 - target)."""
+    target *= 1.02
+    total = sum(row[f"{c}_minutes"] for c in CATEGORIES)
+    support = sum(row[f"{c}_minutes"] for c in SUPPORT)
+    return (target * total - support) / (1 - target)
+
+
 def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_change: bool) -> Change | None:
     """The change that addresses finding `f` of projection `p`, or None."""
     day = date.fromisoformat(f["date"])
@@ -163,6 +177,8 @@ def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_cha
     ]
     row = _row(p, day)
     t = params.thresholds
+    if code == "low_support_share" and _support_needed(row, t["support_share_low"]) > MAX_SUPPORT_ADDED_MIN:
+        return None  # the 28-day share cannot reach the target within this week's days
     if code == "no_support_work" or (
         code == "low_support_share"
         and not any(s["category"] == "strength" and s["source"] == "suggest" for s in planned)
@@ -473,9 +489,36 @@ def suggest(
             changes.append(change)
             current = after
     remaining = _week_findings(current, params, week)
+    changes = _merged(changes)
     return Suggestions(
         athlete, athlete_id, week, changes, _row(start, last), _row(current, last), has_plan, remaining
     )
+
+
+def _merged(changes: list[Change]) -> list[Change]:
+    """One suggestion per session: later changes to a session already changed (or added) fold into
+    the first, which takes their values; a swap stays a swap, an added session stays added."""
+    out: list[Change] = []
+    by_id: dict[int, Change] = {}
+    for c in changes:
+        first = by_id.get(c.planned_id) if c.planned_id is not None else None
+        if first is None:
+            out.append(c)
+            if c.planned_id is not None:
+                by_id[c.planned_id] = c
+            continue
+        action = first.action if first.action in ("add", "swap") else c.action
+        first.action, first.sport_type, first.category, first.minutes, first.name = (
+            action,
+            c.sport_type,
+            c.category,
+            c.minutes,
+            c.name,
+        )
+        if c.distance_km is not None:
+            first.distance_km = c.distance_km
+        first.why += " Then: " + c.why
+    return out
 
 
 def _with_source(con: duckdb.DuckDBPyConnection, p: Projection) -> Projection:
