@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from crosstrain.cli_report import DISCLAIMER, SEVERITY_STYLE, json_option
 from crosstrain.env import Env
 from ingest.db import connect
 from ingest.plans import apply_changes, import_plans, store_check
@@ -17,9 +18,7 @@ from queries import engine
 from queries import plan as plans
 from queries.plan_suggest import suggest
 
-SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
 SHOWN_SESSIONS = 6  # planned sessions listed under a finding in the text output (the JSON has all)
-DISCLAIMER = "Training guidance, not a diagnosis: when it hurts, see a physical therapist."
 
 athlete_option = click.option(
     "--athlete", required=True, help="Athlete name, as `crosstrain athletes` lists it."
@@ -31,7 +30,6 @@ as_of_option = click.option(
     default=None,
     help="Last day of done history; the plan is projected from the day after (YYYY-MM-DD) [default: today]",
 )
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the SPEC's JSON instead of text.")
 
 
 def _day(value: datetime | None) -> date:

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from ingest import categories, store
-from ingest.csv_import import Reject, read_rows, stage_rows
+from ingest.csv_import import TEMP_TABLES, Reject, read_rows, stage_rows
 from ingest.db import connect
 from ingest.detect import check, read_header
 from ingest.errors import CrosstrainError
@@ -36,16 +36,6 @@ PLAN_COLUMNS = (
     "moving_s",
     "distance_m",
     "rpe",
-)
-CSV_TEMP_TABLES = (
-    "_raw",
-    "_parsed",
-    "_staged",
-    "_read_rejects",
-    "_rejects",
-    "_file_athletes",
-    "_lines",
-    "_recmap",
 )
 
 
@@ -130,7 +120,7 @@ def _import_csv(
             con.execute("rollback")
             raise
     finally:
-        for table in (*CSV_TEMP_TABLES, "_plan_staged"):
+        for table in (*TEMP_TABLES, "_plan_staged"):
             con.execute(f"drop table if exists {table}")
     return result
 
@@ -285,10 +275,21 @@ def store_check(
     """Keep `check` (queries.plan.check's JSON; None: no plan left) as the athlete's last plan check."""
     con.execute("delete from plan_checks where athlete_id = ?", [athlete_id])
     if check is not None:
+        found = [f for f in check["findings"] if f["severity"] in ("warn", "high")]
         con.execute(
-            """insert into plan_checks (athlete_id, as_of, first_day, last_day, findings)
-               values (?, ?, ?, ?, ?)""",
-            [athlete_id, as_of, check["from"], check["to"], json.dumps(check["findings"])],
+            """insert into plan_checks (athlete_id, as_of, first_day, last_day, findings, high_findings,
+                                        warn_findings, first_finding)
+               values (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                athlete_id,
+                as_of,
+                check["from"],
+                check["to"],
+                json.dumps(check["findings"]),
+                sum(f["severity"] == "high" for f in found),
+                sum(f["severity"] == "warn" for f in found),
+                min((f["date"] for f in found), default=None),
+            ],
         )
 
 

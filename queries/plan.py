@@ -89,9 +89,11 @@ def project(
     athlete: str,
     as_of: date,
     span: tuple[date, date] | None = None,
+    again: bool = False,
 ) -> Projection:
     """Every day from the first planned day after `as_of` (or `span`) to the last: the report's summary
-    and warnings over the done history to `as_of` plus the plan."""
+    and warnings over the done history to `as_of` plus the plan. `again`: the connection holds a
+    projection of the same athlete and span (only the planned sessions changed)."""
     [athlete_id] = engine.athlete_ids(con, [athlete])
     span = span or plan_span(con, athlete_id, as_of)
     if span is None:
@@ -99,31 +101,36 @@ def project(
             f"{athlete} has no planned sessions after {as_of}: import a plan (crosstrain plan import --help)"
         )
     first, last = max(span[0], as_of + timedelta(days=1)), span[1]
-    engine.use_threads(con, 1)
     engine.materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
-    con.execute(
-        """create or replace temp table q_plan_days as
-           select cast(d.day as date) as day,
-                  cast(row_number() over (order by d.day) as integer) as projection_id
-           from generate_series(?::date, ?::date, interval 1 day) as d (day)""",
-        [first, last],
-    )
+    if not again:  # the days, stand-in athletes and keywords stay for a second projection of this span
+        engine.use_threads(con, 1)
+        con.execute(
+            """create or replace temp table q_plan_days as
+               select cast(d.day as date) as day,
+                      cast(row_number() over (order by d.day) as integer) as projection_id
+               from generate_series(?::date, ?::date, interval 1 day) as d (day)""",
+            [first, last],
+        )
+        con.execute(
+            """create or replace temp table q_plan_athletes as
+               select a.* replace (d.projection_id as athlete_id)
+               from athletes a cross join q_plan_days d where a.athlete_id = ?""",
+            [athlete_id],
+        )
+        con.execute(
+            "create or replace temp table q_hard_keywords as select unnest(?::varchar[]) as keyword",
+            [list(HARD_KEYWORDS)],
+        )
+        with engine.reading(athletes="q_plan_athletes"):
+            engine.prepare_scope(con, None, params)
     engine.materialise(con, "plan_projection", {"to": last})
-    con.execute(
-        """create or replace temp table q_plan_athletes as
-           select a.* replace (d.projection_id as athlete_id)
-           from athletes a cross join q_plan_days d where a.athlete_id = ?""",
-        [athlete_id],
-    )
-    day_of = dict(con.execute("select projection_id, day from q_plan_days").fetchall())
     with engine.reading(activities="q_plan_projection", athletes="q_plan_athletes"):
-        engine.prepare_scope(con, None, params)
         engine.prepare_sessions(con, params, last - timedelta(days=engine.LOOKBACK_DAYS), last)
         engine.prepare_today(con, params, last)
         rows, raised = summaries(con, params, last)
     days = []
     for row in rows:
-        day = day_of[row["athlete_id"]]
+        day = first + timedelta(days=row["athlete_id"] - 1)  # projection_id 1 is the first day
         shift = (last - day).days
         # Dates in the summary were moved with the history: move them back.
         fixed = {k: (v - timedelta(days=shift) if isinstance(v, date) else v) for k, v in row.items()}
@@ -135,10 +142,6 @@ def project(
                   coalesce(nullif(moving_s, 0), elapsed_s, 0) / 60.0 as minutes,
                   coalesce(distance_m, 0) / 1000.0 as distance_km, rpe
            from q_plan_sessions where planned_id is not null order by start_local, planned_id""",
-    )
-    con.execute(
-        "create or replace temp table q_hard_keywords as select unnest(?::varchar[]) as keyword",
-        [list(HARD_KEYWORDS)],
     )
     engine.materialise(con, "plan_hard_days", {"from": first, "to": last, "hard_rpe": HARD_RPE})
     hard = engine.fetch(con, "select * from q_plan_hard_days order by day")

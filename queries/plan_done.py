@@ -8,7 +8,6 @@ sessions missed (plan_missed.sql: matched by day and category), and how many of 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import duckdb
@@ -73,27 +72,26 @@ def plan_vs_done(con: duckdb.DuckDBPyConnection, athlete_id: int, start: date, e
 
 
 def stored_checks(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    """Every athlete's last stored plan check: {name: {"as_of", "from", "to", "findings"}}."""
+    """Every athlete's last stored plan check, counted: {name: {"as_of", "to", "high", "warn",
+    "first"}} (the findings themselves stay in the database: the overview needs only the counts)."""
     rows = con.execute(
-        """select a.name, c.as_of, c.first_day, c.last_day, c.findings
+        """select a.name, c.as_of, c.last_day, c.high_findings, c.warn_findings, c.first_finding
            from plan_checks c join athletes a on a.athlete_id = c.athlete_id"""
     ).fetchall()
     return {
-        name: {"as_of": as_of, "from": first, "to": last, "findings": json.loads(findings)}
-        for name, as_of, first, last, findings in rows
+        name: {"as_of": as_of, "to": last, "high": high, "warn": warn, "first": first}
+        for name, as_of, last, high, warn, first in rows
     }
 
 
 def findings_text(check: dict | None) -> str:
-    """A short line for the overview: '2 high, 1 warn from 4 Nov' ('' without a plan)."""
+    """A short line for the overview: '2 high, 1 warn from 04 Nov' ('' without a plan)."""
     if check is None:
         return ""
-    found = [f for f in check["findings"] if f["severity"] in ("warn", "high")]
-    if not found:
+    if not check["high"] and not check["warn"]:
         return f"clean to {check['to']:%d %b}"
-    counts = [f"{n} {s}" for s in ("high", "warn") if (n := sum(f["severity"] == s for f in found))]
-    first = min(date.fromisoformat(f["date"]) for f in found)
-    return f"{', '.join(counts)} from {first:%d %b}"
+    counts = [f"{check[s]} {s}" for s in ("high", "warn") if check[s]]
+    return f"{', '.join(counts)} from {check['first']:%d %b}"
 
 
 __all__ = ["findings_text", "plan_vs_done", "stored_checks"]

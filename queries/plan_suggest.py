@@ -484,7 +484,7 @@ def suggest(
                 break
             tried.add((change.action, change.day, change.planned_id, change.name))
             _do(draft, change)
-            after = project(con, params, athlete, as_of, (first, last))
+            after = project(con, params, athlete, as_of, (first, last), again=True)
             change.why += _effect(current, after, week, params)
             changes.append(change)
             current = after

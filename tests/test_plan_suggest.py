@@ -10,6 +10,7 @@ import icalendar
 from test_plan_check import S, check, history, plan_csv
 
 from ingest.db import connect
+from queries.plan_done import findings_text, stored_checks
 
 WEEK = [str(S + timedelta(days=i)) for i in range(1, 8)]
 # Runs only, +40% run distance on the 4 weeks before, intervals and tempo back to back.
@@ -37,7 +38,7 @@ def suggest(run_cli, *extra: str) -> dict:
 def test_apply_then_check_is_clean(tmp_path, db_path, run_cli):
     # 4 weeks of 3 x 10 km runs (50 min) and Tuesday strength, last strength S-5.
     history(db_path, 4, km=10, minutes=50)
-    run_cli("plan", "import", str(plan_csv(tmp_path, BAD_WEEK)), "--athlete", "Ann")
+    run_cli("plan", "import", str(plan_csv(tmp_path, BAD_WEEK)), "--athlete", "Ann", "--as-of", str(S))
     before = week_findings(check(run_cli))
     assert {"run_volume_jump", "back_to_back_hard"} <= {code for code, _ in before}
 
@@ -55,9 +56,16 @@ def test_apply_then_check_is_clean(tmp_path, db_path, run_cli):
     # suggest alone stores nothing
     assert week_findings(check(run_cli)) == before
 
+    with connect(db_path, read_only=True) as con:  # the import stored the check for the overview
+        text = findings_text(stored_checks(con)["Ann"])
+    highs = sum(severity == "high" for _, severity in before)
+    assert text == f"{highs} high, {len(before) - highs} warn from 02 Nov"
+
     applied = suggest(run_cli, "--apply")
     assert applied["suggestions"] == out["suggestions"]
     assert week_findings(check(run_cli)) == []
+    with connect(db_path, read_only=True) as con:
+        assert findings_text(stored_checks(con)["Ann"]) == "clean to 07 Nov"
     # the week is fixed: nothing left to suggest
     assert suggest(run_cli)["suggestions"] == []
     with connect(db_path, read_only=True) as con:

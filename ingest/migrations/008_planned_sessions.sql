@@ -29,5 +29,8 @@ create table plan_checks (
     first_day   date not null,
     last_day    date not null,
     findings    json not null,          -- plan check's findings
+    high_findings integer not null,     -- how many of them are high, warn; the first one's day
+    warn_findings integer not null,
+    first_finding date,
     checked_at  timestamp not null default (now() at time zone 'UTC')
 );
