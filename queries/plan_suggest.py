@@ -249,10 +249,15 @@ def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_cha
         ):
             if prev > 0:
                 allowed.append(max(prev * (1 + rate), prev + t["run_jump_min_km"]) * 0.99)
-        runs = [s for s in window if s["category"] == "run" and s["distance_km"] > 0]
+        # a run a suggestion shortened already is not shortened again; each run to half at most
+        runs = [
+            s for s in window if s["category"] == "run" and s["distance_km"] > 0 and s["source"] != "suggest"
+        ]
         if not allowed or not runs:
             return None
         excess = row["run_km_7d"] - min(allowed)
+        if excess > sum(s["distance_km"] / 2 for s in runs):
+            return None  # the days before the week decide it
         s = max(runs, key=lambda s: s["distance_km"])
         km = max(s["distance_km"] / 2, int(2 * (s["distance_km"] - excess)) / 2)
         minutes = s["minutes"] * km / s["distance_km"]
@@ -274,9 +279,10 @@ def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_cha
         target = t["acwr_high"] * 0.97
         l7, l28 = row["load_7d"], row["load_28d"]
         excess = l7 - target * (l28 - l7) / (4 - target)
-        if not window or excess <= 0:
+        shortenable = [s for s in window if s["source"] != "suggest"]
+        if not shortenable or excess <= 0 or excess > sum(_load(s, params) / 2 for s in shortenable):
             return None
-        s = max(window, key=lambda s: _load(s, params))
+        s = max(shortenable, key=lambda s: _load(s, params))
         per_min = _load(s, params) / s["minutes"]
         minutes = max(s["minutes"] / 2, s["minutes"] - excess / per_min)
         km = s["distance_km"] * minutes / s["minutes"] if s["distance_km"] else None
