@@ -90,11 +90,13 @@ def project(
     as_of: date,
     span: tuple[date, date] | None = None,
     again: bool = False,
+    athlete_id: int | None = None,
 ) -> Projection:
     """Every day from the first planned day after `as_of` (or `span`) to the last: the report's summary
     and warnings over the done history to `as_of` plus the plan. `again`: the connection holds a
     projection of the same athlete and span (only the planned sessions changed)."""
-    [athlete_id] = engine.athlete_ids(con, [athlete])
+    if athlete_id is None:
+        [athlete_id] = engine.athlete_ids(con, [athlete])
     span = span or plan_span(con, athlete_id, as_of)
     if span is None:
         raise NoPlanError(

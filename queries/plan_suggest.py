@@ -471,8 +471,14 @@ def suggest(
         _usual_week(con, draft, week, first)
     changes: list[Change] = []
     tried: set[tuple] = set()
-    with engine.reading(planned_sessions="q_plan_draft"):
-        current = project(con, params, athlete, as_of, (first, last))
+    # the done history stays put while the draft changes: read the athlete's once
+    con.execute(
+        """create or replace temp table q_plan_history as
+           select * from activities where athlete_id = ? and start_local < ?::date + 1""",
+        [athlete_id, as_of],
+    )
+    with engine.reading(planned_sessions="q_plan_draft", activities="q_plan_history"):
+        current = project(con, params, athlete, as_of, (first, last), athlete_id=athlete_id)
         start = current
         for _ in range(MAX_STEPS):
             todo = sorted(
@@ -490,7 +496,7 @@ def suggest(
                 break
             tried.add((change.action, change.day, change.planned_id, change.name))
             _do(draft, change)
-            after = project(con, params, athlete, as_of, (first, last), again=True)
+            after = project(con, params, athlete, as_of, (first, last), again=True, athlete_id=athlete_id)
             change.why += _effect(current, after, week, params)
             changes.append(change)
             current = after
