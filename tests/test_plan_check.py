@@ -163,3 +163,17 @@ def test_check_without_a_plan_is_one_line_error(db_path, run_cli):
     assert result.output.strip() == (
         "error: Ann has no planned sessions after 2026-11-01: import a plan (crosstrain plan import --help)"
     )
+
+
+def test_reading_renames_only_the_tables_read():
+    from queries import engine
+
+    text = (
+        "select a.activities from activities a join athletes t on true -- from activities\nfrom q_activities"
+    )
+    assert engine.render(text) == text  # nothing renamed outside `reading`
+    with engine.reading(activities="q_x"), engine.reading(athletes="q_y"):
+        assert engine.render(text) == (
+            "select a.activities from q_x a join q_y t on true -- from q_x\nfrom q_activities"
+        )
+    assert engine.render(text) == text
