@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -72,6 +74,18 @@ class Projection:
     hard_pairs: list[dict]
 
 
+@cache
+def plan_sql(name: str) -> str:
+    """The text of `queries/plan_sql/<name>.sql` (DuckDB only, unlike queries/sql/)."""
+    return resources.files("queries.plan_sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def plan_materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> None:
+    """Run plan_sql `name` into temp table `q_<name>`, reading the relations `engine.reading` names."""
+    text = engine.render(plan_sql(name))
+    con.execute(f"create or replace temp table q_{name} as {text}", engine.bind(text, values))
+
+
 def plan_span(con: duckdb.DuckDBPyConnection, athlete_id: int, as_of: date) -> tuple[date, date] | None:
     """First and last local day of the athlete's planned sessions after `as_of`, or None."""
     [row] = engine.fetch(
@@ -103,7 +117,7 @@ def project(
             f"{athlete} has no planned sessions after {as_of}: import a plan (crosstrain plan import --help)"
         )
     first, last = max(span[0], as_of + timedelta(days=1)), span[1]
-    engine.materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
+    plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
     if not again:  # the days, stand-in athletes and keywords stay for a second projection of this span
         engine.use_threads(con, 1)
         con.execute(
@@ -125,7 +139,7 @@ def project(
         )
         with engine.reading(athletes="q_plan_athletes"):
             engine.prepare_scope(con, None, params)
-    engine.materialise(con, "plan_projection", {"to": last})
+    plan_materialise(con, "plan_projection", {"to": last})
     with engine.reading(activities="q_plan_projection", athletes="q_plan_athletes"):
         engine.prepare_sessions(con, params, last - timedelta(days=engine.LOOKBACK_DAYS), last)
         engine.prepare_today(con, params, last)
@@ -261,7 +275,7 @@ def projected_series(
     end = span[1] if span else as_of
     start = engine.monday(as_of) - timedelta(weeks=weeks_back - 1)
     engine.use_threads(con, 1)
-    engine.materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
+    plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
     with engine.reading(activities="q_plan_sessions"):
         engine.prepare_scope(con, [athlete_id], params)
         engine.prepare_sessions(con, params, engine.EPOCH, end)
