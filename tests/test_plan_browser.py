@@ -32,6 +32,7 @@ def test_upload_check_and_apply_a_plan(dash_duo, tmp_path):  # noqa: F811
     # the weekly chart continues into the plan, hatched
     dash_duo.wait_for_element("#plan-weekly .main-svg")
     assert "planned" in dash_duo.find_element("#plan-weekly").text
+    assert "02 Nov" in dash_duo.find_element("#plan-weeks").text  # links to each planned week
     suggestions = dash_duo.find_element("#plan-suggestions").text
     assert "shorten" in suggestions and "Effect by" in suggestions
 

@@ -10,6 +10,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -30,7 +31,7 @@ from queries.plan_suggest import suggest
 dash.register_page(__name__, path="/plan", name="Plan", title="crosstrain: plan", order=4)
 
 
-def layout(name: str | None = None, as_of: str | None = None, **_: Any) -> Any:
+def layout(name: str | None = None, as_of: str | None = None, week: str | None = None, **_: Any) -> Any:
     try:
         everyone = data.athletes()
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
@@ -47,6 +48,7 @@ def layout(name: str | None = None, as_of: str | None = None, **_: Any) -> Any:
                 className="text-muted small mb-3",
             ),
             dcc.Store(id="plan-as-of", data=day.isoformat()),
+            dcc.Store(id="plan-week", data=week),
             dcc.Store(id="plan-version", data=0),
             dcc.Store(id="plan-applied-version", data=0),
             dbc.Row(
@@ -113,14 +115,18 @@ def upload_plan(
     Input("plan-apply", "n_clicks"),
     State("plan-athlete", "value"),
     State("plan-as-of", "data"),
+    State("plan-week", "data"),
     State("plan-applied-version", "data"),
     prevent_initial_call=True,
 )
-def apply_suggestions(clicks: int | None, athlete: str | None, as_of: str, version: int) -> tuple[Any, int]:
+def apply_suggestions(
+    clicks: int | None, athlete: str | None, as_of: str, week: str | None, version: int
+) -> tuple[Any, int]:
     """Write the shown suggestions into the plan, then keep its check for the overview."""
     if not clicks:
         return dash.no_update, version
-    return _change(athlete, as_of, version, lambda: _apply(athlete, dt.date.fromisoformat(as_of)))
+    day = dt.date.fromisoformat(as_of)
+    return _change(athlete, as_of, version, lambda: _apply(athlete, day, data.parse_date(week, None)))
 
 
 def _change(athlete: str | None, as_of: str, version: int, change: Any) -> tuple[Any, int]:
@@ -153,10 +159,10 @@ def _import(contents: str, filename: str, athlete: str) -> Any:
     )
 
 
-def _apply(athlete: str, day: dt.date) -> Any:
+def _apply(athlete: str, day: dt.date, week: dt.date | None) -> Any:
     cfg = data.config()
     with data.turn(cfg, wait_s=30), connect(cfg.db_path) as con:
-        found = suggest(con, athlete, None, day, cfg.settings)
+        found = suggest(con, athlete, week, day, cfg.settings)
         apply_changes(con, found.athlete_id, [c.stored() for c in found.changes])
     return dbc.Alert(
         f"{len(found.changes)} suggestions added to the plan.", color="success", id="plan-applied"
@@ -181,8 +187,9 @@ def _store_check(athlete: str, day: dt.date) -> None:
     Input("plan-version", "data"),
     Input("plan-applied-version", "data"),
     State("plan-as-of", "data"),
+    State("plan-week", "data"),
 )
-def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str) -> Any:
+def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, week: str | None) -> Any:
     if not athlete:
         return dbc.Alert("No athletes yet: import some activities first.", color="info")
     day = dt.date.fromisoformat(as_of)
@@ -195,7 +202,7 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str) ->
                 checked = plans.check(con, athlete, day, settings)
             except plans.NoPlanError:
                 checked = None
-            found = suggest(con, athlete, None, day, settings)
+            found = suggest(con, athlete, data.parse_date(week, None), day, settings)
             engine.prepare_scope(con, [athlete_id], resolve(settings))
             past = plan_vs_done(con, athlete_id, day - dt.timedelta(weeks=12), day)
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
@@ -228,7 +235,7 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str) ->
             dbc.Row(
                 [
                     dbc.Col(findings_card(checked), lg=6, className="mb-3"),
-                    dbc.Col(suggestions_card(found), lg=6, className="mb-3"),
+                    dbc.Col(suggestions_card(found, athlete, day, checked), lg=6, className="mb-3"),
                 ]
             ),
             planned_done_card(past),
@@ -275,7 +282,26 @@ def findings_card(checked: dict | None) -> dbc.Card:
     return dbc.Card([dbc.CardHeader(html.Strong(title)), dbc.CardBody(body)], id="plan-findings")
 
 
-def suggestions_card(found: Any) -> dbc.Card:
+def week_links(athlete: str, as_of: dt.date, checked: dict | None, shown: str) -> html.Div:
+    """Links to the suggestions for each planned week (the page's `week` parameter)."""
+    if checked is None:
+        return html.Div()
+    first, last = dt.date.fromisoformat(checked["from"]), dt.date.fromisoformat(checked["to"])
+    weeks = [first - dt.timedelta(days=first.weekday()) + dt.timedelta(weeks=i) for i in range(9)]
+    links = [
+        dcc.Link(
+            f"{w:%d %b}",
+            href="/plan?" + urlencode({"name": athlete, "as_of": as_of.isoformat(), "week": w.isoformat()}),
+            className="me-2" + (" fw-bold" if w.isoformat() == shown else ""),
+            refresh=True,
+        )
+        for w in weeks
+        if w <= last
+    ]
+    return html.Div(["Weeks: ", *links], className="small mb-2", id="plan-weeks")
+
+
+def suggestions_card(found: Any, athlete: str, as_of: dt.date, checked: dict | None) -> dbc.Card:
     out = found.json()
     if not out["suggestions"]:
         body: Any = html.P(f"Week of {out['week']}: no changes needed.", id="plan-no-suggestions")
@@ -301,7 +327,10 @@ def suggestions_card(found: Any) -> dbc.Card:
         )
     source = "" if found.from_plan else " (no plan that week: from the athlete's usual week)"
     return dbc.Card(
-        [dbc.CardHeader(html.Strong(f"Suggestions, week of {out['week']}{source}")), dbc.CardBody(body)],
+        [
+            dbc.CardHeader(html.Strong(f"Suggestions, week of {out['week']}{source}")),
+            dbc.CardBody([week_links(athlete, as_of, checked, out["week"]), body]),
+        ],
         id="plan-suggestions",
     )
 
