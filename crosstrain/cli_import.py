@@ -41,18 +41,24 @@ def import_command(env, paths: tuple[Path, ...], athlete: str | None, fmt: str, 
     a row was rejected.
     """
     results = import_paths(env.db, list(paths), ImportOptions(athlete, fmt, timezone), env.settings())
-    failed = False
+    if not echo_results(results):
+        raise SystemExit(1)
+
+
+def echo_results(results: list) -> bool:
+    """Print each file's errors and rejected rows on stderr and its summary; whether all went in
+    (also for `crosstrain plan import`, whose results have the same fields)."""
+    ok = True
     for result in results:
         if result.error:
             click.echo(f"error: {result.error}", err=True)
-            failed = True
+            ok = False
             continue
         for reject in result.rejects:
             click.echo(f"error: {reject}", err=True)
-        failed = failed or bool(result.rejects)
+        ok = ok and not result.rejects
         click.echo(result.summary())
-    if failed:
-        raise SystemExit(1)
+    return ok
 
 
 @click.command("athletes")

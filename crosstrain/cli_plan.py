@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from crosstrain.cli_import import echo_results
 from crosstrain.cli_report import DISCLAIMER, SEVERITY_STYLE, json_option
 from crosstrain.env import Env
 from ingest.db import connect
@@ -67,19 +68,10 @@ def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None, as_of
     the text ("45 min") or the event. Importing a plan again replaces the athlete's planned sessions
     from its first to its last day. Rows that can't be read are reported and skipped; exits 1 then.
     """
-    failed = False
     results = import_plans(env.db, list(paths), athlete, env.settings())
-    for result in results:
-        if result.error:
-            click.echo(f"error: {result.error}", err=True)
-            failed = True
-            continue
-        for reject in result.rejects:
-            click.echo(f"error: {reject}", err=True)
-        failed = failed or bool(result.rejects)
-        click.echo(result.summary())
+    ok = echo_results(results)
     store_checks(env, sorted({a for r in results for a in r.athletes}), _day(as_of))
-    if failed:
+    if not ok:
         raise SystemExit(1)
 
 
