@@ -15,28 +15,26 @@ from dashboard.figures import ACWR_SPIKE, CATEGORIES, LINE, PALETTE, SUPPORT_TAR
 PLANNED = {"opacity": 0.45, "marker_pattern": "/"}
 
 
-def weekly_projected(weekly: pd.DataFrame, as_of: dt.date) -> Figure:
-    """Stacked weekly minutes by category: done weeks solid, weeks after `as_of`'s week hatched."""
+def weekly_projected(weekly: pd.DataFrame) -> Figure:
+    """Stacked weekly minutes by category: done minutes solid, planned ones (`planned_minutes`) pale
+    and hatched, so the current week shows both."""
     title = "Weekly minutes by category: done, then planned (hatched)"
     if weekly.empty:
         return empty(title)
-    table = weekly.pivot_table(index="week", columns="category", values="minutes", aggfunc="sum").fillna(0)
-    weeks = pd.to_datetime(table.index)
-    planned = weeks.date > as_of - dt.timedelta(days=as_of.weekday())
-    labels = weeks.strftime("%Y-%m-%d").tolist()
+    frame = weekly.assign(done_minutes=weekly["minutes"] - weekly["planned_minutes"])
+    labels = pd.to_datetime(sorted(frame["week"].unique())).strftime("%Y-%m-%d").tolist()
     traces = []
-    for cat in CATEGORIES:
-        if cat not in table.columns or not table[cat].any():
-            continue
-        for is_plan in (False, True):
-            y = [v if p == is_plan else None for v, p in zip(table[cat].tolist(), planned, strict=True)]
-            if not any(y):
+    for is_plan in (False, True):
+        column = "planned_minutes" if is_plan else "done_minutes"
+        table = frame.pivot_table(index="week", columns="category", values=column, aggfunc="sum").fillna(0)
+        for cat in CATEGORIES:
+            if cat not in table.columns or not (table[cat] > 1e-9).any():
                 continue
             traces.append(
                 {
                     "type": "bar",
                     "x": labels,
-                    "y": y,
+                    "y": [round(float(v), 1) if v > 1e-9 else None for v in table[cat]],
                     "name": f"{cat} (planned)" if is_plan else cat,
                     "legendgroup": cat,
                     "marker": {

@@ -266,9 +266,10 @@ def projected_series(
     settings: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The charts' numbers continued into the plan: weekly balance (long format: week, category,
-    minutes, sessions, run_km, load) and daily metrics (day, load, monotony, strain, acwr, fitness,
-    fatigue, form, support_share) from `weeks_back` weeks before `as_of` to the plan's last day, by the
-    report's SQL over the done history to `as_of` plus the planned sessions after it."""
+    minutes, planned_minutes (the part of minutes still planned), sessions, run_km, load) and daily
+    metrics (day, load, monotony, strain, acwr, fitness, fatigue, form, support_share) from
+    `weeks_back` weeks before `as_of` to the plan's last day, by the report's SQL over the done
+    history to `as_of` plus the planned sessions after it."""
     params = resolve(settings)
     [athlete_id] = engine.athlete_ids(con, [athlete])
     span = plan_span(con, athlete_id, as_of)
@@ -282,8 +283,16 @@ def projected_series(
         engine.prepare_metrics(con, params, start, end)
         engine.materialise(con, "weekly_balance", {"start": start, "end": end})
     weekly = con.execute(
-        """select week, category, minutes, sessions, run_km, load from q_weekly_balance
-           order by week, category_order"""
+        """with planned as (
+               select cast(date_trunc('week', start_local) as date) as week, category,
+                      sum(coalesce(nullif(moving_s, 0), elapsed_s, 0)) / 60.0 as minutes
+               from q_plan_sessions where planned_id is not null
+               group by 1, 2
+           )
+           select b.week, b.category, b.minutes, coalesce(p.minutes, 0) as planned_minutes, b.sessions,
+                  b.run_km, b.load
+           from q_weekly_balance b left join planned p on p.week = b.week and p.category = b.category
+           order by b.week, b.category_order"""
     ).df()
     daily = con.execute(
         """select day, load, monotony, strain, acwr, fitness, fatigue, form, support_share from q_metrics

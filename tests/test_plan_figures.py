@@ -12,21 +12,24 @@ from dashboard import plan_figures
 AS_OF = dt.date(2026, 11, 4)  # a Wednesday: its week is the last done one
 
 
-def test_weekly_projected_hatches_the_planned_weeks():
+def test_weekly_projected_hatches_the_planned_minutes():
     weekly = pd.DataFrame(
         {
             "week": pd.to_datetime(["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"] * 2),
             "category": ["run"] * 4 + ["strength"] * 4,
             "minutes": [200, 210, 230, 250, 30, 0, 30, 30],
+            # the week of 2 Nov is half done, half planned
+            "planned_minutes": [0, 110, 230, 250, 0, 0, 30, 30],
         }
     )
-    fig = plan_figures.weekly_projected(weekly, AS_OF)
+    fig = plan_figures.weekly_projected(weekly)
     go.Figure(fig)  # plotly's full validation
     by_name = {t["name"]: t for t in fig["data"]}
-    assert by_name["run"]["y"] == [200, 210, None, None]
-    assert by_name["run (planned)"]["y"] == [None, None, 230, 250]
+    assert by_name["run"]["y"] == [200, 100, None, None]
+    assert by_name["run (planned)"]["y"] == [None, 110, 230, 250]
     assert by_name["run (planned)"]["marker"]["pattern"]["shape"] == "/"
-    assert by_name["strength"]["y"] == [30, 0, None, None]
+    assert by_name["strength"]["y"] == [30, None, None, None]
+    assert by_name["strength (planned)"]["y"] == [None, None, 30, 30]
 
 
 def test_daily_projected_dashes_after_the_last_done_day():

@@ -211,9 +211,7 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
         [
             dbc.Row(
                 [
-                    dbc.Col(
-                        dcc.Graph(figure=plan_figures.weekly_projected(weekly, day), id="plan-weekly"), lg=12
-                    ),
+                    dbc.Col(dcc.Graph(figure=plan_figures.weekly_projected(weekly), id="plan-weekly"), lg=12),
                     dbc.Col(
                         dcc.Graph(
                             figure=plan_figures.daily_projected(daily, day, "acwr", "ACWR (dashed: planned)"),
