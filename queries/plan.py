@@ -143,13 +143,14 @@ def project(
     with engine.reading(activities="q_plan_projection", athletes="q_plan_athletes"):
         engine.prepare_sessions(con, params, last - timedelta(days=engine.LOOKBACK_DAYS), last)
         engine.prepare_today(con, params, last)
-        rows, raised = summaries(con, params, last)
+        rows, raised, by_category = summaries(con, params, last)
     days = []
     for row in rows:
         day = first + timedelta(days=row["athlete_id"] - 1)  # projection_id 1 is the first day
         shift = (last - day).days
         # Dates in the summary were moved with the history: move them back.
         fixed = {k: (v - timedelta(days=shift) if isinstance(v, date) else v) for k, v in row.items()}
+        fixed["_counts"] = by_category.get(row["athlete_id"], {})  # 28-day (minutes, sessions) by category
         days.append((day, fixed, raised.get(row["athlete_id"], [])))
     days.sort(key=lambda d: d[0])
     sessions = engine.fetch(
@@ -254,7 +255,7 @@ def check_json(p: Projection, params: Params) -> dict:
         "from": p.first.isoformat(),
         "to": p.last.isoformat(),
         "findings": findings(p, params),
-        "days": [{"date": day.isoformat(), **summary_json(row)} for day, row, _ in p.days],
+        "days": [{"date": day.isoformat(), **summary_json(row, row["_counts"])} for day, row, _ in p.days],
     }
 
 

@@ -8,8 +8,8 @@ rule applies (at most MAX_STEPS changes). Rules follow the advice (queries/advic
 - no_support_work: add 30 min hip strength (squats, lunges, step-ups, Romanian deadlifts) on the
   first planned day of the week that is not hard; low_support_share: the same, then swap the shortest
   easy run for Pilates of the same length.
-- run_volume_jump: shorten the week's longest run by the kilometres above the allowed progression
-  (+10% on the 7 days before, +30% on two weeks before; Nielsen 2014), at most to half its length.
+- run_volume_jump: shorten the week's longest run by the kilometres above the progression the report
+  allows on the 7 days before ([thresholds] run_jump_week; Nielsen et al. 2014), at most to half.
 - acwr_spike: shorten the biggest session by the load above an ACWR of 97% of the threshold.
 - high_monotony: swap the shortest easy session for 20 min mobility (a near-rest day; Foster 1998).
 - monotone_runs: swap an easy run for the same run with 6 x 20 s strides (Seiler 2010).
@@ -162,8 +162,9 @@ def _support_needed(row: dict, target: float) -> float:
     """Support minutes to add by a day for its 28-day support share to reach `target` (x 1.02), when
     every added minute is support: (target T - S) / (1 - target)."""
     target *= 1.02
-    total = sum(row[f"{c}_minutes"] for c in CATEGORIES)
-    support = sum(row[f"{c}_minutes"] for c in SUPPORT)
+    counts = row["_counts"]
+    total = sum(counts.get(c, (0, 0))[0] for c in CATEGORIES)
+    support = sum(counts.get(c, (0, 0))[0] for c in SUPPORT)
     return (target * total - support) / (1 - target)
 
 
@@ -242,21 +243,18 @@ def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_cha
             )
         return None
     if code == "run_volume_jump":
-        allowed = []
-        for prev, rate in (
-            (row["run_km_prev_7d"], t["run_jump_week"]),
-            (row["run_km_prev2_7d"], t["run_jump_2weeks"]),
-        ):
-            if prev > 0:
-                allowed.append(max(prev * (1 + rate), prev + t["run_jump_min_km"]) * 0.99)
-        # a run a suggestion shortened already is not shortened again; each run to half at most
-        runs = [
-            s for s in window if s["category"] == "run" and s["distance_km"] > 0 and s["source"] != "suggest"
-        ]
+        # only the last 7 days' jump is this week's to fix; the week before against the one before it
+        # is history
+        prev = row["run_km_prev_7d"]
+        allowed = (
+            [max(prev * (1 + t["run_jump_week"]), prev + t["run_jump_min_km"]) * 0.99] if prev > 0 else []
+        )
+        # each run to half at most, once per suggestion; nothing when even that cannot clear it
+        runs = [s for s in window if s["category"] == "run" and s["distance_km"] > 0]
         if not allowed or not runs:
             return None
         excess = row["run_km_7d"] - min(allowed)
-        if excess > sum(s["distance_km"] / 2 for s in runs):
+        if excess <= 0 or excess > sum(s["distance_km"] / 2 for s in runs):
             return None  # the days before the week decide it
         s = max(runs, key=lambda s: s["distance_km"])
         km = max(s["distance_km"] / 2, int(2 * (s["distance_km"] - excess)) / 2)
@@ -279,7 +277,7 @@ def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_cha
         target = t["acwr_high"] * 0.97
         l7, l28 = row["load_7d"], row["load_28d"]
         excess = l7 - target * (l28 - l7) / (4 - target)
-        shortenable = [s for s in window if s["source"] != "suggest"]
+        shortenable = window
         if not shortenable or excess <= 0 or excess > sum(_load(s, params) / 2 for s in shortenable):
             return None
         s = max(shortenable, key=lambda s: _load(s, params))
@@ -414,8 +412,8 @@ class Suggestions:
             "athlete": self.athlete,
             "week": self.week.isoformat(),
             "suggestions": [c.json() for c in self.changes],
-            "before": summary_json(self.before),
-            "after": summary_json(self.after),
+            "before": summary_json(self.before, self.before["_counts"]),
+            "after": summary_json(self.after, self.after["_counts"]),
         }
 
 

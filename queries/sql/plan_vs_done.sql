@@ -1,16 +1,10 @@
 -- Planned against done. Grain: one row per athlete, ISO week (Monday) and category (all six) for the
--- weeks of q_plan_missed (weeks holding a past planned session): planned and done minutes and
--- sessions, and planned sessions missed.
--- Parameters: $end (last local day counted, inclusive). Relations: q_plan_missed, activities, q_scope.
+-- weeks of q_plan_missed (weeks holding a past planned session) and category of q_categories:
+-- planned and done minutes and sessions, and planned sessions missed.
+-- Parameters: $end (last local day counted, inclusive). Relations: q_plan_missed, activities,
+--   q_categories(category, category_order).
 with weeks as (
     select distinct athlete_id, week from q_plan_missed
-),
-
-categories as (
-    select *
-    from (
-        values ('run', 1), ('strength', 2), ('pilates', 3), ('mobility', 4), ('cross', 5), ('other', 6)
-    ) as c (category, category_order)
 ),
 
 planned as (
@@ -49,6 +43,6 @@ select
     coalesce(d.sessions, 0) as done_sessions,
     coalesce(p.missed, 0) as missed_sessions
 from weeks w
-cross join categories c
+cross join q_categories c
 left join planned p on p.athlete_id = w.athlete_id and p.week = w.week and p.category = c.category
 left join done d on d.athlete_id = w.athlete_id and d.week = w.week and d.category = c.category
