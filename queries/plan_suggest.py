@@ -211,15 +211,11 @@ def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_cha
                 planned_id=s["planned_id"],
                 distance_km=0.0,
             )
-        free = next(
-            (
-                d
-                for d in (p.first + timedelta(days=i) for i in range(7))
-                if d <= week + timedelta(days=6)
-                and not any(x["day"] == d and x["category"] == "pilates" for x in planned)
-            ),
-            p.first,
-        )
+        # one Pilates class a week, on a day the finding looks back on
+        if any(x["category"] == "pilates" and x["planned_id"] >= DRAFT_IDS for x in planned):
+            return None
+        days = [p.first + timedelta(days=i) for i in range((day - p.first).days + 1)]
+        free = next((d for d in days if not any(x["day"] == d and _hard(x) for x in planned)), day)
         return Change(
             free,
             "add",
