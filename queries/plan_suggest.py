@@ -4,7 +4,10 @@ thresholds, each with its reason and its effect on the numbers.
 The changes are tried on a draft of the plan (temp table q_plan_draft, read in place of
 `planned_sessions`), one at a time: project the week (queries/plan.py, the report's SQL), take its
 worst warn/high finding, make the change its rule gives, project again, until the week is clean or no
-rule applies (at most MAX_STEPS changes). Rules follow the advice (queries/advice.py):
+rule applies (at most MAX_STEPS tries); a change that leaves the week no better (its warn and high
+findings, high counting 3 and warn 2; on a tie, the warning it addressed must stand on fewer days or
+less strongly) is undone.
+Rules follow the advice (queries/advice.py):
 - no_support_work: add 30 min hip strength (squats, lunges, step-ups, Romanian deadlifts) on the
   first planned day of the week that is not hard; low_support_share: the same, then swap the shortest
   easy run for Pilates of the same length.
@@ -97,6 +100,31 @@ def _week_findings(p: Projection, params: Params, week: date) -> list[dict]:
     ]
 
 
+def _score(p: Projection, params: Params, week: date) -> int:
+    """How bad the week is: its warn and high findings, a high counting 3 and a warn 2."""
+    return sum(SEVERITY_RANK[f["severity"]] for f in _week_findings(p, params, week))
+
+
+def _days_raised(p: Projection, week: date, code: str) -> tuple[int, float]:
+    """How warning `code` stands in the week: its severity summed over the days it is raised, then
+    how far (the 7-day run km or the ACWR on those days, for the warnings a shortening eases)."""
+    days = [
+        (row, w)
+        for day, row, warns in p.days
+        if engine.monday(day) == week
+        for w in warns
+        if w["code"] == code
+    ]
+    size = {"run_volume_jump": "run_km_7d", "acwr_spike": "acwr"}.get(code)
+    hard = sum(
+        2 for pair in p.hard_pairs if code == "back_to_back_hard" and engine.monday(pair["day"]) == week
+    )
+    return (
+        sum(SEVERITY_RANK[w["severity"]] for _, w in days) + hard,
+        sum(row[size] or 0 for row, _ in days) if size else 0.0,
+    )
+
+
 def _row(p: Projection, day: date) -> dict:
     return next(row for d, row, _ in p.days if d == day)
 
@@ -133,6 +161,14 @@ class Draft:
         )
         return self.next_id
 
+    def save(self) -> None:
+        """Keep the draft as it is, for `restore`."""
+        self.con.execute("create or replace temp table q_plan_draft_saved as select * from q_plan_draft")
+
+    def restore(self) -> None:
+        """The draft as `save` kept it."""
+        self.con.execute("create or replace temp table q_plan_draft as select * from q_plan_draft_saved")
+
     def change(self, planned_id: int, **values: Any) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
         self.con.execute(
@@ -168,10 +204,23 @@ def _support_needed(row: dict, target: float) -> float:
     return (target * total - support) / (1 - target)
 
 
-def _rule(code: str, f: dict, p: Projection, params: Params, week: date, can_change: bool) -> Change | None:
-    """The change that addresses finding `f` of projection `p`, or None."""
+def _rule(
+    code: str,
+    f: dict,
+    p: Projection,
+    params: Params,
+    week: date,
+    can_change: bool,
+    skip: frozenset = frozenset(),
+) -> Change | None:
+    """The change that addresses finding `f` of projection `p`, or None; sessions in `skip` (changes to
+    them were undone) are left as they are."""
     day = date.fromisoformat(f["date"])
-    planned = [s for s in p.sessions if p.first <= s["day"] <= week + timedelta(days=6)]
+    planned = [
+        s
+        for s in p.sessions
+        if p.first <= s["day"] <= week + timedelta(days=6) and s["planned_id"] not in skip
+    ]
     window = [s for s in planned if day - timedelta(days=6) <= s["day"] <= day]
     easy_runs = [
         s for s in window if s["category"] == "run" and not _hard(s) and STRIDES not in (s["name"] or "")
@@ -465,6 +514,7 @@ def suggest(
         _usual_week(con, draft, week, first)
     changes: list[Change] = []
     tried: set[tuple] = set()
+    undone: set[int] = set()
     # the done history stays put while the draft changes: read the athlete's once
     con.execute(
         """create or replace temp table q_plan_history as
@@ -481,7 +531,9 @@ def suggest(
             )
             change = None
             for f in todo:
-                change = _rule(f["code"], f, _with_source(con, current), params, week, has_plan)
+                change = _rule(
+                    f["code"], f, _with_source(con, current), params, week, has_plan, frozenset(undone)
+                )
                 # a change already made that left its finding standing is not tried again
                 if change and (change.action, change.day, change.planned_id, change.name) not in tried:
                     break
@@ -489,8 +541,17 @@ def suggest(
             if change is None:
                 break
             tried.add((change.action, change.day, change.planned_id, change.name))
+            draft.save()
             _do(draft, change)
             after = project(con, params, athlete, as_of, (first, last), again=True, athlete_id=athlete_id)
+            if _score(after, params, week) > _score(current, params, week) or (
+                _score(after, params, week) == _score(current, params, week)
+                and _days_raised(after, week, f["code"]) >= _days_raised(current, week, f["code"])
+            ):
+                draft.restore()  # the week is no better with it: not suggested
+                if change.action != "add":
+                    undone.add(change.planned_id)
+                continue
             change.why += _effect(current, after, week, params)
             changes.append(change)
             current = after
