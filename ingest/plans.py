@@ -20,7 +20,7 @@ import duckdb
 from ingest import categories, store
 from ingest.csv_import import TEMP_TABLES, Reject, read_rows, stage_rows
 from ingest.db import connect
-from ingest.detect import check, read_header
+from ingest.detect import detect, read_header
 from ingest.errors import CrosstrainError
 from ingest.formats.common import MACROS
 from ingest.plans_ics import read_ics
@@ -97,16 +97,15 @@ def import_plan(
 def _import_csv(
     con: duckdb.DuckDBPyConnection, path: Path, shown: str, athlete: str | None, settings: dict[str, Any]
 ) -> PlanResult:
-    header = read_header(path)
-    check(path, header, "generic")
+    fmt, header = detect(path, read_header(path), "generic")
     if athlete is None and "athlete" not in header.names:
         raise CrosstrainError(f"{shown}: whose plan is this? pass --athlete NAME (or add an athlete column)")
     result = PlanResult(file=shown, format="csv")
     try:
-        read_rows(con, path, header, "generic", athlete)
+        read_rows(con, path, header, fmt, athlete)
         con.execute("begin transaction")
         try:
-            stage_rows(con, "generic", athlete, None)
+            stage_rows(con, fmt, athlete, None)
             con.execute(
                 f"create or replace temp table _plan_staged as select {', '.join(PLAN_COLUMNS)} from _staged"
             )
