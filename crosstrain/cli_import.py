@@ -60,19 +60,27 @@ def import_command(
     options = ImportOptions(athlete, fmt, timezone, units=units, date_order=date_order)
     failed, csv_paths = import_files(env.db, list(paths), options, env.settings())
     results = import_paths(env.db, csv_paths, options, env.settings()) if csv_paths else []
+    if not echo_results(results) or failed:
+        raise SystemExit(1)
+
+
+def echo_results(results: list) -> bool:
+    """Print each file's errors and rejected rows on stderr and its summary; whether all went in
+    (also for `crosstrain plan import`, whose results have the same fields)."""
+    ok = True
     for result in results:
         if result.error:
             click.echo(f"error: {result.error}", err=True)
-            failed = True
+            ok = False
             continue
         for reject in result.rejects:
             click.echo(f"error: {reject}", err=True)
-        failed = failed or bool(result.rejects)
-        # the double recordings belong on the counts line, above the notes on units and zones
+        ok = ok and not result.rejects
+        # double recordings belong on the counts line, above the notes on units and zones (plans have none)
         counts, _, notes = result.summary().partition("\n")
-        click.echo("\n".join(filter(None, [counts + result.counts.twins_note(), notes])))
-    if failed:
-        raise SystemExit(1)
+        twins = result.counts.twins_note() if hasattr(result, "counts") else ""
+        click.echo("\n".join(filter(None, [counts + twins, notes])))
+    return ok
 
 
 COMMANDS: list[click.Command] = [import_command]
