@@ -67,7 +67,7 @@ def test_the_same_run_from_garmin_first_then_strava_counts_once(run_cli, db_path
 def big_generic_csv(path: Path, n: int) -> None:
     con = duckdb.connect()
     con.execute(
-        f"""copy (select (timestamp '2020-01-01' + to_minutes(i::bigint * 97))::varchar as date,
+        f"""copy (select (timestamp '2020-01-01' + to_minutes(i::bigint * 5))::varchar as date,
                          'Run' as type, 1800 + i % 600 as duration, 'Runner ' || (i % 50) as athlete
                   from range({n}) t(i)) to '{path}' (header)"""
     )
