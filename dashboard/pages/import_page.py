@@ -10,12 +10,11 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
 from dashboard.strava_job import strava_configured
-from dashboard.uploads import MAX_FILE_BYTES, MAX_FILE_MB, import_uploads
+from dashboard.uploads import FORMATS, MAX_FILE_MB, MAX_FILES, MAX_TOTAL_MB, import_uploads
 from ingest.csv_import import FileResult
 
 dash.register_page(__name__, path="/import", name="Import", title="crosstrain: import", order=3)
 
-FORMATS = ["auto", "strava", "garmin", "generic"]
 SHOWN_REJECTS = 20
 
 
@@ -46,7 +45,8 @@ def upload_card() -> dbc.Card:
                             html.Code("date,type,duration"),
                             " (optional ",
                             html.Code("distance_km,rpe,name,athlete,avg_hr,max_hr"),
-                            f"). Up to {MAX_FILE_MB} MB per file; each file is imported on its own.",
+                            f"). Up to {MAX_FILES} files and {MAX_TOTAL_MB} MB per upload, "
+                            f"{MAX_FILE_MB} MB per file; each file is imported on its own.",
                         ],
                         className="small text-muted",
                     ),
@@ -76,8 +76,9 @@ def upload_card() -> dbc.Card:
                         id="import-upload",
                         children=html.Div(["Drag and drop files here, or ", html.A("choose files")]),
                         multiple=True,
-                        max_size=MAX_FILE_BYTES,
-                        accept=".csv,.zip,text/csv,application/zip",
+                        # No size limit in the browser: it would drop a big file silently; the
+                        # server checks sizes and says so.
+                        accept=".csv,.zip,.fit,.gpx,.tcx,.gz,text/csv,application/zip",
                         className="upload-zone",
                     ),
                     dcc.Loading(html.Div(id="import-results", className="mt-3")),
@@ -182,10 +183,11 @@ def result_view(results: list[FileResult] | str) -> Any:
     State("import-format", "value"),
     prevent_initial_call=True,
 )
-def upload(contents: list[str] | None, names: list[str] | None, athlete: str | None, fmt: str | None) -> Any:
+def upload(contents: Any, names: Any, athlete: Any, fmt: Any) -> Any:
+    """Whatever arrives (a browser's upload or anything a script posts) gets a message, never a 500."""
     if not contents:
         return dash.no_update
-    return result_view(import_uploads(contents, names or [], athlete, fmt))
+    return result_view(import_uploads(contents, names, athlete, fmt))
 
 
 @callback(
