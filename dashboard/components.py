@@ -6,6 +6,7 @@ import math
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -189,15 +190,20 @@ def number_format(spec: str) -> dict[str, str]:
 
 def grid(grid_id: str, rows: list[dict[str, Any]], columns: list[dict[str, Any]], **options: Any) -> Any:
     """An AG Grid (dash-ag-grid) table: sortable, filterable columns; cells are text, never HTML."""
-    import dash_ag_grid as dag
-
     grid_options = {"domLayout": "autoHeight", "animateRows": False, "suppressCellFocus": False}
     grid_options |= options.pop("grid_options", {})
     return dag.AgGrid(
         id=grid_id,
         rowData=finite_rows(rows),
         columnDefs=columns,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "minWidth": 80,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         dashGridOptions=grid_options,
         columnSize="responsiveSizeToFit",
         className="grid",

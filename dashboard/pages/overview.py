@@ -25,6 +25,7 @@ def number_column(field: str, header: str, spec: str, **extra: Any) -> dict[str,
         "filter": "agNumberColumnFilter",
         "valueFormatter": components.number_format(spec),
         "type": "rightAligned",
+        "minWidth": 100,
         **extra,
     }
 
@@ -56,7 +57,7 @@ COLUMNS: list[dict[str, Any]] = [
         "pinned": "left",
         "cellRenderer": "AthleteLink",
         "filter": "agTextColumnFilter",
-        "minWidth": 190,
+        "minWidth": 230,
     },
     {
         "headerName": "Risk",
@@ -132,6 +133,7 @@ def overview_table(rows: list[dict[str, Any]]) -> Any:
         getRowId="params.data.athlete",
         grid_options={
             "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False},
+            "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44},
             "pagination": len(rows) > 50,
             "paginationPageSize": 50,
             "paginationPageSizeSelector": False,
