@@ -142,6 +142,28 @@ def group_item(index: int, group: dict[str, Any]) -> Any:
     )
 
 
+def chosen_label(
+    trigger: Any, groups: list[dict[str, Any]] | None, picked: list[dict[str, Any]], one: list[dict[str, Any]]
+) -> tuple[list[int], str, str] | None:
+    """What the user asked to label: (activity ids, category, what it was) from the triggering
+    picker; None when nothing was chosen. `picked`/`one` are Dash's states/inputs lists ({id, value})."""
+    if not isinstance(trigger, dict):
+        return None
+    values = {(i["id"]["type"], i["id"]["index"]): i.get("value") for i in [*picked, *one]}
+    if trigger.get("type") == "unlabelled-one":
+        category = values.get(("unlabelled-one", trigger.get("index")))
+        return ([int(trigger["index"])], category, "1 session") if category in CATEGORIES else None
+    if trigger.get("type") == "unlabelled-apply":
+        index = trigger.get("index")
+        category = values.get(("unlabelled-category", index))
+        if category not in CATEGORIES or not isinstance(index, int) or not 0 <= index < len(groups or []):
+            return None
+        group = groups[index]
+        ids = [int(i) for i in group["ids"]]
+        return ids, category, f"{len(ids)} session{'s' if len(ids) > 1 else ''} named '{group['name']}'"
+    return None
+
+
 def label(activity_ids: list[int], category: str) -> int:
     """Write the category for these activities through ingest/; returns how many changed."""
     with data.writing() as path, connect(path) as con:

@@ -10,7 +10,6 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback
 
 from dashboard import athlete_view, data, unlabelled_view
-from ingest.categories import CATEGORIES
 
 
 def title(name: str | None = None, **_: Any) -> str:
@@ -41,28 +40,6 @@ def show_athlete(name: str | None, start: str | None, end: str | None) -> Any:
     return athlete_view.render(name, start, end)
 
 
-def chosen_label(
-    trigger: Any, groups: list[dict[str, Any]] | None, picked: list[dict[str, Any]], one: list[dict[str, Any]]
-) -> tuple[list[int], str, str] | None:
-    """What the user asked to label: (activity ids, category, what it was) from the triggering
-    picker; None when nothing was chosen. `picked`/`one` are Dash's states/inputs lists ({id, value})."""
-    if not isinstance(trigger, dict):
-        return None
-    values = {(i["id"]["type"], i["id"]["index"]): i.get("value") for i in [*picked, *one]}
-    if trigger.get("type") == "unlabelled-one":
-        category = values.get(("unlabelled-one", trigger.get("index")))
-        return ([int(trigger["index"])], category, "1 session") if category in CATEGORIES else None
-    if trigger.get("type") == "unlabelled-apply":
-        index = trigger.get("index")
-        category = values.get(("unlabelled-category", index))
-        if category not in CATEGORIES or not isinstance(index, int) or not 0 <= index < len(groups or []):
-            return None
-        group = groups[index]
-        ids = [int(i) for i in group["ids"]]
-        return ids, category, f"{len(ids)} session{'s' if len(ids) > 1 else ''} named '{group['name']}'"
-    return None
-
-
 @callback(
     Output("athlete-content", "children", allow_duplicate=True),
     Input({"type": "unlabelled-apply", "index": ALL}, "n_clicks"),
@@ -87,7 +64,7 @@ def label_sessions(
     trigger = dash.ctx.triggered_id
     if not dash.ctx.triggered or not any(t.get("value") for t in dash.ctx.triggered):
         return dash.no_update  # pickers appearing with a new page, not a user's choice
-    asked = chosen_label(trigger, groups, dash.ctx.states_list[0], dash.ctx.inputs_list[1])
+    asked = unlabelled_view.chosen_label(trigger, groups, dash.ctx.states_list[0], dash.ctx.inputs_list[1])
     if asked is None:
         return dash.no_update
     ids, category, what = asked
