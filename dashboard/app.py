@@ -12,6 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, State, html
+from dash.exceptions import CallbackException
 from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException
 
@@ -93,7 +94,7 @@ def answer_bad_requests(server: flask.Flask) -> None:
         if isinstance(exc, HTTPException):
             return exc
         if not flask.request.path.endswith(UPDATE_PATH) or not isinstance(
-            exc, KeyError | TypeError | ValueError | IndexError | AttributeError
+            exc, KeyError | TypeError | ValueError | IndexError | AttributeError | CallbackException
         ):
             raise exc
         server.logger.warning("unreadable callback request: %s: %s", type(exc).__name__, exc)
