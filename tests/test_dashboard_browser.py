@@ -91,6 +91,13 @@ return Array.from(seen.entries()).sort((a, b) => a[0] - b[0]).map(r => r[1]);
 """
 
 
+def pick(duo: DashComposite, selector: str, value: str) -> None:
+    """Choose `value` in a dcc.Dropdown, scrolled to the middle of the window first."""
+    element = duo.find_element(selector)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    duo.select_dcc_dropdown(element, value=value)
+
+
 def column_values(duo: DashComposite, grid: str, column: str) -> list[str]:
     """A grid column's cell texts in display order (rows are placed by row-index, not DOM order)."""
     duo.wait_for_element(f"#{grid} .ag-row .ag-cell[col-id='{column}']", timeout=20)
@@ -221,3 +228,65 @@ def test_cli_import_while_the_dashboard_runs_shows_after_a_reload(dash_duo, samp
     dash_duo.wait_for_element("#overview-table", timeout=20)
     assert "Carl Cli" in column_values(dash_duo, "overview-table", "athlete")
     assert dash_duo.get_logs() == []
+
+
+def test_a_runner_labels_unlabelled_gym_classes_with_the_picker(dash_duo, tmp_path):
+    import dashboard_data
+    from test_dashboard_labels import CLASS, GYM, gym_goer
+
+    db = dashboard_data.build(
+        tmp_path / "gym.duckdb", {GYM: gym_goer, "Bea Balanced (test)": dashboard_data.balanced}
+    )
+    serve(dash_duo, db)
+    visit(dash_duo, athlete_path(GYM))
+    dash_duo.wait_for_contains_text("#unlabelled-group-0", "Label all 8", timeout=20)
+    assert CLASS in dash_duo.find_element("#unlabelled-group-0").text
+    dash_duo.wait_for_element("#athlete-warning-no_support_work")
+
+    pick(dash_duo, "#unlabelled-group-0 .unlabelled-picker", "strength")
+    click(dash_duo, dash_duo.find_element("#unlabelled-group-0 button.btn"))
+    dash_duo.wait_for_contains_text("#athlete-labelled", f"Labelled 8 sessions named '{CLASS}' as strength")
+    assert not dash_duo.find_elements("#athlete-warning-no_support_work")  # the classes count now
+    dash_duo.wait_for_contains_text("#unlabelled-group-0", "Saturday thing")
+
+    # One session at a time: open the list under the name and pick for its session.
+    click(dash_duo, dash_duo.find_element("#unlabelled-group-0 summary"))
+    pick(dash_duo, "#unlabelled-group-0 details .unlabelled-picker", "mobility")
+    dash_duo.wait_for_contains_text("#athlete-labelled", "Labelled 1 session as mobility")
+    dash_duo.wait_for_no_elements("#unlabelled-group-0")
+    assert dash_duo.get_logs() == []
+
+
+def test_crosstrain_dashboard_with_config_shows_those_thresholds(dash_duo, sample_db, tmp_path):
+    """The real command, served by waitress: its --config, not the default settings file, sets the
+    chart lines and hints."""
+    import time
+
+    import requests
+
+    config = tmp_path / "coach.toml"
+    config.write_text("[thresholds]\nmonotony_warn = 1.7\nmonotony_high = 2.6\nsupport_share_low = 0.2\n")
+    port = free_port()
+    crosstrain = str(Path(sys.executable).with_name("crosstrain"))
+    proc = subprocess.Popen(
+        [crosstrain, "--db", str(sample_db), "--config", str(config), "dashboard", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                requests.get(base + "/", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        dash_duo.driver.get(base + athlete_path(MONA))
+        dash_duo.wait_for_contains_text("#athlete-content", "warn 1.7, high 2.6", timeout=30)
+        assert "target ≥ 20%" in dash_duo.find_element("#athlete-content").text
+        dash_duo.wait_for_contains_text("#athlete-monotony", "warn 1.7")
+        assert dash_duo.get_logs() == []
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
