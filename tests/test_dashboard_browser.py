@@ -260,33 +260,14 @@ def test_a_runner_labels_unlabelled_gym_classes_with_the_picker(dash_duo, tmp_pa
 def test_crosstrain_dashboard_with_config_shows_those_thresholds(dash_duo, sample_db, tmp_path):
     """The real command, served by waitress: its --config, not the default settings file, sets the
     chart lines and hints."""
-    import time
-
-    import requests
+    import dashboard_data
 
     config = tmp_path / "coach.toml"
     config.write_text("[thresholds]\nmonotony_warn = 1.7\nmonotony_high = 2.6\nsupport_share_low = 0.2\n")
-    port = free_port()
-    crosstrain = str(Path(sys.executable).with_name("crosstrain"))
-    proc = subprocess.Popen(
-        [crosstrain, "--db", str(sample_db), "--config", str(config), "dashboard", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                requests.get(base + "/", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        dash_duo.driver.get(base + athlete_path(MONA))
+    with dashboard_data.cli_dashboard(sample_db, options=("--config", str(config))) as served:
+        dash_duo.driver.get(served.base + athlete_path(MONA))
         dash_duo.wait_for_contains_text("#athlete-content", "warn 1.7, high 2.6", timeout=30)
         assert "target ≥ 20%" in dash_duo.find_element("#athlete-content").text
         dash_duo.wait_for_contains_text("#athlete-monotony", "warn 1.7")
         assert dash_duo.get_logs() == []
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=20)
+    assert "Traceback" not in served.output

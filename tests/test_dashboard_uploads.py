@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -171,39 +169,16 @@ def test_requests_dash_cannot_read_are_400_not_500(served):
     assert requests.post(url, json=[1, 2, 3]).status_code in (400, 415)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_crosstrain_dashboard_serves_with_waitress_and_keeps_the_password(db_path, tmp_path):
+def test_crosstrain_dashboard_serves_with_waitress_and_keeps_the_password(db_path):
     dashboard_data.build(db_path)
-    port = free_port()
-    proc = subprocess.Popen(
-        [CROSSTRAIN, "--db", str(db_path), "dashboard", "--port", str(port), "--password", "s3cret"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                answer = requests.get(base + "/", timeout=2)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the dashboard did not start")
+    with dashboard_data.cli_dashboard(db_path, "--password", "s3cret") as served:
+        base = served.base
+        answer = requests.get(base + "/", timeout=10)
         assert answer.status_code == 401 and answer.headers["Server"] == "waitress"
         ok = requests.get(base + "/", auth=("crosstrain", "s3cret"), timeout=10)
         assert ok.status_code == 200 and "crosstrain" in ok.text
         assert (
             requests.get(base + "/_dash-layout", auth=("crosstrain", "wrong"), timeout=10).status_code == 401
         )
-    finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=20)
-    assert "Traceback" not in out
-    assert "development server" not in out.lower()
+    assert "Traceback" not in served.output
+    assert "development server" not in served.output.lower()
