@@ -178,6 +178,7 @@ def content(
     the thresholds in force: the report's own, else those of `settings`."""
     s = report["summary"]
     lines = thresholds.in_force(report, settings or {})
+    at = {k: figures.level(v) for k, v in lines.items()}
     days_since = s.get("days_since_support")
     stats = dbc.Row(
         [
@@ -196,12 +197,12 @@ def content(
             components.stat(
                 "Monotony",
                 components.fmt(s["monotony"], ".2f"),
-                stat_hint(s, "monotony", f"warn {lines['monotony_warn']:g}, high {lines['monotony_high']:g}"),
+                stat_hint(s, "monotony", f"warn {at['monotony_warn']}, high {at['monotony_high']}"),
             ),
             components.stat(
                 "ACWR",
                 components.fmt(s["acwr"], ".2f"),
-                stat_hint(s, "acwr", f"flags below {lines['acwr_low']:g}, above {lines['acwr_high']:g}"),
+                stat_hint(s, "acwr", f"flags below {at['acwr_low']}, above {at['acwr_high']}"),
             ),
         ],
         className="g-2 mb-3",

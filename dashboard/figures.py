@@ -87,6 +87,11 @@ def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **lay
     return {"data": data, "layout": base}
 
 
+def level(x: float) -> str:
+    """A threshold as people write it: 2.0, 1.5, 0.85 (not 2 or 1.50)."""
+    return f"{x:.1f}" if round(x, 1) == x else f"{x:.2f}".rstrip("0")
+
+
 def _hline(y: float, colour: str, label: str, yref: str = "y") -> tuple[dict, dict]:
     """A dashed reference line across the plot and its label at the left end."""
     shape = {
@@ -252,8 +257,8 @@ def monotony_strain(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES
         },
     ]
     warn_at, high_at = lines["monotony_warn"], lines["monotony_high"]
-    warn = _hline(warn_at, RISK_COLOURS["amber"], f"warn {warn_at:g}")
-    high = _hline(high_at, RISK_COLOURS["red"], f"high {high_at:g}")
+    warn = _hline(warn_at, RISK_COLOURS["amber"], f"warn {level(warn_at)}")
+    high = _hline(high_at, RISK_COLOURS["red"], f"high {level(high_at)}")
     return _figure(
         traces,
         title,
@@ -280,9 +285,9 @@ def acwr(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES) -> Figure
     if daily.empty or not any(v is not None for v in _values(daily, "acwr")):
         return empty(title, "Not enough history for a 28-day load yet")
     low, high = lines["acwr_low"], lines["acwr_high"]
-    spike, spike_note = _hline(high, RISK_COLOURS["red"], f"spike {high:g}")
+    spike, spike_note = _hline(high, RISK_COLOURS["red"], f"spike {level(high)}")
     band_note = {
-        "text": f"{low:g}–{high:g}",
+        "text": f"{level(low)}–{level(high)}",
         "xref": "paper",
         "x": 0.995,
         "y": (low + high) / 2,
