@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import sys
 import threading
 import time
@@ -182,3 +183,13 @@ def test_crosstrain_dashboard_serves_with_waitress_and_keeps_the_password(db_pat
         )
     assert "Traceback" not in served.output
     assert "development server" not in served.output.lower()
+
+
+def test_a_taken_port_is_one_line(run_cli, db_path):
+    dashboard_data.build(db_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_cli("dashboard", "--port", str(taken.getsockname()[1]))
+    assert result.exit_code == 1
+    assert "cannot serve on http://127.0.0.1:" in result.output and "Traceback" not in result.output
