@@ -56,7 +56,7 @@ SESSION_COLUMNS = [
 
 
 def default_range(end: dt.date) -> tuple[dt.date, dt.date]:
-    return end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1), end
+    return max(data.FIRST_DATE, end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)), end
 
 
 def layout(

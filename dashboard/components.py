@@ -84,7 +84,7 @@ def risk_text(risk: str, last_activity: Any = None) -> str:
     """The CLI's word; an inactive athlete says since when."""
     if risk != "inactive":
         return risk
-    return f"inactive since {str(last_activity)[:10]}" if last_activity else "inactive: no activity yet"
+    return f"inactive since {str(last_activity)[:10]}" if last_activity else "inactive: no data yet"
 
 
 def risk_badge(risk: str, last_activity: Any = None) -> html.Span:

@@ -177,6 +177,12 @@ def test_as_of_outside_1970_to_a_year_ahead_is_a_message_in_the_page(app, as_of,
 
 def test_dates_at_the_edges_are_accepted(app):
     assert find(pages()[0].layout(as_of="1970-01-01"), "overview-table") is not None
+    assert (
+        find(pages()[1].layout(name="Gina%20Gym%20%28test%29", as_of="1970-01-01"), "athlete-name")
+        is not None
+    )
+    table = find(pages()[2].render([GYM, "Bea Balanced (test)"], "1970-01-01"), "compare-table")
+    assert [r["risk_text"] for r in table.rowData] == ["inactive: no data yet"] * 2  # history starts later
     ahead = (dt.date.today() + dt.timedelta(days=365)).isoformat()
     assert find(pages()[0].layout(as_of=ahead), "overview-table") is not None
 

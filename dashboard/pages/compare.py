@@ -156,7 +156,7 @@ def content(reports: list[dict[str, Any]], weekly: pd.DataFrame) -> Any:
 def compare_data(names: list[str], day: dt.date) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     """Each chosen athlete's report as of `day` and their weekly balance over WEEKS weeks."""
     settings = data.settings()
-    first = day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1)
+    first = max(data.FIRST_DATE, day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1))
     with data.reading() as con:
         reports = [queries.report(con, n, as_of=day, settings=settings) for n in names]
         return reports, queries.weekly_balance(con, names, first, day, settings=settings)

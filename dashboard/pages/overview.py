@@ -147,7 +147,7 @@ def overview_table(rows: list[dict[str, Any]]) -> Any:
 def overview_data(day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
     """Every athlete's 28-day summary and their weekly balance for the sparklines (queries.overview
     reads the history once for both)."""
-    first = day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1)
+    first = max(data.FIRST_DATE, day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1))
     with data.reading() as con:
         return queries.overview(con, day, first, settings=data.settings())
 
