@@ -8,6 +8,7 @@ from typing import Any
 import duckdb
 
 from ingest.categories import NAME_DECIDES
+from queries.params import CATEGORY_ROLES
 
 SQL = resources.files("queries.sql").joinpath("unlabelled.sql").read_text(encoding="utf-8")
 
@@ -17,6 +18,8 @@ def unlabelled(con: duckdb.DuckDBPyConnection, athlete: str) -> list[dict[str, A
 
     An unknown athlete has none.
     """
-    cur = con.execute(SQL, {"athlete": athlete, "types": [t.lower() for t in NAME_DECIDES]})
+    catch_all = [c for c, roles in CATEGORY_ROLES.items() if roles.get("catch_all")]
+    values = {"athlete": athlete, "types": [t.lower() for t in NAME_DECIDES], "catch_all": catch_all}
+    cur = con.execute(SQL, values)
     columns = [d[0] for d in cur.description]
     return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
