@@ -20,6 +20,7 @@ from typing import Any
 from dashboard import data
 from ingest.csv_import import FileResult, ImportOptions, import_paths
 from ingest.errors import CrosstrainError
+from ingest.files.importer import FilesResult, import_activity_paths, is_activity_path
 
 MAX_FILE_MB = 50  # one file, decoded
 MAX_TOTAL_MB = 100  # all files of one upload, decoded
@@ -114,11 +115,10 @@ def checked(contents: Any, names: Any) -> list[Upload]:
     return files
 
 
-def import_uploads(contents: Any, names: Any, athlete: Any, fmt: Any) -> list[FileResult] | str:
-    """Import the uploaded files, each in its own transaction; a one-line problem as a string.
-
-    Pages keep answering from the last committed data meanwhile (data.writing).
-    """
+def import_uploads(contents: Any, names: Any, athlete: Any, fmt: Any) -> list[FileResult | FilesResult] | str:
+    """Import the uploaded files, each in its own transaction, as `crosstrain import` does: activity
+    files and archives through ingest/files, CSV files through the CSV importer; a one-line problem
+    as a string. Pages keep answering from the last committed data meanwhile (data.writing)."""
     if fmt not in FORMATS:
         return f"unknown format {str(fmt)[:20]!r}; one of {', '.join(FORMATS)}"
     try:
@@ -138,21 +138,37 @@ def import_uploads(contents: Any, names: Any, athlete: Any, fmt: Any) -> list[Fi
             saved[str(target)] = f.shown
             paths.append(target)
         refused = [FileResult(file=f.shown, error=f"{f.shown}: {f.problem}") for f in files if f.problem]
-        results: list[FileResult] = []
+        results: list[FileResult | FilesResult] = []
         if paths:
             name = athlete.strip() if isinstance(athlete, str) else ""
             options = ImportOptions(athlete=name or None, format=fmt)
+            activity = [p for p in paths if is_activity_path(p)]
+            tables = [p for p in paths if not is_activity_path(p)]
             try:
                 with data.writing(cfg):
-                    results = import_paths(cfg.db_path, paths, options, cfg.settings)
+                    if activity:
+                        results += import_activity_paths(cfg.db_path, activity, options, cfg.settings)
+                    if tables:
+                        results += import_paths(cfg.db_path, tables, options, cfg.settings)
             except CrosstrainError as exc:
                 return unsaved(str(exc), saved, tmp)
         for r in results:  # show the uploaded names, not where they were saved
-            for rej in r.rejects:
-                rej.file = unsaved(rej.file, saved, tmp)
-            r.file = unsaved(r.file, saved, tmp)
-            r.error = unsaved(r.error, saved, tmp) if r.error else None
+            shown_names(r, saved, tmp)
         return refused + results
+
+
+def shown_names(result: FileResult | FilesResult, saved: dict[str, str], tmp: str) -> None:
+    """Replace saved paths by the uploaded names in everything a result says."""
+    if isinstance(result, FilesResult):
+        result.path = unsaved(result.path, saved, tmp)
+        result.rejects = [unsaved(r, saved, tmp) for r in result.rejects]
+        if result.csv is not None:
+            shown_names(result.csv, saved, tmp)
+    else:
+        for rej in result.rejects:
+            rej.file = unsaved(rej.file, saved, tmp)
+        result.file = unsaved(result.file, saved, tmp)
+    result.error = unsaved(result.error, saved, tmp) if result.error else None
 
 
 def unsaved(text: str, saved: dict[str, str], tmp: str) -> str:

@@ -193,3 +193,21 @@ def test_a_taken_port_is_one_line(run_cli, db_path):
         result = run_cli("dashboard", "--port", str(taken.getsockname()[1]))
     assert result.exit_code == 1
     assert "cannot serve on http://127.0.0.1:" in result.output and "Traceback" not in result.output
+
+
+def test_activity_files_upload_through_the_activity_file_importer(served):
+    """As `crosstrain import` does: a .gpx goes to ingest/files, a .csv beside it to the CSV importer."""
+    gpx = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test" '
+        'xmlns="http://www.topografix.com/GPX/1/1"><trk><name>Lunch run</name><type>running</type><trkseg>'
+        + "".join(
+            f'<trkpt lat="{52.5 + i * 0.0005:.4f}" lon="13.4"><time>2026-11-20T12:{i:02d}:00Z</time></trkpt>'
+            for i in range(31)
+        )
+        + "</trkseg></trk></gpx>\n"
+    )
+    gpx_url = "data:application/gpx+xml;base64," + base64.b64encode(gpx.encode()).decode()
+    text = shown(post_upload(served, [gpx_url, data_url(CSV)], ["lunch run.gpx", "log.csv"]))
+    assert "lunch run.gpx: 1 activity files, 1 sessions: 1 imported" in text
+    assert "log.csv (generic, Uma Upload): 2 rows: 2 imported" in text
+    assert "crosstrain-upload-" not in text

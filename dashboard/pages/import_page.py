@@ -12,6 +12,7 @@ from dashboard import components, data
 from dashboard.strava_job import strava_configured
 from dashboard.uploads import FORMATS, MAX_FILE_MB, MAX_FILES, MAX_TOTAL_MB, import_uploads
 from ingest.csv_import import FileResult
+from ingest.files.importer import FilesResult
 
 dash.register_page(__name__, path="/import", name="Import", title="crosstrain: import", order=3)
 
@@ -125,12 +126,15 @@ def strava_card(status: str | None) -> dbc.Card:
     return dbc.Card([dbc.CardHeader(html.Strong("Strava")), dbc.CardBody(body)])
 
 
-def result_view(results: list[FileResult] | str) -> Any:
+def result_view(results: list[FileResult | FilesResult] | str) -> Any:
     """Per file: what was imported and every rejected row (line, column, reason)."""
     if isinstance(results, str):
         return dbc.Alert(results, color="danger", id="import-problem")
     items = []
     for i, r in enumerate(results):
+        if isinstance(r, FilesResult):
+            items.append(files_view(i, r))
+            continue
         if r.error:
             items.append(
                 dbc.Alert([html.Strong("Not imported: "), r.error], color="danger", id=f"import-file-{i}")
@@ -173,6 +177,24 @@ def result_view(results: list[FileResult] | str) -> Any:
             )
         )
     return html.Div(items)
+
+
+def files_view(i: int, r: FilesResult) -> Any:
+    """What an activity file or archive gave: its summary, its export's CSV, and what was refused."""
+    if r.error:
+        return dbc.Alert([html.Strong("Not imported: "), r.error], color="danger", id=f"import-file-{i}")
+    shown = r.rejects[:SHOWN_REJECTS]
+    more = len(r.rejects) - len(shown)
+    return dbc.Alert(
+        [
+            html.Div(r.csv.summary()) if r.csv is not None else None,
+            html.Div(r.summary()),
+            html.Ul([html.Li(line) for line in shown], className="small mb-0 mt-1") if shown else None,
+            html.Small(f"and {more} more refused") if more > 0 else None,
+        ],
+        color="warning" if r.rejects or (r.csv is not None and r.csv.rejects) else "success",
+        id=f"import-file-{i}",
+    )
 
 
 @callback(
