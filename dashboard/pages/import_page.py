@@ -36,13 +36,14 @@ def layout(strava: str | None = None, **_: Any) -> Any:
 def upload_card() -> dbc.Card:
     return dbc.Card(
         [
-            dbc.CardHeader(html.Strong("Upload CSV files")),
+            dbc.CardHeader(html.Strong("Upload files")),
             dbc.CardBody(
                 [
                     html.P(
                         [
-                            "Strava's activities.csv or its export .zip, Garmin Connect's Activities.csv, "
-                            "or a generic file with columns ",
+                            "Activity files (.fit, .gpx, .tcx, also .gz), Strava's activities.csv or its "
+                            "export .zip, Garmin Connect's Activities.csv or data export .zip, or a generic "
+                            "file with columns ",
                             html.Code("date,type,duration"),
                             " (optional ",
                             html.Code("distance_km,rpe,name,athlete,avg_hr,max_hr"),
