@@ -115,6 +115,32 @@ def checked(contents: Any, names: Any) -> list[Upload]:
     return files
 
 
+def save_uploads(folder: Path, contents: Any, names: Any) -> tuple[list[Path], list[FileResult]]:
+    """Check the uploaded files and save the usable ones into `folder` under names of our own; the
+    refused come back as results with their message. Returns (saved paths, refused)."""
+    try:
+        files = checked(contents, names)
+    except UploadError as exc:
+        return [], [FileResult(file="upload", error=str(exc))]
+    saved, refused = save(folder, files)
+    return list(saved), refused
+
+
+def save(folder: Path, files: list[Upload]) -> tuple[dict[Path, str], list[FileResult]]:
+    """The usable files written into `folder` (path -> shown name) and the refused as results."""
+    saved: dict[Path, str] = {}
+    refused = []
+    for i, f in enumerate(files):
+        if f.problem:
+            refused.append(FileResult(file=f.shown, error=f"{f.shown}: {f.problem}"))
+            continue
+        target = folder / str(i) / disk_name(f.shown)
+        target.parent.mkdir()
+        target.write_bytes(f.raw)
+        saved[target] = f.shown
+    return saved, refused
+
+
 def import_uploads(contents: Any, names: Any, athlete: Any, fmt: Any) -> list[FileResult | FilesResult] | str:
     """Import the uploaded files, each in its own transaction, as `crosstrain import` does: activity
     files and archives through ingest/files, CSV files through the CSV importer; a one-line problem
@@ -127,17 +153,9 @@ def import_uploads(contents: Any, names: Any, athlete: Any, fmt: Any) -> list[Fi
         return str(exc)
     cfg = data.config()
     with tempfile.TemporaryDirectory(prefix="crosstrain-upload-") as tmp:
-        saved: dict[str, str] = {}  # saved path -> shown name
-        paths = []
-        for i, f in enumerate(files):
-            if f.problem:
-                continue
-            target = Path(tmp) / str(i) / disk_name(f.shown)
-            target.parent.mkdir()
-            target.write_bytes(f.raw)
-            saved[str(target)] = f.shown
-            paths.append(target)
-        refused = [FileResult(file=f.shown, error=f"{f.shown}: {f.problem}") for f in files if f.problem]
+        written, refused = save(Path(tmp), files)
+        paths = list(written)
+        saved = {str(p): shown for p, shown in written.items()}
         results: list[FileResult | FilesResult] = []
         if paths:
             name = athlete.strip() if isinstance(athlete, str) else ""

@@ -12,6 +12,7 @@ from dash import Input, Output, callback, dcc, html
 
 import queries
 from dashboard import athlete_view, components, data, figures
+from queries import plan_done
 
 dash.register_page(__name__, path="/", name="Coach overview", title="crosstrain: coach overview", order=0)
 
@@ -80,12 +81,16 @@ COLUMNS: list[dict[str, Any]] = [
         "wrapText": True,
         "autoHeight": True,
     },
+    {"headerName": "Plan", "field": "plan_findings", "minWidth": 160, "wrapText": True, "autoHeight": True},
 ]
 
 
-def table_rows(compare: dict[str, Any], weekly: pd.DataFrame) -> list[dict[str, Any]]:
+def table_rows(
+    compare: dict[str, Any], weekly: pd.DataFrame, plans: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """One row per athlete from `queries.compare` (active athletes first, highest risk first), plus
-    text sparklines from `queries.weekly_balance`."""
+    text sparklines from `queries.weekly_balance` and each athlete's plan findings (`plans`: name ->
+    text, the last plan check, queries/plan_done.py)."""
     spark_support: dict[str, str] = {}
     spark_run: dict[str, str] = {}
     if not weekly.empty:
@@ -118,6 +123,7 @@ def table_rows(compare: dict[str, Any], weekly: pd.DataFrame) -> list[dict[str, 
                 "monotony": a["monotony"],
                 "acwr": a["acwr"],
                 "warnings_text": ", ".join(code.replace("_", " ") for code in a["warnings"]) or "none",
+                "plan_findings": (plans or {}).get(name, ""),
             }
         )
     # Inactive athletes after the active ones, keeping the queries' order within each.
@@ -152,6 +158,12 @@ def overview_data(day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
         return queries.overview(con, day, first, settings=data.settings())
 
 
+def plan_column() -> dict[str, str]:
+    """Each athlete's last stored plan check as a short text ('' without a plan)."""
+    checks = data.cached(("plan_checks",), lambda: data.read(plan_done.stored_checks))
+    return {name: plan_done.findings_text(check) for name, check in checks.items()}
+
+
 def layout(as_of: str | None = None, **_: Any) -> Any:
     try:
         everyone = data.athletes()
@@ -176,7 +188,7 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
         result, weekly = data.cached(("overview", day, repr(data.settings())), lambda: overview_data(day))
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
         return components.problem(data.error_message(exc), "overview")
-    rows = table_rows(result, weekly)
+    rows = table_rows(result, weekly, plan_column())
     return html.Div(
         [
             dbc.Row(
