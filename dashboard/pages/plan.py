@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data, plan_figures
-from dashboard.uploads import MAX_FILE_MB, save_uploads
+from dashboard.uploads import MAX_FILE_MB, save_uploads, shown_name
 from ingest.categories import CATEGORIES
 from ingest.db import connect
 from ingest.errors import CrosstrainError
@@ -148,10 +148,10 @@ def _import(contents: str, filename: str, athlete: str) -> Any:
             raise CrosstrainError(refused[0].error or "the upload was refused")
         with data.writing(cfg):
             [result] = import_plans(cfg.db_path, paths, athlete, cfg.settings)
-        saved_as = str(paths[0])
+        saved_as = paths[0]
 
     def named(text: str) -> str:  # the uploaded name, never where it was saved
-        return text.replace(saved_as, shown_name(filename))
+        return text.replace(str(saved_as), saved_as.name).replace(saved_as.name, shown_name(filename))
 
     if result.error:
         raise CrosstrainError(named(result.error))
