@@ -6,8 +6,8 @@ reading the database, building the components) and serialised to JSON as Dash se
 clears the dashboard's query cache before every call and varies the athlete (a first visit after a
 write); "warm" shows the same page again while nothing was written (answered from the cache).
 Baseline, in the same run: the `queries` calls that page makes, alone.
-Browser: headless Chromium (selenium), from navigation to all six charts drawn; baseline: a page
-without charts (import).
+Browser: headless Chromium (selenium) against the app served by waitress (as `crosstrain dashboard`
+serves it), from navigation to all six charts drawn; baseline: a page without charts (import).
 Targets: p95 < 300 ms per callback; athlete page drawn < 2 s.
 """
 
@@ -35,6 +35,7 @@ from bench.synth import AS_OF, build_db  # noqa: E402
 from dashboard import athlete_view, create_app, data  # noqa: E402
 from ingest.db import connect  # noqa: E402
 from queries.athletes import athletes as list_athletes  # noqa: E402
+from queries.unlabelled import unlabelled  # noqa: E402
 
 ATHLETES = [f"Synthetic athlete {i:04d}" for i in range(100, 1000, 60)]
 TARGET_S = 0.300
@@ -92,6 +93,7 @@ def server_figures(db: Path) -> list[tuple[str, list[float], list[float] | None]
                 queries.report(con, name(i), AS_OF, {})
                 queries.daily_metrics(con, name(i), first, last, {})
                 queries.weekly_balance(con, [name(i)], first, last, {})
+                unlabelled(con, name(i))
                 return queries.sessions(con, name(i), first, last, {})
 
         def compare_queries(i: int) -> object:
@@ -139,19 +141,17 @@ def server_figures(db: Path) -> list[tuple[str, list[float], list[float] | None]
 
 def draw_times(db: Path, runs: int = 5) -> tuple[list[float], list[float]]:
     """Seconds from navigation to the athlete page's six charts drawn, and to the bare import page."""
+    import waitress
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-    from werkzeug.serving import make_server
 
-    from dashboard.screenshot import charts_drawn, chrome, free_port
+    from dashboard.screenshot import charts_drawn, chrome
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app(db)
-    port = free_port()
-    server = make_server("127.0.0.1", port, app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    logging.getLogger("waitress").setLevel(logging.ERROR)
+    server = waitress.create_server(create_app(db).server, host="127.0.0.1", port=0, threads=8)
+    threading.Thread(target=server.run, daemon=True).start()  # served as `crosstrain dashboard` does
     browser = chrome(1400, 1000)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{server.effective_port}"
 
     def load(path: str, ready: Callable) -> float:
         browser.get("about:blank")
@@ -174,7 +174,7 @@ def draw_times(db: Path, runs: int = 5) -> tuple[list[float], list[float]]:
         bare = [load("/import", upload_zone) for _ in range(runs)]
     finally:
         browser.quit()
-        server.shutdown()
+        server.close()
     return athlete, bare
 
 

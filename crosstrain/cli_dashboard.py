@@ -36,18 +36,47 @@ def check_exposure(host: str, password: str | None) -> None:
 
 
 def serve(db: Path, settings: dict, host: str, port: int, password: str | None) -> None:
+    """Serve the dashboard with waitress, a production WSGI server, until Ctrl+C.
+
+    The settings were resolved once by the caller (`--config`); the app keeps them for every page.
+    """
+    import waitress
+
     from dashboard import create_app
+    from dashboard.uploads import MAX_REQUEST_BYTES
 
     check_exposure(host, password)
-    app = create_app(db, settings=settings, password=password)
     where = f"http://{host}:{port}"
+    check_port_free(host, port, where)
+    app = create_app(db, settings=settings, password=password)
     click.echo(f"crosstrain dashboard on {where} (database {db}); Ctrl+C stops it")
     if password:
         click.echo("  user: crosstrain, password: the one you gave")
     try:
-        app.run(host=host, port=port, debug=False)
+        waitress.serve(
+            app.server,
+            host=host,
+            port=port,
+            threads=8,
+            # Twice what the app accepts: the app answers an upload a little over its limit with a
+            # message in the page; waitress refuses anything far beyond with a 413.
+            max_request_body_size=2 * MAX_REQUEST_BYTES,
+        )
     except KeyboardInterrupt:
         click.echo("dashboard stopped")
+    except OSError as exc:
+        raise CrosstrainError(f"cannot serve on {where}: {exc.strerror or exc}") from exc
+
+
+def check_port_free(host: str, port: int, where: str) -> None:
+    """One line when the address is taken, before waitress tries (it leaves its socket open then)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise CrosstrainError(f"cannot serve on {where}: {exc.strerror or exc}") from exc
 
 
 def server_options(f):

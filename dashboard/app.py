@@ -12,11 +12,15 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, State, html
+from dash.exceptions import CallbackException
+from plotly.io.json import to_json_plotly
+from werkzeug.exceptions import HTTPException
 
 from dashboard import components
-from dashboard.data import CONFIG_KEY, DashboardConfig, turn
-from dashboard.uploads import MAX_FILE_BYTES
+from dashboard.data import CONFIG_KEY, DashboardConfig, writing
+from dashboard.uploads import MAX_REQUEST_BYTES, MAX_TOTAL_MB
 from ingest.errors import CrosstrainError
+from queries.params import resolve
 
 PAGES = Path(__file__).parent / "pages"
 AUTH_USER = "crosstrain"
@@ -27,8 +31,12 @@ def create_app(
 ) -> dash.Dash:
     """The dashboard over the database at `db_path`; with `password`, every request needs basic auth.
 
-    Nothing is read here: pages read the database when they are shown.
+    `settings` are the ones resolved once at start (`crosstrain --config`; None: the defaults); every
+    page uses them and nothing reads a settings file later. They are checked here, so a bad value
+    stops the start with one line. The database is read only when a page is shown.
     """
+    settings = settings or {}
+    resolve(settings)  # ConfigError naming the key, before anything is served
     app = dash.Dash(
         "dashboard",
         use_pages=True,
@@ -40,7 +48,7 @@ def create_app(
         eager_loading=True,  # fetch plotly.js with the page, not after the first chart appears
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.server.config[CONFIG_KEY] = DashboardConfig(db_path=Path(db_path), settings=settings or {})
+    app.server.config[CONFIG_KEY] = DashboardConfig(db_path=Path(db_path), settings=settings)
     app.layout = html.Div(
         [components.navbar(), dbc.Container(dash.page_container, fluid="xxl", className="pb-5")],
     )
@@ -54,11 +62,43 @@ def create_app(
     def toggle_nav(_clicks: int, is_open: bool) -> bool:
         return not is_open
 
-    app.server.config["MAX_CONTENT_LENGTH"] = 4 * MAX_FILE_BYTES  # several base64-encoded uploads
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    answer_bad_requests(app.server)
     add_strava_routes(app.server)
     if password:
         require_password(app.server, password)
     return app
+
+
+UPDATE_PATH = "/_dash-update-component"
+
+
+def answer_bad_requests(server: flask.Flask) -> None:
+    """Requests too large or malformed get an answer that says so, never a 500 and a traceback.
+
+    An upload over the limit comes back as the import page's message (only the upload callback
+    carries that many bytes); a callback request Dash cannot read gets a 400 naming the problem.
+    """
+
+    @server.errorhandler(413)
+    def too_large(_exc: Exception) -> flask.Response:
+        message = f"the upload is larger than {MAX_TOTAL_MB} MB in all; upload the files in parts"
+        if flask.request.path.endswith(UPDATE_PATH):
+            alert = dbc.Alert(message, color="danger", id="import-problem")
+            body = to_json_plotly({"multi": True, "response": {"import-results": {"children": alert}}})
+            return flask.Response(body, 200, mimetype="application/json")
+        return flask.Response(f"crosstrain: {message}\n", 413, mimetype="text/plain")
+
+    @server.errorhandler(Exception)
+    def unreadable(exc: Exception) -> Any:
+        if isinstance(exc, HTTPException):
+            return exc
+        if not flask.request.path.endswith(UPDATE_PATH) or not isinstance(
+            exc, KeyError | TypeError | ValueError | IndexError | AttributeError | CallbackException
+        ):
+            raise exc
+        server.logger.warning("unreadable callback request: %s: %s", type(exc).__name__, exc)
+        return flask.Response("crosstrain: that request could not be read\n", 400, mimetype="text/plain")
 
 
 def add_strava_routes(server: flask.Flask) -> None:
@@ -94,8 +134,8 @@ def add_strava_routes(server: flask.Flask) -> None:
                 "/import?" + urlencode({"strava": f"Strava did not connect: {args.get('error', 'no code')}"})
             )
         try:
-            with turn(cfg, wait_s=30):
-                done = exchange_code(cfg.db_path, args["code"], scope=args.get("scope"))
+            with writing(cfg) as path:
+                done = exchange_code(path, args["code"], scope=args.get("scope"))
             message = f"connected {done.name}; press Sync now"
             if not done.scope_ok:
                 message += " (read access to all activities was not granted: private activities are missed)"

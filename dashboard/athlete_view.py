@@ -11,25 +11,52 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 import queries
-from dashboard import components, data, figures
+from dashboard import components, data, figures, thresholds
+from dashboard.unlabelled_view import unlabelled_section
+from queries.unlabelled import unlabelled
 
 DEFAULT_WEEKS = 16
 SESSION_COLUMNS = [
-    {"name": "Date", "id": "day"},
-    {"name": "Category", "id": "category"},
-    {"name": "Type", "id": "sport_type"},
-    {"name": "Name", "id": "name"},
-    {"name": "Minutes", "id": "minutes", "type": "numeric", "format": {"specifier": ".0f"}},
-    {"name": "km", "id": "distance_km", "type": "numeric", "format": {"specifier": ".1f"}},
-    {"name": "Load (AU)", "id": "load", "type": "numeric", "format": {"specifier": ".0f"}},
+    {"headerName": "Date", "field": "day", "width": 110},
+    {
+        "headerName": "Category",
+        "field": "category",
+        "width": 110,
+        "cellStyle": {
+            "styleConditions": [
+                {"condition": f"params.value == '{cat}'", "style": {"color": colour, "fontWeight": "600"}}
+                for cat, colour in figures.PALETTE.items()
+            ]
+        },
+    },
+    {"headerName": "Type", "field": "sport_type"},
+    {"headerName": "Name", "field": "name", "flex": 2},
+    {
+        "headerName": "Minutes",
+        "field": "minutes",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": components.number_format(".0f"),
+    },
+    {
+        "headerName": "km",
+        "field": "distance_km",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": components.number_format(".1f"),
+    },
+    {
+        "headerName": "Load (AU)",
+        "field": "load",
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": components.number_format(".0f"),
+    },
 ]
 
 
 def default_range(end: dt.date) -> tuple[dt.date, dt.date]:
-    return end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1), end
+    return max(data.FIRST_DATE, end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)), end
 
 
 def layout(
@@ -38,15 +65,17 @@ def layout(
     """Athlete picker, date range and the content for them; changes redraw through `render`."""
     try:
         everyone = data.athletes()
+        if not everyone:
+            return components.problem(
+                "no athletes yet: import some activities first", "athlete", color="info"
+            )
+        last = data.parse_date(end or as_of, data.default_as_of(everyone), "end" if end else "as_of")
+        first = data.parse_date(start, default_range(last)[0], "start")
     except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
         return components.problem(data.error_message(exc), "athlete")
-    if not everyone:
-        return components.problem("no athletes yet: import some activities first", "athlete", color="info")
     names = [a["name"] for a in everyone]
     if not name:
         name = names[0]
-    last = data.parse_date(end or as_of, data.default_as_of(everyone))
-    first = data.parse_date(start, default_range(last)[0])
     oldest = min((a["first_activity"] for a in everyone if a.get("first_activity")), default=None)
     return html.Div(
         [
@@ -87,26 +116,26 @@ def layout(
     )
 
 
-def render(name: str | None, start: str | None, end: str | None) -> Any:
+def render(name: str | None, start: str | None, end: str | None, notice: Any = None) -> Any:
     """Warnings, key numbers and charts for `name` between `start` and `end` (as of `end`)."""
     if not name:
         return components.problem("choose an athlete", "athlete", color="info")
-    today = dt.date.today()
-    last = data.parse_date(end, today)
-    first = data.parse_date(start, default_range(last)[0])
-    if first > last:
-        first, last = last, first
     try:
-        report, daily, weekly, sessions = data.cached(
+        last = data.parse_date(end, dt.date.today(), "end")
+        first = data.parse_date(start, default_range(last)[0], "start")
+        if first > last:
+            first, last = last, first
+        found = data.cached(
             ("athlete", name, first, last, repr(data.settings())), lambda: athlete_data(name, first, last)
         )
     except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
         return components.problem(data.error_message(exc), "athlete")
-    return content(report, daily, weekly, sessions, first, last)
+    return content(*found, first, last, settings=data.settings(), notice=notice)
 
 
-def athlete_data(name: str, first: dt.date, last: dt.date) -> tuple[dict[str, Any], pd.DataFrame, ...]:
-    """The report as of `last`, and daily metrics, weekly balance and sessions from `first` to `last`."""
+def athlete_data(name: str, first: dt.date, last: dt.date) -> tuple[Any, ...]:
+    """The report as of `last`, daily metrics, weekly balance and sessions from `first` to `last`,
+    and the athlete's unlabelled sessions."""
     settings = data.settings()
     with data.reading() as con:
         return (
@@ -114,7 +143,24 @@ def athlete_data(name: str, first: dt.date, last: dt.date) -> tuple[dict[str, An
             queries.daily_metrics(con, name, first, last, settings=settings),
             queries.weekly_balance(con, [name], first, last, settings=settings),
             queries.sessions(con, name, first, last, settings=settings),
+            unlabelled(con, name),
         )
+
+
+# Why a number shows as a dash.
+UNDEFINED = {
+    "support_share": "no minutes in 28 days",
+    "monotony": "no load in 7 days",
+    "acwr": "no load in 28 days",
+}
+
+
+def stat_hint(summary: dict[str, Any], key: str, hint: str) -> str:
+    """The hint under a number, or why it is undefined when it is."""
+    value = summary.get(key)
+    if value is None or components.fmt(value) == "–":
+        return UNDEFINED.get(key, "not defined")
+    return hint
 
 
 def content(
@@ -122,15 +168,25 @@ def content(
     daily: pd.DataFrame,
     weekly: pd.DataFrame,
     sessions: pd.DataFrame,
+    unlabelled_rows: list[dict[str, Any]],
     first: dt.date,
     last: dt.date,
+    settings: dict[str, Any] | None = None,
+    notice: Any = None,
 ) -> Any:
-    """The page body from query results (pure: no database)."""
+    """The page body from query results (pure: no database). Reference lines and hints come from
+    the thresholds in force: the report's own, else those of `settings`."""
     s = report["summary"]
+    lines = thresholds.in_force(report, settings or {})
+    at = {k: figures.level(v) for k, v in lines.items()}
     days_since = s.get("days_since_support")
     stats = dbc.Row(
         [
-            components.stat("Support share", components.fmt(s["support_share"], ".0%"), "target ≥ 10%"),
+            components.stat(
+                "Support share",
+                components.fmt(s["support_share"], ".0%"),
+                stat_hint(s, "support_share", f"target ≥ {lines['support_share_target']:.0%}"),
+            ),
             components.stat("Run km", components.fmt(s["run_km"], ".0f"), "last 28 days"),
             components.stat("Strength / week", components.fmt(s["strength_sessions_per_week"], ".1f")),
             components.stat(
@@ -138,8 +194,16 @@ def content(
                 "never" if days_since is None else f"{days_since} d",
                 "strength or Pilates",
             ),
-            components.stat("Monotony", components.fmt(s["monotony"], ".2f"), "warn 1.5, high 2.0"),
-            components.stat("ACWR", components.fmt(s["acwr"], ".2f"), "band 0.8–1.3"),
+            components.stat(
+                "Monotony",
+                components.fmt(s["monotony"], ".2f"),
+                stat_hint(s, "monotony", f"warn {at['monotony_warn']}, high {at['monotony_high']}"),
+            ),
+            components.stat(
+                "ACWR",
+                components.fmt(s["acwr"], ".2f"),
+                stat_hint(s, "acwr", f"flags below {at['acwr_low']}, above {at['acwr_high']}"),
+            ),
         ],
         className="g-2 mb-3",
     )
@@ -148,7 +212,7 @@ def content(
             html.Div(
                 [
                     html.H2(report["athlete"], className="d-inline me-2", id="athlete-name"),
-                    components.risk_badge(s["risk"]),
+                    components.risk_badge(s["risk"], s.get("last_activity")),
                     html.Div(
                         f"Warnings and numbers: the 28 days to {report['as_of']}. Charts: {first} to {last}.",
                         className="text-muted small",
@@ -156,15 +220,18 @@ def content(
                 ],
                 className="mb-2",
             ),
+            notice,
             components.warning_cards(report["warnings"], "athlete"),
             components.guidance_note(),
             stats,
             dbc.Row(
                 [
                     dbc.Col(components.graph("athlete-weekly", figures.weekly_minutes(weekly)), lg=6),
-                    dbc.Col(components.graph("athlete-support", figures.support_share(daily)), lg=6),
-                    dbc.Col(components.graph("athlete-monotony", figures.monotony_strain(daily)), lg=6),
-                    dbc.Col(components.graph("athlete-acwr", figures.acwr(daily)), lg=6),
+                    dbc.Col(components.graph("athlete-support", figures.support_share(daily, lines)), lg=6),
+                    dbc.Col(
+                        components.graph("athlete-monotony", figures.monotony_strain(daily, lines)), lg=6
+                    ),
+                    dbc.Col(components.graph("athlete-acwr", figures.acwr(daily, lines)), lg=6),
                     dbc.Col(components.graph("athlete-fitness", figures.fitness_fatigue_form(daily)), lg=6),
                     dbc.Col(
                         components.graph("athlete-calendar", figures.calendar(sessions, first, last)), lg=6
@@ -172,41 +239,24 @@ def content(
                 ],
                 className="g-3",
             ),
-            html.H4("Sessions", className="mt-2"),
+            unlabelled_section(report["athlete"], unlabelled_rows),
+            html.H4("Sessions", className="mt-3"),
             sessions_table(sessions),
         ]
     )
 
 
-def sessions_table(sessions: pd.DataFrame) -> dash_table.DataTable:
-    """The sessions in the range, newest first; names are plain text cells."""
+def sessions_table(sessions: pd.DataFrame) -> Any:
+    """The sessions in the range, newest first, in a sortable, filterable grid; names are plain text."""
     frame = sessions.sort_values("start_local", ascending=False)
     frame = frame.assign(
         day=pd.to_datetime(frame["day"]).dt.strftime("%Y-%m-%d"), name=frame["name"].fillna("")
     )
-    columns = [c["id"] for c in SESSION_COLUMNS]
+    columns = [c["field"] for c in SESSION_COLUMNS]
     rows = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
-    return dash_table.DataTable(
-        id="athlete-sessions",
-        columns=SESSION_COLUMNS,
-        data=rows,
-        page_size=10,
-        sort_action="native",
-        style_table={"overflowX": "auto"},
-        style_cell={
-            "textAlign": "left",
-            "padding": "4px 8px",
-            "fontSize": 13,
-            "whiteSpace": "normal",
-            "height": "auto",
-        },
-        style_header={"fontWeight": "600", "backgroundColor": "#f4f6f8"},
-        style_data_conditional=[
-            {
-                "if": {"filter_query": f'{{category}} = "{cat}"', "column_id": "category"},
-                "color": colour,
-                "fontWeight": "600",
-            }
-            for cat, colour in figures.PALETTE.items()
-        ],
+    return components.grid(
+        "athlete-sessions",
+        rows,
+        SESSION_COLUMNS,
+        grid_options={"pagination": True, "paginationPageSize": 10, "paginationPageSizeSelector": False},
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -12,7 +14,8 @@ from dashboard.figures import PALETTE, RISK_COLOURS
 
 SEVERITY_COLOUR = {"high": "danger", "warn": "warning", "info": "info"}
 SEVERITY_LABEL = {"high": "High", "warn": "Warning", "info": "Note"}
-RISK_LABEL = {"green": "low", "amber": "watch", "red": "high"}
+# The CLI's risk words, in the order the overview and compare list them: inactive athletes last.
+RISK_ORDER = {"red": 0, "amber": 1, "green": 2, "inactive": 3}
 
 GUIDANCE = (
     "This is training guidance, not a diagnosis. When something hurts, see a physical therapist; "
@@ -78,10 +81,17 @@ def problem(message: str, page: str, color: str = "warning") -> dbc.Alert:
     )
 
 
-def risk_badge(risk: str) -> html.Span:
+def risk_text(risk: str, last_activity: Any = None) -> str:
+    """The CLI's word; an inactive athlete says since when."""
+    if risk != "inactive":
+        return risk
+    return f"inactive since {str(last_activity)[:10]}" if last_activity else "inactive: no data yet"
+
+
+def risk_badge(risk: str, last_activity: Any = None) -> html.Span:
     return html.Span(
-        f"risk: {RISK_LABEL.get(risk, risk)}",
-        style={"backgroundColor": RISK_COLOURS.get(risk, "#6c757d")},
+        f"risk: {risk}" if risk != "inactive" else risk_text(risk, last_activity),
+        style={"backgroundColor": RISK_COLOURS.get(risk, RISK_COLOURS["inactive"])},
         className="risk-badge align-middle",
         id="risk-badge",
     )
@@ -155,9 +165,49 @@ def graph(fig_id: str, figure: Any) -> dcc.Graph:
 
 
 def fmt(value: Any, spec: str = ".1f", missing: str = "–") -> str:
-    if value is None:
+    """`value` formatted; a dash for None and for anything not a finite number (never "nan" or "inf")."""
+    if value is None or isinstance(value, bool):
         return missing
     try:
+        if not math.isfinite(float(value)):
+            return missing
         return format(value, spec)
     except (TypeError, ValueError):
         return missing
+
+
+def finite_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for a grid with every non-finite number (NaN, inf) as None, shown as a dash."""
+    return [
+        {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in row.items()}
+        for row in rows
+    ]
+
+
+def number_format(spec: str) -> dict[str, str]:
+    """A grid valueFormatter: d3-format `spec`, a dash for a missing value."""
+    return {"function": f"params.value == null ? '–' : d3.format('{spec}')(params.value)"}
+
+
+def grid(grid_id: str, rows: list[dict[str, Any]], columns: list[dict[str, Any]], **options: Any) -> Any:
+    """An AG Grid (dash-ag-grid) table: sortable, filterable columns; cells are text, never HTML."""
+    grid_options = {"domLayout": "autoHeight", "animateRows": False, "suppressCellFocus": False}
+    grid_options |= options.pop("grid_options", {})
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=finite_rows(rows),
+        columnDefs=columns,
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "minWidth": 80,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
+        dashGridOptions=grid_options,
+        columnSize="responsiveSizeToFit",
+        className="grid",
+        style=options.pop("style", {"width": "100%"}),
+        **options,
+    )

@@ -7,6 +7,7 @@ page shows what is in the database now. A busy database becomes a friendly messa
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -31,15 +32,76 @@ CONFIG_KEY = "CROSSTRAIN"
 READ_WAIT_S = 3.0
 
 
+class FileAccess:
+    """Who in this process has the database file open, and how.
+
+    DuckDB shares one database instance between a process's connections to a file opened with the
+    same configuration, and refuses a read-only and a read-write connection at once. So readers join
+    whatever mode is open: while this dashboard writes (an upload, a category set on the athlete
+    page), pages read through read-write connections to the same instance and see the last committed
+    data (DuckDB's MVCC), never the write in progress. A writer waits only for read-only readers to
+    finish (they are short), and new readers wait behind a waiting writer so it is not starved.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._mode: str | None = None  # "ro" or "rw" while anyone in this process has the file open
+        self._users = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def reader(self, wait_s: float) -> Iterator[bool]:
+        """A reader's turn; yields whether to open read-only."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._mode == "rw" or not self._writers_waiting, wait_s):
+                raise DatabaseBusyError("the dashboard is starting a write; try again shortly")
+            self._mode = self._mode or "ro"
+            self._users += 1
+            read_only = self._mode == "ro"
+        try:
+            yield read_only
+        finally:
+            self._leave()
+
+    @contextmanager
+    def writer(self, wait_s: float) -> Iterator[None]:
+        """The one writer's turn in this process; DatabaseBusyError when another write holds it."""
+        with self._cond:
+            self._writers_waiting += 1
+            try:
+                ready = self._cond.wait_for(lambda: not self._writing and self._mode != "ro", wait_s)
+            finally:
+                self._writers_waiting -= 1
+            if not ready:
+                self._cond.notify_all()
+                raise DatabaseBusyError(
+                    "another import from this dashboard is still writing; try again shortly"
+                )
+            self._mode, self._writing = "rw", True
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+            self._leave()
+
+    def _leave(self) -> None:
+        with self._cond:
+            self._users -= 1
+            if self._users == 0:
+                self._mode = None
+            self._cond.notify_all()
+
+
 @dataclass
 class DashboardConfig:
-    """What the app serves: the database file and the user's settings."""
+    """What the app serves: the database file and the settings resolved once at start."""
 
     db_path: Path
     settings: dict[str, Any] = field(default_factory=dict)
-    # Writes from this process (the import page) exclude reads from it: DuckDB refuses a read-only
-    # and a read-write connection to one file in the same process at the same time.
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    access: FileAccess = field(default_factory=FileAccess)
     strava: SyncJob = field(default_factory=SyncJob)
     oauth_states: set[str] = field(default_factory=set)
     # Query results by (database state, question): a page shown again before anything was written
@@ -54,24 +116,21 @@ def config() -> DashboardConfig:
 
 
 @contextmanager
-def turn(cfg: DashboardConfig | None = None, wait_s: float | None = None) -> Iterator[None]:
-    """This process's turn on the database file; a friendly error when an upload holds it too long."""
+def writing(cfg: DashboardConfig | None = None, wait_s: float = 30.0) -> Iterator[Path]:
+    """This process's write turn on the database file (yields its path); pages keep reading meanwhile."""
     cfg = cfg or config()
-    if not cfg.lock.acquire(timeout=READ_WAIT_S if wait_s is None else wait_s):
-        raise DatabaseBusyError(
-            f"{cfg.db_path}: an import from this dashboard is still writing; try again shortly"
-        )
-    try:
-        yield
-    finally:
-        cfg.lock.release()
+    with cfg.access.writer(wait_s):
+        yield cfg.db_path
 
 
 @contextmanager
 def reading(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for one page or callback."""
+    """A connection for one page or callback that sees the last committed data."""
     cfg = cfg or config()
-    with turn(cfg), connect(cfg.db_path, read_only=True, wait_s=READ_WAIT_S) as con:
+    with (
+        cfg.access.reader(READ_WAIT_S) as read_only,
+        connect(cfg.db_path, read_only=read_only, wait_s=READ_WAIT_S) as con,
+    ):
         yield con
 
 
@@ -133,14 +192,36 @@ def default_as_of(athletes: list[dict[str, Any]]) -> dt.date:
     return min(today, newest)
 
 
-def parse_date(value: Any, fallback: dt.date) -> dt.date:
-    """A date from a query string or date picker; the fallback when absent or unreadable."""
-    if not value:
+# Dates the pages accept in `?as_of=`, `?start=`, `?end=` and the pickers: from the Unix epoch (no
+# activity is older; the plausibility rules start there too) to a year ahead (plans look forward).
+FIRST_DATE = dt.date(1970, 1, 1)
+
+
+class BadDateError(CrosstrainError):
+    """A date in the address or a picker that the pages cannot use."""
+
+
+def last_date(today: dt.date | None = None) -> dt.date:
+    """A year after today: the latest date a page accepts."""
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=366 if calendar.isleap(today.year + (today.month > 2)) else 365)
+
+
+def parse_date(value: Any, fallback: dt.date, what: str = "as_of") -> dt.date:
+    """A date from a query string or date picker (the fallback when absent); BadDateError naming the
+    parameter when it is unreadable or outside FIRST_DATE .. a year ahead."""
+    if value is None or value == "":
         return fallback
+    shown = str(value)[:40]
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        day = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
-        return fallback
+        raise BadDateError(f"{what}={shown}: not a date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= day <= last_date():
+        raise BadDateError(
+            f"{what}={day}: pages show dates from {FIRST_DATE} to {last_date()} (a year ahead)"
+        )
+    return day
 
 
 def athletes() -> list[dict[str, Any]]:

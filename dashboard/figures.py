@@ -25,16 +25,25 @@ PALETTE: dict[str, str] = {
     "cross": "#76B7B2",
     "other": "#BAB0AC",
 }
-RISK_COLOURS: dict[str, str] = {"green": "#2E9E5B", "amber": "#E8A317", "red": "#D1342F"}
+# The CLI's risk words; grey for an athlete without recent activity (no verdict either way).
+RISK_COLOURS: dict[str, str] = {
+    "green": "#2E9E5B",
+    "amber": "#E8A317",
+    "red": "#D1342F",
+    "inactive": "#8A939B",
+}
 LINE = "#33415C"
 BAND = "rgba(89, 161, 79, 0.15)"
 
-# Reference lines the SPEC fixes: monotony warn/high (Foster 1998), ACWR sweet spot and spike flag
-# (Gabbett 2016), and the support-share target (10% is where `low_support_share` warns).
-MONOTONY_WARN, MONOTONY_HIGH = 1.5, 2.0
-ACWR_BAND = (0.8, 1.3)
-ACWR_SPIKE = 1.5
-SUPPORT_TARGET = (0.10, 0.30)
+# The reference lines at the default thresholds (queries/params.py); pages pass the thresholds in
+# force (dashboard/thresholds.py), so a changed setting moves the line with the warning.
+DEFAULT_LINES: dict[str, float] = {
+    "support_share_target": 0.10,
+    "monotony_warn": 1.5,
+    "monotony_high": 2.0,
+    "acwr_low": 0.8,
+    "acwr_high": 1.5,
+}
 
 SPARK_GLYPHS = "▁▂▃▄▅▆▇█"
 
@@ -76,6 +85,11 @@ def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **lay
         else:
             base[key] = value
     return {"data": data, "layout": base}
+
+
+def level(x: float) -> str:
+    """A threshold as people write it: 2.0, 1.5, 0.85 (not 2 or 1.50)."""
+    return f"{x:.1f}" if round(x, 1) == x else f"{x:.2f}".rstrip("0")
 
 
 def _hline(y: float, colour: str, label: str, yref: str = "y") -> tuple[dict, dict]:
@@ -141,11 +155,12 @@ def _days(frame: pd.DataFrame, column: str = "day") -> list[str]:
 def _values(frame: pd.DataFrame, column: str) -> list:
     """A column as a list with gaps as None (JSON null), so lines break instead of failing."""
     col = pd.to_numeric(frame[column], errors="coerce")
-    return col.astype(object).where(col.notna(), None).tolist()
+    return col.astype(object).where(np.isfinite(col.astype(float)), None).tolist()
 
 
 def _top(frame: pd.DataFrame, column: str) -> float:
-    top = pd.to_numeric(frame[column], errors="coerce").max()
+    col = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    top = col[np.isfinite(col)].max()
     return 0.0 if pd.isna(top) else float(top)
 
 
@@ -182,12 +197,15 @@ def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by categor
     )
 
 
-def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TARGET) -> Figure:
-    """Support share (strength + Pilates + mobility of all minutes, 28 days) against its target band."""
+def support_share(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES) -> Figure:
+    """Support share (strength + Pilates + mobility of all minutes, 28 days) against its target: the
+    share below which `low_support_share` warns; the shaded area above it is where no warning fires."""
     title = "Support share (last 28 days) against target"
     if daily.empty:
         return empty(title)
-    line, note = _hline(target[0], PALETTE["mobility"], f"target ≥ {target[0]:.0%}")
+    target = lines["support_share_target"]
+    line, note = _hline(target, PALETTE["mobility"], f"target ≥ {target:.0%}")
+    top = max(0.5, _top(daily, "support_share") + 0.05, target + 0.1)
     trace = {
         "type": "scatter",
         "x": _days(daily),
@@ -201,15 +219,15 @@ def support_share(daily: pd.DataFrame, target: tuple[float, float] = SUPPORT_TAR
         [trace],
         title,
         "share of minutes",
-        shapes=[_band(*target), line],
+        shapes=[_band(target, top), line],
         annotations=[note],
         showlegend=False,
-        yaxis={"tickformat": ".0%", "range": [-0.015, max(0.5, _top(daily, "support_share") + 0.05)]},
+        yaxis={"tickformat": ".0%", "range": [-0.015, top]},
     )
 
 
-def monotony_strain(daily: pd.DataFrame) -> Figure:
-    """Monotony (7 days) with its 1.5/2.0 lines, and strain on a second axis (Foster 1998)."""
+def monotony_strain(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES) -> Figure:
+    """Monotony (7 days) with its warn and high lines, and strain on a second axis (Foster 1998)."""
     title = "Monotony and strain (7 days)"
     if daily.empty:
         return empty(title)
@@ -238,15 +256,16 @@ def monotony_strain(daily: pd.DataFrame) -> Figure:
             "hovertemplate": "%{y:.2f}",
         },
     ]
-    warn = _hline(MONOTONY_WARN, RISK_COLOURS["amber"], "warn 1.5")
-    high = _hline(MONOTONY_HIGH, RISK_COLOURS["red"], "high 2.0")
+    warn_at, high_at = lines["monotony_warn"], lines["monotony_high"]
+    warn = _hline(warn_at, RISK_COLOURS["amber"], f"warn {level(warn_at)}")
+    high = _hline(high_at, RISK_COLOURS["red"], f"high {level(high_at)}")
     return _figure(
         traces,
         title,
         "monotony (mean / SD)",
         shapes=[warn[0], high[0]],
         annotations=[{**warn[1], "yanchor": "top"}, high[1]],
-        yaxis={"range": [0, max(2.6, _top(daily, "monotony") * 1.1)]},
+        yaxis={"range": [0, max(2.6, high_at * 1.3, _top(daily, "monotony") * 1.1)]},
         yaxis2={
             **AXIS,
             "title": {"text": "strain (AU)"},
@@ -259,17 +278,19 @@ def monotony_strain(daily: pd.DataFrame) -> Figure:
     )
 
 
-def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> Figure:
-    """Acute:chronic workload ratio with its 0.8-1.3 band and the 1.5 spike flag (Gabbett 2016)."""
+def acwr(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES) -> Figure:
+    """Acute:chronic workload ratio with its flags (Gabbett 2016): the band between the low and the
+    spike thresholds flags nothing; above the spike line `acwr_spike` may fire."""
     title = "Acute:chronic workload ratio (7 d / 28 d)"
-    if daily.empty or daily["acwr"].isna().all():
+    if daily.empty or not any(v is not None for v in _values(daily, "acwr")):
         return empty(title, "Not enough history for a 28-day load yet")
-    spike, spike_note = _hline(ACWR_SPIKE, RISK_COLOURS["red"], "spike 1.5")
+    low, high = lines["acwr_low"], lines["acwr_high"]
+    spike, spike_note = _hline(high, RISK_COLOURS["red"], f"spike {level(high)}")
     band_note = {
-        "text": f"{band[0]}–{band[1]}",
+        "text": f"{level(low)}–{level(high)}",
         "xref": "paper",
         "x": 0.995,
-        "y": (band[0] + band[1]) / 2,
+        "y": (low + high) / 2,
         "xanchor": "right",
         "showarrow": False,
         "font": {"color": PALETTE["mobility"], "size": 11},
@@ -287,10 +308,10 @@ def acwr(daily: pd.DataFrame, band: tuple[float, float] = ACWR_BAND) -> Figure:
         [trace],
         title,
         "ratio",
-        shapes=[_band(*band), spike],
+        shapes=[_band(low, high), spike],
         annotations=[spike_note, band_note],
         showlegend=False,
-        yaxis={"range": [0, max(2.0, _top(daily, "acwr") * 1.1)]},
+        yaxis={"range": [0, max(2.0, high * 1.3, _top(daily, "acwr") * 1.1)]},
     )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.figures import ACWR_SPIKE, CATEGORIES, LINE, PALETTE, SUPPORT_TARGET, Figure, _figure, empty
+from dashboard.figures import CATEGORIES, DEFAULT_LINES, LINE, PALETTE, Figure, _figure, empty
 
 PLANNED = {"opacity": 0.45, "marker_pattern": "/"}
 
@@ -81,7 +81,11 @@ def daily_projected(daily: pd.DataFrame, as_of: dt.date, column: str, title: str
             }
         )
     shapes = []
-    ref = {"acwr": ACWR_SPIKE, "support_share": SUPPORT_TARGET[0], "monotony": 1.5}.get(column)
+    ref = {
+        "acwr": DEFAULT_LINES["acwr_high"],
+        "support_share": DEFAULT_LINES["support_share_target"],
+        "monotony": DEFAULT_LINES["monotony_warn"],
+    }.get(column)
     if ref is not None:
         shapes.append(
             {

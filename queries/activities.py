@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from queries import engine
+from queries import engine, files
 from queries.params import resolve
 
 SQL = resources.files("queries").joinpath("activities.sql").read_text(encoding="utf-8")
@@ -26,7 +26,8 @@ def activities(
 ) -> list[dict[str, Any]]:
     """Every stored activity of `athlete` with local day in [start, end], oldest first, as JSON-ready dicts
     (SPEC: id, athlete, start_local, type, category, minutes, distance_km, rpe, avg_hr, load, source,
-    twin_of, excluded, plus name). Unknown athlete: UnknownAthleteError.
+    twin_of, excluded, plus name and what activity files add: timezone, load_source, zones_s, structure,
+    exercises). Unknown athlete: UnknownAthleteError.
 
     `load` comes from session_load.sql run as a report of today (or of the last activity, if later)
     runs it, so it is the number the report adds up; null for rows that count in no metric.
@@ -50,7 +51,20 @@ def activities(
             "category": category,
         },
     )
-    return [_json(r) for r in rows]
+    from_files = files.activity_fields(con, [athlete_id], params)
+    return [_json(r) | _file_fields(from_files.get(r["id"])) for r in rows]
+
+
+def _file_fields(found: dict[str, Any] | None) -> dict[str, Any]:
+    """What activity files add (issue 12): timezone, load_source, zones_s, structure, exercises."""
+    found = found or {}
+    return {
+        "timezone": found.get("timezone"),
+        "load_source": found.get("load_source"),
+        "zones_s": [round(float(s), 1) for s in found["zones_s"]] if found.get("zones_s") else None,
+        "structure": found.get("structure"),
+        "exercises": found.get("exercises") or [],
+    }
 
 
 def _json(r: dict[str, Any]) -> dict[str, Any]:

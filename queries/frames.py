@@ -104,7 +104,7 @@ def sessions(
     settings: dict[str, Any] | Params,
 ) -> pd.DataFrame:
     """One row per session in [start, end] (local days): activity_id, day, start_local, category,
-    sport_type, name, minutes, distance_km, load, load_source (srpe, trimp or intensity) and
+    sport_type, name, minutes, distance_km, load, load_source (rpe, hr_samples, hr_avg or default) and
     unlabelled (type and name say nothing: the sessions `unlabelled_sessions` counts)."""
     params = resolve(settings)
     engine.check_days(start, end)

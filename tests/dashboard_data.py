@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import requests
 
 from ingest import store
 from ingest.db import connect
@@ -78,3 +86,42 @@ def build(path: Path, athletes: dict | None = None) -> Path:
             store.write_activities(con, "_staged", None, {})
         con.execute("commit")
     return path
+
+
+@dataclass
+class Served:
+    """A `crosstrain dashboard` process: its base URL, and its output once it has stopped."""
+
+    base: str
+    output: str = ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def cli_dashboard(db: Path, *args: str, options: tuple[str, ...] = ()) -> Iterator[Served]:
+    """`crosstrain --db DB OPTIONS dashboard --port P ARGS` in a process, once it answers HTTP."""
+    port = free_port()
+    crosstrain = str(Path(sys.executable).with_name("crosstrain"))
+    proc = subprocess.Popen(
+        [crosstrain, "--db", str(db), *options, "dashboard", "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    served = Served(f"http://127.0.0.1:{port}")
+    try:
+        for _ in range(300):
+            try:
+                requests.get(served.base + "/", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield served
+    finally:
+        proc.terminate()
+        served.output = proc.communicate(timeout=20)[0]

@@ -25,6 +25,12 @@ KEYS = {
     "source",
     "twin_of",
     "excluded",
+    # what activity files add (issue 12); null or empty without a file
+    "timezone",
+    "load_source",
+    "zones_s",
+    "structure",
+    "exercises",
 }
 
 

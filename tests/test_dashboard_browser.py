@@ -82,15 +82,32 @@ def click(duo: DashComposite, element: object) -> None:
     )
 
 
-def column_values(duo: DashComposite, table: str, column: str) -> list[str]:
-    cells = duo.find_elements(f"#{table} td[data-dash-column='{column}']")
-    return [c.text for c in cells]
+GRID_COLUMN = """
+const [grid, column] = arguments;
+const cells = Array.from(document.querySelectorAll(`#${grid} .ag-row .ag-cell[col-id='${column}']`));
+const rows = cells.map(c => [Number(c.closest('.ag-row').getAttribute('row-index')), c.innerText.trim()]);
+const seen = new Map(rows);
+return Array.from(seen.entries()).sort((a, b) => a[0] - b[0]).map(r => r[1]);
+"""
+
+
+def pick(duo: DashComposite, selector: str, value: str) -> None:
+    """Choose `value` in a dcc.Dropdown, scrolled to the middle of the window first."""
+    element = duo.find_element(selector)
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    duo.select_dcc_dropdown(element, value=value)
+
+
+def column_values(duo: DashComposite, grid: str, column: str) -> list[str]:
+    """A grid column's cell texts in display order (rows are placed by row-index, not DOM order)."""
+    duo.wait_for_element(f"#{grid} .ag-row .ag-cell[col-id='{column}']", timeout=20)
+    return duo.driver.execute_script(GRID_COLUMN, grid, column)
 
 
 def test_every_page_loads_and_the_monotone_runner_is_warned(dash_duo, sample_db):
     serve(dash_duo, sample_db)
     dash_duo.wait_for_element("#overview-table", timeout=20)
-    names = column_values(dash_duo, "overview-table", "athlete_link")
+    names = column_values(dash_duo, "overview-table", "athlete")
     assert MONA in names and BEA in names
 
     visit(dash_duo, athlete_path(MONA))
@@ -127,31 +144,34 @@ def test_date_range_picker_redraws_the_athlete_page(dash_duo, sample_db):
     assert dash_duo.get_logs() == []
 
 
-def test_coach_sorts_the_table_and_compares_two_athletes(dash_duo, sample_db):
+def test_coach_sorts_and_filters_the_grid_and_compares_two_athletes(dash_duo, sample_db):
     serve(dash_duo, sample_db)
     dash_duo.wait_for_element("#overview-table", timeout=20)
-    risks = column_values(dash_duo, "overview-table", "risk_label")
-    assert risks == sorted(risks)  # highest risk first
+    risks = column_values(dash_duo, "overview-table", "risk_text")
+    order = {"red": 0, "amber": 1, "green": 2}
+    assert [order[r] for r in risks] == sorted(order[r] for r in risks)  # highest risk first, CLI words
 
-    header = dash_duo.find_element("#overview-table th[data-dash-column='run_km'] .column-header--sort")
-    header.click()
-    dash_duo.wait_for_element("#overview-table th[data-dash-column='run_km']")
+    header = "#overview-table .ag-header-cell[col-id='run_km'] .ag-header-cell-label"
+    click(dash_duo, dash_duo.find_element(header))
+    dash_duo.wait_for_element("#overview-table .ag-header-cell[col-id='run_km'][aria-sort='ascending']")
     kms = [float(v) for v in column_values(dash_duo, "overview-table", "run_km")]
-    assert kms == sorted(kms)
-    header = dash_duo.find_element("#overview-table th[data-dash-column='run_km'] .column-header--sort")
-    header.click()
+    assert kms == sorted(kms) and len(kms) == 4
+    click(dash_duo, dash_duo.find_element(header))
+    dash_duo.wait_for_element("#overview-table .ag-header-cell[col-id='run_km'][aria-sort='descending']")
     kms_desc = [float(v) for v in column_values(dash_duo, "overview-table", "run_km")]
     assert kms_desc == sorted(kms, reverse=True)
 
+    # The names stay pinned on the left while the other columns scroll.
+    assert dash_duo.find_elements("#overview-table .ag-pinned-left-cols-container .ag-cell[col-id='athlete']")
+
     for row in (0, 1):
-        box = dash_duo.find_elements("#overview-table td.dash-select-cell input")[row]
-        # A click as the page gets it; selenium's pointer can land on a neighbouring overlay here.
-        dash_duo.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", box
+        box = dash_duo.find_element(
+            f"#overview-table .ag-pinned-left-cols-container .ag-row[row-index='{row}'] input[type=checkbox]"
         )
+        click(dash_duo, box)
     dash_duo.wait_for_contains_text("#overview-compare", "Compare 2 athletes")
     click(dash_duo, dash_duo.find_element("#overview-compare"))
-    dash_duo.wait_for_element("#compare-table", timeout=20)
+    dash_duo.wait_for_element("#compare-table .ag-row", timeout=20)
     compared = column_values(dash_duo, "compare-table", "athlete")
     assert len(compared) == 2
     dash_duo.wait_for_element("#compare-weekly .main-svg")
@@ -177,7 +197,7 @@ def test_upload_a_csv_and_see_the_athlete_with_names_shown_as_text(dash_duo, sam
 
     visit(dash_duo, "/")
     dash_duo.wait_for_element("#overview-table", timeout=20)
-    assert "Ulla Upload" in column_values(dash_duo, "overview-table", "athlete_link")
+    assert "Ulla Upload" in column_values(dash_duo, "overview-table", "athlete")
 
     visit(dash_duo, athlete_path("Ulla Upload"))
     dash_duo.wait_for_element("#athlete-sessions", timeout=20)
@@ -192,7 +212,7 @@ def test_cli_import_while_the_dashboard_runs_shows_after_a_reload(dash_duo, samp
     shutil.copy(sample_db, db)
     serve(dash_duo, db)
     dash_duo.wait_for_element("#overview-table", timeout=20)
-    assert "Carl Cli" not in column_values(dash_duo, "overview-table", "athlete_link")
+    assert "Carl Cli" not in column_values(dash_duo, "overview-table", "athlete")
 
     csv = tmp_path / "carl.csv"
     csv.write_text("date,type,duration\n2026-11-20,Run,30:00\n2026-11-21,Pilates,45:00\n")
@@ -206,5 +226,48 @@ def test_cli_import_while_the_dashboard_runs_shows_after_a_reload(dash_duo, samp
     assert done.returncode == 0, done.stderr
     dash_duo.driver.refresh()
     dash_duo.wait_for_element("#overview-table", timeout=20)
-    assert "Carl Cli" in column_values(dash_duo, "overview-table", "athlete_link")
+    assert "Carl Cli" in column_values(dash_duo, "overview-table", "athlete")
     assert dash_duo.get_logs() == []
+
+
+def test_a_runner_labels_unlabelled_gym_classes_with_the_picker(dash_duo, tmp_path):
+    import dashboard_data
+    from test_dashboard_labels import CLASS, GYM, gym_goer
+
+    db = dashboard_data.build(
+        tmp_path / "gym.duckdb", {GYM: gym_goer, "Bea Balanced (test)": dashboard_data.balanced}
+    )
+    serve(dash_duo, db)
+    visit(dash_duo, athlete_path(GYM))
+    dash_duo.wait_for_contains_text("#unlabelled-group-0", "Label all 8", timeout=20)
+    assert CLASS in dash_duo.find_element("#unlabelled-group-0").text
+    dash_duo.wait_for_element("#athlete-warning-no_support_work")
+
+    pick(dash_duo, "#unlabelled-group-0 .unlabelled-picker", "strength")
+    click(dash_duo, dash_duo.find_element("#unlabelled-group-0 button.btn"))
+    dash_duo.wait_for_contains_text("#athlete-labelled", f"Labelled 8 sessions named '{CLASS}' as strength")
+    assert not dash_duo.find_elements("#athlete-warning-no_support_work")  # the classes count now
+    dash_duo.wait_for_contains_text("#unlabelled-group-0", "Saturday thing")
+
+    # One session at a time: open the list under the name and pick for its session.
+    click(dash_duo, dash_duo.find_element("#unlabelled-group-0 summary"))
+    pick(dash_duo, "#unlabelled-group-0 details .unlabelled-picker", "mobility")
+    dash_duo.wait_for_contains_text("#athlete-labelled", "Labelled 1 session as mobility")
+    dash_duo.wait_for_no_elements("#unlabelled-group-0")
+    assert dash_duo.get_logs() == []
+
+
+def test_crosstrain_dashboard_with_config_shows_those_thresholds(dash_duo, sample_db, tmp_path):
+    """The real command, served by waitress: its --config, not the default settings file, sets the
+    chart lines and hints."""
+    import dashboard_data
+
+    config = tmp_path / "coach.toml"
+    config.write_text("[thresholds]\nmonotony_warn = 1.7\nmonotony_high = 2.6\nsupport_share_low = 0.2\n")
+    with dashboard_data.cli_dashboard(sample_db, options=("--config", str(config))) as served:
+        dash_duo.driver.get(served.base + athlete_path(MONA))
+        dash_duo.wait_for_contains_text("#athlete-content", "warn 1.7, high 2.6", timeout=30)
+        assert "target ≥ 20%" in dash_duo.find_element("#athlete-content").text
+        dash_duo.wait_for_contains_text("#athlete-monotony", "warn 1.7")
+        assert dash_duo.get_logs() == []
+    assert "Traceback" not in served.output

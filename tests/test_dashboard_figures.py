@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import figures
+from dashboard import figures, thresholds
 
 DAYS = pd.date_range("2026-10-01", "2026-11-22").date
 
@@ -96,7 +96,7 @@ def test_monotony_chart_draws_the_warn_and_high_lines():
 def test_acwr_band_and_spike_line():
     fig = go.Figure(figures.acwr(daily()))
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
-    assert [(r.y0, r.y1) for r in rects] == [(0.8, 1.3)]
+    assert [(r.y0, r.y1) for r in rects] == [(0.8, 1.5)]  # no flag between acwr_low and acwr_high
     assert [s.y0 for s in fig.layout.shapes if s.type == "line"] == [1.5]
 
 
@@ -106,11 +106,51 @@ def test_acwr_without_history_says_so():
     assert "Not enough history" in fig.layout.annotations[0].text
 
 
-def test_support_share_target_band_and_percent_axis():
+def test_support_share_target_line_band_and_percent_axis():
     fig = go.Figure(figures.support_share(daily()))
     rect = next(s for s in fig.layout.shapes if s.type == "rect")
-    assert (rect.y0, rect.y1) == figures.SUPPORT_TARGET
+    line = next(s for s in fig.layout.shapes if s.type == "line")
+    assert rect.y0 == line.y0 == 0.10 and rect.y1 >= 0.5
+    assert fig.layout.annotations[0].text == "target ≥ 10%"
     assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_changed_thresholds_move_the_reference_lines_and_their_labels():
+    settings = {"thresholds": {"support_share_low": 0.2, "monotony_warn": 1.7, "monotony_high": 2.4}}
+    settings["thresholds"] |= {"acwr_low": 0.7, "acwr_high": 1.4}
+    lines = thresholds.in_force({"summary": {}}, settings)
+    assert lines == {
+        "support_share_target": 0.2,
+        "monotony_warn": 1.7,
+        "monotony_high": 2.4,
+        "acwr_low": 0.7,
+        "acwr_high": 1.4,
+    }
+    mono = go.Figure(figures.monotony_strain(daily(), lines))
+    assert sorted(s.y0 for s in mono.layout.shapes if s.type == "line") == [1.7, 2.4]
+    assert {a.text for a in mono.layout.annotations} == {"warn 1.7", "high 2.4"}
+    acwr = go.Figure(figures.acwr(daily(), lines))
+    assert [(s.y0, s.y1) for s in acwr.layout.shapes if s.type == "rect"] == [(0.7, 1.4)]
+    assert [s.y0 for s in acwr.layout.shapes if s.type == "line"] == [1.4]
+    share = go.Figure(figures.support_share(daily(), lines))
+    assert [s.y0 for s in share.layout.shapes if s.type == "line"] == [0.2]
+    assert share.layout.annotations[0].text == "target ≥ 20%"
+
+
+def test_the_reports_own_thresholds_win_over_the_settings():
+    report = {"thresholds": {"support_share_target": 0.25, "monotony_warn": 1.6, "acwr_high": 1.3}}
+    lines = thresholds.in_force(report, {"thresholds": {"monotony_warn": 1.9}})
+    assert lines["support_share_target"] == 0.25 and lines["monotony_warn"] == 1.6
+    assert lines["acwr_high"] == 1.3
+    assert lines["monotony_high"] == 2.0 and lines["acwr_low"] == 0.8  # the rest from the settings
+
+
+def test_non_finite_values_never_reach_a_chart():
+    frame = daily().assign(monotony=[float("inf")] + [1.2] * (len(DAYS) - 1), strain=float("nan"))
+    fig = figures.monotony_strain(frame)
+    assert fig["data"][1]["y"][0] is None and all(v is None for v in fig["data"][0]["y"])
+    json.dumps(fig, allow_nan=False)  # no NaN or Infinity in what the browser gets
+    assert fig["layout"]["yaxis"]["range"][1] < 10
 
 
 def test_fitness_fatigue_form_traces():

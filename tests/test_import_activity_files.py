@@ -186,7 +186,7 @@ def test_strava_export_rows_take_their_files_zone_and_samples(run_cli, db_path, 
             """select l.load, l.load_source from q_session_load l join activities a using (activity_id)
                where a.source_id = '20000000001'"""
         ).fetchone()
-    assert load == (pytest.approx(8 * 1374 / 60), "srpe")
+    assert load == (pytest.approx(8 * 1374 / 60), "rpe")
     again = run_cli("import", "--timezone", "Europe/Berlin", str(archive))
     assert "3 rows: 0 imported, 0 updated, 3 duplicates" in again.stdout
 
@@ -267,8 +267,13 @@ def test_real_files(run_cli, db_path, tmp_path) -> None:
     got = rows(
         db_path,
         """select a.sport_type, a.start_local, a.start_timezone, f.structure, f.rpe
-           from activities a left join activity_files f using (activity_id) order by a.start_at""",
+           from activities a left join activity_files f using (activity_id)
+           where a.twin_of is null order by a.start_at""",
     )
+    # the Garmin Connect GPX of the vivoactive run is stored as the FIT's second recording
+    assert rows(db_path, "select source, twin_of is not null from activities where source = 'gpx'") == [
+        ("gpx", True)
+    ]
     assert got == [
         ("Run", datetime(2013, 5, 27, 9, 52, 34), None, "intervals", None),  # FR70, no GPS: --timezone
         ("Run", datetime(2017, 5, 9, 20, 11, 26), "Europe/Amsterdam", "steady", None),

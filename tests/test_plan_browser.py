@@ -51,7 +51,7 @@ def test_upload_check_and_apply_a_plan(dash_duo, tmp_path):  # noqa: F811
     dash_duo.wait_for_element("#overview-table", timeout=20)
     plan_cells = dict(
         zip(
-            column_values(dash_duo, "overview-table", "athlete_link"),
+            column_values(dash_duo, "overview-table", "athlete"),
             column_values(dash_duo, "overview-table", "plan_findings"),
             strict=True,
         )

@@ -3,6 +3,7 @@ warning. Files are generated, imported with the real CLI, and the report read fr
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,7 +12,7 @@ from activity_files import fit_activity, fit_strength, strength_set
 
 import queries
 from ingest.db import connect
-from queries import engine, files
+from queries import engine
 from queries.params import resolve
 
 START = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)  # a Monday, 08:00 in Berlin
@@ -70,7 +71,7 @@ def test_watch_rpe_gives_session_rpe_load_and_strength_never_uses_heart_rate(run
     )
     assert run_cli("import", "--athlete", "Ana", str(lift), str(plain)).exit_code == 0
     loads = sorted(_load(db_path).values(), key=lambda r: r[1])
-    assert loads[1] == ("strength", 6 * 40.0, "srpe")  # RPE 6 x 40 min (Foster 2001)
+    assert loads[1] == ("strength", 6 * 40.0, "rpe")  # RPE 6 x 40 min (Foster 2001)
     assert loads[0][0] == "strength" and loads[0][2] != "hr_samples"
 
 
@@ -178,9 +179,10 @@ def test_activity_fields_for_the_listing(run_cli, db_path, tmp_path):
     )
     fit_activity(tmp_path / "run.fit", START, 1800, hr=lambda i: 190 if i < 600 else 150)
     assert run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(tmp_path)).exit_code == 0
-    with connect(db_path, read_only=True) as con:
-        fields = files.activity_fields(con, [1], resolve({}))
-    run, lift = (fields[i] for i in sorted(fields))
+    listed = run_cli("activities", "list", "--athlete", "Ana", "--json")
+    assert listed.exit_code == 0, listed.output
+    keys = ("timezone", "load_source", "zones_s", "structure", "exercises")
+    run, lift = ({k: a[k] for k in keys} for a in json.loads(listed.output))
     assert run == {
         "timezone": "Europe/Berlin",
         "load_source": "hr_samples",

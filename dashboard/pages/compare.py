@@ -8,7 +8,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dash_table, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 import queries
 from dashboard import components, data, figures
@@ -17,27 +17,44 @@ dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain:
 
 WEEKS = 12
 METRICS = [
-    {"name": "Athlete", "id": "athlete"},
-    {"name": "Risk", "id": "risk_label"},
-    {"name": "Support share", "id": "support_share", "type": "numeric", "format": {"specifier": ".0%"}},
-    {"name": "Run km (28 d)", "id": "run_km", "type": "numeric", "format": {"specifier": ".0f"}},
+    {"headerName": "Athlete", "field": "athlete", "pinned": "left", "minWidth": 180},
     {
-        "name": "Strength / wk",
-        "id": "strength_sessions_per_week",
-        "type": "numeric",
-        "format": {"specifier": ".1f"},
+        "headerName": "Risk",
+        "field": "risk_text",
+        "comparator": {"function": "riskOrder"},
+        "cellStyle": {
+            "styleConditions": [
+                {
+                    "condition": f"params.data && params.data.risk == '{risk}'",
+                    "style": {"backgroundColor": colour, "color": "white", "fontWeight": "600"},
+                }
+                for risk, colour in figures.RISK_COLOURS.items()
+            ]
+        },
     },
-    {
-        "name": "Days since support",
-        "id": "days_since_support",
-        "type": "numeric",
-        "format": {"nully": "never"},
-    },
-    {"name": "Monotony", "id": "monotony", "type": "numeric", "format": {"specifier": ".2f"}},
-    {"name": "ACWR", "id": "acwr", "type": "numeric", "format": {"specifier": ".2f", "nully": "–"}},
-    {"name": "Form (AU)", "id": "form", "type": "numeric", "format": {"specifier": ".0f"}},
-    {"name": "Warnings", "id": "warnings"},
+    {"headerName": "Support share", "field": "support_share", "spec": ".0%"},
+    {"headerName": "Run km (28 d)", "field": "run_km", "spec": ".0f"},
+    {"headerName": "Strength / wk", "field": "strength_sessions_per_week", "spec": ".1f"},
+    {"headerName": "Days since support", "field": "days_since_support", "missing": "never"},
+    {"headerName": "Monotony", "field": "monotony", "spec": ".2f"},
+    {"headerName": "ACWR", "field": "acwr", "spec": ".2f"},
+    {"headerName": "Form (AU)", "field": "form", "spec": ".0f"},
+    {"headerName": "Warnings", "field": "warnings", "minWidth": 200, "wrapText": True, "autoHeight": True},
 ]
+NUMBERS = [c["field"] for c in METRICS if "spec" in c or "missing" in c]
+
+
+def column_defs() -> list[dict[str, Any]]:
+    """METRICS as grid columns: numbers formatted, a dash (or 'never') where a value is undefined."""
+    out = []
+    for c in METRICS:
+        col = {k: v for k, v in c.items() if k not in ("spec", "missing")}
+        if "spec" in c:
+            col |= {"valueFormatter": components.number_format(c["spec"]), "filter": "agNumberColumnFilter"}
+        elif "missing" in c:
+            col["valueFormatter"] = {"function": f"params.value == null ? '{c['missing']}' : params.value"}
+        out.append(col)
+    return out
 
 
 def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_: Any) -> Any:
@@ -46,7 +63,10 @@ def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_
     except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
         return components.problem(data.error_message(exc), "compare")
     chosen = [athlete] if isinstance(athlete, str) else list(athlete or [])
-    day = data.parse_date(as_of, data.default_as_of(everyone))
+    try:
+        day = data.parse_date(as_of, data.default_as_of(everyone), "as_of")
+    except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
+        return components.problem(data.error_message(exc), "compare")
     return html.Div(
         [
             html.H2("Compare athletes"),
@@ -90,9 +110,10 @@ def metric_rows(reports: list[dict[str, Any]]) -> pd.DataFrame:
         [
             {
                 "athlete": r["athlete"],
-                **{k: r["summary"][k] for k in (c["id"] for c in METRICS[2:-1])},
+                **{k: r["summary"].get(k) for k in NUMBERS},
                 "risk": r["summary"]["risk"],
-                "risk_label": components.RISK_LABEL.get(r["summary"]["risk"], r["summary"]["risk"]),
+                "risk_rank": components.RISK_ORDER.get(r["summary"]["risk"], len(components.RISK_ORDER)),
+                "risk_text": components.risk_text(r["summary"]["risk"], r["summary"].get("last_activity")),
                 "warnings": ", ".join(w["code"].replace("_", " ") for w in r["warnings"]) or "none",
             }
             for r in reports
@@ -104,23 +125,8 @@ def content(reports: list[dict[str, Any]], weekly: pd.DataFrame) -> Any:
     """The comparison from query results (pure: no database)."""
     names = [r["athlete"] for r in reports]
     rows = metric_rows(reports)
-    table = dash_table.DataTable(
-        id="compare-table",
-        columns=METRICS,
-        data=rows.astype(object).where(rows.notna(), None).to_dict("records"),
-        sort_action="native",
-        style_table={"overflowX": "auto"},
-        style_cell={"textAlign": "left", "padding": "6px 10px", "whiteSpace": "normal", "height": "auto"},
-        style_header={"fontWeight": "600", "backgroundColor": "#f4f6f8"},
-        style_data_conditional=[
-            {
-                "if": {"filter_query": f'{{risk}} = "{risk}"', "column_id": "risk_label"},
-                "backgroundColor": colour,
-                "color": "white",
-            }
-            for risk, colour in figures.RISK_COLOURS.items()
-        ],
-    )
+    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    table = components.grid("compare-table", records, column_defs())
     return html.Div(
         [
             table,
@@ -150,7 +156,7 @@ def content(reports: list[dict[str, Any]], weekly: pd.DataFrame) -> Any:
 def compare_data(names: list[str], day: dt.date) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     """Each chosen athlete's report as of `day` and their weekly balance over WEEKS weeks."""
     settings = data.settings()
-    first = day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1)
+    first = max(data.FIRST_DATE, day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1))
     with data.reading() as con:
         reports = [queries.report(con, n, as_of=day, settings=settings) for n in names]
         return reports, queries.weekly_balance(con, names, first, day, settings=settings)
@@ -159,8 +165,8 @@ def compare_data(names: list[str], day: dt.date) -> tuple[list[dict[str, Any]], 
 def render(names: list[str] | None, as_of: str | None) -> Any:
     if not names or len(names) < 2:
         return dbc.Alert("Choose two or more athletes to compare.", color="info", id="compare-hint")
-    day = data.parse_date(as_of, dt.date.today())
     try:
+        day = data.parse_date(as_of, dt.date.today(), "as_of")
         reports, weekly = data.cached(
             ("compare", tuple(names), day, repr(data.settings())), lambda: compare_data(names, day)
         )

@@ -10,12 +10,12 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
 from dashboard.strava_job import strava_configured
-from dashboard.uploads import MAX_FILE_BYTES, MAX_FILE_MB, import_uploads
+from dashboard.uploads import FORMATS, MAX_FILE_MB, MAX_FILES, MAX_TOTAL_MB, import_uploads
 from ingest.csv_import import FileResult
+from ingest.files.importer import FilesResult
 
 dash.register_page(__name__, path="/import", name="Import", title="crosstrain: import", order=3)
 
-FORMATS = ["auto", "strava", "garmin", "generic"]
 SHOWN_REJECTS = 20
 
 
@@ -36,17 +36,19 @@ def layout(strava: str | None = None, **_: Any) -> Any:
 def upload_card() -> dbc.Card:
     return dbc.Card(
         [
-            dbc.CardHeader(html.Strong("Upload CSV files")),
+            dbc.CardHeader(html.Strong("Upload files")),
             dbc.CardBody(
                 [
                     html.P(
                         [
-                            "Strava's activities.csv or its export .zip, Garmin Connect's Activities.csv, "
-                            "or a generic file with columns ",
+                            "Activity files (.fit, .gpx, .tcx, also .gz), Strava's activities.csv or its "
+                            "export .zip, Garmin Connect's Activities.csv or data export .zip, or a generic "
+                            "file with columns ",
                             html.Code("date,type,duration"),
                             " (optional ",
                             html.Code("distance_km,rpe,name,athlete,avg_hr,max_hr"),
-                            f"). Up to {MAX_FILE_MB} MB per file; each file is imported on its own.",
+                            f"). Up to {MAX_FILES} files and {MAX_TOTAL_MB} MB per upload, "
+                            f"{MAX_FILE_MB} MB per file; each file is imported on its own.",
                         ],
                         className="small text-muted",
                     ),
@@ -76,8 +78,9 @@ def upload_card() -> dbc.Card:
                         id="import-upload",
                         children=html.Div(["Drag and drop files here, or ", html.A("choose files")]),
                         multiple=True,
-                        max_size=MAX_FILE_BYTES,
-                        accept=".csv,.zip,text/csv,application/zip",
+                        # No size limit in the browser: it would drop a big file silently; the
+                        # server checks sizes and says so.
+                        accept=".csv,.zip,.fit,.gpx,.tcx,.gz,text/csv,application/zip",
                         className="upload-zone",
                     ),
                     dcc.Loading(html.Div(id="import-results", className="mt-3")),
@@ -124,12 +127,15 @@ def strava_card(status: str | None) -> dbc.Card:
     return dbc.Card([dbc.CardHeader(html.Strong("Strava")), dbc.CardBody(body)])
 
 
-def result_view(results: list[FileResult] | str) -> Any:
+def result_view(results: list[FileResult | FilesResult] | str) -> Any:
     """Per file: what was imported and every rejected row (line, column, reason)."""
     if isinstance(results, str):
         return dbc.Alert(results, color="danger", id="import-problem")
     items = []
     for i, r in enumerate(results):
+        if isinstance(r, FilesResult):
+            items.append(files_view(i, r))
+            continue
         if r.error:
             items.append(
                 dbc.Alert([html.Strong("Not imported: "), r.error], color="danger", id=f"import-file-{i}")
@@ -174,6 +180,24 @@ def result_view(results: list[FileResult] | str) -> Any:
     return html.Div(items)
 
 
+def files_view(i: int, r: FilesResult) -> Any:
+    """What an activity file or archive gave: its summary, its export's CSV, and what was refused."""
+    if r.error:
+        return dbc.Alert([html.Strong("Not imported: "), r.error], color="danger", id=f"import-file-{i}")
+    shown = r.rejects[:SHOWN_REJECTS]
+    more = len(r.rejects) - len(shown)
+    return dbc.Alert(
+        [
+            html.Div(r.csv.summary()) if r.csv is not None else None,
+            html.Div(r.summary()),
+            html.Ul([html.Li(line) for line in shown], className="small mb-0 mt-1") if shown else None,
+            html.Small(f"and {more} more refused") if more > 0 else None,
+        ],
+        color="warning" if r.rejects or (r.csv is not None and r.csv.rejects) else "success",
+        id=f"import-file-{i}",
+    )
+
+
 @callback(
     Output("import-results", "children"),
     Input("import-upload", "contents"),
@@ -182,10 +206,11 @@ def result_view(results: list[FileResult] | str) -> Any:
     State("import-format", "value"),
     prevent_initial_call=True,
 )
-def upload(contents: list[str] | None, names: list[str] | None, athlete: str | None, fmt: str | None) -> Any:
+def upload(contents: Any, names: Any, athlete: Any, fmt: Any) -> Any:
+    """Whatever arrives (a browser's upload or anything a script posts) gets a message, never a 500."""
     if not contents:
         return dash.no_update
-    return result_view(import_uploads(contents, names or [], athlete, fmt))
+    return result_view(import_uploads(contents, names, athlete, fmt))
 
 
 @callback(

@@ -8,7 +8,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dash_table, dcc, html
+from dash import Input, Output, callback, dcc, html
 
 import queries
 from dashboard import athlete_view, components, data, figures
@@ -17,37 +17,80 @@ from queries import plan_done
 dash.register_page(__name__, path="/", name="Coach overview", title="crosstrain: coach overview", order=0)
 
 SPARK_WEEKS = 8
-RISK_ORDER = {"red": 0, "amber": 1, "green": 2}
-COLUMNS = [
-    {"name": "Athlete", "id": "athlete_link", "presentation": "markdown"},
-    {"name": "Risk", "id": "risk_label"},
-    {"name": "Support share", "id": "support_share", "type": "numeric", "format": {"specifier": ".0%"}},
-    {"name": f"Support share, {SPARK_WEEKS} wk", "id": "spark_support"},
-    {"name": "Run km (28 d)", "id": "run_km", "type": "numeric", "format": {"specifier": ".0f"}},
-    {"name": f"Run km, {SPARK_WEEKS} wk", "id": "spark_run"},
+
+
+def number_column(field: str, header: str, spec: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "headerName": header,
+        "field": field,
+        "filter": "agNumberColumnFilter",
+        "valueFormatter": components.number_format(spec),
+        "type": "rightAligned",
+        "minWidth": 100,
+        **extra,
+    }
+
+
+def spark_column(field: str, header: str, category: str) -> dict[str, Any]:
+    return {
+        "headerName": header,
+        "field": field,
+        "sortable": False,
+        "filter": False,
+        "cellClass": "sparkline",
+        "cellStyle": {"color": figures.PALETTE[category]},
+        "minWidth": 120,
+    }
+
+
+RISK_STYLES = [
     {
-        "name": "Strength / wk",
-        "id": "strength_sessions_per_week",
-        "type": "numeric",
-        "format": {"specifier": ".1f"},
-    },
-    {"name": "Monotony", "id": "monotony", "type": "numeric", "format": {"specifier": ".2f"}},
-    {"name": "ACWR", "id": "acwr", "type": "numeric", "format": {"specifier": ".2f"}},
-    {"name": "Warnings", "id": "warnings_text"},
-    {"name": "Plan", "id": "plan_findings"},  # the last plan check's findings (queries/plan_done.py)
+        "condition": f"params.data && params.data.risk == '{risk}'",
+        "style": {"backgroundColor": colour, "color": "white", "fontWeight": "600"},
+    }
+    for risk, colour in figures.RISK_COLOURS.items()
 ]
 
-
-def markdown_text(text: str) -> str:
-    """Escape Markdown so a name shows as itself inside a Markdown link."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in text)
+COLUMNS: list[dict[str, Any]] = [
+    {
+        "headerName": "Athlete",
+        "field": "athlete",
+        "pinned": "left",
+        "cellRenderer": "AthleteLink",
+        "filter": "agTextColumnFilter",
+        "minWidth": 230,
+    },
+    {
+        "headerName": "Risk",
+        "field": "risk_text",
+        "comparator": {"function": "riskOrder"},
+        "cellStyle": {"styleConditions": RISK_STYLES},
+        "minWidth": 110,
+    },
+    number_column("support_share", "Support share", ".0%"),
+    spark_column("spark_support", f"Support share, {SPARK_WEEKS} wk", "strength"),
+    number_column("run_km", "Run km (28 d)", ".0f"),
+    spark_column("spark_run", f"Run km, {SPARK_WEEKS} wk", "run"),
+    number_column("strength_sessions_per_week", "Strength / wk", ".1f"),
+    number_column("monotony", "Monotony", ".2f"),
+    number_column("acwr", "ACWR", ".2f"),
+    {
+        "headerName": "Warnings",
+        "field": "warnings_text",
+        "minWidth": 200,
+        "wrapText": True,
+        "autoHeight": True,
+    },
+    {"headerName": "Plan", "field": "plan_findings", "minWidth": 160, "wrapText": True, "autoHeight": True},
+]
 
 
 def table_rows(
     compare: dict[str, Any], weekly: pd.DataFrame, plans: dict[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """One row per athlete from `queries.compare`, plus text sparklines from `queries.weekly_balance`
-    and each athlete's plan findings (`plans`: name -> text)."""
+    """One row per athlete from `queries.compare` (active athletes first, highest risk first), plus
+    text sparklines from `queries.weekly_balance` and each athlete's plan findings (`plans`: name ->
+    text, the last plan check, queries/plan_done.py)."""
     spark_support: dict[str, str] = {}
     spark_run: dict[str, str] = {}
     if not weekly.empty:
@@ -68,9 +111,10 @@ def table_rows(
         rows.append(
             {
                 "athlete": name,
-                "athlete_link": f"[{markdown_text(name)}]({components.athlete_href(name, as_of)})",
+                "href": components.athlete_href(name, as_of),
                 "risk": risk,
-                "risk_label": f"{RISK_ORDER.get(risk, 3) + 1} {components.RISK_LABEL.get(risk, risk)}",
+                "risk_rank": components.RISK_ORDER.get(risk, len(components.RISK_ORDER)),
+                "risk_text": components.risk_text(risk, a.get("last_activity")),
                 "support_share": a["support_share"],
                 "spark_support": spark_support.get(a["athlete"], ""),
                 "run_km": a["run_km"],
@@ -82,68 +126,34 @@ def table_rows(
                 "plan_findings": (plans or {}).get(name, ""),
             }
         )
-    return rows
+    # Inactive athletes after the active ones, keeping the queries' order within each.
+    return sorted(rows, key=lambda r: r["risk"] == "inactive")
 
 
-def risk_styles() -> list[dict[str, Any]]:
-    styles: list[dict[str, Any]] = [
-        {
-            "if": {"filter_query": f'{{risk}} = "{risk}"', "column_id": "risk_label"},
-            "backgroundColor": colour,
-            "color": "white",
-            "fontWeight": "600",
-        }
-        for risk, colour in figures.RISK_COLOURS.items()
-    ]
-    styles.append({"if": {"column_id": "risk_label"}, "whiteSpace": "nowrap"})
-    styles.append({"if": {"state": "selected"}, "backgroundColor": "rgba(78,121,167,0.12)", "border": "0"})
-    return styles
-
-
-def overview_table(rows: list[dict[str, Any]]) -> dash_table.DataTable:
-    return dash_table.DataTable(
-        id="overview-table",
-        columns=COLUMNS,
-        data=rows,
-        sort_action="native",
-        sort_by=[{"column_id": "risk_label", "direction": "asc"}],
-        row_selectable="multi",
-        selected_rows=[],
-        page_action="native",
-        page_size=50,
-        markdown_options={"html": False, "link_target": "_self"},
-        style_table={"overflowX": "auto"},
-        style_cell={
-            "fontFamily": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-            "fontSize": 14,
-            "padding": "6px 10px",
-            "textAlign": "left",
-            "whiteSpace": "normal",
-            "height": "auto",
+def overview_table(rows: list[dict[str, Any]]) -> Any:
+    """Every athlete in a grid: sort and filter any column, names pinned, tick rows to compare."""
+    return components.grid(
+        "overview-table",
+        rows,
+        COLUMNS,
+        getRowId="params.data.athlete",
+        grid_options={
+            "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": False},
+            "selectionColumnDef": {"pinned": "left", "width": 44, "maxWidth": 44},
+            "pagination": len(rows) > 50,
+            "paginationPageSize": 50,
+            "paginationPageSizeSelector": False,
+            "domLayout": "autoHeight" if len(rows) <= 50 else "normal",
+            "tooltipShowDelay": 300,
         },
-        style_cell_conditional=[
-            {
-                "if": {"column_id": c},
-                "fontFamily": "monospace",
-                "letterSpacing": "1px",
-                "color": figures.PALETTE[k],
-            }
-            for c, k in (("spark_support", "strength"), ("spark_run", "run"))
-        ],
-        style_header={"fontWeight": "600", "backgroundColor": "#f4f6f8"},
-        style_header_conditional=[
-            {"if": {"column_id": c}, "fontFamily": "inherit", "letterSpacing": "normal", "color": "inherit"}
-            for c in ("spark_support", "spark_run")
-        ],
-        style_data_conditional=risk_styles(),
-        css=[{"selector": "p", "rule": "margin: 0"}],
+        style={"width": "100%", "height": "1500px"} if len(rows) > 50 else {"width": "100%"},
     )
 
 
 def overview_data(day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
     """Every athlete's 28-day summary and their weekly balance for the sparklines (queries.overview
     reads the history once for both)."""
-    first = day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1)
+    first = max(data.FIRST_DATE, day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1))
     with data.reading() as con:
         return queries.overview(con, day, first, settings=data.settings())
 
@@ -174,7 +184,7 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
                     ),
                 ]
             )
-        day = data.parse_date(as_of, data.default_as_of(everyone))
+        day = data.parse_date(as_of, data.default_as_of(everyone), "as_of")
         result, weekly = data.cached(("overview", day, repr(data.settings())), lambda: overview_data(day))
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
         return components.problem(data.error_message(exc), "overview")
@@ -188,8 +198,8 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
                             html.H2("Coach overview", className="mb-0"),
                             html.Div(
                                 f"{len(rows)} athletes, last 28 days as of {result['as_of']}; "
-                                "highest risk first. Click a column to sort, a name to open the athlete, "
-                                "tick rows to compare.",
+                                "highest risk first, inactive athletes last. Click a column to sort, its "
+                                "menu to filter, a name to open the athlete, tick rows to compare.",
                                 className="text-muted small",
                             ),
                         ],
@@ -214,7 +224,8 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
             html.Div(
                 [
                     "Sparklines: support share (strength + Pilates + mobility minutes) and run km per week, "
-                    f"the last {SPARK_WEEKS} weeks, oldest first. ",
+                    f"the last {SPARK_WEEKS} weeks, oldest first. A dash: not defined (ACWR without load "
+                    "in 28 days, monotony without load in 7). ",
                     components.GUIDANCE,
                 ],
                 className="text-muted small mt-2",
@@ -223,9 +234,11 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
     )
 
 
-def compare_target(selected: list[int] | None, rows: list[dict[str, Any]] | None) -> tuple[str, bool, str]:
+def compare_target(selected: list[dict[str, Any]] | None) -> tuple[str, bool, str]:
     """The compare button's link, whether it is disabled, and its label for the ticked rows."""
-    names = [rows[i]["athlete"] for i in (selected or []) if rows and i < len(rows)]
+    names = [
+        r["athlete"] for r in (selected or []) if isinstance(r, dict) and isinstance(r.get("athlete"), str)
+    ]
     if len(names) < 2:
         return "/compare", True, "Compare selected (tick two or more)"
     return components.compare_href(names), False, f"Compare {len(names)} athletes"
@@ -235,10 +248,7 @@ def compare_target(selected: list[int] | None, rows: list[dict[str, Any]] | None
     Output("overview-compare", "href"),
     Output("overview-compare", "disabled"),
     Output("overview-compare", "children"),
-    Input("overview-table", "selected_rows"),
-    State("overview-table", "data"),
+    Input("overview-table", "selectedRows"),
 )
-def update_compare_link(
-    selected: list[int] | None, rows: list[dict[str, Any]] | None
-) -> tuple[str, bool, str]:
-    return compare_target(selected, rows)
+def update_compare_link(selected: list[dict[str, Any]] | None) -> tuple[str, bool, str]:
+    return compare_target(selected)

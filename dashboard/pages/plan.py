@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data, plan_figures
-from dashboard.uploads import MAX_FILE_MB, save_uploads
+from dashboard.uploads import MAX_FILE_MB, save_uploads, shown_name
 from ingest.categories import CATEGORIES
 from ingest.db import connect
 from ingest.errors import CrosstrainError
@@ -34,10 +34,10 @@ dash.register_page(__name__, path="/plan", name="Plan", title="crosstrain: plan"
 def layout(name: str | None = None, as_of: str | None = None, week: str | None = None, **_: Any) -> Any:
     try:
         everyone = data.athletes()
+        day = data.parse_date(as_of, data.default_as_of(everyone))
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
         return components.problem(data.error_message(exc), "plan")
     names = [a["name"] for a in everyone]
-    day = data.parse_date(as_of, data.default_as_of(everyone))
     chosen = name if name in names else (names[0] if names else None)
     return html.Div(
         [
@@ -146,14 +146,18 @@ def _import(contents: str, filename: str, athlete: str) -> Any:
         paths, refused = save_uploads(Path(tmp), [contents], [filename])
         if refused:
             raise CrosstrainError(refused[0].error or "the upload was refused")
-        with data.turn(cfg, wait_s=30):
+        with data.writing(cfg):
             [result] = import_plans(cfg.db_path, paths, athlete, cfg.settings)
-        prefix = str(paths[0].parent) + "/"
+        saved_as = paths[0]
+
+    def named(text: str) -> str:  # the uploaded name, never where it was saved
+        return text.replace(str(saved_as), saved_as.name).replace(saved_as.name, shown_name(filename))
+
     if result.error:
-        raise CrosstrainError(result.error.replace(prefix, ""))
-    rejects = [html.Li(str(r).replace(prefix, "")) for r in result.rejects[:20]]
+        raise CrosstrainError(named(result.error))
+    rejects = [html.Li(named(str(r))) for r in result.rejects[:20]]
     return dbc.Alert(
-        [html.Div(result.summary().replace(prefix, "")), html.Ul(rejects, className="mb-0 small")],
+        [html.Div(named(result.summary())), html.Ul(rejects, className="mb-0 small")],
         color="warning" if rejects else "success",
         id="plan-imported",
     )
@@ -161,7 +165,7 @@ def _import(contents: str, filename: str, athlete: str) -> Any:
 
 def _apply(athlete: str, day: dt.date, week: dt.date | None) -> Any:
     cfg = data.config()
-    with data.turn(cfg, wait_s=30), connect(cfg.db_path) as con:
+    with data.writing(cfg), connect(cfg.db_path) as con:
         found = suggest(con, athlete, week, day, cfg.settings)
         apply_changes(con, found.athlete_id, [c.stored() for c in found.changes])
     return dbc.Alert(
@@ -172,7 +176,7 @@ def _apply(athlete: str, day: dt.date, week: dt.date | None) -> Any:
 def _store_check(athlete: str, day: dt.date) -> None:
     """Keep the plan's findings for the coach overview."""
     cfg = data.config()
-    with data.turn(cfg, wait_s=30), connect(cfg.db_path) as con:
+    with data.writing(cfg), connect(cfg.db_path) as con:
         [athlete_id] = engine.athlete_ids(con, [athlete])
         try:
             found = plans.check(con, athlete, day, cfg.settings)

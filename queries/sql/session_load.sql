@@ -90,9 +90,9 @@ select
         else m.minutes * m.intensity
     end as load,
     case
-        when m.rpe is not null then 'srpe'
+        when m.rpe is not null then 'rpe'
         when m.sample_trimp is not null then 'hr_samples'
-        when m.hrr is not null then 'trimp'
-        else 'intensity'
+        when m.hrr is not null then 'hr_avg'
+        else 'default'
     end as load_source
 from measured m

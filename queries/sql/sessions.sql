@@ -3,7 +3,7 @@
 --   q_categories(category, catch_all), q_generic_types(type_name).
 -- unlabelled: the type says nothing (Workout, Other, Training) and the name matched no keyword, so the
 -- session landed in the catch-all category (the report's unlabelled_sessions counts these; the
--- dashboard offers a category picker for them). load_source: srpe, trimp or intensity (session_load.sql).
+-- dashboard offers a category picker for them). load_source: rpe, hr_samples, hr_avg or default (session_load.sql).
 select
     l.activity_id,
     l.day,

@@ -1,0 +1,25 @@
+"""Sessions no rule could label: a generic type (Workout, Other, Training) and a name without keywords."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+from ingest.categories import NAME_DECIDES
+from queries.params import CATEGORY_ROLES
+
+SQL = resources.files("queries.sql").joinpath("unlabelled.sql").read_text(encoding="utf-8")
+
+
+def unlabelled(con: duckdb.DuckDBPyConnection, athlete: str) -> list[dict[str, Any]]:
+    """The athlete's unlabelled sessions, newest first: activity_id, day, sport_type, name, minutes.
+
+    An unknown athlete has none.
+    """
+    catch_all = [c for c, roles in CATEGORY_ROLES.items() if roles.get("catch_all")]
+    values = {"athlete": athlete, "types": [t.lower() for t in NAME_DECIDES], "catch_all": catch_all}
+    cur = con.execute(SQL, values)
+    columns = [d[0] for d in cur.description]
+    return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
