@@ -163,9 +163,12 @@ def import_file(
                select ?, ?, line, "column", reason from _rejects""",
             [import_id, shown],
         )
-        result.rejects = [
+        result.rejects = [  # rows the plausibility rules refused (in write_activities) included
             Reject(shown, *row)
-            for row in con.execute('select line, "column", reason from _rejects order by line').fetchall()
+            for row in con.execute(
+                'select line, "column", reason from import_rejects where import_id = ? order by line',
+                [import_id],
+            ).fetchall()
         ]
         result.rows = (
             con.execute("select count(*) from _parsed").fetchone()[0]
@@ -240,6 +243,9 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
             [timezone],
         )
     strava_id = "try_cast(source_id as bigint)" if fmt == "strava" else "null::bigint"
+    # the row's line for the plausibility rules' rejects (DuckDB's record count without a map)
+    mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
+    line = "coalesce((select line from _recmap m where m.rec = timed.rec), rec + 2)" if mapped else "rec + 2"
     con.execute(
         f"""create or replace temp table _staged as
             with zoned as (
@@ -280,7 +286,7 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
                    distance_m::double as distance_m,
                    elevation_gain_m::double as elevation_gain_m, avg_hr::double as avg_hr,
                    max_hr::double as max_hr, rpe::double as rpe, relative_effort::double as relative_effort,
-                   null::json as raw
+                   null::json as raw, {line} as line
             from timed where start_at_ is not null""",
         [default_timezone(con), athlete, fmt, fmt],
     )

@@ -69,6 +69,36 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` exists on this machine (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark imports still `running` whose process is gone (killed, crashed, power cut) `interrupted`.
+
+    A CSV import records itself inside its own transaction, so only a Strava sync (which commits page
+    by page) can be left `running`; a row without a pid predates schema 6 and is treated as gone.
+    """
+    running = con.execute("select import_id, pid from imports where status = 'running'").fetchall()
+    gone = [import_id for import_id, pid in running if pid is None or not process_alive(pid)]
+    if gone:
+        con.execute(
+            """update imports set status = 'interrupted', finished_at = now() at time zone 'UTC'
+               where import_id in (select unnest(?::integer[]))""",
+            [gone],
+        )
+    return len(gone)
+
+
 def _open(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_s
     while True:
@@ -110,6 +140,7 @@ def connect(
                 )
         else:
             migrate(con)
+            mark_interrupted(con)
         yield con
     finally:
         con.close()

@@ -6,12 +6,13 @@ own transaction. It categorises, de-duplicates and writes in a few set-based sta
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from ingest import categories
+from ingest import categories, plausibility
 
 # What an activity says about itself, whatever its source.
 ACTIVITY_FIELDS = (
@@ -83,11 +84,11 @@ def ensure_athletes(con: duckdb.DuckDBPyConnection, table: str, column: str = "a
 
 
 def start_import(con: duckdb.DuckDBPyConnection, kind: str, path: str, fmt: str | None) -> int:
-    """Record the start of an import or sync and return its id."""
+    """Record the start of an import or sync (and the process running it) and return its id."""
     return con.execute(
-        """insert into imports (kind, path, format, started_at)
-           values (?, ?, ?, now() at time zone 'UTC') returning import_id""",
-        [kind, path, fmt],
+        """insert into imports (kind, path, format, started_at, pid)
+           values (?, ?, ?, now() at time zone 'UTC', ?) returning import_id""",
+        [kind, path, fmt, os.getpid()],
     ).fetchone()[0]
 
 
@@ -122,6 +123,7 @@ def write_activities(
     """
     cols = ", ".join(STAGED_COLUMNS)
     categories.register(con, settings)
+    plausibility.reject(con, staged, import_id)  # every source's rows meet the same rules
     total, keys = con.execute(
         f"select count(*), count(distinct (athlete_id, source, source_id)) from {staged}"
     ).fetchone()
