@@ -15,12 +15,13 @@ Unknown keys or non-numeric values are a ConfigError naming the key, not a silen
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from ingest.categories import CATEGORIES
-from ingest.errors import ConfigError
+from ingest.errors import ConfigError, CrosstrainError
 from ingest.settings import load_settings
 
 # Default intensity per category, in session-RPE units (CR-10 scale), for sessions with neither an RPE
@@ -116,3 +117,27 @@ def resolve(settings: dict[str, Any] | None) -> Params:
         raise ConfigError("run_quality_keywords: expected a list of words")
     assert set(intensity) == set(CATEGORIES)
     return Params(intensity, load, thresholds, tuple(w.lower() for w in words))
+
+
+# The days a report may end on: from 1970 (no activity is stored before it: ingest/plausibility.py)
+# to a year ahead (plans look forward). Outside them the windows hold nothing to measure, and before
+# about 1900 the EWMA's block arithmetic leaves its range (an AssertionError, an OverflowError at 0001).
+EARLIEST_AS_OF = dt.date(1970, 1, 1)
+
+
+def latest_as_of(today: dt.date | None = None) -> dt.date:
+    """A year after `today` (Feb 29 -> Feb 28)."""
+    today = today or dt.date.today()
+    return today.replace(year=today.year + 1, day=min(today.day, 28 if today.month == 2 else today.day))
+
+
+def check_as_of(day: dt.date, today: dt.date | None = None) -> dt.date:
+    """`day` when a report may end on it, else CrosstrainError in one line (the CLI's --as-of and the
+    dashboard's ?as_of= both call this)."""
+    latest = latest_as_of(today)
+    if not EARLIEST_AS_OF <= day <= latest:
+        raise CrosstrainError(
+            f"as-of date {day.isoformat()} is outside {EARLIEST_AS_OF.isoformat()}..{latest.isoformat()}: "
+            "reports end on a day from 1970 to a year ahead"
+        )
+    return day
