@@ -71,10 +71,10 @@ RULES: tuple[Rule, ...] = (
          "crosstrain's convention: one session lasts from a second to a week (the longest single-stage "
          "races, e.g. Tor des Geants, take about 6 days)"),
     Rule("elapsed_s", "elapsed time", "elapsed_s", 1, WEEK_S, "s", "as moving time"),
-    Rule("distance_m", "distance", "distance_m", 0, 1_000_000, "m",
+    Rule("distance_m", "distance", "distance_m / 1000", 0, 1000, "km",
          "a run over 1,000 km is not one session: the 6-day running record is 1,036 km (Kouros, 1984)",
          ("run",)),
-    Rule("distance_m", "distance", "distance_m", 0, 5_000_000, "m",
+    Rule("distance_m", "distance", "distance_m / 1000", 0, 5000, "km",
          "crosstrain's convention: 5,000 km is beyond any human-powered week (Race Across America: "
          "4,800 km in 8+ days)"),
     Rule("distance_m", "average speed", SPEED, 0, 12.5, "m/s",
@@ -122,7 +122,7 @@ NUMERIC = sorted({r.column for r in RULES} | {"rpe", "relative_effort"})
 def _checks() -> list[tuple[str, str, str]]:
     """(column, condition SQL, reason SQL) in the order they are tried; the first that fails counts."""
     dates = [(c, cond, r if r.startswith("'") else f"'{r}'") for c, cond, r in DATE_RULES]
-    labels = {r.column: r.label for r in RULES if r.value == r.column}
+    labels = {r.column: r.label for r in RULES if r.value.startswith(r.column)}
     finite = [
         (c, f"{c} is not null and not isfinite({c})", f"'{labels.get(c, c)} is not a finite number'")
         for c in NUMERIC
