@@ -158,6 +158,7 @@ def import_file(
         import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt)
         _stage(con, fmt, athlete, options.timezone)
         result.counts = store.write_activities(con, "_staged", import_id, settings)
+        _place_implausible(con, path, import_id)
         con.execute(
             """insert into import_rejects (import_id, file, line, "column", reason)
                select ?, ?, line, "column", reason from _rejects""",
@@ -290,6 +291,23 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
             from timed where start_at_ is not null""",
         [default_timezone(con), athlete, fmt, fmt],
     )
+
+
+def _place_implausible(con: duckdb.DuckDBPyConnection, path: Path, import_id: int) -> None:
+    """Give rows the plausibility rules refused their physical line where a quoted field spans lines.
+
+    Their line is `rec + 2` unless `_locate_rejects` mapped records to lines; it did not when the file
+    had no other rejects, and then every reject of this import is such a row, so all are remapped.
+    """
+    mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
+    if mapped or not con.execute("select count(*) from _implausible").fetchone()[0]:
+        return
+    if record_lines(con, path):  # the file read without rejects, so as UTF-8 text too
+        con.execute(
+            """update import_rejects set line = m.line from _recmap m
+               where import_rejects.import_id = ? and import_rejects.line = m.rec + 2""",
+            [import_id],
+        )
 
 
 def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> None:
