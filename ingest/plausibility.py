@@ -72,7 +72,7 @@ RULES: tuple[Rule, ...] = (
          "races, e.g. Tor des Geants, take about 6 days)"),
     Rule("elapsed_s", "elapsed time", "elapsed_s", 1, WEEK_S, "s", "as moving time"),
     Rule("distance_m", "distance", "distance_m / 1000", 0, 1000, "km",
-         "a run over 1,000 km is not one session: the 6-day running record is 1,036 km (Kouros, 1984)",
+         "a run over 1,000 km is not one session: the 6-day running record is 1,036 km (Yiannis Kouros)",
          ("run",)),
     Rule("distance_m", "distance", "distance_m / 1000", 0, 5000, "km",
          "crosstrain's convention: 5,000 km is beyond any human-powered week (Race Across America: "

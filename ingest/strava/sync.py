@@ -34,7 +34,7 @@ from stravalib import exc as strava_exc
 
 from ingest import db, store
 from ingest.errors import CrosstrainError, UnknownAthleteError
-from ingest.strava.client import StravaApp, StravaError, StravaSession, make_client
+from ingest.strava.client import StravaApp, StravaError, StravaForbidden, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
 from ingest.strava.ratelimit import Exhausted, RateLimitStop
 from ingest.strava.tokens import Tokens, TokenStore
@@ -195,6 +195,8 @@ class _AthleteSync:
             )
             if isinstance(exc, RateLimitStop):
                 raise RateLimitStop(exc.reason, exc.until, saved) from None
+            if isinstance(exc, StravaForbidden) or not (self.result.new or self.result.updated):
+                raise  # nothing saved to speak of: the cause alone, in one line
             raise CrosstrainError(f"{exc}; {saved}") from None
         except KeyboardInterrupt:
             self._finish("interrupted")
