@@ -39,13 +39,18 @@ class Rule:
     categories: tuple[str, ...] = ()  # empty: every category
 
     @property
+    def candidate(self) -> str:
+        """SQL that is true when a known value is out of range, whatever the row's category."""
+        test = f"not isfinite({self.value}) or ({self.value}) not between {self.low!r} and {self.high!r}"
+        return f"({self.value}) is not null and ({test})"
+
+    @property
     def condition(self) -> str:
         """SQL that is true when a known value breaks the rule (NaN and infinities included)."""
-        test = f"not isfinite({self.value}) or ({self.value}) not between {self.low!r} and {self.high!r}"
-        if self.categories:
-            cats = ", ".join(f"'{c}'" for c in self.categories)
-            test = f"category in ({cats}) and ({test})"
-        return f"({self.value}) is not null and ({test})"
+        if not self.categories:
+            return self.candidate
+        cats = ", ".join(f"'{c}'" for c in self.categories)
+        return f"category in ({cats}) and {self.candidate}"
 
     @property
     def reason(self) -> str:
@@ -119,23 +124,41 @@ DATE_RULES: tuple[tuple[str, str, str], ...] = (
 NUMERIC = sorted({r.column for r in RULES} | {"rpe", "relative_effort"})
 
 
-def _checks() -> list[tuple[str, str, str]]:
-    """(column, condition SQL, reason SQL) in the order they are tried; the first that fails counts."""
-    dates = [(c, cond, r if r.startswith("'") else f"'{r}'") for c, cond, r in DATE_RULES]
+def _checks() -> list[tuple[str, str, str, str]]:
+    """(column, condition SQL, candidate SQL, reason SQL) in the order they are tried; the first that
+    fails counts. The candidate is the condition without its category (a wider, cheaper filter)."""
+    dates = [(c, cond, cond, r if r.startswith("'") else f"'{r}'") for c, cond, r in DATE_RULES]
     labels = {r.column: r.label for r in RULES if r.value.startswith(r.column)}
     finite = [
-        (c, f"{c} is not null and not isfinite({c})", f"'{labels.get(c, c)} is not a finite number'")
+        (c, cond, cond, f"'{labels.get(c, c)} is not a finite number'")
         for c in NUMERIC
+        for cond in [f"{c} is not null and not isfinite({c})"]
     ]
-    return dates + finite + [(r.column, r.condition, r.reason) for r in RULES]
+    return dates + finite + [(r.column, r.condition, r.candidate, r.reason) for r in RULES]
+
+
+def candidates_sql() -> str:
+    """A cheap filter true for every row that breaks a rule (and maybe a few more): per value, its
+    narrowest range of any category; `x not between` is true for NaN and infinities too (DuckDB orders
+    NaN above every number), so the finiteness checks need no extra test."""
+    narrowest: dict[str, tuple[float, float]] = {}
+    for r in RULES:
+        low, high = narrowest.get(r.value, (r.low, r.high))
+        narrowest[r.value] = (max(low, r.low), min(high, r.high))
+    assert set(NUMERIC) <= {r.column for r in RULES if r.value == r.column or r.value.startswith(r.column)}
+    ranges = [f"({value}) not between {low!r} and {high!r}" for value, (low, high) in narrowest.items()]
+    dates = [cond for c, cond, _ in DATE_RULES if c != "sport_type"] + [
+        "sport_type is null or sport_type = ''"
+    ]
+    return " or ".join(f"({c})" for c in dates + ranges)
 
 
 def violations_sql(table: str) -> str:
     """SQL returning one row per row of `table` (staged columns plus `category`) that breaks a rule:
     its rowid `_rid`, `reject_column` and `reject_reason` (the first rule it breaks)."""
     checks = _checks()
-    column = " ".join(f"when {cond} then '{c}'" for c, cond, _ in checks)
-    reason = " ".join(f"when {cond} then {r}" for _, cond, r in checks)
+    column = " ".join(f"when {cond} then '{c}'" for c, cond, _, _ in checks)
+    reason = " ".join(f"when {cond} then {r}" for _, cond, _, r in checks)
     return f"""
         select * from (
             select _rid, case {column} end as reject_column, case {reason} end as reject_reason
@@ -149,32 +172,37 @@ def reject(con: duckdb.DuckDBPyConnection, staged: str, import_id: int | None) -
     Leaves them in temp table `_implausible` (line, source_id, strava_id, column, reason) for the
     caller's report; returns how many there were. Needs `categories.register` done on `con`.
     """
-    present = {r[0] for r in con.execute(f"select column_name from (describe {staged})").fetchall()}
-    zeros = [c for c in ZERO_IS_UNKNOWN if c in present]
+    left_on = f"elapsed_s > {WEEK_S} and moving_s between 1 and {WEEK_S}"
     con.execute(
-        f"update {staged} set {', '.join(f'{c} = nullif({c}, 0)' for c in zeros)} "
-        f"where {' or '.join(f'{c} = 0' for c in zeros)}"
+        f"""update {staged} set {", ".join(f"{c} = nullif({c}, 0)" for c in ZERO_IS_UNKNOWN)},
+                   elapsed_s = case when {left_on} then null else elapsed_s end
+            where {" or ".join(f"{c} = 0" for c in ZERO_IS_UNKNOWN)} or ({left_on})"""
     )
+    # one scan for rows that may break a rule; categories and reasons only for those (usually none)
+    candidate = candidates_sql()
     con.execute(
-        f"update {staged} set elapsed_s = null where elapsed_s > {WEEK_S} and moving_s between 1 and {WEEK_S}"
+        f"create or replace temp table _candidates as select rowid as _rid, * from {staged} where {candidate}"
     )
-    line = "s.line::integer" if "line" in present else "null::integer"
-    categorised = categories.categorised(f"select rowid as _rid, sport_type, name from {staged}", staged)
+    present = {r[0] for r in con.execute("select column_name from (describe _candidates)").fetchall()}
+    line = "c.line::integer" if "line" in present else "null::integer"
+    categorised = categories.categorised("select _rid, sport_type, name from _candidates", "_candidates")
     con.execute(
         f"""create or replace temp table _implausible as
             with rows as (
-                select s.rowid as _rid, s.*, c.category
-                from {staged} s left join ({categorised}) c on c._rid = s.rowid
+                select c.*, k.category from _candidates c left join ({categorised}) k using (_rid)
             ),
             bad as ({violations_sql("rows")})
-            select b._rid, {line} as line, s.source_id, s.strava_id,
+            select b._rid, {line} as line, c.source_id, c.strava_id,
                    b.reject_column as "column", b.reject_reason as reason
-            from bad b join {staged} s on s.rowid = b._rid"""
+            from bad b join _candidates c using (_rid)"""
     )
+    con.execute("drop table _candidates")
     found = con.execute("select count(*) from _implausible").fetchone()[0]
     if not found:
         return 0
     con.execute(f"delete from {staged} where rowid in (select _rid from _implausible)")
+    if import_id is None:  # a write without an import record (tests, tools): the caller reads _implausible
+        return found
     con.execute(
         """insert into import_rejects (import_id, file, line, "column", reason, source_id)
            select ?, coalesce((select path from imports where import_id = ?), 'import'), line, "column",
