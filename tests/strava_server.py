@@ -66,7 +66,7 @@ class Fault:
     """A scripted fault: `kind` for the next `times` matching requests (page None: any list page)."""
 
     kind: str  # "429", "500", "503", "slow", "malformed", "empty", "wrong_shape", "no_access_token",
-    # "inactive", "forbidden", "drop", "expire", "exhaust", "exhaust_daily"
+    # "bad_athlete", "inactive", "forbidden", "drop", "expire", "exhaust", "exhaust_daily"
     page: int | None = None
     times: int = 1
     seconds: float = 0.0
@@ -384,6 +384,8 @@ class _Handler(BaseHTTPRequestHandler):
                 exhausted = "daily"
         if parts.path == "/oauth/token" and method == "POST":
             status, body = fake.token_grant(form)
+            if fault is not None and fault.kind == "bad_athlete" and "athlete" in body:
+                body["athlete"] = {"id": "abc", "firstname": ["not", "text"], "resource_state": "x"}
             return self._send(seen, status, body, {})
         if not parts.path.startswith("/api/v3/"):
             return self._send(seen, 404, _error("Record Not Found", "resource", "path", "invalid"), {})

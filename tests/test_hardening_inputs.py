@@ -14,6 +14,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import activity_rows
 import pytest
 from import_helpers import error_lines, one, rows
 
@@ -236,3 +237,23 @@ def test_as_of_bounds() -> None:
     assert check_as_of(date(2025, 2, 28), today) == date(2025, 2, 28)
     with pytest.raises(CrosstrainError, match="as-of date 2025-03-01 is outside 1970-01-01..2025-02-28"):
         check_as_of(date(2025, 3, 1), today)
+
+
+@pytest.mark.parametrize("column", plausibility.NUMERIC)
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), -1.0, 1e12])
+def test_no_number_outside_the_rules_is_stored_from_any_writer(
+    db_path: Path, column: str, value: float
+) -> None:
+    good = {
+        "start_local": "2024-01-05T06:30:00",
+        "sport_type": "Run",
+        "moving_s": 1800.0,
+        "distance_m": 5000.0,
+    }
+    bad = {**good, "start_local": "2024-01-06T06:30:00", column: value}
+    activity_rows.write(db_path, "Ana", [good, bad])
+    if column == "elapsed_s" and not value < 0:  # beside a plausible moving time: a recording left running
+        assert rows(db_path, "select elapsed_s from activities") == [(None,), (None,)]
+    else:
+        assert one(db_path, "select count(*) from activities") == 1
+    assert one(db_path, f"select count(*) from ({plausibility.stored_violations_sql()})") == 0

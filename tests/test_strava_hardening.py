@@ -166,6 +166,16 @@ def test_a_token_answer_without_access_token_is_one_line_in_connect(
     assert run(env, "strava", "connect", "--code", code).returncode == 0
 
 
+def test_a_malformed_athlete_in_the_token_answer_is_one_line(server: FakeStrava, db_path: Path) -> None:
+    code = server.add_athlete(1001, "Ana", "Runner")
+    env = strava_env(server, db_path)
+    server.fault("bad_athlete", path="/oauth/token")
+    done = run(env, "strava", "connect", "--code", code)
+    line = one_error_line(done.stderr)
+    assert line.startswith("error: Strava's answer to the code exchange was malformed (")
+    assert line.endswith("run `crosstrain strava connect` again") and not tokens_path().exists()
+
+
 def test_a_token_refresh_without_access_token_is_retried_then_one_line(
     server: FakeStrava, db_path: Path
 ) -> None:
