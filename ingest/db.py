@@ -14,9 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import plausibility
 from ingest.errors import CrosstrainError, DatabaseBusyError
 
 MIGRATIONS = "ingest.migrations"
+PLAUSIBILITY_SCHEMA = 6  # the version that brought ingest/plausibility.py
 
 
 def default_db_path() -> Path:
@@ -139,7 +141,16 @@ def connect(
                     f"{db}: database schema is outdated; run any crosstrain import to upgrade it"
                 )
         else:
+            before = schema_version(con)
             migrate(con)
+            if 0 < before < PLAUSIBILITY_SCHEMA:  # rows imported before the rules: counted nowhere
+                con.execute("begin transaction")
+                try:
+                    plausibility.exclude_stored(con)
+                    con.execute("commit")
+                except BaseException:
+                    con.execute("rollback")
+                    raise
             mark_interrupted(con)
         yield con
     finally:

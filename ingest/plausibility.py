@@ -220,6 +220,35 @@ def stored_violations_sql() -> str:
         select _rid as activity_id, reject_column, reject_reason from ({violations_sql("rows")})"""
 
 
+def exclude_stored(con: duckdb.DuckDBPyConnection) -> int:
+    """Exclude stored activities that break a rule (imported before the rules existed) and say so.
+
+    They are counted nowhere (`excluded`, which `crosstrain activities set --include` can undo), and
+    listed in `import_rejects` under an `imports` row of kind 'check', so the user can find them.
+    """
+    con.execute(f"create or replace temp table _stored_bad as {stored_violations_sql()}")
+    found = con.execute("select count(*) from _stored_bad").fetchone()[0]
+    if found:
+        import_id = con.execute(
+            """insert into imports (kind, path, started_at, finished_at, rows_rejected, status)
+               values ('check', 'stored activities', now() at time zone 'UTC', now() at time zone 'UTC', ?,
+                       'ok') returning import_id""",
+            [found],
+        ).fetchone()[0]
+        con.execute(
+            """insert into import_rejects (import_id, file, line, "column", reason, source_id)
+               select ?, 'stored activities', null, b.reject_column,
+                      b.reject_reason || ' (stored before the plausibility rules; now excluded)', a.source_id
+               from _stored_bad b join activities a using (activity_id)""",
+            [import_id],
+        )
+        con.execute(
+            "update activities set excluded = true where activity_id in (select activity_id from _stored_bad)"
+        )
+    con.execute("drop table _stored_bad")
+    return found
+
+
 def describe() -> list[tuple[str, str, str, str]]:
     """(value, categories, range, why) per rule, for the README and the docs."""
     out = []

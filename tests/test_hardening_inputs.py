@@ -15,10 +15,11 @@ from datetime import date
 from pathlib import Path
 
 import activity_rows
+import duckdb
 import pytest
 from import_helpers import error_lines, one, rows
 
-from ingest import archive, plausibility
+from ingest import archive, db, plausibility
 from ingest.errors import CrosstrainError
 from queries.params import check_as_of
 
@@ -260,3 +261,28 @@ def test_no_number_outside_the_rules_is_stored_from_any_writer(db_path: Path) ->
     kept = 1 + sum(1 for c, v in bad if c == "elapsed_s" and not v < 0)
     assert rows(db_path, "select count(*), count(elapsed_s) from activities") == [(kept, 0)]
     assert one(db_path, f"select count(*) from ({plausibility.stored_violations_sql()})") == 0
+
+
+def test_a_database_from_before_the_rules_excludes_its_impossible_rows(db_path: Path) -> None:
+    good = {
+        "start_local": "2024-01-05T06:30:00",
+        "sport_type": "Run",
+        "moving_s": 1800.0,
+        "distance_m": 5000.0,
+    }
+    activity_rows.write(db_path, "Ana", [good, {**good, "start_local": "2024-01-06T06:30:00"}])
+    con = duckdb.connect(str(db_path))  # as schema 5 left it: a heart rate of 400 stored, no pid column
+    con.execute("update activities set avg_hr = 400 where start_local = '2024-01-06 06:30:00'")
+    con.execute("delete from schema_version where version >= 6")
+    con.execute("alter table imports drop column pid; alter table import_rejects drop column source_id")
+    con.close()
+    with db.connect(db_path):  # opened for writing: upgraded
+        pass
+    assert rows(db_path, "select avg_hr, excluded from activities order by start_local") == [
+        (None, False),
+        (400.0, True),
+    ]
+    assert rows(db_path, "select kind, rows_rejected from imports") == [("check", 1)]
+    [(reason,)] = rows(db_path, "select reason from import_rejects")
+    assert reason.startswith("average heart rate 400.0 bpm is outside 25..250 bpm")
+    assert reason.endswith("(stored before the plausibility rules; now excluded)")
