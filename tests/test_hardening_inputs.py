@@ -230,13 +230,17 @@ def test_as_of_outside_1970_to_a_year_ahead_is_one_line(run_cli, db_path: Path, 
         )
 
 
+# A plausible 30-minute 5 km run, the row the tests below change one value of.
+GOOD_RUN = {
+    "start_local": "2024-01-01T06:30:00",
+    "sport_type": "Run",
+    "moving_s": 1800.0,
+    "distance_m": 5000.0,
+}
+
+
 def test_no_number_outside_the_rules_is_stored_from_any_writer(db_path: Path) -> None:
-    good = {
-        "start_local": "2024-01-01T06:30:00",
-        "sport_type": "Run",
-        "moving_s": 1800.0,
-        "distance_m": 5000.0,
-    }
+    good = GOOD_RUN
     values = [float("nan"), float("inf"), float("-inf"), -1.0, 1e12]
     bad = [(c, v) for c in plausibility.NUMERIC for v in values]
     activity_rows.write(
@@ -255,13 +259,7 @@ def test_no_number_outside_the_rules_is_stored_from_any_writer(db_path: Path) ->
 
 
 def test_a_database_from_before_the_rules_excludes_its_impossible_rows(db_path: Path) -> None:
-    good = {
-        "start_local": "2024-01-05T06:30:00",
-        "sport_type": "Run",
-        "moving_s": 1800.0,
-        "distance_m": 5000.0,
-    }
-    activity_rows.write(db_path, "Ana", [good, {**good, "start_local": "2024-01-06T06:30:00"}])
+    activity_rows.write(db_path, "Ana", [GOOD_RUN, {**GOOD_RUN, "start_local": "2024-01-06T06:30:00"}])
     con = duckdb.connect(str(db_path))  # as schema 5 left it: a heart rate of 400 stored, no pid column
     con.execute("update activities set avg_hr = 400 where start_local = '2024-01-06 06:30:00'")
     con.execute("delete from schema_version where version >= 6")
