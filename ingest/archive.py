@@ -20,6 +20,7 @@ use to get the same limits.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import stat
 import tempfile
@@ -136,6 +137,22 @@ def _size(n: int) -> str:
     return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n / 1024:,.0f} KiB"
 
 
+def read_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> bytes:
+    """A member's bytes, read with the limits (for readers that need the whole file, e.g. FIT)."""
+    with open_member(archive, archive.getinfo(name), budget) as fh:
+        return fh.read()
+
+
+def gunzip(data: bytes, shown: str) -> bytes:
+    """`data` gunzipped, refused past MAX_RATIO times its size (after RATIO_FREE_BYTES): a .gz bomb."""
+    cap = max(RATIO_FREE_BYTES, MAX_RATIO * len(data))
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+        out = fh.read(cap + 1)
+    if len(out) > cap:
+        raise ArchiveLimitError(f"{shown}: expands more than {MAX_RATIO} times its compressed size: refused")
+    return out
+
+
 class LineScan:
     """Finds the first line longer than MAX_LINE_BYTES in a stream of chunks."""
 
@@ -231,4 +248,13 @@ def _profile_name(archive: zipfile.ZipFile, member: str | None, budget: Budget) 
     return name.strip() or None
 
 
-__all__ = ["Budget", "check_regular", "csv_of", "member_problem", "open_member", "scan_lines"]
+__all__ = [
+    "Budget",
+    "check_regular",
+    "csv_of",
+    "gunzip",
+    "member_problem",
+    "open_member",
+    "read_member",
+    "scan_lines",
+]

@@ -6,6 +6,7 @@ write them (an encrypted flag, a symbolic link).
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import stat
@@ -275,3 +276,27 @@ def test_a_database_from_before_the_rules_excludes_its_impossible_rows(db_path: 
     [(reason,)] = rows(db_path, "select reason from import_rejects")
     assert reason.startswith("average heart rate 400.0 bpm is outside 25..250 bpm")
     assert reason.endswith("(stored before the plausibility rules; now excluded)")
+
+
+def test_activity_files_get_the_same_limits(run_cli, tmp_path: Path, db_path: Path) -> None:
+    export = tmp_path / "files.zip"
+    with zipfile.ZipFile(export, "w") as z:  # a .fit.gz that expands 1000:1
+        z.writestr("activities/1.fit.gz", gzip.compress(b"\0" * (64 << 20), compresslevel=9))
+    fifo = tmp_path / "run.fit"
+    os.mkfifo(fifo)
+    done: list = []
+    worker = threading.Thread(
+        target=lambda: done.append(run_cli("import", "--athlete", "Ana", str(export), str(fifo)))
+    )
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():
+        with open(fifo, "wb"):
+            pass
+        worker.join(5)
+        pytest.fail("importing a FIFO named .fit blocked")
+    assert error_lines(done[0].stderr) == [
+        f"error: {export}:activities/1.fit.gz: expands more than 100 times its compressed size: refused; "
+        "file skipped",
+        f"error: {fifo}: is a FIFO (named pipe), not a regular file; not imported",
+    ]
