@@ -12,6 +12,7 @@ from ingest.categories import CATEGORIES
 from queries import engine, files
 from queries.advice import ADVICE, message
 from queries.params import Params, resolve
+from queries.plan_done import plan_vs_done
 
 WINDOW_DAYS = 28
 REPORT_WEEKS = 12
@@ -163,7 +164,7 @@ def report(
     ]
     if moderate := files.moderate_warnings(con, as_of).get(summary["athlete_id"]):
         warnings.append(moderate)
-    return {
+    out = {
         "athlete": summary["athlete"],
         "as_of": as_of.isoformat(),
         "summary": _summary_json(summary, by_category.get(summary["athlete_id"], {})),
@@ -171,6 +172,10 @@ def report(
         "warnings": warnings,
         "thresholds": thresholds(params),
     }
+    # planned against done, where the athlete has a plan (queries/plan_done.py)
+    if (plan := plan_vs_done(con, summary["athlete_id"], first_week, as_of)) is not None:
+        out["plan"] = plan
+    return out
 
 
 def compare(con: duckdb.DuckDBPyConnection, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
@@ -212,3 +217,8 @@ def compare_scope(con: duckdb.DuckDBPyConnection, params: Params, as_of: date, s
         ],
         "thresholds": thresholds(params),
     }
+
+
+# The same summary, warnings and JSON over a projected plan (queries/plan.py).
+summaries = _summaries
+summary_json = _summary_json
