@@ -185,19 +185,27 @@ def test_limits_are_checked_while_reading_whatever_the_headers_say() -> None:
         stream.read()
 
 
-def test_a_fifo_is_refused_at_once(run_cli, tmp_path: Path, db_path: Path) -> None:
-    fifo = tmp_path / "activities.csv"
+def import_beside_a_fifo(run_cli, fifo: Path, *paths: Path):
+    """`crosstrain import` of `paths` in a thread; fails the test if it blocks on the FIFO `fifo`."""
     os.mkfifo(fifo)
     done: list = []
-    worker = threading.Thread(target=lambda: done.append(run_cli("import", "--athlete", "Ana", str(fifo))))
+    worker = threading.Thread(
+        target=lambda: done.append(run_cli("import", "--athlete", "Ana", *map(str, paths)))
+    )
     worker.start()
-    worker.join(20)
+    worker.join(30)
     if worker.is_alive():  # unblock the reader before failing
         with open(fifo, "wb"):
             pass
         worker.join(5)
-        pytest.fail("importing a FIFO blocked")
-    assert error_lines(done[0].stderr) == [
+        pytest.fail(f"importing the FIFO {fifo.name} blocked")
+    return done[0]
+
+
+def test_a_fifo_is_refused_at_once(run_cli, tmp_path: Path, db_path: Path) -> None:
+    fifo = tmp_path / "activities.csv"
+    result = import_beside_a_fifo(run_cli, fifo, fifo)
+    assert error_lines(result.stderr) == [
         f"error: {fifo}: is a FIFO (named pipe), not a regular file; not imported"
     ]
 
@@ -278,19 +286,8 @@ def test_activity_files_get_the_same_limits(run_cli, tmp_path: Path, db_path: Pa
     with zipfile.ZipFile(export, "w") as z:  # a .fit.gz that expands 1000:1
         z.writestr("activities/1.fit.gz", gzip.compress(b"\0" * (64 << 20), compresslevel=9))
     fifo = tmp_path / "run.fit"
-    os.mkfifo(fifo)
-    done: list = []
-    worker = threading.Thread(
-        target=lambda: done.append(run_cli("import", "--athlete", "Ana", str(export), str(fifo)))
-    )
-    worker.start()
-    worker.join(30)
-    if worker.is_alive():
-        with open(fifo, "wb"):
-            pass
-        worker.join(5)
-        pytest.fail("importing a FIFO named .fit blocked")
-    assert error_lines(done[0].stderr) == [
+    result = import_beside_a_fifo(run_cli, fifo, export, fifo)
+    assert error_lines(result.stderr) == [
         f"error: {export}:activities/1.fit.gz: expands more than 100 times its compressed size: refused; "
         "file skipped",
         f"error: {fifo}: is a FIFO (named pipe), not a regular file; not imported",
