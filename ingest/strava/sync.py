@@ -32,7 +32,7 @@ import duckdb
 from stravalib import Client
 from stravalib import exc as strava_exc
 
-from ingest import db, store
+from ingest import db, store, twins
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.strava.client import StravaApp, StravaError, StravaForbidden, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
@@ -57,12 +57,13 @@ class AthleteResult:
     pages: int = 0
     listed: int = 0
     rejects: list[str] = field(default_factory=list)  # one line per activity refused, with its reason
+    twins: int = 0  # double recordings among the new and changed activities (counted once)
 
     def summary(self) -> str:
         rejected = f", {len(self.rejects)} rejected" if self.rejects else ""
         return (
             f"{self.athlete}: {self.new} new, {self.updated} updated, {self.deleted} deleted, "
-            f"{self.unchanged} unchanged{rejected}"
+            f"{self.unchanged} unchanged{rejected}" + store.WriteCounts(twins=self.twins).twins_note()
         )
 
 
@@ -291,6 +292,7 @@ class _AthleteSync:
         self.result.new += counts.new
         self.result.updated += counts.updated
         self.result.unchanged += counts.duplicate
+        self.result.twins += counts.twins
         return ids
 
     def _reject_unreadable(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -346,6 +348,7 @@ class _AthleteSync:
                            and (strava_id is null or strava_id not in (select strava_id from _listed))""",
                         [self.athlete_id],
                     )
+                    twins.relink_orphans(con)  # a deleted recording's twin counts again
                 con.execute("drop table _listed")
                 con.execute("commit")
             except BaseException:
