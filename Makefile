@@ -39,6 +39,7 @@ screenshot: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/plausibility.py
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/strava_sync.py
 	$(BIN)/python bench/dashboard.py

@@ -29,7 +29,9 @@ copy (
            ['Run', 'Run', 'Run', 'Trail Run', 'WeightTraining', 'Pilates', 'Yoga', 'Ride', 'Swim',
             'Workout'][1 + (i * 7919) % 10] as type,
            1200 + (i * 31) % 5400 as duration,
-           case when (i * 7919) % 10 < 4 then round(3 + (i * 13) % 250 / 10.0, 2) end as distance_km,
+           -- runs at 3-6 min/km: plausible (ingest/plausibility.py), so every row is imported
+           case when (i * 7919) % 10 < 4
+                then round((1200 + (i * 31) % 5400) / (180 + (i * 13) % 180), 2) end as distance_km,
            case when i % 3 = 0 then 1 + i % 10 end as rpe,
            'Session ' || i as name,
            'Athlete ' || lpad((i % 1000)::varchar, 4, '0') as athlete,

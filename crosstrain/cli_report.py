@@ -14,6 +14,8 @@ import queries
 from crosstrain.env import Env
 from ingest.categories import CATEGORIES
 from ingest.db import connect
+from ingest.errors import CrosstrainError
+from queries.engine import check_days
 
 SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
 RISK_STYLE = {"red": "bold red", "amber": "yellow", "green": "green", "inactive": "dim"}
@@ -23,15 +25,23 @@ DISCLAIMER = "Training guidance, not a diagnosis: when it hurts, see a physical 
 as_of_option = click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="Day every window ends on (YYYY-MM-DD) [default: today]",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the SPEC's JSON instead of tables.")
 
 
-def _day(value: datetime | None) -> date:
-    return value.date() if value else date.today()
+def _day(value: str | None) -> date:
+    """The --as-of day, checked before the database is opened (queries.engine.check_days: 1970 to a
+    year ahead); today without it. Parsed here so that a year such as 10000 is one line too."""
+    if value is None:
+        return date.today()
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise CrosstrainError(f"--as-of '{value[:40]}' is not a date (YYYY-MM-DD)") from None
+    check_days(day)
+    return day
 
 
 def _fmt(value: float | None, spec: str = ".1f", scale: float = 1.0) -> str:
@@ -153,10 +163,11 @@ def _print_compare(out: dict, console: Console) -> None:
 @as_of_option
 @json_option
 @click.pass_obj
-def report(env: Env, athlete: str, as_of: datetime | None, as_json: bool) -> None:
+def report(env: Env, athlete: str, as_of: str | None, as_json: bool) -> None:
     """The balance report and warnings for one athlete (28-day summary, 12 weeks, advice)."""
+    day = _day(as_of)
     with connect(env.db, read_only=True) as con:
-        rep = queries.report(con, athlete, _day(as_of), env.settings())
+        rep = queries.report(con, athlete, day, env.settings())
     if as_json:
         click.echo(json.dumps(rep, indent=2, allow_nan=False))
     else:
@@ -167,10 +178,11 @@ def report(env: Env, athlete: str, as_of: datetime | None, as_json: bool) -> Non
 @as_of_option
 @json_option
 @click.pass_obj
-def compare(env: Env, as_of: datetime | None, as_json: bool) -> None:
+def compare(env: Env, as_of: str | None, as_json: bool) -> None:
     """One row per athlete, highest risk first: the coach's comparison table."""
+    day = _day(as_of)
     with connect(env.db, read_only=True) as con:
-        out = queries.compare(con, _day(as_of), env.settings())
+        out = queries.compare(con, day, env.settings())
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:

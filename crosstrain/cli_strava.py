@@ -92,12 +92,21 @@ def has_display() -> bool:
 )
 @click.pass_obj
 def sync_command(env: Env, athlete: str | None, full: bool, no_wait: bool) -> None:
-    """Fetch new and changed activities of every connected athlete (or one)."""
+    """Fetch new and changed activities of every connected athlete (or one).
+
+    An activity that can't be read or breaks the plausibility rules is reported, recorded in
+    import_rejects and skipped (exit 1); the others are stored.
+    """
     from ingest.strava import sync
 
     with SyncDisplay() as display:
         result = sync(env.db, env.settings(), athlete=athlete, full=full, wait=not no_wait, progress=display)
+    rejects = [line for a in result.athletes for line in a.rejects]
+    for line in rejects:
+        click.echo(f"error: {line}", err=True)
     click.echo(f"{result.requests} Strava requests.")
+    if rejects:  # as `import`: exit 1 when anything was rejected (it is in import_rejects too)
+        raise SystemExit(1)
 
 
 class SyncDisplay:

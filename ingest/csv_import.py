@@ -166,14 +166,18 @@ def import_file(
         import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt.name)
         result.notes.append(_stage(con, fmt.name, fmt.strava_ids, athlete, options.timezone))
         result.counts = store.write_activities(con, "_staged", import_id, settings)
+        _place_implausible(con, path, import_id)
         con.execute(
             """insert into import_rejects (import_id, file, line, "column", reason)
                select ?, ?, line, "column", reason from _rejects""",
             [import_id, shown],
         )
-        result.rejects = [
+        result.rejects = [  # rows the plausibility rules refused (in write_activities) included
             Reject(shown, *row)
-            for row in con.execute('select line, "column", reason from _rejects order by line').fetchall()
+            for row in con.execute(
+                'select line, "column", reason from import_rejects where import_id = ? order by line',
+                [import_id],
+            ).fetchall()
         ]
         result.rows = (
             con.execute("select count(*) from _parsed").fetchone()[0]
@@ -261,6 +265,9 @@ def _stage(
     # A Strava export's activity files give some rows their start point's zone (ingest/files/importer.py).
     con.execute("create temp table if not exists _row_zones (source_id varchar, tz varchar)")
     strava_id = "try_cast(source_id as bigint)" if strava_ids else "null::bigint"
+    # the row's line for the plausibility rules' rejects (DuckDB's record count without a map)
+    mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
+    line = "coalesce((select line from _recmap m where m.rec = timed.rec), rec + 2)" if mapped else "rec + 2"
     con.execute(
         f"""create or replace temp table _staged as
             with zoned as (
@@ -305,7 +312,7 @@ def _stage(
                    distance_m::double as distance_m,
                    elevation_gain_m::double as elevation_gain_m, avg_hr::double as avg_hr,
                    max_hr::double as max_hr, rpe::double as rpe, relative_effort::double as relative_effort,
-                   null::json as raw
+                   null::json as raw, {line} as line
             from timed where start_at_ is not null""",
         [athlete, source, source],
     )
@@ -333,6 +340,23 @@ def _zone_note(con: duckdb.DuckDBPyConnection, timezone: str | None) -> str:
     if machine:
         note += " (if that is wrong, re-import with --timezone ZONE: the rows are updated)"
     return note
+
+
+def _place_implausible(con: duckdb.DuckDBPyConnection, path: Path, import_id: int) -> None:
+    """Give rows the plausibility rules refused their physical line where a quoted field spans lines.
+
+    Their line is `rec + 2` unless `_locate_rejects` mapped records to lines; it did not when the file
+    had no other rejects, and then every reject of this import is such a row, so all are remapped.
+    """
+    mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
+    if mapped or not con.execute("select count(*) from _implausible").fetchone()[0]:
+        return
+    if record_lines(con, path):  # the file read without rejects, so as UTF-8 text too
+        con.execute(
+            """update import_rejects set line = m.line from _recmap m
+               where import_rejects.import_id = ? and import_rejects.line = m.rec + 2""",
+            [import_id],
+        )
 
 
 def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> None:

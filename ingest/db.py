@@ -14,9 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import plausibility
 from ingest.errors import CrosstrainError, DatabaseBusyError
 
 MIGRATIONS = "ingest.migrations"
+PLAUSIBILITY_SCHEMA = 6  # the version that brought ingest/plausibility.py
 
 
 def default_db_path() -> Path:
@@ -69,6 +71,36 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` exists on this machine (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark imports still `running` whose process is gone (killed, crashed, power cut) `interrupted`.
+
+    A CSV import records itself inside its own transaction, so only a Strava sync (which commits page
+    by page) can be left `running`; a row without a pid predates schema 6 and is treated as gone.
+    """
+    running = con.execute("select import_id, pid from imports where status = 'running'").fetchall()
+    gone = [import_id for import_id, pid in running if pid is None or not process_alive(pid)]
+    if gone:
+        con.execute(
+            """update imports set status = 'interrupted', finished_at = now() at time zone 'UTC'
+               where import_id in (select unnest(?::integer[]))""",
+            [gone],
+        )
+    return len(gone)
+
+
 def _open(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_s
     while True:
@@ -109,7 +141,17 @@ def connect(
                     f"{db}: database schema is outdated; run any crosstrain import to upgrade it"
                 )
         else:
+            before = schema_version(con)
             migrate(con)
+            if 0 < before < PLAUSIBILITY_SCHEMA:  # rows imported before the rules: counted nowhere
+                con.execute("begin transaction")
+                try:
+                    plausibility.exclude_stored(con)
+                    con.execute("commit")
+                except BaseException:
+                    con.execute("rollback")
+                    raise
+            mark_interrupted(con)
         yield con
     finally:
         con.close()

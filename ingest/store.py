@@ -7,12 +7,13 @@ links double recordings (ingest/twins.py) in a few set-based statements.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from ingest import categories, corrections, twins
+from ingest import categories, corrections, plausibility, twins
 
 # What an activity says about itself, whatever its source.
 ACTIVITY_FIELDS = (
@@ -89,11 +90,11 @@ def ensure_athletes(con: duckdb.DuckDBPyConnection, table: str, column: str = "a
 
 
 def start_import(con: duckdb.DuckDBPyConnection, kind: str, path: str, fmt: str | None) -> int:
-    """Record the start of an import or sync and return its id."""
+    """Record the start of an import or sync (and the process running it) and return its id."""
     return con.execute(
-        """insert into imports (kind, path, format, started_at)
-           values (?, ?, ?, now() at time zone 'UTC') returning import_id""",
-        [kind, path, fmt],
+        """insert into imports (kind, path, format, started_at, pid)
+           values (?, ?, ?, now() at time zone 'UTC', ?) returning import_id""",
+        [kind, path, fmt, os.getpid()],
     ).fetchone()[0]
 
 
@@ -131,6 +132,7 @@ def write_activities(
     """
     cols = ", ".join(STAGED_COLUMNS)
     categories.register(con, settings)
+    plausibility.reject(con, staged, import_id)  # every source's rows meet the same rules
     total, keys = con.execute(
         f"select count(*), count(distinct (athlete_id, source, source_id)) from {staged}"
     ).fetchone()

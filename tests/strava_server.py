@@ -4,7 +4,9 @@ Serves `POST /oauth/token` (authorization_code and refresh_token grants), `GET /
 `GET /api/v3/athlete/activities` (before/after/page/per_page) with the JSON shapes of Strava's API
 reference (stravalib ships the swagger examples in stravalib/tests/resources/), sends the
 `X-RateLimit-*`/`X-ReadRateLimit-*` headers, counts every request, and plays scripted faults:
-429 bursts, 5xx, slow answers, malformed JSON, dropped connections, tokens expiring mid-sync.
+429 bursts, 5xx, slow answers, malformed JSON, empty bodies, JSON of the wrong shape, token answers
+without an access token, 403 for an inactive application, dropped connections, tokens expiring
+mid-sync. Access tokens are accepted only in the `Authorization: Bearer` header, as Strava requires.
 
     with FakeStrava() as server:
         code = server.add_athlete(1001, "Ana", "Runner", activities=450)
@@ -63,7 +65,8 @@ class Seen:
 class Fault:
     """A scripted fault: `kind` for the next `times` matching requests (page None: any list page)."""
 
-    kind: str  # "429", "500", "503", "slow", "malformed", "drop", "expire", "exhaust", "exhaust_daily"
+    kind: str  # "429", "500", "503", "slow", "malformed", "empty", "wrong_shape", "no_access_token",
+    # "bad_athlete", "inactive", "forbidden", "drop", "expire", "exhaust", "exhaust_daily"
     page: int | None = None
     times: int = 1
     seconds: float = 0.0
@@ -273,6 +276,8 @@ class FakeStrava:
         return 200, body
 
     def authorised(self, header: str | None) -> int | None:
+        if not (header or "").startswith("Bearer "):
+            return None
         token = (header or "").removeprefix("Bearer ")
         found = self.access.get(token)
         if found is None or found[1] < time.time():
@@ -299,8 +304,12 @@ def _parse(start_date: str) -> float:
 
 
 def _start(activity: dict[str, Any]) -> float:
-    """Start as epoch seconds (cached: the benchmark lists 10,000 activities 51 times)."""
-    return _parse(activity["start_date"])
+    """Start as epoch seconds (cached: the benchmark lists 10,000 activities 51 times); 0 when a test
+    planted a start that is not a date."""
+    try:
+        return _parse(activity["start_date"])
+    except (TypeError, ValueError, KeyError):
+        return 0.0
 
 
 def _error(message: str, resource: str, field_name: str, code: str) -> dict[str, Any]:
@@ -354,6 +363,19 @@ class _Handler(BaseHTTPRequestHandler):
                 return None
             elif fault.kind == "malformed":
                 return self._send_raw(seen, 200, b'[{"id": 1, "name": "trunc', fake.rate_headers())
+            elif fault.kind == "empty":
+                return self._send_raw(seen, 200, b"", fake.rate_headers())
+            elif fault.kind == "wrong_shape":
+                return self._send(seen, 200, {"activities": []}, fake.rate_headers())
+            elif fault.kind == "no_access_token":  # before the grant: the code stays usable
+                body = {"token_type": "Bearer", "expires_at": int(time.time()) + 3600, "refresh_token": "x"}
+                return self._send(seen, 200, body, {})
+            elif fault.kind == "inactive":  # Strava's answer for an application set "Inactive"
+                body = {"message": "Forbidden", "errors": [{"resource": "Application", "field": "Status",
+                                                            "code": "Inactive"}]}  # fmt: skip
+                return self._send(seen, 403, body, {})
+            elif fault.kind == "forbidden":
+                return self._send(seen, 403, {"message": "Forbidden", "errors": []}, {})
             elif fault.kind == "expire":
                 fake.expire_tokens()
             elif fault.kind == "exhaust":
@@ -362,6 +384,8 @@ class _Handler(BaseHTTPRequestHandler):
                 exhausted = "daily"
         if parts.path == "/oauth/token" and method == "POST":
             status, body = fake.token_grant(form)
+            if fault is not None and fault.kind == "bad_athlete" and "athlete" in body:
+                body["athlete"] = {"id": "abc", "firstname": ["not", "text"], "resource_state": "x"}
             return self._send(seen, status, body, {})
         if not parts.path.startswith("/api/v3/"):
             return self._send(seen, 404, _error("Record Not Found", "resource", "path", "invalid"), {})

@@ -24,11 +24,13 @@ activity = st.fixed_dictionaries(
         "sport_type": st.sampled_from(
             ["Run", "Pilates", "WeightTraining", "Yoga", "Ride", "Kitesurf", "Workout"]
         ),
-        "minutes": st.one_of(st.none(), st.floats(0, 300)),
+        # within the plausibility rules (ingest/plausibility.py), so every activity is stored; impossible
+        # values are rejected before they are stored (tests/test_hardening_inputs.py)
+        "minutes": st.one_of(st.none(), st.floats(0.5, 300)),
         "km": st.one_of(st.none(), st.floats(0, 60)),
-        "rpe": st.one_of(st.none(), st.floats(-1, 12)),
-        "avg_hr": st.one_of(st.none(), st.floats(0, 230)),
-        "max_hr": st.one_of(st.none(), st.floats(0, 230)),
+        "rpe": st.one_of(st.none(), st.floats(0, 10)),
+        "avg_hr": st.one_of(st.none(), st.floats(25, 230)),
+        "max_hr": st.one_of(st.none(), st.floats(25, 230)),
     }
 )
 
@@ -50,6 +52,8 @@ def test_report_is_always_finite_and_in_range(tmp_path: Path, acts):
         start = datetime.combine(AS_OF - timedelta(days=a["days_before"]), datetime.min.time())
         row = {"start_local": start.replace(hour=a["hour"]), "sport_type": a["sport_type"]}
         row |= {k: a[k] for k in ("minutes", "km", "rpe", "avg_hr", "max_hr") if a[k] is not None}
+        if "km" in row and "minutes" in row:
+            row["km"] = min(row["km"], row["minutes"] * 0.6)  # at most 36 km/h
         rows.append(row)
     write(db, "Ann", rows)
     with connect(db, read_only=True) as con:

@@ -273,9 +273,11 @@ def test_report_and_compare_return_the_thresholds_in_force(db_path):
 
 
 def test_report_text_never_formats_a_null(db_path, run_cli):
-    # An infinite distance (an importer let it through) gives a non-finite run km: the JSON says null
-    # and the text prints a dash instead of crashing.
-    write(db_path, "Inf", [run(1, 30, km=float("inf")), run(3)])
+    # An infinite distance (stored before the plausibility rules, which now refuse it on the way in)
+    # gives a non-finite run km: the JSON says null and the text prints a dash instead of crashing.
+    write(db_path, "Inf", [run(1, 30), run(3)])
+    with connect(db_path) as con:
+        con.execute("update activities set distance_m = 'inf'::double where start_local = ?", [at(1)])
     rep = json.loads(run_cli("report", "--athlete", "Inf", "--as-of", "2026-11-22", "--json").output)
     assert rep["summary"]["run_km"] is None
     result = run_cli("report", "--athlete", "Inf", "--as-of", "2026-11-22")

@@ -217,10 +217,13 @@ def test_sync_killed_mid_way_resumes_without_duplicates_or_gaps(server: FakeStra
         proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert activity_counts(db_path) == (600, 600)  # pages 1-3 were committed as they arrived
+    assert query(db_path, "select status, pid from imports") == [("running", proc.pid)]
 
     server.reset_counts()
     resumed = run(env, "strava", "sync")
     assert resumed.returncode == 0, resumed.stderr
+    # the killed sync's process is gone: marked when the database was next opened for writing
+    assert query(db_path, "select status from imports order by import_id") == [("interrupted",), ("ok",)]
     assert activity_counts(db_path) == (1100, 1100)
     ids = {a["id"] for a in server.activities[1001]}
     assert {r[0] for r in query(db_path, "select strava_id from activities")} == ids

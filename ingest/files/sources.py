@@ -8,12 +8,15 @@ absolute path) are refused with a line naming them; nothing is ever extracted to
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
+
+from ingest.archive import MAX_UNZIPPED_BYTES, Budget, check_regular, gunzip, open_member, read_member
+from ingest.errors import CrosstrainError
+from ingest.files.model import FileFormatError
 
 FILE_KINDS = ("fit", "gpx", "tcx")
 GARMIN_UPLOADS = "DI_CONNECT/DI-Connect-Uploaded-Files/"
@@ -63,6 +66,8 @@ def find(path: Path) -> Found:
     """The activity files under `path` (a file, a folder searched recursively, or an export zip)."""
     if path.is_dir() and (path / "activities.csv").is_file():
         return _strava_folder(path)
+    if not path.is_dir():
+        check_regular(path)  # a FIFO would block is_zipfile below
     if path.is_dir():
         items = [
             Item(str(p), str(p))
@@ -89,7 +94,7 @@ def _zip(path: Path) -> Found:
             items = [Item(f"{path}:{n}", str(path), n) for n in safe if kind_of(n)]
             return Found(items, refused)
         prefix = csv_member[: -len("activities.csv")]
-        with archive.open(csv_member) as fh:
+        with open_member(archive, archive.getinfo(csv_member), Budget(str(path))) as fh:
             by_file = _strava_files(fh)
         items = []
         present = set(safe)
@@ -145,7 +150,7 @@ def _garmin_items(path: Path, archive: zipfile.ZipFile, names: list[str], refuse
         if not n.startswith(GARMIN_UPLOADS):
             continue
         if n.lower().endswith(".zip"):
-            with archive.open(n) as fh, zipfile.ZipFile(io.BytesIO(fh.read())) as inner:
+            with zipfile.ZipFile(io.BytesIO(read_member(archive, n, Budget(str(path))))) as inner:
                 for m in inner.namelist():
                     if unsafe(m):
                         refused.append((f"{path}:{n}:{m}", "path outside the archive's folder; skipped"))
@@ -157,23 +162,32 @@ def _garmin_items(path: Path, archive: zipfile.ZipFile, names: list[str], refuse
 
 
 def read(item: Item, cache: dict[str, zipfile.ZipFile] | None = None) -> bytes:
-    """The bytes of an item's file, gunzipped when its name ends in .gz."""
-    cache = {} if cache is None else cache
+    """The bytes of an item's file, gunzipped when its name ends in .gz; with the archive limits of
+    ingest/archive.py (zip and .gz bombs, encrypted or non-regular members, FIFOs) as FileFormatError."""
+    try:
+        return _read(item, {} if cache is None else cache)
+    except CrosstrainError as exc:  # "<where>: <reason>": the importer names the file itself
+        raise FileFormatError(str(exc).split(": ", 1)[-1]) from None
+
+
+def _read(item: Item, cache: dict[str, zipfile.ZipFile]) -> bytes:
+    budget = Budget(item.path, left=MAX_UNZIPPED_BYTES)
     if item.member is None:
+        check_regular(Path(item.path))
         data = Path(item.path).read_bytes()
     else:
         archive = cache.get(item.path)
         if archive is None:
             archive = cache[item.path] = zipfile.ZipFile(item.path)
         if item.inner is None:
-            data = archive.read(item.member)
+            data = read_member(archive, item.member, budget)
         else:
             key = f"{item.path}|{item.member}"
             inner = cache.get(key)
             if inner is None:
-                inner = cache[key] = zipfile.ZipFile(io.BytesIO(archive.read(item.member)))
-            data = inner.read(item.inner)
+                inner = cache[key] = zipfile.ZipFile(io.BytesIO(read_member(archive, item.member, budget)))
+            data = read_member(inner, item.inner, budget)
     name = item.inner or item.member or item.path
     if name.lower().endswith(".gz"):
-        data = gzip.decompress(data)
+        data = gunzip(data, name)
     return data

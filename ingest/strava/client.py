@@ -3,8 +3,10 @@
 stravalib builds `https://www.strava.com/...` URLs itself; rather than fork it we hand it a
 `StravaSession`, a requests Session whose `request` rewrites that prefix to the configured base URL.
 The same place is the one choke point every HTTP call passes through, so it also waits for (or stops
-at) exhausted rate limits, retries 5xx, time-outs, dropped connections and malformed JSON with
-exponential back-off, and counts requests.
+at) exhausted rate limits, retries 5xx, time-outs, dropped connections and malformed answers (not
+JSON, an empty body, or JSON of the wrong shape for the endpoint) with exponential back-off, stops at
+once with one line on a 403 (an inactive application), and counts requests. stravalib sends the
+access token in the `Authorization: Bearer` header, never in the URL.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ingest.strava.ratelimit import Exhausted, RateLimits, RateLimitStop, second
 
 STRAVA_URL = "https://www.strava.com"
 SETTINGS_URL = "https://www.strava.com/settings/api"
+API_FAQ = "https://support.strava.com/en-us/articles/15401526-strava-api-and-mcp-faq"
 RETRIES = 5  # attempts per request for 5xx, time-outs, connection errors and malformed JSON
 MAX_429 = 5  # consecutive 429 answers (each after a full wait) before giving up
 
@@ -33,6 +36,21 @@ WaitCallback = Callable[[float, Exhausted], None]
 
 class StravaError(CrosstrainError):
     """Strava (or the server at STRAVA_API_URL) failed in a way retrying did not fix."""
+
+
+class StravaForbidden(StravaError):
+    """Strava answered 403: the application is inactive (no paid subscription) or lacks access."""
+
+
+# Strava's answer to every request of an application it set "Inactive" (since mid-2026: the owning
+# account has no Strava subscription). Recognised as stravalib 2.6 does: an errors entry
+# {"resource": "Application", "field": "Status", "code": "Inactive"}.
+INACTIVE = (
+    "Strava refuses every request because your Strava API application is inactive: Strava sets an "
+    "application inactive when the account that owns it has no active Strava subscription. Log in with "
+    f"that account, check its subscription, then reactivate the application at {SETTINGS_URL} (see "
+    f"{API_FAQ})"
+)
 
 
 @dataclass(frozen=True)
@@ -122,8 +140,14 @@ class StravaSession(requests.Session):
             if response.status_code >= 500:
                 attempt = self._backoff(attempt, url, f"HTTP {response.status_code}")
                 continue
-            if response.status_code == 200 and not _is_json(response):
-                attempt = self._backoff(attempt, url, "malformed JSON")
+            if response.status_code == 403:
+                raise _forbidden(url, response)
+            if response.status_code == 200 and (problem := malformed(url, response)):
+                if _grant(kwargs) == "authorization_code":  # single-use: asking again cannot help
+                    raise StravaError(
+                        f"{_path(url)}: {problem}; run `crosstrain strava connect` again"
+                    ) from None
+                attempt = self._backoff(attempt, url, problem)
                 continue
             return response
 
@@ -162,12 +186,68 @@ def _path(url: str) -> str:
     return url.split("?", 1)[0]
 
 
-def _is_json(response: requests.Response) -> bool:
+def _grant(kwargs: dict[str, Any]) -> str | None:
+    data = kwargs.get("data")
+    return data.get("grant_type") if isinstance(data, dict) else None
+
+
+def malformed(url: str, response: requests.Response) -> str | None:
+    """What is wrong with a 200 answer, in words, or None: not JSON, empty, or the wrong shape.
+
+    Shapes from Strava's API reference: the token endpoint answers an object with `access_token`,
+    `refresh_token` (strings) and `expires_at` (epoch seconds); the athlete, an object with an
+    integer `id`; the activity list, a JSON array (its elements are checked one by one by the sync).
+    """
+    if not response.content.strip():
+        return "an empty answer"
     try:
-        json.loads(response.content or b"null")
+        body = json.loads(response.content)
     except ValueError:
-        return False
-    return True
+        return "malformed JSON"
+    path = _path(url)
+    if path.endswith("/oauth/token"):
+        if not isinstance(body, dict):
+            return "the token answer is not a JSON object"
+        for key, kind in (("access_token", str), ("refresh_token", str), ("expires_at", int)):
+            value = body.get(key)
+            if not isinstance(value, kind) or isinstance(value, bool) or value == "":
+                return f"the token answer has no valid {key}"
+    elif path.endswith("/api/v3/athlete/activities"):
+        if not isinstance(body, list):
+            return f"expected a JSON list of activities, got {_json_kind(body)}"
+    elif path.endswith("/api/v3/athlete") and not _has_int_id(body):
+        return "the athlete answer has no integer id"
+    return None
+
+
+def _has_int_id(body: Any) -> bool:
+    return isinstance(body, dict) and isinstance(body.get("id"), int) and not isinstance(body["id"], bool)
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _forbidden(url: str, response: requests.Response) -> StravaForbidden:
+    """One line for a 403: an inactive application, or what Strava said."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    errors = errors if isinstance(errors, list) else [errors] if isinstance(errors, dict) else []
+    if any(
+        isinstance(e, dict) and e.get("resource") == "Application" and e.get("code") == "Inactive"
+        for e in errors
+    ):
+        return StravaForbidden(f"{INACTIVE} (HTTP 403 from {_path(url)})")
+    said = body.get("message") if isinstance(body, dict) and isinstance(body.get("message"), str) else ""
+    return StravaForbidden(
+        f"{_path(url)}: HTTP 403 Forbidden{': ' + said[:80] if said else ''}; if Strava refuses every "
+        f"request, the application may be inactive: check it at {SETTINGS_URL}"
+    )
 
 
 def make_client(session: StravaSession, tokens: dict[str, Any] | None = None) -> Client:

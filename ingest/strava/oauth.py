@@ -75,6 +75,11 @@ def exchange_code(
         client.token_expires = info["expires_at"]
         if summary is None or summary.id is None:
             summary = client.get_athlete()
+    except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        raise CrosstrainError(
+            f"Strava's answer to the code exchange was malformed ({_what(exc)}); run `crosstrain strava "
+            "connect` again"
+        ) from None
     except strava_exc.Fault as fault:
         status = fault.response.status_code if fault.response is not None else "?"
         if _blames_application(fault):
@@ -101,6 +106,12 @@ def exchange_code(
     (tokens or TokenStore()).put(strava_id, stored)
     scope_ok = scope is None or SCOPE in scope.split(",")
     return Connected(name, strava_id, athlete_id, scope_ok)
+
+
+def _what(exc: Exception) -> str:
+    """The first line of a parsing error, short: never a token (stravalib's errors carry field names)."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return first[:100]
 
 
 def link_athlete(con: duckdb.DuckDBPyConnection, name: str, strava_id: int, explicit: bool = False) -> int:

@@ -3,6 +3,10 @@
 Rules:
 - `after` = the newest stored Strava start time (source 'strava': API rows and Strava-export rows
   share ids) minus LOOKBACK_DAYS, because activities are edited after upload; 0 on the first sync.
+  Starts after tomorrow are ignored: a watch whose clock said 2030 must not hide every later activity.
+- One activity that can't be read (no id or start, a distance of "abc") or breaks the plausibility
+  rules (ingest/plausibility.py) is rejected, recorded in `import_rejects` with its Strava id, and the
+  rest of the page and the later pages are stored.
   Strava returns activities oldest first when `after` is given, so a killed sync resumes where it
   stopped and the cursor only moves forward.
 - `per_page=200`; a page shorter than 200 is the last one, so a first sync of N activities costs at
@@ -30,7 +34,7 @@ from stravalib import exc as strava_exc
 
 from ingest import db, store, twins
 from ingest.errors import CrosstrainError, UnknownAthleteError
-from ingest.strava.client import StravaApp, StravaError, StravaSession, make_client
+from ingest.strava.client import StravaApp, StravaError, StravaForbidden, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
 from ingest.strava.ratelimit import Exhausted, RateLimitStop
 from ingest.strava.tokens import Tokens, TokenStore
@@ -52,12 +56,14 @@ class AthleteResult:
     unchanged: int = 0
     pages: int = 0
     listed: int = 0
+    rejects: list[str] = field(default_factory=list)  # one line per activity refused, with its reason
     twins: int = 0  # double recordings among the new and changed activities (counted once)
 
     def summary(self) -> str:
+        rejected = f", {len(self.rejects)} rejected" if self.rejects else ""
         return (
             f"{self.athlete}: {self.new} new, {self.updated} updated, {self.deleted} deleted, "
-            f"{self.unchanged} unchanged" + store.WriteCounts(twins=self.twins).twins_note()
+            f"{self.unchanged} unchanged{rejected}" + store.WriteCounts(twins=self.twins).twins_note()
         )
 
 
@@ -190,6 +196,8 @@ class _AthleteSync:
             )
             if isinstance(exc, RateLimitStop):
                 raise RateLimitStop(exc.reason, exc.until, saved) from None
+            if isinstance(exc, StravaForbidden) or not (self.result.new or self.result.updated):
+                raise  # nothing saved to speak of: the cause alone, in one line
             raise CrosstrainError(f"{exc}; {saved}") from None
         except KeyboardInterrupt:
             self._finish("interrupted")
@@ -200,7 +208,8 @@ class _AthleteSync:
     def _cursor(self, con: duckdb.DuckDBPyConnection) -> int:
         """Epoch seconds to list from: newest stored Strava start minus the look-back, else 0."""
         newest = con.execute(
-            "select epoch(max(start_at))::bigint from activities where athlete_id = ? and source = 'strava'",
+            """select epoch(max(start_at))::bigint from activities where athlete_id = ? and source = 'strava'
+               and start_at <= (now() at time zone 'UTC') + interval 1 day""",
             [self.athlete_id],
         ).fetchone()[0]
         return max(0, newest - LOOKBACK_DAYS * 86400) if newest is not None else 0
@@ -264,14 +273,17 @@ class _AthleteSync:
             con.execute("begin transaction")
             try:
                 con.execute(STAGE_SQL, {"athlete_id": self.athlete_id, "page": json.dumps(page)})
+                ids = con.execute("select list(strava_id) filter (strava_id is not null) from _strava_page")
+                ids = ids.fetchone()[0] or []
+                self._reject_unreadable(con)
                 counts = store.write_activities(con, "_strava_page", self.import_id, self.settings)
+                self._report_rejects(con, "_implausible")
                 # write_activities compares typed columns only; keep `raw` the latest summary as well
                 con.execute(
                     """update activities set raw = p.raw from _strava_page p
                        where activities.athlete_id = p.athlete_id and activities.source = p.source
                          and activities.source_id = p.source_id and activities.raw is distinct from p.raw"""
                 )
-                ids = con.execute("select list(strava_id) from _strava_page").fetchone()[0]
                 con.execute("drop table _strava_page")
                 con.execute("commit")
             except BaseException:
@@ -282,6 +294,33 @@ class _AthleteSync:
         self.result.unchanged += counts.duplicate
         self.result.twins += counts.twins
         return ids
+
+    def _reject_unreadable(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Record the page's activities that can't be read in `import_rejects` and drop them from the page."""
+        con.execute(
+            """create or replace temp table _unreadable as
+               select coalesce(source_id, id_text) as source_id, unreadable_column as "column",
+                      unreadable_reason || case when coalesce(source_id, id_text) is null
+                          then ' (' || left(coalesce(name, '?'), 40) || ', '
+                               || coalesce(raw ->> 'start_date_local', '?') || ')' else '' end as reason
+               from _strava_page where unreadable_column is not null"""
+        )
+        if not con.execute("select count(*) from _unreadable").fetchone()[0]:
+            return
+        con.execute(
+            """insert into import_rejects (import_id, file, line, "column", reason, source_id)
+               select ?, 'strava', null, "column", reason, source_id from _unreadable""",
+            [self.import_id],
+        )
+        con.execute("delete from _strava_page where unreadable_column is not null")
+        self._report_rejects(con, "_unreadable")
+
+    def _report_rejects(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        for source_id, column, reason in con.execute(
+            f'select source_id, "column", reason from {table} order by source_id'
+        ).fetchall():
+            who = f"Strava activity {source_id}" if source_id else "a Strava activity without an id"
+            self.result.rejects.append(f"{who} of {self.name}: field '{column}': {reason}; activity skipped")
 
     def _delete_unlisted(self, listed: list[int]) -> None:
         """After a full listing: remove this athlete's Strava activities that Strava no longer has."""
@@ -320,7 +359,9 @@ class _AthleteSync:
     def _finish(self, status: str) -> None:
         counts = store.WriteCounts(self.result.new, self.result.updated, self.result.unchanged)
         with db.connect(self.db_path) as con:
-            store.finish_import(con, self.import_id, counts, deleted=self.result.deleted, status=status)
+            store.finish_import(
+                con, self.import_id, counts, len(self.result.rejects), self.result.deleted, status
+            )
 
     def _report(
         self, waiting_s: float | None = None, waiting_for: Exhausted | None = None, done: bool = False
