@@ -76,10 +76,7 @@ def echo_results(results: list) -> bool:
         for reject in result.rejects:
             click.echo(f"error: {reject}", err=True)
         ok = ok and not result.rejects
-        # double recordings belong on the counts line, above the notes on units and zones (plans have none)
-        counts, _, notes = result.summary().partition("\n")
-        twins = result.counts.twins_note() if hasattr(result, "counts") else ""
-        click.echo("\n".join(filter(None, [counts + twins, notes])))
+        click.echo(result.summary())
     return ok
 
 

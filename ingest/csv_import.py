@@ -90,7 +90,7 @@ class FileResult:
         c = self.counts
         return (
             f"{self.file} ({self.format}{', ' + who if who else ''}): {self.rows} rows: {c.new} imported, "
-            f"{c.updated} updated, {c.duplicate} duplicates, {len(self.rejects)} rejected"
+            f"{c.updated} updated, {c.duplicate} duplicates, {len(self.rejects)} rejected{c.twins_note()}"
         )
 
 

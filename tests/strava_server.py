@@ -166,11 +166,11 @@ class FakeStrava:
         return self.issue_code(athlete_id)
 
     def add_activities(self, athlete_id: int, n: int, sport: tuple[str, str] | None = None) -> list[int]:
-        """Append `n` activities, 8 hours apart, after the athlete's newest; returns their ids."""
+        """Append `n` activities, 8 hours apart, after the athlete's newest; returns their ids. Starts a
+        test planted past 2100 (a watch's wrong clock, a fuzzed 9999-12-31) are not the newest."""
         acts = self.activities[athlete_id]
-        newest = datetime.fromtimestamp(
-            max((_start(a) for a in acts), default=EPOCH0.timestamp() - 8 * 3600), UTC
-        )
+        starts = [s for s in (_start(a) for a in acts) if s < FAR_FUTURE]
+        newest = datetime.fromtimestamp(max(starts, default=EPOCH0.timestamp() - 8 * 3600), UTC)
         ids = []
         for i in range(n):
             k = len(acts)
@@ -301,6 +301,9 @@ class FakeStrava:
 @functools.cache
 def _parse(start_date: str) -> float:
     return datetime.strptime(start_date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+
+
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC).timestamp()
 
 
 def _start(activity: dict[str, Any]) -> float:

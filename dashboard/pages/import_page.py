@@ -169,7 +169,7 @@ def result_view(results: list[FileResult | FilesResult] | str) -> Any:
         items.append(
             dbc.Alert(
                 [
-                    html.Div(r.summary()),
+                    html.Div(r.summary(), className="import-summary"),
                     html.Div(["Open: ", *links], className="mt-1") if links else None,
                     rejects,
                 ],
@@ -188,8 +188,8 @@ def files_view(i: int, r: FilesResult) -> Any:
     more = len(r.rejects) - len(shown)
     return dbc.Alert(
         [
-            html.Div(r.csv.summary()) if r.csv is not None else None,
-            html.Div(r.summary()),
+            html.Div(r.csv.summary(), className="import-summary") if r.csv is not None else None,
+            html.Div(r.summary(), className="import-summary"),
             html.Ul([html.Li(line) for line in shown], className="small mb-0 mt-1") if shown else None,
             html.Small(f"and {more} more refused") if more > 0 else None,
         ],
