@@ -6,8 +6,6 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-import duckdb
-
 from ingest.categories import CATEGORIES
 from queries import engine
 from queries.advice import ADVICE, message
@@ -34,7 +32,7 @@ def _num(value: Any, digits: int) -> float | None:
     return round(value, digits) if math.isfinite(value) else None
 
 
-def _summaries(con: duckdb.DuckDBPyConnection, params: Params, as_of: date) -> tuple[list[dict], dict]:
+def _summaries(con: engine.Con, params: Params, as_of: date) -> tuple[list[dict], dict]:
     """Summary rows of the scope at `as_of` (highest risk first) and their warnings by athlete id."""
     engine.materialise(
         con, "summary", {"as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]}
@@ -82,7 +80,7 @@ def _week_json(w: dict) -> dict:
 
 
 def report(
-    con: duckdb.DuckDBPyConnection,
+    con: engine.Con,
     athlete: str,
     as_of: date | None = None,
     settings: dict[str, Any] | None = None,
@@ -120,9 +118,7 @@ def report(
     }
 
 
-def compare(
-    con: duckdb.DuckDBPyConnection, as_of: date | None = None, settings: dict[str, Any] | None = None
-) -> dict:
+def compare(con: engine.Con, as_of: date | None = None, settings: dict[str, Any] | None = None) -> dict:
     """The SPEC's compare JSON: one row per athlete (summary fields + warning codes), highest risk
     first, then lowest support share, then name."""
     params = resolve(settings)
@@ -130,7 +126,7 @@ def compare(
     return compare_scope(con, params, as_of, as_of - timedelta(days=engine.LOOKBACK_DAYS))
 
 
-def compare_scope(con: duckdb.DuckDBPyConnection, params: Params, as_of: date, sessions_from: date) -> dict:
+def compare_scope(con: engine.Con, params: Params, as_of: date, sessions_from: date) -> dict:
     """`compare` with q_session_load left holding every athlete's sessions from `sessions_from` (or the
     28-day window's first day, if earlier) to `as_of`, for a caller that reads more (frames.overview)."""
     engine.use_threads(con)

@@ -17,8 +17,8 @@ from q_scope sc
 left join (
     select
         athlete_id,
-        $a_fit * sum(load * power(1 - $a_fit, cast($end as date) - day)) as fitness,
-        $a_fat * sum(load * power(1 - $a_fat, cast($end as date) - day)) as fatigue
+        $a_fit * sum(load * power(1 - $a_fit, date_diff('day', day, cast($end as date)))) as fitness,
+        $a_fat * sum(load * power(1 - $a_fat, date_diff('day', day, cast($end as date)))) as fatigue
     from session_history
     group by athlete_id
 ) as s on s.athlete_id = sc.athlete_id

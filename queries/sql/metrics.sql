@@ -23,7 +23,7 @@
 with days as (
     select
         d.*,
-        cast(floor((d.day - cast($start as date)) / $block_days) as integer) as block
+        cast(floor(date_diff('day', cast($start as date), d.day) / $block_days) as integer) as block
     from q_daily_load d
 ),
 
@@ -38,10 +38,12 @@ seed as (
         b.athlete_id,
         b.block,
         b.block_start,
-        c.fitness * power(1 - $a_fit, b.block_start - 1 - c.day)
-        + $a_fit * coalesce(sum(s.load * power(1 - $a_fit, b.block_start - 1 - s.day)), 0) as fitness_0,
-        c.fatigue * power(1 - $a_fat, b.block_start - 1 - c.day)
-        + $a_fat * coalesce(sum(s.load * power(1 - $a_fat, b.block_start - 1 - s.day)), 0) as fatigue_0
+        c.fitness * power(1 - $a_fit, date_diff('day', c.day, b.block_start) - 1)
+        + $a_fit * coalesce(sum(s.load * power(1 - $a_fit, date_diff('day', s.day, b.block_start) - 1)), 0)
+            as fitness_0,
+        c.fatigue * power(1 - $a_fat, date_diff('day', c.day, b.block_start) - 1)
+        + $a_fat * coalesce(sum(s.load * power(1 - $a_fat, date_diff('day', s.day, b.block_start) - 1)), 0)
+            as fatigue_0
     from blocks b
     join q_ewma_carry c on c.athlete_id = b.athlete_id
     left join q_session_load s on s.athlete_id = b.athlete_id and s.day < b.block_start
@@ -56,13 +58,15 @@ ewma as (
         d.minutes,
         d.support_minutes,
         d.run_km,
-        power(1 - $a_fit, d.day - sd.block_start + 1) * (
-            sd.fitness_0 + $a_fit * sum(d.load * power(1 - $a_fit, sd.block_start - 1 - d.day)) over (
+        power(1 - $a_fit, date_diff('day', sd.block_start, d.day) + 1) * (
+            sd.fitness_0
+            + $a_fit * sum(d.load * power(1 - $a_fit, date_diff('day', d.day, sd.block_start) - 1)) over (
                 partition by d.athlete_id, d.block order by d.day rows between unbounded preceding and current row
             )
         ) as fitness,
-        power(1 - $a_fat, d.day - sd.block_start + 1) * (
-            sd.fatigue_0 + $a_fat * sum(d.load * power(1 - $a_fat, sd.block_start - 1 - d.day)) over (
+        power(1 - $a_fat, date_diff('day', sd.block_start, d.day) + 1) * (
+            sd.fatigue_0
+            + $a_fat * sum(d.load * power(1 - $a_fat, date_diff('day', d.day, sd.block_start) - 1)) over (
                 partition by d.athlete_id, d.block order by d.day rows between unbounded preceding and current row
             )
         ) as fatigue
