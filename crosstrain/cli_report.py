@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import click
@@ -47,9 +46,10 @@ def engine_options(command: Callable) -> Callable:
             ),
             click.option(
                 "--source",
-                type=click.Path(path_type=Path),
+                metavar="DIR|URL",
                 default=None,
-                help="Export folder (crosstrain export --parquet) the spark engine reads.",
+                help="Export folder the spark engine reads (crosstrain export --parquet), or its URL "
+                "on the cluster's storage (hdfs://..., s3a://...).",
             ),
             click.option(
                 "--master",
@@ -66,7 +66,7 @@ def engine_options(command: Callable) -> Callable:
 
 
 @contextmanager
-def _analytics(env: Env, engine: str, source: Path | None, master: str) -> Iterator[Any]:
+def _analytics(env: Env, engine: str, source: str | None, master: str) -> Iterator[Any]:
     """What queries.report/compare run on: the DuckDB database, or Spark over an export folder."""
     if engine == "duckdb":
         if source is not None:
@@ -196,7 +196,7 @@ def report(
     as_of: datetime | None,
     as_json: bool,
     engine: str,
-    source: Path | None,
+    source: str | None,
     master: str,
 ) -> None:
     """The balance report and warnings for one athlete (28-day summary, 12 weeks, advice)."""
@@ -214,7 +214,7 @@ def report(
 @engine_options
 @click.pass_obj
 def compare(
-    env: Env, as_of: datetime | None, as_json: bool, engine: str, source: Path | None, master: str
+    env: Env, as_of: datetime | None, as_json: bool, engine: str, source: str | None, master: str
 ) -> None:
     """One row per athlete, highest risk first: the coach's comparison table."""
     with _analytics(env, engine, source, master) as con:

@@ -114,13 +114,22 @@ def read_manifest(source: Path) -> dict:
     """The manifest of an export folder; CrosstrainError when `source` is not one."""
     path = Path(source) / MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CrosstrainError(
             f"{source}: not a crosstrain export (no {MANIFEST}); write one with crosstrain export --parquet"
         ) from None
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         raise CrosstrainError(f"{path}: cannot read the export manifest: {exc}") from None
+    return parse_manifest(text, str(path))
+
+
+def parse_manifest(text: str, where: str) -> dict:
+    """A manifest's JSON, checked for this format and version."""
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise CrosstrainError(f"{where}: cannot read the export manifest: {exc}") from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        raise CrosstrainError(f"{path}: unknown export format; export again with this crosstrain")
+        raise CrosstrainError(f"{where}: unknown export format; export again with this crosstrain")
     return manifest

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import decimal
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +24,10 @@ from typing import Any
 
 from ingest.db import SCHEMA_VERSION
 from ingest.errors import CrosstrainError
-from queries.export import read_manifest
+from queries.export import MANIFEST, parse_manifest, read_manifest
 
+# pyspark 4 warns about pandas 3 on import; crosstrain does not hand pandas frames to Spark.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 try:
     from pyspark.errors import PySparkException
     from pyspark.sql import DataFrame, SparkSession
@@ -43,6 +46,10 @@ DEFAULT_CONF = {
     "spark.sql.shuffle.partitions": "8",
     "spark.ui.showConsoleProgress": "false",
 }
+
+
+# Errors only on the console: Spark's INFO/WARN lines would bury the command's own output.
+LOG_CONFIG = Path(__file__).with_name("spark_log4j2.properties")
 
 
 class SparkQueryError(CrosstrainError):
@@ -64,7 +71,7 @@ class SparkBackend:
         self.spark = spark
         self.source = str(source)
         self._cached: dict[str, DataFrame] = {}
-        manifest = read_manifest(Path(source))
+        manifest = self._guard(self._manifest)
         if manifest.get("schema_version") != SCHEMA_VERSION:
             raise CrosstrainError(
                 f"{source}: exported from schema version {manifest.get('schema_version')}, this crosstrain "
@@ -73,6 +80,13 @@ class SparkBackend:
         for name, table in manifest["tables"].items():
             path = os.path.join(self.source, table["path"])
             self._guard(lambda p=path, n=name: spark.read.parquet(p).createOrReplaceTempView(n))
+
+    def _manifest(self) -> dict:
+        """The export's manifest: a local folder directly, any other URL (hdfs://, s3a://) through Spark."""
+        if not _remote(self.source):
+            return read_manifest(Path(self.source))
+        where = f"{self.source.rstrip('/')}/{MANIFEST}"
+        return parse_manifest(self.spark.read.text(where, wholetext=True).first()[0], where)
 
     def _guard(self, run: Any) -> Any:
         try:
@@ -112,6 +126,10 @@ class SparkBackend:
         self._cached.clear()
 
 
+def _remote(source: str) -> bool:
+    return "://" in source and not source.startswith("file://")
+
+
 def _spark_type(kind: str) -> str:
     return {"varchar": "string", "integer": "int", "double": "double", "bigint": "bigint"}[kind]
 
@@ -120,6 +138,7 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None) -> Spa
     """A SparkSession on `master` (`local[N]`, `spark://host:port`, `yarn`, `k8s://...`)."""
     builder = SparkSession.builder.master(master).appName("crosstrain")
     settings = {**DEFAULT_CONF, **(conf or {})}
+    settings.setdefault("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}")
     if master.startswith("local"):  # nothing to reach from outside: keep the driver on loopback
         settings.setdefault("spark.driver.host", "127.0.0.1")
         settings.setdefault("spark.driver.bindAddress", "127.0.0.1")
@@ -140,7 +159,8 @@ def open_source(
     source: Path | str, master: str = "local[*]", conf: dict[str, str] | None = None
 ) -> Iterator[SparkBackend]:
     """A SparkBackend over export folder `source` on a new session, stopped at the end."""
-    read_manifest(Path(source))  # a wrong folder fails before Spark starts
+    if not _remote(str(source)):
+        read_manifest(Path(source))  # a wrong folder fails before Spark starts
     spark = session(master, conf)
     try:
         backend = SparkBackend(spark, source)
