@@ -25,11 +25,15 @@ WARNING_ORDER = (
 
 
 def _num(value: Any, digits: int) -> float | None:
-    """A rounded float, or None for a missing or non-finite value (never NaN in the JSON)."""
+    """A rounded float, or None for a missing or non-finite value (never NaN in the JSON).
+
+    Rounded to 9 decimals first: a sum added in another order (Spark, more threads) differs in its last
+    bits, and 1822.5499999999998 against 1822.5500000000002 must not print as 1822.5 and 1822.6.
+    """
     if value is None:
         return None
     value = float(value)
-    return round(value, digits) if math.isfinite(value) else None
+    return round(round(value, 9), digits) if math.isfinite(value) else None
 
 
 def _summaries(con: engine.Con, params: Params, as_of: date) -> tuple[list[dict], dict]:
