@@ -91,14 +91,14 @@ def server_figures(db: Path) -> list[tuple[str, list[float], list[float] | None]
             with connect(db, read_only=True) as con:
                 queries.report(con, name(i), AS_OF, {})
                 queries.daily_metrics(con, name(i), first, last, {})
-                queries.weekly_balance(con, [name(i)], first, last)
+                queries.weekly_balance(con, [name(i)], first, last, {})
                 return queries.sessions(con, name(i), first, last, {})
 
         def compare_queries(i: int) -> object:
             with connect(db, read_only=True) as con:
                 for n in pair(i):
                     queries.report(con, n, AS_OF, {})
-                return queries.weekly_balance(con, pair(i), AS_OF - timedelta(weeks=12), AS_OF)
+                return queries.weekly_balance(con, pair(i), AS_OF - timedelta(weeks=12), AS_OF, {})
 
         half_year = str(AS_OF - timedelta(weeks=26) + timedelta(days=1))
         cases = [

@@ -55,7 +55,7 @@ def main() -> None:
         )
         weekly = median_s(
             lambda: queries.weekly_balance(
-                con, [athlete, "Synthetic athlete 0501"], AS_OF - timedelta(days=364), AS_OF
+                con, [athlete, "Synthetic athlete 0501"], AS_OF - timedelta(days=364), AS_OF, {}
             ),
             15,
         )

@@ -27,20 +27,41 @@ from queries.athletes import athletes as list_athletes
 )
 @click.option(
     "--timezone",
-    help="IANA zone of the athlete's wall-clock times, e.g. Europe/Berlin (stored on the athlete) "
-    "[default: the athlete's stored zone, else this machine's]",
+    help="IANA zone the athlete lives in, e.g. Europe/Berlin (stored on the athlete; re-importing with "
+    "another zone updates the rows) [default: the athlete's stored zone, else this machine's]",
+)
+@click.option(
+    "--units",
+    type=click.Choice(["metric", "imperial"]),
+    help="km/metres or miles/feet for Garmin and Strava exports [default: told from the file's rows]",
+)
+@click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    help="day/month order of dates like 5/1/24 (exports re-saved by Excel) [default: told from the column]",
 )
 @click.pass_obj
-def import_command(env, paths: tuple[Path, ...], athlete: str | None, fmt: str, timezone: str | None) -> None:
+def import_command(
+    env,
+    paths: tuple[Path, ...],
+    athlete: str | None,
+    fmt: str,
+    timezone: str | None,
+    units: str | None,
+    date_order: str | None,
+) -> None:
     """Import CSV files or a Strava export archive (.zip).
 
-    Reads Strava's activities.csv (or the whole export .zip), Garmin Connect's Activities.csv, and
-    generic CSVs with columns date,type,duration[,distance_km,rpe,name,athlete,avg_hr,max_hr].
+    Reads Strava's activities.csv (or the whole export .zip), Garmin Connect's Activities.csv (in
+    any of the languages Garmin Connect exports), and generic CSVs with columns
+    date,type,duration[,distance_km,rpe,name,athlete,avg_hr,max_hr]. Units and date orders are told
+    from the file's own rows and stated under each file's summary line, with how to override them.
     Rows that can't be read are reported with their line and skipped; each file is imported
     completely or not at all; importing the same data again adds nothing. Exits 1 when a file or
     a row was rejected.
     """
-    results = import_paths(env.db, list(paths), ImportOptions(athlete, fmt, timezone), env.settings())
+    options = ImportOptions(athlete, fmt, timezone, units=units, date_order=date_order)
+    results = import_paths(env.db, list(paths), options, env.settings())
     failed = False
     for result in results:
         if result.error:

@@ -19,7 +19,7 @@ from ingest.categories import CATEGORIES
 from ingest.db import connect
 
 SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
-RISK_STYLE = {"red": "bold red", "amber": "yellow", "green": "green"}
+RISK_STYLE = {"red": "bold red", "amber": "yellow", "green": "green", "inactive": "dim"}
 SHORT = {"run": "run", "strength": "str", "pilates": "pil", "mobility": "mob", "cross": "crs", "other": "oth"}
 DISCLAIMER = "Training guidance, not a diagnosis: when it hurts, see a physical therapist."
 
@@ -86,16 +86,25 @@ def _day(value: datetime | None) -> date:
     return value.date() if value else date.today()
 
 
-def _fmt(value: float | None, spec: str = ".1f") -> str:
-    return "-" if value is None else format(value, spec)
+def _fmt(value: float | None, spec: str = ".1f", scale: float = 1.0) -> str:
+    """A number for the text, or "-" where the JSON says null (undefined or not finite)."""
+    return "-" if value is None else format(scale * value, spec)
+
+
+def _inactive(s: dict) -> str:
+    """Why an athlete is inactive, in words: since when (the last activity), or no data yet."""
+    if s["last_activity"] is None:
+        return "no data yet"
+    return f"inactive since {s['last_activity']}"
 
 
 def _print_report(rep: dict, console: Console) -> None:
     s = rep["summary"]
     risk = s["risk"]
+    style = RISK_STYLE.get(risk, "")
     console.print(
-        f"[bold]{rep['athlete']}[/bold], 28 days to {rep['as_of']}: "
-        f"risk [{RISK_STYLE[risk]}]{risk}[/{RISK_STYLE[risk]}]"
+        f"[bold]{rep['athlete']}[/bold], 28 days to {rep['as_of']}: risk [{style}]{risk}[/{style}]"
+        + ("" if s["active"] else f" ({_inactive(s)})")
     )
     if not any(s["sessions"].values()):
         console.print(f"\nNo activities in the 28 days to {rep['as_of']}.")
@@ -110,16 +119,22 @@ def _print_report(rep: dict, console: Console) -> None:
     summary = Table(title="Last 28 days", show_header=False, title_justify="left")
     summary.add_column(style="bold")
     summary.add_column(justify="right")
+    target = rep["thresholds"]["support_share_target"]
     for c in CATEGORIES:
-        summary.add_row(c, f"{s['minutes'][c]:.0f} min, {s['sessions'][c]} sessions")
-    summary.add_row("run distance", f"{s['run_km']:.1f} km")
-    summary.add_row("support share", f"{100 * s['support_share']:.0f}% (target >= 10%)")
-    summary.add_row("strength/Pilates a week", f"{s['strength_sessions_per_week']:.2f}")
+        summary.add_row(c, f"{_fmt(s['minutes'][c], '.0f')} min, {s['sessions'][c]} sessions")
+    summary.add_row("run distance", f"{_fmt(s['run_km'])} km")
+    summary.add_row(
+        "support share", f"{_fmt(s['support_share'], '.0f', 100)}% (target >= {100 * target:.0f}%)"
+    )
+    summary.add_row("strength/Pilates a week", _fmt(s["strength_sessions_per_week"], ".2f"))
     days = s["days_since_support"]
     summary.add_row("days since strength/Pilates", "never" if days is None else str(days))
-    summary.add_row("monotony / strain", f"{s['monotony']:.2f} / {s['strain']:.0f}")
+    summary.add_row("monotony / strain", f"{_fmt(s['monotony'], '.2f')} / {_fmt(s['strain'], '.0f')}")
     summary.add_row("ACWR", _fmt(s["acwr"], ".2f"))
-    summary.add_row("fitness / fatigue / form", f"{s['fitness']:.1f} / {s['fatigue']:.1f} / {s['form']:.1f}")
+    summary.add_row(
+        "fitness / fatigue / form", " / ".join(_fmt(s[k]) for k in ("fitness", "fatigue", "form"))
+    )
+    summary.add_row("last activity", s["last_activity"] or "none yet")
     console.print()
     console.print(summary)
 
@@ -132,10 +147,10 @@ def _print_report(rep: dict, console: Console) -> None:
     for w in rep["weeks"]:
         weeks.add_row(
             w["week"],
-            *(f"{w['minutes'][c]:.0f}" for c in CATEGORIES),
-            f"{w['run_km']:.1f}",
-            f"{w['load']:.0f}",
-            f"{w['monotony']:.2f}",
+            *(_fmt(w["minutes"][c], ".0f") for c in CATEGORIES),
+            _fmt(w["run_km"]),
+            _fmt(w["load"], ".0f"),
+            _fmt(w["monotony"], ".2f"),
         )
     console.print(weeks)
     console.print(f"[dim]{DISCLAIMER}[/dim]")
@@ -146,7 +161,7 @@ def _print_compare(out: dict, console: Console) -> None:
         console.print("no athletes yet: import some activities (crosstrain import --help)")
         return
     table = Table(
-        title=f"Athletes, 28 days to {out['as_of']} (highest risk first)",
+        title=f"Athletes, 28 days to {out['as_of']} (highest risk first; inactive ones last)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
@@ -165,20 +180,21 @@ def _print_compare(out: dict, console: Console) -> None:
             justify=justify,
             overflow="fold",
             no_wrap=name != "athlete",
-            min_width=12 if name == "athlete" else None,
+            min_width={"athlete": 12, "warnings": 25}.get(name),
         )
     for a in out["athletes"]:
-        style = RISK_STYLE[a["risk"]]
+        style = RISK_STYLE.get(a["risk"], "")
         days = a["days_since_support"]
+        notes = a["warnings"] if a["active"] else [_inactive(a), *a["warnings"]]
         table.add_row(
             a["athlete"],
             f"[{style}]{a['risk']}[/{style}]",
-            f"{100 * a['support_share']:.0f}%",
-            f"{a['run_km']:.1f}",
-            f"{a['monotony']:.2f}",
+            f"{_fmt(a['support_share'], '.0f', 100)}%",
+            _fmt(a["run_km"]),
+            _fmt(a["monotony"], ".2f"),
             _fmt(a["acwr"], ".2f"),
             "never" if days is None else f"{days} d",
-            "\n".join(a["warnings"]) or "-",
+            "\n".join(notes) or "-",
         )
     console.print(table)
     console.print(f"[dim]{DISCLAIMER}[/dim]")
@@ -222,8 +238,8 @@ def compare(
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:
-        # the table needs about 96 columns; a narrow terminal wraps lines rather than squeezing names away
-        _print_compare(out, Console(width=max(Console().width, 96)))
+        # the table needs about 104 columns; a narrow terminal wraps lines rather than squeezing names away
+        _print_compare(out, Console(width=max(Console().width, 104)))
 
 
 COMMANDS: list[click.Command] = [report, compare]

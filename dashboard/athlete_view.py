@@ -112,7 +112,7 @@ def athlete_data(name: str, first: dt.date, last: dt.date) -> tuple[dict[str, An
         return (
             queries.report(con, name, as_of=last, settings=settings),
             queries.daily_metrics(con, name, first, last, settings=settings),
-            queries.weekly_balance(con, [name], first, last),
+            queries.weekly_balance(con, [name], first, last, settings=settings),
             queries.sessions(con, name, first, last, settings=settings),
         )
 

@@ -1,9 +1,10 @@
 """`crosstrain import`: Strava, Garmin and generic CSV files and Strava export archives into the store.
 
-Each file is one transaction: its header tells the format, DuckDB reads the rows as text, one SQL
-query parses and validates them into canonical columns, rows that can't be read are recorded with
-their line and reason, and the rest go through `store.write_activities`. A failure or Ctrl-C halfway
-rolls the file back; files already imported stay.
+Each file is one transaction: its header tells the format and language (ingest/formats/registry.py),
+DuckDB reads the rows as text, the rows' own evidence decides the decimal mark, the day/month order
+and the units (each stated in the summary), one SQL query parses and validates them into canonical
+columns, rows that can't be read are recorded with their line and reason, and the rest go through
+`store.write_activities`. A failure or Ctrl-C halfway rolls the file back; files already imported stay.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import duckdb
 
 from ingest import store
 from ingest.archive import csv_of
-from ingest.csv_read import FEWER_FIELDS, MORE_FIELDS, read_raw, record_lines
+from ingest.csv_read import read_raw, record_lines
 from ingest.db import connect
-from ingest.detect import FORMATS, Header, check, detect, read_header
+from ingest.detect import NAMES, detect, read_header
 from ingest.errors import CrosstrainError
-from ingest.formats import garmin, generic, strava
-from ingest.formats.common import MACROS
+from ingest.formats.common import FEWER_FIELDS, MACROS, MORE_FIELDS
+from ingest.formats.header import Header
 from ingest.timezones import check_timezone, default_timezone
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
@@ -73,8 +74,13 @@ class FileResult:
     rejects: list[Reject] = field(default_factory=list)
     athletes: list[str] = field(default_factory=list)
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # units, dates, time zone: decided how, or assumed
 
     def summary(self) -> str:
+        """The counts line, then one indented line per note."""
+        return "\n".join([self.counts_line(), *(f"  {n}" for n in self.notes)])
+
+    def counts_line(self) -> str:
         if self.error:
             return f"{self.file}: not imported"
         who = ", ".join(self.athletes[:3]) + (
@@ -94,6 +100,8 @@ class ImportOptions:
     athlete: str | None = None
     format: str = "auto"
     timezone: str | None = None
+    units: str | None = None  # 'metric' | 'imperial'; None: from the file's evidence
+    date_order: str | None = None  # 'dmy' | 'mdy'; None: from the file's evidence
 
 
 def import_paths(
@@ -103,8 +111,12 @@ def import_paths(
 
     A file that can't be imported at all gets `error` set; rows that can't be read are in `rejects`.
     """
-    if options.format not in ("auto", *FORMATS):
-        raise CrosstrainError(f"unknown format '{options.format}': use auto, {', '.join(FORMATS)}")
+    if options.format not in ("auto", *NAMES):
+        raise CrosstrainError(f"unknown format '{options.format}': use auto, {', '.join(NAMES)}")
+    if options.units not in (None, "metric", "imperial"):
+        raise CrosstrainError(f"unknown units '{options.units}': use metric or imperial")
+    if options.date_order not in (None, "dmy", "mdy"):
+        raise CrosstrainError(f"unknown date order '{options.date_order}': use dmy or mdy")
     results = []
     with connect(db_path) as con:
         con.execute(MACROS)
@@ -135,28 +147,30 @@ def import_file(
     profile_name: str | None = None,
 ) -> FileResult:
     """Import one CSV file in one transaction and say what it did."""
-    header = read_header(path)
-    fmt = detect(path, header) if options.format == "auto" else options.format
-    check(path, header, fmt)
-    has_athlete_column = fmt == "generic" and "athlete" in header.names
-    athlete = options.athlete or (profile_name if fmt == "strava" else None)
+    fmt, header = detect(path, read_header(path), options.format)
+    has_athlete_column = "athlete" in header.names
+    athlete = options.athlete or profile_name
     if athlete is None and not has_athlete_column:
         raise CrosstrainError(
             f"{shown}: whose activities are these? pass --athlete NAME"
-            + (" (or add an athlete column)" if fmt == "generic" else "")
+            + (" (or add an athlete column)" if fmt.name == "generic" else "")
         )
-    result = FileResult(file=shown, format=fmt)
+    result = FileResult(file=shown, format=fmt.name)
     # Read, parse and locate rejects before the transaction: temp tables are private to this connection
     # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
     # row's order), and a failed statement would abort the transaction.
-    read_raw(con, path, len(header.names), garmin.EXTRA_FIELDS if fmt == "garmin" else 0)
+    read_raw(con, path, len(header.names), fmt.extra_fields, header.delimiter)
+    facts = fmt.facts(
+        con, header, units=options.units, date_order=options.date_order, athlete_given=athlete is not None
+    )
+    result.notes = facts.notes
     con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
-    con.execute(f"create or replace temp table _parsed as {_parse_sql(con, header, fmt, athlete)}")
+    con.execute(f"create or replace temp table _parsed as {fmt.parse_query(header, facts).sql()}")
     _locate_rejects(con, path, header)
     con.execute("begin transaction")
     try:
-        import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt)
-        _stage(con, fmt, athlete, options.timezone)
+        import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt.name)
+        result.notes.append(_stage(con, fmt.name, fmt.strava_ids, athlete, options.timezone))
         result.counts = store.write_activities(con, "_staged", import_id, settings)
         con.execute(
             """insert into import_rejects (import_id, file, line, "column", reason)
@@ -190,38 +204,16 @@ def import_file(
     return result
 
 
-def _parse_sql(con: duckdb.DuckDBPyConnection, header: Header, fmt: str, athlete: str | None) -> str:
-    if fmt == "strava":
-        query = strava.parse_query(header)
-    elif fmt == "garmin":
-        query = garmin.parse_query(header, _decimal_comma(con, len(header.names)))
-    else:
-        query = generic.parse_query(header)
-        if "athlete" in query.fields and athlete is None:
-            query.fields["athlete"].required = True
-            query.fields["athlete"].kind = "an athlete name (or pass --athlete)"
-    return query.sql()
+def _stage(
+    con: duckdb.DuckDBPyConnection, source: str, strava_ids: bool, athlete: str | None, timezone: str | None
+) -> str:
+    """Stage the good rows of `_parsed` in `_staged` (store.STAGED_COLUMNS) with athletes and UTC/local times;
+    return the summary's time zone line.
 
-
-def _decimal_comma(con: duckdb.DuckDBPyConnection, columns: int) -> bool:
-    """Whether a file's numbers look like `9,33` (decimal comma) more often than `9.33`."""
-    comma = " + ".join(
-        f"coalesce(regexp_full_match(c{i}, '-?[0-9]+,[0-9]{{1,2}}'), false)::int" for i in range(columns)
-    )
-    dot = " + ".join(
-        f"coalesce(regexp_full_match(c{i}, '-?[0-9]+\\.[0-9]{{1,2}}'), false)::int" for i in range(columns)
-    )
-    commas, dots = con.execute(
-        f"select coalesce(sum({comma}), 0), coalesce(sum({dot}), 0) from (select * from _raw limit 2000)"
-    ).fetchone()
-    return commas > dots
-
-
-def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezone: str | None) -> None:
-    """Stage the good rows of `_parsed` in `_staged` (store.STAGED_COLUMNS) with athletes and UTC/local times.
-
-    Time zone per athlete: --timezone, else the athlete's stored zone, else this machine's; a given
-    --timezone is stored on the file's athletes.
+    Zone per athlete: --timezone (stored on the file's athletes, source 'option'), else the athlete's
+    stored zone, else this machine's (stored, source 'machine'). A row with an offset is an instant:
+    its local time is that instant in the athlete's zone; its id still hashes the time as written, so a
+    re-import with another zone updates the row instead of adding one.
     """
     con.execute(
         """create or replace temp table _file_athletes as
@@ -236,14 +228,21 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
     )
     if timezone:
         con.execute(
-            "update athletes set timezone = ? where athlete_id in (select athlete_id from _file_athletes)",
+            """update athletes set timezone = ?, timezone_source = 'option'
+               where athlete_id in (select athlete_id from _file_athletes)""",
             [timezone],
         )
-    strava_id = "try_cast(source_id as bigint)" if fmt == "strava" else "null::bigint"
+    else:
+        con.execute(
+            """update athletes set timezone = ?, timezone_source = 'machine'
+               where athlete_id in (select athlete_id from _file_athletes) and timezone is null""",
+            [default_timezone(con)],
+        )
+    strava_id = "try_cast(source_id as bigint)" if strava_ids else "null::bigint"
     con.execute(
         f"""create or replace temp table _staged as
             with zoned as (
-                select p.*, f.athlete_id, coalesce(a.timezone, ?) as tz
+                select p.*, f.athlete_id, a.timezone as tz
                 from _parsed p
                 join _file_athletes f on f.name = coalesce(p.athlete, ?)
                 join athletes a on a.athlete_id = f.athlete_id
@@ -253,8 +252,8 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
             -- 05:30 UTC, Lord Howe by 30 minutes), not per row: a million rows span far fewer quarter
             -- hours, and ICU conversions are the slow part
             buckets as (
-                select *, local_at is null as from_utc,
-                       time_bucket(interval 15 minutes, coalesce(local_at, utc_at)::timestamp) as bucket
+                select *, utc_at is not null as from_utc,
+                       time_bucket(interval 15 minutes, coalesce(utc_at, local_at)::timestamp) as bucket
                 from zoned
             ),
             offsets as (
@@ -265,12 +264,15 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
             ),
             timed as (
                 select b.*, coalesce(utc_at::timestamp, local_at::timestamp - o.local_minus_utc) as start_at_,
-                       coalesce(local_at::timestamp, utc_at::timestamp + o.local_minus_utc) as start_local_
+                       case when from_utc then utc_at::timestamp + o.local_minus_utc
+                            else local_at::timestamp end as start_local_
                 from buckets b left join offsets o using (tz, bucket, from_utc)
             )
             select athlete_id, ? as source,
                    coalesce(source_id::varchar,
-                            md5(concat_ws('|', ?, strftime(start_local_, '%Y-%m-%dT%H:%M:%S'),
+                            md5(concat_ws('|', ?,
+                                          strftime(coalesce(local_at::timestamp, start_local_),
+                                                   '%Y-%m-%dT%H:%M:%S'),
                                           id_key::varchar))
                    ) as source_id,
                    {strava_id} as strava_id, start_at_ as start_at, start_local_ as start_local,
@@ -282,8 +284,32 @@ def _stage(con: duckdb.DuckDBPyConnection, fmt: str, athlete: str | None, timezo
                    max_hr::double as max_hr, rpe::double as rpe, relative_effort::double as relative_effort,
                    null::json as raw
             from timed where start_at_ is not null""",
-        [default_timezone(con), athlete, fmt, fmt],
+        [athlete, source, source],
     )
+    return _zone_note(con, timezone)
+
+
+def _zone_note(con: duckdb.DuckDBPyConnection, timezone: str | None) -> str:
+    """One line: the zone(s) local days were taken in, and, for this machine's zone, how to change it."""
+    if timezone:
+        return f"time zone: {timezone} (--timezone; stored on the athlete)"
+    zones = con.execute(
+        """select a.timezone, a.timezone_source = 'machine', list(a.name order by a.name)
+           from athletes a join _file_athletes f using (athlete_id)
+           group by all order by 2, 1"""
+    ).fetchall()
+    parts, machine = [], False
+    for zone, from_machine, names in zones:
+        who = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        if from_machine:
+            machine = True
+            parts.append(f"{zone}, this machine's zone, for {who}")
+        else:
+            parts.append(f"{zone}, stored on {who}")
+    note = "time zone: " + "; ".join(parts)
+    if machine:
+        note += " (if that is wrong, re-import with --timezone ZONE: the rows are updated)"
+    return note
 
 
 def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> None:
@@ -300,7 +326,7 @@ def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) 
     reasons = [{"type": k, "text": v} for k, v in READ_REASONS.items()]
     # DuckDB's record count is the line wherever no quoted field spans lines: the fallback when the
     # text can't be read (not UTF-8) or its quotes are too broken to tell where records start.
-    if record_lines(con, path):
+    if record_lines(con, path, header.delimiter):
         parse_line = "coalesce((select line from _recmap m where m.rec = p.rec), p.rec + 2)"
         read_line = "coalesce((select line from _lines l where l.record = r.line), r.line)"
     else:

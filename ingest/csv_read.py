@@ -1,8 +1,9 @@
 """Reading a CSV file's rows with DuckDB's own reader, and finding rows' physical line numbers.
 
-Rows are read as text (`c0..cN`, N from the header, so duplicated header names stay apart) into the
-temp table `_raw`, whose rowid is the row's order in the file. Rows DuckDB itself can't split (wrong
-field count, stray quote, invalid UTF-8) are skipped and kept in `_read_rejects`.
+Rows are read as text (`c0..cN`, N from the header, so duplicated header names stay apart; fields
+split at commas, or at semicolons where the header line says so) into the temp table `_raw`, whose
+rowid is the row's order in the file. Rows DuckDB itself can't split (wrong field count, stray
+quote, invalid UTF-8) are skipped and kept in `_read_rejects`.
 
 DuckDB numbers a rejected row by record (a quoted description spanning three lines counts once), but
 users need the line their editor shows. `record_lines` recovers it from the file's text in SQL: a
@@ -12,9 +13,9 @@ unquoted field (`6" tall`) is text to DuckDB's reader, so it is not counted.
 Garmin Connect sometimes writes rows wider than the header (../shared/formats/garmin_2026_total_time.csv:
 33 names, but lines 2 and 3 have 37 fields), so its rows are read with `extra` columns to spare
 (`null_padding`), and `_raw.width` counts each row's fields. DuckDB then no longer rejects a row
-for its width: the format's parse must, with `width_reject`. Padding needs the serial reader (it
-can't tell quoted newlines from row ends in parallel), and `nullstr` is set to a text no field holds
-so that an empty field reads as '' and only padding is NULL.
+for its width: the format's parse must (`ingest.formats.common.width_reject`). Padding needs the
+serial reader (it can't tell quoted newlines from row ends in parallel), and `nullstr` is set to a
+text no field holds so that an empty field reads as '' and only padding is NULL.
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import ImportFormatError
-from ingest.formats.common import lit
 
 READ_OPTIONS = (
-    "auto_detect = false, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
+    "auto_detect = false, header = false, skip = 1, quote = '\"', escape = '\"', "
     "ignore_errors = true, store_rejects = true, rejects_table = '_csv_rejects', "
     "rejects_scan = '_csv_scans', max_line_size = 10000000"
 )
@@ -42,7 +42,7 @@ numbered as (
 quotes as (
     select line, text,
            coalesce(sum(length(text) - length(replace(text, '"', ''))
-                        - len(regexp_extract_all(text, '[^,"]"[^,"\r]'))) over (
+                        - len(regexp_extract_all(text, '[^{d}"]"[^{d}"\r]'))) over (
                order by line rows between unbounded preceding and 1 preceding), 0) as quotes_before
     from numbered
 )
@@ -51,17 +51,17 @@ from quotes where quotes_before % 2 = 0
 """
 
 
-FEWER_FIELDS = "the row has fewer fields than the header"
-MORE_FIELDS = "the row has more fields than the header"
-
-
-def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: int = 0) -> None:
+def read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: int = 0, delimiter: str = ","
+) -> None:
     """Read `path`'s rows into `_raw` (c0..c{columns-1} as text) and DuckDB's rejects into `_read_rejects`.
 
     With `extra`, rows up to `extra` fields wider than the header are read whole, with their field count
     in `width`. One more column is read: a row wider still (which the lenient retry below would cut
     short without a word) then shows as wider than `columns + extra`, and `width_reject` rejects it.
     """
+    if delimiter not in (",", ";"):
+        raise ValueError(f"unsupported delimiter {delimiter!r}")
     read = columns + extra + 1 if extra else columns
     spec = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(read)) + "}"
     padding = ", null_padding = true, parallel = false, nullstr = chr(1)" if extra else ""
@@ -75,7 +75,8 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: in
             con.execute(
                 f"""create or replace temp table _raw as
                     select *{width}
-                    from read_csv(?, {READ_OPTIONS}, strict_mode = {strict}{padding}, columns = {spec})""",
+                    from read_csv(?, {READ_OPTIONS}, delim = '{delimiter}', strict_mode = {strict}{padding},
+                                  columns = {spec})""",
                 [str(path)],
             )
             break
@@ -95,21 +96,10 @@ def read_raw(con: duckdb.DuckDBPyConnection, path: Path, columns: int, extra: in
     con.execute("drop table if exists _csv_scans")
 
 
-def width_reject(shown: list[str], widest: int) -> tuple[str, str]:
-    """SQL (column, reason) rejecting a row of a padded `_raw` narrower than the header `shown` or wider
-    than `widest` fields, in DuckDB's words: a short row names its first missing column."""
-    names = "[" + ", ".join(lit(n) for n in shown) + "]"
-    short = f"width < {len(shown)}"
-    return (
-        f"case when {short} then {names}[width + 1] end",
-        f"case when {short} then {lit(FEWER_FIELDS)} when width > {widest} then {lit(MORE_FIELDS)} end",
-    )
-
-
-def record_lines(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+def record_lines(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str = ",") -> bool:
     """Map rows to physical lines: `_recmap` (rec -> line), `_lines`; False if the text can't be read."""
     try:
-        con.execute(RECORD_LINES_SQL, [str(path)])
+        con.execute(RECORD_LINES_SQL.replace("{d}", delimiter), [str(path)])
     except duckdb.Error:
         return False
     con.execute(

@@ -1,45 +1,46 @@
 """Which IANA time zone turns an athlete's wall-clock times into UTC and back.
 
-Order: the `--timezone` option, else the athlete's stored zone, else this machine's zone.
+Order: the activity's own zone where its source gives one (Strava's API, a file's GPS start point);
+then the `--timezone` option; then the zone stored on the athlete; then this machine's zone, which is
+then stored on the athlete with source 'machine' (so later imports agree) and named in the summary.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import contextlib
 
 import duckdb
+import tzlocal
 
 from ingest.errors import CrosstrainError
 
 
 def machine_timezone() -> str:
-    """This machine's IANA zone name (`$TZ`, the /etc/localtime link, /etc/timezone), else 'UTC'."""
-    tz = os.environ.get("TZ", "").lstrip(":")
-    if "/" in tz or tz == "UTC":
-        return tz
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            return target.split("zoneinfo/", 1)[1]
+    """This machine's IANA zone name (`$TZ`, /etc/localtime, /etc/timezone: tzlocal), else 'UTC'."""
+    # the zone may have changed since the last call ($TZ in tests); an unknown one raises tzlocal's
+    # ZoneInfoNotFoundError, a LookupError
+    with contextlib.suppress(LookupError, ValueError, OSError):
+        tzlocal.reload_localzone()
     try:
-        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
-    except OSError:
-        name = ""
+        name = tzlocal.get_localzone_name()
+    except (LookupError, ValueError, OSError):
+        name = None
     return name or "UTC"
+
+
+def known(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether DuckDB (ICU) knows the zone `name`."""
+    return bool(con.execute("select count(*) from pg_timezone_names() where name = ?", [name]).fetchone()[0])
 
 
 def default_timezone(con: duckdb.DuckDBPyConnection) -> str:
     """This machine's zone if DuckDB (ICU) knows it, else 'UTC'."""
     name = machine_timezone()
-    known = con.execute("select count(*) from pg_timezone_names() where name = ?", [name]).fetchone()[0]
-    return name if known else "UTC"
+    return name if known(con, name) else "UTC"
 
 
 def check_timezone(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """`name` if DuckDB (ICU) knows the zone, else a CrosstrainError saying so."""
-    known = con.execute("select count(*) from pg_timezone_names() where name = ?", [name]).fetchone()[0]
-    if not known:
+    if not known(con, name):
         raise CrosstrainError(f"unknown time zone '{name}': use an IANA name such as Europe/Berlin")
     return name

@@ -1,8 +1,24 @@
 """Runs the SQL files under queries/sql/ as a small pipeline of temp tables on one connection.
 
+The steps, in order, and what each reads (besides q_scope, q_categories and q_run_keywords, which
+prepare_scope loads from the settings in force):
+
+    athlete_history  <- activities, athletes                     (q_athlete_history)
+    session_load     <- activities, q_athlete_history            (q_session_load)
+    ewma_carry       <- session_load.sql as a CTE up to a day    (q_ewma_carry)
+    daily_load       <- q_session_load                           (q_daily_load; report, daily series)
+    metrics | metrics_today -> scores  <- q_daily_load or q_session_load, q_ewma_carry  (q_metrics)
+    summary          <- q_session_load, q_athlete_history, q_metrics                     (q_summary)
+    category_window  <- q_session_load                           (read directly)
+    warnings         <- q_summary                                (q_warnings)
+    risk             <- q_summary, q_warnings                    (read directly)
+    weekly_balance   <- q_session_load                           (q_weekly_balance)
+    weekly_report    <- q_weekly_balance, q_metrics              (read directly)
+
 Each step materialises one temp table named after its file (`q_session_load` from
 `session_load.sql`, ...), so a report reads the athlete's history once and every later step reuses it.
-Two exceptions, both for `compare`: `metrics_today.sql` fills q_metrics with one day, and
+Three exceptions: `metrics.sql` (a daily series) or `metrics_today.sql` (one day, for `compare`) feed
+`scores.sql` as a common table expression, so each metric's formula is written once; and
 `ewma_carry.sql` reads session_load.sql as a common table expression (one aggregate pass over the
 whole history, nothing materialised per session).
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
@@ -24,9 +40,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import duckdb
 
-from ingest.categories import CATEGORIES
-from ingest.errors import UnknownAthleteError
-from queries.params import Params
+from ingest.categories import CATEGORIES, NAME_DECIDES
+from ingest.errors import CrosstrainError, UnknownAthleteError
+from queries.params import CATEGORY_ROLES, ROLES, TRIMP_BY_SEX, Params
 
 # Rolling windows look back this many days before the first day a caller reads.
 LOOKBACK_DAYS = 27
@@ -34,6 +50,29 @@ LOOKBACK_DAYS = 27
 # e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
 BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
+# The EWMA carry reads sessions back this many time constants (weights >= e^-25); see prepare_carry.
+CARRY_TIME_CONSTANTS = 25
+
+
+# Days the analytics accept (issue 11): activities are stored from 1970 on, and a window may end up to
+# a year ahead (a plan); outside that a date is a typo, and far outside it date arithmetic overflows.
+FIRST_DAY = date(1970, 1, 1)
+DAYS_AHEAD = 366
+
+
+class DateRangeError(CrosstrainError):
+    """A day outside the range the analytics accept (1970-01-01 to a year from today)."""
+
+
+def check_days(*days: date) -> None:
+    """DateRangeError naming the first day outside [1970-01-01, today + 366 days]."""
+    last = date.today() + timedelta(days=DAYS_AHEAD)
+    for day in days:
+        if not FIRST_DAY <= day <= last:
+            raise DateRangeError(
+                f"date {day.isoformat()} is out of range: use a day from {FIRST_DAY.isoformat()} "
+                f"to {last.isoformat()}"
+            )
 
 
 @cache
@@ -126,27 +165,32 @@ def athlete_ids(con: Con, names: list[str]) -> list[int]:
 
 
 def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
-    """Temp tables q_scope (the athletes read: `None` = all), q_intensity, q_run_keywords."""
+    """Temp tables q_scope (the athletes read: `None` = all), q_categories (each category's order,
+    default intensity and roles: the one place the SQL learns what a category counts as),
+    q_generic_types (sport types that say nothing) and q_run_keywords."""
     engine = backend(con)
     if ids is None:
         engine.create("q_scope", "select athlete_id from athletes", {})
     else:
         engine.create_columns("q_scope", {"athlete_id": ("integer", sorted(set(ids)))})
     engine.create_columns(
-        "q_intensity",
+        "q_categories",
         {
             "category": ("varchar", list(CATEGORIES)),
+            "category_order": ("integer", list(range(1, len(CATEGORIES) + 1))),
             "intensity": ("double", [params.intensity[c] for c in CATEGORIES]),
+            **{r: ("boolean", [bool(CATEGORY_ROLES[c].get(r, False)) for c in CATEGORIES]) for r in ROLES},
         },
     )
+    engine.create_columns("q_generic_types", {"type_name": ("varchar", [t.lower() for t in NAME_DECIDES])})
     engine.create_columns("q_run_keywords", {"keyword": ("varchar", list(params.run_keywords))})
 
 
 def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
     """q_athlete_history (HRmax, first and last support day, whole history up to `end`) and
     q_session_load: the scope's sessions with their load, local days [start, end]."""
-    materialise(con, "athlete_history", {"end": end, **params.load})
-    materialise(con, "session_load", {"from": start, "end": end, **params.load})
+    materialise(con, "athlete_history", {"end": end, **_load(params)})
+    materialise(con, "session_load", {"from": start, "end": end, **_load(params)})
 
 
 def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_from: date = EPOCH) -> None:
@@ -161,16 +205,12 @@ def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_f
     assert sessions_from <= start, "q_session_load must cover the rolling windows"
     prepare_carry(con, params, sessions_from - timedelta(days=1))
     materialise(con, "daily_load", {"start": start, "end": end})
-    materialise(
+    shortest = min(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_acute_days"))
+    scored(
         con,
         "metrics",
-        {
-            "start": start,
-            **_alphas(params),
-            "block_days": max(
-                1, int(BLOCK_TIME_CONSTANTS * min(params.load["fitness_days"], params.load["fatigue_days"]))
-            ),
-        },
+        {"start": start, **_alphas(params), "block_days": max(1, int(BLOCK_TIME_CONSTANTS * shortest))},
+        params,
     )
 
 
@@ -178,21 +218,61 @@ def prepare_today(con: Con, params: Params, as_of: date) -> None:
     """q_metrics holding only the day `as_of` for every scope athlete (metrics_today.sql: aggregates,
     no daily calendar), from q_session_load holding at least the 28 days up to `as_of`."""
     prepare_carry(con, params, as_of - timedelta(days=1))
-    materialise(con, "metrics_today", {"as_of": as_of, **_alphas(params)}, table="metrics")
+    scored(con, "metrics_today", {"as_of": as_of, **_alphas(params)}, params)
+
+
+def scored(con: Con, windows: str, values: dict[str, Any], params: Params) -> None:
+    """q_metrics: scores.sql (each metric's formula, written once) over `windows`.sql's rows."""
+    text = f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}"
+    values = {**values, "acwr_model": params.acwr_model}
+    backend(con).create("q_metrics", text, values)
 
 
 def prepare_carry(con: Con, params: Params, end: date) -> None:
-    """q_ewma_carry: each scope athlete's fitness and fatigue at the end of `end`, in one aggregate pass
-    over session_load.sql's rows up to `end` (a common table expression, not a temp table)."""
+    """q_ewma_carry: each scope athlete's EWMAs at the end of `end`, in one aggregate pass over
+    session_load.sql's rows up to `end` (a common table expression, not a temp table).
+
+    Sessions more than CARRY_TIME_CONSTANTS x the longest time constant before `end` are left out:
+    their weight (1 - alpha)^days is below e^-25 (1.4e-11), so they cannot move a figure shown to
+    one decimal, and a five-year history costs half the session loads. Before EPOCH there is nothing
+    to carry (a report reads the whole history itself): zeros, without reading the activities."""
+    if end < EPOCH:
+        backend(con).create(
+            "q_ewma_carry",
+            """select athlete_id, cast($end as date) as day, cast(0 as double) as fitness,
+                      cast(0 as double) as fatigue, cast(0 as double) as acute, cast(0 as double) as chronic
+               from q_scope""",
+            {"end": end},
+        )
+        return
+    longest = max(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_chronic_days"))
+    days = int(CARRY_TIME_CONSTANTS * longest)
+    start = end - timedelta(days=days) if (end - EPOCH).days > days else EPOCH
     text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
-    values = {"from": EPOCH, "end": end, **params.load, **_alphas(params)}
+    values = {"from": start, "end": end, **_load(params), **_alphas(params), "acwr_model": params.acwr_model}
     backend(con).create("q_ewma_carry", text, values)
 
 
 def _alphas(params: Params) -> dict[str, float]:
+    """EWMA factors: fitness and fatigue 1 - e^(-1/N) (Banister); EWMA ACWR 2 / (N + 1) (Williams 2017)."""
     return {
         "a_fit": params.alpha(params.load["fitness_days"]),
         "a_fat": params.alpha(params.load["fatigue_days"]),
+        "a_acute": 2.0 / (params.load["acwr_acute_days"] + 1.0),
+        "a_chronic": 2.0 / (params.load["acwr_chronic_days"] + 1.0),
+    }
+
+
+def _load(params: Params) -> dict[str, float]:
+    """The load settings plus Banister's TRIMP constants by sex, as SQL parameters."""
+    (k_m, b_m), (k_f, b_f) = TRIMP_BY_SEX["m"], TRIMP_BY_SEX["f"]
+    return {
+        **params.load,
+        "trimp_k_m": k_m,
+        "trimp_b_m": b_m,
+        "trimp_k_f": k_f,
+        "trimp_b_f": b_f,
+        "other_intensity": params.intensity["other"],
     }
 
 

@@ -1,4 +1,7 @@
-"""DataFrames for the dashboard's charts: daily metrics, weekly balance, the session calendar."""
+"""DataFrames for the dashboard's charts: daily metrics, weekly balance, the session calendar.
+
+Every function takes `settings`, the parsed settings file the caller resolved once ({} for the
+defaults) or a resolved `Params`: nothing here reads a file."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a frame is asked 
     import pandas as pd
 
 from queries import engine
-from queries.params import resolve
+from queries.params import Params, resolve
 from queries.report import compare_scope
 
 DAILY_COLUMNS = [
@@ -32,11 +35,12 @@ def daily_metrics(
     athlete: str,
     start: date,
     end: date,
-    settings: dict[str, Any] | None = None,
+    settings: dict[str, Any] | Params,
 ) -> pd.DataFrame:
     """One row per day in [start, end]: load, monotony, strain, acwr, fitness, fatigue, form and the
     28-day support share (see metrics.sql for formulas). acwr is NaN where undefined (no 28-day load)."""
     params = resolve(settings)
+    engine.check_days(start, end)
     ids = engine.athlete_ids(con, [athlete])
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
@@ -53,12 +57,13 @@ def weekly_balance(
     athletes: list[str],
     start: date,
     end: date,
-    settings: dict[str, Any] | None = None,
+    settings: dict[str, Any] | Params,
 ) -> pd.DataFrame:
     """Long format, one row per athlete, ISO week (Monday) and category (all six, zero-filled):
     athlete, week, category, minutes, sessions, run_km (on the run row only, 0 elsewhere), load.
     Weeks from the one holding `start` to the one holding `end`; sessions after `end` are not counted."""
     params = resolve(settings)
+    engine.check_days(start, end)
     ids = engine.athlete_ids(con, athletes)
     first = engine.monday(start)
     engine.prepare_scope(con, ids, params)
@@ -67,11 +72,12 @@ def weekly_balance(
 
 
 def overview(
-    con: duckdb.DuckDBPyConnection, as_of: date, start: date, settings: dict[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection, as_of: date, start: date, settings: dict[str, Any] | Params
 ) -> tuple[dict, pd.DataFrame]:
     """What the coach overview shows: `compare(con, as_of, settings)` and every athlete's
     `weekly_balance` from `start` to `as_of`, equal to the two calls but reading the history once
     (one HRmax pass, one pass over the sessions of both windows)."""
+    engine.check_days(start, as_of)
     first = engine.monday(start)
     rows = compare_scope(con, resolve(settings), as_of, first)
     return rows, _weekly_frame(con, first, as_of)
@@ -95,13 +101,15 @@ def sessions(
     athlete: str,
     start: date,
     end: date,
-    settings: dict[str, Any] | None = None,
+    settings: dict[str, Any] | Params,
 ) -> pd.DataFrame:
     """One row per session in [start, end] (local days): activity_id, day, start_local, category,
-    sport_type, name, minutes, distance_km, load."""
+    sport_type, name, minutes, distance_km, load, load_source (srpe, trimp or intensity) and
+    unlabelled (type and name say nothing: the sessions `unlabelled_sessions` counts)."""
     params = resolve(settings)
+    engine.check_days(start, end)
     ids = engine.athlete_ids(con, [athlete])
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, start, end)
-    return con.execute(engine.sql("sessions") + "\norder by start_local", {"start": start, "end": end}).df()
+    return con.execute(engine.sql("sessions") + "\norder by l.start_local", {"start": start, "end": end}).df()

@@ -20,12 +20,14 @@ WARNING_ORDER = (
     "acwr_spike",
     "high_monotony",
     "monotone_runs",
+    "return_after_break",
     "acwr_low",
+    "unlabelled_sessions",
 )
 
 
 def _num(value: Any, digits: int) -> float | None:
-    """A rounded float, or None for a missing or non-finite value (never NaN in the JSON).
+    """A rounded float, or None for a missing or non-finite value (never NaN or inf in the JSON).
 
     Rounded to 9 decimals first: a sum added in another order (Spark, more threads) differs in its last
     bits, and 1822.5499999999998 against 1822.5500000000002 must not print as 1822.5 and 1822.6.
@@ -36,27 +38,57 @@ def _num(value: Any, digits: int) -> float | None:
     return round(round(value, 9), digits) if math.isfinite(value) else None
 
 
-def _summaries(con: engine.Con, params: Params, as_of: date) -> tuple[list[dict], dict]:
-    """Summary rows of the scope at `as_of` (highest risk first) and their warnings by athlete id."""
+def _summaries(
+    con: engine.Con, params: Params, as_of: date
+) -> tuple[list[dict], dict[int, list[dict]], dict[int, dict[str, tuple[float, int]]]]:
+    """Summary rows of the scope at `as_of` (active first, highest risk first), their warnings by
+    athlete id, and their 28-day (minutes, sessions) by category."""
     engine.materialise(
-        con, "summary", {"as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]}
+        con,
+        "summary",
+        {
+            "as_of": as_of,
+            "pace_outlier": params.thresholds["variety_pace_outlier"],
+            "inactive_days": params.thresholds["inactive_days"],
+        },
     )
     engine.materialise(con, "warnings", params.thresholds)
     rows = engine.fetch(con, engine.sql("risk"), params.thresholds)
     order = {code: i for i, code in enumerate(WARNING_ORDER)}
     raised: dict[int, list[dict]] = {}
-    for w in engine.fetch(con, "select * from q_warnings order by athlete_id, severity_rank desc"):
+    for w in engine.fetch(con, "select * from q_warnings"):
         raised.setdefault(w["athlete_id"], []).append(w)
     for found in raised.values():
         found.sort(key=lambda w: (-w["severity_rank"], order[w["code"]]))
-    return rows, raised
+    by_category: dict[int, dict[str, tuple[float, int]]] = {}
+    for c in engine.fetch(con, engine.sql("category_window"), {"as_of": as_of}):
+        by_category.setdefault(c["athlete_id"], {})[c["category"]] = (c["minutes"], c["sessions"])
+    return rows, raised, by_category
 
 
-def _summary_json(s: dict) -> dict:
+def thresholds(params: Params) -> dict[str, Any]:
+    """The thresholds in force, as the report returns them (the dashboard draws its reference lines
+    from these): every [thresholds] value under its own name, plus `support_share_target` (the share
+    below which low_support_share warns) and `acwr_model`."""
+    return {
+        "support_share_target": params.thresholds["support_share_low"],
+        **params.thresholds,
+        "acwr_model": params.acwr_model,
+    }
+
+
+def _by_category(counts: dict[str, tuple[float, int]]) -> dict[str, dict]:
+    return {
+        "minutes": {c: _num(counts.get(c, (0, 0))[0], 1) for c in CATEGORIES},
+        "sessions": {c: int(counts.get(c, (0, 0))[1]) for c in CATEGORIES},
+    }
+
+
+def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
+    last = s["last_activity"]
     return {
         "window_days": WINDOW_DAYS,
-        "minutes": {c: _num(s[f"{c}_minutes"], 1) for c in CATEGORIES},
-        "sessions": {c: int(s[f"{c}_sessions"]) for c in CATEGORIES},
+        **_by_category(counts),
         "run_km": _num(s["run_km"], 2),
         "support_share": _num(s["support_share"], 3),
         "strength_sessions_per_week": _num(s["strength_sessions_per_week"], 2),
@@ -67,43 +99,48 @@ def _summary_json(s: dict) -> dict:
         "fitness": _num(s["fitness"], 1),
         "fatigue": _num(s["fatigue"], 1),
         "form": _num(s["form"], 1),
+        "last_activity": None if last is None else last.isoformat(),
+        "active": bool(s["active"]),
         "risk": s["risk"],
     }
 
 
-def _week_json(w: dict) -> dict:
-    return {
-        "week": w["week"].isoformat(),
-        "minutes": {c: _num(w[f"{c}_minutes"], 1) for c in CATEGORIES},
-        "sessions": {c: int(w[f"{c}_sessions"]) for c in CATEGORIES},
-        "run_km": _num(w["run_km"], 2),
-        "load": _num(w["load"], 1),
-        "monotony": _num(w["monotony"], 2),
-        "strain": _num(w["strain"], 1),
-    }
+def _weeks(con: engine.Con, as_of: date) -> list[dict]:
+    """The report's weeks: weekly_report.sql's rows with q_weekly_balance's minutes and sessions."""
+    by_week: dict[date, dict[str, tuple[float, int]]] = {}
+    for r in engine.fetch(con, "select week, category, minutes, sessions from q_weekly_balance"):
+        by_week.setdefault(r["week"], {})[r["category"]] = (r["minutes"], r["sessions"])
+    return [
+        {
+            "week": w["week"].isoformat(),
+            **_by_category(by_week.get(w["week"], {})),
+            "run_km": _num(w["run_km"], 2),
+            "load": _num(w["load"], 1),
+            "monotony": _num(w["monotony"], 2),
+            "strain": _num(w["strain"], 1),
+        }
+        for w in engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
+    ]
 
 
-def report(
-    con: engine.Con,
-    athlete: str,
-    as_of: date | None = None,
-    settings: dict[str, Any] | None = None,
-) -> dict:
-    """The SPEC's report for `athlete`: 28-day summary, the last 12 ISO weeks, warnings with advice.
+def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
+    """The SPEC's report for `athlete`: 28-day summary, the last 12 ISO weeks, warnings with advice,
+    and the `thresholds` in force.
 
-    Every window ends on `as_of` (default today). Unknown athlete: UnknownAthleteError.
+    Every window ends on `as_of` (None: today). `settings`: the parsed settings file ({} for the
+    defaults; nothing here reads a file). Unknown athlete: UnknownAthleteError.
     """
     params = resolve(settings)
     as_of = as_of or date.today()
+    engine.check_days(as_of)
     ids = engine.athlete_ids(con, [athlete])
     first_week = engine.monday(as_of) - timedelta(weeks=REPORT_WEEKS - 1)
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, engine.EPOCH, as_of)
     engine.prepare_metrics(con, params, first_week, as_of)
-    [summary], raised = _summaries(con, params, as_of)
+    [summary], raised, by_category = _summaries(con, params, as_of)
     engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
-    weeks = engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
     warnings = [
         {
             "code": w["code"],
@@ -116,17 +153,20 @@ def report(
     return {
         "athlete": summary["athlete"],
         "as_of": as_of.isoformat(),
-        "summary": _summary_json(summary),
-        "weeks": [_week_json(w) for w in weeks],
+        "summary": _summary_json(summary, by_category.get(summary["athlete_id"], {})),
+        "weeks": _weeks(con, as_of),
         "warnings": warnings,
+        "thresholds": thresholds(params),
     }
 
 
-def compare(con: engine.Con, as_of: date | None = None, settings: dict[str, Any] | None = None) -> dict:
-    """The SPEC's compare JSON: one row per athlete (summary fields + warning codes), highest risk
-    first, then lowest support share, then name."""
+def compare(con: engine.Con, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
+    """The SPEC's compare JSON: one row per athlete (summary fields + warning codes), active athletes
+    first (highest risk first, then lowest support share, then name), then the inactive ones (most
+    recently active first); plus the `thresholds` in force. `settings` as for `report`."""
     params = resolve(settings)
     as_of = as_of or date.today()
+    engine.check_days(as_of)
     return compare_scope(con, params, as_of, as_of - timedelta(days=engine.LOOKBACK_DAYS))
 
 
@@ -135,20 +175,21 @@ def compare_scope(con: engine.Con, params: Params, as_of: date, sessions_from: d
     28-day window's first day, if earlier) to `as_of`, for a caller that reads more (frames.overview)."""
     engine.use_threads(con)
     engine.prepare_scope(con, None, params)
-    # Only the 28-day windows read sessions; fitness and fatigue carry the older history in one pass.
+    # Only the 28-day windows read sessions; the EWMAs carry the older history in one pass.
     engine.prepare_sessions(
         con, params, min(sessions_from, as_of - timedelta(days=engine.LOOKBACK_DAYS)), as_of
     )
     engine.prepare_today(con, params, as_of)
-    rows, raised = _summaries(con, params, as_of)
+    rows, raised, by_category = _summaries(con, params, as_of)
     return {
         "as_of": as_of.isoformat(),
         "athletes": [
             {
                 "athlete": s["athlete"],
-                **_summary_json(s),
+                **_summary_json(s, by_category.get(s["athlete_id"], {})),
                 "warnings": [w["code"] for w in raised.get(s["athlete_id"], [])],
             }
             for s in rows
         ],
+        "thresholds": thresholds(params),
     }

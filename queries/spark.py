@@ -131,7 +131,7 @@ def _remote(source: str) -> bool:
 
 
 def _spark_type(kind: str) -> str:
-    return {"varchar": "string", "integer": "int", "double": "double", "bigint": "bigint"}[kind]
+    return {"varchar": "string", "integer": "int", "bigint": "bigint"}.get(kind, kind)
 
 
 def session(master: str = "local[*]", conf: dict[str, str] | None = None) -> SparkSession:

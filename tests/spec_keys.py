@@ -1,7 +1,7 @@
 """The report JSON's keys as ../shared/SPEC.md fixes them, written out here, not imported from the code."""
 
 CATEGORIES = ["run", "strength", "pilates", "mobility", "cross", "other"]
-REPORT_KEYS = ["athlete", "as_of", "summary", "weeks", "warnings"]
+REPORT_KEYS = ["athlete", "as_of", "summary", "weeks", "warnings", "thresholds"]
 SUMMARY_KEYS = [
     "window_days",
     "minutes",
@@ -16,5 +16,7 @@ SUMMARY_KEYS = [
     "fitness",
     "fatigue",
     "form",
+    "last_activity",
+    "active",
     "risk",
 ]

@@ -8,7 +8,8 @@ from pathlib import Path
 from conftest import FIXTURES
 
 
-def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path) -> None:
+def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "America/Chicago")  # this machine's zone, stored on athletes without one
     run_cli(
         "import",
         "--athlete",
@@ -36,7 +37,7 @@ def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path) ->
             "activities": 2,
             "first_activity": "2024-03-02",
             "last_activity": "2024-03-02",
-            "timezone": None,
+            "timezone": "America/Chicago",
         },
     ]
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from conftest import SHARED_FORMATS
 from import_helpers import error_lines, one, rows
+
+from ingest.formats import strava_languages
 
 # Beside the checkout (CI), or beside a parent of this worktree.
 FORMATS = next(
@@ -63,3 +67,32 @@ def test_all_real_files_into_one_database(run_cli, db_path: Path) -> None:
     assert " 0 imported, 0 updated" in again.stdout and "Traceback" not in again.output
     assert " 1 imported" not in again.stdout
     assert one(db_path, "select count(distinct source) from activities") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "runs"),
+    [("garmin_2022.csv", 77), ("garmin_2026_total_time.csv", 8), ("garmin_2026_decimal_comma.csv", 4)],
+)
+def test_real_garmin_units_told_from_their_runs(run_cli, db_path: Path, name: str, runs: int) -> None:
+    result = run_cli("import", "--athlete", "Real Runner", "--timezone", "UTC", str(FORMATS / name))
+    assert f"  units: km, metres (from {runs} runs with cadence and stride length: speeds agree within" in (
+        result.stdout
+    )
+
+
+def test_real_garmin_row_checked_by_hand(run_cli, db_path: Path) -> None:
+    # Hiking,2022-12-21 10:40:56,...,"6.30","472","01:32:43","99","122",...,"89" ascent,...,
+    # "01:22:39" moving,"01:32:43" elapsed
+    run_cli(
+        "import", "--athlete", "Real Runner", "--timezone", "Europe/Rome", str(FORMATS / "garmin_2022.csv")
+    )
+    assert rows(
+        db_path,
+        "select start_at, category, distance_m, moving_s, elapsed_s, avg_hr, max_hr, elevation_gain_m "
+        "from activities where start_local = '2022-12-21 10:40:56'",
+    ) == [(dt.datetime(2022, 12, 21, 9, 40, 56), "cross", 6300, 4959, 5563, 99, 122, 89)]
+
+
+def test_german_header_map_agrees_with_the_real_export() -> None:
+    real = json.loads((FORMATS / "strava_de_to_en_header_map.json").read_text(encoding="utf-8"))
+    assert {k: real[k] for k in strava_languages.HEADERS["de"]} == strava_languages.HEADERS["de"]

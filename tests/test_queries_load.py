@@ -147,7 +147,7 @@ def test_far_from_utc_uses_local_date(db_path):
     )
     with connect(db_path, read_only=True) as con:
         df = queries.daily_metrics(con, "Kiri", date(2026, 11, 9), date(2026, 11, 10), {})
-        weekly = queries.weekly_balance(con, ["Kiri"], date(2026, 11, 9), date(2026, 11, 10))
+        weekly = queries.weekly_balance(con, ["Kiri"], date(2026, 11, 9), date(2026, 11, 10), {})
     assert df["load"].tolist() == [0.0, 200.0]
     run = weekly[weekly.category == "run"]
     assert run["week"].dt.date.tolist() == [date(2026, 11, 9)] and run["minutes"].tolist() == [40.0]
@@ -172,7 +172,7 @@ def test_weekly_balance_is_zero_filled_long_format(db_path):
     )
     write(db_path, "Bob", [])
     with connect(db_path, read_only=True) as con:
-        df = queries.weekly_balance(con, ["Ann", "Bob"], date(2026, 11, 3), date(2026, 11, 15))
+        df = queries.weekly_balance(con, ["Ann", "Bob"], date(2026, 11, 3), date(2026, 11, 15), {})
     assert list(df.columns) == ["athlete", "week", "category", "minutes", "sessions", "run_km", "load"]
     assert len(df) == 24
     df["week"] = df["week"].dt.date  # DuckDB dates arrive as pandas timestamps

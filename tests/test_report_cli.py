@@ -110,7 +110,8 @@ def test_generic_csv_in_report_json_out(tmp_path, db_path, run_cli):
 def test_empty_history_and_empty_database_are_plain_messages(db_path, run_cli):
     write(db_path, "Newbie", [])
     out = run_cli("report", "--athlete", "Newbie", "--as-of", "2026-11-22").output
-    assert "No activities in the 28 days to 2026-11-22." in out and "risk green" in out
+    assert "No activities in the 28 days to 2026-11-22." in out and "risk inactive" in out
+    assert "no data yet" in out
     rep = json.loads(run_cli("report", "--athlete", "Newbie", "--as-of", "2026-11-22", "--json").output)
     assert rep["summary"]["acwr"] is None and rep["warnings"] == []
 

@@ -153,7 +153,7 @@ def compare_data(names: list[str], day: dt.date) -> tuple[list[dict[str, Any]], 
     first = day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1)
     with data.reading() as con:
         reports = [queries.report(con, n, as_of=day, settings=settings) for n in names]
-        return reports, queries.weekly_balance(con, names, first, day)
+        return reports, queries.weekly_balance(con, names, first, day, settings=settings)
 
 
 def render(names: list[str] | None, as_of: str | None) -> Any:

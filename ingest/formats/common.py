@@ -7,14 +7,13 @@ value that is present but unreadable rejects its row, a missing optional value i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ingest.formats.header import Header
 from ingest.store import ACTIVITY_FIELDS
-
-if TYPE_CHECKING:
-    from ingest.detect import Header
 
 # Marks of a missing value in exports: Garmin writes `--` and `--:--:--`.
 MACROS = r"""
@@ -36,6 +35,11 @@ create or replace temp macro ct_secs(x) as
     case when regexp_full_match(x, '[0-9]+([.,][0-9]+)?') then try_cast(replace(x, ',', '.') as double)
          else ct_hms(regexp_extract(x, '^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2}(?:[.,][0-9]+)?)$',
                                     ['h', 'm', 's'])) end;
+-- A pace `M:SS` per km or mile; Excel re-saves one above 24 minutes as `54:24:00` (hours:minutes).
+create or replace temp macro ct_pace(x) as
+    (select try_cast(p.m as int) * 60 + try_cast(p.s as int)
+     from (select regexp_extract(x, '^([0-9]{1,3}):([0-5][0-9])(?::00)?$', ['m', 's']) as p)
+     where p.m <> '');
 """
 
 # The parsed shape every format's query returns, in this order.
@@ -50,6 +54,81 @@ PARSED = (
     "strava_id",
     *ACTIVITY_FIELDS,
 )
+
+
+# Conversions to the store's units (NIST SP 811: 1 mi = 1609.344 m, 1 yd = 0.9144 m, 1 ft = 0.3048 m).
+METRES_PER = {"km": 1000.0, "mi": 1609.344, "m": 1.0, "yd": 0.9144, "ft": 0.3048}
+UNIT_WORDS = {"metric": "km, metres", "imperial": "miles, feet"}
+
+# Dates before 1970 or more than a day ahead are typos (`0204-04-10`), not sessions: crosstrain's
+# convention.
+
+
+def date_check() -> dict[str, str]:
+    """Field keywords rejecting a parsed timestamp `{v}` before 1970 or more than a day from now (UTC,
+    taken once, as a literal: a per-row `now()` costs time on a million rows)."""
+    latest = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    return {
+        "check": f"{{v}} >= timestamp '1970-01-01' and {{v}} <= timestamp '{latest}'",
+        "check_reason_sql": "case when {v} < timestamp '1970-01-01' then 'is before 1970' "
+        "else 'is more than a day in the future' end",
+    }
+
+
+# RPE on Borg's CR-10 scale as Foster et al. (2001) use it for session RPE: 0 (rest) to 10, with 0.5
+# ("very, very easy") the one half step the scale names; halves elsewhere are accepted too.
+RPE_CHECK = {
+    "check": "{v} between 0 and 10 and {v} * 2 = round({v} * 2)",
+    "check_reason": "is not a perceived exertion on the CR-10 scale (0 to 10, in steps of 0.5)",
+}
+
+
+@dataclass
+class FileFacts:
+    """What a file's own evidence (and the user's overrides) says about how to read its values."""
+
+    language: str = "en"
+    decimal_comma: bool = False
+    units: str = "metric"  # 'metric' | 'imperial': km or miles, metres or feet
+    date_order: str | None = None  # 'dmy' | 'mdy' for numeric dates like 5/1/24; None when none
+    types: Mapping[str, str] = field(default_factory=dict)  # localized type -> English type
+    athlete_given: bool = False  # --athlete (or a Strava profile) names the athlete
+    notes: list[str] = field(default_factory=list)  # one line each for the import summary
+
+    @property
+    def num(self) -> str:
+        """The number macro for this file's decimal mark."""
+        return "ct_num_comma" if self.decimal_comma else "ct_num_dot"
+
+
+def english_type(raw: str, types: Mapping[str, str]) -> str:
+    """SQL for the English type name of the localized type text `raw` (unknown names kept as written)."""
+    if not types:
+        return raw
+    whens = " ".join(f"when {lit(k.lower())} then {lit(v)}" for k, v in sorted(types.items()))
+    return f"(case lower({raw}) {whens} else {raw} end)"
+
+
+def numeric_date_formats(order: str | None) -> list[str]:
+    """strptime formats for dates written with numbers and slashes or dashes (Excel's `1/5/24 6:30`).
+
+    Two-digit years first: `%Y` would read `24` as the year 24.
+    """
+    if order is None:
+        return []
+    day_month = "%d/%m" if order == "dmy" else "%m/%d"
+    found = []
+    for sep in ("/", "-"):
+        dm = day_month.replace("/", sep)
+        for year in ("%y", "%Y"):
+            for time in (" %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", ", %H:%M:%S", ""):
+                found.append(f"{dm}{sep}{year}{time}")
+    return found
+
+
+def sql_list(items: list[str]) -> str:
+    """`items` as an SQL list of string literals."""
+    return "[" + ", ".join(lit(i) for i in items) + "]"
 
 
 def lit(text: str) -> str:
@@ -87,6 +166,7 @@ class Field:
     required: bool = False
     check: str | None = None
     check_reason: str = ""
+    check_reason_sql: str | None = None  # SQL over `{v}` giving the reason, instead of check_reason
     zero_is_missing: bool = False  # Garmin writes 0 for an HR it did not measure
 
 
@@ -156,7 +236,10 @@ class ParseQuery:
                 check = f.check.replace("{v}", name)
                 cond = f"{name} is not null and not ({check})"
                 cases_col.append(f"when {cond} then {label}")
-                cases_reason.append(f"when {cond} then {shown} || {lit(' ' + f.check_reason)}")
+                reason = (
+                    f.check_reason_sql.replace("{v}", name) if f.check_reason_sql else lit(f.check_reason)
+                )
+                cases_reason.append(f"when {cond} then {shown} || ' ' || {reason}")
         outer = []
         for name in PARSED:
             if name == "rec":
@@ -171,3 +254,18 @@ class ParseQuery:
             f"select {', '.join(outer)}, {col_case} as reject_column, {reason_case} as reject_reason\n"
             f"from (select {', '.join(inner)} from _raw)"
         )
+
+
+FEWER_FIELDS = "the row has fewer fields than the header"
+MORE_FIELDS = "the row has more fields than the header"
+
+
+def width_reject(shown: list[str], widest: int) -> tuple[str, str]:
+    """SQL (column, reason) rejecting a row of a padded `_raw` narrower than the header `shown` or wider
+    than `widest` fields, in DuckDB's words: a short row names its first missing column."""
+    names = "[" + ", ".join(lit(n) for n in shown) + "]"
+    short = f"width < {len(shown)}"
+    return (
+        f"case when {short} then {names}[width + 1] end",
+        f"case when {short} then {lit(FEWER_FIELDS)} when width > {widest} then {lit(MORE_FIELDS)} end",
+    )

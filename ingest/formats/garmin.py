@@ -3,8 +3,13 @@
 Facts this relies on (see ../shared/formats/README.md): `Date` is local time without offset; `--`
 marks a missing value; numbers carry thousands separators (`"1,000"`) or, in a decimal-comma locale,
 decimal commas (`"9,33"`, `00:03:42,5`) with dot thousands (`"8.630"`); times are `HH:MM:SS`; the
-duration column is `Time` in older exports and `Total Time` in newer ones; distances are km, except
-pool swims and track runs, which are in metres.
+duration column is `Time` in older exports and `Total Time` in newer ones; the header and the type
+names are in the account's language (garmin_languages.py).
+
+Units are the account's: distances in km or miles, elevation in metres or feet; pool swims in metres
+or yards and track runs in metres. Average stride length is in metres whatever the account (an
+imperial export in a public repository: 159 spm x 1.09 m = 2.89 m/s against 9 mi in 83:33), so a
+run's cadence x stride length against its distance / time tells the units (`units`).
 
 Some rows are wider than the header: in ../shared/formats/garmin_2026_total_time.csv (33 names) lines 2
 and 3 have 37 fields, 4 values inserted after `Steps`. The columns up to `Steps` still line up from the
@@ -15,39 +20,85 @@ without `Decompression` gives no such anchor: its wider rows are rejected, as ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
-from ingest.csv_read import width_reject
-from ingest.formats.common import Field, ParseQuery, col, first_col, header_field
+import duckdb
 
-if TYPE_CHECKING:
-    from ingest.detect import Header
+from ingest.formats import evidence
+from ingest.formats.common import (
+    METRES_PER,
+    Field,
+    FileFacts,
+    ParseQuery,
+    col,
+    date_check,
+    english_type,
+    first_col,
+    header_field,
+    numeric_date_formats,
+    sql_list,
+    width_reject,
+)
+from ingest.formats.header import Header
 
-DATE_FORMATS = "['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M']"
+DATE_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M"]
 REQUIRED = ("activity type", "date", "title", "distance")
 EXTRA_FIELDS = 15  # the most fields a row may have beyond its header and still be read
 TRAILING_FROM = "decompression"  # the first column of the block that lines up from the row's end
-
-
-def matches(header: Header) -> bool:
-    return not missing(header)
+# Types whose distance is not in the account's distance unit: pool swims (metres or yards), track runs.
+SWIM, TRACK = "swim", "track"
+EVIDENCE = "runs with cadence and stride length"
 
 
 def missing(header: Header) -> list[str]:
     names = set(header.names)
     found = [n for n in REQUIRED if n not in names]
-    if not names & {"time", "total time", "elapsed time"}:
+    if not names & {"time", "total time", "elapsed time", "avg pace"}:
         found.append("time")
     return found
 
 
-def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
-    """The parse of a Garmin export's rows; `decimal_comma` says which locale wrote the numbers."""
+def timer_seconds(header: Header, num: str, locate: Callable[[str], str] = str) -> tuple[str | None, str]:
+    """The timer column and SQL for a row's timer seconds: `Time`/`Total Time`, else (an export
+    trimmed by hand, such as one re-saved by Excel) average pace x distance; NULL without either."""
+    p = header.positions()
+    if timer := first_col(p, "time", "total time"):
+        return timer, f"ct_secs(ct_txt({locate(timer)}))"
+    pace, distance = col(p, "avg pace"), col(p, "distance")
+    if pace and distance:
+        return None, f"nullif(ct_pace(ct_txt({locate(pace)})) * {num}(ct_txt({locate(distance)})), 0)"
+    return None, "null::double"
+
+
+def units(
+    con: duckdb.DuckDBPyConnection, header: Header, facts: FileFacts, option: str | None
+) -> tuple[str, str]:
+    """km or miles from the runs' cadence x stride length (metres) against distance / time."""
+    p = header.positions()
+    cadence = first_col(p, "avg run cadence", "avg bike cadence")  # runs write theirs in either
+    stride = col(p, "avg stride length")
+    distance, kind = col(p, "distance"), col(p, "activity type")
+    timer, seconds = timer_seconds(header, facts.num)
+    if timer is None and seconds != "null::double":
+        facts.notes.append("durations: average pace x distance (the file has no Time column)")
+    if not (cadence and stride and distance and kind) or seconds == "null::double":
+        return evidence.units_from_ratio(con, "select null::double", EVIDENCE, option)
+    num = facts.num
+    english = english_type(f"ct_txt({kind})", facts.types)
+    ratio = f"""select {num}(ct_txt({stride})) * {num}(ct_txt({cadence})) / 60
+                       / nullif({num}(ct_txt({distance})) * 1000 / nullif({seconds}, 0), 0)
+                from _raw
+                where not regexp_matches(lower({english}), '{SWIM}|{TRACK}')"""
+    return evidence.units_from_ratio(con, ratio, EVIDENCE, option)
+
+
+def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
+    """The parse of a Garmin export's rows, in the file's language, decimal mark and units."""
     p = header.positions()
     n = len(header.names)
     trailing = p[TRAILING_FROM][0] if TRAILING_FROM in p else None
-    num = "ct_num_comma" if decimal_comma else "ct_num_dot"
+    num = facts.num
 
     def at(c: str | None) -> str | None:
         """Column `c`'s field in a row of any width: in the trailing block, counted from the row's end."""
@@ -57,11 +108,15 @@ def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
         return f"[{', '.join(f'c{i + k}' for k in range(EXTRA_FIELDS + 1))}][width - {n - 1}]"
 
     type_col = col(p, "activity type")
-    timer = first_col(p, "time", "total time")
+    timer, timer_s = timer_seconds(header, num, at)
 
     f = partial(header_field, header, num=num, locate=at)
 
-    timer_s = f"ct_secs(ct_txt({at(timer)}))" if timer else "null::double"
+    kind = english_type(f"ct_txt({at(type_col)})", facts.types) if type_col else "''"
+    imperial = facts.units == "imperial"
+    distance_unit = METRES_PER["mi" if imperial else "km"]
+    swim_unit = METRES_PER["yd" if imperial else "m"]
+    elevation_unit = METRES_PER["ft" if imperial else "m"]
 
     def duration(c: str | None, label: str) -> Field:
         """A duration column, the timer's value where it is missing or zero (pool swims' moving time);
@@ -77,10 +132,22 @@ def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
             zero_is_missing=True,
         )
 
+    date_formats = sql_list(DATE_FORMATS + numeric_date_formats(facts.date_order))
     fields = {
-        "sport_type": f(type_col, "Activity Type", "an activity type", parse="{raw}", required=True),
+        "sport_type": f(
+            type_col,
+            "Activity Type",
+            "an activity type",
+            parse=english_type("{raw}", facts.types),
+            required=True,
+        ),
         "local_at": f(
-            col(p, "date"), "Date", "a date", parse=f"try_strptime({{raw}}, {DATE_FORMATS})", required=True
+            col(p, "date"),
+            "Date",
+            "a date",
+            parse=f"try_strptime({{raw}}, {date_formats})",
+            required=True,
+            **date_check(),
         ),
         "name": f(col(p, "title"), "Title", parse="{raw}"),
         "timer_s": f(timer, "Time", "a duration (HH:MM:SS)", parse="ct_secs({raw})"),
@@ -89,11 +156,13 @@ def parse_query(header: Header, decimal_comma: bool) -> ParseQuery:
         "distance_m": f(
             col(p, "distance"),
             "Distance",
-            parse=f"case when regexp_matches(lower({at(type_col)}), 'swim|track') then {num}({{raw}}) "
-            f"else {num}({{raw}}) * 1000 end",
+            parse=f"{num}({{raw}}) * case when regexp_matches(lower({kind}), '{SWIM}') then {swim_unit} "
+            f"when regexp_matches(lower({kind}), '{TRACK}') then 1 else {distance_unit} end",
             zero_is_missing=True,
         ),
-        "elevation_gain_m": f(col(p, "total ascent"), "Total Ascent"),
+        "elevation_gain_m": f(
+            col(p, "total ascent"), "Total Ascent", parse=f"{num}({{raw}}) * {elevation_unit}"
+        ),
         "avg_hr": f(col(p, "avg hr"), "Avg HR", zero_is_missing=True),
         "max_hr": f(col(p, "max hr"), "Max HR", zero_is_missing=True),
     }

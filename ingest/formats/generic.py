@@ -1,18 +1,15 @@
 """The generic CSV: `date,type,duration` and optional `distance_km,rpe,name,athlete,avg_hr,max_hr`.
 
 `date` is ISO 8601: a date (the row then has no time of day), a local date-time, or a date-time with
-an offset (`Z`, `+02:00`). `duration` is seconds or `[H:]MM:SS`. `type` is any Strava or Garmin type
+an offset (`Z`, `+02:00`), which makes it an instant: its local time is that instant in the athlete's
+zone. `duration` is seconds or `[H:]MM:SS`. `type` is any Strava or Garmin type
 name or a category name. An `athlete` column lets one file hold many athletes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ingest.formats.common import Field, ParseQuery, col
-
-if TYPE_CHECKING:
-    from ingest.detect import Header
+from ingest.formats.common import RPE_CHECK, Field, FileFacts, ParseQuery, col, date_check
+from ingest.formats.header import Header
 
 REQUIRED = ("date", "type", "duration")
 OPTIONAL = ("distance_km", "rpe", "name", "athlete", "avg_hr", "max_hr", "description")
@@ -21,23 +18,21 @@ ISO = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
 )
-DATE_ONLY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 # An offset after the time of day (a bare date's `-05` is its day, not an offset).
 OFFSET = r"(:[0-9]{2}(?:[.,][0-9]+)?)(Z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
-
-
-def matches(header: Header) -> bool:
-    return not missing(header)
 
 
 def missing(header: Header) -> list[str]:
     return [n for n in REQUIRED if n not in header.names]
 
 
-def parse_query(header: Header) -> ParseQuery:
+def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
     """The parse of a generic CSV's rows."""
     p = header.positions()
     date, kind, duration = (f"ct_txt({col(p, n)})" for n in REQUIRED)
+    # `2024-01-31T06:30:00`: no offset, so no regular expression needed (a valid date of 10
+    # characters has no time; other rows are rejected by local_at whatever these say)
+    plain = f"(length({date}) = 19 and {date}[17] = ':')"
 
     def f(name: str, kind: str = "a number", parse: str = "ct_num_dot({raw})", **kw) -> Field:
         c = col(p, name)
@@ -49,16 +44,22 @@ def parse_query(header: Header) -> ParseQuery:
         "local_at": f(
             "date",
             "an ISO date (2024-01-31 or 2024-01-31T06:30:00)",
-            parse=f"case when regexp_full_match({{raw}}, '{ISO}') "
+            # the common `2024-01-31T06:30:00` is cast directly (a third of the regular expression's time)
+            parse=f"case when length({{raw}}) = 19 and {{raw}}[5] = '-' and {{raw}}[8] = '-' "
+            f"and {{raw}}[11] in ('T', ' ') and {{raw}}[14] = ':' and {{raw}}[17] = ':' "
+            f"and {{raw}}[18] between '0' and '9' and {{raw}}[19] between '0' and '9' "
+            f"then try_cast({{raw}} as timestamp) "
+            f"when regexp_full_match({{raw}}, '{ISO}') "
             f"then try_cast(regexp_replace(replace({{raw}}, ',', '.'), '{OFFSET}', '\\1') as timestamp) end",
             required=True,
+            **date_check(),
         ),
         "utc_at": Field(
             raw=None,
-            parse=f"case when regexp_matches({date}, '{OFFSET}') "
+            parse=f"case when {plain} then null when regexp_matches({date}, '{OFFSET}') "
             f"then timezone('UTC', try_cast(replace({date}, ',', '.') as timestamptz)) end",
         ),
-        "has_time": Field(raw=None, parse=f"not regexp_full_match({date}, '{DATE_ONLY}')"),
+        "has_time": Field(raw=None, parse=f"length({date}) <> 10"),
         "sport_type": f("type", "an activity type", parse="{raw}", required=True),
         "moving_s": f(
             "duration",
@@ -75,17 +76,30 @@ def parse_query(header: Header) -> ParseQuery:
             check="{v} >= 0 and {v} < 1e6",
             check_reason="is not a distance from 0 to 1000 km",
         ),
-        "rpe": f(
-            "rpe", check="{v} between 1 and 10", check_reason="is not a perceived exertion from 1 to 10"
-        ),
+        "rpe": f("rpe", **RPE_CHECK),
         "name": f("name", parse="{raw}"),
         "description": f("description", parse="{raw}"),
         "avg_hr": f("avg_hr", **hr_check),
         "max_hr": f("max_hr", **hr_check),
         "id_key": Field(
             raw=None,
-            parse=f"lower({kind}) || case when regexp_full_match({date}, '{DATE_ONLY}') "
-            f"then '|' || coalesce(ct_secs({duration})::varchar, '') else '' end",
+            # the offset as written keeps two instants with the same wall clock apart (the id hashes
+            # the time as written, not the local time, which moves with the athlete's zone)
+            parse=f"lower({kind}) || case when length({date}) = 10 "
+            f"then '|' || coalesce(ct_secs({duration})::varchar, '') "
+            f"when {plain} then '' "
+            f"when regexp_matches({date}, '{OFFSET}') then '@' || regexp_extract({date}, '{OFFSET}', 2) "
+            "else '' end",
         ),
     }
+    if not facts.athlete_given and "athlete" in header.names:
+        fields["athlete"].required = True
+        fields["athlete"].kind = "an athlete name (or pass --athlete)"
     return ParseQuery(fields=fields)
+
+
+def units(con: object, header: Header, facts: FileFacts, option: str | None) -> tuple[str, str]:
+    """The generic format names its unit in the column: `distance_km`."""
+    if "distance_km" not in header.names:
+        return "metric", "units: no distance column"
+    return "metric", "units: km (the distance_km column" + ("; --units does not apply)" if option else ")")

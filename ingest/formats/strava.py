@@ -2,23 +2,40 @@
 
 Facts this relies on (see the export files studied in ../shared/formats/README.md):
 - dates are UTC, written per the account's locale: `Jan 5, 2024, 6:30:00 AM` (en-US), `21 May 2024,
-  00:48:20` (en-AU/GB), `09.12.2022, 15:24:49` (German), `2014-09-12 16:54:28` (pre-2019 header);
-- names repeat with different units: the first "Distance" is in display units (km; swims in metres with
-  a thousands comma), the second in metres; the first "Elapsed Time" integer seconds, the second float;
+  00:48:20` (en-AU/GB), `09.12.2022, 15:24:49` (German), `9 mei 2026, 19:00:00` (Dutch), `2014-09-12
+  16:54:28` (pre-2019 header); re-saved by Excel, `1/5/2024 6:30` (order from the column: evidence.py);
+- names repeat with different units: the first "Distance" is in display units (km or miles; swims in
+  metres or yards), the second in metres; the first "Elapsed Time" integer seconds, the second float;
 - the column count drifts (79 to 101), so columns are found by name and occurrence, never by position;
 - the pre-2019 header is `id,date,name,type,description,elapsed_time,distance,...` with metres;
-- German exports translate the header (GERMAN_HEADERS) and write decimal commas.
+- localized exports translate the header and the type names (strava_languages.py); German ones write
+  decimal commas.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
-from ingest.formats.common import Field, ParseQuery, col, first_col, header_field
+import duckdb
 
-if TYPE_CHECKING:
-    from ingest.detect import Header
+from ingest.formats import evidence
+from ingest.formats.common import (
+    METRES_PER,
+    RPE_CHECK,
+    Field,
+    FileFacts,
+    ParseQuery,
+    col,
+    date_check,
+    english_type,
+    first_col,
+    header_field,
+    lit,
+    numeric_date_formats,
+    sql_list,
+)
+from ingest.formats.header import Header
+from ingest.formats.strava_languages import MONTHS
 
 DATE_FORMATS = [
     "%b %d, %Y, %I:%M:%S %p",
@@ -28,29 +45,13 @@ DATE_FORMATS = [
     "%Y-%m-%dT%H:%M:%SZ",
 ]
 
-# The German export's names for the columns read here (the full map is in ../shared/formats/).
-GERMAN_HEADERS = {
-    "Aktivitäts-ID": "Activity ID",
-    "Aktivitätsdatum": "Activity Date",
-    "Name der Aktivität": "Activity Name",
-    "Aktivitätsart": "Activity Type",
-    "Aktivitätsbeschreibung": "Activity Description",
-    "Verstrichene Zeit": "Elapsed Time",
-    "Distanz": "Distance",
-    "Max. Herzfrequenz": "Max Heart Rate",
-    "Relative Leistung": "Relative Effort",
-    "Bewegungszeit": "Moving Time",
-    "Höhenzunahme": "Elevation Gain",
-    "Durchschnittliche Herzfrequenz": "Average Heart Rate",
-    "Gefühlte Anstrengung": "Perceived Exertion",
-}
-
 NEW_REQUIRED = ("activity id", "activity date", "activity type")
 OLD_REQUIRED = ("id", "date", "name", "type", "elapsed_time", "distance")
-
-
-def matches(header: Header) -> bool:
-    return not missing(header)
+# A localized date naming its month: day, month name, year, time (`9 déc. 2022, 15:24:49`, `9 de dez.
+# de 2022, 15:24:49`).
+NAMED_MONTH = (
+    r"^([0-9]{1,2})\.? (?:de )?([^ 0-9.,]+)\.? (?:de )?([0-9]{4}),? ([0-9]{1,2}):([0-9]{2}):([0-9]{2})$"
+)
 
 
 def missing(header: Header) -> list[str]:
@@ -60,41 +61,78 @@ def missing(header: Header) -> list[str]:
     return [n for n in OLD_REQUIRED if n not in names]
 
 
-def decimal_comma(header: Header) -> bool:
-    """German exports write decimal commas."""
-    return any(name in GERMAN_HEADERS for name in header.shown)
+def _distances(header: Header) -> tuple[str | None, str | None]:
+    """The display-units "Distance" column and the metres one (None when the export lacks it)."""
+    p = header.positions()
+    if "activity id" not in p:  # pre-2019: one distance, in metres
+        return None, col(p, "distance")
+    return col(p, "distance"), col(p, "distance", 1)
 
 
-def parse_query(header: Header) -> ParseQuery:
+def units(
+    con: duckdb.DuckDBPyConnection, header: Header, facts: FileFacts, option: str | None
+) -> tuple[str, str]:
+    """km or miles for the display-units Distance; the metres column, where present, makes it moot."""
+    display, metres = _distances(header)
+    if metres:
+        return "metric", "units: distances from the export's Distance column in metres"
+    p = header.positions()
+    speed, moving = col(p, "average speed"), first_col(p, "moving time", "elapsed time")
+    if not (display and speed and moving):
+        return evidence.units_from_ratio(con, "select null::double", "activities with average speed", option)
+    num = facts.num
+    ratio = f"""select {num}(ct_txt({speed})) * ct_secs(ct_txt({moving}))
+                       / nullif({num}(ct_txt({display})) * 1000, 0)
+                from _raw where lower(ct_txt({col(p, "activity type")})) not like '%swim%'"""
+    return evidence.units_from_ratio(con, ratio, "activities' average speed x moving time", option)
+
+
+def _named_month_date(raw: str, language: str) -> str:
+    """SQL for a localized date with a month name (`9 mei 2026, 19:00:00`), NULL when it isn't one."""
+    months = MONTHS.get(language)
+    if not months:
+        return "null::timestamp"
+    whens = " ".join(f"when {lit(k)} then {v}" for k, v in months.items())
+    p = f"regexp_extract(lower({raw}), {lit(NAMED_MONTH)}, ['d', 'mon', 'y', 'h', 'mi', 's'])"
+    return (
+        f"(select try(make_timestamp(x.y::int, (case x.mon {whens} end), x.d::int, x.h::int, x.mi::int, "
+        f"x.s::double)) from (select {p} as x) where x.y <> '')"
+    )
+
+
+def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
     """The parse of a Strava export's rows."""
     p = header.positions()
-    num = "ct_num_comma" if decimal_comma(header) else "ct_num_dot"
+    num = facts.num
     old = "activity id" not in p
     type_col = first_col(p, "activity type", "type")
+    kind = english_type(f"ct_txt({type_col})", facts.types)
 
     f = partial(header_field, header, num=num)
 
-    first_distance, second_distance = col(p, "distance"), col(p, "distance", 1)
+    display, metres = _distances(header)
+    imperial = facts.units == "imperial"
+    distance_unit = METRES_PER["mi" if imperial else "km"]
+    swim_unit = METRES_PER["yd" if imperial else "m"]
     if old:
-        distance = f(first_distance, "distance")
-    elif second_distance:
-        d1 = f"ct_txt({first_distance})"
-        d2 = f"ct_txt({second_distance})"
-        distance = f(
-            second_distance,
-            "Distance",
-            parse=f"case when {d2} is not null then {num}({d2}) when lower({type_col}) like '%swim%' "
-            f"then {num}({d1}) else {num}({d1}) * 1000 end",
-        )
-        distance.raw = f"coalesce({d2}, {d1})"
+        distance = f(metres, "distance")
     else:
-        distance = f(
-            first_distance,
-            "Distance",
-            parse=f"case when lower({type_col}) like '%swim%' then {num}({{raw}}) "
-            f"else {num}({{raw}}) * 1000 end",
+        d1 = f"ct_txt({display})"
+        from_display = (
+            f"{num}({d1}) * case when lower({kind}) like '%swim%' then {swim_unit} else {distance_unit} end"
         )
-    date_formats = "[" + ", ".join(f"'{fmt}'" for fmt in DATE_FORMATS) + "]"
+        if metres:
+            d2 = f"ct_txt({metres})"
+            distance = f(
+                metres,
+                "Distance",
+                parse=f"case when {d2} is not null then {num}({d2}) else {from_display} end",
+            )
+            distance.raw = f"coalesce({d2}, {d1})"
+        else:
+            distance = f(display, "Distance", parse=from_display)
+    date_formats = sql_list(DATE_FORMATS + numeric_date_formats(facts.date_order))
+    named = _named_month_date("{raw}", facts.language)
     fields = {
         "source_id": f(
             first_col(p, "activity id", "id"),
@@ -107,10 +145,17 @@ def parse_query(header: Header) -> ParseQuery:
             first_col(p, "activity date", "date"),
             "Activity Date",
             "a date",
-            parse=f"try_strptime(replace({{raw}}, 'Sept', 'Sep'), {date_formats})",
+            parse=f"coalesce(try_strptime(replace({{raw}}, 'Sept', 'Sep'), {date_formats}), {named})",
+            required=True,
+            **date_check(),
+        ),
+        "sport_type": f(
+            type_col,
+            "Activity Type",
+            "an activity type",
+            parse=english_type("{raw}", facts.types),
             required=True,
         ),
-        "sport_type": f(type_col, "Activity Type", "an activity type", parse="{raw}", required=True),
         "name": f(first_col(p, "activity name", "name"), "Activity Name", parse="{raw}"),
         "description": Field(
             raw=f"nullif({c}, '')" if (c := first_col(p, "activity description", "description")) else None
@@ -130,12 +175,7 @@ def parse_query(header: Header) -> ParseQuery:
             "Max Heart Rate",
             zero_is_missing=True,
         ),
-        "rpe": f(
-            col(p, "perceived exertion"),
-            "Perceived Exertion",
-            check="{v} between 1 and 10",
-            check_reason="is not a perceived exertion from 1 to 10",
-        ),
+        "rpe": f(col(p, "perceived exertion"), "Perceived Exertion", **RPE_CHECK),
         "relative_effort": f(col(p, "relative effort") or col(p, "relative effort", 1), "Relative Effort"),
     }
     return ParseQuery(fields=fields, constants={"has_time": "true"})

@@ -1,26 +1,94 @@
--- Athlete history. Grain: one row per athlete in q_scope with at least one activity on a local day
--- up to $end (one pass over the whole history, shared by session load and the summary).
--- Parameters: $end (local date, inclusive); $hr_rest, $hr_max (HRmax when the athlete has no plausible
---   recorded max_hr). Relations: activities, q_scope(athlete_id).
--- hr_max = the athlete's highest recorded max_hr when above $hr_rest + 40, else $hr_max (Banister 1991
---   TRIMP needs HRmax; one implausible device reading must not set it).
--- first_day = local day of the first activity; last_support_day = local day of the last strength or
--- Pilates session (null: none). Second recordings (twin_of) and excluded activities count nowhere.
-with observed as (
+-- Athlete history. Grain: one row per athlete in q_scope (one pass over the whole history up to $end,
+-- shared by session load and the summary; athletes without activities get nulls).
+-- Parameters: $end (local date, inclusive); $hr_rest, $hr_max, $trimp_k, $trimp_b (defaults for an
+--   athlete without own settings); $trimp_k_m, $trimp_b_m, $trimp_k_f, $trimp_b_f (Banister's men's and
+--   women's constants); $hr_max_ceiling, $hr_max_confirm_bpm (HRmax estimate).
+-- Relations: activities, athletes(hr_max, hr_rest, sex), q_scope(athlete_id), q_categories.
+-- Heart-rate settings (Banister 1991 TRIMP): the athlete's own hr_max, hr_rest and sex win. Without a
+--   set HRmax it is estimated from the recorded max_hr readings: readings at most HRrest + 40 or above
+--   $hr_max_ceiling are ignored; the highest remaining reading counts only when another session came
+--   within $hr_max_confirm_bpm of it, else the second highest counts (one glitch never sets HRmax for
+--   the whole history); no reading: $hr_max. TRIMP constants: Banister's for the athlete's sex, else
+--   $trimp_k, $trimp_b.
+-- first_day, last_day = local days of the first and last activity up to $end; last_day_before_week =
+--   the last one before the 7 days ending $end (a break before this week); last_support_day = the last
+--   session of a category that counts as support work (strength, Pilates; null: none).
+-- Second recordings (twin_of) and excluded activities count nowhere.
+with athlete as (
+    select
+        s.athlete_id,
+        a.hr_max as set_hr_max,
+        coalesce(a.hr_rest, $hr_rest) as hr_rest,
+        case a.sex when 'f' then $trimp_k_f when 'm' then $trimp_k_m else $trimp_k end as trimp_k,
+        case a.sex when 'f' then $trimp_b_f when 'm' then $trimp_b_m else $trimp_b end as trimp_b
+    from q_scope s
+    join athletes a on a.athlete_id = s.athlete_id
+),
+
+observed as (
     select
         a.athlete_id,
-        max(a.max_hr) as max_hr,
         min(a.start_local) as first_start,
-        max(case when a.category in ('strength', 'pilates') then a.start_local end) as last_support_start
+        max(a.start_local) as last_start,
+        max(case when a.start_local < cast($end as date) - 6 then a.start_local end) as last_start_before_week,
+        max(case when c.support_work then a.start_local end) as last_support_start
     from activities a
     join q_scope s on s.athlete_id = a.athlete_id
+    left join q_categories c on c.category = a.category
     where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
     group by a.athlete_id
+),
+
+by_reading as (
+    -- the distinct max_hr readings per athlete (a few dozen each), so the HRmax estimate below reads
+    -- this small table
+    select a.athlete_id, a.max_hr as reading, count(*) as sessions
+    from activities a
+    join q_scope s on s.athlete_id = a.athlete_id
+    where
+        a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
+        and a.max_hr <= $hr_max_ceiling
+    group by a.athlete_id, a.max_hr
+),
+
+plausible as (
+    select b.athlete_id, b.reading, b.sessions
+    from by_reading b
+    join athlete t on t.athlete_id = b.athlete_id
+    where b.reading > t.hr_rest + 40
+),
+
+top as (
+    select athlete_id, max(reading) as top_hr
+    from plausible
+    group by athlete_id
+),
+
+runner_up as (
+    select
+        b.athlete_id,
+        max(case when b.reading < o.top_hr then b.reading end) as second_hr,
+        sum(case when b.reading >= o.top_hr - $hr_max_confirm_bpm then b.sessions else 0 end) as near_top
+    from plausible b
+    join top o on o.athlete_id = b.athlete_id
+    group by b.athlete_id
 )
 
 select
-    athlete_id,
-    case when max_hr > $hr_rest + 40 then max_hr else $hr_max end as hr_max,
-    cast(first_start as date) as first_day,
-    cast(last_support_start as date) as last_support_day
-from observed
+    t.athlete_id,
+    coalesce(
+        t.set_hr_max,
+        case when r.near_top >= 2 or r.second_hr is null then p.top_hr else r.second_hr end,
+        $hr_max
+    ) as hr_max,
+    t.hr_rest,
+    t.trimp_k,
+    t.trimp_b,
+    cast(o.first_start as date) as first_day,
+    cast(o.last_start as date) as last_day,
+    cast(o.last_start_before_week as date) as last_day_before_week,
+    cast(o.last_support_start as date) as last_support_day
+from athlete t
+left join observed o on o.athlete_id = t.athlete_id
+left join top p on p.athlete_id = t.athlete_id
+left join runner_up r on r.athlete_id = t.athlete_id

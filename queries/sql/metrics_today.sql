@@ -1,18 +1,16 @@
--- Metrics on one day. Grain: one row per athlete in q_scope, on the day $as_of only: the columns of
--- metrics.sql that summary.sql reads, as plain aggregates over the last 28 days instead of daily
--- window functions over a calendar (compare reads one day for every athlete; metrics.sql serves the
--- daily series). Formulas and sources as in metrics.sql:
---   monotony (Foster 1998) = mean / population SD of the 7 daily loads [$as_of - 6, $as_of] (days
---   without sessions count as 0); 10 when the SD is 0 and the mean > 0 (10 is also the ceiling); 0
---   without load. Strain = 7-day load x monotony. ACWR (Gabbett 2016) = 7-day load / (28-day load / 4),
---   null when the 28-day load is 0. Support share = (strength + pilates + mobility minutes) / all
---   minutes over 28 days, 0 without minutes. Run km over the 7 days ending $as_of, $as_of - 7 and
---   $as_of - 14 (Nielsen 2014 progression).
---   Fitness, fatigue (Banister 1991): one step of F(t) = (1 - a) F(t-1) + a L(t) from the state at the
---   end of $as_of - 1 (q_ewma_carry); form = that previous day's fitness - fatigue.
--- Parameters: $as_of (date), $a_fit, $a_fat (EWMA alpha = 1 - e^(-1/N), N = 42 and 7).
+-- Windows on one day. Grain: one row per athlete in q_scope, on the day $as_of only: the columns of
+-- metrics.sql, as plain aggregates over the last 28 days instead of daily window functions over a
+-- calendar (compare reads one day for every athlete; metrics.sql serves the daily series). The metrics
+-- are scored from these columns by scores.sql, the same formulas as the daily series.
+--   7 days = [$as_of - 6, $as_of] (days without sessions count as 0), 28 days = [$as_of - 27, $as_of];
+--   run_km_prev_7d, run_km_prev2_7d = run km of [$as_of - 13, $as_of - 7] and [$as_of - 20, $as_of - 14]
+--   (week-on-week progression over the last two weeks).
+--   EWMAs (fitness, fatigue, acute, chronic): one step of F(t) = (1 - a) F(t-1) + a L(t) from the
+--   state at the end of $as_of - 1 (q_ewma_carry); form = that previous day's fitness - fatigue.
+-- Parameters: $as_of (date); $a_fit, $a_fat (alpha = 1 - e^(-1/N), N = 42 and 7); $a_acute, $a_chronic
+--   (EWMA ACWR, Williams et al. 2017: alpha = 2 / (N + 1), N = 7 and 28).
 -- Relations: q_scope, q_session_load (at least [$as_of - 27, $as_of]), q_ewma_carry (ewma_carry.sql
---   at $as_of - 1).
+--   at $as_of - 1), q_categories(category, support_share, running).
 with week_days as (
     select s.athlete_id, cast(d.day as date) as day
     from q_scope s
@@ -41,42 +39,33 @@ week as (
 
 window_28 as (
     select
-        athlete_id,
-        sum(case when day = cast($as_of as date) then load else 0 end) as load_today,
-        sum(load) as load_28d,
-        sum(minutes) as minutes_28d,
-        sum(case when category in ('strength', 'pilates', 'mobility') then minutes else 0 end)
-            as support_minutes_28d,
-        sum(case when category = 'run' and day >= cast($as_of as date) - 6 then distance_km else 0 end)
+        l.athlete_id,
+        sum(case when l.day = cast($as_of as date) then l.load else 0 end) as load_today,
+        sum(l.load) as load_28d,
+        sum(l.minutes) as minutes_28d,
+        sum(case when c.support_share then l.minutes else 0 end) as support_minutes_28d,
+        sum(case when c.running then l.minutes else 0 end) as run_minutes_28d,
+        count(distinct case when l.minutes > 0 or l.load > 0 then l.day end) as active_days_28d,
+        sum(case when c.running and l.day >= cast($as_of as date) - 6 then l.distance_km else 0 end)
             as run_km_7d,
         sum(
             case
-                when category = 'run' and day between cast($as_of as date) - 13 and cast($as_of as date) - 7
-                    then distance_km
+                when c.running and l.day between cast($as_of as date) - 13 and cast($as_of as date) - 7
+                    then l.distance_km
                 else 0
             end
         ) as run_km_prev_7d,
         sum(
             case
-                when category = 'run' and day between cast($as_of as date) - 20 and cast($as_of as date) - 14
-                    then distance_km
+                when c.running and l.day between cast($as_of as date) - 20 and cast($as_of as date) - 14
+                    then l.distance_km
                 else 0
             end
         ) as run_km_prev2_7d
-    from q_session_load
-    where day between cast($as_of as date) - 27 and cast($as_of as date)
-    group by athlete_id
-),
-
-scored as (
-    select
-        *,
-        case
-            when load_7d <= 0 then 0.0
-            when sd_7d <= 1e-9 * mean_7d then 10.0
-            else least(mean_7d / sd_7d, 10.0)
-        end as monotony
-    from week
+    from q_session_load l
+    left join q_categories c on c.category = l.category
+    where l.day between cast($as_of as date) - 27 and cast($as_of as date)
+    group by l.athlete_id
 )
 
 select
@@ -84,18 +73,22 @@ select
     cast($as_of as date) as day,
     coalesce(w.load_today, 0) as load,
     k.load_7d,
+    k.mean_7d,
+    k.sd_7d,
     coalesce(w.load_28d, 0) as load_28d,
-    k.monotony,
-    k.load_7d * k.monotony as strain,
-    case when w.load_28d > 0 then k.load_7d / (w.load_28d / 4.0) end as acwr,
+    coalesce(w.minutes_28d, 0) as minutes_28d,
+    coalesce(w.support_minutes_28d, 0) as support_minutes_28d,
+    coalesce(w.run_minutes_28d, 0) as run_minutes_28d,
+    coalesce(w.active_days_28d, 0) as active_days_28d,
+    coalesce(w.run_km_7d, 0) as run_km_7d,
+    coalesce(w.run_km_prev_7d, 0) as run_km_prev_7d,
+    coalesce(w.run_km_prev2_7d, 0) as run_km_prev2_7d,
     (1 - $a_fit) * c.fitness + $a_fit * coalesce(w.load_today, 0) as fitness,
     (1 - $a_fat) * c.fatigue + $a_fat * coalesce(w.load_today, 0) as fatigue,
     c.fitness - c.fatigue as form,
-    case when w.minutes_28d > 0 then w.support_minutes_28d / w.minutes_28d else 0.0 end as support_share,
-    coalesce(w.run_km_7d, 0) as run_km_7d,
-    coalesce(w.run_km_prev_7d, 0) as run_km_prev_7d,
-    coalesce(w.run_km_prev2_7d, 0) as run_km_prev2_7d
+    (1 - $a_acute) * c.acute + $a_acute * coalesce(w.load_today, 0) as acute,
+    (1 - $a_chronic) * c.chronic + $a_chronic * coalesce(w.load_today, 0) as chronic
 from q_scope sc
-join scored k on k.athlete_id = sc.athlete_id
+join week k on k.athlete_id = sc.athlete_id
 join q_ewma_carry c on c.athlete_id = sc.athlete_id
 left join window_28 w on w.athlete_id = sc.athlete_id

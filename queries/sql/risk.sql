@@ -1,7 +1,9 @@
--- Summary with its risk level. Grain: one row per athlete in q_summary, highest risk first, then the
--- lowest support share, then by name.
--- Rule: red when any warning is high or at least $risk_red_warns are warn; amber when any is warn;
--- green otherwise (info warnings such as acwr_low do not raise the risk).
+-- Summary with its risk level. Grain: one row per athlete in q_summary: active athletes first, highest
+-- risk first, then the lowest support share, then by name; then the inactive ones, the most recently
+-- active first.
+-- Rule: "inactive" when the athlete has no activity in the last $inactive_days days (see summary.sql);
+-- else red when any warning is high or at least $risk_red_warns are warn; amber when any is warn; green
+-- otherwise (info warnings such as acwr_low do not raise the risk). Crosstrain's convention.
 -- Parameters: $risk_red_warns. Relations: q_summary, q_warnings.
 with counted as (
     select
@@ -11,16 +13,23 @@ with counted as (
     from q_summary s
     left join q_warnings w on w.athlete_id = s.athlete_id
     group by s.athlete_id
+),
+
+ranked as (
+    select
+        s.*,
+        case
+            when not s.active then 0
+            when c.highs > 0 or c.warns >= $risk_red_warns then 3
+            when c.warns > 0 then 2
+            else 1
+        end as risk_rank
+    from q_summary s
+    join counted c on c.athlete_id = s.athlete_id
 )
 
 select
-    s.*,
-    case
-        when highs > 0 or warns >= $risk_red_warns then 'red'
-        when warns > 0 then 'amber'
-        else 'green'
-    end as risk,
-    case when highs > 0 or warns >= $risk_red_warns then 3 when warns > 0 then 2 else 1 end as risk_rank
-from q_summary s
-join counted c on c.athlete_id = s.athlete_id
-order by risk_rank desc, s.support_share, s.athlete
+    *,
+    case risk_rank when 0 then 'inactive' when 3 then 'red' when 2 then 'amber' else 'green' end as risk
+from ranked
+order by risk_rank desc, case when active then support_share end, last_activity desc nulls last, athlete

@@ -1,16 +1,22 @@
 -- Session load. Grain: one row per activity of the athletes in q_scope with local day in [$from, $end].
--- Parameters: $from, $end (local dates, inclusive); $hr_rest, $trimp_k, $trimp_b, $trimp_scale.
--- Relations: activities, q_scope(athlete_id), q_intensity(category, intensity),
---   q_athlete_history(athlete_id, hr_max) (athlete_history.sql up to the caller's last day, at least $end:
---   the HRmax known on that day applies to every session, as a report on that day sees it).
+-- Parameters: $from, $end (local dates, inclusive); $trimp_scale; $other_intensity (for a category
+--   missing from q_categories).
+-- Relations: activities, q_scope(athlete_id), q_categories(category, intensity, heart_rate_load),
+--   q_athlete_history(athlete_id, hr_max, hr_rest, trimp_k, trimp_b) (athlete_history.sql up to the
+--   caller's last day, at least $end: the HRmax known on that day applies to every session, as a report
+--   on that day sees it).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
 -- (start_local), so a run across midnight or a DST change belongs to its start date.
 -- Second recordings of a session (twin_of not null) and excluded activities count in no metric.
 -- load (arbitrary units, one scale for all three sources):
 --   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
---   2. else Banister TRIMP x trimp_scale (Banister 1991) when average HR is known:
---      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1];
+--   2. else, for categories whose load may come from heart rate (running, cross-training:
+--      q_categories.heart_rate_load), Banister TRIMP x trimp_scale (Banister 1991) when average HR is
+--      known: minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to
+--      [0, 1], with the athlete's HRmax, HRrest and constants (k, b) from q_athlete_history;
 --   3. else minutes x the category's default intensity (a Pilates class without HR is never a rest day).
+--   Strength, Pilates and mobility never use heart rate: average HR badly underrates resistance work,
+--   for which session RPE is the validated measure (Day et al. 2004; Sweet et al. 2004).
 with scoped as (
     select a.*
     from activities a
@@ -32,11 +38,15 @@ measured as (
         coalesce(sc.distance_m, 0) / 1000.0 as distance_km,
         case when sc.rpe between 1 and 10 then sc.rpe end as rpe,
         case
-            when sc.avg_hr > 0
-                then least(greatest((sc.avg_hr - $hr_rest) / (h.hr_max - $hr_rest), 0.0), 1.0)
-        end as hrr
+            when sc.avg_hr > 0 and c.heart_rate_load
+                then least(greatest((sc.avg_hr - h.hr_rest) / greatest(h.hr_max - h.hr_rest, 1.0), 0.0), 1.0)
+        end as hrr,
+        h.trimp_k,
+        h.trimp_b,
+        coalesce(c.intensity, $other_intensity) as intensity
     from scoped sc
     join q_athlete_history h on h.athlete_id = sc.athlete_id
+    left join q_categories c on c.category = sc.category
 )
 
 select
@@ -51,8 +61,8 @@ select
     m.distance_km,
     case
         when m.rpe is not null then m.rpe * m.minutes
-        when m.hrr is not null then m.minutes * m.hrr * $trimp_k * exp($trimp_b * m.hrr) * $trimp_scale
-        else m.minutes * coalesce(i.intensity, 3.0)
+        when m.hrr is not null then m.minutes * m.hrr * m.trimp_k * exp(m.trimp_b * m.hrr) * $trimp_scale
+        else m.minutes * m.intensity
     end as load,
     case
         when m.rpe is not null then 'srpe'
@@ -60,4 +70,3 @@ select
         else 'intensity'
     end as load_source
 from measured m
-left join q_intensity i on i.category = m.category

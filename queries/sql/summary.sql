@@ -1,42 +1,44 @@
 -- Summary at $as_of. Grain: one row per athlete in q_scope.
--- Parameters: $as_of (date), $pace_outlier (fraction). Relations: athletes, q_scope, q_session_load
--- (at least the 28 days up to $as_of), q_athlete_history (athlete_history.sql up to $as_of: first_day,
--- last_support_day), q_metrics (must hold the day $as_of), q_run_keywords(keyword).
--- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of].
+-- Parameters: $as_of (date), $pace_outlier (fraction), $inactive_days (days). Relations: athletes,
+--   q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history (athlete_history.sql
+--   up to $as_of), q_metrics (scores.sql; must hold the day $as_of), q_run_keywords(keyword),
+--   q_categories(category, running, support_work, catch_all), q_generic_types(type_name).
+-- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of], 7 days =
+--   [$as_of - 6, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
 -- support_gap_days: the same, or days since the first activity when there was none (how long the
 -- athlete has gone without support work as far as we know). history_days: days from the first
--- activity to $as_of, both counted.
--- Run variety (Seiler 2010) over 28 days, runs of at least 0.5 km: coefficient of variation (population
--- SD / mean) of distance and of pace (s/km); quality runs = name contains a keyword (interval, sprint,
--- hill ...) or pace at least $pace_outlier faster than the 28-day mean pace.
+-- activity to $as_of, both counted (0: none yet).
+-- last_activity: local day of the last activity up to $as_of (null: none yet); active: one within the
+--   last $inactive_days days. break_days: days between the first session of the last 7 days and the
+--   session before it (null: no session in the 7 days, or none before them).
+-- unlabelled_sessions: sessions of the 28 days whose type says nothing (Workout, Other, Training:
+--   q_generic_types) and whose name matched no keyword, so they landed in the catch-all category.
+-- Run variety (crosstrain's heuristics) over 28 days, runs of at least 0.5 km: coefficient of
+-- variation (population SD / mean) of distance and of pace (s/km); quality runs = name contains a
+-- keyword (interval, sprint, hill ...) or pace at least $pace_outlier faster than the 28-day mean pace.
 with window_28 as (
     select
-        athlete_id,
-        sum(case when category = 'run' then minutes else 0 end) as run_minutes,
-        sum(case when category = 'strength' then minutes else 0 end) as strength_minutes,
-        sum(case when category = 'pilates' then minutes else 0 end) as pilates_minutes,
-        sum(case when category = 'mobility' then minutes else 0 end) as mobility_minutes,
-        sum(case when category = 'cross' then minutes else 0 end) as cross_minutes,
-        sum(case when category = 'other' then minutes else 0 end) as other_minutes,
-        sum(case when category = 'run' then 1 else 0 end) as run_sessions,
-        sum(case when category = 'strength' then 1 else 0 end) as strength_sessions,
-        sum(case when category = 'pilates' then 1 else 0 end) as pilates_sessions,
-        sum(case when category = 'mobility' then 1 else 0 end) as mobility_sessions,
-        sum(case when category = 'cross' then 1 else 0 end) as cross_sessions,
-        sum(case when category = 'other' then 1 else 0 end) as other_sessions,
-        sum(case when category = 'run' then distance_km else 0 end) as run_km,
-        sum(case when category = 'run' and day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d
-    from q_session_load
-    where day between cast($as_of as date) - 27 and cast($as_of as date)
-    group by athlete_id
+        l.athlete_id,
+        sum(case when c.running then 1 else 0 end) as run_sessions,
+        sum(case when c.support_work then 1 else 0 end) as support_sessions,
+        sum(case when c.running then l.distance_km else 0 end) as run_km,
+        sum(case when c.running and l.day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d,
+        min(case when l.day >= cast($as_of as date) - 6 then l.day end) as first_day_7d,
+        sum(case when c.catch_all and g.type_name is not null then 1 else 0 end) as unlabelled_sessions
+    from q_session_load l
+    left join q_categories c on c.category = l.category
+    left join q_generic_types g on g.type_name = lower(trim(l.sport_type))
+    where l.day between cast($as_of as date) - 27 and cast($as_of as date)
+    group by l.athlete_id
 ),
 
 recent_runs as (
     select athlete_id, activity_id, name, distance_km, minutes * 60.0 / distance_km as pace_s_per_km
     from q_session_load
     where
-        category = 'run' and distance_km >= 0.5 and minutes > 0
+        category in (select category from q_categories where running)
+        and distance_km >= 0.5 and minutes > 0
         and day between cast($as_of as date) - 27 and cast($as_of as date)
 ),
 
@@ -79,30 +81,32 @@ variety as (
 select
     sc.athlete_id,
     a.name as athlete,
-    coalesce(w.run_minutes, 0) as run_minutes,
-    coalesce(w.strength_minutes, 0) as strength_minutes,
-    coalesce(w.pilates_minutes, 0) as pilates_minutes,
-    coalesce(w.mobility_minutes, 0) as mobility_minutes,
-    coalesce(w.cross_minutes, 0) as cross_minutes,
-    coalesce(w.other_minutes, 0) as other_minutes,
     coalesce(w.run_sessions, 0) as run_sessions,
-    coalesce(w.strength_sessions, 0) as strength_sessions,
-    coalesce(w.pilates_sessions, 0) as pilates_sessions,
-    coalesce(w.mobility_sessions, 0) as mobility_sessions,
-    coalesce(w.cross_sessions, 0) as cross_sessions,
-    coalesce(w.other_sessions, 0) as other_sessions,
     coalesce(w.run_km, 0) as run_km,
     coalesce(w.runs_14d, 0) as runs_14d,
+    coalesce(w.unlabelled_sessions, 0) as unlabelled_sessions,
+    coalesce(m.minutes_28d, 0) as minutes_28d,
     coalesce(m.support_share, 0) as support_share,
-    (coalesce(w.strength_sessions, 0) + coalesce(w.pilates_sessions, 0)) / 4.0 as strength_sessions_per_week,
+    coalesce(m.run_share, 0) as run_share,
+    coalesce(w.support_sessions, 0) / 4.0 as strength_sessions_per_week,
     date_diff('day', h.last_support_day, cast($as_of as date)) as days_since_support,
     date_diff('day', coalesce(h.last_support_day, h.first_day), cast($as_of as date)) as support_gap_days,
     coalesce(date_diff('day', h.first_day, cast($as_of as date)) + 1, 0) as history_days,
+    h.first_day,
+    h.last_day as last_activity,
+    coalesce(h.last_day > cast($as_of as date) - cast($inactive_days as integer), false) as active,
+    case
+        when w.first_day_7d is not null and h.last_day_before_week is not null
+            then date_diff('day', h.last_day_before_week, w.first_day_7d)
+    end as break_days,
+    coalesce(m.active_days_28d, 0) as active_days_28d,
     coalesce(m.monotony, 0) as monotony,
     coalesce(m.strain, 0) as strain,
     m.acwr,
     coalesce(m.load_7d, 0) as load_7d,
     coalesce(m.load_28d, 0) as load_28d,
+    coalesce(m.acute, 0) as acute_load,
+    coalesce(m.chronic, 0) as chronic_load,
     coalesce(m.fitness, 0) as fitness,
     coalesce(m.fatigue, 0) as fatigue,
     coalesce(m.form, 0) as form,

@@ -1,8 +1,8 @@
 -- Weekly balance. Grain: one row per athlete in q_scope per ISO week (Monday) in [$start, $end] per
--- category (all six, zero-filled). run_km is the week's run distance on the 'run' row and 0 on the
--- others, so summing any column over a week's rows gives the week's total.
+-- category (all of q_categories, zero-filled). run_km is the week's run distance on the running row and 0
+-- on the others, so summing any column over a week's rows gives the week's total.
 -- Parameters: $start (a Monday), $end (last local day counted, inclusive). Relations: q_scope,
--- q_session_load.
+-- q_session_load, q_categories(category, category_order, running).
 with weeks as (
     select cast(w.week as date) as week
     from (
@@ -10,18 +10,11 @@ with weeks as (
     ) as w
 ),
 
-categories as (
-    select *
-    from (
-        values ('run', 1), ('strength', 2), ('pilates', 3), ('mobility', 4), ('cross', 5), ('other', 6)
-    ) as c (category, category_order)
-),
-
 grid as (
-    select s.athlete_id, w.week, c.category, c.category_order
+    select s.athlete_id, w.week, c.category, c.category_order, c.running
     from q_scope s
     cross join weeks w
-    cross join categories c
+    cross join q_categories c
 ),
 
 by_week as (
@@ -31,7 +24,7 @@ by_week as (
         category,
         sum(minutes) as minutes,
         count(*) as sessions,
-        sum(case when category = 'run' then distance_km else 0 end) as run_km,
+        sum(distance_km) as distance_km,
         sum(load) as load
     from q_session_load
     where day between cast($start as date) and cast($end as date)
@@ -45,7 +38,7 @@ select
     g.category_order,
     coalesce(b.minutes, 0) as minutes,
     coalesce(b.sessions, 0) as sessions,
-    coalesce(b.run_km, 0) as run_km,
+    case when g.running then coalesce(b.distance_km, 0) else 0 end as run_km,
     coalesce(b.load, 0) as load
 from grid g
 left join by_week b on b.athlete_id = g.athlete_id and b.week = g.week and b.category = g.category

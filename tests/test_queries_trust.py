@@ -1,0 +1,294 @@
+"""Warnings a coach can trust (issue 10), each rule on a hand-computed case in a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime, timedelta
+
+import pytest
+from activity_rows import write
+from click.testing import CliRunner
+
+import queries
+from crosstrain.cli import cli
+from ingest.db import connect
+
+D = date(2026, 11, 22)
+
+
+def at(days_before: int, hour: int = 7) -> datetime:
+    return datetime.combine(D - timedelta(days=days_before), datetime.min.time()).replace(hour=hour)
+
+
+def run(days_before: int, minutes: float = 30, km: float | None = None, **extra) -> dict:
+    return {
+        "start_local": at(days_before),
+        "sport_type": "Run",
+        "minutes": minutes,
+        "km": km if km is not None else minutes / 6,
+        **extra,
+    }
+
+
+def session(days_before: int, sport: str, minutes: float = 60, **extra) -> dict:
+    return {"start_local": at(days_before, 18), "sport_type": sport, "minutes": minutes, **extra}
+
+
+def report(db, athlete: str, settings: dict | None = None, as_of: date = D) -> dict:
+    with connect(db, read_only=True) as con:
+        return queries.report(con, athlete, as_of, settings or {})
+
+
+def codes(rep: dict) -> dict[str, str]:
+    return {w["code"]: w["severity"] for w in rep["warnings"]}
+
+
+def loads(db, athlete: str, start: date, end: date = D) -> dict[int, float]:
+    with connect(db, read_only=True) as con:
+        df = queries.sessions(con, athlete, start, end, {})
+    return {int(r.activity_id): float(r.load) for r in df.itertuples()}
+
+
+def set_athlete(db, name: str, **values) -> None:
+    """What `crosstrain athletes set` stores (helper "store" owns the command); here in plain SQL."""
+    with connect(db) as con:
+        for column, value in values.items():
+            con.execute(f"update athletes set {column} = ? where name = ?", [value, name])
+
+
+# 1. Load for support work ------------------------------------------------------------------------
+
+
+def test_strength_session_with_heart_rate_gets_its_srpe_or_default_load(db_path):
+    # 58 min of strength at an average of 122 bpm, no RPE: minutes x strength's default intensity,
+    # 58 x 5 = 290 (average-HR TRIMP would give ~103). With RPE 6: 6 x 58 = 348. A run with the same
+    # heart rate keeps its TRIMP: HRmax 190 (no reading), HRrest 60, HRr = 62 / 130 = 0.476923,
+    # 58 x 0.476923 x 0.64 x e^(1.92 x 0.476923) x 2.5 = 110.58.
+    write(
+        db_path,
+        "Sam",
+        [
+            session(2, "WeightTraining", 58, avg_hr=122),
+            session(1, "Pilates", 50, avg_hr=110),
+            session(0, "WeightTraining", 58, avg_hr=122, rpe=6),
+            run(0, 58, avg_hr=122),
+        ],
+    )
+    with connect(db_path, read_only=True) as con:
+        df = queries.sessions(con, "Sam", D - timedelta(days=2), D, {})
+    got = sorted((r.category, round(r.load, 2)) for r in df.itertuples())
+    hrr = 62 / 130
+    assert got == [
+        ("pilates", 200.0),  # 50 x 4: heart rate ignored
+        ("run", round(58 * hrr * 0.64 * math.exp(1.92 * hrr) * 2.5, 2)),
+        ("strength", 290.0),
+        ("strength", 348.0),
+    ]
+    assert got[1][1] == pytest.approx(110.58, abs=0.01)
+
+
+# 2. Heart-rate settings per athlete ---------------------------------------------------------------
+
+
+def test_womens_trimp_constants_and_the_athletes_own_hr_settings(db_path):
+    # Fay: sex f, HRmax 180, HRrest 50 (set). HRr = (150 - 50) / (180 - 50) = 0.769231.
+    # Banister's women's constants: 40 x 0.769231 x 0.86 x e^(1.67 x 0.769231) x 2.5 = 239.03
+    # (men's 0.64, 1.92 would give 215.60; the defaults HRrest 60, HRmax = max_hr 195 something else).
+    write(db_path, "Fay", [run(0, 40, avg_hr=150, max_hr=195)])
+    set_athlete(db_path, "Fay", sex="f", hr_max=180.0, hr_rest=50.0)
+    [load] = loads(db_path, "Fay", D).values()
+    assert load == pytest.approx(239.03, abs=0.01)
+    set_athlete(db_path, "Fay", sex="m")
+    [load] = loads(db_path, "Fay", D).values()
+    assert load == pytest.approx(215.60, abs=0.01)
+
+
+@pytest.mark.parametrize("glitch", [250, 215])
+def test_one_glitchy_max_hr_reading_changes_no_other_load(db_path, glitch):
+    # Runs of 40 min at 150 bpm with max HR 180, 178, 175: HRmax = 180 (178 is within 10 bpm of it).
+    # HRr = (150 - 60) / (180 - 60) = 0.75 -> 40 x 0.75 x 0.64 x e^1.44 x 2.5 = 202.59 each.
+    # A glitch (250: above 220, ignored; 215: 35 bpm above every other session, unconfirmed) must
+    # change no other session's load by more than 1% (here: not at all).
+    write(db_path, "Gil", [run(d, 40, avg_hr=150, max_hr=m) for d, m in ((9, 180), (6, 178), (3, 175))])
+    before = loads(db_path, "Gil", D - timedelta(days=9))
+    assert list(before.values()) == pytest.approx([202.59] * 3, abs=0.01)
+    write(db_path, "Gil", [run(1, 40, avg_hr=150, max_hr=glitch)])
+    after = loads(db_path, "Gil", D - timedelta(days=9))
+    assert len(after) == 4
+    for activity_id, load in before.items():
+        assert after[activity_id] == pytest.approx(load, rel=0.01)
+        assert after[activity_id] == pytest.approx(202.59, abs=0.01)
+
+
+def test_a_new_confirmed_maximum_does_count(db_path):
+    # 186 and 184 come within 10 bpm of each other: HRmax 186. HRr = 90 / 126 = 0.714286,
+    # 40 x 0.714286 x 0.64 x e^(1.92 x 0.714286) x 2.5 = 180.16.
+    write(db_path, "Hal", [run(d, 40, avg_hr=150, max_hr=m) for d, m in ((5, 186), (2, 184), (1, 170))])
+    hrr = 90 / 126
+    expected = 40 * hrr * 0.64 * math.exp(1.92 * hrr) * 2.5
+    assert list(loads(db_path, "Hal", D - timedelta(days=5)).values()) == pytest.approx([expected] * 3)
+    assert expected == pytest.approx(180.16, abs=0.01)
+
+
+# 3. ACWR after a break ----------------------------------------------------------------------------
+
+
+def test_a_single_jog_after_two_months_off_is_not_a_spike(db_path):
+    # Runs of 30 min every other day from day -120 to -60, then one 23-minute jog on as_of.
+    # 7-day load 23 x 5 = 115 = the 28-day load: ACWR 115 / (115 / 4) = 4.0, but 1 active day of the
+    # 28 is below the floor (8): no acwr_spike; the first week back gets an info note instead.
+    write(db_path, "Jo", [run(d) for d in range(60, 121, 2)] + [run(0, 23)])
+    rep = report(db_path, "Jo")
+    assert rep["summary"]["acwr"] == 4.0
+    assert codes(rep) == {"return_after_break": "info"}
+    note = rep["warnings"][0]
+    assert "60 days" in note["message"] and "gradually" in note["advice"]
+    assert rep["summary"]["risk"] == "green"
+
+
+def test_a_real_spike_above_the_floor_is_still_flagged(db_path):
+    # 10 runs of 30 min (load 150) on days -27, -25, ..., -9, then 5 runs of 60 min (300) in the last
+    # week: 7-day 1500, 28-day 3000 -> ACWR 1500 / 750 = 2.0 > 1.5 (warn; high only above 2.0);
+    # 15 active days >= 8.
+    rows = [run(d, 30, km=0) for d in range(9, 28, 2)] + [run(d, 60, km=0) for d in (0, 1, 2, 4, 5)]
+    write(db_path, "Kim", rows)
+    rep = report(db_path, "Kim")
+    assert rep["summary"]["acwr"] == 2.0
+    assert codes(rep)["acwr_spike"] == "warn"
+    assert "return_after_break" not in codes(rep)
+
+
+def test_ewma_acwr_setting(db_path):
+    # One 60-minute yoga session (load 120) on as_of, none before: acute EWMA = 2/8 x 120 = 30,
+    # chronic EWMA = 2/29 x 120 = 8.2759 -> ratio 0.25 / (2/29) = 3.625 (Williams et al. 2017).
+    write(db_path, "Eve", [session(0, "Yoga", 60)])
+    rep = report(db_path, "Eve", {"acwr_model": "ewma"})
+    assert rep["summary"]["acwr"] == pytest.approx(3.625, abs=0.006)
+    assert rep["thresholds"]["acwr_model"] == "ewma"
+    assert report(db_path, "Eve")["summary"]["acwr"] == 4.0  # rolling: 120 / (120 / 4)
+
+
+def test_ewma_acwr_compare_equals_report(db_path):
+    rows = [run(d, 30 + d % 5 * 10) for d in range(0, 90, 2)] + [
+        session(d, "Pilates") for d in range(1, 90, 5)
+    ]
+    write(db_path, "Ann", rows)
+    settings = {"acwr_model": "ewma"}
+    with connect(db_path, read_only=True) as con:
+        [row] = queries.compare(con, D, settings)["athletes"]
+    assert row["acwr"] == report(db_path, "Ann", settings)["summary"]["acwr"]
+    assert row["acwr"] is not None and row["acwr"] != report(db_path, "Ann")["summary"]["acwr"]
+
+
+# 4. Support-work warnings are for runners ---------------------------------------------------------
+
+
+def test_a_cyclist_who_runs_now_and_then_gets_no_support_warning(db_path):
+    # 12 rides of 60 min and 2 runs of 30 min in 28 days: 2 runs < 4 and running is
+    # 60 / 780 = 7.7% of the minutes < 25%: not a runner, so neither support warning.
+    rides = [session(d, "Ride", 60) for d in range(0, 28) if d % 7 not in (2, 5)][:12]
+    write(db_path, "Cy", rides + [run(3), run(17)])
+    rep = report(db_path, "Cy")
+    assert rep["summary"]["sessions"]["cross"] == 12 and rep["summary"]["sessions"]["run"] == 2
+    assert "no_support_work" not in codes(rep) and "low_support_share" not in codes(rep)
+
+
+def test_a_runner_who_rides_gets_them(db_path):
+    # 4 runs of 45 min and 12 rides of 30 min: 4 runs and 180 / 540 = 33% of the minutes: a runner.
+    rides = [session(d, "Ride", 30) for d in range(0, 28) if d % 7 not in (2, 5)][:12]
+    write(db_path, "Ru", rides + [run(d, 45) for d in (2, 9, 16, 23)])
+    assert {"no_support_work", "low_support_share"} <= set(codes(report(db_path, "Ru")))
+
+
+# 5. Inactive athletes and unlabelled sessions ------------------------------------------------------
+
+
+def test_inactive_athlete_is_never_green_and_comes_last(db_path, run_cli):
+    # Gone ran every other day until day -20: no activity in the last 14 days -> inactive, since
+    # 2026-11-02, no warnings; Ann ran on day 1 and is active.
+    write(db_path, "Gone", [run(d) for d in range(20, 60, 2)])
+    write(db_path, "Ann", [run(1), session(2, "Pilates")])
+    s = report(db_path, "Gone")["summary"]
+    assert (s["last_activity"], s["active"], s["risk"]) == ("2026-11-02", False, "inactive")
+    assert report(db_path, "Gone")["warnings"] == []
+    # 13 days after the last run it is still active (14 days counting as_of)
+    assert report(db_path, "Gone", as_of=date(2026, 11, 15))["summary"]["active"] is True
+    out = json.loads(run_cli("compare", "--as-of", "2026-11-22", "--json").output)
+    assert [(a["athlete"], a["risk"]) for a in out["athletes"]] == [("Ann", "green"), ("Gone", "inactive")]
+    text = run_cli("compare", "--as-of", "2026-11-22").output
+    assert "inactive since 2026-11-02" in text and text.index("Ann") < text.index("Gone")
+    assert (
+        "inactive since 2026-11-02" in run_cli("report", "--athlete", "Gone", "--as-of", "2026-11-22").output
+    )
+    # history that starts after --as-of: no data yet
+    early = run_cli("report", "--athlete", "Ann", "--as-of", "2026-01-01").output
+    assert "no data yet" in early and "risk inactive" in early
+
+
+def test_inactive_days_is_a_setting(db_path):
+    write(db_path, "Gone", [run(20)])
+    assert report(db_path, "Gone", {"thresholds": {"inactive_days": 30}})["summary"]["active"] is True
+
+
+def test_unlabelled_gym_classes_are_named_and_counted(db_path):
+    # A runner (6 runs of 30 min) who went to 8 gym classes typed "Workout" with a name that matches
+    # no keyword: they land in `other`, so no support work is seen; one "Workout" named "Glutes and
+    # squats" is strength, so it is labelled. unlabelled_sessions (info) counts 8, and
+    # no_support_work's message mentions them.
+    classes = [
+        session(d, "Workout", 45, name="M\u201dA\u201dDabolic Tuesday") for d in (0, 3, 7, 10, 14, 17, 21, 24)
+    ]
+    runs = [run(d) for d in (1, 5, 9, 13, 19, 25)]
+    write(db_path, "Mo", classes + runs + [session(40, "Workout", 30, name="Glutes and squats")])
+    rep = report(db_path, "Mo")
+    assert rep["summary"]["sessions"]["other"] == 8
+    found = {w["code"]: w for w in rep["warnings"]}
+    assert found["unlabelled_sessions"]["severity"] == "info"
+    assert found["unlabelled_sessions"]["message"].startswith("8 sessions of the last 28 days")
+    assert "crosstrain activities set ID --category" in found["unlabelled_sessions"]["advice"]
+    assert "[category_keywords]" in found["unlabelled_sessions"]["advice"]
+    assert "recategorise" in found["unlabelled_sessions"]["advice"]
+    assert "8 sessions of the last 28 days are unlabelled" in found["no_support_work"]["message"]
+    # the sessions frame marks them, for the dashboard's category picker
+    with connect(db_path, read_only=True) as con:
+        df = queries.sessions(con, "Mo", D - timedelta(days=40), D, {})
+    assert df["unlabelled"].sum() == 8 and set(df[df["unlabelled"]]["name"]) == {
+        "M\u201dA\u201dDabolic Tuesday"
+    }
+    assert not df[df["name"] == "Glutes and squats"]["unlabelled"].any()
+
+
+# 7. Thresholds in force, returned with the report ---------------------------------------------------
+
+
+def test_report_and_compare_return_the_thresholds_in_force(db_path):
+    write(db_path, "Ann", [run(1)])
+    rep = report(db_path, "Ann", {"thresholds": {"support_share_low": 0.2, "monotony_warn": 1.7}})
+    t = rep["thresholds"]
+    assert (t["support_share_target"], t["monotony_warn"], t["monotony_high"]) == (0.2, 1.7, 2.0)
+    assert (t["acwr_low"], t["acwr_high"], t["acwr_model"]) == (0.8, 1.5, "rolling")
+    with connect(db_path, read_only=True) as con:
+        assert queries.compare(con, D, {})["thresholds"]["support_share_target"] == 0.1
+
+
+def test_report_text_never_formats_a_null(db_path, run_cli):
+    # An infinite distance (an importer let it through) gives a non-finite run km: the JSON says null
+    # and the text prints a dash instead of crashing.
+    write(db_path, "Inf", [run(1, 30, km=float("inf")), run(3)])
+    rep = json.loads(run_cli("report", "--athlete", "Inf", "--as-of", "2026-11-22", "--json").output)
+    assert rep["summary"]["run_km"] is None
+    result = run_cli("report", "--athlete", "Inf", "--as-of", "2026-11-22")
+    assert result.exit_code == 0 and "run distance" in result.output
+    assert run_cli("compare", "--as-of", "2026-11-22").exit_code == 0
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "1969-12-31", "9999-12-31"])
+def test_as_of_out_of_range_is_one_line(db_path, run_cli, day):
+    # issue 11: dates from 1970 to a year ahead; far outside, date arithmetic would overflow
+    write(db_path, "Ann", [run(1)])
+    for args in (["report", "--athlete", "Ann"], ["compare"]):
+        result = CliRunner().invoke(cli, ["--db", str(db_path), *args, "--as-of", day])
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        assert f"date {day} is out of range" in result.output and len(result.output.strip().splitlines()) == 1
+    assert run_cli("report", "--athlete", "Ann", "--as-of", "1970-01-01").exit_code == 0
