@@ -54,10 +54,10 @@ VALUES = {
     "from": engine.EPOCH,
     "start": FIRST - timedelta(days=engine.LOOKBACK_DAYS),
     "pace_outlier": PARAMS.thresholds["variety_pace_outlier"],
-    "a_fit": PARAMS.alpha(PARAMS.load["fitness_days"]),
-    "a_fat": PARAMS.alpha(PARAMS.load["fatigue_days"]),
     "block_days": 700,
-    **PARAMS.load,
+    "acwr_model": PARAMS.acwr_model,
+    **engine._alphas(PARAMS),
+    **engine._load(PARAMS),
     **PARAMS.thresholds,
 }
 
@@ -87,10 +87,12 @@ def _pipeline(con: engine.Con) -> None:
     engine.prepare_scope(con, None, PARAMS)
     engine.prepare_sessions(con, PARAMS, engine.EPOCH, AS_OF)
     engine.prepare_metrics(con, PARAMS, FIRST, AS_OF)
-    engine.materialise(con, "summary", {"as_of": AS_OF, "pace_outlier": VALUES["pace_outlier"]})
-    engine.materialise(con, "warnings", PARAMS.thresholds)
+    engine.materialise(con, "summary", VALUES)
+    engine.materialise(con, "warnings", VALUES)
     engine.materialise(con, "weekly_balance", {"start": FIRST, "end": AS_OF})
+    # the relations the engine supplies as common table expressions, for the files run on their own
     engine.backend(con).create("session_history", "select * from q_session_load", {})
+    engine.backend(con).create("windows", engine.sql("metrics"), VALUES)
 
 
 @pytest.fixture(scope="module")
