@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from crosstrain.cli_files import import_files
 from ingest.csv_import import ImportOptions, import_paths
 from ingest.db import connect
 from queries.athletes import athletes as list_athletes
@@ -50,19 +51,20 @@ def import_command(
     units: str | None,
     date_order: str | None,
 ) -> None:
-    """Import CSV files or a Strava export archive (.zip).
+    """Import CSV files, activity files, folders, a Strava export or a Garmin Connect data export (.zip).
 
-    Reads Strava's activities.csv (or the whole export .zip), Garmin Connect's Activities.csv (in
-    any of the languages Garmin Connect exports), and generic CSVs with columns
-    date,type,duration[,distance_km,rpe,name,athlete,avg_hr,max_hr]. Units and date orders are told
+    Reads Strava's activities.csv (or the whole export .zip with its activity files), Garmin Connect's
+    Activities.csv (in any of the languages Garmin Connect exports), generic CSVs with columns
+    date,type,duration[,distance_km,rpe,name,athlete,avg_hr,max_hr], and .fit, .gpx, .tcx files (also
+    .gz) alone or in folders. Units and date orders are told
     from the file's own rows and stated under each file's summary line, with how to override them.
     Rows that can't be read are reported with their line and skipped; each file is imported
     completely or not at all; importing the same data again adds nothing. Exits 1 when a file or
     a row was rejected.
     """
     options = ImportOptions(athlete, fmt, timezone, units=units, date_order=date_order)
-    results = import_paths(env.db, list(paths), options, env.settings())
-    failed = False
+    failed, csv_paths = import_files(env.db, list(paths), options, env.settings())
+    results = import_paths(env.db, csv_paths, options, env.settings()) if csv_paths else []
     for result in results:
         if result.error:
             click.echo(f"error: {result.error}", err=True)

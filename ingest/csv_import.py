@@ -238,14 +238,17 @@ def _stage(
                where athlete_id in (select athlete_id from _file_athletes) and timezone is null""",
             [default_timezone(con)],
         )
+    # A Strava export's activity files give some rows their start point's zone (ingest/files/importer.py).
+    con.execute("create temp table if not exists _row_zones (source_id varchar, tz varchar)")
     strava_id = "try_cast(source_id as bigint)" if strava_ids else "null::bigint"
     con.execute(
         f"""create or replace temp table _staged as
             with zoned as (
-                select p.*, f.athlete_id, a.timezone as tz
+                select p.*, f.athlete_id, coalesce(z.tz, a.timezone) as tz
                 from _parsed p
                 join _file_athletes f on f.name = coalesce(p.athlete, ?)
                 join athletes a on a.athlete_id = f.athlete_id
+                left join _row_zones z on z.source_id = p.source_id::varchar  -- GPS zones (ingest/files)
                 where p.reject_reason is null
             ),
             -- UTC offsets per zone and quarter hour (zones switch on the quarter hour: St John's at

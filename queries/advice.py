@@ -81,8 +81,27 @@ def _unlabelled(s: dict[str, Any]) -> str:
     )
 
 
+# Hip and glute sets to aim for in 28 days: two sessions a week of two hip exercises x 3 sets, the
+# dose of the hip-strengthening programmes for runners (2-3 sessions a week, 3 sets each: Fredericson
+# 2000; Willy & Davis 2011) at its low end. crosstrain's convention.
+HIP_SETS_TARGET = 48
+
+
+def hip_note(s: dict[str, Any]) -> str:
+    """' N hip and glute sets in 28 days; aim for ...' when the watch recorded strength sets, else ''."""
+    if s.get("hip_sets") is None:
+        return ""
+    return f" {s['hip_sets']} hip and glute sets in 28 days; aim for about {HIP_SETS_TARGET}."
+
+
 def message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
     """The warning's message, from the summary row `s` and thresholds `t`."""
+    if code in ("no_support_work", "low_support_share"):
+        return _support_message(code, s, t) + hip_note(s)
+    return _message(code, s, t)
+
+
+def _support_message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
     if code == "no_support_work":
         if s["days_since_support"] is None:
             text = (
@@ -102,6 +121,10 @@ def message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
             f"{_fmt(s['minutes_28d'], '.0f')} training minutes over 28 days (target at least "
             f"{_pct(t['support_share_low'])}, crosstrain's convention)." + _unlabelled(s)
         )
+    raise ValueError(code)
+
+
+def _message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
     if code == "high_monotony":
         return (
             f"Training monotony {_fmt(s['monotony'], '.2f')} over the last 7 days (warn at "

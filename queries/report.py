@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ingest.categories import CATEGORIES
-from queries import engine
+from queries import engine, files
 from queries.advice import ADVICE, message
 from queries.params import Params, resolve
 
@@ -99,14 +99,17 @@ def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
         "fitness": _num(s["fitness"], 1),
         "fatigue": _num(s["fatigue"], 1),
         "form": _num(s["form"], 1),
+        "hip_sets": s.get("hip_sets"),
         "last_activity": None if last is None else last.isoformat(),
         "active": bool(s["active"]),
         "risk": s["risk"],
     }
 
 
-def _weeks(con: engine.Con, as_of: date) -> list[dict]:
-    """The report's weeks: weekly_report.sql's rows with q_weekly_balance's minutes and sessions."""
+def _weeks(con: engine.Con, as_of: date, intensity: dict[date, dict[str, float]] | None = None) -> list[dict]:
+    """The report's weeks: weekly_report.sql's rows with q_weekly_balance's minutes and sessions, and
+    the minutes at low, moderate and high intensity from activity files (`intensity`, null without)."""
+    intensity = intensity or {}
     by_week: dict[date, dict[str, tuple[float, int]]] = {}
     for r in engine.fetch(con, "select week, category, minutes, sessions from q_weekly_balance"):
         by_week.setdefault(r["week"], {})[r["category"]] = (r["minutes"], r["sessions"])
@@ -118,6 +121,9 @@ def _weeks(con: engine.Con, as_of: date) -> list[dict]:
             "load": _num(w["load"], 1),
             "monotony": _num(w["monotony"], 2),
             "strain": _num(w["strain"], 1),
+            "intensity": (
+                {k: round(v, 1) for k, v in intensity[w["week"]].items()} if w["week"] in intensity else None
+            ),
         }
         for w in engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
     ]
@@ -141,6 +147,9 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
     engine.prepare_metrics(con, params, first_week, as_of)
     [summary], raised, by_category = _summaries(con, params, as_of)
     engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
+    # Activity files: hip and glute sets, each week's minutes in Seiler's three intensity zones.
+    summary["hip_sets"] = files.hip_sets(con, as_of).get(summary["athlete_id"])
+    files.zones(con)
     warnings = [
         {
             "code": w["code"],
@@ -150,11 +159,13 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
         }
         for w in raised.get(summary["athlete_id"], [])
     ]
+    if moderate := files.moderate_warnings(con, as_of).get(summary["athlete_id"]):
+        warnings.append(moderate)
     return {
         "athlete": summary["athlete"],
         "as_of": as_of.isoformat(),
         "summary": _summary_json(summary, by_category.get(summary["athlete_id"], {})),
-        "weeks": _weeks(con, as_of),
+        "weeks": _weeks(con, as_of, files.weekly_intensity(con, summary["athlete_id"])),
         "warnings": warnings,
         "thresholds": thresholds(params),
     }
@@ -181,6 +192,12 @@ def compare_scope(con: engine.Con, params: Params, as_of: date, sessions_from: d
     )
     engine.prepare_today(con, params, as_of)
     rows, raised, by_category = _summaries(con, params, as_of)
+    hips = files.hip_sets(con, as_of)
+    files.zones(con)
+    for athlete_id, warning in files.moderate_warnings(con, as_of).items():
+        raised.setdefault(athlete_id, []).append(warning)
+    for s in rows:
+        s["hip_sets"] = hips.get(s["athlete_id"])
     return {
         "as_of": as_of.isoformat(),
         "athletes": [

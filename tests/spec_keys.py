@@ -16,6 +16,7 @@ SUMMARY_KEYS = [
     "fitness",
     "fatigue",
     "form",
+    "hip_sets",
     "last_activity",
     "active",
     "risk",

@@ -157,7 +157,8 @@ def test_strava_export_zip(run_cli, db_path: Path, tmp_path: Path) -> None:
         z.writestr("activities/20000000001.fit.gz", b"\x1f\x8b not really")
         z.writestr("media/photo.jpg", b"\xff\xd8")
     result = run_cli("import", str(archive))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # its one activity file is not a FIT file
+    assert f"{archive}:activities/20000000001.fit.gz: cannot read the file" in result.stderr
     assert f"{archive}:activities.csv (strava, Zoe Zhang): 3 rows: 3 imported" in result.stdout
     assert one(db_path, "select count(*) from activities") == 3
     assert one(db_path, "select kind from imports") == "zip"

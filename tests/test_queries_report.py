@@ -172,7 +172,16 @@ def test_report_json_has_exactly_the_spec_keys_and_no_nan(db_path):
     assert list(rep["summary"]) == SUMMARY_KEYS
     assert list(rep["summary"]["minutes"]) == CATEGORIES == list(rep["summary"]["sessions"])
     for week in rep["weeks"]:
-        assert set(week) == {"week", "minutes", "sessions", "run_km", "load", "monotony", "strain"}
+        assert set(week) == {
+            "week",
+            "minutes",
+            "sessions",
+            "run_km",
+            "load",
+            "monotony",
+            "strain",
+            "intensity",
+        }
         assert list(week["minutes"]) == CATEGORIES
         assert date.fromisoformat(week["week"]).weekday() == 0
     for w in rep["warnings"]:

@@ -11,12 +11,18 @@ pytest.importorskip("sqlglot")
 from queries.spark_sql import problems, to_spark  # noqa: E402
 
 SQL_FILES = sorted(p for p in resources.files("queries.sql").iterdir() if p.name.endswith(".sql"))
+# Files only the DuckDB path runs, with what keeps them there (each listed problem must still be found,
+# and nothing else): activity_files_fields.sql serves `activities list --json`, not report or compare.
+DUCKDB_ONLY = {"activity_files_fields.sql": ["list ordering is dropped", "list ordering is dropped"]}
 
 
 @pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
 def test_every_sql_file_transpiles_to_spark_faithfully(path):
     text = path.read_text()
-    assert problems(text) == [], path.name
+    found = problems(text)
+    expected = DUCKDB_ONLY.get(path.name, [])
+    assert len(found) == len(expected), (path.name, found)
+    assert all(e in f for e, f in zip(expected, found, strict=True)), (path.name, found)
     assert to_spark(text, _AnyValue()).strip()
 
 

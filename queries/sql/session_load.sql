@@ -2,6 +2,7 @@
 -- Parameters: $from, $end (local dates, inclusive); $trimp_scale; $other_intensity (for a category
 --   missing from q_categories).
 -- Relations: activities, q_scope(athlete_id), q_categories(category, intensity, heart_rate_load),
+--   activity_files (rpe), activity_hr_seconds (seconds per whole bpm: ingest/files),
 --   q_athlete_history(athlete_id, hr_max, hr_rest, trimp_k, trimp_b) (athlete_history.sql up to the
 --   caller's last day, at least $end: the HRmax known on that day applies to every session, as a report
 --   on that day sees it).
@@ -11,9 +12,10 @@
 -- load (arbitrary units, one scale for all three sources):
 --   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
 --   2. else, for categories whose load may come from heart rate (running, cross-training:
---      q_categories.heart_rate_load), Banister TRIMP x trimp_scale (Banister 1991) when average HR is
---      known: minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to
---      [0, 1], with the athlete's HRmax, HRrest and constants (k, b) from q_athlete_history;
+--      q_categories.heart_rate_load), Banister TRIMP x trimp_scale (Banister 1991) summed over the
+--      heart-rate samples of an activity file (file_load), else from average HR when known:
+--      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1],
+--      with the athlete's HRmax, HRrest and constants (k, b) from q_athlete_history;
 --   3. else minutes x the category's default intensity (a Pilates class without HR is never a rest day).
 --   Strength, Pilates and mobility never use heart rate: average HR badly underrates resistance work,
 --   for which session RPE is the validated measure (Day et al. 2004; Sweet et al. 2004).
@@ -23,6 +25,26 @@ with scoped as (
     join q_scope s on s.athlete_id = a.athlete_id
     where a.start_local >= cast($from as date) and a.start_local < cast($end as date) + 1
       and a.twin_of is null and not a.excluded
+),
+
+-- Activity files (issue 12): Banister TRIMP summed over the heart-rate samples kept per whole bpm,
+-- sum of seconds / 60 x HRr x k x e^(b x HRr) x trimp_scale, HRr and constants as below; the watch's RPE.
+file_load as (
+    select
+        f.activity_id,
+        max(f.rpe) as file_rpe,
+        sum(hs.seconds / 60.0 * hs.hrr * hs.trimp_k * exp(hs.trimp_b * hs.hrr)) * $trimp_scale as sample_trimp
+    from activity_files f
+    join scoped sc on sc.activity_id = f.activity_id
+    left join (
+        select
+            x.activity_id, x.seconds, h.trimp_k, h.trimp_b,
+            least(greatest((x.bpm - h.hr_rest) / greatest(h.hr_max - h.hr_rest, 1.0), 0.0), 1.0) as hrr
+        from activity_hr_seconds x
+        join scoped s2 on s2.activity_id = x.activity_id
+        join q_athlete_history h on h.athlete_id = s2.athlete_id
+    ) hs on hs.activity_id = f.activity_id
+    group by f.activity_id
 ),
 
 measured as (
@@ -36,7 +58,8 @@ measured as (
         sc.name,
         coalesce(nullif(sc.moving_s, 0), sc.elapsed_s, 0) / 60.0 as minutes,
         coalesce(sc.distance_m, 0) / 1000.0 as distance_km,
-        case when sc.rpe between 1 and 10 then sc.rpe end as rpe,
+        case when coalesce(sc.rpe, fl.file_rpe) between 1 and 10 then coalesce(sc.rpe, fl.file_rpe) end as rpe,
+        case when c.heart_rate_load then fl.sample_trimp end as sample_trimp,
         case
             when sc.avg_hr > 0 and c.heart_rate_load
                 then least(greatest((sc.avg_hr - h.hr_rest) / greatest(h.hr_max - h.hr_rest, 1.0), 0.0), 1.0)
@@ -47,6 +70,7 @@ measured as (
     from scoped sc
     join q_athlete_history h on h.athlete_id = sc.athlete_id
     left join q_categories c on c.category = sc.category
+    left join file_load fl on fl.activity_id = sc.activity_id
 )
 
 select
@@ -61,11 +85,13 @@ select
     m.distance_km,
     case
         when m.rpe is not null then m.rpe * m.minutes
+        when m.sample_trimp is not null then m.sample_trimp
         when m.hrr is not null then m.minutes * m.hrr * m.trimp_k * exp(m.trimp_b * m.hrr) * $trimp_scale
         else m.minutes * m.intensity
     end as load,
     case
         when m.rpe is not null then 'srpe'
+        when m.sample_trimp is not null then 'hr_samples'
         when m.hrr is not null then 'trimp'
         else 'intensity'
     end as load_source

@@ -2,7 +2,7 @@
 -- Parameters: $as_of (date), $pace_outlier (fraction), $inactive_days (days). Relations: athletes,
 --   q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history (athlete_history.sql
 --   up to $as_of), q_metrics (scores.sql; must hold the day $as_of), q_run_keywords(keyword),
---   q_categories(category, running, support_work, catch_all), q_generic_types(type_name).
+--   q_categories(category, running, support_work, catch_all), q_generic_types(type_name), activity_files.
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of], 7 days =
 --   [$as_of - 6, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
@@ -16,7 +16,8 @@
 --   q_generic_types) and whose name matched no keyword, so they landed in the catch-all category.
 -- Run variety (crosstrain's heuristics) over 28 days, runs of at least 0.5 km: coefficient of
 -- variation (population SD / mean) of distance and of pace (s/km); quality runs = name contains a
--- keyword (interval, sprint, hill ...) or pace at least $pace_outlier faster than the 28-day mean pace.
+-- keyword (interval, sprint, hill ...), or its activity file's pace samples show intervals, hills or
+-- strides (activity_files), or pace at least $pace_outlier faster than the 28-day mean pace.
 with window_28 as (
     select
         l.athlete_id,
@@ -46,6 +47,12 @@ named_quality as (
     select distinct r.activity_id
     from recent_runs r
     join q_run_keywords k on lower(coalesce(r.name, '')) like '%' || k.keyword || '%'
+    union
+    -- activity files (issue 12): intervals, hills or strides recognised from the pace samples
+    select r.activity_id
+    from recent_runs r
+    join activity_files f on f.activity_id = r.activity_id
+    where f.structure in ('intervals', 'hills', 'strides')
 ),
 
 mean_pace as (

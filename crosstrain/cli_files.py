@@ -1,0 +1,58 @@
+"""The activity-files part of `crosstrain import`: progress on a terminal, one line per result."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ingest.csv_import import ImportOptions
+from ingest.files.importer import import_activity_paths, is_activity_path
+
+
+def import_files(
+    db: Any, paths: list[Path], options: ImportOptions, settings: dict[str, Any]
+) -> tuple[bool, list[Path]]:
+    """Import the activity-file paths among `paths` and print their results.
+
+    Returns whether anything was rejected, and the paths left for the CSV importer.
+    """
+    mine = [p for p in paths if is_activity_path(p)]
+    rest = [p for p in paths if not is_activity_path(p)]
+    if not mine:
+        return False, rest
+    with Progress(
+        TextColumn("decoding files"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+        console=None,
+    ) as bar:
+        task = bar.add_task("files", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        results = import_activity_paths(db, mine, options, settings, progress)
+    failed = False
+    for result in results:
+        if result.error:
+            click.echo(f"error: {result.error}", err=True)
+            failed = True
+            continue
+        if result.csv is not None:
+            for reject in result.csv.rejects:
+                click.echo(f"error: {reject}", err=True)
+            failed = failed or bool(result.csv.rejects)
+            click.echo(result.csv.summary())
+        for reject in result.rejects:
+            click.echo(f"error: {reject}", err=True)
+        failed = failed or bool(result.rejects)
+        if result.files or result.rejects or result.csv is None:
+            click.echo(result.summary())
+    return failed, rest

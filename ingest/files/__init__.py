@@ -1,0 +1,1 @@
+"""Activity files (FIT, GPX, TCX) into the store: sources -> decode (workers) -> importer -> attach."""

@@ -1,0 +1,243 @@
+"""FIT files: Garmin's official SDK first, fitdecode for what the SDK refuses.
+
+garmin-fit-sdk is the faster of the two here (bench/README.md) and names strength exercises from its
+profile; it refuses compressed-timestamp record headers (older watches such as the Forerunner 70),
+which fitdecode reads. Both are normalised to plain dicts of field name -> value with UTC Unix seconds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import fitdecode
+from garmin_fit_sdk import Decoder, Profile, Stream
+
+from ingest.files.model import FileFormatError, Recording, StrengthSet
+
+FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z, FIT's time zero (FIT SDK: date_time type)
+SEMICIRCLE_DEG = 180.0 / 2**31  # FIT positions are semicircles (FIT SDK profile: position_lat)
+MESSAGES = ("file_id", "session", "lap", "record", "set", "activity", "sport")
+# Records more than this after a session's declared end still belong to it (the last record is
+# often written a second after the session's end).
+SESSION_SLACK_S = 2.0
+
+# FIT (sport, sub_sport) -> the type name categories.py maps; sport alone where sub_sport adds nothing.
+SPORTS: dict[tuple[str, str | None], str] = {
+    ("running", "trail"): "Trail Run",
+    ("running", "treadmill"): "Treadmill",
+    ("running", "virtual_activity"): "Virtual Run",
+    ("running", None): "Run",
+    ("cycling", "indoor_cycling"): "Indoor Cycling",
+    ("cycling", "virtual_activity"): "Virtual Ride",
+    ("cycling", None): "Ride",
+    ("training", "strength_training"): "Strength Training",
+    ("training", "yoga"): "Yoga",
+    ("training", "pilates"): "Pilates",
+    ("training", "flexibility_training"): "Stretching",
+    ("training", "cardio_training"): "Cardio",
+    ("training", None): "Workout",
+    ("fitness_equipment", "elliptical"): "Elliptical",
+    ("fitness_equipment", "stair_climbing"): "Stair Stepper",
+    ("fitness_equipment", "indoor_rowing"): "Indoor Rowing",
+    ("fitness_equipment", None): "Workout",
+    ("swimming", None): "Swim",
+    ("walking", None): "Walk",
+    ("hiking", None): "Hike",
+    ("rowing", None): "Rowing",
+    ("generic", None): "Workout",
+}
+
+
+def sport_name(sport: Any, sub_sport: Any) -> str:
+    """The type name of a FIT sport/sub_sport pair ('running', 'trail' -> 'Trail Run')."""
+    sport = str(sport) if sport is not None else "generic"
+    sub = str(sub_sport) if sub_sport is not None else None
+    return (
+        SPORTS.get((sport, sub)) or SPORTS.get((sport, None)) or sport.replace("_", " ").title() or "Workout"
+    )
+
+
+def decode(data: bytes, name: str) -> dict[str, list[dict[str, Any]]]:
+    """The messages of a FIT file by name (MESSAGES only); FileFormatError when it can't be read whole."""
+    if len(data) < 12 or data[8:12] != b".FIT":
+        raise FileFormatError("not a FIT file (no .FIT signature)")
+    decoder = Decoder(Stream.from_byte_array(bytearray(data)))
+    try:
+        messages, errors = decoder.read(convert_datetimes_to_dates=False, merge_heart_rates=False)
+    except Exception as exc:  # noqa: BLE001 - the SDK raises bare exceptions for bad input
+        errors, messages = [exc], {}
+    if errors and "ompressed timestamp" in str(errors[0]):
+        return _decode_fitdecode(data)
+    if errors:
+        raise FileFormatError(f"corrupt or truncated FIT file ({_first_line(errors[0])})")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in MESSAGES:
+        out[kind] = [
+            {k: _sdk_value(k, v) for k, v in m.items() if isinstance(k, str)}
+            for m in messages.get(f"{kind}_mesgs", [])
+        ]
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+TIME_FIELDS = ("timestamp", "start_time", "time_created", "local_timestamp")
+
+
+def _sdk_value(key: str, value: Any) -> Any:
+    if key in TIME_FIELDS and isinstance(value, int | float):
+        return value + FIT_EPOCH_S
+    return value
+
+
+def _decode_fitdecode(data: bytes) -> dict[str, list[dict[str, Any]]]:
+    """fitdecode's reading, for files with compressed-timestamp headers."""
+    out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in MESSAGES}
+    try:
+        with fitdecode.FitReader(data, check_crc=fitdecode.CrcCheck.RAISE) as reader:
+            for frame in reader:
+                if isinstance(frame, fitdecode.FitDataMessage) and frame.name in out:
+                    out[frame.name].append(
+                        {f.name: _plain(f.value) for f in frame.fields if f.value is not None}
+                    )
+    except fitdecode.FitError as exc:
+        raise FileFormatError(f"corrupt or truncated FIT file ({_first_line(exc)})") from exc
+    return out
+
+
+def _plain(value: Any) -> Any:
+    return value.timestamp() if isinstance(value, datetime) else value
+
+
+def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
+    """One Recording per session of the file (multisport files hold several).
+
+    A file without session messages (the watch died before writing its totals) gives one Recording
+    over all its records, its totals left for samples.py to compute.
+    """
+    records = sorted((r for r in messages["record"] if "timestamp" in r), key=lambda r: r["timestamp"])
+    sessions = sorted(
+        (s for s in messages["session"] if "start_time" in s or "timestamp" in s),
+        key=lambda s: s.get("start_time", s.get("timestamp")),
+    )
+    if not sessions:
+        if not records:
+            raise FileFormatError("no sessions and no records: nothing recorded")
+        sport = (messages["sport"] or messages["lap"] or [{}])[0]
+        sessions = [{"start_time": records[0]["timestamp"], "sport": sport.get("sport")}]
+        sessions[0]["sub_sport"] = sport.get("sub_sport")
+    found = []
+    for index, s in enumerate(sessions):
+        start = s.get("start_time", s.get("timestamp"))
+        elapsed = s.get("total_elapsed_time")
+        nxt = sessions[index + 1].get("start_time") if index + 1 < len(sessions) else None
+        end = start + elapsed + SESSION_SLACK_S if elapsed else (nxt or float("inf"))
+        if nxt is not None:
+            end = min(end, nxt)
+        rec = Recording(
+            sport=sport_name(s.get("sport"), s.get("sub_sport")),
+            start_at=float(start),
+            index=index,
+            elapsed_s=_pos(elapsed),
+            moving_s=_pos(s.get("total_timer_time")),
+            distance_m=_pos(s.get("total_distance")),
+            elevation_gain_m=s.get("total_ascent"),
+            avg_hr=_pos(s.get("avg_heart_rate")),
+            max_hr=_pos(s.get("max_heart_rate")),
+            rpe=_rpe(s.get("workout_rpe")),
+            name=s.get("sport_profile_name"),
+        )
+        # One session owns every record: a clock that jumped mid-activity puts records past its end.
+        _add_records(
+            rec, records if len(sessions) == 1 else [r for r in records if start <= r["timestamp"] < end]
+        )
+        rec.sets = [
+            _strength_set(m)
+            for m in messages["set"]
+            if m.get("set_type") in ("active", 1) and start <= m.get("start_time", start) < end
+        ]
+        found.append(rec)
+    return found
+
+
+def _pos(value: Any) -> float | None:
+    """A positive number, else None (FIT writes 0 or 'invalid' for values it doesn't have)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 and value == value else None
+
+
+def _rpe(value: Any) -> float | None:
+    """Session RPE 1-10 from FIT's workout_rpe, which Garmin writes as 10 x the 1-10 scale."""
+    value = _pos(value)
+    if value is None:
+        return None
+    rpe = value / 10.0 if value > 10 else value
+    return rpe if 1 <= rpe <= 10 else None
+
+
+def _add_records(rec: Recording, records: list[dict[str, Any]]) -> None:
+    """Samples from records; records sharing a timestamp (HR and GPS written apart) are merged."""
+    last = None
+    for r in records:
+        t = float(r["timestamp"])
+        lat, lon = r.get("position_lat"), r.get("position_long")
+        values = (
+            _pos(r.get("heart_rate")),
+            _num(r.get("enhanced_speed", r.get("speed"))),
+            _num(r.get("enhanced_altitude", r.get("altitude"))),
+            lat * SEMICIRCLE_DEG if isinstance(lat, int | float) else None,
+            lon * SEMICIRCLE_DEG if isinstance(lon, int | float) else None,
+        )
+        if t == last:
+            for series, value in zip(
+                (rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon), values, strict=True
+            ):
+                if series[-1] is None:
+                    series[-1] = value
+            continue
+        rec.t.append(t)
+        for series, value in zip((rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon), values, strict=True):
+            series.append(value)
+        last = t
+
+
+def _num(value: Any) -> float | None:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value else None
+
+
+def _strength_set(m: dict[str, Any]) -> StrengthSet:
+    """A set's first (most likely) exercise guess, named through the FIT profile."""
+    category = _first(m.get("category"))
+    subtype = _first(m.get("category_subtype"))
+    if isinstance(category, int):
+        category = Profile["types"]["exercise_category"].get(category)
+    if category in (None, "unknown"):
+        category = None
+    name = None
+    if category is not None and isinstance(subtype, int):
+        name = Profile["types"].get(f"{category}_exercise_name", {}).get(subtype)
+    reps = m.get("repetitions")
+    return StrengthSet(
+        category=category,
+        name=name,
+        reps=int(reps) if isinstance(reps, int | float) and reps > 0 else None,
+        weight_kg=_pos(m.get("weight")),  # 0: no weight entered (body weight)
+        duration_s=_pos(m.get("duration")),
+    )
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return value[0] if value else None
+    return value

@@ -1,0 +1,318 @@
+"""`crosstrain import` for activity files: FIT, GPX, TCX (also .gz), folders, Strava and Garmin exports.
+
+Files are decoded on every core (decode.py in worker processes); the main process writes what they
+give through `store.write_activities`, one transaction per batch of decoded files: a file that can't be
+read was refused before any write (one line naming it and the reason), so nothing is ever partial.
+A Strava export's activities.csv is imported by csv_import with each row's local time taken in the
+zone of its file's GPS start point; its files then add their samples to those rows.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from ingest import store
+from ingest.archive import csv_of
+from ingest.csv_import import FileResult, ImportOptions, import_file
+from ingest.db import connect
+from ingest.errors import CrosstrainError, ImportFormatError
+from ingest.files import attach
+from ingest.files.decode import Decoded, Session, decode
+from ingest.files.sources import Found, find, kind_of
+from ingest.formats.common import MACROS
+from ingest.timezones import check_timezone, default_timezone
+
+# Decoded files written per transaction: large enough that DuckDB's per-statement cost is spread,
+# small enough that a progress bar moves (crosstrain's convention, bench/README.md).
+BATCH_FILES = 200
+# Below this many files, decoding in this process beats starting workers.
+PARALLEL_FROM = 8
+
+STAGED_TYPES = {
+    "athlete_id": "integer", "source": "varchar", "source_id": "varchar", "strava_id": "bigint",
+    "start_at": "timestamp", "start_local": "timestamp", "has_time": "boolean", "sport_type": "varchar",
+    "name": "varchar", "description": "varchar", "moving_s": "double", "elapsed_s": "double",
+    "distance_m": "double", "elevation_gain_m": "double", "avg_hr": "double", "max_hr": "double",
+    "rpe": "double", "relative_effort": "double", "raw": "json",
+}  # fmt: skip
+assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def is_activity_path(path: Path) -> bool:
+    """Whether `path` is for this importer: a folder, an activity file, or a zip archive."""
+    return path.is_dir() or kind_of(path.name) is not None or (path.is_file() and zipfile.is_zipfile(path))
+
+
+@dataclass
+class FilesResult:
+    """What importing one path of activity files did."""
+
+    path: str
+    files: int = 0
+    sessions: int = 0
+    counts: store.WriteCounts = field(default_factory=store.WriteCounts)
+    skipped: int = 0  # FIT files that hold no activity (monitoring, settings, ...)
+    rejects: list[str] = field(default_factory=list)
+    csv: FileResult | None = None  # a Strava export's activities.csv
+    attached: int = 0  # activities that got a file's samples
+    error: str | None = None
+
+    def summary(self) -> str:
+        c = self.counts
+        if self.csv is not None:
+            return (
+                f"{self.path}: {self.files} activity files: samples of {self.attached} activities, "
+                f"{len(self.rejects)} rejected"
+            )
+        skipped = f", {self.skipped} not activities (skipped)" if self.skipped else ""
+        return (
+            f"{self.path}: {self.files} activity files, {self.sessions} sessions: {c.new} imported, "
+            f"{c.updated} updated, {c.duplicate} duplicates or already stored{skipped}, "
+            f"{len(self.rejects)} rejected"
+        )
+
+
+def import_activity_paths(
+    db_path: Path | str | None,
+    paths: list[Path],
+    options: ImportOptions,
+    settings: dict[str, Any],
+    progress: Progress | None = None,
+) -> list[FilesResult]:
+    """Import every path; a bad file or path doesn't stop the others."""
+    results = []
+    with connect(db_path) as con:
+        con.execute(MACROS)
+        if options.timezone:
+            check_timezone(con, options.timezone)
+        for path in paths:
+            result = FilesResult(str(path))
+            try:
+                _import_path(con, path, options, settings, result, progress)
+            except CrosstrainError as exc:
+                result.error = str(exc)
+            except (zipfile.BadZipFile, OSError) as exc:
+                result.error = f"{path}: cannot read: {exc}"
+            except duckdb.Error as exc:
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                result.error = f"{path}: not imported: {first}"
+            results.append(result)
+    return results
+
+
+def _import_path(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    options: ImportOptions,
+    settings: dict[str, Any],
+    result: FilesResult,
+    progress: Progress | None,
+) -> None:
+    if not path.exists():
+        raise CrosstrainError(f"{path}: no such file or folder")
+    found = find(path)
+    result.rejects += [f"{name}: {reason}" for name, reason in found.refused]
+    if not found.items and not found.strava_csv:
+        if zipfile.is_zipfile(path):
+            raise ImportFormatError(f"{path}: no activities.csv in this archive: not a Strava export")
+        raise ImportFormatError(f"{path}: no .fit, .gpx or .tcx files here")
+    decoded = list(_decode_all(found, progress))
+    good = []
+    for d in decoded:
+        if d.error:
+            result.rejects.append(f"{d.item.shown}: {d.error}; file skipped")
+        elif d.skipped:
+            result.skipped += 1
+        else:
+            good.append(d)
+    result.files = len(good)
+    result.sessions = sum(len(d.sessions) for d in good)
+    if found.strava_csv:
+        _strava_export(con, path, found, good, options, settings, result)
+        return
+    athlete = options.athlete or found.profile_name
+    if athlete is None:
+        raise CrosstrainError(f"{path}: whose activities are these? pass --athlete NAME")
+    for start in range(0, len(good), BATCH_FILES):
+        _write_batch(con, good[start : start + BATCH_FILES], athlete, options, settings, result)
+
+
+def _decode_all(found: Found, progress: Progress | None) -> Iterator[Decoded]:
+    """Decoded files in their order, on every core when there are enough of them."""
+    total = len(found.items)
+    if progress:
+        progress(0, total)
+    if total < PARALLEL_FROM:
+        for i, item in enumerate(found.items, 1):
+            yield decode(item)
+            if progress:
+                progress(i, total)
+        return
+    workers = max(1, min(os.cpu_count() or 1, total))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i, d in enumerate(pool.map(decode, found.items, chunksize=8), 1):
+            yield d
+            if progress:
+                progress(i, total)
+
+
+def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str | None) -> str:
+    if option:
+        return option
+    row = con.execute("select timezone from athletes where athlete_id = ?", [athlete_id]).fetchone()
+    return (row and row[0]) or default_timezone(con)
+
+
+def local_time(start_at: datetime, zone: str) -> datetime:
+    """The wall-clock time in `zone` of a naive UTC instant."""
+    return start_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def _write_batch(
+    con: duckdb.DuckDBPyConnection,
+    batch: list[Decoded],
+    athlete: str,
+    options: ImportOptions,
+    settings: dict[str, Any],
+    result: FilesResult,
+) -> None:
+    """Stage a batch's sessions, write them, attach their samples: one transaction."""
+    con.execute("begin transaction")
+    try:
+        athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
+        fallback = _athlete_zone(con, athlete_id, options.timezone)
+        import_id = store.start_import(con, "files", result.path, "activity files")
+        counts = store.WriteCounts()
+        for wave in _waves([(d, s) for d in batch for s in d.sessions]):
+            _stage(
+                con,
+                [
+                    _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback))
+                    for d, s in wave
+                ],
+            )
+            written = store.write_activities(con, "_staged", import_id, settings)
+            counts.new += written.new
+            counts.updated += written.updated
+            counts.duplicate += written.duplicate
+        result.counts.new += counts.new
+        result.counts.updated += counts.updated
+        result.counts.duplicate += counts.duplicate
+        result.attached += attach.attach(
+            con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
+        )
+        con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
+        store.finish_import(con, import_id, counts)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.execute("drop table if exists _staged")
+
+
+def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, Session]]]:
+    """Sessions split so that no two in one wave overlap in time: the write path checks a new row
+    against stored rows, so the FIT and GPX of one run in one batch must be written one after the other
+    for the second to be recognised as the same session."""
+    waves: list[list[tuple[Decoded, Session]]] = []
+    ends: list[list[tuple[datetime, datetime]]] = []
+    for d, s in sorted(sessions, key=lambda x: x[1].start_at):
+        span = (s.start_at, s.start_at + timedelta(seconds=s.facts.elapsed_s or s.facts.moving_s or 0))
+        for wave, spans in zip(waves, ends, strict=True):
+            if all(span[0] >= e or span[1] <= b for b, e in spans[-4:]):
+                wave.append((d, s))
+                spans.append(span)
+                break
+        else:
+            waves.append([(d, s)])
+            ends.append([span])
+    return waves
+
+
+def _source_id(d: Decoded, s: Session) -> str:
+    """The key of a file's session: its content (re-importing the same file adds nothing)."""
+    return f"{d.digest}:{s.index}"
+
+
+def _staged_row(athlete_id: int, d: Decoded, s: Session, start_local: datetime) -> tuple:
+    f = s.facts
+    return (
+        athlete_id,
+        d.item.kind,  # fit, gpx, tcx: one session's FIT and GPX are two sources, so twins
+        _source_id(d, s),
+        None,
+        s.start_at,
+        start_local,
+        True,
+        s.sport,
+        s.name or Path(d.item.inner or d.item.member or d.item.path).name,
+        None,
+        f.moving_s,
+        f.elapsed_s,
+        f.distance_m,
+        f.elevation_gain_m,
+        f.avg_hr,
+        f.max_hr,
+        s.rpe,
+        None,
+        None,
+    )
+
+
+def _stage(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Temp table `_staged` (store.STAGED_COLUMNS) holding `rows`."""
+    attach.frame_table(con, "_staged", STAGED_TYPES, rows)
+
+
+def _strava_export(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    found: Found,
+    good: list[Decoded],
+    options: ImportOptions,
+    settings: dict[str, Any],
+    result: FilesResult,
+) -> None:
+    """activities.csv with each row's local time in its file's GPS zone, then the files' samples."""
+    zones = [(d.item.strava_id, s.timezone) for d in good for s in d.sessions[:1] if s.timezone]
+    attach.frame_table(con, "_row_zones", {"source_id": "varchar", "tz": "varchar"}, zones)
+    try:
+        with csv_of(found.csv_path or path) as (csv_path, shown, profile_name):
+            profile_name = profile_name or found.profile_name
+            result.csv = import_file(con, csv_path, shown, options, settings, profile_name)
+    finally:
+        con.execute("drop table if exists _row_zones")
+    athlete = options.athlete or profile_name
+    athlete_id = con.execute("select athlete_id from athletes where name = ?", [athlete]).fetchone()
+    if athlete_id is None:
+        return
+    for start in range(0, len(good), BATCH_FILES):
+        batch = good[start : start + BATCH_FILES]
+        con.execute("begin transaction")
+        try:
+            # A Strava export file holds one session; its row is the CSV's (source strava, Activity ID).
+            result.attached += attach.attach(
+                con,
+                athlete_id[0],
+                [(d, d.sessions[0], ("strava", d.item.strava_id)) for d in batch if d.sessions],
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+
+
+__all__ = ["FilesResult", "import_activity_paths", "is_activity_path"]

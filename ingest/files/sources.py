@@ -1,0 +1,179 @@
+"""Where activity files are: single files, folders, a Strava export zip, a Garmin Connect data export.
+
+Each file found is an `Item` that a worker process can read on its own (paths and member names, not
+bytes), so decoding runs on every core. Members with a path outside the archive's folder (`../`, an
+absolute path) are refused with a line naming them; nothing is ever extracted to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+FILE_KINDS = ("fit", "gpx", "tcx")
+GARMIN_UPLOADS = "DI_CONNECT/DI-Connect-Uploaded-Files/"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One activity file: a path, or a member of a zip (possibly a member of a zip inside that zip)."""
+
+    shown: str  # how messages name it
+    path: str  # the file on disk
+    member: str | None = None  # member of `path` when it is a zip
+    inner: str | None = None  # member of the zip `member` (Garmin's nested upload zips)
+    strava_id: str | None = None  # the Strava export row (Activity ID) this file belongs to
+
+    @property
+    def kind(self) -> str | None:
+        """'fit', 'gpx' or 'tcx' from the file name (also gzipped), else None."""
+        return kind_of(self.inner or self.member or self.path)
+
+
+def kind_of(name: str) -> str | None:
+    """The activity-file kind a name says, ignoring a .gz suffix."""
+    name = name.lower().removesuffix(".gz")
+    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
+    return suffix if suffix in FILE_KINDS else None
+
+
+def unsafe(member: str) -> bool:
+    """Whether a zip member's path leaves the archive's folder (zip slip)."""
+    p = PurePosixPath(member.replace("\\", "/"))
+    return p.is_absolute() or ".." in p.parts or (len(member) > 1 and member[1] == ":")
+
+
+@dataclass
+class Found:
+    """What a path holds: activity files, refused members (name, reason), and for exports the rest."""
+
+    items: list[Item]
+    refused: list[tuple[str, str]]
+    strava_csv: bool = False  # a Strava export: its activities.csv is imported first
+    profile_name: str | None = None  # an unzipped Strava export's athlete (profile.csv)
+    csv_path: Path | None = None  # an unzipped Strava export's activities.csv
+
+
+def find(path: Path) -> Found:
+    """The activity files under `path` (a file, a folder searched recursively, or an export zip)."""
+    if path.is_dir() and (path / "activities.csv").is_file():
+        return _strava_folder(path)
+    if path.is_dir():
+        items = [
+            Item(str(p), str(p))
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and kind_of(p.name) is not None
+        ]
+        return Found(items, [])
+    if zipfile.is_zipfile(path):
+        return _zip(path)
+    return Found([Item(str(path), str(path))], [])
+
+
+def _zip(path: Path) -> Found:
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        refused = [(f"{path}:{n}", "path outside the archive's folder; skipped") for n in names if unsafe(n)]
+        safe = [n for n in names if not unsafe(n)]
+        if any(n.startswith(GARMIN_UPLOADS) or n.startswith("DI_CONNECT/") for n in safe):
+            return Found(_garmin_items(path, archive, safe, refused), refused)
+        csv_member = next(
+            (n for n in safe if PurePosixPath(n).name == "activities.csv" and n.count("/") <= 1), None
+        )
+        if csv_member is None:
+            items = [Item(f"{path}:{n}", str(path), n) for n in safe if kind_of(n)]
+            return Found(items, refused)
+        prefix = csv_member[: -len("activities.csv")]
+        with archive.open(csv_member) as fh:
+            by_file = _strava_files(fh)
+        items = []
+        present = set(safe)
+        for filename, activity_id in by_file.items():
+            member = prefix + filename
+            if unsafe(filename):
+                refused.append((f"{path}:{filename}", "path outside the archive's folder; skipped"))
+            elif member in present and kind_of(member):
+                items.append(Item(f"{path}:{member}", str(path), member, strava_id=activity_id))
+        return Found(items, refused, strava_csv=True)
+
+
+def _strava_files(fh: IO[bytes]) -> dict[str, str]:
+    """Filename -> Activity ID from a Strava export's activities.csv (rows without a file left out)."""
+    rows = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
+    header = [h.strip().lower() for h in next(rows, [])]
+    if "filename" not in header:
+        return {}
+    f_col = header.index("filename")
+    id_col = next((i for i, h in enumerate(header) if h in ("activity id", "id", "aktivitäts-id")), 0)
+    found = {}
+    for row in rows:
+        if len(row) > max(f_col, id_col) and row[f_col].strip():
+            found[row[f_col].strip()] = row[id_col].strip()
+    return found
+
+
+def _strava_folder(path: Path) -> Found:
+    """An unzipped Strava export: activities.csv, profile.csv and activities/ in one folder."""
+    with (path / "activities.csv").open("rb") as fh:
+        by_file = _strava_files(fh)
+    items, refused = [], []
+    for filename, activity_id in by_file.items():
+        file = path / filename
+        if unsafe(filename):
+            refused.append((str(file), "path outside the export's folder; skipped"))
+        elif file.is_file() and kind_of(filename):
+            items.append(Item(str(file), str(file), strava_id=activity_id))
+    name = None
+    if (path / "profile.csv").is_file():
+        with (path / "profile.csv").open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            row = next(csv.DictReader(fh), None) or {}
+        name = " ".join(
+            p.strip() for p in (row.get("First Name", ""), row.get("Last Name", "")) if p and p.strip()
+        )
+    return Found(items, refused, strava_csv=True, profile_name=name or None, csv_path=path / "activities.csv")
+
+
+def _garmin_items(path: Path, archive: zipfile.ZipFile, names: list[str], refused: list) -> list[Item]:
+    """The FIT files of a Garmin Connect export: inside the upload zips, or directly in the folder."""
+    items = []
+    for n in names:
+        if not n.startswith(GARMIN_UPLOADS):
+            continue
+        if n.lower().endswith(".zip"):
+            with archive.open(n) as fh, zipfile.ZipFile(io.BytesIO(fh.read())) as inner:
+                for m in inner.namelist():
+                    if unsafe(m):
+                        refused.append((f"{path}:{n}:{m}", "path outside the archive's folder; skipped"))
+                    elif kind_of(m):
+                        items.append(Item(f"{path}:{n}:{m}", str(path), n, m))
+        elif kind_of(n):
+            items.append(Item(f"{path}:{n}", str(path), n))
+    return items
+
+
+def read(item: Item, cache: dict[str, zipfile.ZipFile] | None = None) -> bytes:
+    """The bytes of an item's file, gunzipped when its name ends in .gz."""
+    cache = {} if cache is None else cache
+    if item.member is None:
+        data = Path(item.path).read_bytes()
+    else:
+        archive = cache.get(item.path)
+        if archive is None:
+            archive = cache[item.path] = zipfile.ZipFile(item.path)
+        if item.inner is None:
+            data = archive.read(item.member)
+        else:
+            key = f"{item.path}|{item.member}"
+            inner = cache.get(key)
+            if inner is None:
+                inner = cache[key] = zipfile.ZipFile(io.BytesIO(archive.read(item.member)))
+            data = inner.read(item.inner)
+    name = item.inner or item.member or item.path
+    if name.lower().endswith(".gz"):
+        data = gzip.decompress(data)
+    return data

@@ -1,0 +1,242 @@
+"""Activity files written for the tests: FIT through Garmin's SDK encoder, GPX and TCX by hand.
+
+Each builder takes per-second samples so a test states exactly what the file holds; the quirks of
+real devices (issue 12) are options.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from garmin_fit_sdk import Encoder, Profile
+
+M = Profile["mesg_num"]
+FIT_EPOCH_S = 631065600
+SEMI = 2**31 / 180.0
+# Berlin (Europe/Berlin), and a point in New York for a zone far from the machine's
+BERLIN = (52.52, 13.40)
+NEW_YORK = (40.71, -74.0)
+
+
+def _fit_time(t: datetime) -> int:
+    return int(t.timestamp()) - FIT_EPOCH_S
+
+
+def fit_activity(
+    path: Path,
+    start: datetime,
+    seconds: int,
+    hr: Callable[[int], float | None] = lambda i: 140,
+    speed: Callable[[int], float] = lambda i: 3.0,
+    altitude: Callable[[int], float] | None = None,
+    point: tuple[float, float] | None = BERLIN,
+    sport: str = "running",
+    sub_sport: str | None = None,
+    session: bool = True,
+    rpe: int | None = None,
+    clock_jump_at: int | None = None,
+    jump: timedelta = timedelta(days=20),
+    hr_apart: bool = False,
+    sets: list[dict] | None = None,
+    gz: bool = False,
+) -> Path:
+    """A FIT activity with one record per second.
+
+    clock_jump_at: from this sample on, timestamps are `jump` later (a clock re-synchronised).
+    hr_apart: heart rate and position written as two records with one timestamp (Suunto Ambit).
+    session=False: no session message (the watch stopped before writing its totals).
+    """
+    e = Encoder()
+    e.write_mesg(
+        {
+            "mesg_num": M["FILE_ID"],
+            "type": "activity",
+            "manufacturer": "development",
+            "product": 1,
+            "serial_number": 42,
+            "time_created": _fit_time(start),
+        }
+    )
+    distance = 0.0
+    for i in range(seconds):
+        t = (
+            start
+            + timedelta(seconds=i)
+            + (jump if clock_jump_at is not None and i >= clock_jump_at else timedelta())
+        )
+        v = speed(i)
+        distance += v
+        record: dict = {
+            "mesg_num": M["RECORD"],
+            "timestamp": _fit_time(t),
+            "enhanced_speed": v,
+            "distance": distance,
+        }
+        if altitude is not None:
+            record["enhanced_altitude"] = altitude(i)
+        if point is not None:
+            lat = point[0] + distance / 111_000
+            record["position_lat"] = int(lat * SEMI)
+            record["position_long"] = int(point[1] * SEMI)
+        h = hr(i)
+        if hr_apart:
+            e.write_mesg(record)
+            if h is not None:
+                e.write_mesg({"mesg_num": M["RECORD"], "timestamp": _fit_time(t), "heart_rate": int(h)})
+        else:
+            if h is not None:
+                record["heart_rate"] = int(h)
+            e.write_mesg(record)
+    for s in sets or []:
+        e.write_mesg({"mesg_num": M["SET"], "timestamp": _fit_time(start), "set_type": "active", **s})
+    if session:
+        mesg = {
+            "mesg_num": M["SESSION"],
+            "timestamp": _fit_time(start + timedelta(seconds=seconds)),
+            "start_time": _fit_time(start),
+            "total_elapsed_time": float(seconds),
+            "total_timer_time": float(seconds),
+            "total_distance": distance,
+            "sport": sport,
+        }
+        if sub_sport:
+            mesg["sub_sport"] = sub_sport
+        if rpe is not None:
+            mesg["workout_rpe"] = rpe * 10
+        e.write_mesg(mesg)
+    data = e.close()
+    if gz:
+        data = gzip.compress(data)
+    path.write_bytes(data)
+    return path
+
+
+def fit_strength(path: Path, start: datetime, seconds: int, **options) -> Path:
+    """A strength session recorded indoors (no GPS, no speed) on a Garmin watch."""
+    options = {"point": None, "speed": lambda i: 0.0, **options}
+    return fit_activity(path, start, seconds, sport="training", sub_sport="strength_training", **options)
+
+
+def strength_set(category: str, subtype: int, reps: int, weight: float, start: datetime) -> dict:
+    """A FIT set message's fields (category names and subtypes as in the FIT profile)."""
+    return {
+        "start_time": _fit_time(start),
+        "duration": 40.0,
+        "repetitions": reps,
+        "weight": weight,
+        "category": [category],
+        "category_subtype": [subtype],
+    }
+
+
+def fit_compressed(path: Path, start: datetime, seconds: int, hr: int = 150) -> Path:
+    """A FIT file whose records use compressed-timestamp headers (the Forerunner 70's), written by
+    hand: the SDK neither writes nor reads them. One full timestamp in file_id, then records of
+    heart_rate and speed whose header carries the time offset's low 5 bits."""
+    body = bytearray()
+    # definition: local 0 = file_id (type, time_created), little endian
+    body += struct.pack("<BBBHB", 0x40, 0, 0, 0, 2) + bytes([0, 1, 0x00, 4, 4, 0x86])
+    created = _fit_time(start)
+    body += struct.pack("<BBI", 0, 4, created)
+    # definition: local 1 = record (timestamp 253, heart_rate 3, speed 6)
+    body += struct.pack("<BBBHB", 0x41, 0, 0, 20, 3) + bytes([253, 4, 0x86, 3, 1, 0x02, 6, 2, 0x84])
+    body += struct.pack("<BIBH", 1, created, hr, 3000)
+    # definition: local 2 = record without timestamp (compressed headers give it)
+    body += struct.pack("<BBBHB", 0x42, 0, 0, 20, 2) + bytes([3, 1, 0x02, 6, 2, 0x84])
+    for i in range(1, seconds):
+        offset = (created + i) & 0x1F
+        body += struct.pack("<BBH", 0x80 | (2 << 5) | offset, hr, 3000)
+    header = struct.pack("<BBHI4s", 12, 0x10, 2132, len(body), b".FIT")
+    data = header + bytes(body)
+    from garmin_fit_sdk.crc_calculator import CrcCalculator
+
+    crc = CrcCalculator.calculate_crc(data, 0, len(data))
+    path.write_bytes(data + struct.pack("<H", crc))
+    return path
+
+
+def _iso(t: datetime, offset: timedelta | None = None) -> str:
+    if offset is None:
+        return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    local = t + offset
+    sign = "+" if offset >= timedelta() else "-"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return local.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def gpx(
+    path: Path,
+    start: datetime,
+    seconds: int,
+    hr: Callable[[int], float | None] = lambda i: 140,
+    point: tuple[float, float] | None = BERLIN,
+    sport: str | None = "running",
+    points: bool = True,
+    leading_whitespace: bool = False,
+) -> Path:
+    """A GPX track with Garmin's TrackPointExtension heart rate, one point per second."""
+    pts = []
+    for i in range(seconds if points else 0):
+        h = hr(i)
+        ext = (
+            f"<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{int(h)}</gpxtpx:hr>"
+            "</gpxtpx:TrackPointExtension></extensions>"
+            if h is not None
+            else ""
+        )
+        lat = point[0] + 3.0 * i / 111_000
+        when = _iso(start + timedelta(seconds=i))
+        pts.append(f'<trkpt lat="{lat:.6f}" lon="{point[1]:.6f}"><time>{when}</time>{ext}</trkpt>')
+    kind = f"<type>{sport}</type>" if sport else ""
+    text = (
+        ("\n  " if leading_whitespace else "") + '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="crosstrain tests" xmlns="http://www.topografix.com/GPX/1/1" '
+        'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+        f"<trk><name>Test run</name>{kind}<trkseg>{''.join(pts)}</trkseg></trk></gpx>\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tcx(
+    path: Path,
+    start: datetime,
+    seconds: int,
+    hr: Callable[[int], float | None] = lambda i: 140,
+    point: tuple[float, float] | None = BERLIN,
+    offset: timedelta | None = None,
+    laps: bool = True,
+    leading_whitespace: bool = False,
+) -> Path:
+    """A TCX running activity; `offset` writes times with that UTC offset (right instant, any zone)."""
+    pts = []
+    for i in range(seconds):
+        lat = point[0] + 3.0 * i / 111_000
+        h = hr(i)
+        hr_el = f"<HeartRateBpm><Value>{int(h)}</Value></HeartRateBpm>" if h is not None else ""
+        pts.append(
+            f"<Trackpoint><Time>{_iso(start + timedelta(seconds=i), offset)}</Time><Position>"
+            f"<LatitudeDegrees>{lat:.6f}</LatitudeDegrees><LongitudeDegrees>{point[1]:.6f}</LongitudeDegrees>"
+            f"</Position><DistanceMeters>{3.0 * i:.1f}</DistanceMeters>{hr_el}</Trackpoint>"
+        )
+    totals = (
+        f"<TotalTimeSeconds>{seconds}</TotalTimeSeconds><DistanceMeters>{3.0 * seconds}</DistanceMeters>"
+        if laps
+        else ""
+    )
+    text = (
+        (" \n" if leading_whitespace else "") + '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f'<Activities><Activity Sport="Running"><Id>{_iso(start)}</Id>'
+        f'<Lap StartTime="{_iso(start, offset)}">{totals}<Track>{"".join(pts)}</Track></Lap>'
+        "</Activity></Activities></TrainingCenterDatabase>\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+T0 = datetime(2024, 5, 6, 22, 30, tzinfo=UTC)  # a Monday, 00:30 on Tuesday in Berlin (CEST)
