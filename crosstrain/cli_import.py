@@ -65,17 +65,24 @@ def import_command(
     options = ImportOptions(athlete, fmt, timezone, units=units, date_order=date_order)
     failed, csv_paths = import_files(env.db, list(paths), options, env.settings())
     results = import_paths(env.db, csv_paths, options, env.settings()) if csv_paths else []
+    if not echo_results(results) or failed:
+        raise SystemExit(1)
+
+
+def echo_results(results: list) -> bool:
+    """Print each file's errors and rejected rows on stderr and its summary; whether all went in
+    (also for `crosstrain plan import`, whose results have the same fields)."""
+    ok = True
     for result in results:
         if result.error:
             click.echo(f"error: {result.error}", err=True)
-            failed = True
+            ok = False
             continue
         for reject in result.rejects:
             click.echo(f"error: {reject}", err=True)
-        failed = failed or bool(result.rejects)
+        ok = ok and not result.rejects
         click.echo(result.summary())
-    if failed:
-        raise SystemExit(1)
+    return ok
 
 
 @click.command("athletes")

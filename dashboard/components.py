@@ -36,6 +36,7 @@ def navbar() -> dbc.Navbar:
         ("Athlete", "/athlete"),
         ("Compare", "/compare"),
         ("Import", "/import"),
+        ("Plan", "/plan"),
     ]
     return dbc.Navbar(
         dbc.Container(

@@ -23,6 +23,7 @@ from ingest.detect import NAMES, detect, read_header
 from ingest.errors import CrosstrainError
 from ingest.formats.common import FEWER_FIELDS, MACROS, MORE_FIELDS
 from ingest.formats.header import Header
+from ingest.formats.registry import Format
 from ingest.timezones import check_timezone, default_timezone
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
@@ -159,14 +160,7 @@ def import_file(
     # Read, parse and locate rejects before the transaction: temp tables are private to this connection
     # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
     # row's order), and a failed statement would abort the transaction.
-    read_raw(con, path, len(header.names), fmt.extra_fields, header.delimiter)
-    facts = fmt.facts(
-        con, header, units=options.units, date_order=options.date_order, athlete_given=athlete is not None
-    )
-    result.notes = facts.notes
-    con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
-    con.execute(f"create or replace temp table _parsed as {fmt.parse_query(header, facts).sql()}")
-    _locate_rejects(con, path, header)
+    result.notes = read_rows(con, path, header, fmt, athlete, options.units, options.date_order)
     con.execute("begin transaction")
     try:
         import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt.name)
@@ -202,6 +196,32 @@ def import_file(
         for table in TEMP_TABLES:
             con.execute(f"drop table if exists {table}")
     return result
+
+
+def read_rows(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    header: Header,
+    fmt: Format,
+    athlete: str | None,
+    units: str | None = None,
+    date_order: str | None = None,
+) -> list[str]:
+    """Parse `path`'s rows into temp table `_parsed` and its unreadable rows into `_rejects`; return the
+    summary's notes (units, date order). Public for plan import (ingest/plans.py), which reads a plan
+    CSV as the generic format does."""
+    read_raw(con, path, len(header.names), fmt.extra_fields, header.delimiter)
+    facts = fmt.facts(con, header, units=units, date_order=date_order, athlete_given=athlete is not None)
+    con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
+    con.execute(f"create or replace temp table _parsed as {fmt.parse_query(header, facts).sql()}")
+    _locate_rejects(con, path, header)
+    return facts.notes
+
+
+def stage_rows(con: duckdb.DuckDBPyConnection, fmt: Format, athlete: str | None, timezone: str | None) -> str:
+    """`_stage`, public for plan import: the good rows of `_parsed` in `_staged`, with athlete ids and
+    local and UTC times (creates athletes not yet stored; call it inside the file's transaction)."""
+    return _stage(con, fmt.name, fmt.strava_ids, athlete, timezone)
 
 
 def _stage(
@@ -347,4 +367,4 @@ def _locate_rejects(con: duckdb.DuckDBPyConnection, path: Path, header: Header) 
     )
 
 
-__all__ = ["FileResult", "ImportOptions", "Reject", "import_file", "import_paths"]
+__all__ = ["FileResult", "ImportOptions", "Reject", "import_file", "import_paths", "read_rows", "stage_rows"]

@@ -21,6 +21,9 @@ Three exceptions: `metrics.sql` (a daily series) or `metrics_today.sql` (one day
 `scores.sql` as a common table expression, so each metric's formula is written once; and
 `ewma_carry.sql` reads session_load.sql as a common table expression (one aggregate pass over the
 whole history, nothing materialised per session).
+The SQL names the stored tables it reads (`activities`, `athletes`); `reading(...)` renames them for
+the calls inside its block, so `crosstrain plan check` runs the very same files over done plus planned
+sessions (queries/plan.py) rather than a second implementation.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 
@@ -33,6 +36,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
@@ -50,6 +56,8 @@ LOOKBACK_DAYS = 27
 # e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
 BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
+# Stored table -> the relation the SQL reads instead, inside `reading(...)`; empty: the stored tables.
+_RELATIONS: ContextVar[dict[str, str] | None] = ContextVar("relations", default=None)
 # The EWMA carry reads sessions back this many time constants (weights >= e^-25); see prepare_carry.
 CARRY_TIME_CONSTANTS = 25
 
@@ -79,6 +87,31 @@ def check_days(*days: date) -> None:
 def sql(name: str) -> str:
     """The text of `queries/sql/<name>.sql`."""
     return resources.files("queries.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+@contextmanager
+def reading(**relations: str) -> Iterator[None]:
+    """Inside the block, SQL run by this module reads relation `relations[t]` wherever it names the
+    stored table `t` (`reading(activities="q_plan_activities")`): same files, other rows."""
+    token = _RELATIONS.set({**(_RELATIONS.get() or {}), **relations})
+    try:
+        yield
+    finally:
+        _RELATIONS.reset(token)
+
+
+def render(text: str) -> str:
+    """`text` with each stored table it reads (after `from` or `join`) renamed as `reading` says."""
+    renamed = _RELATIONS.get()
+    if not renamed:
+        return text
+    names = "|".join(re.escape(n) for n in renamed)
+    return re.sub(
+        rf"\b(from|join)(\s+)({names})\b(?!\s*\()",
+        lambda m: f"{m[1]}{m[2]}{renamed[m[3].lower()]}",
+        text,
+        flags=re.IGNORECASE,
+    )
 
 
 def bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -138,12 +171,12 @@ def backend(con: Con) -> Backend:
 
 def materialise(con: Con, name: str, values: dict[str, Any], table: str | None = None) -> None:
     """Run `name`.sql with `values` into temp table `q_<table or name>`."""
-    backend(con).create(f"q_{table or name}", sql(name), values)
+    backend(con).create(f"q_{table or name}", render(sql(name)), values)
 
 
 def fetch(con: Con, query: str, values: dict[str, Any] | None = None) -> list[dict]:
     """Rows of a query as plain dicts."""
-    return backend(con).rows(query, values or {})
+    return backend(con).rows(render(query), values or {})
 
 
 def athlete_ids(con: Con, names: list[str]) -> list[int]:
@@ -170,7 +203,7 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
     q_generic_types (sport types that say nothing) and q_run_keywords."""
     engine = backend(con)
     if ids is None:
-        engine.create("q_scope", "select athlete_id from athletes", {})
+        engine.create("q_scope", render("select athlete_id from athletes"), {})
     else:
         engine.create_columns("q_scope", {"athlete_id": ("integer", sorted(set(ids)))})
     engine.create_columns(
@@ -223,7 +256,7 @@ def prepare_today(con: Con, params: Params, as_of: date) -> None:
 
 def scored(con: Con, windows: str, values: dict[str, Any], params: Params) -> None:
     """q_metrics: scores.sql (each metric's formula, written once) over `windows`.sql's rows."""
-    text = f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}"
+    text = render(f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}")
     values = {**values, "acwr_model": params.acwr_model}
     backend(con).create("q_metrics", text, values)
 
@@ -248,7 +281,7 @@ def prepare_carry(con: Con, params: Params, end: date) -> None:
     longest = max(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_chronic_days"))
     days = int(CARRY_TIME_CONSTANTS * longest)
     start = end - timedelta(days=days) if (end - EPOCH).days > days else EPOCH
-    text = f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}"
+    text = render(f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}")
     values = {"from": start, "end": end, **_load(params), **_alphas(params), "acwr_model": params.acwr_model}
     backend(con).create("q_ewma_carry", text, values)
 

@@ -10,6 +10,7 @@ from ingest.categories import CATEGORIES
 from queries import engine, files
 from queries.advice import ADVICE, message
 from queries.params import Params, resolve
+from queries.plan_done import plan_vs_done
 
 WINDOW_DAYS = 28
 REPORT_WEEKS = 12
@@ -161,7 +162,7 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
     ]
     if moderate := files.moderate_warnings(con, as_of).get(summary["athlete_id"]):
         warnings.append(moderate)
-    return {
+    out = {
         "athlete": summary["athlete"],
         "as_of": as_of.isoformat(),
         "summary": _summary_json(summary, by_category.get(summary["athlete_id"], {})),
@@ -169,6 +170,10 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
         "warnings": warnings,
         "thresholds": thresholds(params),
     }
+    # planned against done, where the athlete has a plan (queries/plan_done.py)
+    if (plan := plan_vs_done(con, summary["athlete_id"], first_week, as_of)) is not None:
+        out["plan"] = plan
+    return out
 
 
 def compare(con: engine.Con, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
@@ -210,3 +215,8 @@ def compare_scope(con: engine.Con, params: Params, as_of: date, sessions_from: d
         ],
         "thresholds": thresholds(params),
     }
+
+
+# The same summary, warnings and JSON over a projected plan (queries/plan.py).
+summaries = _summaries
+summary_json = _summary_json

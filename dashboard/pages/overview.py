@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, dash_table, dcc, html
 
 import queries
 from dashboard import athlete_view, components, data, figures
+from queries import plan_done
 
 dash.register_page(__name__, path="/", name="Coach overview", title="crosstrain: coach overview", order=0)
 
@@ -33,6 +34,7 @@ COLUMNS = [
     {"name": "Monotony", "id": "monotony", "type": "numeric", "format": {"specifier": ".2f"}},
     {"name": "ACWR", "id": "acwr", "type": "numeric", "format": {"specifier": ".2f"}},
     {"name": "Warnings", "id": "warnings_text"},
+    {"name": "Plan", "id": "plan_findings"},  # the last plan check's findings (queries/plan_done.py)
 ]
 
 
@@ -41,8 +43,11 @@ def markdown_text(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in text)
 
 
-def table_rows(compare: dict[str, Any], weekly: pd.DataFrame) -> list[dict[str, Any]]:
-    """One row per athlete from `queries.compare`, plus text sparklines from `queries.weekly_balance`."""
+def table_rows(
+    compare: dict[str, Any], weekly: pd.DataFrame, plans: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One row per athlete from `queries.compare`, plus text sparklines from `queries.weekly_balance`
+    and each athlete's plan findings (`plans`: name -> text)."""
     spark_support: dict[str, str] = {}
     spark_run: dict[str, str] = {}
     if not weekly.empty:
@@ -74,6 +79,7 @@ def table_rows(compare: dict[str, Any], weekly: pd.DataFrame) -> list[dict[str, 
                 "monotony": a["monotony"],
                 "acwr": a["acwr"],
                 "warnings_text": ", ".join(code.replace("_", " ") for code in a["warnings"]) or "none",
+                "plan_findings": (plans or {}).get(name, ""),
             }
         )
     return rows
@@ -142,6 +148,12 @@ def overview_data(day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
         return queries.overview(con, day, first, settings=data.settings())
 
 
+def plan_column() -> dict[str, str]:
+    """Each athlete's last stored plan check as a short text ('' without a plan)."""
+    checks = data.cached(("plan_checks",), lambda: data.read(plan_done.stored_checks))
+    return {name: plan_done.findings_text(check) for name, check in checks.items()}
+
+
 def layout(as_of: str | None = None, **_: Any) -> Any:
     try:
         everyone = data.athletes()
@@ -166,7 +178,7 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
         result, weekly = data.cached(("overview", day, repr(data.settings())), lambda: overview_data(day))
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
         return components.problem(data.error_message(exc), "overview")
-    rows = table_rows(result, weekly)
+    rows = table_rows(result, weekly, plan_column())
     return html.Div(
         [
             dbc.Row(

@@ -1,0 +1,303 @@
+"""`plan check`: the report's metrics and warnings projected day by day over an athlete's planned days.
+
+Not a second implementation: the report's own SQL (athlete_history, session_load, ewma_carry,
+metrics_today, summary, warnings, risk) runs once over the done history up to `as_of` plus the planned
+sessions after it, read in place of `activities` (queries/engine.reading). Each planned day is a
+stand-in athlete whose history ends on that day (plan_projection.sql), so one run at the last planned
+day gives every day's summary. Warnings become findings, one per code and ISO week (its first day at
+the week's highest severity), with the planned sessions behind them; back-to-back hard days are added
+(plan_hard_days.sql).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+from ingest.errors import CrosstrainError
+from queries import engine
+from queries.advice import message
+from queries.params import Params, resolve
+from queries.report import summaries, summary_json
+
+# Words in a session's name that make it hard (crosstrain's convention, see plan_hard_days.sql).
+HARD_KEYWORDS = (
+    "interval",
+    "tempo",
+    "threshold",
+    "hill",
+    "fartlek",
+    "track",
+    "repeat",
+    "race",
+    "vo2",
+    "long run",
+)
+HARD_RPE = 7.0
+SEVERITY_RANK = {"info": 1, "warn": 2, "high": 3}
+# The days and sessions a warning looks at: window length and whether only runs count.
+BEHIND: dict[str, tuple[int, bool]] = {
+    "no_support_work": (14, True),
+    "low_support_share": (28, False),
+    "high_monotony": (7, False),
+    "acwr_spike": (7, False),
+    "acwr_low": (7, False),
+    "run_volume_jump": (7, True),
+    "monotone_runs": (28, True),
+}
+HARD_CODE = "back_to_back_hard"
+
+
+class NoPlanError(CrosstrainError):
+    """The athlete has no planned session after the day the history ends."""
+
+
+@dataclass
+class Projection:
+    """The projected days of one athlete's plan: summary rows and warnings per day, planned sessions."""
+
+    athlete: str
+    athlete_id: int
+    as_of: date
+    first: date
+    last: date
+    days: list[tuple[date, dict, list[dict]]]  # (day, summary row, warnings)
+    sessions: list[dict]  # planned sessions after as_of, with planned_id
+    hard_pairs: list[dict]
+
+
+@cache
+def plan_sql(name: str) -> str:
+    """The text of `queries/plan_sql/<name>.sql` (DuckDB only, unlike queries/sql/)."""
+    return resources.files("queries.plan_sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def plan_materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any]) -> None:
+    """Run plan_sql `name` into temp table `q_<name>`, reading the relations `engine.reading` names."""
+    text = engine.render(plan_sql(name))
+    con.execute(f"create or replace temp table q_{name} as {text}", engine.bind(text, values))
+
+
+def plan_span(con: duckdb.DuckDBPyConnection, athlete_id: int, as_of: date) -> tuple[date, date] | None:
+    """First and last local day of the athlete's planned sessions after `as_of`, or None."""
+    [row] = engine.fetch(
+        con,
+        """select min(start_local)::date as first, max(start_local)::date as last from planned_sessions
+           where athlete_id = $athlete_id and start_local >= cast($as_of as date) + 1""",
+        {"athlete_id": athlete_id, "as_of": as_of},
+    )
+    return None if row["first"] is None else (row["first"], row["last"])
+
+
+def project(
+    con: duckdb.DuckDBPyConnection,
+    params: Params,
+    athlete: str,
+    as_of: date,
+    span: tuple[date, date] | None = None,
+    again: bool = False,
+    athlete_id: int | None = None,
+) -> Projection:
+    """Every day from the first planned day after `as_of` (or `span`) to the last: the report's summary
+    and warnings over the done history to `as_of` plus the plan. `again`: the connection holds a
+    projection of the same athlete and span (only the planned sessions changed)."""
+    if athlete_id is None:
+        [athlete_id] = engine.athlete_ids(con, [athlete])
+    span = span or plan_span(con, athlete_id, as_of)
+    if span is None:
+        raise NoPlanError(
+            f"{athlete} has no planned sessions after {as_of}: import a plan (crosstrain plan import --help)"
+        )
+    first, last = max(span[0], as_of + timedelta(days=1)), span[1]
+    plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
+    if not again:  # the days, stand-in athletes and keywords stay for a second projection of this span
+        engine.use_threads(con, 1)
+        con.execute(
+            """create or replace temp table q_plan_days as
+               select cast(d.day as date) as day,
+                      cast(row_number() over (order by d.day) as integer) as projection_id
+               from generate_series(?::date, ?::date, interval 1 day) as d (day)""",
+            [first, last],
+        )
+        con.execute(
+            """create or replace temp table q_plan_athletes as
+               select a.* replace (d.projection_id as athlete_id)
+               from athletes a cross join q_plan_days d where a.athlete_id = ?""",
+            [athlete_id],
+        )
+        con.execute(
+            "create or replace temp table q_hard_keywords as select unnest(?::varchar[]) as keyword",
+            [list(HARD_KEYWORDS)],
+        )
+        with engine.reading(athletes="q_plan_athletes"):
+            engine.prepare_scope(con, None, params)
+    plan_materialise(con, "plan_projection", {"to": last})
+    with engine.reading(activities="q_plan_projection", athletes="q_plan_athletes"):
+        engine.prepare_sessions(con, params, last - timedelta(days=engine.LOOKBACK_DAYS), last)
+        engine.prepare_today(con, params, last)
+        rows, raised, by_category = summaries(con, params, last)
+    days = []
+    for row in rows:
+        day = first + timedelta(days=row["athlete_id"] - 1)  # projection_id 1 is the first day
+        shift = (last - day).days
+        # Dates in the summary were moved with the history: move them back.
+        fixed = {k: (v - timedelta(days=shift) if isinstance(v, date) else v) for k, v in row.items()}
+        fixed["_counts"] = by_category.get(row["athlete_id"], {})  # 28-day (minutes, sessions) by category
+        days.append((day, fixed, raised.get(row["athlete_id"], [])))
+    days.sort(key=lambda d: d[0])
+    sessions = engine.fetch(
+        con,
+        """select planned_id, cast(start_local as date) as day, start_local, sport_type, category, name,
+                  coalesce(nullif(moving_s, 0), elapsed_s, 0) / 60.0 as minutes,
+                  coalesce(distance_m, 0) / 1000.0 as distance_km, rpe
+           from q_plan_sessions where planned_id is not null order by start_local, planned_id""",
+    )
+    engine.materialise(con, "plan_hard_days", {"from": first, "to": last, "hard_rpe": HARD_RPE})
+    hard = engine.fetch(con, "select * from q_plan_hard_days order by day")
+    return Projection(athlete, athlete_id, as_of, first, last, days, sessions, hard)
+
+
+def session_json(s: dict) -> dict:
+    """A planned session as findings and suggestions show it."""
+    return {
+        "date": s["day"].isoformat(),
+        "planned_id": s["planned_id"],
+        "type": s["sport_type"],
+        "category": s["category"],
+        "duration_min": round(float(s["minutes"]), 1),
+        "distance_km": round(float(s["distance_km"]), 2),
+        "name": s["name"],
+    }
+
+
+def _behind(code: str, day: date, sessions: list[dict]) -> list[dict]:
+    """The planned sessions in the window warning `code` looks at on `day`."""
+    days, runs_only = BEHIND[code]
+    start = day - timedelta(days=days - 1)
+    return [
+        session_json(s)
+        for s in sessions
+        if start <= s["day"] <= day and (not runs_only or s["category"] == "run")
+    ]
+
+
+def findings(p: Projection, params: Params) -> list[dict]:
+    """One finding per warning code and ISO week of the plan, dated on the first day the week reaches
+    its highest severity, with the planned sessions behind it; and one per back-to-back hard pair day."""
+    best: dict[tuple[date, str], tuple[int, date, dict]] = {}
+    for day, row, warns in p.days:
+        for w in warns:
+            key = (engine.monday(day), w["code"])
+            rank = SEVERITY_RANK[w["severity"]]
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, day, row)
+    found = []
+    for (_, code), (rank, day, row) in best.items():
+        severity = next(s for s, r in SEVERITY_RANK.items() if r == rank)
+        found.append(
+            {
+                "date": day.isoformat(),
+                "code": code,
+                "severity": severity,
+                "message": message(code, row, params.thresholds),
+                "sessions": _behind(code, day, p.sessions),
+            }
+        )
+    by_id = {s["planned_id"]: s for s in p.sessions}
+    pairs: dict[date, list] = {}
+    for pair in p.hard_pairs:
+        ids = pairs.setdefault(pair["day"], [])
+        for key in ("first_planned_id", "second_planned_id"):
+            if pair[key] is not None and pair[key] not in ids:
+                ids.append(pair[key])
+    for day, ids in pairs.items():
+        behind = [session_json(by_id[i]) for i in ids if i in by_id]
+        found.append(
+            {
+                "date": day.isoformat(),
+                "code": HARD_CODE,
+                "severity": "warn",
+                "message": (
+                    f"Hard sessions on {(day - timedelta(days=1)).strftime('%a %d %b')} and "
+                    f"{day.strftime('%a %d %b')}, back to back: follow a hard day with an easy one "
+                    f"(hard: RPE {HARD_RPE:.0f}+ or intervals, tempo, hills, a race, a long run)."
+                ),
+                "sessions": behind,
+            }
+        )
+    found.sort(key=lambda f: (f["date"], -SEVERITY_RANK[f["severity"]], f["code"]))
+    return found
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    athlete: str,
+    as_of: date | None = None,
+    settings: dict[str, Any] | None = None,
+) -> dict:
+    """The SPEC's `plan check` JSON: findings over the planned days and every day's projected summary."""
+    params = resolve(settings)
+    p = project(con, params, athlete, as_of or date.today())
+    return check_json(p, params)
+
+
+def check_json(p: Projection, params: Params) -> dict:
+    return {
+        "athlete": p.athlete,
+        "from": p.first.isoformat(),
+        "to": p.last.isoformat(),
+        "findings": findings(p, params),
+        "days": [{"date": day.isoformat(), **summary_json(row, row["_counts"])} for day, row, _ in p.days],
+    }
+
+
+def projected_series(
+    con: duckdb.DuckDBPyConnection,
+    athlete: str,
+    as_of: date,
+    weeks_back: int = 8,
+    settings: dict[str, Any] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The charts' numbers continued into the plan: weekly balance (long format: week, category,
+    minutes, planned_minutes (the part of minutes still planned), sessions, run_km, load) and daily
+    metrics (day, load, monotony, strain, acwr, fitness, fatigue, form, support_share) from
+    `weeks_back` weeks before `as_of` to the plan's last day, by the report's SQL over the done
+    history to `as_of` plus the planned sessions after it."""
+    params = resolve(settings)
+    [athlete_id] = engine.athlete_ids(con, [athlete])
+    span = plan_span(con, athlete_id, as_of)
+    end = span[1] if span else as_of
+    start = engine.monday(as_of) - timedelta(weeks=weeks_back - 1)
+    engine.use_threads(con, 1)
+    plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
+    with engine.reading(activities="q_plan_sessions"):
+        engine.prepare_scope(con, [athlete_id], params)
+        engine.prepare_sessions(con, params, engine.EPOCH, end)
+        engine.prepare_metrics(con, params, start, end)
+        engine.materialise(con, "weekly_balance", {"start": start, "end": end})
+    weekly = con.execute(
+        """with planned as (
+               select cast(date_trunc('week', start_local) as date) as week, category,
+                      sum(coalesce(nullif(moving_s, 0), elapsed_s, 0)) / 60.0 as minutes
+               from q_plan_sessions where planned_id is not null
+               group by 1, 2
+           )
+           select b.week, b.category, b.minutes, coalesce(p.minutes, 0) as planned_minutes, b.sessions,
+                  b.run_km, b.load
+           from q_weekly_balance b left join planned p on p.week = b.week and p.category = b.category
+           order by b.week, b.category_order"""
+    ).df()
+    daily = con.execute(
+        """select day, load, monotony, strain, acwr, fitness, fatigue, form, support_share from q_metrics
+           where day between ? and ? order by day""",
+        [start, end],
+    ).df()
+    return weekly, daily

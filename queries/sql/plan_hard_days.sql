@@ -1,0 +1,30 @@
+-- Back-to-back hard days. Grain: one row per pair of hard sessions on consecutive local days whose
+-- second day is in [$from, $to]; the first may be done or planned.
+-- Hard session (crosstrain's convention, after the hard/easy principle: a hard day is followed by an
+-- easy one, Bowerman; Foster et al. 2001 advise alternating hard and easy days, as monotony measures):
+-- a session RPE of at least $hard_rpe ("very hard" on Foster's CR-10 scale is 7), or a name holding a
+-- keyword of q_hard_keywords (interval, tempo, threshold, hill, race ...).
+-- Parameters: $from, $to (local dates, inclusive), $hard_rpe. Relations: q_plan_sessions,
+--   q_hard_keywords(keyword).
+with hard as (
+    select distinct
+        s.activity_id,
+        s.planned_id,
+        cast(s.start_local as date) as day
+    from q_plan_sessions s
+    left join q_hard_keywords k on lower(coalesce(s.name, '')) like '%' || k.keyword || '%'
+    where
+        s.twin_of is null and not s.excluded
+        and s.start_local >= cast($from as date) - 1 and s.start_local < cast($to as date) + 1
+        and (s.rpe >= $hard_rpe or k.keyword is not null)
+)
+
+select
+    h2.day,
+    h1.activity_id as first_activity_id,
+    h1.planned_id as first_planned_id,
+    h2.activity_id as second_activity_id,
+    h2.planned_id as second_planned_id
+from hard h1
+join hard h2 on h2.day = h1.day + 1
+where h2.day between cast($from as date) and cast($to as date)

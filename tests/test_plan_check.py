@@ -1,0 +1,178 @@
+"""`crosstrain plan check`: hand-computed projections over a real database, and the same numbers as the
+report gives once the planned sessions are done."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from activity_rows import write
+
+from ingest.db import connect
+from queries import report
+
+S = date(2026, 11, 1)  # a Sunday: the last day of done history (--as-of)
+
+
+def at(day: date, hour: int = 7) -> datetime:
+    return datetime(day.year, day.month, day.day, hour)
+
+
+def history(db: Path, weeks: int, km: float = 8.0, minutes: float = 40.0, strength_days=(1,)) -> None:
+    """`weeks` weeks up to S: runs Mon/Wed/Fri (`km`, `minutes`), 30 min strength on `strength_days`."""
+    rows = []
+    for d in range(weeks * 7):
+        day = S - timedelta(days=d)
+        if day.weekday() in (0, 2, 4):
+            rows.append(
+                {"start_local": at(day), "sport_type": "Run", "minutes": minutes, "km": km, "name": "Run"}
+            )
+        if day.weekday() in strength_days:
+            rows.append({"start_local": at(day, 18), "sport_type": "Weight Training", "minutes": 30})
+    write(db, "Ann", rows)
+
+
+def plan_csv(tmp_path: Path, rows: list[tuple]) -> Path:
+    """A plan CSV: rows of (day offset from S, type, minutes, km or None, name)."""
+    lines = ["date,type,duration,distance_km,name"]
+    for offset, kind, minutes, km, name in rows:
+        lines.append(f"{S + timedelta(days=offset)},{kind},{minutes * 60},{'' if km is None else km},{name}")
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def check(run_cli) -> dict:
+    result = run_cli("plan", "check", "--athlete", "Ann", "--as-of", str(S), "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+RUNS_ONLY = [(o, "Run", 40, 8, "Easy run") for o in (1, 3, 5, 8, 10, 12, 15, 17, 19)]
+
+
+def test_a_plan_that_only_runs(tmp_path, db_path, run_cli):
+    history(db_path, 4)
+    assert run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann").exit_code == 0
+    out = check(run_cli)
+    assert list(out) == ["athlete", "from", "to", "findings", "days"]
+    assert (out["athlete"], out["from"], out["to"]) == ("Ann", "2026-11-02", "2026-11-20")
+    assert len(out["days"]) == 19 and out["days"][0]["date"] == "2026-11-02"
+    # The last strength session was Tue S-5; 14 days without one on Tue S+9 (warn), 28 not reached;
+    # one finding per ISO week, so again on the Monday of the next week.
+    support = [f for f in out["findings"] if f["code"] == "no_support_work"]
+    assert [(f["date"], f["severity"]) for f in support] == [
+        ("2026-11-10", "warn"),
+        ("2026-11-16", "warn"),
+    ]
+    # Behind it: the planned runs of the 14 days up to that day (S+1, S+3, S+5, S+8).
+    assert [s["date"] for s in support[0]["sessions"]] == [
+        "2026-11-02",
+        "2026-11-04",
+        "2026-11-06",
+        "2026-11-09",
+    ]
+    assert support[0]["sessions"][0] | {"planned_id": None} == {
+        "date": "2026-11-02",
+        "planned_id": None,
+        "type": "Run",
+        "category": "run",
+        "duration_min": 40.0,
+        "distance_km": 8.0,
+        "name": "Easy run",
+    }
+    # Last day S+19 (Fri): the 28 days [S-8, S+19] hold done runs S-6, S-4, S-2 and 9 planned runs:
+    # 12 x 8 km = 96 km, 480 run minutes, and the one 30-minute strength session of S-5.
+    last = out["days"][-1]
+    assert last["date"] == "2026-11-20"
+    assert last["run_km"] == 96.0
+    assert last["minutes"]["run"] == 480.0 and last["minutes"]["strength"] == 30.0
+    assert last["sessions"]["run"] == 12 and last["sessions"]["strength"] == 1
+    assert last["support_share"] == round(30 / 510, 3)
+    assert last["days_since_support"] == 24
+    assert "low_support_share" in {f["code"] for f in out["findings"]}
+
+
+def test_projection_equals_the_report_once_the_plan_is_done(tmp_path, db_path, run_cli):
+    """The same SQL: each projected day's summary is the report's summary on that day when the planned
+    sessions are stored as done activities."""
+    history(db_path, 4)
+    run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann")
+    out = check(run_cli)
+    done = tmp_path / "done.duckdb"
+    history(done, 4)
+    write(
+        done,
+        "Ann",
+        [
+            {"start_local": at(S + timedelta(days=o)), "sport_type": k, "minutes": m, "km": km, "name": n}
+            for o, k, m, km, n in RUNS_ONLY
+        ],
+    )
+    with connect(done, read_only=True) as con:
+        for day in out["days"][::3]:
+            rep = report(con, "Ann", date.fromisoformat(day["date"]), {})
+            assert {k: v for k, v in day.items() if k != "date"} == rep["summary"], day["date"]
+
+
+def test_a_plan_that_jumps_volume(tmp_path, db_path, run_cli):
+    # 30 km a week (3 x 10 km, 60 min each) and strength Tue/Thu; the plan runs 3 x 14 km in the same time.
+    history(db_path, 5, km=10, minutes=60, strength_days=(1, 3))
+    plan = [(1, "Run", 60, 14, "Run"), (2, "Strength", 30, None, "Hips"), (3, "Run", 60, 14, "Run")]
+    plan += [(4, "Strength", 30, None, "Hips"), (5, "Run", 60, 14, "Run")]
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann")
+    out = check(run_cli)
+    jumps = [f for f in out["findings"] if f["code"] == "run_volume_jump"]
+    # S+1: 34 km against 30 the 7 days before (+13%); S+3: 38 (+27%); S+5: 42 km against 30: +40%, above
+    # the +30% a week the report flags (warn), and 12 km more (at least 3).
+    assert [(f["date"], f["severity"]) for f in jumps] == [("2026-11-06", "warn")]
+    assert jumps[0]["message"].startswith(
+        "Ran 42.0 km in the last 7 days, +40% on the week before (30.0 km)."
+    )
+    assert [s["date"] for s in jumps[0]["sessions"]] == ["2026-11-02", "2026-11-04", "2026-11-06"]
+    days = {d["date"]: d for d in out["days"]}
+    assert days["2026-11-02"]["run_km"] == 12 * 10 - 10 + 14  # 28 days: 12 runs, the oldest gone, one of 14
+    assert not {"no_support_work", "low_support_share", "acwr_spike"} & {f["code"] for f in out["findings"]}
+
+
+def test_back_to_back_hard_days(tmp_path, db_path, run_cli):
+    history(db_path, 4)
+    plan = [
+        (1, "Run", 40, 8, "Easy run"),
+        (2, "Run", 50, 10, "Intervals 6 x 800 m"),
+        (3, "Run", 45, 9, "Tempo run"),
+        (4, "Run", 40, 8, "Easy run"),
+        (5, "Strength", 30, None, "Hips"),
+        (6, "Run", 90, 16, "Easy long"),
+    ]
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann")
+    out = check(run_cli)
+    hard = [f for f in out["findings"] if f["code"] == "back_to_back_hard"]
+    assert [(f["date"], f["severity"]) for f in hard] == [("2026-11-04", "warn")]
+    assert [s["name"] for s in hard[0]["sessions"]] == ["Intervals 6 x 800 m", "Tempo run"]
+    text = run_cli("plan", "check", "--athlete", "Ann", "--as-of", str(S)).output
+    assert "back_to_back_hard" in text and "Tempo run" in text
+
+
+def test_check_without_a_plan_is_one_line_error(db_path, run_cli):
+    history(db_path, 1)
+    result = run_cli("plan", "check", "--athlete", "Ann", "--as-of", str(S))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: Ann has no planned sessions after 2026-11-01: import a plan (crosstrain plan import --help)"
+    )
+
+
+def test_reading_renames_only_the_tables_read():
+    from queries import engine
+
+    text = (
+        "select a.activities from activities a join athletes t on true -- from activities\nfrom q_activities"
+    )
+    assert engine.render(text) == text  # nothing renamed outside `reading`
+    with engine.reading(activities="q_x"), engine.reading(athletes="q_y"):
+        assert engine.render(text) == (
+            "select a.activities from q_x a join q_y t on true -- from q_x\nfrom q_activities"
+        )
+    assert engine.render(text) == text
