@@ -1,18 +1,13 @@
-"""`crosstrain import` and `crosstrain athletes`: thin wrappers over ingest/ and queries/."""
+"""`crosstrain import`: a thin wrapper over ingest/."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from crosstrain.cli_files import import_files
 from ingest.csv_import import ImportOptions, import_paths
-from ingest.db import connect
-from queries.athletes import athletes as list_athletes
 
 
 @click.command("import")
@@ -81,37 +76,11 @@ def echo_results(results: list) -> bool:
         for reject in result.rejects:
             click.echo(f"error: {reject}", err=True)
         ok = ok and not result.rejects
-        click.echo(result.summary())
+        # double recordings belong on the counts line, above the notes on units and zones (plans have none)
+        counts, _, notes = result.summary().partition("\n")
+        twins = result.counts.twins_note() if hasattr(result, "counts") else ""
+        click.echo("\n".join(filter(None, [counts + twins, notes])))
     return ok
 
 
-@click.command("athletes")
-@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
-@click.pass_obj
-def athletes_command(env, as_json: bool) -> None:
-    """List athletes, their sources and activities."""
-    if not Path(env.db).exists():
-        rows = []
-    else:
-        with connect(env.db, read_only=True) as con:
-            rows = list_athletes(con)
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-        return
-    if not rows:
-        click.echo("no athletes yet: import some activities (crosstrain import --help)")
-        return
-    table = Table("athlete", "sources", "activities", "first", "last", "time zone")
-    for r in rows:
-        table.add_row(
-            r["name"],
-            ", ".join(r["sources"]),
-            str(r["activities"]),
-            r["first_activity"] or "",
-            r["last_activity"] or "",
-            r["timezone"] or "",
-        )
-    Console(width=max(100, Console().width)).print(table)
-
-
-COMMANDS: list[click.Command] = [import_command, athletes_command]
+COMMANDS: list[click.Command] = [import_command]

@@ -1,12 +1,15 @@
 """Sport type -> category: the default table, the user's overrides, and the SQL that applies them.
 
-Types are matched after lower-casing and dropping everything but letters and digits, so Strava's API
-names (`WeightTraining`), its export names (`Weight Training`) and Garmin's (`Strength Training`) all
-find their row. Unknown types get `other` and are kept, never rejected.
+Types and names are matched by one normalisation (`key_sql`): lower case, accents stripped, and every
+character that is not a letter or a digit dropped, so Strava's API names (`WeightTraining`), its
+export names (`Weight Training`) and Garmin's (`Strength Training`) all find their row, and a class
+named "M”A”Dabolic" finds the keyword "madabolic". Unknown types get `other` and are kept, never
+rejected.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import duckdb
@@ -123,10 +126,14 @@ DEFAULT_CATEGORIES: dict[str, str] = {
 # Generic types whose activity name decides the category ("Workout: glutes and squats" is strength).
 NAME_DECIDES = ("Workout", "Other", "Training")
 
-# Words in the name of a NAME_DECIDES activity, checked in this order; first hit wins.
+# Words in the name of a NAME_DECIDES activity, per category, in the languages Strava and Garmin Connect
+# export. Matched as substrings after normalisation (key_sql: "step-up", "Step up" and "stepups" all
+# contain "stepup"). User words (`[category_keywords]`) are tried first, then these, in this order;
+# the first hit wins. Crosstrain's convention, from gym-class and workout names in real exports.
 DEFAULT_KEYWORDS: dict[str, list[str]] = {
     "pilates": ["pilates", "reformer"],
     "strength": [
+        # English
         "strength",
         "glute",
         "squat",
@@ -134,15 +141,61 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "deadlift",
         "lunge",
         "step-up",
-        "step up",
         "weights",
         "gym",
         "kettlebell",
         "hip thrust",
         "clamshell",
         "core",
+        "crossfit",
+        "bodypump",
+        # German, French, Spanish, Italian, Portuguese, Dutch, Nordic, Polish, Czech, Finnish
+        "kraft",  # Krafttraining, Krafttrening
+        "fitnessstudio",
+        "musculation",
+        "renforcement",
+        "fuerza",
+        "gimnasio",
+        "pesas",
+        "forza",
+        "palestra",
+        "pesi",
+        "musculacao",
+        "treino",
+        "academia",
+        "funcional",
+        "kracht",
+        "sportschool",
+        "styrke",  # styrketræning, styrketrening
+        "styrka",
+        "silownia",
+        "siłownia",
+        "posilovna",
+        "kuntosali",
+        "voimaharjoittelu",
     ],
-    "mobility": ["yoga", "stretch", "mobility", "foam roll"],
+    "mobility": [
+        "yoga",
+        "stretch",
+        "mobility",
+        "foam roll",
+        "dehnen",
+        "beweglichkeit",
+        "etirement",
+        "mobilite",
+        "estiramiento",
+        "movilidad",
+        "allungamento",
+        "mobilita",
+        "alongamento",
+        "mobilidade",
+        "rekken",
+        "udstrækning",
+        "tøjning",
+        "venyttely",
+        "rozciaganie",
+        "protahovani",
+    ],
     "run": ["sprint", "strides"],
 }
 
@@ -165,16 +218,39 @@ def category_table(settings: dict[str, Any]) -> dict[str, str]:
     )
 
 
-def keyword_table(settings: dict[str, Any]) -> dict[str, list[str]]:
-    """Name keywords per category, `[category_keywords]` replacing a category's default list."""
+def keyword_table(settings: dict[str, Any]) -> list[tuple[str, str]]:
+    """(category, word) pairs in matching order: the user's `[category_keywords]` words first, then
+    the defaults. User words ADD to the defaults; a word written `"-word"` drops that default word
+    (or a user word) from its category."""
     user = settings.get("category_keywords", {})
+    if not isinstance(user, dict):
+        raise ConfigError("[category_keywords]: expected a table of category = [words]")
     _validated({k: k for k in user}, "[category_keywords]")
-    return DEFAULT_KEYWORDS | {k: [str(w) for w in v] for k, v in user.items()}
+    added: list[tuple[str, str]] = []
+    dropped: set[tuple[str, str]] = set()
+    for category, words in user.items():
+        if isinstance(words, str) or not isinstance(words, list):
+            raise ConfigError(f"[category_keywords]: '{category}' must be a list of words")
+        for word in words:
+            if not isinstance(word, str) or not word.strip("- "):
+                raise ConfigError(f"[category_keywords]: '{category}' has an empty or non-text word")
+            if word.startswith("-"):
+                dropped.add((category, _key(word[1:])))
+            else:
+                added.append((category, word))
+    defaults = [(c, w) for c, words in DEFAULT_KEYWORDS.items() for w in words]
+    return [(c, w) for c, w in added + defaults if (c, _key(w)) not in dropped]
 
 
-def type_key_sql(column: str) -> str:
-    """SQL normalising a sport type column to its lookup key."""
-    return f"lower(regexp_replace(coalesce({column}, ''), '[^A-Za-z0-9]', '', 'g'))"
+def _key(word: str) -> str:
+    """key_sql in Python, for comparing a `"-word"` with the words it drops."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def key_sql(column: str) -> str:
+    """SQL normalising a type or name to its lookup key: lower case, no accents, letters and digits."""
+    return f"regexp_replace(lower(strip_accents(coalesce({column}, ''))), '[^\\p{{L}}\\p{{N}}]', '', 'g')"
 
 
 def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
@@ -185,11 +261,11 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
     con.execute(
         f"""create or replace temp table category_map as
             with decides as (
-                select distinct {type_key_sql("t.name")} as type_key
+                select distinct {key_sql("t.name")} as type_key
                 from (select unnest(?::varchar[]) as name) t
             ),
             keyed as (
-                select {type_key_sql("sport_type")} as type_key, category, rowid as rid from _category_src
+                select {key_sql("sport_type")} as type_key, category, rowid as rid from _category_src
                 union all
                 select type_key, 'other', -1 from decides
             )
@@ -198,35 +274,36 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
             from keyed group by type_key""",
         [list(NAME_DECIDES)],
     )
-    rows = [
-        (category, word.lower(), rank * 100 + i)
-        for rank, (category, words) in enumerate(keyword_table(settings).items())
-        for i, word in enumerate(words)
-    ]
+    pairs = keyword_table(settings)
     con.execute(
-        "create or replace temp table category_keywords (category varchar, keyword varchar, priority int)"
+        f"""create or replace temp table category_keywords as
+            select category, {key_sql("word")} as keyword, priority
+            from (select unnest(?::varchar[]) as category, unnest(?::varchar[]) as word,
+                         unnest(range(?)) as priority)
+            where {key_sql("word")} <> ''""",
+        [[c for c, _ in pairs], [w for _, w in pairs], len(pairs)],
     )
-    con.executemany("insert into category_keywords values (?, ?, ?)", rows)
 
 
 def categorised(rows: str, staged: str) -> str:
     """SQL selecting every column of query `rows` (over table `staged`) plus its `category`.
 
-    Types are looked up once per distinct sport type and keywords searched once per distinct name,
-    not once per row: a million-row import has a few dozen of each.
+    Types are looked up once per distinct sport type and names normalised once per distinct name,
+    not once per row: a million-row import has a few dozen types.
     """
     return f"""
         with types as (
             select t.sport_type, coalesce(m.category, 'other') as category, coalesce(m.name_decides, false)
                    as name_decides
             from (select distinct sport_type from {staged}) t
-            left join category_map m on m.type_key = {type_key_sql("t.sport_type")}
+            left join category_map m on m.type_key = {key_sql("t.sport_type")}
         ),
         names as (
             select n.name, arg_min(kw.category, kw.priority) as category
-            from (select distinct s.name from {staged} s join types t on t.sport_type = s.sport_type
-                  where t.name_decides) n
-            join category_keywords kw on contains(lower(n.name), kw.keyword)
+            from (select name, {key_sql("name")} as name_key
+                  from (select distinct s.name from {staged} s join types t on t.sport_type = s.sport_type
+                        where t.name_decides)) n
+            join category_keywords kw on contains(n.name_key, kw.keyword)
             group by n.name
         )
         select r.*, coalesce(case when t.name_decides then h.category end, t.category) as category

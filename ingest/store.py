@@ -1,7 +1,8 @@
 """The one write path into `activities`, shared by every importer and the Strava sync.
 
 Callers stage canonical rows in a table (see STAGED_COLUMNS) and call `write_activities` inside their
-own transaction. It categorises, de-duplicates and writes in a few set-based statements.
+own transaction. It categorises, lays the user's corrections over the rows, de-duplicates, writes, and
+links double recordings (ingest/twins.py) in a few set-based statements.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from ingest import categories
+from ingest import categories, corrections, twins
 
 # What an activity says about itself, whatever its source.
 ACTIVITY_FIELDS = (
@@ -39,19 +40,24 @@ STAGED_COLUMNS = (
     *ACTIVITY_FIELDS,
     "raw",
 )
-VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category",)
-
-# Two records of one activity from different sources start within this many seconds of each other.
-SAME_START_S = 120
+VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category", "excluded")
 
 
 @dataclass
 class WriteCounts:
-    """What a write did: new rows, changed rows, and rows already stored."""
+    """What a write did: new rows, changed rows, rows already stored, and second recordings of a
+    session (stored, linked to the recording that counts: `twins` of the new and changed rows)."""
 
     new: int = 0
     updated: int = 0
     duplicate: int = 0
+    twins: int = 0
+
+    def twins_note(self) -> str:
+        """`; 3 double recordings, counted once` for a summary line, or nothing."""
+        if not self.twins:
+            return ""
+        return f"; {self.twins} double recording{'s' if self.twins != 1 else ''}, counted once"
 
 
 def ensure_athlete(
@@ -110,13 +116,16 @@ def finish_import(
 def write_activities(
     con: duckdb.DuckDBPyConnection, staged: str, import_id: int | None, settings: dict[str, Any]
 ) -> WriteCounts:
-    """Write the rows of table `staged` into `activities`, each activity once.
+    """Write the rows of table `staged` into `activities`, each activity once, each session counted once.
 
-    - rows repeating a (athlete, source, source_id) key within `staged` are duplicates;
+    - rows of `staged` equal in every column are one row; rows sharing an (athlete, source, source_id)
+      key but differing in any value are different activities (two date-only sessions of one type and
+      duration on one day with different RPE): the second and later get the key `source_id#2`, ...,
+      numbered in the order of their values, so a re-import gives each the same key again;
+    - the user's corrections (ingest/corrections.py) are laid over the rows before anything is compared;
     - a key already stored updates that row when a value changed, else it is a duplicate;
-    - a new key whose activity another source already stored (same athlete and category, Strava id
-      equal, or start within SAME_START_S seconds; for date-only rows the same day and duration within
-      5%) is a duplicate: the same session uploaded from a watch to Strava and Garmin is stored once.
+    - new keys are inserted, and every stored activity on the days this write touched is re-linked
+      (ingest/twins.py): a second recording of one session gets `twin_of` and counts nowhere.
 
     The key is unique by construction here (no index enforces it: see migration 002).
     """
@@ -125,20 +134,18 @@ def write_activities(
     total, keys = con.execute(
         f"select count(*), count(distinct (athlete_id, source, source_id)) from {staged}"
     ).fetchone()
-    first_of_key = (
-        " qualify row_number() over (partition by athlete_id, source, source_id order by start_at) = 1"
-        if keys < total
-        else ""
+    rows = f"select {cols} from {staged}" if keys == total else _distinct_rows(staged)
+    con.execute(
+        f"""create or replace temp table _incoming as
+            {corrections.overlay(con, categories.categorised(rows, staged))}"""
     )
-    rows = f"select {cols} from {staged}{first_of_key}"
-    con.execute(f"create or replace temp table _incoming as {categories.categorised(rows, staged)}")
     incoming = con.execute("select count(*) from _incoming").fetchone()[0]
     counts = WriteCounts(duplicate=total - incoming)
 
     changed = " or ".join(f"i.{c} is distinct from a.{c}" for c in VALUE_COLUMNS)
     con.execute(
         f"""create or replace temp table _known as
-            select a.activity_id, ({changed}) as changed, i.*
+            select a.activity_id, ({changed}) as changed, a.start_local as stored_start_local, i.*
             from _incoming i join activities a using (athlete_id, source, source_id)"""
     )
     known, updated = con.execute("select count(*), count(*) filter (changed) from _known").fetchone()
@@ -152,42 +159,41 @@ def write_activities(
     counts.updated = updated
     counts.duplicate += known - updated
 
-    # Candidate twins share athlete, category and a local day (+-1, for times near midnight or a
-    # mistaken time zone); the day is an equality key so the join stays a hash join.
-    duration = "coalesce({t}.moving_s, {t}.elapsed_s, 0)"
-    inserted = con.execute(
-        f"""insert into activities ({cols}, category, import_id, activity_id)
-            with fresh as (
-                select i.rowid as rid, i.* from _incoming i
-                where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
-                                  and k.source = i.source and k.source_id = i.source_id)
-            ),
-            near as (
-                select f.*, cast(f.start_local as date) + shift.d as day
-                from fresh f, (values (-1), (0), (1)) shift(d)
-            ),
-            twins as (
-                select distinct n.rid
-                from near n
-                join activities a
-                  on a.athlete_id = n.athlete_id and a.category = n.category
-                 and cast(a.start_local as date) = n.day and a.source <> n.source
-                where (n.strava_id is not null and n.strava_id = a.strava_id)
-                   or (n.has_time and a.has_time
-                       and (abs(epoch(a.start_at) - epoch(n.start_at)) <= {SAME_START_S}
-                            or abs(epoch(a.start_local) - epoch(n.start_local)) <= {SAME_START_S}))
-                   or ((not n.has_time or not a.has_time)
-                       and cast(a.start_local as date) = cast(n.start_local as date)
-                       and abs({duration.format(t="a")} - {duration.format(t="n")})
-                           <= 0.05 * greatest({duration.format(t="a")}, {duration.format(t="n")}))
-            )
-            select {cols}, category, ?,
-                   (select coalesce(max(activity_id), 0) from activities) + row_number() over ()
-            from fresh where rid not in (select rid from twins)""",
-        [import_id],
+    last_id = con.execute("select coalesce(max(activity_id), 0) from activities").fetchone()[0]
+    counts.new = con.execute(
+        f"""insert into activities ({cols}, category, excluded, import_id, activity_id)
+            select {cols}, category, excluded, ?, ? + row_number() over ()
+            from _incoming i
+            where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
+                              and k.source = i.source and k.source_id = i.source_id)""",
+        [import_id, last_id],
     ).fetchone()[0]
-    counts.new = inserted
-    counts.duplicate += incoming - known - inserted
+    if counts.new or updated:
+        touched = f"""select activity_id from activities where activity_id > {int(last_id)}
+                      union all select activity_id from _known where changed"""
+        days = f"""select athlete_id, cast(start_local as date) as day from activities
+                   where activity_id > {int(last_id)}
+                   union all
+                   select athlete_id, cast(stored_start_local as date) from _known where changed
+                   union all
+                   select athlete_id, cast(start_local as date) from _known where changed"""
+        # into an empty table (a first import) every row is new: link them all, no day filter
+        counts.twins = twins.link(con, None if last_id == 0 else days, touched)
     for table in ("_incoming", "_known"):
         con.execute(f"drop table if exists {table}")
     return counts
+
+
+def _distinct_rows(staged: str) -> str:
+    """SQL: the rows of `staged` once each, keys made unique by numbering the rows that share a key
+    but differ in a value (`id`, `id#2`, `id#3` in the order of their values)."""
+    cols = ", ".join(STAGED_COLUMNS)
+    values = ", ".join(f"{c}::varchar" if c == "raw" else c for c in STAGED_COLUMNS[3:])
+    rest = ", ".join(STAGED_COLUMNS[3:])
+    return f"""
+        select athlete_id, source, case when n = 1 then source_id else source_id || '#' || n end as source_id,
+               {rest}
+        from (
+            select *, row_number() over (partition by athlete_id, source, source_id order by {values}) as n
+            from (select distinct {cols} from {staged})
+        )"""

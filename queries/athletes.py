@@ -11,7 +11,8 @@ SQL = resources.files("queries").joinpath("athletes.sql").read_text(encoding="ut
 
 
 def athletes(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every athlete as {name, sources, activities, first_activity, last_activity, timezone}, by name."""
+    """Every athlete as {name, sources, activities, double_recordings, excluded, first_activity,
+    last_activity, timezone, timezone_source, hr_max, hr_rest, sex}, by name."""
     cur = con.execute(SQL)
     columns = [d[0] for d in cur.description]
     return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]

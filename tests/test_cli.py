@@ -16,10 +16,12 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 
 def command_paths(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Every leaf command as its words after `crosstrain`."""
+    """Every leaf command (and group that runs without a subcommand) as its words after `crosstrain`."""
     paths = []
     for name, command in group.commands.items():
         if isinstance(command, click.Group):
+            if command.invoke_without_command:
+                paths.append((*prefix, name))
             paths += command_paths(command, (*prefix, name))
         else:
             paths.append((*prefix, name))
@@ -32,6 +34,13 @@ def test_the_spec_commands_exist() -> None:
         ("strava", "connect"),
         ("strava", "sync"),
         ("athletes",),
+        ("athletes", "rename"),
+        ("athletes", "merge"),
+        ("athletes", "delete"),
+        ("athletes", "set"),
+        ("activities", "list"),
+        ("activities", "set"),
+        ("activities", "recategorise"),
         ("report",),
         ("compare",),
         ("dashboard",),

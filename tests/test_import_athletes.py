@@ -27,17 +27,29 @@ def test_athletes_json_lists_sources_counts_and_dates(run_cli, db_path: Path, mo
             "name": "Ana Alves",
             "sources": ["garmin", "generic", "strava"],
             "activities": 6 + 3 + 4,
+            "double_recordings": 0,
+            "excluded": 0,
             "first_activity": "2024-01-05",
             "last_activity": "2024-03-07",
             "timezone": "Europe/Berlin",
+            "timezone_source": "option",
+            "hr_max": None,
+            "hr_rest": None,
+            "sex": None,
         },
         {
             "name": "Ben Brown",
             "sources": ["generic"],
             "activities": 2,
+            "double_recordings": 0,
+            "excluded": 0,
             "first_activity": "2024-03-02",
             "last_activity": "2024-03-02",
             "timezone": "America/Chicago",
+            "timezone_source": "machine",
+            "hr_max": None,
+            "hr_rest": None,
+            "sex": None,
         },
     ]
 
@@ -52,6 +64,6 @@ def test_athletes_table_and_empty_database(run_cli) -> None:
 
 
 def test_every_command_has_help(run_cli) -> None:
-    for command in ("import", "athletes"):
+    for command in ("import", "athletes", "activities"):
         result = run_cli(command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.stdout

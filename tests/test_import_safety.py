@@ -40,33 +40,34 @@ def test_generic_reimport_is_idempotent_and_updates_changed_values(
     assert rows(db_path, "select rpe from activities order by start_local") == [(4,), (6,)]
 
 
-def test_the_same_run_from_strava_and_garmin_is_stored_once(run_cli, db_path: Path) -> None:
-    # Strava says 06:30:00 UTC; Garmin says 07:30:40 Berlin time: the same session
+COUNTED = "select source from activities where start_local::date = '2024-01-05' and twin_of is null"
+
+
+def test_the_same_run_from_strava_and_garmin_counts_once(run_cli, db_path: Path) -> None:
+    # Strava says 06:30:00 UTC; Garmin says 07:30:40 Berlin time: the same session, both stored
     strava = run_cli(
         "import", "--athlete", "Ana", "--timezone", "Europe/Berlin", str(FIXTURES / "strava_activities.csv")
     )
     assert "6 imported" in strava.stdout
     garmin = run_cli("import", "--athlete", "Ana", str(FIXTURES / "garmin_activities.csv"))
-    assert "8 rows: 5 imported, 0 updated, 1 duplicates, 2 rejected" in garmin.stdout
-    runs = rows(db_path, "select source from activities where start_local::date = '2024-01-05'")
-    assert runs == [("strava",)]
+    assert "8 rows: 6 imported, 0 updated, 0 duplicates, 2 rejected; 1 double recording" in garmin.stdout
+    assert rows(db_path, COUNTED) == [("strava",)]
 
 
-def test_the_same_run_from_garmin_first_then_strava_is_stored_once(run_cli, db_path: Path) -> None:
+def test_the_same_run_from_garmin_first_then_strava_counts_once(run_cli, db_path: Path) -> None:
     run_cli(
         "import", "--athlete", "Ana", "--timezone", "Europe/Berlin", str(FIXTURES / "garmin_activities.csv")
     )
     strava = run_cli("import", "--athlete", "Ana", str(FIXTURES / "strava_activities.csv"))
-    assert "6 rows" not in strava.stdout and "5 imported, 0 updated, 1 duplicates" in strava.stdout
-    assert rows(db_path, "select source from activities where start_local::date = '2024-01-05'") == [
-        ("garmin",)
-    ]
+    assert "6 imported, 0 updated, 0 duplicates, 2 rejected; 1 double recording" in strava.stdout
+    # equal HR, no RPE, the same minutes: the one stored first counts
+    assert rows(db_path, COUNTED) == [("garmin",)]
 
 
 def big_generic_csv(path: Path, n: int) -> None:
     con = duckdb.connect()
     con.execute(
-        f"""copy (select (timestamp '2020-01-01' + to_minutes(i::bigint * 97))::varchar as date,
+        f"""copy (select (timestamp '2020-01-01' + to_minutes(i::bigint * 5))::varchar as date,
                          'Run' as type, 1800 + i % 600 as duration, 'Runner ' || (i % 50) as athlete
                   from range({n}) t(i)) to '{path}' (header)"""
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import store
+from ingest import store, twins
 from ingest.db import SCHEMA_VERSION, connect, migrate, migration_files, schema_version
 
 
@@ -74,17 +74,21 @@ def test_write_categorises_deduplicates_and_updates(db_path: Path) -> None:
         counts = store.write_activities(con, "staged", None, {})
         assert (counts.new, counts.updated, counts.duplicate) == (0, 1, 2)
 
-        # the same run from another source 60 s apart is a twin; 10 minutes apart is not
+        # the same run from another source 60 s later is a second recording: stored, linked to the
+        # longer one; a run starting after it ended is not
         stage(
             con,
             [
                 (a, "garmin", "g1", "2024-01-01 07:01:00", "Running", "Morning Run", 1890),
-                (a, "garmin", "g2", "2024-01-01 07:10:00", "Running", "Second run", 600),
+                (a, "garmin", "g2", "2024-01-01 07:40:00", "Running", "Second run", 600),
             ],
         )
         counts = store.write_activities(con, "staged", None, {})
-        assert (counts.new, counts.updated, counts.duplicate) == (1, 0, 1)
-        assert con.execute("select count(*) from activities").fetchone()[0] == 4
+        assert (counts.new, counts.updated, counts.duplicate, counts.twins) == (2, 0, 0, 1)
+        assert counts.twins_note() == "; 1 double recording, counted once"
+        links = dict(con.execute("select source_id, twin_of from activities").fetchall())
+        x1 = con.execute("select activity_id from activities where source_id = 'x1'").fetchone()[0]
+        assert links == {"x1": None, "x2": None, "x3": None, "g1": x1, "g2": None}
 
 
 def test_settings_override_category(db_path: Path) -> None:
@@ -135,3 +139,54 @@ def test_an_athlete_with_activities_can_be_linked_to_strava_later(db_path: Path)
         store.write_activities(con, "staged", None, {})
         assert store.ensure_athlete(con, "Di", strava_id=987, timezone="Europe/Oslo") == a
         assert con.execute("select strava_id, timezone from athletes").fetchone() == (987, "Europe/Oslo")
+
+
+def test_a_deleted_recording_lets_its_twin_count_again(db_path: Path) -> None:
+    with connect(db_path) as con:
+        a = store.ensure_athlete(con, "Eve")
+        stage(
+            con,
+            [
+                (a, "strava", "1", "2024-01-01 07:00:00", "Run", "watch", 2700),
+                (a, "strava", "2", "2024-01-01 07:00:40", "Run", "phone", 2640),
+                (a, "strava", "3", "2024-01-01 23:58:00", "Run", "late", 1800),  # past midnight
+                (a, "garmin", "g3", "2024-01-02 00:00:30", "Running", "late, watch", 1700),
+            ],
+        )
+        counts = store.write_activities(con, "staged", None, {})
+        assert (counts.new, counts.twins) == (4, 2)
+        links = dict(con.execute("select source_id, twin_of is not null from activities").fetchall())
+        assert links == {"1": False, "2": True, "3": False, "g3": True}
+        # one source only: a pair across local midnight is still found
+        b = store.ensure_athlete(con, "Gus")
+        stage(
+            con,
+            [
+                (b, "strava", "4", "2024-01-03 23:58:00", "Run", "phone", 1800),
+                (b, "strava", "5", "2024-01-04 00:00:30", "Run", "watch", 1700),
+                (b, "strava", "6", "2024-01-04 07:00:00", "Run", "next morning", 1700),
+            ],
+        )
+        assert store.write_activities(con, "staged", None, {}).twins == 1
+        con.execute("delete from activities where source_id in ('1', '3')")
+        assert twins.relink_orphans(con) == 0
+        still = con.execute("select source_id from activities where twin_of is not null").fetchall()
+        assert still == [("5",)]  # Gus's pair: 4 is longer, so it counts
+
+
+def test_rows_sharing_a_key_but_not_every_value_are_kept_apart_with_stable_keys(db_path: Path) -> None:
+    with connect(db_path) as con:
+        a = store.ensure_athlete(con, "Fay")
+        rows = [
+            (a, "generic", "h", "2024-01-01 00:00:00", "Run", "easy", 1800),
+            (a, "generic", "h", "2024-01-01 00:00:00", "Run", "hard", 1800),
+            (a, "generic", "h", "2024-01-01 00:00:00", "Run", "easy", 1800),
+        ]
+        for expected in ((2, 1), (0, 3)):
+            stage(con, rows)
+            counts = store.write_activities(con, "staged", None, {})
+            assert (counts.new, counts.duplicate) == expected
+        assert con.execute("select source_id, name from activities order by 1").fetchall() == [
+            ("h", "easy"),
+            ("h#2", "hard"),
+        ]

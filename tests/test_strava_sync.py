@@ -8,6 +8,7 @@ import os
 import signal
 import stat
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,20 @@ def test_rows_from_a_strava_export_are_updated_in_place_keeping_their_rpe(
     assert row == [(7.0, "felt good", first["name"], str(first["id"]))]
     assert activity_counts(db_path) == (5, 5)
     json.dumps(row)
+
+
+def test_phone_and_watch_uploads_count_once_until_one_is_deleted(server: FakeStrava, db_path: Path) -> None:
+    env = connect(server, db_path, n=2)
+    watch = server.activities[1001][0]
+    phone_id = 9_000_001  # the same run from a phone app, started 40 s later, 60 s shorter
+    phone = {**watch, "id": phone_id, "name": "Nike Run Club", "moving_time": watch["moving_time"] - 60}
+    for key in ("start_date", "start_date_local"):
+        start = datetime.strptime(watch[key], "%Y-%m-%dT%H:%M:%SZ") + timedelta(seconds=40)
+        phone[key] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    server.activities[1001].append(phone)
+    done = run(env, "strava", "sync")
+    assert "3 new, 0 updated, 0 deleted, 0 unchanged; 1 double recording, counted once" in done.stdout
+    assert query(db_path, "select strava_id from activities where twin_of is not null") == [(phone_id,)]
+    server.delete_activity(1001, watch["id"])  # deleted on Strava: the phone's recording counts now
+    assert run(env, "strava", "sync", "--full").returncode == 0
+    assert query(db_path, "select count(*), count(twin_of) from activities") == [(2, 0)]

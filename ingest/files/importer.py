@@ -80,7 +80,7 @@ class FilesResult:
         return (
             f"{self.path}: {self.files} activity files, {self.sessions} sessions: {c.new} imported, "
             f"{c.updated} updated, {c.duplicate} duplicates or already stored{skipped}, "
-            f"{len(self.rejects)} rejected"
+            f"{len(self.rejects)} rejected{c.twins_note()}"
         )
 
 
@@ -207,9 +207,11 @@ def _write_batch(
             counts.new += written.new
             counts.updated += written.updated
             counts.duplicate += written.duplicate
+            counts.twins += written.twins
         result.counts.new += counts.new
         result.counts.updated += counts.updated
         result.counts.duplicate += counts.duplicate
+        result.counts.twins += counts.twins
         result.attached += attach.attach(
             con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
         )

@@ -28,7 +28,7 @@ import duckdb
 from stravalib import Client
 from stravalib import exc as strava_exc
 
-from ingest import db, store
+from ingest import db, store, twins
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.strava.client import StravaApp, StravaError, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
@@ -52,11 +52,12 @@ class AthleteResult:
     unchanged: int = 0
     pages: int = 0
     listed: int = 0
+    twins: int = 0  # double recordings among the new and changed activities (counted once)
 
     def summary(self) -> str:
         return (
             f"{self.athlete}: {self.new} new, {self.updated} updated, {self.deleted} deleted, "
-            f"{self.unchanged} unchanged"
+            f"{self.unchanged} unchanged" + store.WriteCounts(twins=self.twins).twins_note()
         )
 
 
@@ -279,6 +280,7 @@ class _AthleteSync:
         self.result.new += counts.new
         self.result.updated += counts.updated
         self.result.unchanged += counts.duplicate
+        self.result.twins += counts.twins
         return ids
 
     def _delete_unlisted(self, listed: list[int]) -> None:
@@ -307,6 +309,7 @@ class _AthleteSync:
                            and (strava_id is null or strava_id not in (select strava_id from _listed))""",
                         [self.athlete_id],
                     )
+                    twins.relink_orphans(con)  # a deleted recording's twin counts again
                 con.execute("drop table _listed")
                 con.execute("commit")
             except BaseException:

@@ -61,6 +61,17 @@ class TokenStore:
         data[str(strava_id)] = tokens
         self._write(data)
 
+    def remove(self, strava_id: int) -> bool:
+        """Forget one athlete's tokens (the file goes when it holds no other); whether there were any."""
+        data = self.load()
+        if data.pop(str(strava_id), None) is None:
+            return False
+        if data:
+            self._write(data)
+        else:
+            self.path.unlink(missing_ok=True)
+        return True
+
     def _write(self, data: dict[str, Tokens]) -> None:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")

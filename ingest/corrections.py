@@ -1,0 +1,107 @@
+"""A user's corrections to stored activities: category, RPE, and "count this nowhere".
+
+They live in `activity_corrections` (migration 004), keyed by the activity's natural key (athlete,
+source, id in that source), so that `store.write_activities` lays them over the same activity when it
+is imported or synced again: a correction is never undone by new data.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingest import twins
+from ingest.categories import CATEGORIES
+from ingest.errors import CrosstrainError
+from ingest.transaction import transaction
+
+# CR-10: 0 (rest) to 10 (maximal), halves included (Foster 2001 uses the CR-10 scale).
+RPE_RANGE = (0.0, 10.0)
+
+
+def overlay(con: duckdb.DuckDBPyConnection, rows: str) -> str:
+    """SQL: the rows of query `rows` (keyed columns, `category`, `rpe`) with the stored corrections laid
+    over them and an `excluded` column. Without any correction stored, no join at all."""
+    if not con.execute("select exists (select 1 from activity_corrections)").fetchone()[0]:
+        return f"select *, false as excluded from ({rows})"
+    return f"""
+        select r.* replace (coalesce(c.category, r.category) as category, coalesce(c.rpe, r.rpe) as rpe),
+               coalesce(c.excluded, false) as excluded
+        from ({rows}) r
+        left join activity_corrections c
+          on c.athlete_id = r.athlete_id and c.source = r.source and c.source_id = r.source_id"""
+
+
+def set_activities(
+    con: duckdb.DuckDBPyConnection,
+    activity_ids: list[int],
+    *,
+    category: str | None = None,
+    rpe: float | None = None,
+    excluded: bool | None = None,
+) -> int:
+    """Correct the given activities (None leaves a field as it is) and keep the correction for
+    re-imports; one transaction of its own. Returns how many activities changed.
+
+    Unknown ids, an unknown category or an RPE off the CR-10 scale: CrosstrainError, nothing written.
+    """
+    if category is None and rpe is None and excluded is None:
+        raise CrosstrainError("nothing to change: give a category, an RPE, or exclude/include")
+    if category is not None and category not in CATEGORIES:
+        raise CrosstrainError(f"unknown category '{category}': use one of {', '.join(CATEGORIES)}")
+    if rpe is not None and not RPE_RANGE[0] <= rpe <= RPE_RANGE[1]:
+        raise CrosstrainError(f"RPE {rpe:g} is not on the CR-10 scale (0 to 10)")
+    ids = sorted({int(i) for i in activity_ids})
+    if not ids:
+        raise CrosstrainError("no activity ids given (crosstrain activities list shows them)")
+    found = {
+        r[0]
+        for r in con.execute(
+            "select activity_id from activities where activity_id in (select unnest(?::bigint[]))", [ids]
+        ).fetchall()
+    }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        shown = ", ".join(str(i) for i in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise CrosstrainError(f"unknown activity id {shown} (crosstrain activities list shows the ids)")
+    values = [category, rpe, excluded]
+    with transaction(con):
+        con.execute(
+            "create or replace temp table _corr_ids as select unnest(?::bigint[]) as activity_id", [ids]
+        )
+        con.execute(
+            """create or replace temp table _corr_new as
+               select a.athlete_id, a.source, a.source_id,
+                      coalesce(?::varchar, c.category) as category, coalesce(?::double, c.rpe) as rpe,
+                      coalesce(?::boolean, c.excluded) as excluded
+               from activities a
+               left join activity_corrections c
+                 on c.athlete_id = a.athlete_id and c.source = a.source and c.source_id = a.source_id
+               where a.activity_id in (select activity_id from _corr_ids)""",
+            values,
+        )
+        con.execute(
+            """delete from activity_corrections c using _corr_new n
+               where c.athlete_id = n.athlete_id and c.source = n.source and c.source_id = n.source_id"""
+        )
+        con.execute(
+            """insert into activity_corrections (athlete_id, source, source_id, category, rpe, excluded)
+               select distinct athlete_id, source, source_id, category, rpe, excluded from _corr_new"""
+        )
+        changed = con.execute(
+            """update activities
+               set category = coalesce(?::varchar, category), rpe = coalesce(?::double, rpe),
+                   excluded = coalesce(?::boolean, excluded), updated_at = now() at time zone 'UTC'
+               where activity_id in (select activity_id from _corr_ids)
+                 and (category is distinct from coalesce(?::varchar, category)
+                      or rpe is distinct from coalesce(?::double, rpe)
+                      or excluded is distinct from coalesce(?::boolean, excluded))""",
+            values + values,
+        ).fetchone()[0]
+        twins.link(
+            con,
+            """select athlete_id, cast(start_local as date) as day from activities
+               where activity_id in (select activity_id from _corr_ids)""",
+        )
+        for table in ("_corr_ids", "_corr_new"):
+            con.execute(f"drop table {table}")
+    return changed
