@@ -4,12 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint demo browser bench clean screenshot
+.PHONY: install test lint demo browser java bench clean screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,spark]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,11 +23,20 @@ browser:
 	  else echo "note: chromium/chromedriver missing and not root; browser tests will be skipped"; fi; \
 	fi
 
+# A Java runtime for the Spark tests (pyspark starts a JVM), when missing and root.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless) >/dev/null \
+	      || echo "warning: could not install Java; Spark tests will be skipped"; \
+	  else echo "note: java missing and not root; Spark tests will be skipped"; fi; \
+	fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser java lint
 	$(BIN)/pytest
 
 demo: $(STAMP)
@@ -43,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/strava_sync.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/spark.py
 
 clean:
 	rm -rf $(VENV) demo.duckdb .pytest_cache

@@ -16,6 +16,7 @@ from crosstrain import (
     cli_activities,
     cli_athletes,
     cli_dashboard,
+    cli_export,
     cli_import,
     cli_plan,
     cli_report,
@@ -86,7 +87,16 @@ def cli(ctx: click.Context, db: Path | None, config: Path | None) -> None:
     ctx.obj = Env(db=db or default_db_path(), config=config or config_path())
 
 
-for module in (cli_import, cli_athletes, cli_activities, cli_report, cli_strava, cli_dashboard, cli_plan):
+for module in (
+    cli_import,
+    cli_athletes,
+    cli_activities,
+    cli_report,
+    cli_strava,
+    cli_dashboard,
+    cli_plan,
+    cli_export,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 

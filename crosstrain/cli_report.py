@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 import click
 from rich import box
@@ -29,6 +32,55 @@ as_of_option = click.option(
     help="Day every window ends on (YYYY-MM-DD) [default: today]",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the SPEC's JSON instead of tables.")
+
+
+def engine_options(command: Callable) -> Callable:
+    """--engine, --source, --master: the same SQL on Apache Spark over a Parquet export (README)."""
+    for option in reversed(
+        (
+            click.option(
+                "--engine",
+                type=click.Choice(["duckdb", "spark"]),
+                default="duckdb",
+                show_default=True,
+                help="Run the analytics on DuckDB (the database) or on Apache Spark (a Parquet export).",
+            ),
+            click.option(
+                "--source",
+                metavar="DIR|URL",
+                default=None,
+                help="Export folder the spark engine reads (crosstrain export --parquet), or its URL "
+                "on the cluster's storage (hdfs://..., s3a://...).",
+            ),
+            click.option(
+                "--master",
+                default="local[*]",
+                show_default=True,
+                envvar="SPARK_MASTER",
+                show_envvar=True,
+                help="Spark master: local[N], spark://host:port, yarn, k8s://...",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+@contextmanager
+def _analytics(env: Env, engine: str, source: str | None, master: str) -> Iterator[Any]:
+    """What queries.report/compare run on: the DuckDB database, or Spark over an export folder."""
+    if engine == "duckdb":
+        if source is not None:
+            raise click.UsageError("--source is for --engine spark")
+        with connect(env.db, read_only=True) as con:
+            yield con
+        return
+    if source is None:
+        raise click.UsageError("--engine spark needs --source DIR (crosstrain export --parquet writes one)")
+    from queries.spark import open_source  # pyspark only when asked for
+
+    with open_source(source, master) as backend:
+        yield backend
 
 
 def _day(value: str | None) -> date:
@@ -162,11 +214,20 @@ def _print_compare(out: dict, console: Console) -> None:
 @click.option("--athlete", required=True, help="Athlete name, as `crosstrain athletes` lists it.")
 @as_of_option
 @json_option
+@engine_options
 @click.pass_obj
-def report(env: Env, athlete: str, as_of: str | None, as_json: bool) -> None:
+def report(
+    env: Env,
+    athlete: str,
+    as_of: str | None,
+    as_json: bool,
+    engine: str,
+    source: str | None,
+    master: str,
+) -> None:
     """The balance report and warnings for one athlete (28-day summary, 12 weeks, advice)."""
     day = _day(as_of)
-    with connect(env.db, read_only=True) as con:
+    with _analytics(env, engine, source, master) as con:
         rep = queries.report(con, athlete, day, env.settings())
     if as_json:
         click.echo(json.dumps(rep, indent=2, allow_nan=False))
@@ -177,11 +238,12 @@ def report(env: Env, athlete: str, as_of: str | None, as_json: bool) -> None:
 @click.command()
 @as_of_option
 @json_option
+@engine_options
 @click.pass_obj
-def compare(env: Env, as_of: str | None, as_json: bool) -> None:
+def compare(env: Env, as_of: str | None, as_json: bool, engine: str, source: str | None, master: str) -> None:
     """One row per athlete, highest risk first: the coach's comparison table."""
     day = _day(as_of)
-    with connect(env.db, read_only=True) as con:
+    with _analytics(env, engine, source, master) as con:
         out = queries.compare(con, day, env.settings())
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))

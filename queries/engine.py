@@ -26,6 +26,10 @@ the calls inside its block, so `crosstrain plan check` runs the very same files 
 sessions (queries/plan.py) rather than a second implementation.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
+
+Every function takes `con`: a DuckDB connection, or any other `Backend` (queries/spark.py runs the same
+files on Apache Spark). A backend does three things: run a SQL file's text (DuckDB's dialect, `$name`
+parameters) into a temp relation, fetch a query's rows, and make a small relation from Python lists.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import duckdb
 
@@ -116,32 +120,74 @@ def bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
     return {name: values[name] for name in set(re.findall(r"\$(\w+)", code))}
 
 
-def materialise(
-    con: duckdb.DuckDBPyConnection, name: str, values: dict[str, Any], table: str | None = None
-) -> None:
+@runtime_checkable
+class Backend(Protocol):
+    """An engine the SQL files run on. SQL text is in DuckDB's dialect with `$name` parameters."""
+
+    def create(self, table: str, text: str, values: dict[str, Any]) -> None:
+        """Temp relation `table` holding the rows of query `text`."""
+
+    def rows(self, text: str, values: dict[str, Any]) -> list[dict]:
+        """The rows of query `text` as plain dicts (dates as `date`, numbers as int or float)."""
+
+    def create_columns(self, table: str, columns: dict[str, tuple[str, list]]) -> None:
+        """Temp relation `table` from Python lists: column name -> (SQL type, values), equal lengths."""
+
+    def threads(self, threads: int | None) -> None:
+        """A hint: how many threads one query may use (None: every core)."""
+
+
+class DuckDBBackend:
+    """The default engine: temp tables on one DuckDB connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def create(self, table: str, text: str, values: dict[str, Any]) -> None:
+        self.con.execute(f"create or replace temp table {table} as {text}", bind(text, values))
+
+    def rows(self, text: str, values: dict[str, Any]) -> list[dict]:
+        cur = self.con.execute(text, bind(text, values))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def create_columns(self, table: str, columns: dict[str, tuple[str, list]]) -> None:
+        select = ", ".join(f"unnest(?::{kind}[]) as {name}" for name, (kind, _) in columns.items())
+        self.con.execute(
+            f"create or replace temp table {table} as select {select}", [v for _, v in columns.values()]
+        )
+
+    def threads(self, threads: int | None) -> None:
+        use_threads(self.con, threads)
+
+
+Con = duckdb.DuckDBPyConnection | Backend
+
+
+def backend(con: Con) -> Backend:
+    """`con` as a Backend (a DuckDB connection is wrapped)."""
+    return DuckDBBackend(con) if isinstance(con, duckdb.DuckDBPyConnection) else con
+
+
+def materialise(con: Con, name: str, values: dict[str, Any], table: str | None = None) -> None:
     """Run `name`.sql with `values` into temp table `q_<table or name>`."""
-    text = render(sql(name))
-    con.execute(f"create or replace temp table q_{table or name} as {text}", bind(text, values))
+    backend(con).create(f"q_{table or name}", render(sql(name)), values)
 
 
-def fetch(con: duckdb.DuckDBPyConnection, query: str, values: dict[str, Any] | None = None) -> list[dict]:
+def fetch(con: Con, query: str, values: dict[str, Any] | None = None) -> list[dict]:
     """Rows of a query as plain dicts."""
-    query = render(query)
-    cur = con.execute(query, bind(query, values or {}))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return backend(con).rows(render(query), values or {})
 
 
-def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
+def athlete_ids(con: Con, names: list[str]) -> list[int]:
     """Ids of the named athletes; UnknownAthleteError names the first unknown one."""
-    found = dict(
-        con.execute(
-            "select name, athlete_id from athletes where name in (select unnest(?::varchar[]))", [names]
-        ).fetchall()
-    )
+    engine = backend(con)
+    engine.create_columns("q_names", {"name": ("varchar", list(names))})
+    query = "select a.name, a.athlete_id from athletes a join q_names n on n.name = a.name"
+    found = {row["name"]: row["athlete_id"] for row in engine.rows(query, {})}
     for name in names:
         if name not in found:
-            known = [row[0] for row in con.execute("select name from athletes order by name").fetchall()]
+            known = [row["name"] for row in engine.rows("select name from athletes order by name", {})]
             listed = (
                 f"known: {', '.join(known)}"
                 if 0 < len(known) <= 8
@@ -151,50 +197,36 @@ def athlete_ids(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[int]:
     return [found[name] for name in names]
 
 
-def prepare_scope(con: duckdb.DuckDBPyConnection, ids: list[int] | None, params: Params) -> None:
+def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
     """Temp tables q_scope (the athletes read: `None` = all), q_categories (each category's order,
     default intensity and roles: the one place the SQL learns what a category counts as),
     q_generic_types (sport types that say nothing) and q_run_keywords."""
+    engine = backend(con)
     if ids is None:
-        con.execute(render("create or replace temp table q_scope as select athlete_id from athletes"))
+        engine.create("q_scope", render("select athlete_id from athletes"), {})
     else:
-        con.execute(
-            "create or replace temp table q_scope as select distinct unnest(?::integer[]) as athlete_id",
-            [ids],
-        )
-    # one statement: a VALUES list of the categories, typed by its first row
-    columns = ["category", "category_order", "intensity", *ROLES]
-    row = f"(?::varchar, ?::integer, ?::double{', ?::boolean' * len(ROLES)})"
-    rows = ", ".join([row] * len(CATEGORIES))
-    con.execute(
-        "create or replace temp table q_categories as "
-        f"select * from (values {rows}) as c ({', '.join(columns)})",
-        [
-            value
-            for i, c in enumerate(CATEGORIES)
-            for value in (c, i + 1, params.intensity[c], *(CATEGORY_ROLES[c].get(r, False) for r in ROLES))
-        ],
+        engine.create_columns("q_scope", {"athlete_id": ("integer", sorted(set(ids)))})
+    engine.create_columns(
+        "q_categories",
+        {
+            "category": ("varchar", list(CATEGORIES)),
+            "category_order": ("integer", list(range(1, len(CATEGORIES) + 1))),
+            "intensity": ("double", [params.intensity[c] for c in CATEGORIES]),
+            **{r: ("boolean", [bool(CATEGORY_ROLES[c].get(r, False)) for c in CATEGORIES]) for r in ROLES},
+        },
     )
-    con.execute(
-        "create or replace temp table q_generic_types as select unnest(?::varchar[]) as type_name",
-        [[t.lower() for t in NAME_DECIDES]],
-    )
-    con.execute(
-        "create or replace temp table q_run_keywords as select unnest(?::varchar[]) as keyword",
-        [list(params.run_keywords)],
-    )
+    engine.create_columns("q_generic_types", {"type_name": ("varchar", [t.lower() for t in NAME_DECIDES])})
+    engine.create_columns("q_run_keywords", {"keyword": ("varchar", list(params.run_keywords))})
 
 
-def prepare_sessions(con: duckdb.DuckDBPyConnection, params: Params, start: date, end: date) -> None:
+def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
     """q_athlete_history (HRmax, first and last support day, whole history up to `end`) and
     q_session_load: the scope's sessions with their load, local days [start, end]."""
     materialise(con, "athlete_history", {"end": end, **_load(params)})
     materialise(con, "session_load", {"from": start, "end": end, **_load(params)})
 
 
-def prepare_metrics(
-    con: duckdb.DuckDBPyConnection, params: Params, first: date, end: date, sessions_from: date = EPOCH
-) -> None:
+def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_from: date = EPOCH) -> None:
     """q_ewma_carry, q_daily_load and q_metrics for every scope athlete, full windows from `first` to `end`.
 
     Needs q_session_load holding every session from `sessions_from` (at most 27 days before `first`) to
@@ -215,21 +247,21 @@ def prepare_metrics(
     )
 
 
-def prepare_today(con: duckdb.DuckDBPyConnection, params: Params, as_of: date) -> None:
+def prepare_today(con: Con, params: Params, as_of: date) -> None:
     """q_metrics holding only the day `as_of` for every scope athlete (metrics_today.sql: aggregates,
     no daily calendar), from q_session_load holding at least the 28 days up to `as_of`."""
     prepare_carry(con, params, as_of - timedelta(days=1))
     scored(con, "metrics_today", {"as_of": as_of, **_alphas(params)}, params)
 
 
-def scored(con: duckdb.DuckDBPyConnection, windows: str, values: dict[str, Any], params: Params) -> None:
+def scored(con: Con, windows: str, values: dict[str, Any], params: Params) -> None:
     """q_metrics: scores.sql (each metric's formula, written once) over `windows`.sql's rows."""
     text = render(f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}")
     values = {**values, "acwr_model": params.acwr_model}
-    con.execute(f"create or replace temp table q_metrics as {text}", bind(text, values))
+    backend(con).create("q_metrics", text, values)
 
 
-def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> None:
+def prepare_carry(con: Con, params: Params, end: date) -> None:
     """q_ewma_carry: each scope athlete's EWMAs at the end of `end`, in one aggregate pass over
     session_load.sql's rows up to `end` (a common table expression, not a temp table).
 
@@ -238,12 +270,12 @@ def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> 
     one decimal, and a five-year history costs half the session loads. Before EPOCH there is nothing
     to carry (a report reads the whole history itself): zeros, without reading the activities."""
     if end < EPOCH:
-        con.execute(
-            """create or replace temp table q_ewma_carry as
-               select athlete_id, cast(? as date) as day, 0.0 as fitness, 0.0 as fatigue, 0.0 as acute,
-                      0.0 as chronic
+        backend(con).create(
+            "q_ewma_carry",
+            """select athlete_id, cast($end as date) as day, cast(0 as double) as fitness,
+                      cast(0 as double) as fatigue, cast(0 as double) as acute, cast(0 as double) as chronic
                from q_scope""",
-            [end],
+            {"end": end},
         )
         return
     longest = max(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_chronic_days"))
@@ -251,7 +283,7 @@ def prepare_carry(con: duckdb.DuckDBPyConnection, params: Params, end: date) -> 
     start = end - timedelta(days=days) if (end - EPOCH).days > days else EPOCH
     text = render(f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}")
     values = {"from": start, "end": end, **_load(params), **_alphas(params), "acwr_model": params.acwr_model}
-    con.execute(f"create or replace temp table q_ewma_carry as {text}", bind(text, values))
+    backend(con).create("q_ewma_carry", text, values)
 
 
 def _alphas(params: Params) -> dict[str, float]:
@@ -277,7 +309,7 @@ def _load(params: Params) -> dict[str, float]:
     }
 
 
-def use_threads(con: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:
+def use_threads(con: Con, threads: int | None = None) -> None:
     """Set the connection's DuckDB threads (None: one per core), and only when it differs.
 
     One athlete's queries run on one thread: their tables are a few thousand rows, so a second thread
@@ -285,6 +317,9 @@ def use_threads(con: duckdb.DuckDBPyConnection, threads: int | None = None) -> N
     is itself slow: switching to one thread and back on every report doubled its time on a busy
     2-core machine (measured 118 ms against 57 ms). `compare` switches back to every core.
     """
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        con.threads(threads)
+        return
     threads = threads or os.cpu_count() or 1
     if con.execute("select current_setting('threads')").fetchone()[0] != threads:
         con.execute(f"set threads = {int(threads)}")

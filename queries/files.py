@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import duckdb
-
 from queries import engine
 from queries.params import Params
 
@@ -50,55 +48,52 @@ MODERATE_WARNING = {
 }
 
 
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
+def prepare(con: engine.Con) -> None:
     """q_hip_categories and q_hr_zones, the two tables of data the files' SQL joins."""
-    con.execute(
-        "create or replace temp table q_hip_categories as select unnest(?::varchar[]) as category",
-        [list(HIP_CATEGORIES)],
-    )
-    con.execute(
-        """create or replace temp table q_hr_zones as
-           select unnest(?::integer[]) as zone, unnest(?::double[]) as low_pct,
-                  unnest(?::double[]) as high_pct, unnest(?::varchar[]) as intensity""",
-        [
-            [z[0] for z in HR_ZONES],
-            [z[1] for z in HR_ZONES],
-            [z[2] for z in HR_ZONES],
-            [z[3] for z in HR_ZONES],
-        ],
+    backend = engine.backend(con)
+    backend.create_columns("q_hip_categories", {"category": ("varchar", list(HIP_CATEGORIES))})
+    backend.create_columns(
+        "q_hr_zones",
+        {
+            "zone": ("integer", [z[0] for z in HR_ZONES]),
+            "low_pct": ("double", [z[1] for z in HR_ZONES]),
+            "high_pct": ("double", [z[2] for z in HR_ZONES]),
+            "intensity": ("varchar", [z[3] for z in HR_ZONES]),
+        },
     )
 
 
-def hip_sets(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[int, int]:
+def hip_sets(con: engine.Con, as_of: date) -> dict[int, int]:
     """Hip and glute sets in the 28 days to `as_of` by athlete id; athletes without set data left out."""
     prepare(con)
     engine.materialise(con, "hip_sets", {"as_of": as_of})
-    return dict(con.execute("select athlete_id, hip_sets from q_hip_sets").fetchall())
+    rows = engine.fetch(con, "select athlete_id, hip_sets from q_hip_sets")
+    return {r["athlete_id"]: r["hip_sets"] for r in rows}
 
 
-def zones(con: duckdb.DuckDBPyConnection) -> None:
+def zones(con: engine.Con) -> None:
     """q_hr_zones_time: seconds per activity and zone for q_session_load's activities."""
     prepare(con)
     engine.materialise(con, "hr_zones", {}, table="hr_zones_time")
 
 
-def weekly_intensity(con: duckdb.DuckDBPyConnection, athlete_id: int) -> dict[date, dict[str, float]]:
+def weekly_intensity(con: engine.Con, athlete_id: int) -> dict[date, dict[str, float]]:
     """Minutes of low, moderate and high intensity of runs and cross-training per ISO week (Monday),
     from q_hr_zones_time."""
     found: dict[date, dict[str, float]] = {}
-    for day, intensity, seconds in con.execute(
+    for r in engine.fetch(
+        con,
         f"""select day, intensity, seconds from q_hr_zones_time
-            where athlete_id = ? and category in {ENDURANCE}""",
-        [athlete_id],
-    ).fetchall():
+            where athlete_id = $athlete_id and category in {ENDURANCE}""",
+        {"athlete_id": athlete_id},
+    ):
+        day, intensity, seconds = r["day"], r["intensity"], r["seconds"]
         week = engine.monday(day)
         found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds / 60.0
     return found
 
 
-def activity_fields(
-    con: duckdb.DuckDBPyConnection, athlete_ids: list[int], params: Params
-) -> dict[int, dict]:
+def activity_fields(con: engine.Con, athlete_ids: list[int], params: Params) -> dict[int, dict]:
     """timezone, load_source, zones_s, structure and exercises of every activity of the athletes, by
     activity id: the fields `crosstrain activities list --json` adds from activity files."""
     engine.prepare_scope(con, athlete_ids, params)
@@ -108,15 +103,18 @@ def activity_fields(
     return {r.pop("activity_id"): r for r in rows}
 
 
-def moderate_warnings(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[int, dict]:
+def moderate_warnings(con: engine.Con, as_of: date) -> dict[int, dict]:
     """The moderate-intensity warning by athlete id, for athletes whose HR-zone time over the 28 days to
     `as_of` sits mostly in the moderate zone (from q_hr_zones_time)."""
     totals: dict[int, dict[str, float]] = {}
-    for athlete_id, intensity, seconds in con.execute(
-        f"""select athlete_id, intensity, sum(seconds) from q_hr_zones_time
-           where day between ? and ? and category in {ENDURANCE} group by athlete_id, intensity""",
-        [as_of - timedelta(days=27), as_of],
-    ).fetchall():
+    for r in engine.fetch(
+        con,
+        f"""select athlete_id, intensity, sum(seconds) as seconds from q_hr_zones_time
+           where day between cast($start as date) and cast($end as date) and category in {ENDURANCE}
+           group by athlete_id, intensity""",
+        {"start": as_of - timedelta(days=27), "end": as_of},
+    ):
+        athlete_id, intensity, seconds = r["athlete_id"], r["intensity"], r["seconds"]
         totals.setdefault(athlete_id, dict.fromkeys(INTENSITIES, 0.0))[intensity] = seconds / 60.0
     found = {}
     for athlete_id, minutes in totals.items():

@@ -18,14 +18,12 @@ from queries import engine
 SUPPORT = ("strength", "pilates", "mobility")
 
 
-def has_plan(con: duckdb.DuckDBPyConnection, athlete_id: int) -> bool:
-    return (
-        con.execute("select count(*) from planned_sessions where athlete_id = ?", [athlete_id]).fetchone()[0]
-        > 0
-    )
+def has_plan(con: engine.Con, athlete_id: int) -> bool:
+    query = "select count(*) as n from planned_sessions where athlete_id = $athlete_id"
+    return engine.fetch(con, query, {"athlete_id": athlete_id})[0]["n"] > 0
 
 
-def plan_vs_done(con: duckdb.DuckDBPyConnection, athlete_id: int, start: date, end: date) -> dict | None:
+def plan_vs_done(con: engine.Con, athlete_id: int, start: date, end: date) -> dict | None:
     """Planned against done for the weeks from the one holding `start` to `end` (days after `end` are
     not past), and how many planned sessions lie ahead; None when the athlete has no plan at all.
     Reads q_scope (the athlete)."""

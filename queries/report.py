@@ -6,8 +6,6 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-import duckdb
-
 from ingest.categories import CATEGORIES
 from queries import engine, files
 from queries.advice import ADVICE, message
@@ -30,15 +28,19 @@ WARNING_ORDER = (
 
 
 def _num(value: Any, digits: int) -> float | None:
-    """A rounded float, or None for a missing or non-finite value (never NaN or inf in the JSON)."""
+    """A rounded float, or None for a missing or non-finite value (never NaN or inf in the JSON).
+
+    Rounded to 9 decimals first: a sum added in another order (Spark, more threads) differs in its last
+    bits, and 1822.5499999999998 against 1822.5500000000002 must not print as 1822.5 and 1822.6.
+    """
     if value is None:
         return None
     value = float(value)
-    return round(value, digits) if math.isfinite(value) else None
+    return round(round(value, 9), digits) if math.isfinite(value) else None
 
 
 def _summaries(
-    con: duckdb.DuckDBPyConnection, params: Params, as_of: date
+    con: engine.Con, params: Params, as_of: date
 ) -> tuple[list[dict], dict[int, list[dict]], dict[int, dict[str, tuple[float, int]]]]:
     """Summary rows of the scope at `as_of` (active first, highest risk first), their warnings by
     athlete id, and their 28-day (minutes, sessions) by category."""
@@ -105,9 +107,7 @@ def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
     }
 
 
-def _weeks(
-    con: duckdb.DuckDBPyConnection, as_of: date, intensity: dict[date, dict[str, float]] | None = None
-) -> list[dict]:
+def _weeks(con: engine.Con, as_of: date, intensity: dict[date, dict[str, float]] | None = None) -> list[dict]:
     """The report's weeks: weekly_report.sql's rows with q_weekly_balance's minutes and sessions, and
     the minutes at low, moderate and high intensity from activity files (`intensity`, null without)."""
     intensity = intensity or {}
@@ -130,9 +130,7 @@ def _weeks(
     ]
 
 
-def report(
-    con: duckdb.DuckDBPyConnection, athlete: str, as_of: date | None, settings: dict[str, Any] | Params
-) -> dict:
+def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
     """The SPEC's report for `athlete`: 28-day summary, the last 12 ISO weeks, warnings with advice,
     and the `thresholds` in force.
 
@@ -178,7 +176,7 @@ def report(
     return out
 
 
-def compare(con: duckdb.DuckDBPyConnection, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
+def compare(con: engine.Con, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
     """The SPEC's compare JSON: one row per athlete (summary fields + warning codes), active athletes
     first (highest risk first, then lowest support share, then name), then the inactive ones (most
     recently active first); plus the `thresholds` in force. `settings` as for `report`."""
@@ -188,7 +186,7 @@ def compare(con: duckdb.DuckDBPyConnection, as_of: date | None, settings: dict[s
     return compare_scope(con, params, as_of, as_of - timedelta(days=engine.LOOKBACK_DAYS))
 
 
-def compare_scope(con: duckdb.DuckDBPyConnection, params: Params, as_of: date, sessions_from: date) -> dict:
+def compare_scope(con: engine.Con, params: Params, as_of: date, sessions_from: date) -> dict:
     """`compare` with q_session_load left holding every athlete's sessions from `sessions_from` (or the
     28-day window's first day, if earlier) to `as_of`, for a caller that reads more (frames.overview)."""
     engine.use_threads(con)

@@ -7,7 +7,9 @@
 with calendar as (
     select s.athlete_id, cast(d.day as date) as day
     from q_scope s
-    cross join generate_series(cast($start as date), cast($end as date), interval 1 day) as d (day)
+    cross join (
+        select unnest(generate_series(cast($start as date), cast($end as date), interval 1 day)) as day
+    ) as d
 ),
 
 by_day as (

@@ -14,7 +14,9 @@
 with week_days as (
     select s.athlete_id, cast(d.day as date) as day
     from q_scope s
-    cross join generate_series(cast($as_of as date) - 6, cast($as_of as date), interval 1 day) as d (day)
+    cross join (
+        select unnest(generate_series(cast($as_of as date) - 6, cast($as_of as date), interval 1 day)) as day
+    ) as d
 ),
 
 by_day as (

@@ -5,7 +5,9 @@
 -- q_session_load, q_categories(category, category_order, running).
 with weeks as (
     select cast(w.week as date) as week
-    from generate_series(cast($start as date), cast($end as date), interval 7 day) as w (week)
+    from (
+        select unnest(generate_series(cast($start as date), cast($end as date), interval 7 day)) as week
+    ) as w
 ),
 
 grid as (
