@@ -45,6 +45,8 @@ def literal(value: Any) -> exp.Expression:
         return exp.cast(exp.Literal.string(value.isoformat()), "date")
     if isinstance(value, str):
         return exp.Literal.string(value)
+    if isinstance(value, list | tuple):
+        return exp.Array(expressions=[literal(v) for v in value])
     raise TypeError(f"no SQL literal for {value!r}")
 
 

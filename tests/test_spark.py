@@ -36,11 +36,12 @@ from test_sql_portable import DUCKDB_ONLY  # noqa: E402
 
 import queries  # noqa: E402
 from crosstrain.cli import cli  # noqa: E402
+from ingest.categories import NAME_DECIDES  # noqa: E402
 from ingest.db import connect  # noqa: E402
-from ingest.sample import load_sample  # noqa: E402
+from ingest.sample import TOM, load_sample  # noqa: E402
 from queries import engine, files  # noqa: E402
 from queries.export import export_parquet  # noqa: E402
-from queries.params import resolve  # noqa: E402
+from queries.params import CATEGORY_ROLES, resolve  # noqa: E402
 from queries.spark import SparkBackend, session  # noqa: E402
 
 pytestmark = pytest.mark.spark
@@ -69,16 +70,27 @@ VALUES = {
     **engine._alphas(PARAMS),
     **engine._load(PARAMS),
     **PARAMS.thresholds,
+    # unlabelled.sql (the athlete page's category picker)
+    "athlete": TOM,
+    "types": [t.lower() for t in NAME_DECIDES],
+    "catch_all": [c for c, roles in CATEGORY_ROLES.items() if roles.get("catch_all")],
 }
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> tuple[Path, Path]:
-    """The sample athletes plus one without activities, in a database and as a Parquet export."""
+    """The sample athletes plus one without activities and an unlabelled session, in a database and as
+    a Parquet export."""
     root = tmp_path_factory.mktemp("spark")
     db = root / "sample.duckdb"
     load_sample(db, {})
     write(db, "Nina No-Data", [])
+    # a gym class whose type and name say nothing (category other): unlabelled.sql has a row
+    write(
+        db,
+        TOM,
+        [{"start_local": f"{AS_OF}T18:00:00", "sport_type": "Workout", "name": "Tuesday", "minutes": 45}],
+    )
     with connect(db, read_only=True) as con:
         export_parquet(con, root / "export")
     return db, root / "export"
