@@ -9,7 +9,6 @@ session the richest feeds the samples: most heart-rate seconds, a strength set c
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
 from ingest.files.decode import Decoded, Session
 
@@ -35,6 +34,9 @@ def frame_table(
     con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], rows: list[tuple]
 ) -> None:
     """Temp table `name` with `columns` holding `rows`."""
+    # imported here: at module level every crosstrain command (CSV imports included) paid ~0.2 s for it
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(rows, columns=list(columns))  # noqa: F841 - read by DuckDB below
     cast = ", ".join(f"cast({c} as {t}) as {c}" for c, t in columns.items())
     con.execute(f"create or replace temp table {name} as select {cast} from frame")
