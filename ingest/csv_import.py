@@ -9,6 +9,8 @@ columns, rows that can't be read are recorded with their line and reason, and th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,19 @@ class ImportOptions:
     date_order: str | None = None  # 'dmy' | 'mdy'; None: from the file's evidence
 
 
+@contextmanager
+def import_connection(
+    db_path: Path | str | None, options: ImportOptions
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable connection for an import (CSV files or activity files): the parsing macros loaded and
+    `--timezone` checked once, before any file is read."""
+    with connect(db_path) as con:
+        con.execute(MACROS)
+        if options.timezone:
+            check_timezone(con, options.timezone)
+        yield con
+
+
 def import_paths(
     db_path: Path | str | None, paths: list[Path], options: ImportOptions, settings: dict[str, Any]
 ) -> list[FileResult]:
@@ -119,10 +134,7 @@ def import_paths(
     if options.date_order not in (None, "dmy", "mdy"):
         raise CrosstrainError(f"unknown date order '{options.date_order}': use dmy or mdy")
     results = []
-    with connect(db_path) as con:
-        con.execute(MACROS)
-        if options.timezone:
-            check_timezone(con, options.timezone)
+    with import_connection(db_path, options) as con:
         for path in paths:
             try:
                 with csv_of(path) as (csv_path, shown, profile_name):

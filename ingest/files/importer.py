@@ -23,14 +23,12 @@ import duckdb
 
 from ingest import store
 from ingest.archive import csv_of
-from ingest.csv_import import FileResult, ImportOptions, import_file
-from ingest.db import connect
+from ingest.csv_import import FileResult, ImportOptions, import_connection, import_file
 from ingest.errors import CrosstrainError, ImportFormatError
 from ingest.files import attach
 from ingest.files.decode import Decoded, Session, decode
 from ingest.files.sources import Found, find, kind_of
-from ingest.formats.common import MACROS
-from ingest.timezones import check_timezone, default_timezone
+from ingest.timezones import default_timezone
 
 # Decoded files written per transaction: large enough that DuckDB's per-statement cost is spread,
 # small enough that a progress bar moves (crosstrain's convention, bench/README.md).
@@ -93,10 +91,7 @@ def import_activity_paths(
 ) -> list[FilesResult]:
     """Import every path; a bad file or path doesn't stop the others."""
     results = []
-    with connect(db_path) as con:
-        con.execute(MACROS)
-        if options.timezone:
-            check_timezone(con, options.timezone)
+    with import_connection(db_path, options) as con:
         for path in paths:
             result = FilesResult(str(path))
             try:
