@@ -18,9 +18,8 @@ HANA = "Hana Hips (test)"
 START = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)  # a Monday, in the 28 days to dashboard_data.END
 
 
-@pytest.fixture
-def app(db_path: Path, run_cli, tmp_path: Path):
-    dashboard_data.build(db_path)
+def import_hana(run_cli, tmp_path: Path) -> None:
+    """Hana's watch files: a strength session with 4 hip sets and a run with 20 min low, 10 min high."""
     day = timedelta(days=2)
     sets = [strength_set("squat", 2, 8, 60.0, START + day + timedelta(minutes=i)) for i in range(3)]
     sets += [strength_set("lunge", 0, 10, 20.0, START + day + timedelta(minutes=5))]
@@ -32,6 +31,12 @@ def app(db_path: Path, run_cli, tmp_path: Path):
     fit_activity(files / "run.fit", START, 1800, hr=lambda i: 190 if i < 600 else 150)
     assert run_cli("import", "--athlete", HANA, str(files)).exit_code == 0
     assert run_cli("athletes", "set", HANA, "--hr-max", "190").exit_code == 0
+
+
+@pytest.fixture
+def app(db_path: Path, run_cli, tmp_path: Path):
+    dashboard_data.build(db_path)
+    import_hana(run_cli, tmp_path)
     app = create_app(db_path)
     with app.server.test_request_context("/"):
         yield app
