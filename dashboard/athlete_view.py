@@ -204,6 +204,7 @@ def content(
                 components.fmt(s["acwr"], ".2f"),
                 stat_hint(s, "acwr", f"flags below {at['acwr_low']}, above {at['acwr_high']}"),
             ),
+            hip_sets_stat(s),
         ],
         className="g-2 mb-3",
     )
@@ -239,10 +240,35 @@ def content(
                 ],
                 className="g-3",
             ),
+            intensity_section(report.get("weeks") or []),
             unlabelled_section(report["athlete"], unlabelled_rows),
             html.H4("Sessions", className="mt-3"),
             sessions_table(sessions),
         ]
+    )
+
+
+def hip_sets_stat(summary: dict[str, Any]) -> Any:
+    """Sets of hip and glute exercises in 28 days, from a watch's strength sets; None means the
+    athlete has no set data at all (unknown, not zero)."""
+    hip = summary.get("hip_sets")
+    if hip is None:
+        return components.stat("Hip sets", "–", "no set data from a watch")
+    return components.stat("Hip sets", str(hip), "hip and glute, last 28 days")
+
+
+def intensity_section(weeks: list[dict[str, Any]]) -> Any:
+    """Each report week's minutes at low, moderate and high intensity, or why there is no chart."""
+    if not figures.has_intensity(weeks):
+        return html.Div(
+            "Weekly intensity distribution (low, moderate, high): needs heart-rate samples from "
+            "activity files (FIT, GPX or TCX).",
+            className="text-muted small mt-3",
+            id="athlete-intensity-note",
+        )
+    return dbc.Row(
+        dbc.Col(components.graph("athlete-intensity", figures.intensity_distribution(weeks)), lg=6),
+        className="g-3 mt-1",
     )
 
 

@@ -197,6 +197,48 @@ def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by categor
     )
 
 
+# Seiler's three intensity zones (queries/files.py), coloured easy to hard (Tableau 10).
+INTENSITIES = ("low", "moderate", "high")
+INTENSITY_COLOURS: dict[str, str] = {"low": "#59A14F", "moderate": "#EDC948", "high": "#E15759"}
+
+
+def has_intensity(weeks: Sequence[dict[str, Any]]) -> bool:
+    """Whether any report week has minutes in an intensity zone (they come from HR samples only)."""
+    return any(
+        w.get("intensity") and any((w["intensity"].get(k) or 0) > 0 for k in INTENSITIES) for w in weeks
+    )
+
+
+def intensity_distribution(
+    weeks: Sequence[dict[str, Any]], title: str = "Weekly intensity (runs and cross-training)"
+) -> Figure:
+    """Stacked minutes at low, moderate and high intensity per week, from the report's `weeks`
+    (a week without HR samples shows no bar); empty when no week has any."""
+    if not has_intensity(weeks):
+        return empty(title, "No heart-rate samples from activity files")
+    x = [w["week"] for w in weeks]
+    data = [
+        {
+            "type": "bar",
+            "x": x,
+            "y": [(w.get("intensity") or {}).get(zone) or 0.0 for w in weeks],
+            "name": zone,
+            "marker": {"color": INTENSITY_COLOURS[zone]},
+            "hovertemplate": "%{y:.0f} min",
+        }
+        for zone in INTENSITIES
+    ]
+    return _figure(
+        data,
+        title,
+        "minutes per week",
+        height=260,
+        barmode="stack",
+        bargap=0.15,
+        xaxis={"title": {"text": "week starting (Monday)"}},
+    )
+
+
 def support_share(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES) -> Figure:
     """Support share (strength + Pilates + mobility of all minutes, 28 days) against its target: the
     share below which `low_support_share` warns; the shaded area above it is where no warning fires."""

@@ -271,3 +271,24 @@ def test_crosstrain_dashboard_with_config_shows_those_thresholds(dash_duo, sampl
         dash_duo.wait_for_contains_text("#athlete-monotony", "warn 1.7")
         assert dash_duo.get_logs() == []
     assert "Traceback" not in served.output
+
+
+def test_hip_sets_column_and_intensity_chart_from_watch_files(dash_duo, db_path, run_cli, tmp_path):
+    import dashboard_data
+    from test_dashboard_files import HANA, import_hana
+
+    dashboard_data.build(db_path)
+    import_hana(run_cli, tmp_path)
+    serve(dash_duo, db_path)
+    dash_duo.wait_for_element("#overview-table", timeout=20)
+    # Scroll the grid to the column: AG Grid draws only the columns in view.
+    dash_duo.driver.execute_script("dash_ag_grid.getApi('overview-table').ensureColumnVisible('hip_sets')")
+    names = column_values(dash_duo, "overview-table", "athlete")
+    hips = dict(zip(names, column_values(dash_duo, "overview-table", "hip_sets"), strict=True))
+    assert hips == {HANA: "4", "Mona Monotone (test)": "–", "Bea Balanced (test)": "–"}
+
+    visit(dash_duo, athlete_path(HANA) + "?start=2026-11-01&end=2026-11-22")
+    dash_duo.wait_for_element("#athlete-intensity .main-svg", timeout=20)
+    legend = dash_duo.find_element("#athlete-intensity .legend").text
+    assert all(zone in legend for zone in ("low", "moderate", "high"))
+    assert dash_duo.get_logs() == []

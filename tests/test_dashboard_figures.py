@@ -241,3 +241,34 @@ def test_spark_rows_matches_spark_row_by_row():
     table = pd.DataFrame([[0, 0.25, 0.5], [0, 0, 0], [1.0, None, 2.0]], index=["a", "b", "c"])
     assert figures.spark_rows(table, top=0.5) == {n: figures.spark(table.loc[n], top=0.5) for n in "abc"}
     assert figures.spark_rows(table) == {n: figures.spark(table.loc[n]) for n in "abc"}
+
+
+def report_weeks() -> list[dict]:
+    """Report weeks as queries.report gives them: intensity null in a week without HR samples."""
+    return [
+        {"week": "2026-11-02", "intensity": None},
+        {"week": "2026-11-09", "intensity": {"low": 120.0, "moderate": 15.5, "high": 20.0}},
+        {"week": "2026-11-16", "intensity": {"low": 60.0, "moderate": 0.0, "high": 10.0}},
+    ]
+
+
+def test_intensity_distribution_stacks_the_three_zones_per_week():
+    fig = figures.intensity_distribution(report_weeks())
+    go.Figure(fig)  # plotly's validator accepts it
+    assert fig["layout"]["barmode"] == "stack"
+    assert [t["name"] for t in fig["data"]] == ["low", "moderate", "high"]
+    assert all(t["x"] == ["2026-11-02", "2026-11-09", "2026-11-16"] for t in fig["data"])
+    assert [t["y"] for t in fig["data"]] == [[0.0, 120.0, 60.0], [0.0, 15.5, 0.0], [0.0, 20.0, 10.0]]
+    assert [t["marker"]["color"] for t in fig["data"]] == list(figures.INTENSITY_COLOURS.values())
+    json.dumps(fig)
+
+
+def test_intensity_distribution_without_samples_says_so():
+    weeks = [
+        {"week": "2026-11-09", "intensity": None},
+        {"week": "2026-11-16", "intensity": dict.fromkeys(figures.INTENSITIES, 0.0)},
+    ]
+    assert not figures.has_intensity(weeks) and figures.has_intensity(report_weeks())
+    fig = figures.intensity_distribution(weeks)
+    assert fig["data"] == []
+    assert "heart-rate samples" in fig["layout"]["annotations"][0]["text"]

@@ -74,6 +74,12 @@ COLUMNS: list[dict[str, Any]] = [
     number_column("strength_sessions_per_week", "Strength / wk", ".1f"),
     number_column("monotony", "Monotony", ".2f"),
     number_column("acwr", "ACWR", ".2f"),
+    number_column(
+        "hip_sets",
+        "Hip sets (28 d)",
+        "d",
+        headerTooltip="Hip and glute sets from a watch; a dash: no set data",
+    ),
     {
         "headerName": "Warnings",
         "field": "warnings_text",
@@ -122,6 +128,7 @@ def table_rows(
                 "strength_sessions_per_week": a["strength_sessions_per_week"],
                 "monotony": a["monotony"],
                 "acwr": a["acwr"],
+                "hip_sets": a.get("hip_sets"),
                 "warnings_text": ", ".join(code.replace("_", " ") for code in a["warnings"]) or "none",
                 "plan_findings": (plans or {}).get(name, ""),
             }
@@ -225,7 +232,7 @@ def layout(as_of: str | None = None, **_: Any) -> Any:
                 [
                     "Sparklines: support share (strength + Pilates + mobility minutes) and run km per week, "
                     f"the last {SPARK_WEEKS} weeks, oldest first. A dash: not defined (ACWR without load "
-                    "in 28 days, monotony without load in 7). ",
+                    "in 28 days, monotony without load in 7, hip sets without set data from a watch). ",
                     components.GUIDANCE,
                 ],
                 className="text-muted small mt-2",
