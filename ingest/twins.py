@@ -10,7 +10,8 @@ category, neither is excluded by the user, and
 - they carry the same Strava id; or
 - both have a time of day and their intervals (start + elapsed time, else moving time) overlap by at
   least TWIN_OVERLAP of the shorter one, on the UTC or on the local clock (a source placed in a wrong
-  time zone still matches on its wall clock); without a duration, their starts are within SAME_START_S;
+  time zone still matches on its wall clock; two Strava rows match on UTC only); without a duration,
+  their starts are within SAME_START_S;
 - or one has only a date: the same local day, from different sources, durations within
   DATE_ONLY_DURATION (two rows of one training log on one day are two sessions, not one twice).
 
@@ -32,15 +33,22 @@ SAME_START_S = 120
 # Date-only rows from different sources: durations within this share are one session (convention).
 DATE_ONLY_DURATION = 0.05
 
+# Two Strava rows carry UTC instants from one clock (the export's dates, the API's start_date): their
+# wall clocks can differ only because a file-less row sits in another zone than a row whose GPS gave
+# one, so the local-clock match is for pairs from different sources (or sources that record local time).
+_WALL_CLOCK = "(x.source <> y.source or x.source <> 'strava')"
+
 _CONDITION = f"""
     (x.strava_id = y.strava_id)
     or (x.has_time and y.has_time
         and case when x.span_s > 0 and y.span_s > 0
                  then greatest(least(x.at_s + x.span_s, y.at_s + y.span_s) - greatest(x.at_s, y.at_s),
-                               least(x.local_s + x.span_s, y.local_s + y.span_s)
-                               - greatest(x.local_s, y.local_s))
+                               case when {_WALL_CLOCK} then least(x.local_s + x.span_s, y.local_s + y.span_s)
+                                                            - greatest(x.local_s, y.local_s) end)
                       >= {TWIN_OVERLAP} * least(x.span_s, y.span_s)
-                 else least(abs(x.at_s - y.at_s), abs(x.local_s - y.local_s)) <= {SAME_START_S} end)
+                 else least(abs(x.at_s - y.at_s),
+                            case when {_WALL_CLOCK} then abs(x.local_s - y.local_s) end)
+                      <= {SAME_START_S} end)
     or ((not x.has_time or not y.has_time) and x.source <> y.source and x.day = y.day
         and abs(x.dur_s - y.dur_s) <= {DATE_ONLY_DURATION} * greatest(x.dur_s, y.dur_s))"""
 

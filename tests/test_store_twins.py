@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,34 @@ def test_real_strava_export_with_nike_run_club_and_watch_recordings(run_cli, db_
            order by a.strava_id""",
     )
     assert pairs == [(11498781598, 11498777386), (11537951108, 11537956241), (11560190199, 11559938586)]
+
+
+def test_strava_rows_in_different_zones_match_on_utc_only(run_cli, db_path: Path, tmp_path: Path) -> None:
+    """A morning ride with a Cairo GPX (06:51-08:51 UTC, 08:51-10:51 Cairo time) and a file-less ride
+    logged at 09:07 UTC, placed in the machine zone UTC: on the wall clock they overlap, in time they do
+    not (as in a real export, issue 12), so both count."""
+    from activity_files import gpx
+
+    export = tmp_path / "export"
+    (export / "activities").mkdir(parents=True)
+    gpx(
+        export / "activities/77.gpx",
+        datetime(2018, 1, 15, 6, 51, tzinfo=UTC),
+        7200,
+        point=(29.96, 31.45),
+        sport="cycling",
+        hr=lambda i: None,
+    )
+    (export / "activities.csv").write_text(
+        "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Filename\n"
+        '701,"Jan 15, 2018, 6:51:00 AM",Morning Ride,Ride,7200,40.0,activities/77.gpx\n'
+        '702,"Jan 15, 2018, 9:07:00 AM",Afternoon Ride,Ride,2880,13.0,\n',
+        encoding="utf-8",
+    )
+    result = run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(export))
+    assert result.exit_code == 0, result.output
+    assert "double" not in result.stdout
+    assert rows(db_path, "select strava_id, start_timezone, twin_of from activities order by 1") == [
+        (701, "Africa/Cairo", None),
+        (702, None, None),
+    ]
