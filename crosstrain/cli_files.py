@@ -9,6 +9,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions
 from ingest.files.importer import import_activity_paths, is_activity_path
 
@@ -46,10 +47,7 @@ def import_files(
             failed = True
             continue
         if result.csv is not None:
-            for reject in result.csv.rejects:
-                click.echo(f"error: {reject}", err=True)
-            failed = failed or bool(result.csv.rejects)
-            click.echo(result.csv.summary())
+            failed = not echo_results([result.csv]) or failed
         for reject in result.rejects:
             click.echo(f"error: {reject}", err=True)
         failed = failed or bool(result.rejects)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crosstrain.cli_files import import_files
+from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions, import_paths
 
 
@@ -62,22 +63,6 @@ def import_command(
     results = import_paths(env.db, csv_paths, options, env.settings()) if csv_paths else []
     if not echo_results(results) or failed:
         raise SystemExit(1)
-
-
-def echo_results(results: list) -> bool:
-    """Print each file's errors and rejected rows on stderr and its summary; whether all went in
-    (also for `crosstrain plan import`, whose results have the same fields)."""
-    ok = True
-    for result in results:
-        if result.error:
-            click.echo(f"error: {result.error}", err=True)
-            ok = False
-            continue
-        for reject in result.rejects:
-            click.echo(f"error: {reject}", err=True)
-        ok = ok and not result.rejects
-        click.echo(result.summary())
-    return ok
 
 
 COMMANDS: list[click.Command] = [import_command]

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from crosstrain.cli_import import echo_results
 from crosstrain.cli_report import DISCLAIMER, SEVERITY_STYLE, json_option
+from crosstrain.echo import echo_results
 from crosstrain.env import Env
 from ingest.db import connect
 from ingest.plans import apply_changes, import_plans, store_check
