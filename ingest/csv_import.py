@@ -282,7 +282,7 @@ def _stage(
     line = "coalesce((select line from _recmap m where m.rec = timed.rec), rec + 2)" if mapped else "rec + 2"
     con.execute(
         f"""create or replace temp table _staged as
-            with zoned as (
+            with zoned as not materialized (
                 select p.*, f.athlete_id, coalesce(z.tz, a.timezone) as tz
                 from _parsed p
                 join _file_athletes f on f.name = coalesce(p.athlete, ?)
@@ -293,7 +293,7 @@ def _stage(
             -- UTC offsets per zone and quarter hour (zones switch on the quarter hour: St John's at
             -- 05:30 UTC, Lord Howe by 30 minutes), not per row: a million rows span far fewer quarter
             -- hours, and ICU conversions are the slow part
-            buckets as (
+            buckets as not materialized (
                 select *, utc_at is not null as from_utc,
                        time_bucket(interval 15 minutes, coalesce(utc_at, local_at)::timestamp) as bucket
                 from zoned

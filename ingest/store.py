@@ -136,19 +136,26 @@ def write_activities(
     total, keys = con.execute(
         f"select count(*), count(distinct (athlete_id, source, source_id)) from {staged}"
     ).fetchone()
-    rows = f"select {cols} from {staged}" if keys == total else _distinct_rows(staged)
-    con.execute(
-        f"""create or replace temp table _incoming as
-            {corrections.overlay(con, categories.categorised(rows, staged))}"""
-    )
-    incoming = con.execute("select count(*) from _incoming").fetchone()[0]
-    counts = WriteCounts(duplicate=total - incoming)
-
+    if keys < total:  # rows repeated in the file, or sessions sharing a key: one row per key first
+        con.execute(f"create or replace temp table _unique as {_distinct_rows(staged)}")
+        staged = "_unique"
+        counts = WriteCounts(duplicate=total - con.execute("select count(*) from _unique").fetchone()[0])
+    else:
+        counts = WriteCounts()
+    # The rows as they will be stored: a query, not a table, so that a bulk import categorises its
+    # rows in the insert itself instead of writing them once more.
+    incoming = corrections.overlay(con, categories.categorised(f"select {cols} from {staged}", staged))
+    # Rows whose key is stored are compared with it; when none is (a first import of these rows), an
+    # empty comparison saves categorising every row once more only to join it with nothing.
+    stored = con.execute(
+        f"select exists (select 1 from {staged} join activities using (athlete_id, source, source_id))"
+    ).fetchone()[0]
     changed = " or ".join(f"i.{c} is distinct from a.{c}" for c in VALUE_COLUMNS)
     con.execute(
         f"""create or replace temp table _known as
             select a.activity_id, ({changed}) as changed, a.start_local as stored_start_local, i.*
-            from _incoming i join activities a using (athlete_id, source, source_id)"""
+            from ({incoming}) i join activities a using (athlete_id, source, source_id)
+            {"" if stored else "limit 0"}"""
     )
     known, updated = con.execute("select count(*), count(*) filter (changed) from _known").fetchone()
     if updated:
@@ -165,7 +172,7 @@ def write_activities(
     counts.new = con.execute(
         f"""insert into activities ({cols}, category, excluded, import_id, activity_id)
             select {cols}, category, excluded, ?, ? + row_number() over ()
-            from _incoming i
+            from ({incoming}) i
             where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
                               and k.source = i.source and k.source_id = i.source_id)""",
         [import_id, last_id],
@@ -181,7 +188,7 @@ def write_activities(
                    select athlete_id, cast(start_local as date) from _known where changed"""
         # into an empty table (a first import) every row is new: link them all, no day filter
         counts.twins = twins.link(con, None if last_id == 0 else days, touched)
-    for table in ("_incoming", "_known"):
+    for table in ("_unique", "_known"):
         con.execute(f"drop table if exists {table}")
     return counts
 

@@ -83,7 +83,7 @@ def link(con: duckdb.DuckDBPyConnection, days: str | None, touched: str | None =
     # sources placed the session in different zones: the next-day join reads only such rows.
     con.execute(
         f"""create or replace temp table _twin_pairs as
-            with live as (select * from _twin_cand where not excluded),
+            with live as not materialized (select * from _twin_cand where not excluded),
             mixed as (select athlete_id from live group by athlete_id having count(distinct source) > 1),
             late as (
                 select * from live
