@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions
-from ingest.files.importer import import_activity_paths, is_activity_path
+from ingest.files.sources import is_activity_path
 
 
 def import_files(
@@ -25,6 +25,8 @@ def import_files(
     rest = [p for p in paths if not is_activity_path(p)]
     if not mine:
         return False, rest
+    from ingest.files.importer import import_activity_paths  # the decoders (numpy, lxml, FIT): only here
+
     with Progress(
         TextColumn("decoding files"),
         BarColumn(),

@@ -24,9 +24,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import icalendar
-import recurring_ical_events
-
 from ingest.csv_import import Reject
 from ingest.errors import ImportFormatError
 
@@ -114,6 +111,9 @@ def read_ics(path: Path, shown: str, timezone: str | None, types: Iterable[str])
     """The planned sessions of the calendar at `path`, local times in `timezone` (None: the events'
     own wall-clock times), each typed as the
     longest of `types` (the category table's names) its summary names."""
+    import icalendar  # here, not at the top: 20 ms that every crosstrain command would pay
+    import recurring_ical_events
+
     raw = path.read_bytes()
     try:
         cal = icalendar.Calendar.from_ical(raw)
@@ -205,6 +205,8 @@ def read_ics(path: Path, shown: str, timezone: str | None, types: Iterable[str])
 def suggestions_ics(athlete: str, suggestions: list[dict]) -> bytes:
     """`plan suggest` suggestions as an iCalendar file: one all-day event per change, its reason as the
     description (a calendar app imports them beside the plan)."""
+    import icalendar  # as in read_ics
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//crosstrain//plan suggest//EN")
     cal.add("version", "2.0")

@@ -27,7 +27,7 @@ from ingest.csv_import import FileResult, ImportOptions, import_connection, impo
 from ingest.errors import CrosstrainError, ImportFormatError
 from ingest.files import attach
 from ingest.files.decode import Decoded, Session, decode
-from ingest.files.sources import Found, find, kind_of
+from ingest.files.sources import Found, find, is_activity_path
 from ingest.timezones import default_timezone
 
 # Decoded files written per transaction: large enough that DuckDB's per-statement cost is spread,
@@ -46,11 +46,6 @@ STAGED_TYPES = {
 assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
 
 Progress = Callable[[int, int], None]  # (done, total)
-
-
-def is_activity_path(path: Path) -> bool:
-    """Whether `path` is for this importer: a folder, an activity file, or a zip archive."""
-    return path.is_dir() or kind_of(path.name) is not None or (path.is_file() and zipfile.is_zipfile(path))
 
 
 @dataclass

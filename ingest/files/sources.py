@@ -45,6 +45,12 @@ def kind_of(name: str) -> str | None:
     return suffix if suffix in FILE_KINDS else None
 
 
+def is_activity_path(path: Path) -> bool:
+    """Whether `path` is for the activity-file importer: a folder, an activity file, or a zip archive.
+    Here, not in importer.py, so that the CLI can tell without loading the decoders."""
+    return path.is_dir() or kind_of(path.name) is not None or (path.is_file() and zipfile.is_zipfile(path))
+
+
 def unsafe(member: str) -> bool:
     """Whether a zip member's path leaves the archive's folder (zip slip)."""
     p = PurePosixPath(member.replace("\\", "/"))
