@@ -18,6 +18,8 @@ ISO = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
 )
+# A local date-time without offset, as most generic files write it.
+PLAIN_FORMATS = "['%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S']"
 # An offset after the time of day (a bare date's `-05` is its day, not an offset).
 OFFSET = r"(:[0-9]{2}(?:[.,][0-9]+)?)(Z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
 
@@ -44,13 +46,11 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
         "local_at": f(
             "date",
             "an ISO date (2024-01-31 or 2024-01-31T06:30:00)",
-            # the common `2024-01-31T06:30:00` is cast directly (a third of the regular expression's time)
-            parse=f"case when length({{raw}}) = 19 and {{raw}}[5] = '-' and {{raw}}[8] = '-' "
-            f"and {{raw}}[11] in ('T', ' ') and {{raw}}[14] = ':' and {{raw}}[17] = ':' "
-            f"and {{raw}}[18] between '0' and '9' and {{raw}}[19] between '0' and '9' "
-            f"then try_cast({{raw}} as timestamp) "
-            f"when regexp_full_match({{raw}}, '{ISO}') "
-            f"then try_cast(regexp_replace(replace({{raw}}, ',', '.'), '{OFFSET}', '\\1') as timestamp) end",
+            # the common `2024-01-31T06:30:00` by its exact format (a quarter of the regular
+            # expression's time on a million rows), the rest by the ISO expression
+            parse=f"coalesce(case when length({{raw}}) = 19 then try_strptime({{raw}}, {PLAIN_FORMATS}) end, "
+            f"case when regexp_full_match({{raw}}, '{ISO}') "
+            f"then try_cast(regexp_replace(replace({{raw}}, ',', '.'), '{OFFSET}', '\\1') as timestamp) end)",
             required=True,
             **date_check(),
         ),
