@@ -280,6 +280,8 @@ def _stage(
     # the row's line for the plausibility rules' rejects (DuckDB's record count without a map)
     mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
     line = "coalesce((select line from _recmap m where m.rec = timed.rec), rec + 2)" if mapped else "rec + 2"
+    # `not materialized`: the rows are read twice (for the offsets, then timed) rather than copied
+    # once more into a million-row intermediate table, which cost more than the second read.
     con.execute(
         f"""create or replace temp table _staged as
             with zoned as not materialized (

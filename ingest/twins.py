@@ -81,6 +81,7 @@ def link(con: duckdb.DuckDBPyConnection, days: str | None, touched: str | None =
     # Each unordered pair once (x before y on the same day, or y on the next day), then both ways.
     # A pair on consecutive local days overlaps only if the first runs past midnight, unless two
     # sources placed the session in different zones: the next-day join reads only such rows.
+    # `live` is a filter over `_twin_cand`, read where it is used rather than copied (not materialized).
     con.execute(
         f"""create or replace temp table _twin_pairs as
             with live as not materialized (select * from _twin_cand where not excluded),
