@@ -127,12 +127,12 @@ def main() -> None:
 
     bare_wall, bare_cpu = statistics.median(walls["bare"]), statistics.median(cpus["bare"])
     heading = f"median of {args.repeat} runs"
-    print(f"{heading:28} {'wall':>7} {'ratio':>6} {'CPU':>7} {'ratio':>6}  each run's wall")
+    print(f"{heading:34} {'wall':>7} {'ratio':>6} {'CPU':>7} {'ratio':>6}  each run's wall")
     for name in walls:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
         label = "bare read_csv into a table" if name == "bare" else f"import: {name}"
         runs = ", ".join(f"{t:.2f}" for t in walls[name])
-        print(f"{label:28} {wall:6.2f}s {wall / bare_wall:5.2f}x {cpu:6.2f}s {cpu / bare_cpu:5.2f}x  {runs}")
+        print(f"{label:34} {wall:6.2f}s {wall / bare_wall:5.2f}x {cpu:6.2f}s {cpu / bare_cpu:5.2f}x  {runs}")
     ratio = statistics.median(walls["this checkout"]) / bare_wall
     rate = args.rows / statistics.median(walls["this checkout"])
     print(f"import / bare read (wall):  {ratio:6.2f}x (target <= 3x); {rate:,.0f} rows/s")
