@@ -113,9 +113,11 @@ def attach(
         con.execute(f"delete from {table} where activity_id in (select activity_id from _att_target)")
     con.execute(
         """insert into activity_files
-           select g.activity_id, t.file, t.format, t.start_lat, t.start_lon, t.start_timezone, t.structure,
+           select g.activity_id, t.file, t.format, t.start_lat, t.start_lon, t.start_timezone,
+                  -- pace structure is a run's: a ride's or walk's stops and surges say nothing of it
+                  case when a.category = 'run' then t.structure end,
                   t.rpe, t.hr_s, t.hr_spikes, t.clock_jumps
-           from _att_target g join _att t using (rn)"""
+           from _att_target g join _att t using (rn) join activities a using (activity_id)"""
     )
     con.execute(
         """insert into activity_hr_seconds
