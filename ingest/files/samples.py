@@ -133,11 +133,13 @@ def pauses(times: np.ndarray, step_speed: np.ndarray) -> np.ndarray:
     known = np.isfinite(step_speed)
     if not known.any():
         return np.zeros(n, dtype=bool)
+    # a recording gap is judged on its own speed, and kept out of its neighbours' averages
+    short = known & (dt <= PAUSE_S)
     k = np.ones(PAUSE_SMOOTH_STEPS)
-    metres = np.convolve(np.where(known, step_speed * dt, 0.0), k, mode="same")
-    seconds = np.convolve(np.where(known, dt, 0.0), k, mode="same")
+    metres = np.convolve(np.where(short, step_speed * dt, 0.0), k, mode="same")
+    seconds = np.convolve(np.where(short, dt, 0.0), k, mode="same")
     with np.errstate(invalid="ignore", divide="ignore"):
-        smooth = np.where(seconds > 0, metres / seconds, np.nan)
+        smooth = np.where(short & (seconds > 0), metres / np.where(seconds > 0, seconds, 1.0), step_speed)
     slow = known & (smooth < pace.MOVING_MPS)
     out = np.zeros(n, dtype=bool)
     for a, b in pace._spans(slow):

@@ -183,8 +183,12 @@ def structure(speed: np.ndarray, altitude: np.ndarray, w: np.ndarray, paused: np
     alt = alt[np.isfinite(alt)]
     if len(alt) >= 2 and trusted_altitude(alt) and climbs(running_median(alt, 3)) >= MIN_HILLS:
         return "hills"
+    # steady: judged on cruising bins, away from stops (slowing down for a light and speeding up
+    # again are not changes of pace)
+    near_stop = np.convolve(~moving, np.ones(2 * int(RECOVERY_MIN_S // BIN_S) + 1), mode="same") > 0
+    cruising = moving & ~near_stop
     per_30s = int(30 / BIN_S)
-    kept = bins[moving]
+    kept = bins[cruising] if cruising.sum() * BIN_S >= MIN_MOVING_S / 2 else bins[moving]
     usable = kept[: (len(kept) // per_30s) * per_30s].reshape(-1, per_30s).mean(axis=1)
     if len(usable) >= 2 and float(np.std(usable)) / float(np.mean(usable)) < STEADY_CV:
         return "steady"
