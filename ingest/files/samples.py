@@ -82,7 +82,8 @@ def haversine_m(lat1, lon1, lat2, lon2):
 
 
 def _series(values: list[float | None]) -> np.ndarray:
-    return np.array([np.nan if v is None else v for v in values], dtype=float)
+    """The values as floats, None as NaN (numpy converts None to NaN for a float array)."""
+    return np.array(values, dtype=float)
 
 
 def speeds(rec: Recording, w: np.ndarray) -> tuple[np.ndarray, float | None]:
