@@ -95,7 +95,8 @@ def attach(
                     partition by t.rn order by abs(epoch(a.start_at) - epoch(t.start_at)), a.activity_id) = 1
             ),
             targets as (select * from own union all select * from other),
-            -- the richest file per activity, among this batch's and the one already attached
+            -- the richest file per activity, among this batch's and the one already attached; on a tie
+            -- the file read now, so importing it again brings today's rules (structure, moving time)
             candidates as (
                 select g.activity_id, t.rn, t.richness from targets g join _att t using (rn)
                 union all
@@ -105,7 +106,7 @@ def attach(
             )
             select activity_id, rn from candidates
             qualify row_number() over (
-                partition by activity_id order by richness desc, rn nulls first) = 1""",
+                partition by activity_id order by richness desc, rn nulls last) = 1""",
         {"athlete": athlete_id},
     )
     con.execute("delete from _att_target where rn is null")  # the stored file stays: it is richer
