@@ -5,6 +5,7 @@ known, and moving time comes from the samples when the export's row has none."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -161,3 +162,38 @@ def test_files_without_gps_take_the_zone_of_the_others(run_cli, db_path, tmp_pat
 )
 def test_the_zone_of_most_recent_gps_activities(starts, zone) -> None:
     assert gps_zone(starts) == zone
+
+
+def _hill_repeats(i: int) -> float:
+    """10 min flat, 4 x (2 min up 25 m, 2 min down), flat again: a barometer's smooth altitude."""
+    k = i - 600
+    if 0 <= k < 960:
+        c = k % 240
+        return 100 + (25 * c / 120 if c < 120 else 25 * (240 - c) / 120)
+    return 100.0
+
+
+def _phone_altitude(i: int) -> float:
+    """Flat ground as phone GPS reports it: an error that jumps by up to 20 m every 15 s."""
+    return 100.0 + 20 * math.sin(i // 15 * 2.4)
+
+
+def _strides(i: int) -> float:
+    """20 min easy at 2.8 m/s, then 6 x (20 s at 4.6, 60 s easy), then easy."""
+    k = i - 1200
+    return 4.6 if 0 <= k < 480 and k % 80 < 20 else 2.8
+
+
+@pytest.mark.parametrize(
+    ("options", "structure"),
+    [
+        ({"altitude": _hill_repeats}, "hills"),
+        ({"altitude": _phone_altitude}, "steady"),  # the jumps are not climbs
+        ({"speed": _strides}, "strides"),
+    ],
+)
+def test_hills_and_strides_from_a_watch(run_cli, db_path, tmp_path, options, structure) -> None:
+    options = {"speed": lambda i: 2.8, **options}
+    f = fit_activity(tmp_path / "run.fit", START, 2160, **options)
+    assert run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(f)).exit_code == 0
+    assert _structure(db_path) == [("run", structure)]
