@@ -62,6 +62,28 @@ def test_moving_time_of_a_paused_gpx_leaves_the_pause_out(run_cli, db_path, tmp_
     assert rows(db_path, "select elapsed_s, moving_s from activities") == [(2999.0, 2398.0)]
 
 
+def test_a_long_gap_that_covered_ground_is_moving_time(run_cli, db_path, tmp_path) -> None:
+    # a real phone ride's shape (AhmedAldahshoury/StravaData 1173752758.gpx): five points, the signal
+    # lost for 69 min while 4.6 km were ridden, four points: a recording gap, not a clock jump
+    t = [0, 3, 5, 7, 9, 4167, 4168, 4169, 4172]
+    north = [0, 3, 5, 8, 10, 4600, 4604, 4609, 4612]
+    pts = "".join(
+        f'<trkpt lat="{CAIRO[0] + n / 111_000:.7f}" lon="{CAIRO[1]:.7f}">'
+        f"<time>{(START + timedelta(seconds=s)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
+        for s, n in zip(t, north, strict=True)
+    )
+    f = tmp_path / "gap.gpx"
+    f.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><type>cycling</type><trkseg>{pts}</trkseg></trk></gpx>"
+    )
+    assert run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(f)).exit_code == 0
+    assert rows(
+        db_path,
+        "select elapsed_s, moving_s, f.clock_jumps from activities join activity_files f using (activity_id)",
+    ) == [(4172.0, 4172.0, 0)]
+
+
 def _export(tmp_path: Path) -> Path:
     """An old Strava export (elapsed time only): a paused run and a ride with GPS files in Cairo, and a
     run without a file at 22:30 UTC on 12 January: 00:30 on the 13th in Cairo (UTC+2)."""

@@ -47,16 +47,23 @@ class Facts(Totals):
     clock_jumps: int = 0
 
 
-def weights(t: list[float]) -> tuple[np.ndarray, int]:
-    """Seconds each sample stands for, and how many clock jumps were skipped."""
-    times = np.asarray(t, dtype=float)
-    if len(times) < 2:
-        return np.ones(len(times)), 0
+def clock_jumps(times: np.ndarray, step_speed: np.ndarray) -> np.ndarray:
+    """Which steps are the clock jumping: backwards, or forward by more than CLOCK_JUMP_S without
+    covering ground at moving speed. A long step that covered ground (a phone that lost its GPS
+    for an hour of riding: 4.7 km in 69 min) is a recording gap, and its time was spent."""
     dt = np.diff(times)
-    jumps = int(np.sum((dt < 0) | (dt > CLOCK_JUMP_S)))
-    dt = np.where((dt < 0) | (dt > CLOCK_JUMP_S), 0.0, np.minimum(dt, MAX_SAMPLE_S))
+    covered = np.nan_to_num(step_speed[:-1], nan=0.0) >= pace.MOVING_MPS
+    return (dt < 0) | ((dt > CLOCK_JUMP_S) & ~covered)
+
+
+def weights(times: np.ndarray, jumps: np.ndarray) -> np.ndarray:
+    """Seconds each sample stands for: the step to the next one, capped at MAX_SAMPLE_S; none for
+    a clock jump."""
+    if len(times) < 2:
+        return np.ones(len(times))
+    dt = np.where(jumps, 0.0, np.minimum(np.diff(times), MAX_SAMPLE_S))
     last = float(np.median(dt)) if len(dt) else 1.0
-    return np.append(dt, last), jumps
+    return np.append(dt, last)
 
 
 def clean_hr(hr: list[float | None]) -> tuple[np.ndarray, int]:
@@ -124,13 +131,12 @@ def step_speeds(rec: Recording, times: np.ndarray) -> np.ndarray:
     return out
 
 
-def pauses(times: np.ndarray, step_speed: np.ndarray) -> np.ndarray:
+def pauses(times: np.ndarray, step_speed: np.ndarray, jumps: np.ndarray) -> np.ndarray:
     """Which steps are pauses: part of a stretch of more than PAUSE_S seconds below the moving speed
     (speeds averaged over PAUSE_SMOOTH_STEPS steps, time-weighted), a single slow step that long
     (a recording gap while standing) included. Steps of unknown speed are not pauses."""
     n = len(times)
-    dt = np.append(np.diff(times), 0.0)
-    dt = np.where((dt < 0) | (dt > CLOCK_JUMP_S), 0.0, dt)
+    dt = np.append(np.where(jumps, 0.0, np.diff(times)), 0.0)
     known = np.isfinite(step_speed)
     if not known.any():
         return np.zeros(n, dtype=bool)
@@ -149,11 +155,9 @@ def pauses(times: np.ndarray, step_speed: np.ndarray) -> np.ndarray:
     return out
 
 
-def moving_seconds(times: np.ndarray, paused: np.ndarray) -> float:
+def moving_seconds(times: np.ndarray, paused: np.ndarray, jumps: np.ndarray) -> float:
     """Seconds of the steps that are not pauses, clock jumps left out."""
-    dt = np.diff(times)
-    ok = (dt >= 0) & (dt <= CLOCK_JUMP_S) & ~paused[:-1]
-    return float(dt[ok].sum())
+    return float(np.diff(times)[~jumps & ~paused[:-1]].sum())
 
 
 def facts(rec: Recording) -> Facts:
@@ -168,14 +172,16 @@ def facts(rec: Recording) -> Facts:
     )
     if not rec.t:
         return out
-    w, out.clock_jumps = weights(rec.t)
     times = np.asarray(rec.t, dtype=float)
+    step_speed = step_speeds(rec, times)
+    jumps = clock_jumps(times, step_speed)
+    out.clock_jumps = int(jumps.sum())
+    w = weights(times, jumps)
     if out.elapsed_s is None:
-        dt = np.diff(times)
-        out.elapsed_s = float(dt[(dt >= 0) & (dt <= CLOCK_JUMP_S)].sum()) or None
-    paused = pauses(times, step_speeds(rec, times))
+        out.elapsed_s = float(np.diff(times)[~jumps].sum()) or None
+    paused = pauses(times, step_speed, jumps)
     if out.moving_s is None:
-        out.moving_s = moving_seconds(times, paused) or None
+        out.moving_s = moving_seconds(times, paused, jumps) or None
     hr, out.spikes = clean_hr(rec.hr)
     has_hr = np.isfinite(hr)
     if has_hr.any():
