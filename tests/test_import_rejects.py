@@ -108,3 +108,30 @@ def test_every_reject_names_a_line_even_when_quotes_are_broken(
     assert result.exit_code == 1
     assert [line.split(":")[2] for line in error_lines(result.stderr)] == ["2", "3"]
     assert rows(db_path, "select name from activities") == [("fine",)]
+
+
+def test_generic_date_times_are_iso_8601_or_rejected(run_cli, db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "date,type,duration\n"  # 1
+        "2024-01-31T06:30:00,Run,1801\n"  # 2: the common form, read by its exact format
+        "2024-01-31 07:30:00,Run,1802\n"  # 3
+        "2024-01-31T08:30:00.5,Run,1803\n"  # 4: a fraction, read by the ISO expression
+        "2024-01-31T09:30,Run,1804\n"  # 5: no seconds
+        "2024-01-31T 6:30:00,Run,1805\n"  # 6: a space for the hour's zero is not ISO 8601
+        "12024-01-31T06:30:00,Run,1806\n"  # 7
+        "2024-01-31T06:30:0Z,Run,1807\n"  # 8
+    )
+    result = run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(path))
+    assert result.exit_code == 1
+    assert [line.removeprefix(f"error: {path}:").split(":")[0] for line in error_lines(result.stderr)] == [
+        "6",
+        "7",
+        "8",
+    ]
+    assert rows(db_path, "select strftime(start_local, '%H:%M:%S') from activities order by moving_s") == [
+        ("06:30:00",),
+        ("07:30:00",),
+        ("08:30:00",),
+        ("09:30:00",),
+    ]
