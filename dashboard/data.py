@@ -24,6 +24,7 @@ from dashboard.strava_job import SyncJob
 from ingest.db import connect
 from ingest.errors import CrosstrainError, DatabaseBusyError
 from queries.athletes import athletes as list_athletes
+from queries.overview_cache import OverviewCache
 
 T = TypeVar("T")
 
@@ -108,6 +109,8 @@ class DashboardConfig:
     # is answered from here; any write (by any process) changes the state and so the key.
     cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The coach overview by athlete: after a write, only the athletes it changed are computed again.
+    overview: OverviewCache = field(default_factory=OverviewCache)
 
 
 def config() -> DashboardConfig:
