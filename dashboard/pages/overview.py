@@ -172,6 +172,12 @@ def plan_column() -> dict[str, str]:
 
 
 def layout(as_of: str | None = None, **_: Any) -> Any:
+    with data.one_connection():  # the athlete list, the overview and the plan checks: one connection
+        return page(as_of)
+
+
+def page(as_of: str | None) -> Any:
+    """The overview page as of `as_of` (default: the newest activity, or today)."""
     try:
         everyone = data.athletes()
         if len(everyone) == 1:
