@@ -151,6 +151,17 @@ def category_legend() -> html.Div:
     )
 
 
+def athlete_picker(picker_id: str, names: list[str], value: Any, placeholder: str, **options: Any) -> Any:
+    """A dropdown of athletes by name (`multi=True` for several), the same on every page."""
+    return dcc.Dropdown(
+        id=picker_id,
+        options=[{"label": n, "value": n} for n in names],
+        value=value,
+        placeholder=placeholder,
+        **({"clearable": False} | options),
+    )
+
+
 def graph(fig_id: str, figure: Any) -> dcc.Graph:
     """A chart that fills its column's width at the figure's own height."""
     height = figure["layout"].get("height") or 320

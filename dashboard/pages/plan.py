@@ -54,13 +54,7 @@ def layout(name: str | None = None, as_of: str | None = None, week: str | None =
             dbc.Row(
                 [
                     dbc.Col(
-                        dcc.Dropdown(
-                            id="plan-athlete",
-                            options=[{"label": n, "value": n} for n in names],
-                            value=chosen,
-                            clearable=False,
-                            placeholder="Athlete",
-                        ),
+                        components.athlete_picker("plan-athlete", names, chosen, "Athlete"),
                         md=4,
                         className="mb-2",
                     ),
