@@ -72,10 +72,10 @@ class OverviewCache:
             if key != self.key:
                 self.key, self.parts, self.weekly = key, {}, None
             stale = sorted(i for i, m in markers.items() if i not in self.parts or self.parts[i].marker != m)
-            gone = [i for i in self.parts if i not in markers]
+            gone = any(i not in markers for i in self.parts)
             if self.weekly is None or stale or gone:
-                self._update(con, params, as_of, first, markers, stale, gone)
-            self.computed = sorted(self.parts[i].row["athlete"] for i in stale)
+                self._update(con, params, as_of, first, markers, stale)
+            self.computed = sorted(self.parts[i].row["athlete"] for i in stale if i in self.parts)
             rows = sorted(self.parts.values(), key=lambda p: p.order)
             return compare_json(as_of, [p.row for p in rows], params), self.weekly.copy()
 
@@ -87,26 +87,25 @@ class OverviewCache:
         first: date,
         markers: dict[int, tuple],
         stale: list[int],
-        gone: list[int],
     ) -> None:
-        """Recompute the `stale` athletes (everyone on a first call), drop the `gone` ones, and merge
-        the weekly rows."""
-        if self.weekly is None:  # nothing kept: one pass over everyone, as frames.overview
-            self.parts = {}
-            for athlete_id, order, row in compare_rows(con, params, as_of, first):
-                self.parts[athlete_id] = _Part(markers[athlete_id], order, row)
-            self.weekly = weekly_frame(con, first, as_of)
-            return
-        dropped = {self.parts[i].row["athlete"] for i in [*stale, *gone] if i in self.parts}
-        for i in gone:
-            del self.parts[i]
-        kept = self.weekly[~self.weekly["athlete"].isin(dropped)] if dropped else self.weekly
-        if not stale:
-            self.weekly = kept.reset_index(drop=True)
-            return
-        for athlete_id, order, row in compare_rows(con, params, as_of, first, stale):
-            self.parts[athlete_id] = _Part(markers[athlete_id], order, row)
-        fresh = weekly_frame(con, first, as_of)
-        # Each athlete's rows stay in week and category order; athletes by name, as one call orders them.
-        merged = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
-        self.weekly = merged.sort_values("athlete", kind="stable", ignore_index=True)
+        """Recompute the `stale` athletes (everyone when nothing is kept), drop the deleted ones, and
+        merge the weekly rows. Computed first, stored last: a failure leaves the cache as it was."""
+        full = self.weekly is None
+        kept = {} if full else {i: p for i, p in self.parts.items() if i in markers and i not in stale}
+        found = compare_rows(con, params, as_of, first, None if full else stale) if full or stale else []
+        parts = dict(kept)
+        for athlete_id, order, row in found:
+            # an athlete added since the markers were read: None, so the next call computes it again
+            parts[athlete_id] = _Part(markers.get(athlete_id), order, row)
+        weekly = None
+        if not full:
+            weekly = self.weekly[self.weekly["athlete"].isin({p.row["athlete"] for p in kept.values()})]
+        if full or found:
+            fresh = weekly_frame(con, first, as_of)
+            # each athlete's rows stay in week and category order; athletes by name, as one call orders them
+            weekly = (
+                pd.concat([weekly, fresh], ignore_index=True).sort_values("athlete", kind="stable")
+                if weekly is not None and len(weekly)
+                else fresh
+            )
+        self.parts, self.weekly = parts, weekly.reset_index(drop=True)
