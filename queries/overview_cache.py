@@ -25,8 +25,10 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
+from ingest.categories import CATEGORIES
 from queries import engine
 from queries.frames import weekly_frame
 from queries.params import Params, resolve
@@ -97,15 +99,29 @@ class OverviewCache:
         for athlete_id, order, row in found:
             # an athlete added since the markers were read: None, so the next call computes it again
             parts[athlete_id] = _Part(markers.get(athlete_id), order, row)
-        weekly = None
-        if not full:
-            weekly = self.weekly[self.weekly["athlete"].isin({p.row["athlete"] for p in kept.values()})]
-        if full or found:
-            fresh = weekly_frame(con, first, as_of)
-            # each athlete's rows stay in week and category order; athletes by name, as one call orders them
-            weekly = (
-                pd.concat([weekly, fresh], ignore_index=True).sort_values("athlete", kind="stable")
-                if weekly is not None and len(weekly)
-                else fresh
-            )
-        self.parts, self.weekly = parts, weekly.reset_index(drop=True)
+        if full:
+            weekly = weekly_frame(con, first, as_of)
+        else:
+            keep = {p.row["athlete"] for p in kept.values()}
+            block = ((as_of - first).days // 7 + 1) * len(CATEGORIES)  # weeks x categories an athlete
+            weekly = _merged(self.weekly, keep, weekly_frame(con, first, as_of) if found else None, block)
+        self.parts, self.weekly = parts, weekly
+
+
+def _merged(kept: pd.DataFrame, keep: set[str], fresh: pd.DataFrame | None, block: int) -> pd.DataFrame:
+    """The rows of the athletes `keep` from `kept` and every row of `fresh`, athletes by name, each
+    athlete's rows in the order they came (week, category), as one weekly_frame call orders them.
+
+    Every athlete has `block` rows (weekly_balance.sql's grid: weeks x categories), so an athlete's rows
+    are the block starting at its first row: no per-row work on the 54,000 names."""
+    frame = kept if fresh is None or not len(fresh) else pd.concat([kept, fresh], ignore_index=True)
+    starts: dict[str, int] = {}
+    for i, name in enumerate(kept["athlete"].iloc[::block]):
+        if name in keep:
+            starts[name] = i * block
+    if fresh is not None:
+        for i, name in enumerate(fresh["athlete"].iloc[::block]):
+            starts[name] = len(kept) + i * block
+    first_rows = np.array([starts[name] for name in sorted(starts)], dtype=np.int64)
+    rows = (first_rows[:, None] + np.arange(block, dtype=np.int64)).ravel()
+    return frame.take(rows).reset_index(drop=True)

@@ -76,14 +76,18 @@ def test_each_write_recomputes_only_the_athletes_it_changed(db_path):
 
     with connect(db_path) as con:
         athletes_admin.set_settings(con, "Dee", hr_max=185)
-        athletes_admin.rename(con, "Cy", "Cyd")
-    assert "Cyd" in overview(cache, db_path)
-    assert cache.computed == ["Cyd", "Dee"]
+        athletes_admin.rename(con, "Cy", "Aaron")  # first by name now: its weekly rows move up
+    assert "Aaron" in overview(cache, db_path)
+    assert cache.computed == ["Aaron", "Dee"]
+
+    write(db_path, "Bo", sessions(5))  # a new athlete, between two kept ones by name
+    overview(cache, db_path)
+    assert cache.computed == ["Bo"]
 
     with connect(db_path) as con:
         athletes_admin.merge(con, "Ben", "Ana")
-        athletes_admin.delete(con, "Cyd")
-    assert sorted(overview(cache, db_path)) == ["Ana", "Dee"]
+        athletes_admin.delete(con, "Aaron")
+    assert sorted(overview(cache, db_path)) == ["Ana", "Bo", "Dee"]
     assert cache.computed == ["Ana"]
 
 
