@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from ingest import store
+from ingest import athlete_zone, store
 from ingest.archive import csv_of
 from ingest.csv_read import read_raw, record_lines
 from ingest.db import connect
@@ -269,13 +269,16 @@ def _stage(
             [timezone],
         )
     else:
+        # a Strava export's files may say where the athlete lives (ingest/athlete_zone.py)
+        athlete_zone.store_gps_zone(con, "select athlete_id from _file_athletes")
         con.execute(
             """update athletes set timezone = ?, timezone_source = 'machine'
                where athlete_id in (select athlete_id from _file_athletes) and timezone is null""",
             [default_timezone(con)],
         )
-    # A Strava export's activity files give some rows their start point's zone (ingest/files/importer.py).
-    con.execute("create temp table if not exists _row_zones (source_id varchar, tz varchar)")
+    # A Strava export's activity files give some rows their start point's zone, and their moving time
+    # where the row has none (old exports: elapsed time only) (ingest/files/importer.py).
+    con.execute("create temp table if not exists _row_zones (source_id varchar, tz varchar, moving_s double)")
     strava_id = "try_cast(source_id as bigint)" if strava_ids else "null::bigint"
     # the row's line for the plausibility rules' rejects (DuckDB's record count without a map)
     mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
@@ -283,7 +286,7 @@ def _stage(
     con.execute(
         f"""create or replace temp table _staged as
             with zoned as (
-                select p.*, f.athlete_id, coalesce(z.tz, a.timezone) as tz
+                select p.*, f.athlete_id, coalesce(z.tz, a.timezone) as tz, z.moving_s as file_moving_s
                 from _parsed p
                 join _file_athletes f on f.name = coalesce(p.athlete, ?)
                 join athletes a on a.athlete_id = f.athlete_id
@@ -320,7 +323,7 @@ def _stage(
                    {strava_id} as strava_id, start_at_ as start_at, start_local_ as start_local,
                    coalesce(has_time::boolean, true) as has_time, sport_type::varchar as sport_type,
                    name::varchar as name, description::varchar as description,
-                   moving_s::double as moving_s, elapsed_s::double as elapsed_s,
+                   coalesce(moving_s::double, file_moving_s) as moving_s, elapsed_s::double as elapsed_s,
                    distance_m::double as distance_m,
                    elevation_gain_m::double as elevation_gain_m, avg_hr::double as avg_hr,
                    max_hr::double as max_hr, rpe::double as rpe, relative_effort::double as relative_effort,
@@ -336,14 +339,16 @@ def _zone_note(con: duckdb.DuckDBPyConnection, timezone: str | None) -> str:
     if timezone:
         return f"time zone: {timezone} (--timezone; stored on the athlete)"
     zones = con.execute(
-        """select a.timezone, a.timezone_source = 'machine', list(a.name order by a.name)
+        """select a.timezone, coalesce(a.timezone_source, '') as source, list(a.name order by a.name)
            from athletes a join _file_athletes f using (athlete_id)
-           group by all order by 2, 1"""
+           group by a.timezone, source order by source = 'machine', a.timezone"""
     ).fetchall()
     parts, machine = [], False
-    for zone, from_machine, names in zones:
+    for zone, source, names in zones:
         who = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        if from_machine:
+        if source == "gps":
+            parts.append(athlete_zone.gps_note(names, zone))
+        elif source == "machine":
             machine = True
             parts.append(f"{zone}, this machine's zone, for {who}")
         else:

@@ -7,6 +7,7 @@ real devices (issue 12) are options.
 from __future__ import annotations
 
 import gzip
+import random
 import struct
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -240,3 +241,65 @@ def tcx(
 
 
 T0 = datetime(2024, 5, 6, 22, 30, tzinfo=UTC)  # a Monday, 00:30 on Tuesday in Berlin (CEST)
+
+
+CAIRO = (30.044, 31.236)
+
+
+def gpx_track(
+    path: Path,
+    start: datetime,
+    speeds: list[float | None],
+    point: tuple[float, float] = CAIRO,
+    sport: str | None = "running",
+    jitter_m: float = 0.0,
+    seed: int = 1,
+) -> Path:
+    """A phone-style GPX track: one point per second moving north at `speeds[i]` m/s; None records no
+    point that second (the app paused, the signal lost); `jitter_m` bounds a GPS error that wanders
+    from second to second (seeded, so the file is the same every run)."""
+    rng = random.Random(seed)
+    pts, north, dy, dx = [], 0.0, 0.0, 0.0
+    for i, v in enumerate(speeds):
+        north += v or 0.0
+        # GPS error wanders: each second it moves by up to a fifth of its bound, and stays within it
+        dy = max(-jitter_m, min(jitter_m, dy + rng.uniform(-jitter_m, jitter_m) / 5))
+        dx = max(-jitter_m, min(jitter_m, dx + rng.uniform(-jitter_m, jitter_m) / 5))
+        if v is None:
+            continue
+        lat = point[0] + (north + dy) / 111_000
+        lon = point[1] + dx / 96_000
+        when = _iso(start + timedelta(seconds=i))
+        pts.append(f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><time>{when}</time></trkpt>')
+    kind = f"<type>{sport}</type>" if sport else ""
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="crosstrain tests" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><name>Test</name>{kind}<trkseg>{''.join(pts)}</trkseg></trk></gpx>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def stop_and_go(minutes: int, pace: float = 3.0) -> list[float | None]:
+    """A steady city run at `pace` m/s on a phone, with a traffic light every 4 minutes: 20 s slowing down,
+    30 s standing, 15 s without a signal, then 20 s of the GPS catching up (positions running ahead
+    at 2.2 x pace, as phones do after a lost signal), and 20 s speeding up again."""
+    light = (
+        [pace * (1 - k / 20) for k in range(20)]
+        + [0.0] * 30
+        + [None] * 15
+        + [pace * 2.2] * 20
+        + [pace * k / 20 for k in range(20)]
+    )
+    out: list[float | None] = []
+    while len(out) < minutes * 60:
+        out += [pace] * (240 - len(light)) + light
+    return out[: minutes * 60]
+
+
+def interval_session(reps: int = 6, fast: float = 4.2, jog: float = 2.6, easy: float = 2.9) -> list[float]:
+    """10 min easy (with one 40-s stop at a light), reps x (2 min fast, 2 min jog), 10 min easy."""
+    warm = [easy] * 200 + [0.0] * 40 + [easy] * 360
+    work = ([fast] * 120 + [jog] * 120) * reps
+    return warm + work + [easy] * 600

@@ -277,8 +277,9 @@ def test_real_files(run_cli, db_path, tmp_path) -> None:
     assert got == [
         ("Run", datetime(2013, 5, 27, 9, 52, 34), None, "intervals", None),  # FR70, no GPS: --timezone
         ("Run", datetime(2017, 5, 9, 20, 11, 26), "Europe/Amsterdam", "steady", None),
-        ("Run", datetime(2017, 10, 8, 16, 54, 11), "Europe/Paris", "intervals", None),  # FIT + GPX once
-        ("Indoor Cycling", datetime(2025, 10, 20, 13, 9, 48), None, "steady", None),
+        # FIT + GPX once; a walk (median 5.5 km/h) with three jogs: mixed, not intervals
+        ("Run", datetime(2017, 10, 8, 16, 54, 11), "Europe/Paris", "mixed", None),
+        ("Indoor Cycling", datetime(2025, 10, 20, 13, 9, 48), None, None, None),  # structure: runs only
         ("Strength Training", datetime(2025, 10, 20, 13, 21, 30), None, None, 4.0),
     ]
     # counted by hand from the file's set messages (first guess of each active set)

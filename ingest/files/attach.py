@@ -96,7 +96,8 @@ def attach(
                     partition by t.rn order by abs(epoch(a.start_at) - epoch(t.start_at)), a.activity_id) = 1
             ),
             targets as (select * from own union all select * from other),
-            -- the richest file per activity, among this batch's and the one already attached
+            -- the richest file per activity, among this batch's and the one already attached; on a tie
+            -- the file read now, so importing it again brings today's rules (structure, moving time)
             candidates as (
                 select g.activity_id, t.rn, t.richness from targets g join _att t using (rn)
                 union all
@@ -106,7 +107,7 @@ def attach(
             )
             select activity_id, rn from candidates
             qualify row_number() over (
-                partition by activity_id order by richness desc, rn nulls first) = 1""",
+                partition by activity_id order by richness desc, rn nulls last) = 1""",
         {"athlete": athlete_id},
     )
     con.execute("delete from _att_target where rn is null")  # the stored file stays: it is richer
@@ -114,9 +115,11 @@ def attach(
         con.execute(f"delete from {table} where activity_id in (select activity_id from _att_target)")
     con.execute(
         """insert into activity_files
-           select g.activity_id, t.file, t.format, t.start_lat, t.start_lon, t.start_timezone, t.structure,
+           select g.activity_id, t.file, t.format, t.start_lat, t.start_lon, t.start_timezone,
+                  -- pace structure is a run's: a ride's or walk's stops and surges say nothing of it
+                  case when a.category = 'run' then t.structure end,
                   t.rpe, t.hr_s, t.hr_spikes, t.clock_jumps
-           from _att_target g join _att t using (rn)"""
+           from _att_target g join _att t using (rn) join activities a using (activity_id)"""
     )
     con.execute(
         """insert into activity_hr_seconds

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ingest import store
+from ingest import athlete_zone, store
 from ingest.archive import csv_of
 from ingest.csv_import import FileResult, ImportOptions, import_connection, import_file
 from ingest.errors import CrosstrainError, ImportFormatError
@@ -66,6 +66,7 @@ class FilesResult:
     csv: FileResult | None = None  # a Strava export's activities.csv
     attached: int = 0  # activities that got a file's samples
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # the athlete's zone, when taken from GPS
 
     def summary(self) -> str:
         c = self.counts
@@ -75,11 +76,12 @@ class FilesResult:
                 f"{len(self.rejects)} rejected"
             )
         skipped = f", {self.skipped} not activities (skipped)" if self.skipped else ""
-        return (
+        line = (
             f"{self.path}: {self.files} activity files, {self.sessions} sessions: {c.new} imported, "
             f"{c.updated} updated, {c.duplicate} duplicates or already stored{skipped}, "
             f"{len(self.rejects)} rejected{c.twins_note()}"
         )
+        return "\n".join([line, *(f"  {n}" for n in self.notes)])
 
 
 def import_activity_paths(
@@ -140,8 +142,14 @@ def _import_path(
     athlete = options.athlete or found.profile_name
     if athlete is None:
         raise CrosstrainError(f"{path}: whose activities are these? pass --athlete NAME")
+    zone = None if options.timezone else _gps_zone([s for d in good for s in d.sessions])
     for start in range(0, len(good), BATCH_FILES):
-        _write_batch(con, good[start : start + BATCH_FILES], athlete, options, settings, result)
+        _write_batch(con, good[start : start + BATCH_FILES], athlete, options, settings, result, zone)
+    stored = con.execute(
+        "select timezone from athletes where name = ? and timezone_source = 'gps'", [athlete]
+    ).fetchone()
+    if zone and stored and stored[0] == zone:
+        result.notes.append("time zone: " + athlete_zone.gps_note([athlete], zone))
 
 
 def _decode_all(found: Found, progress: Progress | None) -> Iterator[Decoded]:
@@ -170,6 +178,12 @@ def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str |
     return (row and row[0]) or default_timezone(con)
 
 
+def _gps_zone(sessions: list[Session]) -> str | None:
+    """The zone of most of the recent sessions with GPS (ingest/athlete_zone.py's rule)."""
+    own = [(s.start_at, s.timezone) for s in sessions if s.lat is not None and s.timezone]
+    return athlete_zone.gps_zone(own)
+
+
 def local_time(start_at: datetime, zone: str) -> datetime:
     """The wall-clock time in `zone` of a naive UTC instant."""
     return start_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
@@ -182,11 +196,17 @@ def _write_batch(
     options: ImportOptions,
     settings: dict[str, Any],
     result: FilesResult,
+    gps_zone: str | None = None,
 ) -> None:
-    """Stage a batch's sessions, write them, attach their samples: one transaction."""
+    """Stage a batch's sessions, write them, attach their samples: one transaction. `gps_zone` becomes
+    the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py)."""
     con.execute("begin transaction")
     try:
         athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
+        if gps_zone:
+            athlete_zone.offer(con, gps_zone)
+            athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}")
+            athlete_zone.withdraw(con)
         fallback = _athlete_zone(con, athlete_id, options.timezone)
         import_id = store.start_import(con, "files", result.path, "activity files")
         counts = store.WriteCounts()
@@ -284,14 +304,21 @@ def _strava_export(
     result: FilesResult,
 ) -> None:
     """activities.csv with each row's local time in its file's GPS zone, then the files' samples."""
-    zones = [(d.item.strava_id, s.timezone) for d in good for s in d.sessions[:1] if s.timezone]
-    attach.frame_table(con, "_row_zones", {"source_id": "varchar", "tz": "varchar"}, zones)
+    firsts = [(d.item.strava_id, d.sessions[0]) for d in good if d.sessions]
+    attach.frame_table(
+        con,
+        "_row_zones",
+        {"source_id": "varchar", "tz": "varchar", "moving_s": "double"},
+        [(sid, s.timezone, s.facts.moving_s) for sid, s in firsts],
+    )
+    athlete_zone.offer(con, None if options.timezone else _gps_zone([s for _, s in firsts]))
     try:
         with csv_of(found.csv_path or path) as (csv_path, shown, profile_name):
             profile_name = profile_name or found.profile_name
             result.csv = import_file(con, csv_path, shown, options, settings, profile_name)
     finally:
         con.execute("drop table if exists _row_zones")
+        athlete_zone.withdraw(con)
     athlete = options.athlete or profile_name
     athlete_id = con.execute("select athlete_id from athletes where name = ?", [athlete]).fetchone()
     if athlete_id is None:

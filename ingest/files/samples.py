@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest.files import structure as pace
 from ingest.files.model import Recording, Totals
 
 # A sample stands for at most this many seconds: recording gaps longer than this are pauses
@@ -27,19 +28,13 @@ HR_RANGE = (30.0, 230.0)
 HR_SPIKE_BPM = 25.0
 EARTH_RADIUS_M = 6371008.8  # mean Earth radius (IUGG)
 
-# Pace structure (crosstrain's conventions, tuned on the real runs in ../shared/formats/files):
-STRUCTURE_BIN_S = 10.0  # speeds averaged over 10-s bins (1-s GPS speeds are too noisy)
-MIN_STRUCTURE_S = 600.0  # at least 10 minutes of moving samples to judge
-MOVING_MPS = 0.8  # slower than this (about 21 min/km) is standing
-INTERVAL_FAST = 1.15  # an interval: 30-s mean speed at least 15% above the median moving speed
-INTERVAL_MIN_S = 60.0  # ... held at least a minute
-STRIDE_FAST = 1.35  # a stride: 10-s speeds at least 35% above the median (strides are near sprints)
-STRIDE_S = (20.0, 40.0)  # ... lasting 20 to 40 s
-MIN_BOUTS = 3  # three or more bouts make a session of intervals or strides
-HILL_CLIMB_M = 15.0  # a climb: at least 15 m up without 5 m down,
-HILL_DIP_M = 5.0
-MIN_HILLS = 3  # three or more climbs make a hills session
-STEADY_CV = 0.10  # steady: the coefficient of variation of 30-s speeds below 10%
+# Moving time where the file has no timer time (GPX): Strava's server removes "portions of the
+# activity where the athlete was moving below a certain speed threshold for more than 15 seconds"
+# (Strava Engineering, "Improving Auto-Pause for Everyone", 2014); the threshold is not published:
+# crosstrain takes structure.MOVING_MPS (0.8 m/s, about 21 min/km: standing or shuffling), judged on
+# speeds averaged over 5 steps (GPS positions drift by a few metres while one stands still).
+PAUSE_S = 15.0
+PAUSE_SMOOTH_STEPS = 5
 
 
 @dataclass(kw_only=True)
@@ -52,16 +47,23 @@ class Facts(Totals):
     clock_jumps: int = 0
 
 
-def weights(t: list[float]) -> tuple[np.ndarray, int]:
-    """Seconds each sample stands for, and how many clock jumps were skipped."""
-    times = np.asarray(t, dtype=float)
-    if len(times) < 2:
-        return np.ones(len(times)), 0
+def clock_jumps(times: np.ndarray, step_speed: np.ndarray) -> np.ndarray:
+    """Which steps are the clock jumping: backwards, or forward by more than CLOCK_JUMP_S without
+    covering ground at moving speed. A long step that covered ground (a phone that lost its GPS
+    for an hour of riding: 4.7 km in 69 min) is a recording gap, and its time was spent."""
     dt = np.diff(times)
-    jumps = int(np.sum((dt < 0) | (dt > CLOCK_JUMP_S)))
-    dt = np.where((dt < 0) | (dt > CLOCK_JUMP_S), 0.0, np.minimum(dt, MAX_SAMPLE_S))
+    covered = np.nan_to_num(step_speed[:-1], nan=0.0) >= pace.MOVING_MPS
+    return (dt < 0) | ((dt > CLOCK_JUMP_S) & ~covered)
+
+
+def weights(times: np.ndarray, jumps: np.ndarray) -> np.ndarray:
+    """Seconds each sample stands for: the step to the next one, capped at MAX_SAMPLE_S; none for
+    a clock jump."""
+    if len(times) < 2:
+        return np.ones(len(times))
+    dt = np.where(jumps, 0.0, np.minimum(np.diff(times), MAX_SAMPLE_S))
     last = float(np.median(dt)) if len(dt) else 1.0
-    return np.append(dt, last), jumps
+    return np.append(dt, last)
 
 
 def clean_hr(hr: list[float | None]) -> tuple[np.ndarray, int]:
@@ -87,7 +89,8 @@ def haversine_m(lat1, lon1, lat2, lon2):
 
 
 def _series(values: list[float | None]) -> np.ndarray:
-    return np.array([np.nan if v is None else v for v in values], dtype=float)
+    """The values as floats, None as NaN (numpy converts None to NaN for a float array)."""
+    return np.array(values, dtype=float)
 
 
 def speeds(rec: Recording, w: np.ndarray) -> tuple[np.ndarray, float | None]:
@@ -111,6 +114,52 @@ def speeds(rec: Recording, w: np.ndarray) -> tuple[np.ndarray, float | None]:
     return speed, step_m
 
 
+def step_speeds(rec: Recording, times: np.ndarray) -> np.ndarray:
+    """Speed of each step (sample i to i+1; the last sample's is NaN): from GPS positions where both
+    ends have one, else the recorded speed at the step's start; NaN where neither is known."""
+    dt = np.diff(times)
+    out = np.full(len(times), np.nan)
+    recorded = _series(rec.speed)
+    out[:-1] = recorded[:-1]
+    lat, lon = _series(rec.lat), _series(rec.lon)
+    gps = np.isfinite(lat) & np.isfinite(lon) & ((lat != 0) | (lon != 0))
+    both = gps[:-1] & gps[1:] & (dt > 0)
+    if both.any():
+        d = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:-1] = np.where(both, d / np.where(dt > 0, dt, 1.0), out[:-1])
+    return out
+
+
+def pauses(times: np.ndarray, step_speed: np.ndarray, jumps: np.ndarray) -> np.ndarray:
+    """Which steps are pauses: part of a stretch of more than PAUSE_S seconds below the moving speed
+    (speeds averaged over PAUSE_SMOOTH_STEPS steps, time-weighted), a single slow step that long
+    (a recording gap while standing) included. Steps of unknown speed are not pauses."""
+    n = len(times)
+    dt = np.append(np.where(jumps, 0.0, np.diff(times)), 0.0)
+    known = np.isfinite(step_speed)
+    if not known.any():
+        return np.zeros(n, dtype=bool)
+    # a recording gap is judged on its own speed, and kept out of its neighbours' averages
+    short = known & (dt <= PAUSE_S)
+    k = np.ones(PAUSE_SMOOTH_STEPS)
+    metres = np.convolve(np.where(short, step_speed * dt, 0.0), k, mode="same")
+    seconds = np.convolve(np.where(short, dt, 0.0), k, mode="same")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        smooth = np.where(short & (seconds > 0), metres / np.where(seconds > 0, seconds, 1.0), step_speed)
+    slow = known & (smooth < pace.MOVING_MPS)
+    out = np.zeros(n, dtype=bool)
+    for a, b in pace._spans(slow):
+        if dt[a:b].sum() > PAUSE_S:
+            out[a:b] = True
+    return out
+
+
+def moving_seconds(times: np.ndarray, paused: np.ndarray, jumps: np.ndarray) -> float:
+    """Seconds of the steps that are not pauses, clock jumps left out."""
+    return float(np.diff(times)[~jumps & ~paused[:-1]].sum())
+
+
 def facts(rec: Recording) -> Facts:
     """Totals the file lacks filled in from its samples; HR seconds per whole bpm; pace structure."""
     out = Facts(
@@ -123,13 +172,16 @@ def facts(rec: Recording) -> Facts:
     )
     if not rec.t:
         return out
-    w, out.clock_jumps = weights(rec.t)
     times = np.asarray(rec.t, dtype=float)
+    step_speed = step_speeds(rec, times)
+    jumps = clock_jumps(times, step_speed)
+    out.clock_jumps = int(jumps.sum())
+    w = weights(times, jumps)
     if out.elapsed_s is None:
-        dt = np.diff(times)
-        out.elapsed_s = float(dt[(dt >= 0) & (dt <= CLOCK_JUMP_S)].sum()) or None
+        out.elapsed_s = float(np.diff(times)[~jumps].sum()) or None
+    paused = pauses(times, step_speed, jumps)
     if out.moving_s is None:
-        out.moving_s = float(w.sum()) or None
+        out.moving_s = moving_seconds(times, paused, jumps) or None
     hr, out.spikes = clean_hr(rec.hr)
     has_hr = np.isfinite(hr)
     if has_hr.any():
@@ -149,7 +201,7 @@ def facts(rec: Recording) -> Facts:
     altitude = _series(rec.altitude)
     if out.elevation_gain_m is None and np.isfinite(altitude).sum() >= 2:
         out.elevation_gain_m = _gain(altitude[np.isfinite(altitude)])
-    out.structure = structure(times, speed, altitude, w)
+    out.structure = pace.structure(speed, altitude, w, paused & (np.append(np.diff(times), 0.0) > PAUSE_S))
     return out
 
 
@@ -166,85 +218,6 @@ def _gain(altitude: np.ndarray) -> float:
         elif a < low:
             low = high = a
     return round(gain + (high - low if high - low >= 2.0 else 0.0), 1)
-
-
-def _binned(times: np.ndarray, values: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Time-weighted means of `values` over STRUCTURE_BIN_S bins of elapsed (pause-free) time."""
-    clock = np.cumsum(w) - w
-    bins = (clock // STRUCTURE_BIN_S).astype(int)
-    ok = np.isfinite(values)
-    if not ok.any():
-        return np.array([])
-    n = bins[-1] + 1
-    total = np.bincount(bins[ok], weights=(values * w)[ok], minlength=n)
-    seconds = np.bincount(bins[ok], weights=w[ok], minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(seconds > 0, total / seconds, np.nan)
-
-
-def _runs(mask: np.ndarray) -> list[int]:
-    """Lengths of the runs of True in `mask`."""
-    lengths, current = [], 0
-    for m in mask.tolist():
-        if m:
-            current += 1
-        elif current:
-            lengths.append(current)
-            current = 0
-    if current:
-        lengths.append(current)
-    return lengths
-
-
-def _climbs(altitude: np.ndarray) -> int:
-    """How many separate climbs of HILL_CLIMB_M or more the altitude profile holds."""
-    climbs, low, high = 0, altitude[0], altitude[0]
-    for a in altitude[1:].tolist():
-        if a > high:
-            high = a
-        elif high - a >= HILL_DIP_M:
-            climbs += high - low >= HILL_CLIMB_M
-            low = high = a
-        elif a < low:
-            low = high = a
-    return climbs + (high - low >= HILL_CLIMB_M)
-
-
-def structure(times: np.ndarray, speed: np.ndarray, altitude: np.ndarray, w: np.ndarray) -> str | None:
-    """'intervals', 'strides', 'hills', 'steady' or 'mixed' from the speed samples; None without them.
-
-    Three or more bouts of INTERVAL_MIN_S at INTERVAL_FAST x the median moving speed (30-s means) make
-    intervals; else three or more STRIDE_S bouts at STRIDE_FAST x make strides; else three or more
-    climbs make hills; else a small spread of 30-s speeds is steady; anything else is mixed.
-    """
-    bins = _binned(times, speed, w)
-    moving = np.isfinite(bins) & (bins >= MOVING_MPS)
-    if moving.sum() * STRUCTURE_BIN_S < MIN_STRUCTURE_S:
-        return None
-    median = float(np.median(bins[moving]))
-    filled = np.where(moving, bins, 0.0)
-    smooth = np.convolve(filled, np.ones(3) / 3, mode="same")
-    intervals = [
-        n for n in _runs(moving & (smooth >= INTERVAL_FAST * median)) if n * STRUCTURE_BIN_S >= INTERVAL_MIN_S
-    ]
-    if len(intervals) >= MIN_BOUTS:
-        return "intervals"
-    strides = [
-        n
-        for n in _runs(moving & (bins >= STRIDE_FAST * median))
-        if STRIDE_S[0] <= n * STRUCTURE_BIN_S <= STRIDE_S[1]
-    ]
-    if len(strides) >= MIN_BOUTS:
-        return "strides"
-    alt_bins = _binned(times, altitude, w)
-    alt_bins = alt_bins[np.isfinite(alt_bins)]
-    if len(alt_bins) >= 2 and _climbs(alt_bins) >= MIN_HILLS:
-        return "hills"
-    per_30s = int(30 / STRUCTURE_BIN_S)
-    usable = bins[moving][: (moving.sum() // per_30s) * per_30s].reshape(-1, per_30s).mean(axis=1)
-    if len(usable) >= 2 and float(np.std(usable)) / float(np.mean(usable)) < STEADY_CV:
-        return "steady"
-    return "mixed"
 
 
 def finite(value: float | None) -> float | None:
