@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 import queries  # noqa: E402
 from bench.synth import AS_OF, DATA, build_db  # noqa: E402
+from bench.timing import measure  # noqa: E402
 from ingest.db import connect  # noqa: E402
 from ingest.plans import store_check  # noqa: E402
 from queries import plan, plan_done, plan_suggest  # noqa: E402
@@ -90,23 +89,6 @@ def plan_db() -> Path:
     return path
 
 
-def timed(fn: Callable[[], object], runs: int) -> tuple[float, float, float]:
-    """Median wall, p95 wall and median CPU seconds over `runs` calls after a warm-up."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(runs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    wall.sort()
-    return (
-        statistics.median(wall),
-        wall[min(len(wall) - 1, round(0.95 * (len(wall) - 1)))],
-        statistics.median(cpu),
-    )
-
-
 def overview_column(con: object) -> dict[str, str]:
     """What the overview page adds for its plan column (dashboard/pages/overview.plan_column)."""
     return {name: plan_done.findings_text(c) for name, c in plan_done.stored_checks(con).items()}
@@ -118,13 +100,13 @@ def main() -> None:
     with connect(db, read_only=True) as con:
         n = con.execute("select count(*) from activities").fetchone()[0]
         planned = con.execute("select count(*) from planned_sessions").fetchone()[0]
-        report = timed(lambda: queries.report(con, athlete, AS_OF, {}), 15)
-        check = timed(lambda: plan.check(con, athlete, AS_OF, {}), 15)
-        suggest = timed(lambda: plan_suggest.suggest(con, athlete, None, AS_OF, {}), 7)
+        report = measure(lambda _: queries.report(con, athlete, AS_OF, {}), 15)
+        check = measure(lambda _: plan.check(con, athlete, AS_OF, {}), 15)
+        suggest = measure(lambda _: plan_suggest.suggest(con, athlete, None, AS_OF, {}), 7)
         steps = len(plan_suggest.suggest(con, athlete, None, AS_OF, {}).changes)
         first = AS_OF - timedelta(weeks=8) + timedelta(days=1)
-        overview = timed(lambda: queries.overview(con, AS_OF, first, {}), 7)
-        column = timed(lambda: overview_column(con), 15)
+        overview = measure(lambda _: queries.overview(con, AS_OF, first, {}), 7)
+        column = measure(lambda _: overview_column(con), 15)
     load = os.getloadavg()[0]
     print(
         f"{n:,} activities and {planned:,} planned sessions, 1,000 athletes x {WEEKS} planned weeks, "
@@ -138,15 +120,16 @@ def main() -> None:
         ("queries.overview (1,000 athletes): baseline", overview, None, overview),
         ("overview plan column (1,000 athletes)", column, 0.300, overview),
     )
-    for label, (median, p95, cpu), target, base in rows:
+    for label, timing, target, base in rows:
+        median, p95, cpu = timing.median, timing.p95, timing.cpu_median
         goal = ""
         if target:
-            measure = p95 if "column" in label else median
+            measured = p95 if "column" in label else median
             goal = f"  target {'p95 ' if 'column' in label else ''}< {1000 * target:.0f} ms: "
-            goal += "ok" if measure < target else "MISSED"
+            goal += "ok" if measured < target else "MISSED"
         print(
             f"{label:44} {1000 * median:7.1f} ms {1000 * p95:6.1f} ms {1000 * cpu:6.1f} ms "
-            f"{median / base[0]:5.2f}x{goal}"
+            f"{median / base.median:5.2f}x{goal}"
         )
 
 

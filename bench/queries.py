@@ -8,10 +8,7 @@ Targets on a 2-core machine: report < 100 ms, compare < 3 s.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,25 +18,11 @@ if str(ROOT) not in sys.path:
 
 import queries  # noqa: E402
 from bench.synth import AS_OF, build_db  # noqa: E402
+from bench.timing import measure  # noqa: E402
 from ingest.db import connect  # noqa: E402
 
 FLOOR_SQL = """select athlete_id, count(*), sum(moving_s), sum(distance_m), max(start_local)
                from activities group by athlete_id"""
-
-
-def median_s(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Median wall time and median CPU time of this process over `runs` calls, after a warm-up.
-
-    CPU time shows the work itself when other processes share the two cores (wall time then grows).
-    """
-    fn()
-    wall, cpu = [], []
-    for _ in range(runs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:
@@ -47,14 +30,14 @@ def main() -> None:
     athlete = "Synthetic athlete 0500"
     with connect(db, read_only=True) as con:
         n = con.execute("select count(*) from activities").fetchone()[0]
-        floor, floor_cpu = median_s(lambda: con.execute(FLOOR_SQL).fetchall(), 7)
-        compare = median_s(lambda: queries.compare(con, AS_OF, {}), 5)
-        report = median_s(lambda: queries.report(con, athlete, AS_OF, {}), 15)
-        year = median_s(
-            lambda: queries.daily_metrics(con, athlete, AS_OF - timedelta(days=364), AS_OF, {}), 15
+        floor = measure(lambda _: con.execute(FLOOR_SQL).fetchall(), 7)
+        compare = measure(lambda _: queries.compare(con, AS_OF, {}), 5)
+        report = measure(lambda _: queries.report(con, athlete, AS_OF, {}), 15)
+        year = measure(
+            lambda _: queries.daily_metrics(con, athlete, AS_OF - timedelta(days=364), AS_OF, {}), 15
         )
-        weekly = median_s(
-            lambda: queries.weekly_balance(
+        weekly = measure(
+            lambda _: queries.weekly_balance(
                 con, [athlete, "Synthetic athlete 0501"], AS_OF - timedelta(days=364), AS_OF, {}
             ),
             15,
@@ -63,17 +46,18 @@ def main() -> None:
     print(f"{n:,} activities, 1,000 athletes, as of {AS_OF}  ({db.name}; load average {load:.1f})")
     print(f"{'':46} {'wall':>8}    {'ratio':>6}  {'cpu':>8}")
     print(
-        f"{'floor: one aggregate scan of activities':46} {1000 * floor:8.1f} ms {1:6.1f}x "
-        f"{1000 * floor_cpu:8.1f} ms"
+        f"{'floor: one aggregate scan of activities':46} {1000 * floor.median:8.1f} ms {1:6.1f}x "
+        f"{1000 * floor.cpu_median:8.1f} ms"
     )
-    for label, (t, cpu), target in (
+    for label, timing, target in (
         ("compare (all athletes)", compare, 3.0),
         ("report (one athlete)", report, 0.1),
         ("daily_metrics (one athlete, 365 days)", year, None),
         ("weekly_balance (two athletes, 53 weeks)", weekly, None),
     ):
+        t, cpu = timing.median, timing.cpu_median
         goal = f"  target < {1000 * target:.0f} ms: {'ok' if t < target else 'MISSED'}" if target else ""
-        print(f"{label:46} {1000 * t:8.1f} ms {t / floor:6.1f}x {1000 * cpu:8.1f} ms{goal}")
+        print(f"{label:46} {1000 * t:8.1f} ms {t / floor.median:6.1f}x {1000 * cpu:8.1f} ms{goal}")
 
 
 if __name__ == "__main__":

@@ -82,13 +82,7 @@ def layout(
             dbc.Row(
                 [
                     dbc.Col(
-                        dcc.Dropdown(
-                            id="athlete-select",
-                            options=[{"label": n, "value": n} for n in names],
-                            value=name,
-                            clearable=False,
-                            placeholder="Choose an athlete",
-                        ),
+                        components.athlete_picker("athlete-select", names, name, "Choose an athlete"),
                         xs=12,
                         md=6,
                         className="mb-2",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -23,8 +24,10 @@ GUIDANCE = (
 )
 
 
+@lru_cache(maxsize=8192)
 def athlete_href(name: str, as_of: str | None = None) -> str:
-    """The athlete page's address (names are URL-quoted: they may hold spaces, slashes, brackets)."""
+    """The athlete page's address (names are URL-quoted: they may hold spaces, slashes, brackets).
+    Kept: the overview asks for every athlete's on each load (quoting 1,000 names took ~10 ms)."""
     href = "/athlete/" + quote(name, safe="")
     return href + ("?" + urlencode({"as_of": as_of}) if as_of else "")
 
@@ -148,6 +151,17 @@ def category_legend() -> html.Div:
             for name, colour in PALETTE.items()
         ],
         className="mb-2",
+    )
+
+
+def athlete_picker(picker_id: str, names: list[str], value: Any, placeholder: str, **options: Any) -> Any:
+    """A dropdown of athletes by name (`multi=True` for several), the same on every page."""
+    return dcc.Dropdown(
+        id=picker_id,
+        options=[{"label": n, "value": n} for n in names],
+        value=value,
+        placeholder=placeholder,
+        **({"clearable": False} | options),
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,12 +24,15 @@ from dashboard.strava_job import SyncJob
 from ingest.db import connect
 from ingest.errors import CrosstrainError, DatabaseBusyError
 from queries.athletes import athletes as list_athletes
+from queries.overview_cache import OverviewCache
 
 T = TypeVar("T")
 
 CONFIG_KEY = "CROSSTRAIN"
 # How long a page waits for another process's write to finish before saying so.
 READ_WAIT_S = 3.0
+# flask.g's slot for the connection a block of readings shares (see `one_connection`).
+SHARED_KEY = "crosstrain_reading"
 
 
 class FileAccess:
@@ -108,6 +111,8 @@ class DashboardConfig:
     # is answered from here; any write (by any process) changes the state and so the key.
     cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The coach overview by athlete: after a write, only the athletes it changed are computed again.
+    overview: OverviewCache = field(default_factory=OverviewCache)
 
 
 def config() -> DashboardConfig:
@@ -125,13 +130,40 @@ def writing(cfg: DashboardConfig | None = None, wait_s: float = 30.0) -> Iterato
 
 @contextmanager
 def reading(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection for one page or callback that sees the last committed data."""
+    """A connection for one page or callback that sees the last committed data (inside `one_connection`,
+    the block's shared one)."""
     cfg = cfg or config()
+    shared = flask.g.get(SHARED_KEY) if flask.has_request_context() else None
+    if shared is None or shared["cfg"] is not cfg:
+        with _open_reader(cfg) as con:
+            yield con
+        return
+    if shared["con"] is None:
+        shared["con"] = shared["stack"].enter_context(_open_reader(cfg))
+    yield shared["con"]
+
+
+@contextmanager
+def _open_reader(cfg: DashboardConfig) -> Iterator[duckdb.DuckDBPyConnection]:
     with (
         cfg.access.reader(READ_WAIT_S) as read_only,
         connect(cfg.db_path, read_only=read_only, wait_s=READ_WAIT_S) as con,
     ):
         yield con
+
+
+@contextmanager
+def one_connection(cfg: DashboardConfig | None = None) -> Iterator[None]:
+    """Inside the block (in a request), every `reading` shares one connection, opened by the first that
+    needs it and closed when the block ends: a page that reads several things after a write opens the
+    file once (~15 ms each), and one answered from the cache opens it not at all."""
+    cfg = cfg or config()
+    with ExitStack() as stack:
+        setattr(flask.g, SHARED_KEY, {"cfg": cfg, "con": None, "stack": stack})
+        try:
+            yield
+        finally:
+            flask.g.pop(SHARED_KEY, None)
 
 
 CACHE_ENTRIES = 64

@@ -6,7 +6,7 @@ They only arrange numbers for display (pivot, label, colour); every metric comes
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -117,6 +117,21 @@ def _hline(y: float, colour: str, label: str, yref: str = "y") -> tuple[dict, di
         "bgcolor": "rgba(255, 255, 255, 0.85)",
     }
     return shape, note
+
+
+# Each threshold drawn as a line: its colour and its label, the same on every page.
+REFERENCES: dict[str, tuple[str, Callable[[float], str]]] = {
+    "support_share_target": (PALETTE["mobility"], lambda v: f"target ≥ {v:.0%}"),
+    "monotony_warn": (RISK_COLOURS["amber"], lambda v: f"warn {level(v)}"),
+    "monotony_high": (RISK_COLOURS["red"], lambda v: f"high {level(v)}"),
+    "acwr_high": (RISK_COLOURS["red"], lambda v: f"spike {level(v)}"),
+}
+
+
+def reference(name: str, lines: dict[str, float]) -> tuple[dict, dict]:
+    """The line at threshold `name` in force (`lines`: dashboard/thresholds.py) and its label."""
+    colour, label = REFERENCES[name]
+    return _hline(lines[name], colour, label(lines[name]))
 
 
 def _band(y0: float, y1: float) -> dict:
@@ -246,7 +261,7 @@ def support_share(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES) 
     if daily.empty:
         return empty(title)
     target = lines["support_share_target"]
-    line, note = _hline(target, PALETTE["mobility"], f"target ≥ {target:.0%}")
+    line, note = reference("support_share_target", lines)
     top = max(0.5, _top(daily, "support_share") + 0.05, target + 0.1)
     trace = {
         "type": "scatter",
@@ -298,9 +313,8 @@ def monotony_strain(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES
             "hovertemplate": "%{y:.2f}",
         },
     ]
-    warn_at, high_at = lines["monotony_warn"], lines["monotony_high"]
-    warn = _hline(warn_at, RISK_COLOURS["amber"], f"warn {level(warn_at)}")
-    high = _hline(high_at, RISK_COLOURS["red"], f"high {level(high_at)}")
+    high_at = lines["monotony_high"]
+    warn, high = reference("monotony_warn", lines), reference("monotony_high", lines)
     return _figure(
         traces,
         title,
@@ -327,7 +341,7 @@ def acwr(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES) -> Figure
     if daily.empty or not any(v is not None for v in _values(daily, "acwr")):
         return empty(title, "Not enough history for a 28-day load yet")
     low, high = lines["acwr_low"], lines["acwr_high"]
-    spike, spike_note = _hline(high, RISK_COLOURS["red"], f"spike {level(high)}")
+    spike, spike_note = reference("acwr_high", lines)
     band_note = {
         "text": f"{level(low)}–{level(high)}",
         "xref": "paper",

@@ -1,7 +1,8 @@
 """Figures of the plan page: the charts continue into the planned weeks, drawn apart from done ones.
 
 Pure functions over what queries.plan.projected_series returns; planned weeks are pale, hatched bars
-and the daily lines turn dashed after the last day of done history.
+and the daily lines turn dashed after the last day of done history. Reference lines and their labels
+come from the thresholds in force (dashboard/thresholds.py), drawn as on the athlete page.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.figures import CATEGORIES, DEFAULT_LINES, LINE, PALETTE, Figure, _figure, empty
+from dashboard.figures import CATEGORIES, DEFAULT_LINES, LINE, PALETTE, Figure, _figure, empty, reference
 
 PLANNED = {"opacity": 0.45, "marker_pattern": "/"}
+# The threshold each daily chart is read against (the warning it would raise).
+REFERENCE_OF = {"acwr": "acwr_high", "support_share": "support_share_target", "monotony": "monotony_warn"}
 
 
 def weekly_projected(weekly: pd.DataFrame) -> Figure:
@@ -55,8 +58,16 @@ def weekly_projected(weekly: pd.DataFrame) -> Figure:
     )
 
 
-def daily_projected(daily: pd.DataFrame, as_of: dt.date, column: str, title: str, fmt: str = ".2f") -> Figure:
-    """One daily metric: solid up to `as_of`, dashed over the plan, with its reference line."""
+def daily_projected(
+    daily: pd.DataFrame,
+    as_of: dt.date,
+    column: str,
+    title: str,
+    fmt: str = ".2f",
+    lines: dict[str, float] = DEFAULT_LINES,
+) -> Figure:
+    """One daily metric: solid up to `as_of`, dashed over the plan, with its reference line at the
+    threshold in force (`lines`)."""
     if daily.empty:
         return empty(title)
     days = pd.to_datetime(daily["day"])
@@ -80,22 +91,12 @@ def daily_projected(daily: pd.DataFrame, as_of: dt.date, column: str, title: str
                 "hovertemplate": f"%{{y:{fmt}}}" + (" (planned)" if is_plan else ""),
             }
         )
-    shapes = []
-    ref = {
-        "acwr": DEFAULT_LINES["acwr_high"],
-        "support_share": DEFAULT_LINES["support_share_target"],
-        "monotony": DEFAULT_LINES["monotony_warn"],
-    }.get(column)
-    if ref is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "y0": ref,
-                "y1": ref,
-                "line": {"color": "#D1342F", "dash": "dot", "width": 1},
-            }
-        )
-    return _figure(traces, title, column.replace("_", " "), height=260, shapes=shapes)
+    drawn = [reference(REFERENCE_OF[column], lines)] if column in REFERENCE_OF else []
+    return _figure(
+        traces,
+        title,
+        column.replace("_", " "),
+        height=260,
+        shapes=[shape for shape, _ in drawn],
+        annotations=[note for _, note in drawn],
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest import twins
+from ingest import twins, versions
 from ingest.categories import CATEGORIES
 from ingest.errors import CrosstrainError
 from ingest.transaction import transaction
@@ -102,6 +102,7 @@ def set_activities(
             """select athlete_id, cast(start_local as date) as day from activities
                where activity_id in (select activity_id from _corr_ids)""",
         )
+        versions.touch(con, "select athlete_id from _corr_new")
         for table in ("_corr_ids", "_corr_new"):
             con.execute(f"drop table {table}")
     return changed

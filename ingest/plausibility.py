@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingest import categories
+from ingest import categories, versions
 
 WEEK_S = 7 * 86400
 
@@ -245,6 +245,7 @@ def exclude_stored(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(
             "update activities set excluded = true where activity_id in (select activity_id from _stored_bad)"
         )
+        versions.touch(con, "select athlete_id from activities join _stored_bad using (activity_id)")
     con.execute("drop table _stored_bad")
     return found
 

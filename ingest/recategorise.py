@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from ingest import categories, corrections, twins
+from ingest import categories, corrections, twins, versions
 from ingest.athletes_admin import find
 from ingest.transaction import transaction
 
@@ -42,6 +42,9 @@ def recategorise(
             con,
             """select athlete_id, cast(start_local as date) as day from activities
                where activity_id in (select activity_id from _recat)""",
+        )
+        versions.touch(
+            con, "select athlete_id from activities where activity_id in (select activity_id from _recat)"
         )
         changes = con.execute(
             """select stored_category, category, count(*) as n from _recat

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from ingest import categories, corrections, plausibility, twins
+from ingest import categories, corrections, plausibility, twins, versions
 
 # What an activity says about itself, whatever its source.
 ACTIVITY_FIELDS = (
@@ -190,6 +190,7 @@ def write_activities(
                    select athlete_id, cast(start_local as date) from _known where changed"""
         # into an empty table (a first import) every row is new: link them all, no day filter
         counts.twins = twins.link(con, None if last_id == 0 else days, touched)
+        versions.touch(con, days)
     for table in ("_unique", "_known"):
         con.execute(f"drop table if exists {table}")
     return counts

@@ -68,7 +68,7 @@ def weekly_balance(
     first = engine.monday(start)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, first, end)
-    return _weekly_frame(con, first, end)
+    return weekly_frame(con, first, end)
 
 
 def overview(
@@ -80,10 +80,10 @@ def overview(
     engine.check_days(start, as_of)
     first = engine.monday(start)
     rows = compare_scope(con, resolve(settings), as_of, first)
-    return rows, _weekly_frame(con, first, as_of)
+    return rows, weekly_frame(con, first, as_of)
 
 
-def _weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.DataFrame:
+def weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.DataFrame:
     """weekly_balance.sql's rows for q_scope (q_session_load must hold [first, end]) as the frame.
 
     The rows go straight into the frame (no temp table), sorted by each name's rank: sorting 1,000

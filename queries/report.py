@@ -189,8 +189,24 @@ def compare(con: engine.Con, as_of: date | None, settings: dict[str, Any] | Para
 def compare_scope(con: engine.Con, params: Params, as_of: date, sessions_from: date) -> dict:
     """`compare` with q_session_load left holding every athlete's sessions from `sessions_from` (or the
     28-day window's first day, if earlier) to `as_of`, for a caller that reads more (frames.overview)."""
+    rows = compare_rows(con, params, as_of, sessions_from)
+    return compare_json(as_of, [row for _, _, row in rows], params)
+
+
+def compare_json(as_of: date, rows: list[dict], params: Params) -> dict:
+    """The compare JSON around its rows (already in order)."""
+    return {"as_of": as_of.isoformat(), "athletes": rows, "thresholds": thresholds(params)}
+
+
+def compare_rows(
+    con: engine.Con, params: Params, as_of: date, sessions_from: date, ids: list[int] | None = None
+) -> list[tuple[int, tuple, dict]]:
+    """`compare`'s rows of the athletes `ids` (None: all) in its order, each as (athlete id, sort key,
+    row): sorting rows of several calls by the key gives the order one call over all of them gives
+    (risk.sql's `order by`), so a caller can recompute some athletes only (queries/overview_cache.py).
+    q_session_load is left as for compare_scope."""
     engine.use_threads(con)
-    engine.prepare_scope(con, None, params)
+    engine.prepare_scope(con, ids, params)
     # Only the 28-day windows read sessions; the EWMAs carry the older history in one pass.
     engine.prepare_sessions(
         con, params, min(sessions_from, as_of - timedelta(days=engine.LOOKBACK_DAYS)), as_of
@@ -203,18 +219,26 @@ def compare_scope(con: engine.Con, params: Params, as_of: date, sessions_from: d
         raised.setdefault(athlete_id, []).append(warning)
     for s in rows:
         s["hip_sets"] = hips.get(s["athlete_id"])
-    return {
-        "as_of": as_of.isoformat(),
-        "athletes": [
+    return [
+        (
+            s["athlete_id"],
+            _order_key(s),
             {
                 "athlete": s["athlete"],
                 **_summary_json(s, by_category.get(s["athlete_id"], {})),
                 "warnings": [w["code"] for w in raised.get(s["athlete_id"], [])],
-            }
-            for s in rows
-        ],
-        "thresholds": thresholds(params),
-    }
+            },
+        )
+        for s in rows
+    ]
+
+
+def _order_key(s: dict) -> tuple:
+    """risk.sql's `order by` as a Python sort key: risk_rank desc, support share (active athletes;
+    nulls last), last_activity desc nulls last, name (both sort strings by code point)."""
+    share = s["support_share"] if s["active"] and s["support_share"] is not None else math.inf
+    last = -s["last_activity"].toordinal() if s["last_activity"] is not None else math.inf
+    return (-s["risk_rank"], share, last, s["athlete"])
 
 
 # The same summary, warnings and JSON over a projected plan (queries/plan.py).

@@ -16,6 +16,7 @@ from dash.development.base_component import Component
 
 from crosstrain.cli_dashboard import is_loopback
 from dashboard import athlete_view, create_app, data, uploads
+from ingest.corrections import set_activities
 from ingest.db import connect
 
 MONA, BEA = "Mona Monotone (test)", "Bea Balanced (test)"
@@ -275,6 +276,22 @@ def test_cli_import_while_the_dashboard_runs_shows_up_on_the_next_page_load(app,
     assert done.returncode == 0, done.stderr
     rows = find(overview.layout(), "overview-table").rowData
     assert "Nina New" in [r["athlete"] for r in rows]
+
+
+def test_a_write_changes_that_athletes_row_in_the_very_next_overview(app, db):
+    overview = pages()[0]
+    before = {r["athlete"]: r for r in find(overview.layout(), "overview-table").rowData}
+    with connect(db) as con:
+        mona_run = con.execute(
+            "select a.activity_id from activities a join athletes t using (athlete_id) where t.name = ? "
+            "order by a.start_local desc limit 1",
+            [MONA],
+        ).fetchone()[0]
+        set_activities(con, [mona_run], excluded=True)
+    after = {r["athlete"]: r for r in find(overview.layout(), "overview-table").rowData}
+    assert after[MONA]["run_km"] == before[MONA]["run_km"] - 9.0  # one 9 km run fewer
+    assert after[BEA] == before[BEA]
+    assert data.config().overview.computed == [MONA]  # the other athlete came from the kept overview
 
 
 def test_password_protects_every_request(db):

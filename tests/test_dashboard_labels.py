@@ -125,25 +125,45 @@ def test_risk_words_are_the_clis_and_inactive_is_grey_and_last(app):
     assert "#8A939B" in str(risk_column["cellStyle"])
 
 
-def test_the_dashboard_uses_the_settings_it_started_with_not_the_default_file(db_path, tmp_path):
+@pytest.fixture
+def started_with_settings(db_path, tmp_path):
+    """The dashboard started with thresholds other than the defaults and the default settings file."""
     dashboard_data.build(db_path)
     default_file = tmp_path / "config" / "crosstrain" / "config.toml"  # XDG_CONFIG_HOME of this test
     default_file.parent.mkdir(parents=True)
     default_file.write_text(
-        "[thresholds]\nmonotony_warn = 1.1\nmonotony_high = 1.2\nsupport_share_low = 0.05\n"
+        "[thresholds]\nmonotony_warn = 1.1\nmonotony_high = 1.2\nsupport_share_low = 0.05\nacwr_high = 1.9\n"
     )
     started = {"thresholds": {"monotony_warn": 1.7, "monotony_high": 2.5, "support_share_low": 0.25}}
+    started["thresholds"]["acwr_high"] = 1.3
     app = create_app(db_path, settings=started)
     with app.server.test_request_context("/"):
-        page = athlete_view.render("Bea Balanced (test)", "2026-10-01", "2026-11-22")
-        mono = find(page, "athlete-monotony").figure
-        assert sorted(s["y0"] for s in mono["layout"]["shapes"] if s["type"] == "line") == [1.7, 2.5]
-        share = find(page, "athlete-support").figure
-        assert [s["y0"] for s in share["layout"]["shapes"] if s["type"] == "line"] == [0.25]
-        assert "warn 1.7, high 2.5" in text(page) and "target ≥ 25%" in text(page)
-        # The same settings drive the warnings: a warning names the threshold in force, never 1.1.
-        report = find(page, "athlete-warnings")
-        assert "athlete-warning-high_monotony" not in ids(report) or "1.7" in text(report)
+        yield app
+
+
+def lines_of(figure: dict) -> list[float]:
+    return sorted(s["y0"] for s in figure["layout"]["shapes"] if s["type"] == "line")
+
+
+def test_the_dashboard_uses_the_settings_it_started_with_not_the_default_file(started_with_settings):
+    page = athlete_view.render("Bea Balanced (test)", "2026-10-01", "2026-11-22")
+    assert lines_of(find(page, "athlete-monotony").figure) == [1.7, 2.5]
+    assert lines_of(find(page, "athlete-support").figure) == [0.25]
+    assert lines_of(find(page, "athlete-acwr").figure) == [1.3]
+    assert "warn 1.7, high 2.5" in text(page) and "target ≥ 25%" in text(page)
+    # The same settings drive the warnings: a warning names the threshold in force, never 1.1.
+    report = find(page, "athlete-warnings")
+    assert "athlete-warning-high_monotony" not in ids(report) or "1.7" in text(report)
+
+
+def test_the_plan_page_draws_the_thresholds_the_dashboard_started_with(started_with_settings):
+    from dashboard.pages import plan
+
+    page = plan.show_plan("Bea Balanced (test)", 0, 0, "2026-11-22", None)
+    acwr, support = find(page, "plan-acwr").figure, find(page, "plan-support").figure
+    assert lines_of(acwr) == [1.3] and lines_of(support) == [0.25]
+    labels = [a["text"] for fig in (acwr, support) for a in fig["layout"]["annotations"]]
+    assert labels == ["spike 1.3", "target ≥ 25%"]  # labelled as on the athlete page
 
 
 def test_a_bad_setting_stops_the_start_with_one_line(db_path):

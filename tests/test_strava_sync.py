@@ -189,9 +189,11 @@ def test_full_sync_removes_deleted_activities_but_never_all(server: FakeStrava, 
     gone = server.activities[1001][3]["id"]
     server.delete_activity(1001, gone)
     server.reset_counts()
+    marker = query(db_path, "select version from athlete_versions")
     full = run(env, "strava", "sync", "--full")
     assert full.returncode == 0, full.stderr
     assert "0 new, 0 updated, 1 deleted, 249 unchanged" in full.stdout
+    assert query(db_path, "select version from athlete_versions") != marker  # ingest/versions.py
     assert [r.query["after"] for r in server.list_requests()] == ["0", "0"]
     assert query(db_path, "select count(*) from activities where strava_id = ?", [gone]) == [(0,)]
     assert query(db_path, "select rows_deleted from imports order by import_id desc limit 1") == [(1,)]

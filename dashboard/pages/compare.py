@@ -77,12 +77,13 @@ def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_
             dbc.Row(
                 [
                     dbc.Col(
-                        dcc.Dropdown(
-                            id="compare-select",
-                            options=[{"label": a["name"], "value": a["name"]} for a in everyone],
-                            value=chosen,
+                        components.athlete_picker(
+                            "compare-select",
+                            [a["name"] for a in everyone],
+                            chosen,
+                            "Choose two or more athletes",
                             multi=True,
-                            placeholder="Choose two or more athletes",
+                            clearable=True,
                         ),
                         md=9,
                     ),

@@ -10,7 +10,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-import queries
 from dashboard import athlete_view, components, data, figures
 from queries import plan_done
 
@@ -158,11 +157,12 @@ def overview_table(rows: list[dict[str, Any]]) -> Any:
 
 
 def overview_data(day: dt.date) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Every athlete's 28-day summary and their weekly balance for the sparklines (queries.overview
-    reads the history once for both)."""
+    """Every athlete's 28-day summary and their weekly balance for the sparklines: queries.overview's
+    answer, kept by athlete in this process so that after a write only the athletes it changed are
+    computed again (queries/overview_cache.py)."""
     first = max(data.FIRST_DATE, day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1))
     with data.reading() as con:
-        return queries.overview(con, day, first, settings=data.settings())
+        return data.config().overview.overview(con, day, first, data.settings())
 
 
 def plan_column() -> dict[str, str]:
@@ -172,6 +172,12 @@ def plan_column() -> dict[str, str]:
 
 
 def layout(as_of: str | None = None, **_: Any) -> Any:
+    with data.one_connection():  # the athlete list, the overview and the plan checks: one connection
+        return page(as_of)
+
+
+def page(as_of: str | None) -> Any:
+    """The overview page as of `as_of` (default: the newest activity, or today)."""
     try:
         everyone = data.athletes()
         if len(everyone) == 1:

@@ -16,7 +16,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data, plan_figures
+from dashboard import components, data, plan_figures, thresholds
 from dashboard.uploads import MAX_FILE_MB, save_uploads, shown_name
 from ingest.categories import CATEGORIES
 from ingest.db import connect
@@ -54,13 +54,7 @@ def layout(name: str | None = None, as_of: str | None = None, week: str | None =
             dbc.Row(
                 [
                     dbc.Col(
-                        dcc.Dropdown(
-                            id="plan-athlete",
-                            options=[{"label": n, "value": n} for n in names],
-                            value=chosen,
-                            clearable=False,
-                            placeholder="Athlete",
-                        ),
+                        components.athlete_picker("plan-athlete", names, chosen, "Athlete"),
                         md=4,
                         className="mb-2",
                     ),
@@ -211,6 +205,7 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
             past = plan_vs_done(con, athlete_id, day - dt.timedelta(weeks=12), day)
     except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
         return components.problem(data.error_message(exc), "plan")
+    lines = thresholds.in_force(None, settings)  # the dashboard's settings, as the warnings use them
     return html.Div(
         [
             dbc.Row(
@@ -218,7 +213,9 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
                     dbc.Col(dcc.Graph(figure=plan_figures.weekly_projected(weekly), id="plan-weekly"), lg=12),
                     dbc.Col(
                         dcc.Graph(
-                            figure=plan_figures.daily_projected(daily, day, "acwr", "ACWR (dashed: planned)"),
+                            figure=plan_figures.daily_projected(
+                                daily, day, "acwr", "ACWR (dashed: planned)", lines=lines
+                            ),
                             id="plan-acwr",
                         ),
                         lg=6,
@@ -226,7 +223,12 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
                     dbc.Col(
                         dcc.Graph(
                             figure=plan_figures.daily_projected(
-                                daily, day, "support_share", "Support share, 28 days (dashed: planned)", ".0%"
+                                daily,
+                                day,
+                                "support_share",
+                                "Support share, 28 days (dashed: planned)",
+                                ".0%",
+                                lines,
                             ),
                             id="plan-support",
                         ),

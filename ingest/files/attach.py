@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ingest import versions
 from ingest.files.decode import Decoded, Session
 
 # Another recording of a session starts within this many seconds (store.SAME_START_S's rule).
@@ -136,6 +137,8 @@ def attach(
            where activities.activity_id = g.activity_id and t.start_timezone is not null"""
     )
     attached = con.execute("select count(*) from _att_target").fetchone()[0]
+    if attached:
+        versions.touch(con, f"select {int(athlete_id)} as athlete_id")
     for table in ("_att", "_att_hr", "_att_sets", "_att_target"):
         con.execute(f"drop table if exists {table}")
     return attached

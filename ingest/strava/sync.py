@@ -32,7 +32,7 @@ import duckdb
 from stravalib import Client
 from stravalib import exc as strava_exc
 
-from ingest import db, store, twins
+from ingest import db, store, twins, versions
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.strava.client import StravaApp, StravaError, StravaForbidden, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
@@ -349,6 +349,7 @@ class _AthleteSync:
                         [self.athlete_id],
                     )
                     twins.relink_orphans(con)  # a deleted recording's twin counts again
+                    versions.touch(con, f"select {int(self.athlete_id)} as athlete_id")
                 con.execute("drop table _listed")
                 con.execute("commit")
             except BaseException:

@@ -1,0 +1,127 @@
+"""The coach overview kept per athlete between calls: after a write, only the athletes it changed are
+computed again.
+
+`frames.overview` reads every athlete's history (the HRmax pass and the fitness/fatigue carry over
+about a million sessions for 1,000 athletes: ~300 ms); a write touches one athlete or a few. Each
+athlete's part of the overview (its compare row, its sort key, its weekly rows) depends only on that
+athlete's data, the settings and the days asked for. So the cache keeps the parts by athlete, with
+the athlete's marker: its row in `athletes` (name, heart-rate settings, sex) and its change markers in
+`athlete_versions`, which every write to its activities or activity files renews in the writer's
+transaction (ingest/versions.py). A call reads the markers (one small query), recomputes the athletes
+whose marker changed or who are new, drops the ones deleted, and answers exactly what
+`frames.overview` answers (tests/test_overview_cache.py holds it to that). Other settings or other
+days: everything again.
+
+The markers are read before the data: an athlete written meanwhile is computed from rows at least as
+new as its marker says, so the next call computes it again rather than serving it stale.
+One object per process (the dashboard keeps one); calls are serialised by a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ingest.categories import CATEGORIES
+from queries import engine
+from queries.frames import weekly_frame
+from queries.params import Params, resolve
+from queries.report import compare_json, compare_rows
+
+MARKERS = """
+    select a.athlete_id, a.name, a.hr_max, a.hr_rest, a.sex,
+           string_agg(v.version, ',' order by v.version) as versions
+    from athletes a left join athlete_versions v on v.athlete_id = a.athlete_id
+    group by all
+"""
+
+
+@dataclass
+class _Part:
+    """One athlete's share of the overview and the marker it was computed at."""
+
+    marker: tuple
+    order: tuple
+    row: dict
+
+
+@dataclass
+class OverviewCache:
+    """`overview(con, as_of, start, settings)`: frames.overview's answer, recomputing only athletes whose
+    data changed since the last call with the same days and settings."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    key: tuple | None = None
+    parts: dict[int, _Part] = field(default_factory=dict)
+    weekly: pd.DataFrame | None = None
+    computed: list[str] = field(default_factory=list)  # names of the athletes the last call computed
+
+    def overview(
+        self, con: duckdb.DuckDBPyConnection, as_of: date, start: date, settings: dict[str, Any] | Params
+    ) -> tuple[dict, pd.DataFrame]:
+        params = resolve(settings)
+        engine.check_days(start, as_of)
+        first = engine.monday(start)
+        key = (as_of, first, repr(params))
+        with self.lock:
+            markers = {r[0]: tuple(r[1:]) for r in con.execute(MARKERS).fetchall()}
+            if key != self.key:
+                self.key, self.parts, self.weekly = key, {}, None
+            stale = sorted(i for i, m in markers.items() if i not in self.parts or self.parts[i].marker != m)
+            gone = any(i not in markers for i in self.parts)
+            if self.weekly is None or stale or gone:
+                self._update(con, params, as_of, first, markers, stale)
+            self.computed = sorted(self.parts[i].row["athlete"] for i in stale if i in self.parts)
+            rows = sorted(self.parts.values(), key=lambda p: p.order)
+            return compare_json(as_of, [p.row for p in rows], params), self.weekly.copy()
+
+    def _update(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        params: Params,
+        as_of: date,
+        first: date,
+        markers: dict[int, tuple],
+        stale: list[int],
+    ) -> None:
+        """Recompute the `stale` athletes (everyone when nothing is kept), drop the deleted ones, and
+        merge the weekly rows. Computed first, stored last: a failure leaves the cache as it was."""
+        full = self.weekly is None
+        kept = {} if full else {i: p for i, p in self.parts.items() if i in markers and i not in stale}
+        found = compare_rows(con, params, as_of, first, None if full else stale) if full or stale else []
+        parts = dict(kept)
+        for athlete_id, order, row in found:
+            # an athlete added since the markers were read: None, so the next call computes it again
+            parts[athlete_id] = _Part(markers.get(athlete_id), order, row)
+        if full:
+            weekly = weekly_frame(con, first, as_of)
+        else:
+            keep = {p.row["athlete"] for p in kept.values()}
+            block = ((as_of - first).days // 7 + 1) * len(CATEGORIES)  # weeks x categories an athlete
+            weekly = _merged(self.weekly, keep, weekly_frame(con, first, as_of) if found else None, block)
+        self.parts, self.weekly = parts, weekly
+
+
+def _merged(kept: pd.DataFrame, keep: set[str], fresh: pd.DataFrame | None, block: int) -> pd.DataFrame:
+    """The rows of the athletes `keep` from `kept` and every row of `fresh`, athletes by name, each
+    athlete's rows in the order they came (week, category), as one weekly_frame call orders them.
+
+    Every athlete has `block` rows (weekly_balance.sql's grid: weeks x categories), so an athlete's rows
+    are the block starting at its first row: no per-row work on the 54,000 names."""
+    frame = kept if fresh is None or not len(fresh) else pd.concat([kept, fresh], ignore_index=True)
+    starts: dict[str, int] = {}
+    for i, name in enumerate(kept["athlete"].iloc[::block]):
+        if name in keep:
+            starts[name] = i * block
+    if fresh is not None:
+        for i, name in enumerate(fresh["athlete"].iloc[::block]):
+            starts[name] = len(kept) + i * block
+    first_rows = np.array([starts[name] for name in sorted(starts)], dtype=np.int64)
+    rows = (first_rows[:, None] + np.arange(block, dtype=np.int64)).ravel()
+    return frame.take(rows).reset_index(drop=True)

@@ -1,0 +1,124 @@
+"""The coach overview kept per athlete (queries/overview_cache.py): after each kind of write, the next
+overview equals one computed from scratch, and only the athletes the write changed were computed again."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from activity_files import T0, fit_activity
+from activity_rows import write
+from conftest import FIXTURES
+
+import queries
+from ingest import athletes_admin
+from ingest.corrections import set_activities
+from ingest.db import connect
+from ingest.recategorise import recategorise
+from queries.overview_cache import OverviewCache
+
+D = date(2026, 11, 22)
+START = D - timedelta(weeks=8) + timedelta(days=1)
+
+
+def sessions(days: int, *extra: dict) -> list[dict]:
+    """A run every other day and a Pilates class every fourth, the last `days` days to D; plus `extra`."""
+    rows = []
+    for back in range(days):
+        day = datetime.combine(D - timedelta(days=back), datetime.min.time()).replace(hour=7)
+        if back % 2 == 0:
+            rows.append({"start_local": day, "sport_type": "Run", "minutes": 40 + back % 7, "km": 8.0})
+        if back % 4 == 1:
+            rows.append({"start_local": day, "sport_type": "Pilates", "minutes": 50})
+    return rows + list(extra)
+
+
+def overview(cache: OverviewCache, db: Path, settings: dict | None = None, as_of: date = D) -> dict:
+    """The cached overview, checked against one computed from scratch on the same data."""
+    with connect(db, read_only=True) as con:
+        got, weekly = cache.overview(con, as_of, START, settings or {})
+        want, want_weekly = queries.overview(con, as_of, START, settings or {})
+    assert got == want
+    assert weekly.equals(want_weekly)
+    return {row["athlete"]: row for row in got["athletes"]}
+
+
+def test_each_write_recomputes_only_the_athletes_it_changed(db_path):
+    write(db_path, "Ana", sessions(60))
+    write(db_path, "Ben", sessions(30, {"start_local": "2026-11-20T18:00", "sport_type": "Workout"}))
+    write(db_path, "Cy", sessions(10))
+    write(db_path, "Dee", sessions(90))
+    cache = OverviewCache()
+    overview(cache, db_path)
+    assert cache.computed == ["Ana", "Ben", "Cy", "Dee"]
+    overview(cache, db_path)
+    assert cache.computed == []
+
+    before = overview(cache, db_path)["Ana"]["run_km"]
+    write(
+        db_path, "Ana", [{"start_local": "2026-11-22T18:00", "sport_type": "Run", "minutes": 30, "km": 6.0}]
+    )
+    assert overview(cache, db_path)["Ana"]["run_km"] == before + 6.0
+    assert cache.computed == ["Ana"]
+
+    with connect(db_path) as con:
+        ben_workout = con.execute(
+            "select activity_id from activities where sport_type = 'Workout'"
+        ).fetchone()[0]
+        set_activities(con, [ben_workout], rpe=9)
+    overview(cache, db_path)
+    assert cache.computed == ["Ben"]
+
+    with connect(db_path) as con:  # "Workout" with no name: other, until the settings say strength
+        assert recategorise(con, {"categories": {"Workout": "strength"}}, "Ben")
+    assert overview(cache, db_path)["Ben"]["sessions"]["strength"] == 1
+    assert cache.computed == ["Ben"]
+
+    with connect(db_path) as con:
+        athletes_admin.set_settings(con, "Dee", hr_max=185)
+        athletes_admin.rename(con, "Cy", "Aaron")  # first by name now: its weekly rows move up
+    assert "Aaron" in overview(cache, db_path)
+    assert cache.computed == ["Aaron", "Dee"]
+
+    write(db_path, "Bo", sessions(5))  # a new athlete, between two kept ones by name
+    overview(cache, db_path)
+    assert cache.computed == ["Bo"]
+
+    with connect(db_path) as con:
+        athletes_admin.merge(con, "Ben", "Ana")
+        athletes_admin.delete(con, "Aaron")
+    assert sorted(overview(cache, db_path)) == ["Ana", "Bo", "Dee"]
+    assert cache.computed == ["Ana"]
+
+
+def test_other_settings_or_days_recompute_everyone(db_path):
+    write(db_path, "Ana", sessions(60))
+    write(db_path, "Ben", sessions(20))
+    cache = OverviewCache()
+    overview(cache, db_path)
+    pilates = overview(cache, db_path, {"intensity": {"pilates": 9}})
+    assert cache.computed == ["Ana", "Ben"]
+    assert pilates["Ana"]["fitness"] > overview(cache, db_path)["Ana"]["fitness"]
+    assert cache.computed == ["Ana", "Ben"]
+    overview(cache, db_path, as_of=D - timedelta(days=3))
+    assert cache.computed == ["Ana", "Ben"]
+
+
+def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cli, db_path, tmp_path):
+    export = tmp_path / "export"
+    (export / "activities").mkdir(parents=True)
+    (export / "activities.csv").write_text((FIXTURES / "strava_en_au.csv").read_text(encoding="utf-8"))
+    (export / "profile.csv").write_text("Athlete ID,Email Address,First Name,Last Name\n1,a@b.c,Zoe,Zhang\n")
+    assert run_cli("import", str(export / "activities.csv"), "--athlete", "Zoe Zhang").exit_code == 0
+    write(db_path, "Other", sessions(10))
+    cache = OverviewCache()
+    as_of = date(2024, 5, 23)
+    overview(cache, db_path, as_of=as_of)
+    # The run's file comes later (no GPS: the row keeps its local time), with the watch's RPE 8: the
+    # rows are as they were, the load is not.
+    start = datetime(2024, 5, 21, 0, 48, 20, tzinfo=T0.tzinfo)
+    fit_activity(export / "activities" / "20000000001.fit.gz", start, 1386, point=None, gz=True, rpe=8)
+    result = run_cli("import", str(export))
+    assert "3 rows: 0 imported, 0 updated" in result.stdout and "samples of 1 activities" in result.stdout
+    overview(cache, db_path, as_of=as_of)
+    assert cache.computed == ["Zoe Zhang"]
