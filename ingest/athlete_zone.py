@@ -10,6 +10,11 @@ athlete lives, the GPS zone is stored instead (source 'gps'). A zone the user ga
 Rule (crosstrain's convention): among the import's GPS activities of the RECENT_DAYS up to its latest
 one, the zone most of them started in; a tie goes to the zone of the latest of the tied ones. Someone
 who moved from Cairo to Vienna a year ago gets Vienna, not the zone of most of their history.
+
+Before the athlete's zone, a row of a Strava export without a file takes the zone of the export's GPS
+activity nearest to it in time when one started within NEAR_DAYS (crosstrain's convention): a gym
+session typed in by hand was logged where that week's runs were, so the Cairo years of someone now in
+Vienna keep Cairo's clock. Not when the athlete's zone is one the user gave or Strava's.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import duckdb
 
 RECENT_DAYS = 365
 REPLACEABLE = ("machine",)  # sources a GPS zone may replace (besides no zone at all)
+NEAR_DAYS = 7  # a row without a file takes the zone of a GPS activity at most this far from it
 GPS_ZONE_TABLE = "_gps_zone"  # temp table (tz varchar): the import's GPS zone, read by `store_gps_zone`
 
 
@@ -59,6 +65,42 @@ def store_gps_zone(con: duckdb.DuckDBPyConnection, athlete_ids: str) -> None:
             where z.tz is not null and athlete_id in ({athlete_ids})
               and (timezone is null or timezone_source in ({sources}))"""
     )
+
+
+def near_zones(con: duckdb.DuckDBPyConnection, athlete: str | None) -> int:
+    """Add to `_row_zones` (source_id, tz, moving_s: the export's rows with a GPS file) the rows of
+    `_parsed` without one that have a GPS activity of the same athlete within NEAR_DAYS, with that
+    activity's zone (the nearer of the one before and the one after); return how many.
+    `_file_athletes` maps the file's athlete names to ids; `athlete` is the --athlete name."""
+    sources = ", ".join(f"'{s}'" for s in REPLACEABLE + ("gps",))
+    con.execute(
+        f"""create or replace temp table _near_zones as
+            with timed as (
+                select p.source_id::varchar as source_id, p.utc_at::timestamp as t, f.athlete_id, z.tz
+                from _parsed p
+                join _file_athletes f on f.name = coalesce(p.athlete, ?)
+                join athletes a on a.athlete_id = f.athlete_id
+                left join _row_zones z on z.source_id = p.source_id::varchar
+                where p.reject_reason is null and p.utc_at is not null and p.source_id is not null
+                  and (a.timezone_source is null or a.timezone_source in ({sources}))
+            ),
+            gps as (select athlete_id, t, tz from timed where tz is not null),
+            bare as (select source_id, athlete_id, t from timed where tz is null),
+            near as (
+                select b.source_id, b.t - g.t as gap, g.tz
+                from bare b asof join gps g on b.athlete_id = g.athlete_id and b.t >= g.t
+                union all
+                select b.source_id, g.t - b.t as gap, g.tz
+                from bare b asof join gps g on b.athlete_id = g.athlete_id and b.t <= g.t
+            )
+            select source_id, arg_min(tz, gap) as tz from near
+            where gap <= to_days({NEAR_DAYS}) group by source_id""",
+        [athlete],
+    )
+    found = con.execute("select count(*) from _near_zones").fetchone()[0]
+    con.execute("insert into _row_zones (source_id, tz) select source_id, tz from _near_zones")
+    con.execute("drop table _near_zones")
+    return found
 
 
 def gps_note(names: list[str], zone: str) -> str:

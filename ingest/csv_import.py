@@ -277,8 +277,12 @@ def _stage(
             [default_timezone(con)],
         )
     # A Strava export's activity files give some rows their start point's zone, and their moving time
-    # where the row has none (old exports: elapsed time only) (ingest/files/importer.py).
+    # where the row has none (old exports: elapsed time only) (ingest/files/importer.py); rows without
+    # a file near them in time take their zone (ingest/athlete_zone.py).
     con.execute("create temp table if not exists _row_zones (source_id varchar, tz varchar, moving_s double)")
+    near = 0
+    if not timezone and con.execute("select count(*) from _row_zones").fetchone()[0]:
+        near = athlete_zone.near_zones(con, athlete)
     strava_id = "try_cast(source_id as bigint)" if strava_ids else "null::bigint"
     # the row's line for the plausibility rules' rejects (DuckDB's record count without a map)
     mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
@@ -333,7 +337,13 @@ def _stage(
             from timed where start_at_ is not null""",
         [athlete, source, source],
     )
-    return _zone_note(con, timezone)
+    note = _zone_note(con, timezone)
+    if near:
+        note += (
+            f"; {near} {'activity' if near == 1 else 'activities'} without a GPS file took the zone of"
+            f" the export's GPS activity nearest in time (within {athlete_zone.NEAR_DAYS} days)"
+        )
+    return note
 
 
 def _zone_note(con: duckdb.DuckDBPyConnection, timezone: str | None) -> str:

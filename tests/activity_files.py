@@ -244,6 +244,7 @@ T0 = datetime(2024, 5, 6, 22, 30, tzinfo=UTC)  # a Monday, 00:30 on Tuesday in B
 
 
 CAIRO = (30.044, 31.236)
+VIENNA = (48.208, 16.372)
 
 
 def gpx_track(

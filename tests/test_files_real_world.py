@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from activity_files import CAIRO, T0, fit_activity, gpx_track, interval_session, stop_and_go
+from activity_files import CAIRO, T0, VIENNA, fit_activity, gpx_track, interval_session, stop_and_go
 from import_helpers import one, rows
 
 from ingest.athlete_zone import gps_zone
@@ -134,6 +134,45 @@ def test_gps_zone_replaces_the_machines_for_rows_without_a_file(
     assert _structure(db_path) == [("run", "steady"), ("cross", None)]
     again = run_cli("import", "--athlete", "Ahmed", str(export))
     assert "3 rows: 0 imported, 0 updated, 3 duplicates" in again.stdout
+
+
+def test_rows_without_a_file_take_the_zone_of_gps_activities_near_them(
+    run_cli, db_path, tmp_path, monkeypatch
+) -> None:
+    # Ahmed's shape: Cairo in January 2024, Vienna a year later (the athlete's zone); a session typed
+    # in by hand between two Cairo runs keeps Cairo's clock, one far from any file takes Vienna's
+    monkeypatch.setenv("TZ", "UTC")
+    export = tmp_path / "export_8"
+    (export / "activities").mkdir(parents=True)
+    files = {1: START, 2: START + timedelta(days=4), 5: START + timedelta(days=366)}
+    files |= {6: START + timedelta(days=367), 7: START + timedelta(days=368)}
+    lines = [
+        f"{i},{t:%Y-%m-%d %H:%M:%S},Run {i},Run,,1500,4500.0,false,,activities/{i}.gpx"
+        for i, t in files.items()
+    ]
+    lines += [
+        "3,2024-01-12 22:30:00,Gym,Workout,,1800,,false,,",
+        "4,2024-11-15 22:30:00,Gym,Workout,,1800,,false,,",
+    ]
+    (export / "activities.csv").write_text(
+        "id,date,name,type,description,elapsed_time,distance,commute,gear,filename\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    for i, t in files.items():
+        gpx_track(export / "activities" / f"{i}.gpx", t, [3.0] * 1500, point=CAIRO if i < 5 else VIENNA)
+    result = run_cli("import", "--athlete", "Ahmed", str(export))
+    assert result.exit_code == 0, result.output
+    assert _athlete(run_cli) == ("Europe/Vienna", "gps")
+    assert (
+        "; 1 activity without a GPS file took the zone of the export's GPS activity nearest in time"
+        " (within 7 days)"
+    ) in result.stdout
+    got = rows(db_path, "select source_id, start_local from activities where name = 'Gym' order by 1")
+    assert got == [
+        ("3", datetime(2024, 1, 13, 0, 30)),  # 2 days after a Cairo run: Cairo's 00:30 on the 13th
+        ("4", datetime(2024, 11, 15, 23, 30)),  # no file within 7 days: Vienna's clock (CET)
+    ]
 
 
 def test_a_zone_the_user_gave_is_kept(run_cli, db_path, tmp_path, monkeypatch) -> None:
