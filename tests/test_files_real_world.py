@@ -9,11 +9,13 @@ import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from activity_files import CAIRO, T0, VIENNA, fit_activity, gpx_track, interval_session, stop_and_go
 from import_helpers import one, rows
 
 from ingest.athlete_zone import gps_zone
+from ingest.db import connect
 
 START = datetime(2024, 1, 10, 4, 0, tzinfo=UTC)
 # 20 min at 3 m/s, the app paused for 10 min (no points), 20 min more: 2,999 s from the first point to
@@ -82,6 +84,20 @@ def test_a_long_gap_that_covered_ground_is_moving_time(run_cli, db_path, tmp_pat
         db_path,
         "select elapsed_s, moving_s, f.clock_jumps from activities join activity_files f using (activity_id)",
     ) == [(4172.0, 4172.0, 0)]
+
+
+def test_structures_of_the_first_rule_are_forgotten_on_upgrade(run_cli, db_path, tmp_path) -> None:
+    f = gpx_track(tmp_path / "city.gpx", START, stop_and_go(45), jitter_m=3.0)
+    assert run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(f)).exit_code == 0
+    with duckdb.connect(str(db_path)) as con:  # as a database of schema 10 held it: the old rule's word
+        con.execute("update activity_files set structure = 'intervals'")
+        con.execute("delete from schema_version where version = 11")
+        marker = con.execute("select version from athlete_versions").fetchall()
+    with connect(db_path) as con:  # upgraded (migration 011)
+        assert con.execute("select structure from activity_files").fetchall() == [(None,)]
+        assert con.execute("select version from athlete_versions").fetchall() != marker
+    assert run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(f)).exit_code == 0
+    assert _structure(db_path) == [("run", "steady")]  # importing again brings today's rule
 
 
 def _export(tmp_path: Path) -> Path:
