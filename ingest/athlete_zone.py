@@ -27,7 +27,7 @@ import duckdb
 RECENT_DAYS = 365
 REPLACEABLE = ("machine",)  # sources a GPS zone may replace (besides no zone at all)
 NEAR_DAYS = 7  # a row without a file takes the zone of a GPS activity at most this far from it
-GPS_ZONE_TABLE = "_gps_zone"  # temp table (tz varchar): the import's GPS zone, read by `store_gps_zone`
+GPS_ZONE_TABLE = "_gps_zone"  # temp table (tz varchar): the zone `offer` leaves for `offered`
 
 
 def gps_zone(starts: list[tuple[datetime, str]]) -> str | None:
@@ -43,27 +43,36 @@ def gps_zone(starts: list[tuple[datetime, str]]) -> str | None:
 
 
 def offer(con: duckdb.DuckDBPyConnection, zone: str | None) -> None:
-    """Make `zone` the import's GPS zone for `store_gps_zone` (a temp table; none when `zone` is None)."""
+    """Offer `zone` to the CSV import that follows (a Strava export's activities.csv, whose staging
+    calls `offered`): a temp table, none when `zone` is None."""
     con.execute(f"create or replace temp table {GPS_ZONE_TABLE} (tz varchar)")
     if zone:
         con.execute(f"insert into {GPS_ZONE_TABLE} values (?)", [zone])
 
 
 def withdraw(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the import's GPS zone."""
+    """Drop the offered zone."""
     con.execute(f"drop table if exists {GPS_ZONE_TABLE}")
 
 
-def store_gps_zone(con: duckdb.DuckDBPyConnection, athlete_ids: str) -> None:
-    """Store the offered GPS zone on the athletes of `athlete_ids` (SQL selecting athlete_id) whose
+def offered(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The zone `offer` left for this import, if any."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name = ? and temporary", [GPS_ZONE_TABLE]
+    ).fetchone()[0]
+    return con.execute(f"select max(tz) from {GPS_ZONE_TABLE}").fetchone()[0] if found else None
+
+
+def store_gps_zone(con: duckdb.DuckDBPyConnection, athlete_ids: str, zone: str | None) -> None:
+    """Store `zone` (None: nothing) on the athletes of `athlete_ids` (SQL selecting athlete_id) whose
     zone is unset or this machine's. Call inside the import's transaction, before rows are placed."""
-    con.execute(f"create temp table if not exists {GPS_ZONE_TABLE} (tz varchar)")
+    if not zone:
+        return
     sources = ", ".join(f"'{s}'" for s in REPLACEABLE)
     con.execute(
-        f"""update athletes set timezone = z.tz, timezone_source = 'gps'
-            from (select max(tz) as tz from {GPS_ZONE_TABLE}) z
-            where z.tz is not null and athlete_id in ({athlete_ids})
-              and (timezone is null or timezone_source in ({sources}))"""
+        f"""update athletes set timezone = ?, timezone_source = 'gps'
+            where athlete_id in ({athlete_ids}) and (timezone is null or timezone_source in ({sources}))""",
+        [zone],
     )
 
 

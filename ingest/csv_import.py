@@ -270,7 +270,7 @@ def _stage(
         )
     else:
         # a Strava export's files may say where the athlete lives (ingest/athlete_zone.py)
-        athlete_zone.store_gps_zone(con, "select athlete_id from _file_athletes")
+        athlete_zone.store_gps_zone(con, "select athlete_id from _file_athletes", athlete_zone.offered(con))
         con.execute(
             """update athletes set timezone = ?, timezone_source = 'machine'
                where athlete_id in (select athlete_id from _file_athletes) and timezone is null""",

@@ -198,10 +198,7 @@ def _write_batch(
     con.execute("begin transaction")
     try:
         athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
-        if gps_zone:
-            athlete_zone.offer(con, gps_zone)
-            athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}")
-            athlete_zone.withdraw(con)
+        athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
         fallback = _athlete_zone(con, athlete_id, options.timezone)
         import_id = store.start_import(con, "files", result.path, "activity files")
         counts = store.WriteCounts()

@@ -149,7 +149,7 @@ def pauses(times: np.ndarray, step_speed: np.ndarray, jumps: np.ndarray) -> np.n
         smooth = np.where(short & (seconds > 0), metres / np.where(seconds > 0, seconds, 1.0), step_speed)
     slow = known & (smooth < pace.MOVING_MPS)
     out = np.zeros(n, dtype=bool)
-    for a, b in pace._spans(slow):
+    for a, b in pace.spans(slow):
         if dt[a:b].sum() > PAUSE_S:
             out[a:b] = True
     return out

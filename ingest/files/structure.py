@@ -81,8 +81,8 @@ def running_median(values: np.ndarray, k: int) -> np.ndarray:
     return np.where(np.isfinite(values), out, np.nan)
 
 
-def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) bin index pairs, end exclusive, of the runs of True in `mask`."""
+def spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) index pairs, end exclusive, of the runs of True in `mask`."""
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
@@ -91,7 +91,7 @@ def _bouts(fast: np.ndarray, moving: np.ndarray) -> list[tuple[int, int]]:
     """Stretches of fast bins, joined across short dips that kept moving, at least BOUT_MIN_S long."""
     join = int(BOUT_JOIN_S // BIN_S)
     joined: list[tuple[int, int]] = []
-    for a, b in _spans(fast):
+    for a, b in spans(fast):
         if joined and a - joined[-1][1] <= join and moving[joined[-1][1] : a].all():
             joined[-1] = (joined[-1][0], b)
         else:
@@ -126,7 +126,7 @@ def stride_bouts(speed: np.ndarray, moving: np.ndarray, median: float) -> int:
     lo, hi = int(STRIDE_S[0] // BIN_S), int(STRIDE_S[1] // BIN_S)
     found = 0
     before = int(RECOVERY_MIN_S // BIN_S)
-    for a, b in _spans(fast):
+    for a, b in spans(fast):
         if not (lo <= b - a <= hi and a >= before and b < len(moving) and moving[a - before : a].all()):
             continue
         if moving[b] and np.nanmean(speed[a:b]) >= RECOVERY_SLOWER * np.nanmean(speed[a - before : a]):
