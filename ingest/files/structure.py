@@ -45,10 +45,14 @@ VERTICAL_JUMPS = 0.02  # ... at most 2% of the steps
 STEADY_CV = 0.10  # steady: the coefficient of variation of 30-s moving speeds below 10%
 
 
+def bin_of(w: np.ndarray) -> np.ndarray:
+    """Each sample's BIN_S bin of pause-free time (`w`: seconds per sample)."""
+    return ((np.cumsum(w) - w) // BIN_S).astype(int)
+
+
 def binned(values: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Time-weighted means of `values` over BIN_S bins of pause-free time (`w`: seconds per sample)."""
-    clock = np.cumsum(w) - w
-    bins = (clock // BIN_S).astype(int)
+    bins = bin_of(w)
     ok = np.isfinite(values)
     if not ok.any() or not len(bins):
         return np.array([])
@@ -61,8 +65,7 @@ def binned(values: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def _paused_bins(paused: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
     """Which of the n bins hold a sample followed by a recording gap (a pause)."""
-    clock = np.cumsum(w) - w
-    bins = (clock // BIN_S).astype(int)
+    bins = bin_of(w)
     out = np.zeros(n, dtype=bool)
     out[bins[paused & (bins < n)]] = True
     return out
