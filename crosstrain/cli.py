@@ -24,7 +24,7 @@ from crosstrain import (
 )
 from crosstrain.env import Env
 from ingest.db import default_db_path
-from ingest.errors import CrosstrainError
+from ingest.errors import CrosstrainError, first_line
 from ingest.settings import config_path
 
 
@@ -41,7 +41,7 @@ class CrosstrainGroup(click.Group):
         except KeyboardInterrupt:
             fail("interrupted; nothing half-written was kept", code=130)
         except duckdb.Error as exc:
-            fail(f"{ctx_db(ctx)}: database error: {str(exc).splitlines()[0]}")
+            fail(f"{ctx_db(ctx)}: database error: {first_line(exc)}")
         except OSError as exc:
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
 

@@ -22,7 +22,7 @@ import flask
 
 from dashboard.strava_job import SyncJob
 from ingest.db import connect
-from ingest.errors import CrosstrainError, DatabaseBusyError
+from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
 from queries.athletes import athletes as list_athletes
 from queries.overview_cache import OverviewCache
 
@@ -265,5 +265,5 @@ def error_message(exc: Exception) -> str:
     if isinstance(exc, CrosstrainError):
         return str(exc)
     if isinstance(exc, duckdb.Error):
-        return f"database error: {str(exc).splitlines()[0]}"
+        return f"database error: {first_line(exc)}"
     raise exc

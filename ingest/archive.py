@@ -33,7 +33,7 @@ from typing import IO
 
 import duckdb
 
-from ingest.errors import CrosstrainError, ImportFormatError
+from ingest.errors import CrosstrainError, ImportFormatError, first_line
 
 MiB = 1024 * 1024
 MAX_UNZIPPED_BYTES = 4096 * MiB  # crosstrain's convention: a large real Strava export (FIT files) ~2 GiB
@@ -226,7 +226,7 @@ def _named(tmp: str, shown: str) -> Iterator[None]:
             raise
         raise type(exc)(_hide(str(exc), tmp, shown)) from None
     except duckdb.Error as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = first_line(exc)
         raise ImportFormatError(f"{shown}: not imported: {_hide(first, tmp, shown)}") from None
 
 

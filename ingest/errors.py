@@ -19,3 +19,10 @@ class ImportFormatError(CrosstrainError):
 
 class ConfigError(CrosstrainError):
     """The settings file cannot be read."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message, or its type's name when it has none: what a one-line
+    error shows of a library's multi-line message."""
+    text = str(exc)
+    return text.splitlines()[0] if text.strip() else type(exc).__name__

@@ -25,7 +25,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ingest.csv_import import Reject
-from ingest.errors import ImportFormatError
+from ingest.errors import ImportFormatError, first_line
 
 OPEN_RECURRENCE_WEEKS = 12
 # Occurrences are looked for this far from the calendar's first event (bounded rules end before).
@@ -118,7 +118,7 @@ def read_ics(path: Path, shown: str, timezone: str | None, types: Iterable[str])
     try:
         cal = icalendar.Calendar.from_ical(raw)
     except ValueError as exc:
-        raise ImportFormatError(f"{shown}: not an iCalendar file: {str(exc).splitlines()[0]}") from exc
+        raise ImportFormatError(f"{shown}: not an iCalendar file: {first_line(exc)}") from exc
     masters = list(cal.walk("VEVENT"))
     if not masters:
         raise ImportFormatError(f"{shown}: the calendar holds no events (VEVENT)")

@@ -19,7 +19,7 @@ import duckdb
 from stravalib import exc as strava_exc
 
 from ingest import db, store
-from ingest.errors import CrosstrainError
+from ingest.errors import CrosstrainError, first_line
 from ingest.strava.client import StravaApp, StravaSession, make_client
 from ingest.strava.tokens import Tokens, TokenStore
 
@@ -110,7 +110,7 @@ def exchange_code(
 
 def _what(exc: Exception) -> str:
     """The first line of a parsing error, short: never a token (stravalib's errors carry field names)."""
-    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    first = first_line(exc)
     return first[:100]
 
 

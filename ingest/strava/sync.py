@@ -33,7 +33,7 @@ from stravalib import Client
 from stravalib import exc as strava_exc
 
 from ingest import db, store, twins, versions
-from ingest.errors import CrosstrainError, UnknownAthleteError
+from ingest.errors import CrosstrainError, UnknownAthleteError, first_line
 from ingest.strava.client import StravaApp, StravaError, StravaForbidden, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
 from ingest.strava.ratelimit import Exhausted, RateLimitStop
@@ -227,7 +227,7 @@ class _AthleteSync:
                     raise self._reconnect("Strava refused the refreshed token") from None
                 continue
             except strava_exc.Fault as fault:
-                raise StravaError(f"/api/v3/athlete/activities: {str(fault).splitlines()[0]}") from None
+                raise StravaError(f"/api/v3/athlete/activities: {first_line(fault)}") from None
             finally:
                 self._save_if_rotated()
             if not isinstance(data, list):
