@@ -54,6 +54,13 @@ class WriteCounts:
     duplicate: int = 0
     twins: int = 0
 
+    def add(self, other: WriteCounts) -> None:
+        """Count `other`'s rows too (one import written in several parts)."""
+        self.new += other.new
+        self.updated += other.updated
+        self.duplicate += other.duplicate
+        self.twins += other.twins
+
     def twins_note(self) -> str:
         """`; 3 double recordings, counted once` for a summary line, or nothing."""
         if not self.twins:

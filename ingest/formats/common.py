@@ -263,7 +263,7 @@ MORE_FIELDS = "the row has more fields than the header"
 def width_reject(shown: list[str], widest: int) -> tuple[str, str]:
     """SQL (column, reason) rejecting a row of a padded `_raw` narrower than the header `shown` or wider
     than `widest` fields, in DuckDB's words: a short row names its first missing column."""
-    names = "[" + ", ".join(lit(n) for n in shown) + "]"
+    names = sql_list(shown)
     short = f"width < {len(shown)}"
     return (
         f"case when {short} then {names}[width + 1] end",
