@@ -22,11 +22,12 @@ from ingest.archive import csv_of
 from ingest.csv_read import read_raw, record_lines
 from ingest.db import connect
 from ingest.detect import NAMES, detect, read_header
-from ingest.errors import CrosstrainError
+from ingest.errors import CrosstrainError, first_line
 from ingest.formats.common import FEWER_FIELDS, MACROS, MORE_FIELDS
 from ingest.formats.header import Header
 from ingest.formats.registry import Format
 from ingest.timezones import check_timezone, default_timezone
+from ingest.transaction import transaction
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
 READ_REASONS = {
@@ -142,7 +143,7 @@ def import_paths(
             except CrosstrainError as exc:
                 results.append(FileResult(file=str(path), error=str(exc)))
             except duckdb.Error as exc:  # rolled back; the next file may still be fine
-                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                first = first_line(exc)
                 results.append(FileResult(file=str(path), error=f"{path}: not imported: {first}"))
             except RuntimeError as exc:  # DuckDB's "Query interrupted" on Ctrl-C
                 if "interrupt" in str(exc).lower():
@@ -173,41 +174,38 @@ def import_file(
     # and never stored; rows added inside a transaction get provisional rowids (`_raw`'s rowid must be the
     # row's order), and a failed statement would abort the transaction.
     result.notes = read_rows(con, path, header, fmt, athlete, options.units, options.date_order)
-    con.execute("begin transaction")
     try:
-        import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt.name)
-        result.notes.append(_stage(con, fmt.name, fmt.strava_ids, athlete, options.timezone))
-        result.counts = store.write_activities(con, "_staged", import_id, settings)
-        _place_implausible(con, path, import_id)
-        con.execute(
-            """insert into import_rejects (import_id, file, line, "column", reason)
-               select ?, ?, line, "column", reason from _rejects""",
-            [import_id, shown],
-        )
-        result.rejects = [  # rows the plausibility rules refused (in write_activities) included
-            Reject(shown, *row)
-            for row in con.execute(
-                'select line, "column", reason from import_rejects where import_id = ? order by line',
-                [import_id],
-            ).fetchall()
-        ]
-        result.rows = (
-            con.execute("select count(*) from _parsed").fetchone()[0]
-            + con.execute("select count(*) from _read_rejects").fetchone()[0]
-        )
-        result.athletes = [
-            r[0] for r in con.execute("select name from _file_athletes order by name").fetchall()
-        ]
-        if len(result.athletes) == 1:
+        with transaction(con):
+            import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt.name)
+            result.notes.append(_stage(con, fmt.name, fmt.strava_ids, athlete, options.timezone))
+            result.counts = store.write_activities(con, "_staged", import_id, settings)
+            _place_implausible(con, path, import_id)
             con.execute(
-                "update imports set athlete_id = (select athlete_id from _file_athletes) where import_id = ?",
-                [import_id],
+                """insert into import_rejects (import_id, file, line, "column", reason)
+                   select ?, ?, line, "column", reason from _rejects""",
+                [import_id, shown],
             )
-        store.finish_import(con, import_id, result.counts, rejected=len(result.rejects))
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+            result.rejects = [  # rows the plausibility rules refused (in write_activities) included
+                Reject(shown, *row)
+                for row in con.execute(
+                    'select line, "column", reason from import_rejects where import_id = ? order by line',
+                    [import_id],
+                ).fetchall()
+            ]
+            result.rows = (
+                con.execute("select count(*) from _parsed").fetchone()[0]
+                + con.execute("select count(*) from _read_rejects").fetchone()[0]
+            )
+            result.athletes = [
+                r[0] for r in con.execute("select name from _file_athletes order by name").fetchall()
+            ]
+            if len(result.athletes) == 1:
+                con.execute(
+                    """update imports set athlete_id = (select athlete_id from _file_athletes)
+                       where import_id = ?""",
+                    [import_id],
+                )
+            store.finish_import(con, import_id, result.counts, rejected=len(result.rejects))
     finally:
         for table in TEMP_TABLES:
             con.execute(f"drop table if exists {table}")

@@ -21,9 +21,10 @@ from ingest import categories, store
 from ingest.csv_import import TEMP_TABLES, Reject, read_rows, stage_rows
 from ingest.db import connect
 from ingest.detect import detect, read_header
-from ingest.errors import CrosstrainError
+from ingest.errors import CrosstrainError, first_line
 from ingest.formats.common import MACROS
 from ingest.plans_ics import read_ics
+from ingest.transaction import transaction
 
 # The columns a staged plan table holds (the names `_staged` of a CSV import uses).
 PLAN_COLUMNS = (
@@ -78,7 +79,7 @@ def import_plans(
             except CrosstrainError as exc:
                 results.append(PlanResult(file=str(path), error=str(exc)))
             except duckdb.Error as exc:
-                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                first = first_line(exc)
                 results.append(PlanResult(file=str(path), error=f"{path}: not imported: {first}"))
     return results
 
@@ -103,8 +104,7 @@ def _import_csv(
     result = PlanResult(file=shown, format="csv")
     try:
         read_rows(con, path, header, fmt, athlete)
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             stage_rows(con, fmt, athlete, None)
             con.execute(
                 f"create or replace temp table _plan_staged as select {', '.join(PLAN_COLUMNS)} from _staged"
@@ -114,10 +114,6 @@ def _import_csv(
                 for row in con.execute('select line, "column", reason from _rejects order by line').fetchall()
             ]
             _write(con, result, "csv", shown, settings)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
     finally:
         for table in (*TEMP_TABLES, "_plan_staged"):
             con.execute(f"drop table if exists {table}")
@@ -130,26 +126,24 @@ def _import_ics(
     if athlete is None:
         raise CrosstrainError(f"{shown}: whose plan is this? pass --athlete NAME")
     result = PlanResult(file=shown, format="ics")
-    con.execute("begin transaction")
     try:
-        athlete_id = store.ensure_athlete(con, athlete)
-        zone = con.execute("select timezone from athletes where athlete_id = ?", [athlete_id]).fetchone()[0]
-        events = read_ics(path, shown, zone, categories.category_table(settings))
-        result.rejects, result.skipped = events.rejects, events.rest_days
-        con.execute(
-            "create or replace temp table _plan_staged (athlete_id integer, start_local timestamp, "
-            "has_time boolean, sport_type varchar, name varchar, description varchar, moving_s double, "
-            "distance_m double, rpe double)"
-        )
-        con.executemany(
-            "insert into _plan_staged values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(athlete_id, *s) for s in events.sessions],
-        )
-        _write(con, result, "ics", shown, settings)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        with transaction(con):
+            athlete_id = store.ensure_athlete(con, athlete)
+            [zone] = con.execute(
+                "select timezone from athletes where athlete_id = ?", [athlete_id]
+            ).fetchone()
+            events = read_ics(path, shown, zone, categories.category_table(settings))
+            result.rejects, result.skipped = events.rejects, events.rest_days
+            con.execute(
+                "create or replace temp table _plan_staged (athlete_id integer, start_local timestamp, "
+                "has_time boolean, sport_type varchar, name varchar, description varchar, moving_s double, "
+                "distance_m double, rpe double)"
+            )
+            con.executemany(
+                "insert into _plan_staged values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(athlete_id, *s) for s in events.sessions],
+            )
+            _write(con, result, "ics", shown, settings)
     finally:
         con.execute("drop table if exists _plan_staged")
     return result
@@ -177,23 +171,20 @@ def write_planned(
     source: str,
     source_file: str | None,
     settings: dict[str, Any],
-    replace: bool = True,
 ) -> tuple[int, int]:
     """Store the rows of `table` (PLAN_COLUMNS) as planned sessions, categorised by the category rules.
 
-    With `replace`, each athlete's planned sessions from the first to the last day of their rows go
-    first. Returns (sessions removed, sessions stored). Runs inside the caller's transaction.
+    Each athlete's planned sessions from the first to the last day of their rows go first. Returns
+    (sessions removed, sessions stored). Runs inside the caller's transaction.
     """
-    removed = 0
-    if replace:
-        removed = con.execute(
-            f"""delete from planned_sessions p using (
-                    select athlete_id, min(start_local)::date as first_day, max(start_local)::date as last_day
-                    from {table} group by athlete_id
-                ) r
-                where p.athlete_id = r.athlete_id
-                  and p.start_local >= r.first_day and p.start_local < r.last_day + 1"""
-        ).fetchone()[0]
+    removed = con.execute(
+        f"""delete from planned_sessions p using (
+                select athlete_id, min(start_local)::date as first_day, max(start_local)::date as last_day
+                from {table} group by athlete_id
+            ) r
+            where p.athlete_id = r.athlete_id
+              and p.start_local >= r.first_day and p.start_local < r.last_day + 1"""
+    ).fetchone()[0]
     categories.register(con, settings)
     rows = f"select {', '.join(PLAN_COLUMNS)} from {table}"
     stored = con.execute(
@@ -228,8 +219,7 @@ def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list
     """Write `plan suggest` changes into the plan in one transaction: `add` stores a new planned session,
     `swap` and `shorten` change the planned session `planned_id`. Each change: action, date, type,
     category, duration_min, name, planned_id, distance_km (None: unchanged). Returns how many."""
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for c in changes:
             km = c.get("distance_km")
             if c["action"] == "add":
@@ -261,10 +251,6 @@ def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list
                     con.execute(
                         "update planned_sessions set rpe = null where planned_id = ?", [c["planned_id"]]
                     )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return len(changes)
 
 

@@ -24,11 +24,12 @@ import duckdb
 from ingest import athlete_zone, store
 from ingest.archive import csv_of
 from ingest.csv_import import FileResult, ImportOptions, import_connection, import_file
-from ingest.errors import CrosstrainError, ImportFormatError
+from ingest.errors import CrosstrainError, ImportFormatError, first_line
 from ingest.files import attach
 from ingest.files.decode import Decoded, Session, decode
 from ingest.files.sources import Found, find, is_activity_path
 from ingest.timezones import default_timezone
+from ingest.transaction import transaction
 
 # Decoded files written per transaction: large enough that DuckDB's per-statement cost is spread,
 # small enough that a progress bar moves (crosstrain's convention, bench/README.md).
@@ -98,7 +99,7 @@ def import_activity_paths(
             except (zipfile.BadZipFile, OSError) as exc:
                 result.error = f"{path}: cannot read: {exc}"
             except duckdb.Error as exc:
-                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                first = first_line(exc)
                 result.error = f"{path}: not imported: {first}"
             results.append(result)
     return results
@@ -195,39 +196,28 @@ def _write_batch(
 ) -> None:
     """Stage a batch's sessions, write them, attach their samples: one transaction. `gps_zone` becomes
     the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py)."""
-    con.execute("begin transaction")
     try:
-        athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
-        athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
-        fallback = _athlete_zone(con, athlete_id, options.timezone)
-        import_id = store.start_import(con, "files", result.path, "activity files")
-        counts = store.WriteCounts()
-        for wave in _waves([(d, s) for d in batch for s in d.sessions]):
-            _stage(
-                con,
-                [
-                    _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback))
-                    for d, s in wave
-                ],
+        with transaction(con):
+            athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
+            athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
+            fallback = _athlete_zone(con, athlete_id, options.timezone)
+            import_id = store.start_import(con, "files", result.path, "activity files")
+            counts = store.WriteCounts()
+            for wave in _waves([(d, s) for d in batch for s in d.sessions]):
+                _stage(
+                    con,
+                    [
+                        _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback))
+                        for d, s in wave
+                    ],
+                )
+                counts.add(store.write_activities(con, "_staged", import_id, settings))
+            result.counts.add(counts)
+            result.attached += attach.attach(
+                con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
             )
-            written = store.write_activities(con, "_staged", import_id, settings)
-            counts.new += written.new
-            counts.updated += written.updated
-            counts.duplicate += written.duplicate
-            counts.twins += written.twins
-        result.counts.new += counts.new
-        result.counts.updated += counts.updated
-        result.counts.duplicate += counts.duplicate
-        result.counts.twins += counts.twins
-        result.attached += attach.attach(
-            con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
-        )
-        con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
-        store.finish_import(con, import_id, counts)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+            con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
+            store.finish_import(con, import_id, counts)
     finally:
         con.execute("drop table if exists _staged")
 
@@ -317,18 +307,13 @@ def _strava_export(
         return
     for start in range(0, len(good), BATCH_FILES):
         batch = good[start : start + BATCH_FILES]
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             # A Strava export file holds one session; its row is the CSV's (source strava, Activity ID).
             result.attached += attach.attach(
                 con,
                 athlete_id[0],
                 [(d, d.sessions[0], ("strava", d.item.strava_id)) for d in batch if d.sessions],
             )
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
 
 
 __all__ = ["FilesResult", "import_activity_paths", "is_activity_path"]
