@@ -18,20 +18,7 @@ dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain:
 WEEKS = 12
 METRICS = [
     {"headerName": "Athlete", "field": "athlete", "pinned": "left", "minWidth": 180},
-    {
-        "headerName": "Risk",
-        "field": "risk_text",
-        "comparator": {"function": "riskOrder"},
-        "cellStyle": {
-            "styleConditions": [
-                {
-                    "condition": f"params.data && params.data.risk == '{risk}'",
-                    "style": {"backgroundColor": colour, "color": "white", "fontWeight": "600"},
-                }
-                for risk, colour in figures.RISK_COLOURS.items()
-            ]
-        },
-    },
+    components.risk_column(),
     {"headerName": "Support share", "field": "support_share", "spec": ".0%"},
     {"headerName": "Run km (28 d)", "field": "run_km", "spec": ".0f"},
     {"headerName": "Strength / wk", "field": "strength_sessions_per_week", "spec": ".1f"},
@@ -112,9 +99,7 @@ def metric_rows(reports: list[dict[str, Any]]) -> pd.DataFrame:
             {
                 "athlete": r["athlete"],
                 **{k: r["summary"].get(k) for k in NUMBERS},
-                "risk": r["summary"]["risk"],
-                "risk_rank": components.RISK_ORDER.get(r["summary"]["risk"], len(components.RISK_ORDER)),
-                "risk_text": components.risk_text(r["summary"]["risk"], r["summary"].get("last_activity")),
+                **components.risk_fields(r["summary"]["risk"], r["summary"].get("last_activity")),
                 "warnings": ", ".join(w["code"].replace("_", " ") for w in r["warnings"]) or "none",
             }
             for r in reports

@@ -42,14 +42,6 @@ def spark_column(field: str, header: str, category: str) -> dict[str, Any]:
     }
 
 
-RISK_STYLES = [
-    {
-        "condition": f"params.data && params.data.risk == '{risk}'",
-        "style": {"backgroundColor": colour, "color": "white", "fontWeight": "600"},
-    }
-    for risk, colour in figures.RISK_COLOURS.items()
-]
-
 COLUMNS: list[dict[str, Any]] = [
     {
         "headerName": "Athlete",
@@ -59,13 +51,7 @@ COLUMNS: list[dict[str, Any]] = [
         "filter": "agTextColumnFilter",
         "minWidth": 230,
     },
-    {
-        "headerName": "Risk",
-        "field": "risk_text",
-        "comparator": {"function": "riskOrder"},
-        "cellStyle": {"styleConditions": RISK_STYLES},
-        "minWidth": 110,
-    },
+    components.risk_column(minWidth=110),
     number_column("support_share", "Support share", ".0%"),
     spark_column("spark_support", f"Support share, {SPARK_WEEKS} wk", "strength"),
     number_column("run_km", "Run km (28 d)", ".0f"),
@@ -117,9 +103,7 @@ def table_rows(
             {
                 "athlete": name,
                 "href": components.athlete_href(name, as_of),
-                "risk": risk,
-                "risk_rank": components.RISK_ORDER.get(risk, len(components.RISK_ORDER)),
-                "risk_text": components.risk_text(risk, a.get("last_activity")),
+                **components.risk_fields(risk, a.get("last_activity")),
                 "support_share": a["support_share"],
                 "spark_support": spark_support.get(a["athlete"], ""),
                 "run_km": a["run_km"],
