@@ -14,8 +14,10 @@ import duckdb
 
 from ingest.categories import CATEGORIES
 from queries import engine
+from queries.params import CATEGORY_ROLES
 
-SUPPORT = ("strength", "pilates", "mobility")
+# the categories that count toward the support share (queries/params.py decides)
+SUPPORT = tuple(c for c in CATEGORIES if CATEGORY_ROLES[c].get("support_share"))
 
 
 def has_plan(con: engine.Con, athlete_id: int) -> bool:

@@ -34,6 +34,7 @@ from ingest.categories import CATEGORIES
 from queries import engine
 from queries.params import Params, resolve
 from queries.plan import HARD_KEYWORDS, HARD_RPE, SEVERITY_RANK, Projection, findings, project
+from queries.plan_done import SUPPORT
 from queries.report import summary_json
 
 MAX_STEPS = 20
@@ -42,7 +43,6 @@ DRAFT_IDS = 10**12
 USUAL_IDS = 2 * 10**12
 HIP_STRENGTH = "Hip strength: squats, lunges, step-ups, Romanian deadlifts"
 STRIDES = "with 6 x 20 s strides"
-SUPPORT = ("strength", "pilates", "mobility")
 # Support work one week's suggestions may add to lift the 28-day share: a hip-strength session and a
 # Pilates class, or a swapped run (crosstrain's convention: more is not a plan a runner keeps).
 MAX_SUPPORT_ADDED_MIN = 90
