@@ -51,7 +51,7 @@ def activities(
             "category": category,
         },
     )
-    from_files = files.activity_fields(con, [athlete_id], params)
+    from_files = files.activity_fields(con)
     return [_json(r) | _file_fields(from_files.get(r["id"])) for r in rows]
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from queries import engine
-from queries.params import Params
 
 # FIT exercise categories that work the hips and glutes: squats, lunges and step-ups (FIT files step-ups
 # under lunge), deadlifts, hip raises (bridges, hip thrusts), hip stability (clamshells, side-lying leg
@@ -93,11 +92,10 @@ def weekly_intensity(con: engine.Con, athlete_id: int) -> dict[date, dict[str, f
     return found
 
 
-def activity_fields(con: engine.Con, athlete_ids: list[int], params: Params) -> dict[int, dict]:
-    """timezone, load_source, zones_s, structure and exercises of every activity of the athletes, by
-    activity id: the fields `crosstrain activities list --json` adds from activity files."""
-    engine.prepare_scope(con, athlete_ids, params)
-    engine.prepare_sessions(con, params, engine.EPOCH, date.today() + timedelta(days=1))
+def activity_fields(con: engine.Con) -> dict[int, dict]:
+    """timezone, load_source, zones_s, structure and exercises of every activity of the q_scope
+    athletes, by activity id: the fields `crosstrain activities list --json` adds from activity files.
+    Reads the caller's q_session_load (its load_source), which must hold the activities asked about."""
     zones(con)
     rows = engine.fetch(con, engine.sql("activity_files_fields"))
     return {r.pop("activity_id"): r for r in rows}
