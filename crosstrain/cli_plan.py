@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from crosstrain.cli_report import DISCLAIMER, SEVERITY_STYLE, json_option
+from crosstrain.cli_report import DISCLAIMER, SEVERITY_STYLE, as_of_day, json_option
 from crosstrain.echo import echo_results
 from crosstrain.env import Env
 from ingest.db import connect
@@ -27,14 +27,9 @@ athlete_option = click.option(
 as_of_option = click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="Last day of done history; the plan is projected from the day after (YYYY-MM-DD) [default: today]",
 )
-
-
-def _day(value: datetime | None) -> date:
-    return value.date() if value else date.today()
 
 
 @click.group("plan")
@@ -60,7 +55,7 @@ def store_checks(env: Env, names: list[str], as_of: date) -> None:
 @click.option("--athlete", help="whose plan this is (a plan CSV may carry an athlete column instead)")
 @as_of_option
 @click.pass_obj
-def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None, as_of: datetime | None) -> None:
+def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None, as_of: str | None) -> None:
     """Import planned sessions from a plan CSV or an iCalendar (.ics) file.
 
     A CSV has the generic header date,type,duration[,distance_km,rpe,name,athlete,...]; a calendar's
@@ -70,7 +65,7 @@ def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None, as_of
     """
     results = import_plans(env.db, list(paths), athlete, env.settings())
     ok = echo_results(results)
-    store_checks(env, sorted({a for r in results for a in r.athletes}), _day(as_of))
+    store_checks(env, sorted({a for r in results for a in r.athletes}), as_of_day(as_of))
     if not ok:
         raise SystemExit(1)
 
@@ -106,14 +101,14 @@ def _print_check(out: dict, console: Console) -> None:
 @as_of_option
 @json_option
 @click.pass_obj
-def check_command(env: Env, athlete: str, as_of: datetime | None, as_json: bool) -> None:
+def check_command(env: Env, athlete: str, as_of: str | None, as_json: bool) -> None:
     """The report's metrics and warnings projected day by day over the planned days.
 
     Runs the report's own SQL over the done history plus the planned sessions; lists each warning the
     plan would trigger (with its date and the planned sessions behind it) and back-to-back hard days.
     """
     with connect(env.db, read_only=True) as con:
-        out = plans.check(con, athlete, _day(as_of), env.settings())
+        out = plans.check(con, athlete, as_of_day(as_of), env.settings())
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:
@@ -167,7 +162,7 @@ def suggest_command(
     env: Env,
     athlete: str,
     week: datetime | None,
-    as_of: datetime | None,
+    as_of: str | None,
     as_json: bool,
     apply_: bool,
     ics: Path | None,
@@ -178,11 +173,11 @@ def suggest_command(
     to add to the athlete's usual week. --apply writes them into the plan; --ics writes them as events.
     """
     with connect(env.db, read_only=not apply_) as con:
-        found = suggest(con, athlete, week.date() if week else None, _day(as_of), env.settings())
+        found = suggest(con, athlete, week.date() if week else None, as_of_day(as_of), env.settings())
         if apply_ and found.changes:
             apply_changes(con, found.athlete_id, [c.stored() for c in found.changes])
     if apply_ and found.changes:
-        store_checks(env, [found.athlete], _day(as_of))
+        store_checks(env, [found.athlete], as_of_day(as_of))
     out = found.json()
     if ics:
         ics.write_bytes(suggestions_ics(out["athlete"], out["suggestions"]))

@@ -83,7 +83,7 @@ def _analytics(env: Env, engine: str, source: str | None, master: str) -> Iterat
         yield backend
 
 
-def _day(value: str | None) -> date:
+def as_of_day(value: str | None) -> date:
     """The --as-of day, checked before the database is opened (queries.engine.check_days: 1970 to a
     year ahead); today without it. Parsed here so that a year such as 10000 is one line too."""
     if value is None:
@@ -226,7 +226,7 @@ def report(
     master: str,
 ) -> None:
     """The balance report and warnings for one athlete (28-day summary, 12 weeks, advice)."""
-    day = _day(as_of)
+    day = as_of_day(as_of)
     with _analytics(env, engine, source, master) as con:
         rep = queries.report(con, athlete, day, env.settings())
     if as_json:
@@ -242,7 +242,7 @@ def report(
 @click.pass_obj
 def compare(env: Env, as_of: str | None, as_json: bool, engine: str, source: str | None, master: str) -> None:
     """One row per athlete, highest risk first: the coach's comparison table."""
-    day = _day(as_of)
+    day = as_of_day(as_of)
     with _analytics(env, engine, source, master) as con:
         out = queries.compare(con, day, env.settings())
     if as_json:

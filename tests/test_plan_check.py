@@ -176,3 +176,14 @@ def test_reading_renames_only_the_tables_read():
             "select a.activities from q_x a join q_y t on true -- from q_x\nfrom q_activities"
         )
     assert engine.render(text) == text
+
+
+def test_plan_as_of_is_checked_like_the_reports(db_path, run_cli):
+    history(db_path, 1)
+    for value, line in [
+        ("0001-01-01", "error: date 0001-01-01 is out of range: use a day from 1970-01-01 to"),
+        ("10000-01-01", "error: --as-of '10000-01-01' is not a date (YYYY-MM-DD)"),
+    ]:
+        for command in ("check", "suggest"):
+            result = run_cli("plan", command, "--athlete", "Ann", "--as-of", value)
+            assert result.exit_code == 1 and result.output.strip().startswith(line), result.output
