@@ -179,7 +179,7 @@ def import_file(
             import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt.name)
             result.notes.append(_stage(con, fmt.name, fmt.strava_ids, athlete, options.timezone))
             result.counts = store.write_activities(con, "_staged", import_id, settings)
-            _place_implausible(con, path, import_id)
+            _place_implausible(con, path, import_id, header.delimiter)
             con.execute(
                 """insert into import_rejects (import_id, file, line, "column", reason)
                    select ?, ?, line, "column", reason from _rejects""",
@@ -369,7 +369,7 @@ def _zone_note(con: duckdb.DuckDBPyConnection, timezone: str | None) -> str:
     return note
 
 
-def _place_implausible(con: duckdb.DuckDBPyConnection, path: Path, import_id: int) -> None:
+def _place_implausible(con: duckdb.DuckDBPyConnection, path: Path, import_id: int, delimiter: str) -> None:
     """Give rows the plausibility rules refused their physical line where a quoted field spans lines.
 
     Their line is `rec + 2` unless `_locate_rejects` mapped records to lines; it did not when the file
@@ -378,7 +378,7 @@ def _place_implausible(con: duckdb.DuckDBPyConnection, path: Path, import_id: in
     mapped = con.execute("select count(*) from duckdb_tables() where table_name = '_recmap'").fetchone()[0]
     if mapped or not con.execute("select count(*) from _implausible").fetchone()[0]:
         return
-    if record_lines(con, path):  # the file read without rejects, so as UTF-8 text too
+    if record_lines(con, path, delimiter):  # the file read without rejects, so as UTF-8 text too
         con.execute(
             """update import_rejects set line = m.line from _recmap m
                where import_rejects.import_id = ? and import_rejects.line = m.rec + 2""",

@@ -89,6 +89,23 @@ def test_a_row_after_a_multi_line_description_is_named_by_its_own_line(
         assert one(db_path, "select max(line) from import_rejects where \"column\" = 'avg_hr'") == 5
 
 
+def test_a_semicolon_file_names_an_implausible_row_by_its_own_line(
+    run_cli, tmp_path: Path, db_path: Path
+) -> None:
+    # Excel's semicolons, a quoted name with a comma across two lines: the plausibility rules' reject
+    # (no reader reject before it) is mapped to physical lines with the file's own delimiter
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "date;type;duration;name;distance_km\n"
+        '2024-01-01T06:00:00;Run;1800;"Easy, with a friend";5\n'
+        '2024-01-02T06:00:00;Run;1800;"Long\nrun, slow";6\n'
+        "2024-01-03T06:00:00;Run;1800;Bad;500\n"
+    )
+    result = run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(path))
+    assert f"{path}:5: column 'distance_m': average speed 277.78 m/s" in result.stderr
+    assert one(db_path, "select line from import_rejects") == 5
+
+
 def test_generic_and_garmin_rows_meet_the_same_rules(run_cli, tmp_path: Path, db_path: Path) -> None:
     generic = tmp_path / "log.csv"
     generic.write_text("date,type,duration,distance_km\n2024-01-01,Run,1800,5\n2024-01-02,Run,60,50\n")
