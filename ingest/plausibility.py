@@ -147,9 +147,7 @@ def candidates_sql() -> str:
         narrowest[r.value] = (max(low, r.low), min(high, r.high))
     assert set(NUMERIC) <= {r.column for r in RULES if r.value == r.column or r.value.startswith(r.column)}
     ranges = [f"({value}) not between {low!r} and {high!r}" for value, (low, high) in narrowest.items()]
-    dates = [cond for c, cond, _ in DATE_RULES if c != "sport_type"] + [
-        "sport_type is null or sport_type = ''"
-    ]
+    dates = [cond for _, cond, _ in DATE_RULES]
     return " or ".join(f"({c})" for c in dates + ranges)
 
 

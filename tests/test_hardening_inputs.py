@@ -301,6 +301,14 @@ def test_a_database_from_before_the_rules_excludes_its_impossible_rows(db_path: 
     assert reason.endswith("(stored before the plausibility rules; now excluded)")
 
 
+def test_a_blank_activity_type_is_rejected_like_an_empty_one(db_path: Path) -> None:
+    # a type of spaces (an API answer, say) meets the rule `trim(sport_type) = ''` and its cheap filter
+    activity_rows.write(
+        db_path, "Ana", [GOOD_RUN, {**GOOD_RUN, "start_local": "2024-01-02T06:30", "sport_type": "  "}]
+    )
+    assert rows(db_path, "select sport_type from activities") == [("Run",)]  # the blank one refused
+
+
 def test_activity_files_get_the_same_limits(run_cli, tmp_path: Path, db_path: Path) -> None:
     export = tmp_path / "files.zip"
     with zipfile.ZipFile(export, "w") as z:  # a .fit.gz that expands 1000:1
