@@ -43,11 +43,7 @@ def store_checks(env: Env, names: list[str], as_of: date) -> None:
     with connect(env.db) as con:
         for name in names:
             [athlete_id] = engine.athlete_ids(con, [name])
-            try:
-                found = plans.check(con, name, as_of, settings)
-            except plans.NoPlanError:
-                found = None
-            store_check(con, athlete_id, as_of, found)
+            store_check(con, athlete_id, as_of, plans.check_or_none(con, name, as_of, settings))
 
 
 @plan.command("import")

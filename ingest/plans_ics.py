@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from ingest.csv_import import Reject
 from ingest.errors import ImportFormatError, first_line
+from ingest.formats.common import METRES_PER
 
 OPEN_RECURRENCE_WEEKS = 12
 # Occurrences are looked for this far from the calendar's first event (bounded rules end before).
@@ -86,7 +87,7 @@ def text_distance_m(text: str) -> float | None:
     """The longest distance written in `text` ("18 km", "10 mi"; "6 x 800 m at 5k pace, 10 km total"
     is 10 km), in metres, or None."""
     found = [
-        float(m[1].replace(",", ".")) * (1609.344 if m[2].lower().startswith("mi") else 1000.0)
+        float(m[1].replace(",", ".")) * METRES_PER["mi" if m[2].lower().startswith("mi") else "km"]
         for m in DISTANCE.finditer(text)
     ]
     return max(found, default=None)

@@ -249,6 +249,16 @@ def check(
     return check_json(p, params)
 
 
+def check_or_none(
+    con: duckdb.DuckDBPyConnection, athlete: str, as_of: date, settings: dict[str, Any] | None = None
+) -> dict | None:
+    """`check`, or None for an athlete without a plan (what the overview's plan column stores)."""
+    try:
+        return check(con, athlete, as_of, settings)
+    except NoPlanError:
+        return None
+
+
 def check_json(p: Projection, params: Params) -> dict:
     return {
         "athlete": p.athlete,

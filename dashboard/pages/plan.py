@@ -172,11 +172,7 @@ def _store_check(athlete: str, day: dt.date) -> None:
     cfg = data.config()
     with data.writing(cfg), connect(cfg.db_path) as con:
         [athlete_id] = engine.athlete_ids(con, [athlete])
-        try:
-            found = plans.check(con, athlete, day, cfg.settings)
-        except plans.NoPlanError:
-            found = None
-        store_check(con, athlete_id, day, found)
+        store_check(con, athlete_id, day, plans.check_or_none(con, athlete, day, cfg.settings))
 
 
 @callback(
@@ -196,10 +192,7 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
         with data.reading() as con:
             [athlete_id] = engine.athlete_ids(con, [athlete])
             weekly, daily = plans.projected_series(con, athlete, day, settings=settings)
-            try:
-                checked = plans.check(con, athlete, day, settings)
-            except plans.NoPlanError:
-                checked = None
+            checked = plans.check_or_none(con, athlete, day, settings)
             found = suggest(con, athlete, data.parse_date(week, None), day, settings)
             engine.prepare_scope(con, [athlete_id], resolve(settings))
             past = plan_vs_done(con, athlete_id, day - dt.timedelta(weeks=12), day)
