@@ -180,7 +180,7 @@ def session_json(s: dict) -> dict:
 
 def _behind(code: str, day: date, sessions: list[dict]) -> list[dict]:
     """The planned sessions in the window warning `code` looks at on `day`."""
-    days, runs_only = BEHIND[code]
+    days, runs_only = BEHIND.get(code, (28, False))  # a code this table lacks: its 28 days
     start = day - timedelta(days=days - 1)
     return [
         session_json(s)

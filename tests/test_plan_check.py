@@ -54,7 +54,12 @@ RUNS_ONLY = [(o, "Run", 40, 8, "Easy run") for o in (1, 3, 5, 8, 10, 12, 15, 17,
 
 def test_a_plan_that_only_runs(tmp_path, db_path, run_cli):
     history(db_path, 4)
-    assert run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann").exit_code == 0
+    assert (
+        run_cli(
+            "plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann", "--as-of", str(S)
+        ).exit_code
+        == 0
+    )
     out = check(run_cli)
     assert list(out) == ["athlete", "from", "to", "findings", "days"]
     assert (out["athlete"], out["from"], out["to"]) == ("Ann", "2026-11-02", "2026-11-20")
@@ -96,9 +101,9 @@ def test_a_plan_that_only_runs(tmp_path, db_path, run_cli):
 
 def test_projection_equals_the_report_once_the_plan_is_done(tmp_path, db_path, run_cli):
     """The same SQL: each projected day's summary is the report's summary on that day when the planned
-    sessions are stored as done activities."""
+    sessions are stored as done activities (with the RPE the plan's words gave: "Easy run" is 3)."""
     history(db_path, 4)
-    run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann")
+    run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann", "--as-of", str(S))
     out = check(run_cli)
     done = tmp_path / "done.duckdb"
     history(done, 4)
@@ -106,7 +111,14 @@ def test_projection_equals_the_report_once_the_plan_is_done(tmp_path, db_path, r
         done,
         "Ann",
         [
-            {"start_local": at(S + timedelta(days=o)), "sport_type": k, "minutes": m, "km": km, "name": n}
+            {
+                "start_local": at(S + timedelta(days=o)),
+                "sport_type": k,
+                "minutes": m,
+                "km": km,
+                "name": n,
+                "rpe": 3,
+            }
             for o, k, m, km, n in RUNS_ONLY
         ],
     )
@@ -121,7 +133,7 @@ def test_a_plan_that_jumps_volume(tmp_path, db_path, run_cli):
     history(db_path, 5, km=10, minutes=60, strength_days=(1, 3))
     plan = [(1, "Run", 60, 14, "Run"), (2, "Strength", 30, None, "Hips"), (3, "Run", 60, 14, "Run")]
     plan += [(4, "Strength", 30, None, "Hips"), (5, "Run", 60, 14, "Run")]
-    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann")
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S))
     out = check(run_cli)
     jumps = [f for f in out["findings"] if f["code"] == "run_volume_jump"]
     # S+1: 34 km against 30 the 7 days before (+13%); S+3: 38 (+27%); S+5: 42 km against 30: +40%, above
@@ -146,7 +158,7 @@ def test_back_to_back_hard_days(tmp_path, db_path, run_cli):
         (5, "Strength", 30, None, "Hips"),
         (6, "Run", 90, 16, "Easy long"),
     ]
-    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann")
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S))
     out = check(run_cli)
     hard = [f for f in out["findings"] if f["code"] == "back_to_back_hard"]
     assert [(f["date"], f["severity"]) for f in hard] == [("2026-11-04", "warn")]

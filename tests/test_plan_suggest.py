@@ -80,7 +80,7 @@ def test_shorten_long_run_to_the_progression(tmp_path, db_path, run_cli):
     history(db_path, 4, km=10, minutes=50)
     plan = [(1, "Run", 50, 10, "Easy run"), (2, "Strength", 30, None, "Hips"), (3, "Run", 50, 10, "Easy run")]
     plan += [(6, "Run", 100, 20, "Long run")]
-    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann")
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S))
     out = suggest(run_cli)
     # the history's runs are all alike (monotone_runs): strides on Monday; and the long run shortened
     assert [(s["date"], s["action"]) for s in out["suggestions"]] == [
@@ -104,7 +104,7 @@ def test_shorten_long_run_to_the_progression(tmp_path, db_path, run_cli):
 
 def test_ics_of_the_suggestions(tmp_path, db_path, run_cli):
     history(db_path, 4, km=10, minutes=50)
-    run_cli("plan", "import", str(plan_csv(tmp_path, BAD_WEEK)), "--athlete", "Ann")
+    run_cli("plan", "import", str(plan_csv(tmp_path, BAD_WEEK)), "--athlete", "Ann", "--as-of", str(S))
     ics = tmp_path / "suggestions.ics"
     out = suggest(run_cli, "--ics", str(ics))
     events = list(icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
@@ -135,7 +135,9 @@ def test_report_holds_planned_against_done(tmp_path, db_path, run_cli):
         (-3, "Pilates", 45, None, "Class"),
         (3, "Run", 40, 8, "Easy run"),
     ]
-    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S))
+    # the plan is read from its first day on (--as-of: days before it are not read)
+    week_start = S - timedelta(days=6)
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(week_start))
     rep = json.loads(run_cli("report", "--athlete", "Ann", "--as-of", str(S), "--json").output)
     [week] = rep["plan"]["weeks"]
     assert week["week"] == "2026-10-26"
@@ -158,7 +160,9 @@ def test_report_holds_planned_against_done(tmp_path, db_path, run_cli):
     assert rep["plan"]["sessions_ahead"] == 1
     # the import stored the plan's check for the overview
     with connect(db_path, read_only=True) as con:
-        assert con.execute("select as_of, first_day from plan_checks").fetchall() == [(S, date(2026, 11, 4))]
+        assert con.execute("select as_of, first_day from plan_checks").fetchall() == [
+            (week_start, week_start + timedelta(days=1))
+        ]
 
 
 def test_report_without_a_plan_has_no_plan_key(db_path, run_cli):

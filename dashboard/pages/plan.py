@@ -21,7 +21,7 @@ from dashboard.uploads import MAX_FILE_MB, save_uploads, shown_name
 from ingest.categories import CATEGORIES
 from ingest.db import connect
 from ingest.errors import CrosstrainError
-from ingest.plans import apply_changes, import_plans, store_check
+from ingest.plans import apply_changes, checking, import_plans, store_check
 from queries import engine
 from queries import plan as plans
 from queries.params import resolve
@@ -99,8 +99,16 @@ def layout(name: str | None = None, as_of: str | None = None, week: str | None =
 def upload_plan(
     contents: str | None, filename: str | None, athlete: str | None, as_of: str, version: int
 ) -> tuple[Any, int]:
-    """Import an uploaded plan for the chosen athlete, then keep its check for the overview."""
-    return _change(athlete, as_of, version, lambda: _import(contents or "", filename or "plan.csv", athlete))
+    """Import an uploaded plan for the chosen athlete from the page's day on, with its check for the
+    overview in the same transaction: a plan is stored only when all of it worked."""
+    day = dt.date.fromisoformat(as_of)
+    return _change(
+        athlete,
+        as_of,
+        version,
+        lambda: _import(contents or "", filename or "plan.csv", athlete, day),
+        store=False,
+    )
 
 
 @callback(
@@ -123,25 +131,35 @@ def apply_suggestions(
     return _change(athlete, as_of, version, lambda: _apply(athlete, day, data.parse_date(week, None)))
 
 
-def _change(athlete: str | None, as_of: str, version: int, change: Any) -> tuple[Any, int]:
+def _change(
+    athlete: str | None, as_of: str, version: int, change: Any, store: bool = True
+) -> tuple[Any, int]:
     if not athlete:
         return dbc.Alert("Choose an athlete first.", color="warning"), version
     try:
         message = change()
-        _store_check(athlete, dt.date.fromisoformat(as_of))
+        if store:
+            _store_check(athlete, dt.date.fromisoformat(as_of))
     except CrosstrainError as exc:
         return dbc.Alert(str(exc), color="danger", id="plan-error"), version
     return message, version + 1
 
 
-def _import(contents: str, filename: str, athlete: str) -> Any:
+def _import(contents: str, filename: str, athlete: str, day: dt.date) -> Any:
     cfg = data.config()
     with tempfile.TemporaryDirectory(prefix="crosstrain-plan-") as tmp:
         paths, refused = save_uploads(Path(tmp), [contents], [filename])
         if refused:
             raise CrosstrainError(refused[0].error or "the upload was refused")
         with data.writing(cfg):
-            [result] = import_plans(cfg.db_path, paths, athlete, cfg.settings)
+            [result] = import_plans(
+                cfg.db_path,
+                paths,
+                athlete,
+                cfg.settings,
+                day,
+                then=checking(plans.check_or_none, cfg.settings, day),
+            )
         saved_as = paths[0]
 
     def named(text: str) -> str:  # the uploaded name, never where it was saved
@@ -150,9 +168,11 @@ def _import(contents: str, filename: str, athlete: str) -> Any:
     if result.error:
         raise CrosstrainError(named(result.error))
     rejects = [html.Li(named(str(r))) for r in result.rejects[:20]]
+    rejects += [html.Li(named(line)) for line in result.skipped[:20]]
     return dbc.Alert(
-        [html.Div(named(result.summary())), html.Ul(rejects, className="mb-0 small")],
-        color="warning" if rejects else "success",
+        [html.Div(named(line)) for line in result.summary().splitlines()]
+        + [html.Ul(rejects, className="mb-0 small")],
+        color="warning" if result.rejects else "success",
         id="plan-imported",
     )
 
