@@ -247,6 +247,12 @@ REPEATS = re.compile(
     r"(\d{1,2})\s*[x×*]\s*(\d+(?:[.,]\d+)?)\s*(km|k|mi|miles?|m|meters?|metres?|min|mins|minutes?|'|′|s|sec)(?![a-z0-9])",
     re.I,
 )
+# "Cycle: General Endurance", "Phase 2 - Build", "Block: strength focus": a label of the days to come
+PHASE_LABEL = re.compile(
+    r"^\W*(?:phase|block|cycle|mesocycle|macrocycle|microcycle|period|periode|fase|bloque|bloc|blocco|"
+    r"jakso|faza|obdobi)\s*(?::|\d|-|–)",
+    re.I,
+)
 AND = re.compile(r"\s+(?:\+|&|plus|and|und|et|en|og|och|ja|oraz|ama)\s+", re.I)
 RPE = re.compile(rf"\brpe\s*[:=]?\s*{RANGE}", re.I)
 
@@ -339,7 +345,9 @@ def _intensity(folded: str, text: str) -> tuple[str | None, str | None]:
     if not named and not repeats:
         return None, None
     intensity = next((i for i in HARDEST_FIRST if i in named), "intervals")
-    kinds = {STRUCTURE[i] for i in named} | ({"intervals"} if repeats else set())
+    kinds = {STRUCTURE[i] for i in named}
+    if repeats and not kinds & {"hills", "strides"}:
+        kinds.add("intervals")  # "8 x 200 m hill repeats" are hills
     if len(kinds) > 1:
         kinds.discard("steady")  # a tempo run with strides is strides; two of the others: mixed
     structure = kinds.pop() if len(kinds) == 1 else "mixed"
@@ -433,6 +441,8 @@ def skip_reason(summary: str) -> str | None:
     'meeting'), or None. A summary naming a kind or a duration is a session ("Rest or easy run 30
     min" is read as its first choice only when that isn't rest)."""
     first = re.split(r"\s+(?:or|oder|o|ou|of|eller|tai|lub|nebo)\s+|/", summary, maxsplit=1, flags=re.I)[0]
+    if PHASE_LABEL.match(summary) and not (text_seconds(summary) or text_distance_m(summary)):
+        return "phase block"
     folded = fold(first)
     hits = _found(folded, SKIP_PHRASES)
     if not hits:

@@ -237,6 +237,8 @@ def import_plan(
         raise CrosstrainError(f"{shown}: no such file")
     ics = path.suffix.lower() in (".ics", ".ical", ".ifb")
     result = PlanResult(file=shown, format="ics" if ics else "csv")
+    if athlete:
+        result.athletes = [athlete]
     try:
         if ics:
             if athlete is None:
@@ -253,6 +255,8 @@ def import_plan(
                 _write(con, result, shown, settings, then)
         else:
             _import_csv(con, path, shown, athlete, settings, win, pace, result, then)
+    except NothingToStore:
+        pass  # rolled back: no athlete made, no plan replaced by nothing
     finally:
         for table in (*TEMP_TABLES, "_plan_staged"):
             con.execute(f"drop table if exists {table}")
@@ -563,8 +567,14 @@ def _notes(said: Counter) -> list[str]:
     return notes
 
 
+class NothingToStore(Exception):
+    """No session of the file could be read: its transaction is rolled back (the result says why)."""
+
+
 def _stage(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    """`rows` (PLAN_COLUMNS) into temp table `_plan_staged` (empty is fine)."""
+    """`rows` (PLAN_COLUMNS) into temp table `_plan_staged`; none raises NothingToStore."""
+    if not rows:
+        raise NothingToStore
     columns = ", ".join(f"{c} {t}" for c, t in zip(PLAN_COLUMNS, PLAN_TYPES, strict=True))
     con.execute(f"create or replace temp table _plan_staged ({columns})")
     if rows:

@@ -177,7 +177,8 @@ def read_calendar(raw: bytes, shown: str, timezone: str | None, first: date, hor
         except Exception as exc:  # a broken property: icalendar raises many kinds
             problem = f"cannot read the event: {first_line(exc)}"
         if problem:
-            out.refused.append((line, "DTSTART" if "start" in problem else "RRULE", problem))
+            column = "DTSTART" if "start" in problem.lower() else "RDATE" if "RDATE" in problem else "RRULE"
+            out.refused.append((line, column, problem))
             continue
         uid = _text(event, "UID") or f"crosstrain-{i}"
         is_override = event.get("RECURRENCE-ID") is not None
@@ -305,7 +306,8 @@ def _check_event(event: Any, zone: ZoneInfo | None, latest: date) -> str | None:
     if not isinstance(value, date):
         return "its start (DTSTART) is not a date"
     if not date(1970, 1, 1) <= (value.date() if isinstance(value, datetime) else value) <= latest:
-        return f"its start {value:%Y-%m-%d} is outside 1970 to {latest} (a year past the plan horizon)"
+        day = value.date() if isinstance(value, datetime) else value
+        return f"its start {day.isoformat()} is outside 1970 to {latest} (a year past the plan horizon)"
     _local(value, zone)
     return _rule_problem(event)
 
