@@ -369,3 +369,56 @@ def test_a_failing_plan_check_stores_nothing(tmp_path, db_path, run_cli):
     with connect(db_path, read_only=True) as con:
         assert con.execute("select count(*) from planned_sessions").fetchone()[0] == 0
         assert con.execute("select count(*) from athletes").fetchone()[0] == 0
+
+
+def post_plan(base: str, text: str, name: str, as_of: str) -> dict:
+    """The request the plan page's upload sends; the callback's answer (asserted an answer, not an error)."""
+    import base64
+
+    import requests
+
+    body = {
+        "output": "..plan-message.children...plan-version.data..",
+        "outputs": [
+            {"id": "plan-message", "property": "children"},
+            {"id": "plan-version", "property": "data"},
+        ],
+        "inputs": [
+            {
+                "id": "plan-upload",
+                "property": "contents",
+                "value": "data:text/calendar;base64," + base64.b64encode(text.encode()).decode(),
+            }
+        ],
+        "state": [
+            {"id": "plan-upload", "property": "filename", "value": name},
+            {"id": "plan-athlete", "property": "value", "value": "Ann"},
+            {"id": "plan-as-of", "property": "data", "value": as_of},
+            {"id": "plan-version", "property": "data", "value": 0},
+        ],
+        "changedPropIds": ["plan-upload.contents"],
+    }
+    response = requests.post(base + "/_dash-update-component", json=body, timeout=60)
+    assert response.status_code == 200, response.text[:300]
+    return response.json()["response"]
+
+
+def test_the_plan_page_answers_every_calendar_and_stores_only_what_worked(db_path):
+    from test_dashboard_uploads import waitress_serving
+
+    from dashboard import create_app
+
+    write(db_path, "Ann", [{"start_local": "2026-12-01T07:00", "sport_type": "Run", "minutes": 30, "km": 6}])
+    hostile = ics(event(start="DTSTART:00010101T070000Z"), event("RRULE:FREQ=HOURLY\r\n", uid="h"))
+    with waitress_serving(create_app(db_path)) as base:
+        refused = json.dumps(post_plan(base, hostile, "hostile.ics", "2027-01-01"))
+        with connect(db_path, read_only=True) as con:
+            assert con.execute("select count(*) from planned_sessions").fetchone()[0] == 0
+        stored = json.dumps(post_plan(base, ics(GOOD), "plan.ics", "2027-01-01"))
+    assert "0 planned sessions, 0 replaced, 2 rejected" in refused and "it repeats HOURLY" in refused
+    assert "1 planned sessions (strength 1)" in stored
+    with connect(db_path, read_only=True) as con:
+        assert con.execute("select count(*) from planned_sessions").fetchone()[0] == 1
+        assert (
+            con.execute("select count(*) from plan_checks").fetchone()[0] == 1
+        )  # kept in the same transaction
