@@ -5,7 +5,7 @@ read within limits that no calendar can explode.
 RDATE, EXDATE, moved occurrences) lazily, one series at a time, from the plan's first day (`--as-of`)
 and only inside the plan horizon (ingest/plans.Window: a year by default). What a plan can't mean is
 one line each, never a stalled import:
-- a calendar over MAX_BYTES, or one icalendar can't parse: the file's one error;
+- a calendar over MAX_BYTES or MAX_EVENTS, or one icalendar can't parse: the file's one error;
 - an event without a readable start, starting before 1970 or after a year past the horizon, repeating
   more often than daily (SECONDLY, MINUTELY, HOURLY, several BYHOUR/BYMINUTE/BYSECOND values), with
   INTERVAL=0, with more than MAX_RDATES extra dates, or whose rule can't be expanded: that event's line;
@@ -27,7 +27,10 @@ from zoneinfo import ZoneInfo
 
 from ingest.errors import ImportFormatError, first_line
 
-MAX_BYTES = 4 * 1024 * 1024  # ~10,000 events with notes: any training plan fits (crosstrain's convention)
+# crosstrain's convention: a year of twice-daily sessions with notes is ~1,000 events and 0.5 MB; these
+# bounds keep any calendar's parse (icalendar: ~1 ms an event) within seconds and ~150 MB
+MAX_BYTES = 2 * 1024 * 1024
+MAX_EVENTS = 1500
 MAX_RDATES = 1000  # extra dates of one event: almost three years of daily sessions
 MAX_OCCURRENCES = 20_000  # sessions of one calendar, all events together
 SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
@@ -266,6 +269,11 @@ def _parse(icalendar: Any, text: str, shown: str) -> tuple[Any, list[int], list[
     the events refused: when the whole fails to parse, it is parsed event by event (beside the time
     zones), each event icalendar can't parse refused with its line."""
     kept, blocks = _kept(text)
+    if len(blocks) > MAX_EVENTS:
+        raise ImportFormatError(
+            f"{shown}: {len(blocks)} events are not a training plan "
+            f"(at most {MAX_EVENTS}; split the calendar)"
+        )
     body = "\r\n".join(line for _, line in kept)
     try:
         cal = icalendar.Calendar.from_ical(body)
