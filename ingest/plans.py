@@ -664,15 +664,22 @@ def update_planned(
 def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list[dict[str, Any]]) -> int:
     """Write `plan suggest` changes into the plan in one transaction: `add` stores a new planned session,
     `swap` and `shorten` change the planned session `planned_id`. Each change: action, date, type,
-    category, duration_min, name, planned_id, distance_km (None: unchanged). Returns how many."""
+    category, duration_min, name, planned_id, distance_km (None: unchanged). Returns how many. An added
+    or swapped-in session's intensity, structure and RPE are read from its name as an import reads them
+    ("Easy run" is easy, RPE 3); a shortened one keeps its own."""
     with transaction(con):
         for c in changes:
             km = c.get("distance_km")
+            words = plan_words.read(c["name"] or "", None, [])
+            intensity = words.intensity
+            rpe = plan_words.INTENSITY_RPE.get(intensity) if intensity else None
+            structure = words.structure if c["category"] == "run" else None
+            read = [intensity, structure, rpe, "intensity" if rpe is not None else None]
             if c["action"] == "add":
                 con.execute(
                     """insert into planned_sessions (athlete_id, start_local, has_time, sport_type, category,
-                           name, moving_s, distance_m, source)
-                       values (?, ?::date, false, ?, ?, ?, ?, ?, 'suggest')""",
+                           name, moving_s, distance_m, source, intensity, structure, rpe, rpe_source)
+                       values (?, ?::date, false, ?, ?, ?, ?, ?, 'suggest', ?, ?, ?, ?)""",
                     [
                         athlete_id,
                         c["date"],
@@ -681,6 +688,7 @@ def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list
                         c["name"],
                         c["duration_min"] * 60,
                         None if km is None else km * 1000,
+                        *read,
                     ],
                 )
             else:
@@ -695,7 +703,9 @@ def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list
                 )
                 if c["action"] == "swap":
                     con.execute(
-                        "update planned_sessions set rpe = null where planned_id = ?", [c["planned_id"]]
+                        """update planned_sessions set intensity = ?, structure = ?, rpe = ?, rpe_source = ?
+                           where planned_id = ?""",
+                        [*read, c["planned_id"]],
                     )
     return len(changes)
 

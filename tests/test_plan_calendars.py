@@ -308,6 +308,7 @@ HOSTILE = [
         "the event has no start",
         2,
     ),
+    ("duplicated", event(uid="d") + event(uid="d"), None, 2),
     ("count 10^9", event("RRULE:FREQ=DAILY;COUNT=1000000000\r\n"), None, 364),
     ("until 9999", event("RRULE:FREQ=DAILY;UNTIL=99991231T000000Z\r\n"), None, 364),
 ]
@@ -326,6 +327,12 @@ def test_hostile_calendars_are_refused_in_seconds(tmp_path, db_path, run_cli, la
         assert [
             line for line in result.output.splitlines() if said in line and line.startswith(f"error: {path}:")
         ]
+    elif label == "duplicated":
+        assert result.exit_code == 0, result.output
+        assert (
+            f"{path}:9: 'Easy run 30 min' on 2027-01-04: duplicate (same start and summary), skipped"
+            in result.output
+        )
     else:
         assert result.exit_code == 0, result.output
         assert "repeating events read up to the plan horizon 2028-01-01" in result.output
@@ -422,3 +429,58 @@ def test_the_plan_page_answers_every_calendar_and_stores_only_what_worked(db_pat
         assert (
             con.execute("select count(*) from plan_checks").fetchone()[0] == 1
         )  # kept in the same transaction
+
+
+def test_the_plan_horizon_is_a_setting(tmp_path, db_path, run_cli):
+    config = tmp_path / "config" / "crosstrain" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[plan]\nhorizon_days = 28\n", encoding="utf-8")
+    path = tmp_path / "weekly.ics"
+    path.write_text(ics(event("RRULE:FREQ=WEEKLY\r\n")), encoding="utf-8")
+    result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-01")
+    assert "1 repeating events read up to the plan horizon 2027-01-29" in result.output
+    assert by_category(db_path) == {"run": 4}  # Mondays 4, 11, 18 and 25 January
+    config.write_text("[plan]\nhorizon_days = 0\n", encoding="utf-8")
+    result = run_cli("plan", "import", str(path), "--athlete", "Ann")
+    assert result.exit_code == 1
+    assert "[plan] horizon_days: expected a whole number of days from 1 to 3660" in result.output
+
+
+def test_a_swapped_in_session_is_read_as_an_import_reads_it(tmp_path, db_path, run_cli):
+    from ingest.plans import apply_changes
+
+    path = tmp_path / "plan.ics"
+    path.write_text(ics(event(summary="Intervals 6 x 800 m 50 min")), encoding="utf-8")
+    run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-01")
+    with connect(db_path) as con:
+        [(planned_id, before)] = con.execute(
+            "select planned_id, intensity || ' ' || structure || ' ' || rpe from planned_sessions"
+        ).fetchall()
+        swap = {"action": "swap", "date": "2027-01-04", "type": "Run", "category": "run", "duration_min": 45}
+        add = {
+            "action": "add",
+            "date": "2027-01-05",
+            "type": "Strength",
+            "category": "strength",
+            "duration_min": 30,
+        }
+        apply_changes(
+            con,
+            1,
+            [
+                swap | {"name": "Easy run", "planned_id": planned_id},
+                add | {"name": "Hip strength", "planned_id": None},
+            ],
+        )
+        after = con.execute(
+            "select name, intensity, structure, rpe, rpe_source from planned_sessions order by 1"
+        ).fetchall()
+    assert before == {"": "intervals", "structure": "intervals", "rpe": 8.0} or before == (
+        "intervals",
+        "intervals",
+        8.0,
+    )
+    assert after == [
+        ("Easy run", "easy", "steady", 3.0, "intensity"),
+        ("Hip strength", None, None, None, None),
+    ]
