@@ -61,6 +61,7 @@ PLAN_TYPES = (
 HORIZON_DAYS = 365  # [plan] horizon_days: how far ahead calendar series are expanded
 MAX_SESSIONS_PER_DAY = 4  # [plan] max_sessions_per_day: more on one day is refused (crosstrain's convention)
 MAX_SESSION_S = 24 * 3600
+MAX_CSV_ROWS = 5000  # a plan CSV's rows (a team's year of daily sessions; crosstrain's convention)
 PACE_DAYS = 90
 PACE_MIN_SESSIONS = 3
 # crosstrain's convention: seconds per km where the athlete's history and --pace don't say
@@ -332,6 +333,11 @@ def _import_csv(
             Reject(shown, *row)
             for row in con.execute('select line, "column", reason from _rejects order by line').fetchall()
         ]
+        [count] = con.execute("select count(*) from _staged").fetchone()
+        if count > MAX_CSV_ROWS:
+            raise CrosstrainError(
+                f"{shown}: {count} rows are not a training plan (at most {MAX_CSV_ROWS}; split the file)"
+            )
         staged = con.execute(
             """select athlete_id, line, start_local, has_time, sport_type, name, description, moving_s,
                       distance_m, rpe from _staged order by start_local, line"""

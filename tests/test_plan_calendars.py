@@ -480,3 +480,11 @@ def test_a_swapped_in_session_is_read_as_an_import_reads_it(tmp_path, db_path, r
         ("Easy run", "easy", "steady", 3.0, "intensity"),
         ("Hip strength", None, None, None, None),
     ]
+
+
+def test_a_plan_csv_of_thousands_of_rows_is_one_line(tmp_path, db_path, run_cli):
+    path = tmp_path / "huge.csv"
+    path.write_text("date,type,duration\n" + "2027-01-04,Run,1800\n" * 5001, encoding="utf-8")
+    result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-01")
+    assert result.exit_code == 1
+    assert f"{path}: 5001 rows are not a training plan (at most 5000; split the file)" in result.output
