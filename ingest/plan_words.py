@@ -59,13 +59,14 @@ KINDS: dict[str, tuple[str, ...]] = {
         "course a pied", "footing", "courir", "corsa", "correre", "hardlopen", "hardloop", "duurloop",
         "lob", "lobe", "lobetur", "loping", "lop", "lopetur", "jogge", "lopning", "lopa", "lopass",
         "juoksu", "juosta", "lenkki", "bieg", "biegac", "beh", "behat", "corrida", "parkrun", "walk jog",
+        "cross country", "xc", "trail", "trail run", "fell run", "ultra",
         "walk run",
     ),
     "Ride": (
         "ride", "bike", "biking", "cycle", "cycling", "bicycle", "bicycling", "spin", "spinning", "zwift",
         "rad", "radfahren", "radeln", "rennrad", "bicicleta", "ciclismo", "bici", "velo", "cyclisme",
         "fietsen", "fiets", "wielrennen", "cykel", "cykling", "sykkel", "sykling", "cyklist", "pyoraily",
-        "pyora", "rower", "kolarstwo", "kolo", "cyklistika", "pedal", "pedalada", "trainer ride",
+        "pyora", "kolarstwo", "kolo", "cyklistika", "pedal", "pedalada", "trainer ride",
     ),
     "Swim": (
         "swim", "swimming", "schwimmen", "natacion", "nadar", "natation", "nage", "nuoto", "nuotare",
@@ -97,8 +98,8 @@ KINDS: dict[str, tuple[str, ...]] = {
         "hike", "hiking", "wandern", "senderismo", "randonnee", "escursione", "trekking", "vandring",
     ),
     "Rowing": (
-        "row", "rowing", "erg", "rudern", "remo", "aviron", "canottaggio", "roeien", "roning", "rodd",
-        "soutu", "wioslarstwo", "veslovani",
+        "row", "rowing", "rower", "erg", "rudern", "remo", "aviron", "canottaggio", "roeien", "roning",
+        "rodd", "soutu", "wioslarstwo", "veslovani",
     ),
     "Nordic Ski": (
         "ski", "xc ski", "langlauf", "esqui", "skidor", "hiihto", "narty", "lyze",
@@ -124,7 +125,7 @@ INTENSITY_WORDS: dict[str, tuple[str, ...]] = {
     "easy": (
         "easy", "ez", "gentle", "light", "aerobic", "conversational", "base", "z1", "z2", "zone 1",
         "zone 2", "ga1", "locker", "leicht", "ruhig", "suave", "facil", "facile", "tranquillo", "lento",
-        "makkelijk", "rustig", "rolig", "roligt", "let", "helppo", "kevyt", "peruskunto", "spokojny",
+        "makkelijk", "rustig", "rolig", "roligt", "helppo", "kevyt", "peruskunto", "spokojny",
         "lekki", "lehky", "volny", "leve", "endurance", "general endurance",
     ),
     "long": (

@@ -246,6 +246,10 @@ def test_a_csv_plan_reaches_as_far_as_it_goes(tmp_path, db_path, run_cli):
         ("Krafttraining 45 Minuten", "Strength", None, None, 45, None),
         ("Natação 2000 m", "Swim", None, None, None, 2),
         ("Intervaly 5 x 1 km", "Run", "intervals", "intervals", None, 5),
+        ("Cross country race 8 km", "Run", "race", "steady", None, 8),
+        ("Rower 20 min", "Rowing", None, None, 20, None),
+        ("XC ski 2 h", "Nordic Ski", None, None, 120, None),
+        ("Spin class 45 min", "Ride", None, None, 45, None),
     ],
 )
 def test_words(text, kind, intensity, structure, minutes, km):
