@@ -3,8 +3,9 @@
 The steps, in order, and what each reads (besides q_scope, q_categories and q_run_keywords, which
 prepare_scope loads from the settings in force):
 
-    athlete_history  <- activities, athletes                     (q_athlete_history)
-    session_load     <- activities, q_athlete_history            (q_session_load)
+    session_hr_max   <- activities, athletes                     (q_session_hr_max)
+    athlete_history  <- activities, athletes, q_session_hr_max   (q_athlete_history)
+    session_load     <- activities, q_athlete_history, q_session_hr_max  (q_session_load)
     ewma_carry       <- session_load.sql as a CTE up to a day    (q_ewma_carry)
     daily_load       <- q_session_load                           (q_daily_load; report, daily series)
     metrics | metrics_today -> scores  <- q_daily_load or q_session_load, q_ewma_carry  (q_metrics)
@@ -220,8 +221,10 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
 
 
 def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
-    """q_athlete_history (HRmax, first and last support day, whole history up to `end`) and
-    q_session_load: the scope's sessions with their load, local days [start, end]."""
+    """q_session_hr_max (each session's HRmax from the data up to it), q_athlete_history (first and last
+    support day, whole history up to `end`) and q_session_load: the scope's sessions with their load,
+    local days [start, end]."""
+    materialise(con, "session_hr_max", {"end": end, **_load(params)})
     materialise(con, "athlete_history", {"end": end, **_load(params)})
     materialise(con, "session_load", {"from": start, "end": end, **_load(params)})
 
