@@ -5,7 +5,7 @@
 -- as the session wrote them and matched by ingest.categories.key_sql (case, accents and punctuation
 -- aside: "M”A”Dabolic day" and "MADabolic Day" are one name). One rule per athlete, type and name, kept
 -- so by ingest/corrections.py (no index, as for activities: see migration 002).
-create table category_rules (
+create table if not exists category_rules (
     athlete_id  integer not null,
     sport_type  varchar not null,
     name        varchar not null,
