@@ -4,6 +4,7 @@
 -- Relations: activities, q_scope(athlete_id), q_categories(category, intensity, heart_rate_load),
 --   activity_files (rpe), activity_hr_seconds (seconds per whole bpm: ingest/files),
 --   q_athlete_history(athlete_id, hr_rest, trimp_k, trimp_b) (athlete_history.sql up to at least $end),
+--   q_session_intensity(athlete_id, activity_id, intensity) (session_intensity.sql),
 --   q_session_hr_max(athlete_id, activity_id, hr_max) (session_hr_max.sql: each session's HRmax from the
 --   data up to that session, so later imports never change a past session's load).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
@@ -16,7 +17,8 @@
 --      heart-rate samples of an activity file (file_load), else from average HR when known:
 --      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1],
 --      with the session's HRmax (q_session_hr_max), the athlete's HRrest and constants (k, b);
---   3. else minutes x the category's default intensity (a Pilates class without HR is never a rest day).
+--   3. else minutes x the session's default intensity (q_session_intensity: by activity type or category,
+--      or the athlete's own median; a Pilates class without HR is never a rest day).
 --   Strength, Pilates and mobility never use heart rate: average HR badly underrates resistance work,
 --   for which session RPE is the validated measure (Day et al. 2004; Sweet et al. 2004).
 with scoped as (
@@ -68,12 +70,13 @@ measured as (
         m.hr_max,
         h.trimp_k,
         h.trimp_b,
-        coalesce(c.intensity, $other_intensity) as intensity
+        coalesce(si.intensity, c.intensity, $other_intensity) as intensity
     from scoped sc
     join q_athlete_history h on h.athlete_id = sc.athlete_id
     join q_session_hr_max m on m.athlete_id = sc.athlete_id and m.activity_id = sc.activity_id
     left join q_categories c on c.category = sc.category
     left join file_load fl on fl.activity_id = sc.activity_id
+    left join q_session_intensity si on si.athlete_id = sc.athlete_id and si.activity_id = sc.activity_id
 )
 
 select
