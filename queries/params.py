@@ -27,7 +27,7 @@ from ingest.errors import ConfigError
 # without heart rate is load, never a rest day (other tools count such sessions as zero). The values are
 # crosstrain's convention, read off Borg's CR-10 words as Foster 2001 uses them (2 "easy", 3 "moderate",
 # 4 "somewhat hard", 5 "hard"); their order agrees with the Compendium of Physical Activities' METs
-# (Ainsworth et al. 2011: walking 3.5, golf walking 4.3, hatha yoga 2.5, running 8+), which gives no
+# (Ainsworth et al. 2011: walking about 3.5, golf 4.3, hiking 6, hatha yoga 2.5, running 8+), which gives no
 # CR-10 value. Where an athlete has enough sessions of the same kind scored by RPE or heart rate, their
 # own median per minute replaces the table (queries/sql/session_intensity.sql; `[load]
 # own_median_sessions`). Settings: `[intensity]` takes any key of this table.
@@ -42,6 +42,7 @@ DEFAULT_INTENSITY: dict[str, float] = {
     # activity types lighter than their category (cross-training at 4): INTENSITY_TYPES
     "walk": 2.0,
     "golf": 2.0,
+    "hike": 3.0,  # moderate: between walking and running in the Compendium's METs (hiking about 6)
 }
 
 # Activity types (lower case, as stored) that score by their own row of DEFAULT_INTENSITY, not their
@@ -49,6 +50,7 @@ DEFAULT_INTENSITY: dict[str, float] = {
 INTENSITY_TYPES: dict[str, tuple[str, ...]] = {
     "walk": ("walk", "walking", "casual walking"),
     "golf": ("golf",),
+    "hike": ("hike", "hiking"),
 }
 
 # A support-work candidate (a type that says nothing and a name without a keyword: the catch-all

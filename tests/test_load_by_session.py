@@ -28,7 +28,8 @@ def scored(db, athlete: str, start: date = D, settings=None) -> dict[str, tuple[
 
 def test_light_activity_types_score_by_their_own_intensity(db_path):
     # Without RPE or heart rate: golf 110 min x 2 = 220 (not cross-training's 4: 440); a walk 60 x 2 = 120;
-    # a ride 60 x 4 = 240 (cross); yoga 30 x 2 = 60 (mobility); an unknown type 30 x 3 = 90 (other).
+    # a ride 60 x 4 = 240 (cross); yoga 30 x 2 = 60 (mobility); an unknown type 30 x 3 = 90 (other);
+    # a hike 200 x 3 = 600 (not 800).
     write(
         db_path,
         "Gil",
@@ -38,10 +39,18 @@ def test_light_activity_types_score_by_their_own_intensity(db_path):
             {"start_local": at(0, 13), "sport_type": "Ride", "name": "Ride", "minutes": 60},
             {"start_local": at(0, 16), "sport_type": "Yoga", "name": "Yoga", "minutes": 30},
             {"start_local": at(0, 19), "sport_type": "Breathwork", "name": "Breathe", "minutes": 30},
+            {"start_local": at(1, 8), "sport_type": "Hike", "name": "Hike", "minutes": 200},
         ],
     )
-    got = {name: load for name, (load, _, _) in scored(db_path, "Gil").items()}
-    assert got == {"Afternoon Golf": 220.0, "Walk": 120.0, "Ride": 240.0, "Yoga": 60.0, "Breathe": 90.0}
+    got = {name: load for name, (load, _, _) in scored(db_path, "Gil", D - timedelta(days=1)).items()}
+    assert got == {
+        "Afternoon Golf": 220.0,
+        "Walk": 120.0,
+        "Ride": 240.0,
+        "Yoga": 60.0,
+        "Breathe": 90.0,
+        "Hike": 600.0,
+    }
     # the table is the settings': [intensity] golf = 3 -> 110 x 3 = 330
     assert scored(db_path, "Gil", settings={"intensity": {"golf": 3}})["Afternoon Golf"][0] == 330.0
 
