@@ -140,3 +140,29 @@ def test_same_name_refusals_are_one_line(run_cli, db_path, tmp_path):
         "unknown activity id 999",
     )
     assert rows(db_path, "select count(*) from category_rules") == [(0,)]
+
+
+def test_a_same_name_label_reaches_sessions_a_later_strava_sync_brings(db_path):
+    # The sync writes through the one write path (ingest/store.write_activities), which lays the rule
+    # over new rows: a fake Strava on 127.0.0.1, the real CLI, then the database.
+    from strava_helpers import query, run, strava_env
+    from strava_server import FakeStrava
+
+    workout = ("Workout", "Workout")
+    with FakeStrava() as server:
+        code = server.add_athlete(1001, "Ana", "Lift", activities=0)
+        env = strava_env(server, db_path)
+        assert run(env, "strava", "connect", "--code", code).returncode == 0
+        first = server.add_activities(1001, 2, sport=workout)
+        for activity in server.activities[1001]:
+            activity["name"] = "Afternoon Workout"
+        assert run(env, "strava", "sync").returncode == 0
+        assert query(db_path, "select distinct category from activities") == [("other",)]
+        [(one,)] = query(db_path, "select activity_id from activities where strava_id = ?", [first[0]])
+        labelled = run(env, "activities", "set", str(one), "--category", "strength", "--same-name")
+        assert labelled.returncode == 0, labelled.stderr
+        [later] = server.add_activities(1001, 1, sport=workout)
+        server.activities[1001][-1]["name"] = "Afternoon Workout"
+        assert run(env, "strava", "sync").returncode == 0
+    got = query(db_path, "select strava_id, category from activities order by strava_id")
+    assert got == [(first[0], "strength"), (first[1], "strength"), (later, "strength")]
