@@ -254,6 +254,36 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "protahovani",
     ],
     "run": ["sprint", "strides"],
+    # Sports and classes that are cross-training, not the gym work a support-work candidate may be
+    # ("Efkarpia Football" logged as Garmin Other, "Beach volley" as Strava Workout: real exports).
+    "cross": [
+        "football",
+        "soccer",
+        "futebol",
+        "futbol",
+        "fussball",
+        "fußball",
+        "voetbal",
+        "calcio",
+        "volley",
+        "basket",
+        "tennis",
+        "padel",
+        "badminton",
+        "squash",
+        "hockey",
+        "rugby",
+        "handball",
+        "dance",
+        "ballet",
+        "zumba",
+        "climb",
+        "boulder",
+        "swim",
+        "bike",
+        "cycling",
+        "spinning",
+    ],
 }
 
 

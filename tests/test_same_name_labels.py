@@ -39,6 +39,7 @@ def test_generic_types_in_several_languages_are_support_work_candidates(run_cli,
             "2024-03-06,Workout,40:00,Afternoon Workout,Kos",
             "2024-03-07,Gym & Fitness Equipment,40:00,Leg day squats,Kos",
             "2024-03-07,Run,30:00,Easy,Kos",
+            "2024-03-02,Other,90:00,Efkarpia Football,Kos",  # a sport, not a candidate
         ],
     )
     got = {r[1]: r[2] for r in _by_id(db_path).values()}
@@ -48,6 +49,7 @@ def test_generic_types_in_several_languages_are_support_work_candidates(run_cli,
         "Afternoon Workout": "other",
         "Leg day squats": "strength",
         "Easy": "run",
+        "Efkarpia Football": "cross",
     }
     report = json.loads(run_cli("report", "--athlete", "Kos", "--as-of", "2024-03-07", "--json").stdout)
     assert report["summary"]["sessions"]["other"] == 3
