@@ -18,7 +18,9 @@
 --   were scored by RPE or, where the category's load may come from heart rate, by average HR (TRIMP x
 --   $trimp_scale with that session's HRmax), once there are at least $own_median_sessions of them
 --   (crosstrain's convention: the athlete's habits beat a table); else the table's intensity for the key.
---   Earlier sessions only, so a later import never changes a past session's load.
+--   Earlier sessions only, so a later import never changes a past session's load. An average HR at or
+--   below resting (HRr 0) measures nothing and is left out, so the median is never 0: no session counts
+--   as zero load because it lacks heart rate.
 with sessions as (
     select
         a.athlete_id,
@@ -74,7 +76,7 @@ rated as (
         case
             when k.minutes <= 0 then null
             when k.rpe is not null then k.rpe
-            when k.hrr is not null then k.hrr * k.trimp_k * exp(k.trimp_b * k.hrr) * $trimp_scale
+            when k.hrr > 0 then k.hrr * k.trimp_k * exp(k.trimp_b * k.hrr) * $trimp_scale
         end as rate
     from keyed k
 ),
