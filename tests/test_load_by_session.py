@@ -153,3 +153,19 @@ def test_runs_without_heart_rate_score_at_the_athletes_heart_rate_median(db_path
     assert got["No strap"][0] == pytest.approx(30 * per_minute, abs=1e-3)
     assert got["No strap"][0] == pytest.approx(151.945, abs=1e-3)
     assert got["Golf"][0] == 120.0
+
+
+def test_no_session_counts_as_zero_for_lack_of_heart_rate(db_path):
+    # 10 rides whose average HR (55) is below resting (60): HRr 0, each scores 0 by heart rate and measures
+    # nothing, so none counts toward the own median. A 60-minute ride without HR keeps the table's
+    # 60 x 4 = 240, never 0; a Pilates class without HR 45 x 4 = 180.
+    rows = [
+        {"start_local": at(12 - i), "sport_type": "Ride", "name": f"Spin {i}", "minutes": 30, "avg_hr": 55}
+        for i in range(10)
+    ]
+    rows.append({"start_local": at(0), "sport_type": "Ride", "name": "No strap", "minutes": 60})
+    rows.append({"start_local": at(0, 18), "sport_type": "Pilates", "name": "Mat class", "minutes": 45})
+    write(db_path, "Eve", rows)
+    got = scored(db_path, "Eve")
+    assert got["No strap"] == (240.0, "default", False)
+    assert got["Mat class"] == (180.0, "default", False)
