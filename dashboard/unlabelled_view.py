@@ -1,10 +1,10 @@
 """Unlabelled sessions on the athlete page: a category picker that writes through ingest/.
 
-Sessions whose type says nothing (Workout, Other, Training) and whose name matched no keyword count
-as `other`, so a gym class may hide the support work the warnings look for. Grouped by name: one
-picker labels every session with that name and type, now and in later imports and syncs (a same-name
-rule, as `crosstrain activities set ID --category C --same-name`); the sessions listed under it can be
-labelled one by one.
+Sessions whose type says nothing (Workout, Gym & Fitness Equipment, Other ...) and whose name matched
+no keyword count as `other`, so a gym class may hide the support work the warnings look for. Grouped
+by name: one picker labels every session with that name and type, now and in later imports and syncs
+(a same-name rule, as `crosstrain activities set ID --category C --same-name`); the sessions listed
+under it can be labelled one by one.
 """
 
 from __future__ import annotations
@@ -54,10 +54,10 @@ def unlabelled_section(athlete: str, rows: list[dict[str, Any]]) -> Any:
         [
             html.H4("Unlabelled sessions", className="mt-3"),
             html.P(
-                f"{len(rows)} sessions have a type that says nothing (Workout, Other, Training) and a name "
-                "that matched no category word, so they count as 'other': strength or Pilates among them "
-                "is missed by the warnings. Pick a category for a name to label all sessions of this name, "
-                "now and in later imports, or open the list to label one session.",
+                f"{len(rows)} sessions have a type that says nothing (Workout, Gym & Fitness Equipment, "
+                "Other ...) and a name that matched no category word, so they count as 'other': strength "
+                "or Pilates among them is missed by the warnings. Pick a category for a name to label all "
+                "sessions of this name, now and in later imports, or open the list to label one session.",
                 className="small text-muted",
             ),
             dcc.Store(id="unlabelled-groups", data=[{"name": g["name"], "ids": g["ids"]} for g in found]),
