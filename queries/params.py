@@ -100,6 +100,8 @@ DEFAULT_LOAD: dict[str, float] = {
     # their earlier sessions of the same kind once this many were scored by RPE or heart rate (0: never;
     # crosstrain's convention: ten is enough for a median not to hang on one odd session).
     "own_median_sessions": 10.0,
+    # ... and the median is over their last this many such sessions (recent habits; crosstrain's convention)
+    "own_median_last": 20.0,
     # Fitness and fatigue: the performance-management chart (Coggan) on Banister's 1991 model, EWMA
     # of daily load with time constants N = 42 and 7 days: alpha = 1 - e^(-1/N).
     "fitness_days": 42.0,

@@ -2,7 +2,8 @@
 -- categories whose load may come from heart rate) a heart rate. Grain: one row per activity of the
 -- athletes in q_scope that started on a local day up to $end (second recordings and excluded activities
 -- left out).
--- Parameters: $end (local date, inclusive); $trimp_scale; $own_median_sessions (0: off);
+-- Parameters: $end (local date, inclusive); $trimp_scale; $own_median_sessions (0: off),
+--   $own_median_last;
 --   $candidate_key (the intensity a support-work candidate scores as); $other_intensity.
 -- Relations: activities, activity_files (rpe), q_scope, q_categories(category, heart_rate_load,
 --   catch_all), q_generic_types(type_name), q_intensity(intensity_key, intensity),
@@ -14,10 +15,10 @@
 --      matched no keyword: the catch-all category) scores as the athlete's gym sessions: $candidate_key
 --      (strength), like the same class named "Treino academia";
 --   3. else its category.
--- intensity: the athlete's own median load per minute over their EARLIER sessions of the same key that
---   were scored by RPE or, where the category's load may come from heart rate, by average HR (TRIMP x
---   $trimp_scale with that session's HRmax), once there are at least $own_median_sessions of them
---   (crosstrain's convention: the athlete's habits beat a table); else the table's intensity for the key.
+-- intensity: the athlete's own median load per minute over their last $own_median_last EARLIER sessions
+--   of the same key that were scored by RPE or, where the category's load may come from heart rate, by
+--   average HR (TRIMP x $trimp_scale with that session's HRmax), once at least $own_median_sessions came
+--   before (crosstrain's convention: the athlete's habits beat a table); else the table's intensity.
 --   Earlier sessions only, so a later import never changes a past session's load. An average HR at or
 --   below resting (HRr 0) measures nothing and is left out, so the median is never 0: no session counts
 --   as zero load because it lacks heart rate.
@@ -81,31 +82,44 @@ rated as (
     from keyed k
 ),
 
-own as (
+-- how many measured sessions of the same key came before each session (a running count)
+counted as (
     select
         r.*,
-        median(r.rate) over (
-            partition by r.athlete_id, r.intensity_key order by r.start_local, r.activity_id
-            rows between unbounded preceding and 1 preceding
-        ) as own_rate,
         count(r.rate) over (
             partition by r.athlete_id, r.intensity_key order by r.start_local, r.activity_id
             rows between unbounded preceding and 1 preceding
-        ) as own_sessions
+        ) as before_n
     from rated r
+),
+
+measured as (
+    select
+        athlete_id,
+        intensity_key,
+        rate,
+        row_number() over (partition by athlete_id, intensity_key order by start_local, activity_id) as seq
+    from rated
+    where rate is not null
+),
+
+-- the median of the last $own_median_last of them, for the sessions that have no rate of their own
+own as (
+    select c.athlete_id, c.activity_id, median(m.rate) as own_rate
+    from counted c
+    join measured m
+        on m.athlete_id = c.athlete_id and m.intensity_key = c.intensity_key
+        and m.seq <= c.before_n and m.seq > c.before_n - $own_median_last
+    where c.rate is null and $own_median_sessions > 0 and c.before_n >= $own_median_sessions
+    group by c.athlete_id, c.activity_id
 )
 
 select
-    o.athlete_id,
-    o.activity_id,
-    o.intensity_key,
-    case
-        when $own_median_sessions > 0 and o.own_sessions >= $own_median_sessions then o.own_rate
-        else coalesce(i.intensity, $other_intensity)
-    end as intensity,
-    case
-        when $own_median_sessions > 0 and o.own_sessions >= $own_median_sessions then 'own_median'
-        else 'table'
-    end as intensity_source
-from own o
-left join q_intensity i on i.intensity_key = o.intensity_key
+    c.athlete_id,
+    c.activity_id,
+    c.intensity_key,
+    coalesce(o.own_rate, i.intensity, $other_intensity) as intensity,
+    case when o.own_rate is not null then 'own_median' else 'table' end as intensity_source
+from counted c
+left join own o on o.athlete_id = c.athlete_id and o.activity_id = c.activity_id
+left join q_intensity i on i.intensity_key = c.intensity_key
