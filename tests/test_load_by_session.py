@@ -169,3 +169,17 @@ def test_no_session_counts_as_zero_for_lack_of_heart_rate(db_path):
     got = scored(db_path, "Eve")
     assert got["No strap"] == (240.0, "default", False)
     assert got["Mat class"] == (180.0, "default", False)
+
+
+def test_the_own_median_follows_the_last_20_sessions(db_path):
+    # 20 Pilates classes rated 8, then 20 rated 3 (40 min each, one a day), then one unrated class of
+    # 40 min: the median of the last 20 is 3 -> 40 x 3 = 120 (over all 40 it would be (3 + 8) / 2 = 5.5).
+    rows = [
+        {"start_local": at(45 - i), "sport_type": "Pilates", "name": f"Class {i}", "minutes": 40, "rpe": r}
+        for i, r in enumerate([8] * 20 + [3] * 20)
+    ]
+    rows.append({"start_local": at(0), "sport_type": "Pilates", "name": "Unrated", "minutes": 40})
+    write(db_path, "Flo", rows)
+    assert scored(db_path, "Flo")["Unrated"] == (120.0, "default", False)
+    wider = scored(db_path, "Flo", settings={"load": {"own_median_last": 40}})
+    assert wider["Unrated"][0] == 40 * 5.5
