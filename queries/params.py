@@ -3,7 +3,7 @@
 The TOML settings file (ingest.settings) may override any default:
 
     [intensity]            # sRPE units (CR-10 x minutes) for sessions with neither RPE nor heart rate
-    pilates = 4
+    pilates = 4            # a category, or a light activity type: walk = 2, golf = 2
     [load]                 # heart-rate model (Banister TRIMP) and the EWMA time constants
     hr_rest = 60
     hr_max = 190
@@ -22,17 +22,41 @@ from typing import Any
 from ingest.categories import CATEGORIES
 from ingest.errors import ConfigError
 
-# Default intensity per category, in session-RPE units (CR-10 scale), for sessions with neither an RPE
-# nor an average heart rate: load = minutes x intensity. A Pilates class without heart rate is load,
-# never a rest day (other tools count such sessions as zero).
+# Default intensity per category and per light activity type, in session-RPE units (CR-10 scale), for
+# sessions with neither an RPE nor a heart rate that counts: load = minutes x intensity. A Pilates class
+# without heart rate is load, never a rest day (other tools count such sessions as zero). The values are
+# crosstrain's convention, read off Borg's CR-10 words as Foster 2001 uses them (2 "easy", 3 "moderate",
+# 4 "somewhat hard", 5 "hard"); their order agrees with the Compendium of Physical Activities' METs
+# (Ainsworth et al. 2011: walking about 3.5, golf 4.3, hiking 6, hatha yoga 2.5, running 8+), which gives no
+# CR-10 value. Where an athlete has enough sessions of the same kind scored by RPE or heart rate, their
+# own median per minute replaces the table (queries/sql/session_intensity.sql; `[load]
+# own_median_sessions`). Settings: `[intensity]` takes any key of this table.
 DEFAULT_INTENSITY: dict[str, float] = {
+    # categories
     "run": 5.0,
-    "strength": 5.0,
+    "strength": 5.0,  # also support-work candidates (Workout, Gym & Fitness Equipment ...): CANDIDATE_KEY
     "pilates": 4.0,
-    "mobility": 2.0,
+    "mobility": 2.0,  # yoga, stretching, mobility: easy
     "cross": 4.0,
     "other": 3.0,
+    # activity types lighter than their category (cross-training at 4): INTENSITY_TYPES
+    "walk": 2.0,
+    "golf": 2.0,
+    "hike": 3.0,  # moderate: between walking and running in the Compendium's METs (hiking about 6)
 }
+
+# Activity types (lower case, as stored) that score by their own row of DEFAULT_INTENSITY, not their
+# category's: a 110-minute round of golf without heart rate is 220, not the 440 of cross-training.
+INTENSITY_TYPES: dict[str, tuple[str, ...]] = {
+    "walk": ("walk", "walking", "casual walking"),
+    "golf": ("golf",),
+    "hike": ("hike", "hiking"),
+}
+
+# A support-work candidate (a type that says nothing and a name without a keyword: the catch-all
+# category) scores as the athlete's gym sessions, as the same class named "Treino academia" (strength)
+# would: the same session scores the same whatever its name (crosstrain's convention).
+CANDIDATE_KEY = "strength"
 
 # What each category counts as, the one place the SQL learns it (engine.prepare_scope loads it into
 # q_categories beside each category's intensity):
@@ -72,6 +96,12 @@ DEFAULT_LOAD: dict[str, float] = {
     # ... and the single highest reading counts only when another session came within this many bpm of
     # it: one glitch never sets HRmax for the whole history (crosstrain's convention).
     "hr_max_confirm_bpm": 10.0,
+    # A session without RPE or usable heart rate scores at the athlete's own median load per minute of
+    # their earlier sessions of the same kind once this many were scored by RPE or heart rate (0: never;
+    # crosstrain's convention: ten is enough for a median not to hang on one odd session).
+    "own_median_sessions": 10.0,
+    # ... and the median is over their last this many such sessions (recent habits; crosstrain's convention)
+    "own_median_last": 20.0,
     # Fitness and fatigue: the performance-management chart (Coggan) on Banister's 1991 model, EWMA
     # of daily load with time constants N = 42 and 7 days: alpha = 1 - e^(-1/N).
     "fitness_days": 42.0,
@@ -186,5 +216,5 @@ def resolve(settings: dict[str, Any] | Params) -> Params:
     model = settings.get("acwr_model", "rolling")
     if model not in ACWR_MODELS:
         raise ConfigError(f"acwr_model: expected one of {', '.join(ACWR_MODELS)}, not {model!r}")
-    assert set(intensity) == set(CATEGORIES)
+    assert set(CATEGORIES) <= set(intensity)
     return Params(intensity, load, thresholds, tuple(w.lower() for w in words), model)

@@ -20,6 +20,7 @@ from dash.testing.composite import DashComposite
 from selenium.webdriver.common.by import By
 
 from dashboard import create_app
+from ingest.db import connect
 from ingest.sample import load_sample
 
 pytestmark = [
@@ -245,8 +246,13 @@ def test_a_runner_labels_unlabelled_gym_classes_with_the_picker(dash_duo, tmp_pa
 
     pick(dash_duo, "#unlabelled-group-0 .unlabelled-picker", "strength")
     click(dash_duo, dash_duo.find_element("#unlabelled-group-0 button.btn"))
-    dash_duo.wait_for_contains_text("#athlete-labelled", f"Labelled 8 sessions named '{CLASS}' as strength")
+    dash_duo.wait_for_contains_text(
+        "#athlete-labelled", f"Labelled all sessions named '{CLASS}' (now and in later imports) as strength"
+    )
     assert not dash_duo.find_elements("#athlete-warning-no_support_work")  # the classes count now
+    # a rule for the name, so the next class imported or synced is strength too
+    with connect(db, read_only=True) as con:
+        assert con.execute("select name, category from category_rules").fetchall() == [(CLASS, "strength")]
     dash_duo.wait_for_contains_text("#unlabelled-group-0", "Saturday thing")
 
     # One session at a time: open the list under the name and pick for its session.
