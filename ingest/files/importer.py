@@ -77,7 +77,7 @@ class FilesResult:
             f"{c.updated} updated, {c.duplicate} duplicates or already stored{skipped}, "
             f"{len(self.rejects)} rejected{c.twins_note()}"
         )
-        return "\n".join([line, *(f"  {n}" for n in self.notes)])
+        return "\n".join([line, *(f"  {n}" for n in [*self.notes, *c.notes()])])
 
 
 def import_activity_paths(

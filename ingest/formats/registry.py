@@ -59,7 +59,8 @@ class Format:
         """What the rows in `_raw` (and the user's overrides) say about reading this file."""
         facts = FileFacts(
             language=header.language,
-            types=self.types.get(header.language, {}),
+            # English names and type keys apply in every language (an fi header over `road_biking`)
+            types={**self.types.get("en", {}), **self.types.get(header.language, {})},
             athlete_given=athlete_given,
         )
         facts.decimal_comma = evidence.decimal_comma(con, len(header.names))
