@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions
-from ingest.files.sources import is_activity_path
+from ingest.files.sources import split_paths
 
 
 def import_files(
@@ -21,8 +21,7 @@ def import_files(
 
     Returns whether anything was rejected, and the paths left for the CSV importer.
     """
-    mine = [p for p in paths if is_activity_path(p)]
-    rest = [p for p in paths if not is_activity_path(p)]
+    mine, rest = split_paths(paths)  # folders opened up: their CSVs, exports and activity files
     if not mine:
         return False, rest
     from ingest.files.importer import import_activity_paths  # the decoders (numpy, lxml, FIT): only here

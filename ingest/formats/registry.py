@@ -76,6 +76,11 @@ class Format:
             facts.notes.append(note)
         if header.language != "en":
             facts.notes.insert(0, f"language: {header.language} (header and type names)")
+        if header.renamed:
+            shown = ", ".join(header.renamed[:4]) + (" ..." if len(header.renamed) > 4 else "")
+            facts.notes.insert(
+                0, f"columns: {shown} read as the repeated columns they were before the file was re-saved"
+            )
         if header.delimiter != ",":
             facts.notes.insert(0, "columns: separated by semicolons (a file re-saved by Excel)")
         return facts
