@@ -13,8 +13,9 @@ import json
 import zipfile
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from activity_files import fit_activity
-from conftest import FIXTURES
+from conftest import FIXTURES, SHARED_FORMATS
 from import_helpers import one, rows
 
 BANGKOK_RUN = datetime(2024, 3, 5, 23, 30, tzinfo=UTC)  # 06:30 on 6 March in Bangkok (UTC+7)
@@ -96,3 +97,21 @@ def test_a_correction_rpe_is_the_one_shown(run_cli, db_path, tmp_path) -> None:
     run_cli("activities", "set", str(activity_id), "--rpe", "7")
     [listed] = json.loads(run_cli("activities", "list", "--athlete", "Ana", "--json").stdout)
     assert (listed["rpe"], listed["load"]) == (7.0, 210.0)
+
+
+REAL_FR965 = SHARED_FORMATS / "files" / "garmin_fr965_multisport_bike+strength_20744294788.fit"
+
+
+@pytest.mark.skipif(not REAL_FR965.exists(), reason="shared real files absent")
+def test_a_real_indoor_file_keeps_the_watchs_clock(run_cli, db_path, tmp_path) -> None:
+    # Forerunner 965, indoor cycling then strength, no GPS; local_timestamp is UTC+3 (real file from
+    # ../shared/formats/files). Imported for an athlete in New York, it stayed at New York's 06:09.
+    f = tmp_path / REAL_FR965.name
+    f.write_bytes(REAL_FR965.read_bytes())
+    run_cli("import", "--athlete", "Ana", "--timezone", "America/New_York", str(f))
+    assert rows(
+        db_path, "select sport_type, start_local, start_timezone from activities order by start_at"
+    ) == [
+        ("Indoor Cycling", datetime(2025, 10, 20, 13, 9, 48), "Etc/GMT-3"),
+        ("Strength Training", datetime(2025, 10, 20, 13, 21, 30), "Etc/GMT-3"),
+    ]
