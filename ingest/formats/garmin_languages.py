@@ -1,11 +1,11 @@
 """Garmin Connect's `Activities.csv` in the languages Garmin Connect offers: header and type names.
 
 Each language maps the names a localized export writes to the English names the parse and the
-category rules know. Sources: real exports published in public repositories (de: two header
-generations; fr, it, pt, da, no: full headers and some type names; es, nl: partial headers), and
-Garmin Connect's own translations of the same labels for the rest (sv, fi, pl, cs), which no public
-export confirmed yet: `--format garmin` with an English header, or a new entry here, fixes a miss.
-Only the columns crosstrain reads are listed; the others are ignored whatever their language.
+category rules know. Names marked with a repository (or "real" under one) were read in a real export
+published there; the rest are Garmin Connect's translations of the same labels, reconstructed, which no
+public export confirmed yet (README, "Languages": which is which per language). A type name no map
+knows is kept, counted as `other`, and named in the import's summary with how to map it
+(`[categories]` in the settings file). Only the columns crosstrain reads are listed.
 """
 
 from __future__ import annotations
