@@ -93,7 +93,7 @@ def exclusion_sql() -> str:
     whens = " ".join(
         f"when category in ({', '.join(repr(c) for c in e.categories)}) and {SESSION_S} > {e.hours * 3600!r} "
         f"then category || ' session of ' || round({SESSION_S} / 3600, 1)::varchar || "
-        f"' h: beyond {e.hours:g} h for {'/'.join(e.categories)}, a timer left running?'"
+        f"' h, over {e.hours:g} h: a timer left running?'"
         for e in EXCLUSIONS
     )
     return f"case {whens} end"

@@ -74,6 +74,9 @@ def test_a_folder_of_csvs_zips_and_files_imports_each_as_what_it_is(run_cli, db_
     assert f"{folder}/Activities.csv (garmin, Ana):" in result.stdout
     assert f"{folder}/log.csv (generic, Ana): 1 rows: 1 imported" in result.stdout
     assert f"{folder}: 2 activity files, 2 sessions: 2 imported" in result.stdout
+    total = one(db_path, "select count(*) from activities")
+    # garmin_activities.csv holds two unreadable rows on purpose
+    assert f"in all: 3 parts: {total} imported, 0 updated, 0 duplicates, 2 rejected" in result.stdout
     assert one(db_path, "select count(*) from activities where source = 'generic'") == 1
     assert one(db_path, "select count(*) from activities where source = 'fit'") == 2
     assert one(db_path, "select count(*) from activities where source = 'garmin'") > 0

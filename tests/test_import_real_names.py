@@ -130,7 +130,7 @@ def test_a_timer_left_running_is_stored_excluded_with_its_reason(run_cli, db_pat
     result = _import(run_cli, "generic_timer_left_running.csv")
     assert "4 rows: 4 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
     assert "excluded: 2 sessions stored but counted nowhere" in result.stdout
-    assert "strength session of 7.2 h: beyond 4 h" in result.stdout
+    assert "strength session of 7.2 h, over 4 h" in result.stdout
     assert "--include" in result.stdout
     got = rows(db_path, "select name, excluded, excluded_reason from activities order by start_local")
     assert [(n, e) for n, e, _ in got] == [
@@ -139,10 +139,7 @@ def test_a_timer_left_running_is_stored_excluded_with_its_reason(run_cli, db_pat
         ("Morning Run", False),
         ("Afternoon Weight Training", True),
     ]
-    assert (
-        got[3][2]
-        == "strength session of 18.6 h: beyond 4 h for strength/pilates/mobility, a timer left running?"
-    )
+    assert got[3][2] == "strength session of 18.6 h, over 4 h: a timer left running?"
     listed = run_cli("activities", "list", "--athlete", "Ana", "--json")
     shown = {a["name"]: a for a in json.loads(listed.stdout)}
     assert shown["Evening Weight Training"]["load"] is None
