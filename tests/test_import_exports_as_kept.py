@@ -116,3 +116,12 @@ def test_an_unzipped_strava_export_folder_imports_unlisted_files_too(run_cli, db
     result = run_cli("import", str(export))
     assert "1 activity files not in activities.csv: 1 imported" in result.stdout, result.stdout
     assert one(db_path, "select count(*) from activities where source = 'fit'") == 1
+
+
+def test_a_folder_linking_to_itself_ends(run_cli, db_path, tmp_path) -> None:
+    folder = tmp_path / "loop"
+    folder.mkdir()
+    fit_activity(folder / "run.fit", T0, 600)
+    (folder / "again").symlink_to(folder, target_is_directory=True)
+    result = run_cli("import", "--athlete", "Ana", *UTC, str(folder))
+    assert f"{folder}: 1 activity files, 1 sessions: 1 imported" in result.stdout

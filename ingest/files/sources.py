@@ -110,6 +110,8 @@ def _folder_files(path: Path) -> Iterator[Path]:
     """The files under folder `path`, sorted, with unzipped Strava exports inside as one folder each."""
     for p in sorted(path.iterdir()):
         if p.is_dir():
+            if p.is_symlink():
+                continue  # as rglob: a link to a folder above would never end
             if _is_strava_folder(p):
                 yield p
             else:
