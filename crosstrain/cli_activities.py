@@ -73,13 +73,16 @@ def list_command(
         "counts",
     ):
         table.add_column(
-            column, no_wrap=True, max_width=24 if column == "name" else None, overflow="ellipsis"
+            column,
+            no_wrap=column != "counts",  # an exclusion's reason wraps
+            max_width={"name": 24, "counts": 40}.get(column),
+            overflow="ellipsis",
         )
     for r in rows:
         counts = (
             f"no: twin of {r['twin_of']}"
             if r["twin_of"] is not None
-            else "no: excluded"
+            else f"no: excluded{': ' + r['excluded_reason'] if r['excluded_reason'] else ''}"
             if r["excluded"]
             else ""
         )

@@ -11,20 +11,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions
-from ingest.files.sources import is_activity_path
+from ingest.files.sources import split_paths
 
 
 def import_files(
     db: Any, paths: list[Path], options: ImportOptions, settings: dict[str, Any]
-) -> tuple[bool, list[Path]]:
+) -> tuple[bool, list[Path], list[Any]]:
     """Import the activity-file paths among `paths` and print their results.
 
-    Returns whether anything was rejected, and the paths left for the CSV importer.
+    Returns whether anything was rejected, the paths left for the CSV importer, and the results.
     """
-    mine = [p for p in paths if is_activity_path(p)]
-    rest = [p for p in paths if not is_activity_path(p)]
+    mine, rest = split_paths(paths)  # folders opened up: their CSVs, exports and activity files
     if not mine:
-        return False, rest
+        return False, rest, []
     from ingest.files.importer import import_activity_paths  # the decoders (numpy, lxml, FIT): only here
 
     with Progress(
@@ -55,4 +54,4 @@ def import_files(
         failed = failed or bool(result.rejects)
         if result.files or result.rejects or result.csv is None:
             click.echo(result.summary())
-    return failed, rest
+    return failed, rest, results

@@ -23,17 +23,18 @@ from ingest.transaction import transaction
 RPE_RANGE = (0.0, 10.0)
 
 
-def overlay(con: duckdb.DuckDBPyConnection, rows: str) -> str:
+def overlay(con: duckdb.DuckDBPyConnection, rows: str, excluded: str = "false") -> str:
     """SQL: the rows of query `rows` (keyed columns, `sport_type`, `name`, `category`, `rpe`) with the
-    same-name rules and the stored corrections laid over them, and an `excluded` column. Without any
-    rule or correction stored, no join at all."""
+    same-name rules and the stored corrections laid over them, and an `excluded` column: the user's word,
+    else SQL `excluded` over the row (crosstrain's own exclusions). Without any rule or correction stored,
+    no join at all."""
     if con.execute("select exists (select 1 from category_rules)").fetchone()[0]:
         rows = _ruled(rows)
     if not con.execute("select exists (select 1 from activity_corrections)").fetchone()[0]:
-        return f"select *, false as excluded from ({rows})"
+        return f"select *, {excluded} as excluded from ({rows})"
     return f"""
         select r.* replace (coalesce(c.category, r.category) as category, coalesce(c.rpe, r.rpe) as rpe),
-               coalesce(c.excluded, false) as excluded
+               coalesce(c.excluded, {excluded}) as excluded
         from ({rows}) r
         left join activity_corrections c
           on c.athlete_id = r.athlete_id and c.source = r.source and c.source_id = r.source_id"""

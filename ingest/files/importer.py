@@ -61,23 +61,31 @@ class FilesResult:
     rejects: list[str] = field(default_factory=list)
     csv: FileResult | None = None  # a Strava export's activities.csv
     attached: int = 0  # activities that got a file's samples
+    unlisted: int = 0  # a Strava export's files that no row of activities.csv names (their own activities)
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # the athlete's zone, when taken from GPS
 
     def summary(self) -> str:
         c = self.counts
         if self.csv is not None:
-            return (
-                f"{self.path}: {self.files} activity files: samples of {self.attached} activities, "
-                f"{len(self.rejects)} rejected"
+            own = (
+                f"; {self.unlisted} activity files not in activities.csv: {c.new} imported, {c.updated} "
+                f"updated, {c.duplicate} duplicates or already stored{c.twins_note()}"
+                if self.unlisted
+                else ""
             )
+            line = (
+                f"{self.path}: {self.files - self.unlisted} activity files: samples of {self.attached} "
+                f"activities, {len(self.rejects)} rejected{own}"
+            )
+            return "\n".join([line, *(f"  {n}" for n in [*self.notes, *c.notes()])])
         skipped = f", {self.skipped} not activities (skipped)" if self.skipped else ""
         line = (
             f"{self.path}: {self.files} activity files, {self.sessions} sessions: {c.new} imported, "
             f"{c.updated} updated, {c.duplicate} duplicates or already stored{skipped}, "
             f"{len(self.rejects)} rejected{c.twins_note()}"
         )
-        return "\n".join([line, *(f"  {n}" for n in self.notes)])
+        return "\n".join([line, *(f"  {n}" for n in [*self.notes, *c.notes()])])
 
 
 def import_activity_paths(
@@ -285,7 +293,11 @@ def _strava_export(
     settings: dict[str, Any],
     result: FilesResult,
 ) -> None:
-    """activities.csv with each row's local time in its file's GPS zone, then the files' samples."""
+    """activities.csv with each row's local time in its file's GPS zone, then the files' samples; files
+    that no row names are activities of their own (an export's activities/ holds more than its CSV
+    lists)."""
+    own = [d for d in good if d.item.strava_id is None]
+    good = [d for d in good if d.item.strava_id is not None]
     firsts = [(d.item.strava_id, d.sessions[0]) for d in good if d.sessions]
     attach.frame_table(
         con,
@@ -314,6 +326,9 @@ def _strava_export(
                 athlete_id[0],
                 [(d, d.sessions[0], ("strava", d.item.strava_id)) for d in batch if d.sessions],
             )
+    result.unlisted = len(own)
+    for start in range(0, len(own), BATCH_FILES):
+        _write_batch(con, own[start : start + BATCH_FILES], athlete, options, settings, result)
 
 
 __all__ = ["FilesResult", "import_activity_paths", "is_activity_path"]

@@ -10,6 +10,7 @@
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
 -- (start_local), so a run across midnight or a DST change belongs to its start date.
 -- Second recordings of a session (twin_of not null) and excluded activities count in no metric.
+-- rpe: the session RPE that set the load (the activity's, a correction's or the watch's), else null.
 -- load (arbitrary units, one scale for all three sources):
 --   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
 --   2. else, for categories whose load may come from heart rate (running, cross-training:
@@ -101,5 +102,6 @@ select
         when m.hrr is not null then 'hr_avg'
         else 'default'
     end as load_source,
-    m.hr_max
+    m.hr_max,
+    m.rpe
 from measured m
