@@ -96,24 +96,47 @@ def test_balanced_athlete_gets_no_support_warning(db_path):
     assert s["risk"] in ("green", "amber")
 
 
-def test_run_volume_jump_week_on_week_as_nielsen_measured(db_path):
-    # Nielsen et al. 2014 compared week-on-week progression: > +30% is the group with more injuries.
-    # 7-day run km: days -20..-14 = 20, -13..-7 = 20, -6..0 = 26: +30%, not above 30% -> nothing
-    # (a +10% rule or a two-week rule would have flagged this).
-    base = [run(20, 10), run(17, 10), run(13, 10), run(10, 10)]
-    write(db_path, "Ann", [*base, run(6, 13), run(3, 13), session(1, "Pilates"), session(12, "Pilates")])
+def week(first_day_before: int, km: float, runs: int = 2) -> list[dict]:
+    """`runs` runs of km / runs each, on days first_day_before, first_day_before - 2, ..."""
+    return [run(first_day_before - 2 * i, km / runs) for i in range(runs)]
+
+
+def test_run_volume_jump_against_the_usual_week(db_path):
+    # The usual week is the mean run km of the 3 weeks before the last 7 (days -27..-21, -20..-14,
+    # -13..-7); flag above +30% (Nielsen et al. 2014) and at least 3 km more, from a usual week of 10 km.
+    # Pilates twice a week keeps the support warnings out.
+    pilates = [session(d, "Pilates") for d in (1, 4, 8, 11, 15, 18, 22, 25)]
+    usual = [*week(27, 20), *week(20, 20), *week(13, 20)]  # 20 km a week
+    # 26 km = +30%: not above -> nothing
+    write(db_path, "Ann", [*usual, *week(6, 26), *pilates])
     assert "run_volume_jump" not in codes(report(db_path))
-    # 27 km: 27 / 20 = +35% on the week before (and +7 km >= 3) -> warn
-    write(db_path, "Ben", [*base, run(6, 13), run(3, 14)])
+    # 27 km = +35% and 7 km more -> warn
+    write(db_path, "Ben", [*usual, *week(6, 27), *pilates])
     rep = report(db_path, "Ben")
     assert codes(rep)["run_volume_jump"] == "warn"
     message = next(w["message"] for w in rep["warnings"] if w["code"] == "run_volume_jump")
     assert "27.0 km" in message and "+35%" in message and "20.0 km" in message and "Nielsen" in message
-    # a jump last week (10 -> 20 km, +100%) still shows this week (20 -> 21 km, +5%)
-    write(db_path, "Cy", [run(16, 10), run(10, 10), run(8, 10), run(4, 10), run(2, 11)])
-    rep = report(db_path, "Cy")
-    message = next(w["message"] for w in rep["warnings"] if w["code"] == "run_volume_jump")
-    assert "20.0 km in the 7 days before, +100% on the week before (10.0 km)" in message
+    # the first week after a dip: 30, 30, 10 km, then 30 km: usual 23.3, +29% -> nothing (week on week
+    # it was +200%)
+    write(db_path, "Cy", [*week(27, 30), *week(20, 30), *week(13, 10), *week(6, 30), *pilates])
+    assert "run_volume_jump" not in codes(report(db_path, "Cy"))
+    # below the base: 6 km a week (two 3-km runs) to 12 km (+100%): one or two short runs more
+    write(db_path, "Di", [*week(27, 6), *week(20, 6), *week(13, 6), *week(6, 12), *pilates])
+    assert "run_volume_jump" not in codes(report(db_path, "Di"))
+
+
+def test_no_run_volume_jump_in_the_weeks_after_a_break(db_path):
+    # 30 km on days -27, -24, -21 and -9, -8, -7, nothing from -20 to -10 (11 days), 45 km in
+    # the last 7: usual (30 + 0 + 30) / 3 = 20 km, +125% -- but the 28 days hold a gap of 11 days, so
+    # return_after_break (info) speaks instead, and no ACWR flag either.
+    rows = [run(d, 10) for d in (27, 24, 21, 9, 8, 7)] + [run(d, 9) for d in (6, 5, 4, 2, 0)]
+    write(db_path, "Ed", rows)
+    rep = report(db_path, "Ed")
+    found = codes(rep)
+    assert "run_volume_jump" not in found and "acwr_spike" not in found
+    assert found["return_after_break"] == "info"
+    note = next(w["message"] for w in rep["warnings"] if w["code"] == "return_after_break")
+    assert "11 days in a row without a session" in note
 
 
 def test_small_jumps_in_km_are_not_flagged(db_path):

@@ -160,13 +160,28 @@ def test_a_real_spike_above_the_floor_is_still_flagged(db_path):
 
 
 def test_ewma_acwr_setting(db_path):
-    # One 60-minute yoga session (load 120) on as_of, none before: acute EWMA = 2/8 x 120 = 30,
-    # chronic EWMA = 2/29 x 120 = 8.2759 -> ratio 0.25 / (2/29) = 3.625 (Williams et al. 2017).
-    write(db_path, "Eve", [session(0, "Yoga", 60)])
+    # Williams et al. 2017's EWMAs, alpha = 2 / (N + 1): acute a = 2/8, chronic c = 2/29, each divided by
+    # the weight its zero seed leaves out after n days, 1 - (1 - a)^n. Runs with RPE 5: 20 min (load 100)
+    # the day before as_of, the athlete's first day, and 40 min (200) on as_of (n = 2):
+    # acute = 0.25 x (0.75 x 100 + 200) / (1 - 0.75^2) = 68.75 / 0.4375 = 157.142857;
+    # chronic = c x ((1 - c) x 100 + 200) / (1 - (1 - c)^2) = 151.785714; ratio 1.035294.
+    write(db_path, "Eve", [run(1, 20, rpe=5), run(0, 40, rpe=5)])
     rep = report(db_path, "Eve", {"acwr_model": "ewma"})
-    assert rep["summary"]["acwr"] == pytest.approx(3.625, abs=0.006)
+    assert rep["summary"]["acwr"] == pytest.approx(1.035294, abs=0.006)
     assert rep["thresholds"]["acwr_model"] == "ewma"
-    assert report(db_path, "Eve")["summary"]["acwr"] == 4.0  # rolling: 120 / (120 / 4)
+    assert report(db_path, "Eve")["summary"]["acwr"] == 4.0  # rolling: 300 / (300 / 4)
+
+
+@pytest.mark.parametrize("days", [1, 28, 90])
+def test_ewma_acwr_of_a_constant_load_reads_one(db_path, days):
+    # The same 30-minute run at RPE 5 (load 150) every day for `days` days: acute and chronic seeded
+    # from the first day, so the ratio is 1.0 from day one (unseeded it read 1.16 on day 28).
+    write(db_path, "Cal", [run(d, 30, rpe=5) for d in range(days)])
+    rep = report(db_path, "Cal", {"acwr_model": "ewma"})
+    assert rep["summary"]["acwr"] == 1.0
+    with connect(db_path, read_only=True) as con:
+        [row] = queries.compare(con, D, {"acwr_model": "ewma"})["athletes"]
+    assert row["acwr"] == 1.0
 
 
 def test_ewma_acwr_compare_equals_report(db_path):
@@ -234,8 +249,8 @@ def test_inactive_days_is_a_setting(db_path):
 def test_unlabelled_gym_classes_are_named_and_counted(db_path):
     # A runner (6 runs of 30 min) who went to 8 gym classes typed "Workout" with a name that matches
     # no keyword: they land in `other`, so no support work is seen; one "Workout" named "Glutes and
-    # squats" is strength, so it is labelled. unlabelled_sessions (info) counts 8, and
-    # no_support_work's message mentions them.
+    # squats" is strength, so it is labelled. unlabelled_sessions (info) names and counts the 8, and
+    # while they are unlabelled neither no_support_work nor low_support_share is raised (we don't know).
     classes = [
         session(d, "Workout", 45, name="M\u201dA\u201dDabolic Tuesday") for d in (0, 3, 7, 10, 14, 17, 21, 24)
     ]
@@ -245,11 +260,18 @@ def test_unlabelled_gym_classes_are_named_and_counted(db_path):
     assert rep["summary"]["sessions"]["other"] == 8
     found = {w["code"]: w for w in rep["warnings"]}
     assert found["unlabelled_sessions"]["severity"] == "info"
-    assert found["unlabelled_sessions"]["message"].startswith("8 sessions of the last 28 days")
+    message = found["unlabelled_sessions"]["message"]
+    assert message.startswith("8 sessions of the last 28 days")
+    assert '"M\u201dA\u201dDabolic Tuesday" x8' in message
     assert "crosstrain activities set ID --category" in found["unlabelled_sessions"]["advice"]
     assert "[category_keywords]" in found["unlabelled_sessions"]["advice"]
     assert "recategorise" in found["unlabelled_sessions"]["advice"]
-    assert "8 sessions of the last 28 days are unlabelled" in found["no_support_work"]["message"]
+    assert "no_support_work" not in found and "low_support_share" not in found
+    assert rep["summary"]["risk"] != "red"
+    # the same runs without the classes: nothing to ask about, and no support work in the 25 days since
+    # the first run (warn from 14, high from 28)
+    write(db_path, "Ned", runs)
+    assert codes(report(db_path, "Ned"))["no_support_work"] == "warn"
     # the sessions frame marks them, for the dashboard's category picker
     with connect(db_path, read_only=True) as con:
         df = queries.sessions(con, "Mo", D - timedelta(days=40), D, {})
