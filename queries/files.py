@@ -32,6 +32,7 @@ INTENSITIES = ("low", "moderate", "high")
 # strength session's heart rate says little about its intensity.
 ENDURANCE = "('run', 'cross')"
 
+
 def prepare(con: engine.Con) -> None:
     """q_hip_categories and q_hr_zones, the two tables of data the files' SQL joins."""
     backend = engine.backend(con)

@@ -212,9 +212,9 @@ REGISTRY: tuple[WarningKind, ...] = (
         thresholds=("variety_min_runs", "variety_cv_distance", "variety_cv_pace", "variety_pace_outlier"),
         message=advice.monotone_runs,
         advice=(
-            "Every run looks the same: vary the distance, and add weekly sprints or strides, a hill or an interval "
-            "session "
-            f"{GOOD_PRACTICE}. A movement screen or gait analysis is an option if something hurts."
+            "Every run looks the same: vary the distance, and add weekly sprints or strides, a hill or an "
+            f"interval session {GOOD_PRACTICE}. A movement screen or gait analysis is an option if "
+            "something hurts."
         ),
         source="crosstrain's heuristics (no study fixes these numbers).",
         plan=PlanBehaviour(28, True, plan_rules.add_strides),

@@ -123,12 +123,13 @@ def test_support_advice_counts_hip_sets(run_cli, db_path, tmp_path):
     rep = _report(db_path)
     [support] = [w for w in rep["warnings"] if w["code"] == "low_support_share"]
     assert support["message"].endswith(
-        "1 hip and glute sets in 28 days; about 48 is crosstrain's suggestion (a convention, not a tested dose)."
+        "1 hip and glute sets in 28 days; about 48 is crosstrain's suggestion "
+        "(a convention, not a tested dose)."
     )
 
 
 def test_almost_everything_moderate_is_flagged(run_cli, db_path, tmp_path):
-    # HRmax 190 from one minute; 160 bpm is 84% of it: Seiler 2010's zone 3, moderate (82-87%; 88% starts zone 4)
+    # HRmax 190 from one minute; 160 bpm is 84% of it: Seiler 2010's zone 3, moderate (82-87%)
     for d in range(3):
         fit_activity(
             tmp_path / f"r{d}.fit", START + timedelta(days=d), 3600, hr=lambda i: 190 if i < 60 else 160

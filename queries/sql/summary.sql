@@ -4,7 +4,7 @@
 --   athletes, q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history
 --   (athlete_history.sql up to $as_of), q_metrics (scores.sql; must hold the day $as_of),
 --   q_run_keywords(keyword), q_easy_keywords(keyword), q_categories(category, running, support_work,
---   heart_rate_load, catch_all), activity_files, q_hr_zones_time (hr_zones.sql).
+--   heart_rate_load, catch_all), q_generic_types(type_name), activity_files, q_hr_zones_time (hr_zones.sql).
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of], 7 days =
 --   [$as_of - 6, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
@@ -14,8 +14,9 @@
 -- last_activity: local day of the last activity up to $as_of (null: none yet); active: one within the
 --   last $inactive_days days. break_days: days between the first session of the last 7 days and the
 --   session before it (null: no session in the 7 days, or none before them).
--- unlabelled_sessions: sessions of the 28 days in the catch-all category (their type and name said
---   nothing: ingest/categories.py decides which land there): support-work candidates.
+-- unlabelled_sessions: sessions of the 28 days whose type says nothing (Workout, Training, Garmin's Gym
+--   & Fitness Equipment ...: q_generic_types) and whose name matched no keyword, so they landed in the
+--   catch-all category: support-work candidates.
 -- Is the 28 days' load established (the ACWR's chronic load; crosstrain's convention)?
 --   chronic_gap_days: the longest run of days without a session in [$as_of - 27, $as_of] (the days
 --   before the first session of the window and after its last one count);
@@ -32,7 +33,8 @@
 -- Run variety (crosstrain's heuristics) over 28 days, runs of at least 0.5 km: coefficient of
 -- variation (population SD / mean) of distance and of pace (s/km); quality runs = name contains a
 -- keyword (interval, sprint, hill ...), or its activity file's pace samples show intervals, hills or
--- strides (activity_files; `tempo` is what queries/plan.py gives a planned tempo, threshold or race),
+-- strides (activity_files; `quality` is what queries/plan.py gives a planned tempo, threshold, race or
+-- mixed run),
 -- or pace at least $pace_outlier faster than the 28-day mean pace.
 with window_28 as (
     select
@@ -43,7 +45,7 @@ with window_28 as (
         sum(case when c.running and l.day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d,
         min(case when l.day >= cast($as_of as date) - 6 then l.day end) as first_day_7d,
         sum(case when l.day >= cast($as_of as date) - 6 then 1 else 0 end) as sessions_7d,
-        sum(case when c.catch_all then 1 else 0 end) as unlabelled_sessions,
+        sum(case when c.catch_all and g.type_name is not null then 1 else 0 end) as unlabelled_sessions,
         sum(
             case when c.running and l.day between cast($as_of as date) - 27 and cast($as_of as date) - 7
                 then l.distance_km else 0 end
@@ -56,6 +58,7 @@ with window_28 as (
             as load_w3
     from q_session_load l
     left join q_categories c on c.category = l.category
+    left join q_generic_types g on g.type_name = lower(trim(l.sport_type))
     where l.day between cast($as_of as date) - 27 and cast($as_of as date)
     group by l.athlete_id
 ),
@@ -138,7 +141,7 @@ named_quality as (
     select r.activity_id
     from recent_runs r
     join activity_files f on f.activity_id = r.activity_id
-    where f.structure in ('intervals', 'hills', 'strides', 'tempo')
+    where f.structure in ('intervals', 'hills', 'strides', 'quality')
 ),
 
 mean_pace as (
