@@ -166,3 +166,75 @@ def test_report_without_a_plan_has_no_plan_key(db_path, run_cli):
     history(db_path, 1)
     rep = json.loads(run_cli("report", "--athlete", "Ann", "--as-of", str(S), "--json").output)
     assert "plan" not in rep
+
+
+SUPPORT = ("strength", "pilates", "mobility")
+
+
+def _after(out: dict, plan: list[tuple]) -> dict[str, list[str]]:
+    """Categories per day of the week once the suggestions are made (planned ids are not in the JSON:
+    a swap or shorten replaces the planned session of its day and type, an add adds)."""
+    days: dict[str, list[str]] = {}
+    for offset, kind, _, _, name in plan:
+        category = "strength" if kind == "Strength" else "run"
+        days.setdefault(str(S + timedelta(days=offset)), []).append(category)
+    for s in out["suggestions"]:
+        if s["action"] == "add":
+            days.setdefault(s["date"], []).append(s["category"])
+        elif s["action"] == "swap":
+            day = days.setdefault(s["date"], [])
+            if "run" in day:
+                day.remove("run")
+            day.append(s["category"])
+    return days
+
+
+def test_a_jumping_week_shortens_the_long_run_not_the_intervals(tmp_path, db_path, run_cli):
+    # 30 km a week (3 x 10 km) and Tuesday strength; the plan: 8 km easy, intervals 12 km, 8 km easy and
+    # a 24 km long run: 52 km on Sunday against a usual week of 30 km (+73%). The biggest lever is the
+    # long run; the intervals stay as planned.
+    history(db_path, 4, km=10, minutes=50)
+    plan = [(1, "Run", 40, 8, "Easy run"), (2, "Run", 60, 12, "Intervals 6 x 1 km")]
+    plan += [(4, "Run", 40, 8, "Easy run"), (7, "Run", 130, 24, "Long run")]
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S))
+    out = suggest(run_cli)
+    shortened = [s for s in out["suggestions"] if s["action"] == "shorten"]
+    assert shortened and shortened[0]["date"] == str(S + timedelta(days=7))
+    assert shortened[0]["name"] == "Long run" and "biggest lever" in shortened[0]["why"]
+    assert not any(s["date"] == str(S + timedelta(days=2)) for s in out["suggestions"])
+
+
+def test_support_is_never_stacked_and_what_it_fixes_is_never_worse(tmp_path, db_path, run_cli):
+    # Runs only for 4 weeks (no support work ever: no_support_work high, low_support_share) and a plan of
+    # easy 8 km runs every day but Wednesday's intervals: monotony high. The suggestions add support work
+    # on days without another support session, and strength or Pilates (hard work) neither on Tuesday
+    # (the day before the intervals) nor on Wednesday (a mobility near-rest day may go there); after
+    # --apply, no finding a suggestion addressed stands worse than before.
+    history(db_path, 4, strength_days=())
+    plan = [(o, "Run", 40, 8, "Easy run") for o in (1, 2, 4, 5, 6, 7)] + [
+        (3, "Run", 50, 10, "Intervals 5 x 1 km")
+    ]
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S))
+    before = check(run_cli)
+    out = suggest(run_cli)
+    added = [s for s in out["suggestions"] if s["category"] in SUPPORT]
+    assert added, out["suggestions"]
+    for day, categories in _after(out, plan).items():
+        assert sum(c in SUPPORT for c in categories) <= 1, (day, categories)
+    hard_work = {s["date"] for s in added if s["category"] in ("strength", "pilates")}
+    assert hard_work and not hard_work & {str(S + timedelta(days=2)), str(S + timedelta(days=3))}
+    addressed = {s["why"].split(" ")[0] for s in out["suggestions"]}
+    run_cli("plan", "suggest", "--athlete", "Ann", "--as-of", str(S), "--apply")
+    after = check(run_cli)
+    rank = {"info": 1, "warn": 2, "high": 3}
+
+    def standing(out: dict, code: str) -> int:
+        return sum(rank[f["severity"]] for f in out["findings"] if f["code"] == code and f["date"] in WEEK)
+
+    for code in addressed:
+        assert standing(after, code) <= standing(before, code), code
+    monotony = {d["date"]: d["monotony"] for d in before["days"]}
+    if "high_monotony" in addressed:
+        assert max(d["monotony"] for d in after["days"] if d["date"] in WEEK) <= max(
+            v for k, v in monotony.items() if k in WEEK
+        )

@@ -316,3 +316,66 @@ def test_as_of_out_of_range_is_one_line(db_path, run_cli, day):
         assert result.exit_code != 0 and "Traceback" not in result.output
         assert f"date {day} is out of range" in result.output and len(result.output.strip().splitlines()) == 1
     assert run_cli("report", "--athlete", "Ann", "--as-of", "1970-01-01").exit_code == 0
+
+
+# 8. Intensity of runs from RPE or heart rate (issue 18 item 7) --------------------------------------
+
+
+def test_hard_every_run(db_path):
+    # Runs with an RPE: load per minute = the RPE, hard from 5 (hard_run_intensity). 8 rated runs in
+    # 28 days, 5 at RPE 6 and 3 at RPE 3: 5 / 8 = 62.5% >= 60% (hard_runs_share) and 8 >= 6 rated ->
+    # hard_every_run (info). Runs without RPE or HR (4 here) are not rated.
+    days = (1, 4, 7, 10, 13, 16, 19, 22)
+    unrated = [run(d) for d in (2, 5, 8, 11)]
+    write(db_path, "Hal", [run(d, rpe=6 if i < 5 else 3) for i, d in enumerate(days)] + unrated)
+    rep = report(db_path, "Hal")
+    assert codes(rep)["hard_every_run"] == "info"
+    message = next(w["message"] for w in rep["warnings"] if w["code"] == "hard_every_run")
+    assert message.startswith("5 of the 8 runs with an RPE or heart rate")
+    # 4 of 8 hard: 50% < 60% -> nothing
+    write(db_path, "Ida", [run(d, rpe=6 if i < 4 else 3) for i, d in enumerate(days)])
+    assert "hard_every_run" not in codes(report(db_path, "Ida"))
+    # every run hard, but only 5 rated (< 6): too few to say
+    write(db_path, "Jon", [run(d, rpe=7) for d in days[:5]])
+    assert "hard_every_run" not in codes(report(db_path, "Jon"))
+
+
+def test_easy_runs_that_are_not_easy(db_path):
+    # Runs named easy (easy_run_keywords) with an RPE: 2 of 4 at RPE 6 (>= 5: not easy) -> 50% >=
+    # easy_runs_hard_share (0.5), 4 >= 3 rated -> easy_runs_hard (info). A German "Lockerer Lauf" is easy
+    # by name too.
+    named = ["Easy run", "Recovery jog", "Lockerer Lauf", "Easy run"]
+    rpes = [6, 6, 3, 3]
+    write(
+        db_path, "Kai", [run(d, name=n, rpe=r) for d, n, r in zip((2, 6, 10, 14), named, rpes, strict=True)]
+    )
+    rep = report(db_path, "Kai")
+    assert codes(rep)["easy_runs_hard"] == "info"
+    message = next(w["message"] for w in rep["warnings"] if w["code"] == "easy_runs_hard")
+    assert message.startswith("2 of the 4 runs named easy or recovery")
+    # 1 of 4: 25% -> nothing; 2 easy runs both hard: too few (< 3)
+    write(db_path, "Lee", [run(d, name="Easy run", rpe=6 if d == 2 else 3) for d in (2, 6, 10, 14)])
+    assert "easy_runs_hard" not in codes(report(db_path, "Lee"))
+    write(db_path, "Max", [run(d, name="Easy run", rpe=6) for d in (2, 6)])
+    assert "easy_runs_hard" not in codes(report(db_path, "Max"))
+
+
+def test_no_acwr_flag_over_a_week_with_almost_no_training(db_path):
+    # RPE 5 runs: 30 min a day on days -27..-21 and -13..-7 (1050 a week), one 10-min run on day -17
+    # (50), 60 min a day in the last 7 (2100). 28-day load 4250, mean week 1062.5: day -20..-14 holds
+    # 50 < 25% of it (acwr_thin_week_share) -> the chronic load is not established. ACWR 2100 / 1062.5 =
+    # 1.98 would be a spike; instead return_after_break (info) names the thin week. No 10-day gap.
+    rows = [run(d, 30, rpe=5) for d in (*range(21, 28), *range(7, 14))] + [run(17, 10, rpe=5)]
+    rows += [run(d, 60, rpe=5) for d in range(7)]
+    write(db_path, "Ola", rows)
+    rep = report(db_path, "Ola")
+    assert rep["summary"]["acwr"] == pytest.approx(1.98, abs=0.005)
+    found = codes(rep)
+    assert "acwr_spike" not in found and found["return_after_break"] == "info"
+    note = next(w["message"] for w in rep["warnings"] if w["code"] == "return_after_break")
+    assert "1 week of the 3 before the last 7 held almost no training" in note
+    # the same weeks with day -17 a full week of training: established, the spike is flagged
+    full = [run(d, 30, rpe=5) for d in range(7, 28)] + [run(d, 60, rpe=5) for d in range(7)]
+    write(db_path, "Pam", full)
+    rep = report(db_path, "Pam")
+    assert codes(rep)["acwr_spike"] == "warn" and "return_after_break" not in codes(rep)
