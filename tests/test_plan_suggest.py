@@ -175,7 +175,7 @@ def _after(out: dict, plan: list[tuple]) -> dict[str, list[str]]:
     """Categories per day of the week once the suggestions are made (planned ids are not in the JSON:
     a swap or shorten replaces the planned session of its day and type, an add adds)."""
     days: dict[str, list[str]] = {}
-    for offset, kind, _, _, name in plan:
+    for offset, kind, _, _, _name in plan:
         category = "strength" if kind == "Strength" else "run"
         days.setdefault(str(S + timedelta(days=offset)), []).append(category)
     for s in out["suggestions"]:
