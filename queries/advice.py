@@ -44,6 +44,11 @@ def _pct(x: Any) -> str:
     return _fmt(None if x is None else 100 * float(x), ".0f") + "%"
 
 
+def _pct_down(x: Any) -> str:
+    """A share in per cent to one decimal, rounded down: 9.98% never prints as a met 10%."""
+    return _fmt(None if x is None else math.floor(1000 * float(x)) / 10, ".1f") + "%"
+
+
 def hip_note(s: Row) -> str:
     """' N hip and glute sets in 28 days; aim for ...' when the watch recorded strength sets, else ''."""
     if s.get("hip_sets") is None:
@@ -71,7 +76,7 @@ def no_support_work(s: Row, t: Thresholds) -> str:
 
 def low_support_share(s: Row, t: Thresholds) -> str:
     return (
-        f"Support work (strength, Pilates, mobility) was {_pct(s.get('support_share'))} of "
+        f"Support work (strength, Pilates, mobility) was {_pct_down(s.get('support_share'))} of "
         f"{_fmt(s.get('minutes_28d'), '.0f')} training minutes over 28 days (target at least "
         f"{_pct(t['support_share_low'])}, crosstrain's convention; mobility counts by that convention "
         "too)." + hip_note(s)
@@ -126,7 +131,7 @@ def return_after_break(s: Row, t: Thresholds) -> str:
     gap = s.get("chronic_gap_days")
     if gap is not None and gap >= t["acwr_max_gap_days"]:
         parts.append(f"The last 28 days hold {gap} days in a row without a session.")
-    if s.get("thin_weeks"):
+    if (s.get("thin_weeks") or 0) >= t["acwr_thin_weeks"]:
         parts.append(
             f"{_plural(int(s['thin_weeks']), 'week')} of the 3 before the last 7 held almost no training "
             f"(under {_pct(t['acwr_thin_week_share'])} of the usual weekly load)."
@@ -139,14 +144,39 @@ def return_after_break(s: Row, t: Thresholds) -> str:
     )
 
 
-def run_volume_jump(s: Row, t: Thresholds) -> str:
-    now, usual = s.get("run_km_7d"), s.get("run_km_usual_7d")
-    change = None if not usual else 100 * (now / usual - 1)
+def _jump(now: Any, top: Any, t: Thresholds) -> bool:
     return (
-        f"Ran {_fmt(now, '.1f')} km in the last 7 days, {_fmt(change, '+.0f')}% on the usual week "
-        f"({_fmt(usual, '.1f')} km: the mean of the 3 weeks before; flag above "
-        f"+{_pct(t['run_jump_week'])} and {t['run_jump_min_km']:.0f} km more, from a usual week of "
-        f"{t['run_jump_base_km']:.0f} km). Nielsen et al. 2014 saw more distance-related injuries in "
+        now is not None
+        and top is not None
+        and now >= t["run_jump_base_km"]
+        and now > top * (1 + t["run_jump_week"])
+        and now - top >= t["run_jump_min_km"]
+    )
+
+
+def run_volume_jump(s: Row, t: Thresholds) -> str:
+    now, top, usual = s.get("run_km_7d"), s.get("run_km_max_prev_7d"), s.get("run_km_usual_7d")
+    before, top_before = s.get("run_km_week_before"), s.get("run_km_max_before_7d")
+    parts = []
+    if _jump(now, top, t) or not _jump(before, top_before, t):
+        against = (
+            f"{_fmt(100 * (now / top - 1), '+.0f')}% on the largest of the 3 weeks before "
+            f"({_fmt(top, '.1f')} km"
+            if top
+            else "after no running in the 3 weeks before (0.0 km"
+        )
+        parts.append(
+            f"Ran {_fmt(now, '.1f')} km in the last 7 days, {against}; their mean {_fmt(usual, '.1f')} km)."
+        )
+    if _jump(before, top_before, t) and top_before:
+        parts.append(
+            f"Ran {_fmt(before, '.1f')} km in the 7 days before, "
+            f"{_fmt(100 * (before / top_before - 1), '+.0f')}% on the larger of the 2 weeks before them "
+            f"({_fmt(top_before, '.1f')} km)."
+        )
+    return " ".join(parts) + (
+        f" Flag above +{_pct(t['run_jump_week'])} and {t['run_jump_min_km']:.0f} km more, from "
+        f"{t['run_jump_base_km']:.0f} km a week. Nielsen et al. 2014 saw more distance-related injuries in "
         f"novice runners who progressed by over {_pct(t['run_jump_week'])} a week (HR 1.59, 95% CI "
         "0.96-2.66; not significant overall)."
     )

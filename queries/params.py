@@ -134,6 +134,12 @@ THRESHOLDS: tuple[Threshold, ...] = (
         CONVENTION + "; Foster 1998 linked illness to high, monotonous load (strain)",
     ),
     Threshold("monotony_high", 2.0, "the monotony commonly quoted from Foster 1998's work as high"),
+    Threshold(
+        "monotony_min_load_7d",
+        600,
+        CONVENTION + ": no monotony warning under this 7-day load (2 hours at RPE 5): Foster 1998's concern "
+        "is high load that is also monotonous (strain); a week of daily walks is neither",
+    ),
     # ACWR.
     Threshold(
         "acwr_high",
@@ -159,8 +165,14 @@ THRESHOLDS: tuple[Threshold, ...] = (
     Threshold(
         "acwr_thin_week_share",
         0.25,
-        CONVENTION + ": ... nor while one of the 3 weeks before the last 7 holds less than this share of "
-        "the 28 days' mean weekly load (a week with almost no training)",
+        CONVENTION + ": a week of the 3 before the last 7 holding less than this share of the 28 days' "
+        "mean weekly load is a week with almost no training ...",
+    ),
+    Threshold(
+        "acwr_thin_weeks",
+        2,
+        CONVENTION + ": ... and no ACWR flag while this many of those 3 weeks are (one empty week before a "
+        "ramp back is a real spike)",
     ),
     Threshold(
         "break_days",
@@ -178,10 +190,10 @@ THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("run_jump_min_km", 3.0, CONVENTION + ": a jump of fewer km than this is not flagged"),
     Threshold(
         "run_jump_base_km",
-        10.0,
-        CONVENTION + ": no jump is flagged while the usual week (mean of the 3 weeks before the last 7) "
-        "is below this many km (one to three short runs a week: one run more is a large percentage, and "
-        "Nielsen et al. 2014's runners were following a progression, not adding a second jog)",
+        15.0,
+        CONVENTION + ": no jump is flagged while the last 7 days hold fewer km than this (one to three "
+        "short runs a week: one run more is a large percentage). The jump is measured against the largest "
+        "of the 3 weeks before the last 7 (new territory), also crosstrain's convention",
     ),
     # Run variety.
     Threshold("variety_min_runs", 4, CONVENTION + " (heuristic): at least this many runs in 28 days ..."),

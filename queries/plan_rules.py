@@ -228,14 +228,14 @@ def _levers(ctx: Context, sessions: list[dict], size) -> list[dict]:
 
 def shorten_runs(ctx: Context) -> Change | None:
     """run_volume_jump: shorten the biggest lever (the longest non-quality run, usually the long run) by
-    the km above what the usual week allows (at most to half of it)."""
+    the km above what the largest of the 3 weeks before allows (at most to half of it)."""
     if not ctx.can_change:
         return None
     row, t = ctx.row, ctx.params.thresholds
-    usual = row.get("run_km_usual_7d") or 0
-    if usual <= 0:
+    top = row.get("run_km_max_prev_7d") or 0
+    if top <= 0:
         return None
-    allowed = max(usual * (1 + t["run_jump_week"]), usual + t["run_jump_min_km"]) * 0.99
+    allowed = max(top * (1 + t["run_jump_week"]), top + t["run_jump_min_km"], t["run_jump_base_km"]) * 0.99
     excess = row["run_km_7d"] - allowed
     runs = [s for s in ctx.window if s["category"] == "run" and s["distance_km"] > 0]
     if excess <= 0 or not runs:
@@ -251,7 +251,8 @@ def shorten_runs(ctx: Context) -> Change | None:
         minutes,
         s["name"] or s["sport_type"],
         ctx.why(
-            f"{row['run_km_7d']:.1f} km in 7 days against a usual week of {usual:.1f} km; shorten "
+            f"{row['run_km_7d']:.1f} km in 7 days against {top:.1f} km in the largest of the 3 weeks before; "
+            "shorten "
             f"{label(s)} to {km:.1f} km, the biggest lever of the week."
         ),
         planned_id=s["planned_id"],

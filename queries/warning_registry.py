@@ -120,6 +120,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "run_jump_week",
             "run_jump_min_km",
             "run_jump_base_km",
+            "break_days",
         ),
         message=advice.run_volume_jump,
         advice=(
@@ -129,8 +130,8 @@ REGISTRY: tuple[WarningKind, ...] = (
         source=(
             "Nielsen et al. 2014 (novice runners, progression week on week): above +30% a week, more "
             "distance-related injuries (HR 1.59, 95% CI 0.96-2.66; no significant difference between the "
-            "groups overall). Comparing with the mean of 3 weeks, the 10 km base and not after a break are "
-            "crosstrain's convention."
+            "groups overall). Measuring against the largest of the 3 weeks before, the 15 km base and "
+            "silence in the first week back are crosstrain's convention."
         ),
         plan=PlanBehaviour(7, True, plan_rules.shorten_runs),
     ),
@@ -145,6 +146,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "acwr_min_active_days",
             "acwr_max_gap_days",
             "acwr_thin_week_share",
+            "acwr_thin_weeks",
         ),
         message=advice.acwr_spike,
         advice=(
@@ -162,7 +164,7 @@ REGISTRY: tuple[WarningKind, ...] = (
         code="high_monotony",
         title="monotonous load",
         severity="warn; high from monotony_high",
-        thresholds=("monotony_warn", "monotony_high"),
+        thresholds=("monotony_warn", "monotony_high", "monotony_min_load_7d"),
         message=advice.high_monotony,
         advice=(
             "Vary the days: alternate hard and easy and keep a rest day or a near-rest day (an easy "
@@ -246,6 +248,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "acwr_min_active_days",
             "acwr_max_gap_days",
             "acwr_thin_week_share",
+            "acwr_thin_weeks",
         ),
         message=advice.return_after_break,
         advice=(
@@ -259,7 +262,14 @@ REGISTRY: tuple[WarningKind, ...] = (
         code="acwr_low",
         title="load well below usual",
         severity="info",
-        thresholds=("acwr_low", "acwr_min_history_days", "acwr_min_active_days", "acwr_max_gap_days"),
+        thresholds=(
+            "acwr_low",
+            "acwr_min_history_days",
+            "acwr_min_active_days",
+            "acwr_max_gap_days",
+            "acwr_thin_week_share",
+            "acwr_thin_weeks",
+        ),
         message=advice.acwr_low,
         advice="Fine for a planned recovery week; otherwise build back up gradually.",
         source='Below Gabbett 2016\'s "sweet spot" of 0.8-1.3.',

@@ -22,7 +22,9 @@
 --   before the first session of the window and after its last one count);
 --   thin_weeks: how many of the 3 weeks before the last 7 ([$as_of - 13, $as_of - 7], [- 20, - 14],
 --   [- 27, - 21]) hold less than $acwr_thin_week_share of the 28 days' mean weekly load (load_28d / 4).
--- run_km_usual_7d: the usual week's running, the mean run km of those 3 weeks.
+-- run_km_usual_7d, run_km_max_prev_7d: the mean and the largest run km of those 3 weeks;
+--   run_km_week_before: the first of them ([$as_of - 13, $as_of - 7]), run_km_max_before_7d: the larger
+--   of the two before it (so a jump last week can be judged as this week's is).
 -- Run intensity, from runs whose load came from an RPE or heart rate (load_source rpe, hr_samples,
 --   hr_avg: the load per minute is then on the CR-10 scale): runs_rated, hard_runs (load per minute >=
 --   $hard_run_intensity); easy_runs_rated, easy_runs_hard: the same for runs whose name holds a word of
@@ -47,9 +49,17 @@ with window_28 as (
         sum(case when l.day >= cast($as_of as date) - 6 then 1 else 0 end) as sessions_7d,
         sum(case when c.catch_all and g.type_name is not null then 1 else 0 end) as unlabelled_sessions,
         sum(
-            case when c.running and l.day between cast($as_of as date) - 27 and cast($as_of as date) - 7
+            case when c.running and l.day between cast($as_of as date) - 13 and cast($as_of as date) - 7
                 then l.distance_km else 0 end
-        ) / 3.0 as run_km_usual_7d,
+        ) as run_km_w1,
+        sum(
+            case when c.running and l.day between cast($as_of as date) - 20 and cast($as_of as date) - 14
+                then l.distance_km else 0 end
+        ) as run_km_w2,
+        sum(
+            case when c.running and l.day between cast($as_of as date) - 27 and cast($as_of as date) - 21
+                then l.distance_km else 0 end
+        ) as run_km_w3,
         sum(case when l.day between cast($as_of as date) - 13 and cast($as_of as date) - 7 then l.load else 0 end)
             as load_w1,
         sum(case when l.day between cast($as_of as date) - 20 and cast($as_of as date) - 14 then l.load else 0 end)
@@ -210,7 +220,10 @@ select
     coalesce(m.run_km_7d, 0) as run_km_7d,
     coalesce(m.run_km_prev_7d, 0) as run_km_prev_7d,
     coalesce(m.run_km_prev2_7d, 0) as run_km_prev2_7d,
-    coalesce(w.run_km_usual_7d, 0) as run_km_usual_7d,
+    coalesce((w.run_km_w1 + w.run_km_w2 + w.run_km_w3) / 3.0, 0) as run_km_usual_7d,
+    coalesce(greatest(w.run_km_w1, w.run_km_w2, w.run_km_w3), 0) as run_km_max_prev_7d,
+    coalesce(w.run_km_w1, 0) as run_km_week_before,
+    coalesce(greatest(w.run_km_w2, w.run_km_w3), 0) as run_km_max_before_7d,
     coalesce(g.chronic_gap_days, 28) as chronic_gap_days,
     (case when w.load_w1 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)
     + (case when w.load_w2 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)

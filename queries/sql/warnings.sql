@@ -2,10 +2,10 @@
 -- Parameters: the thresholds (queries/params.py THRESHOLDS: each with its default and its source as what
 --   it found, or crosstrain's convention; overridable in [thresholds]). Relations: q_summary.
 --   Thresholds read: $acwr_high, $acwr_low, $acwr_max_gap_days, $acwr_min_active_days,
---   $acwr_min_history_days, $acwr_very_high, $break_days, $easy_runs_hard_share, $easy_runs_min_rated,
---   $hard_runs_min_rated, $hard_runs_share, $moderate_min_minutes, $moderate_share, $monotony_high,
---   $monotony_warn, $run_jump_base_km, $run_jump_min_km, $run_jump_week, $runner_min_runs,
---   $runner_min_share, $support_gap_days, $support_gap_high_days, $support_share_low,
+--   $acwr_min_history_days, $acwr_thin_weeks, $acwr_very_high, $break_days, $easy_runs_hard_share,
+--   $easy_runs_min_rated, $hard_runs_min_rated, $hard_runs_share, $moderate_min_minutes,
+--   $moderate_share, $monotony_high, $monotony_min_load_7d, $monotony_warn, $run_jump_base_km,
+--   $run_jump_min_km, $run_jump_week, $runner_min_runs, $runner_min_share, $support_gap_days, $support_gap_high_days, $support_share_low,
 --   $variety_cv_distance, $variety_cv_pace, $variety_min_runs.
 -- Severity: info < warn < high. queries/warning_registry.py holds everything else about each code (its
 -- message, advice, source, order and plan behaviour) and reads each code's condition from this file:
@@ -19,7 +19,9 @@
 --     support work" would be a guess: the support warnings wait for a label (unlabelled_sessions asks);
 --   established: the 28 days' load is an established chronic load: $acwr_min_history_days days of
 --     history, at least $acwr_min_active_days days with sessions, no run of $acwr_max_gap_days+ days
---     without one and no week with almost no training (summary.sql's thin_weeks);
+--     without one (before the window's first session too) and fewer than $acwr_thin_weeks of the 3 weeks
+--     before the last 7 with almost no training (summary.sql's thin_weeks): one empty week before a
+--     ramp back (a January challenge) is a real spike;
 --   after_break: a session in the last 7 days, and it came $break_days+ days after the one before, or
 --     the 28 days (with history and active days enough) are not established because of a gap or a thin
 --     week: the weeks after a break, when the ACWR and the run volume jump measure the break.
@@ -31,7 +33,7 @@ with base as (
         history_days >= $acwr_min_history_days
         and active_days_28d >= $acwr_min_active_days
         and chronic_gap_days < $acwr_max_gap_days
-        and thin_weeks = 0 as established,
+        and thin_weeks < $acwr_thin_weeks as established,
         break_days is not null and break_days >= $break_days as long_break
     from q_summary
 ),
@@ -44,7 +46,7 @@ runner as (
             or (
                 history_days >= $acwr_min_history_days
                 and active_days_28d >= $acwr_min_active_days
-                and (chronic_gap_days >= $acwr_max_gap_days or thin_weeks > 0)
+                and (chronic_gap_days >= $acwr_max_gap_days or thin_weeks >= $acwr_thin_weeks)
             )
         ) as after_break
     from base
@@ -76,7 +78,7 @@ raised as (
     -- warning: high_monotony
     select athlete_id, 'high_monotony', case when monotony >= $monotony_high then 'high' else 'warn' end
     from runner
-    where monotony >= $monotony_warn
+    where monotony >= $monotony_warn and load_7d >= $monotony_min_load_7d
 
     union all
     -- warning: acwr_spike
@@ -98,14 +100,28 @@ raised as (
 
     union all
     -- warning: run_volume_jump
+    -- (a jump into new territory: above the largest of the 3 weeks before, not only their mean, so the
+    -- first week after a dip is no jump; this week's, silent in the first week back after a break, where
+    -- return_after_break speaks, but not in the weeks after it: a ramp back is the risk; or last week's,
+    -- against the two weeks before it, unless they held no running: a jump stays in view for two weeks)
     select athlete_id, 'run_volume_jump', 'warn'
     from runner
     where
         is_runner
-        and not after_break
-        and run_km_usual_7d >= $run_jump_base_km
-        and run_km_7d > run_km_usual_7d * (1 + $run_jump_week)
-        and run_km_7d - run_km_usual_7d >= $run_jump_min_km
+        and (
+            (
+                not long_break
+                and run_km_7d >= $run_jump_base_km
+                and run_km_7d > run_km_max_prev_7d * (1 + $run_jump_week)
+                and run_km_7d - run_km_max_prev_7d >= $run_jump_min_km
+            )
+            or (
+                run_km_max_before_7d > 0
+                and run_km_week_before >= $run_jump_base_km
+                and run_km_week_before > run_km_max_before_7d * (1 + $run_jump_week)
+                and run_km_week_before - run_km_max_before_7d >= $run_jump_min_km
+            )
+        )
 
     union all
     -- warning: monotone_runs
