@@ -168,8 +168,11 @@ def support_needed(row: dict, target: float) -> float:
 
 
 def add_strength(ctx: Context) -> Change | None:
-    """no_support_work: 30 min hip strength on the first free day up to the finding's day."""
-    free = _free_days(ctx, _days_to(ctx, ctx.day))
+    """no_support_work: 30 min hip strength on the first free day up to the finding's day, else on the
+    first free day after it (the days from then on are fixed)."""
+    free = _free_days(ctx, _days_to(ctx, ctx.day)) or _free_days(
+        ctx, _days_to(ctx, ctx.week + timedelta(days=6))
+    )
     if not free:
         return None
     return Change(
@@ -215,7 +218,9 @@ def add_support(ctx: Context) -> Change | None:
         )
     if any(x["category"] == "pilates" and x["planned_id"] >= DRAFT_IDS for x in ctx.planned):
         return None  # one Pilates class a week
-    free = _free_days(ctx, _days_to(ctx, ctx.day))
+    free = _free_days(ctx, _days_to(ctx, ctx.day)) or _free_days(
+        ctx, _days_to(ctx, ctx.week + timedelta(days=6))
+    )
     if not free:
         return None
     return Change(free[0], "add", "Pilates", "pilates", 45, "Pilates class", ctx.why(ctx.finding["message"]))
