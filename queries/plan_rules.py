@@ -91,6 +91,7 @@ class Context:
     week: date
     can_change: bool  # the week has a plan (else only sessions are added)
     skip: frozenset = frozenset()
+    title: str = ""  # the warning's words (its registry entry's title), for the reason a change gives
 
     @property
     def day(self) -> date:
@@ -114,7 +115,7 @@ class Context:
 
     def why(self, text: str) -> str:
         f = self.finding
-        return f"{f['code']} ({f['severity']}) on {self.day:%a %d %b}: {text}"
+        return f"{self.title or f['code']} ({f['severity']}) on {self.day:%a %d %b}: {text}"
 
 
 def hard(s: dict) -> bool:

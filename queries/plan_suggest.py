@@ -263,8 +263,11 @@ def suggest(
             )
             change = None
             for f in todo:
-                rule = warning_registry.get(f["code"]).plan.suggest
-                context = Context(f, _with_source(con, current), params, week, has_plan, frozenset(undone))
+                kind = warning_registry.get(f["code"])
+                rule = kind.plan.suggest
+                context = Context(
+                    f, _with_source(con, current), params, week, has_plan, frozenset(undone), kind.title
+                )
                 change = rule(context) if rule else None
                 # a change already made that left its finding standing is not tried again
                 if change and (change.action, change.day, change.planned_id, change.name) not in tried:

@@ -11,6 +11,7 @@ from test_plan_check import S, check, history, plan_csv
 
 from ingest.db import connect
 from queries.plan_done import findings_text, stored_checks
+from queries.warning_registry import REGISTRY
 
 WEEK = [str(S + timedelta(days=i)) for i in range(1, 8)]
 # Runs only: 44 km against 30 km a week before (+47%), intervals and tempo back to back.
@@ -226,7 +227,8 @@ def test_support_is_never_stacked_and_what_it_fixes_is_never_worse(tmp_path, db_
         assert sum(c in SUPPORT for c in categories) <= 1, (day, categories)
     hard_work = {s["date"] for s in added if s["category"] in ("strength", "pilates")}
     assert hard_work and not hard_work & {str(S + timedelta(days=2)), str(S + timedelta(days=3))}
-    addressed = {s["why"].split(" ")[0] for s in out["suggestions"]}
+    by_title = {w.title: w.code for w in REGISTRY}
+    addressed = {by_title[s["why"].split(" (")[0]] for s in out["suggestions"]}
     run_cli("plan", "suggest", "--athlete", "Ann", "--as-of", str(S), "--apply")
     after = check(run_cli)
     rank = {"info": 1, "warn": 2, "high": 3}
