@@ -141,6 +141,10 @@ def test_almost_everything_moderate_is_flagged(run_cli, db_path, tmp_path):
     assert "Seiler" in w["advice"]
     with connect(db_path, read_only=True) as con:
         assert "moderate_intensity" in queries.compare(con, AS_OF, {})["athletes"][0]["warnings"]
+        # its thresholds are settings: 98% is under a share of 0.99, 180 minutes under a floor of 200
+        for setting in ({"moderate_share": 0.99}, {"moderate_min_minutes": 200}):
+            rep = queries.report(con, "Ana", AS_OF, {"thresholds": setting})
+            assert "moderate_intensity" not in {w["code"] for w in rep["warnings"]}
 
 
 def _interval_speed(i: int) -> float:
