@@ -34,13 +34,6 @@ from queries.report import summary_json
 
 MAX_STEPS = 20
 USUAL_IDS = 2 * 10**12
-# How far a warning stands on the days it is raised, beyond its severity (a bigger number is worse).
-SIZE = {
-    "run_volume_jump": "run_km_7d",
-    "acwr_spike": "acwr",
-    "high_monotony": "monotony",
-    "no_support_work": "support_gap_days",
-}
 __all__ = ["Change", "DRAFT_IDS", "Suggestions", "suggest"]
 
 
@@ -59,7 +52,7 @@ def _score(p: Projection, params: Params, week: date) -> int:
 
 def _days_raised(p: Projection, week: date, code: str) -> tuple[int, float]:
     """How warning `code` stands in the week: its severity summed over the days it is raised, then
-    how far (the 7-day run km or the ACWR on those days, for the warnings a shortening eases)."""
+    how far (the summary column its registry entry names, summed over those days)."""
     days = [
         (row, w)
         for day, row, warns in p.days
@@ -67,7 +60,7 @@ def _days_raised(p: Projection, week: date, code: str) -> tuple[int, float]:
         for w in warns
         if w["code"] == code
     ]
-    size = SIZE.get(code)
+    size = warning_registry.get(code).plan.size
     hard = sum(
         2 for pair in p.hard_pairs if code == "back_to_back_hard" and engine.monday(pair["day"]) == week
     )

@@ -36,6 +36,7 @@ class PlanBehaviour:
     window_days: int  # the days of planned sessions shown behind a finding (up to its day)
     runs_only: bool  # only runs are behind it
     suggest: Callable[[plan_rules.Context], plan_rules.Change | None] | None  # the change that addresses it
+    size: str | None = None  # the summary column that says how far it stands (bigger is worse)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "Lauersen et al. 2014 (meta-analysis of randomised trials): strength training cut sports "
             "injuries to about a third (RR 0.32). The 14 and 28-day gaps are crosstrain's convention."
         ),
-        plan=PlanBehaviour(14, True, plan_rules.add_strength),
+        plan=PlanBehaviour(14, True, plan_rules.add_strength, "support_gap_days"),
     ),
     WarningKind(
         code="low_support_share",
@@ -133,7 +134,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "groups overall). Measuring against the largest of the 3 weeks before, the 15 km base and "
             "silence in the first week back are crosstrain's convention."
         ),
-        plan=PlanBehaviour(7, True, plan_rules.shorten_runs),
+        plan=PlanBehaviour(7, True, plan_rules.shorten_runs, "run_km_7d"),
     ),
     WarningKind(
         code="acwr_spike",
@@ -158,7 +159,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             '"danger zone"; the 2.0 high level and the established-load rule are crosstrain\'s convention. '
             "Lolli et al. 2019 showed the coupled ratio correlates spuriously: a flag, not a verdict."
         ),
-        plan=PlanBehaviour(7, False, plan_rules.shorten_load),
+        plan=PlanBehaviour(7, False, plan_rules.shorten_load, "acwr"),
     ),
     WarningKind(
         code="high_monotony",
@@ -174,7 +175,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "Foster 1998 linked illness to high, monotonous load (strain); 2.0 is the monotony commonly "
             "quoted from his work as high, 1.5 is crosstrain's convention."
         ),
-        plan=PlanBehaviour(7, False, plan_rules.ease_a_day),
+        plan=PlanBehaviour(7, False, plan_rules.ease_a_day, "monotony"),
     ),
     WarningKind(
         code="hard_every_run",
