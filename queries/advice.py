@@ -15,8 +15,9 @@ Thresholds = dict[str, float]
 
 PT = "If something already hurts, see a physical therapist."
 LABEL_HOW = (
-    "label them with `crosstrain activities set ID --category C`, or add the words of their names to "
-    "`[category_keywords]` in the settings file and run `crosstrain activities recategorise`"
+    "label them with `crosstrain activities set ID --category C --same-name` (every session of that name "
+    "and type, now and in later imports), or add the words of their names to `[category_keywords]` in the "
+    "settings file and run `crosstrain activities recategorise`"
 )
 # Hip and glute sets to aim for in 28 days: two sessions a week of two hip exercises x 3 sets.
 # crosstrain's convention. The hip programmes of Fredericson 2000 and Willy & Davis 2011 used similar
