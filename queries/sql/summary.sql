@@ -18,8 +18,9 @@
 --   & Fitness Equipment ...: q_generic_types) and whose name matched no keyword, so they landed in the
 --   catch-all category: support-work candidates.
 -- Is the 28 days' load established (the ACWR's chronic load; crosstrain's convention)?
---   chronic_gap_days: the longest run of days without a session in [$as_of - 27, $as_of] (the days
---   before the first session of the window and after its last one count);
+--   chronic_gap_days: the longest run of days without a session in [$as_of - 27, $as_of] before one
+--   (the days before the window's first session count; the days since its last session do not: a
+--   stop at the end is the acute load falling, which acwr_low may say);
 --   thin_weeks: how many of the 3 weeks before the last 7 ([$as_of - 13, $as_of - 7], [- 20, - 14],
 --   [- 27, - 21]) hold less than $acwr_thin_week_share of the 28 days' mean weekly load (load_28d / 4).
 -- run_km_usual_7d, run_km_max_prev_7d: the mean and the largest run km of those 3 weeks;
@@ -94,7 +95,7 @@ gaps as (
 longest_gap as (
     select
         athlete_id,
-        greatest(max(gap_before), date_diff('day', max(day), cast($as_of as date))) as chronic_gap_days
+        max(gap_before) as chronic_gap_days
     from gaps
     group by athlete_id
 ),
