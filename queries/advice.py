@@ -139,9 +139,15 @@ def return_after_break(s: Row, t: Thresholds) -> str:
         )
     if not parts:
         parts.append("Back after a break.")
+    first_week = s.get("break_days") is not None and s["break_days"] >= t["break_days"]
     return " ".join(parts) + (
-        " The 28-day load is not an established base yet, so the acute:chronic ratio and the run volume "
-        "jump are not flagged: they would measure the break."
+        " The 28-day load is not an established base yet, so the acute:chronic ratio is not flagged: it "
+        "would measure the break."
+        + (
+            " Nor is a run volume jump in this first week back."
+            if first_week
+            else " A run volume jump is still flagged from the second week back: a ramp back is the risk."
+        )
     )
 
 
