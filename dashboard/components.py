@@ -20,7 +20,8 @@ RISK_ORDER = {"red": 0, "amber": 1, "green": 2, "inactive": 3}
 
 GUIDANCE = (
     "This is training guidance, not a diagnosis. When something hurts, see a physical therapist; "
-    "a functional movement screen or gait analysis can show what to work on."
+    "a functional movement screen or gait analysis is an option (good practice, not tested as injury "
+    "prevention)."
 )
 
 

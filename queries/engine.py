@@ -11,7 +11,8 @@ prepare_scope loads from the settings in force):
     ewma_carry       <- session_load.sql as a CTE up to a day    (q_ewma_carry)
     daily_load       <- q_session_load                           (q_daily_load; report, daily series)
     metrics | metrics_today -> scores  <- q_daily_load or q_session_load, q_ewma_carry  (q_metrics)
-    summary          <- q_session_load, q_athlete_history, q_metrics                     (q_summary)
+    hr_zones         <- q_session_load, q_athlete_history, activity_hr_seconds        (q_hr_zones_time)
+    summary          <- q_session_load, q_athlete_history, q_metrics, q_hr_zones_time    (q_summary)
     category_window  <- q_session_load                           (read directly)
     warnings         <- q_summary                                (q_warnings)
     risk             <- q_summary, q_warnings                    (read directly)
@@ -204,7 +205,8 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
     """Temp tables q_scope (the athletes read: `None` = all), q_categories (each category's order,
     default intensity and roles: the one place the SQL learns what a category counts as),
     q_generic_types (sport types that say nothing), q_intensity and q_intensity_types (default
-    intensities by category and light activity type) and q_run_keywords."""
+    intensities by category and light activity type), q_run_keywords and q_easy_keywords (words of a
+    run meant easy)."""
     engine = backend(con)
     if ids is None:
         engine.create("q_scope", render("select athlete_id from athletes"), {})
@@ -236,6 +238,7 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
         },
     )
     engine.create_columns("q_run_keywords", {"keyword": ("varchar", list(params.run_keywords))})
+    engine.create_columns("q_easy_keywords", {"keyword": ("varchar", list(params.easy_keywords))})
 
 
 def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:

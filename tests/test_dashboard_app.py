@@ -87,7 +87,7 @@ def test_overview_lists_every_athlete_highest_risk_first(app):
     assert [r["athlete"] for r in rows] == [MONA, BEA]
     mona = rows[0]
     assert mona["risk"] == "red" and mona["risk_text"] == "red"  # the CLI's words
-    assert "no support work" in mona["warnings_text"]
+    assert "no strength work" in mona["warnings_text"]  # the registry's words, not the code
     assert mona["support_share"] == 0
     assert len(mona["spark_run"]) == overview.SPARK_WEEKS
     assert mona["spark_support"] == "▁" * overview.SPARK_WEEKS

@@ -27,7 +27,7 @@ def import_hana(run_cli, tmp_path: Path) -> None:
     files = tmp_path / "files"
     files.mkdir()
     fit_strength(files / "lift.fit", START + day, 1200, hr=lambda i: 110, sets=sets)
-    # 10 min at 190 bpm (high: >= 87% of HRmax 190), 20 min at 150 (79%: low), Seiler 2010
+    # 10 min at 190 bpm (high: >= 88% of HRmax 190), 20 min at 150 (79%: low), Seiler 2010
     fit_activity(files / "run.fit", START, 1800, hr=lambda i: 190 if i < 600 else 150)
     assert run_cli("import", "--athlete", HANA, str(files)).exit_code == 0
     assert run_cli("athletes", "set", HANA, "--hr-max", "190").exit_code == 0

@@ -12,6 +12,7 @@ from dash import Input, Output, callback, dcc, html
 
 import queries
 from dashboard import components, data, figures
+from queries import warning_registry
 
 dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain: compare", order=2)
 
@@ -100,7 +101,7 @@ def metric_rows(reports: list[dict[str, Any]]) -> pd.DataFrame:
                 "athlete": r["athlete"],
                 **{k: r["summary"].get(k) for k in NUMBERS},
                 **components.risk_fields(r["summary"]["risk"], r["summary"].get("last_activity")),
-                "warnings": ", ".join(w["code"].replace("_", " ") for w in r["warnings"]) or "none",
+                "warnings": ", ".join(warning_registry.get(w["code"]).title for w in r["warnings"]) or "none",
             }
             for r in reports
         ]

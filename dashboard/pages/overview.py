@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import athlete_view, components, data, figures
-from queries import plan_done
+from queries import plan_done, warning_registry
 
 dash.register_page(__name__, path="/", name="Coach overview", title="crosstrain: coach overview", order=0)
 
@@ -112,7 +112,8 @@ def table_rows(
                 "monotony": a["monotony"],
                 "acwr": a["acwr"],
                 "hip_sets": a.get("hip_sets"),
-                "warnings_text": ", ".join(code.replace("_", " ") for code in a["warnings"]) or "none",
+                "warnings_text": ", ".join(warning_registry.get(code).title for code in a["warnings"])
+                or "none",
                 "plan_findings": (plans or {}).get(name, ""),
             }
         )

@@ -22,7 +22,7 @@ from ingest.categories import CATEGORIES
 from ingest.db import connect
 from ingest.errors import CrosstrainError
 from ingest.plans import apply_changes, checking, import_plans, store_check
-from queries import engine
+from queries import engine, warning_registry
 from queries import plan as plans
 from queries.params import resolve
 from queries.plan_done import plan_vs_done
@@ -278,7 +278,7 @@ def findings_card(checked: dict | None) -> dbc.Card:
                                     color=components.SEVERITY_COLOUR[f["severity"]],
                                     className="me-1",
                                 ),
-                                html.Code(f["code"]),
+                                html.Strong(warning_registry.get(f["code"]).title),
                             ]
                         ),
                         html.Div(f["message"], className="small"),
