@@ -60,20 +60,59 @@ def served(db_path: Path):
         yield base
 
 
-def post_upload(base: str, contents, names, athlete="Uma Upload", fmt="auto") -> requests.Response:
-    """The request the import page's upload sends (or a script posts in its place)."""
-    body = {
-        "output": "import-results.children",
-        "outputs": {"id": "import-results", "property": "children"},
-        "inputs": [{"id": "import-upload", "property": "contents", "value": contents}],
-        "state": [
-            {"id": "import-upload", "property": "filename", "value": names},
-            {"id": "import-athlete", "property": "value", "value": athlete},
-            {"id": "import-format", "property": "value", "value": fmt},
-        ],
-        "changedPropIds": ["import-upload.contents"],
+OUTPUTS = [
+    ("import-results", "children"),
+    ("import-progress", "children"),
+    ("import-poll", "disabled"),
+    ("import-job", "data"),
+]
+
+
+def post_upload(
+    base: str, contents, names, athlete="Uma Upload", fmt="auto", timeout: float = 60
+) -> requests.Response:
+    """The requests the import page's upload sends (or a script posts in its place): the upload,
+    then the page's polls every half second until the import's results come."""
+    state = {
+        "filename": names,
+        "athlete": athlete,
+        "format": fmt,
+        "timezone": None,
+        "units": "",
+        "date-order": "",
     }
-    return requests.post(base + "/_dash-update-component", json=body, timeout=60)
+    job = None
+    changed = "import-upload.contents"
+    deadline = time.monotonic() + timeout
+    while True:
+        body = {
+            "output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
+            "inputs": [
+                {"id": "import-upload", "property": "contents", "value": contents},
+                {"id": "import-poll", "property": "n_intervals", "value": 1},
+            ],
+            "state": [
+                {
+                    "id": "import-upload" if k == "filename" else f"import-{k}",
+                    "property": "filename" if k == "filename" else "value",
+                    "value": v,
+                }
+                for k, v in state.items()
+            ]
+            + [{"id": "import-job", "property": "data", "value": job}],
+            "changedPropIds": [changed],
+        }
+        response = requests.post(base + "/_dash-update-component", json=body, timeout=60)
+        if response.status_code != 200:
+            return response
+        answer = response.json()["response"]
+        if answer.get("import-poll", {}).get("disabled", True) and "import-results" in answer:  # finished
+            return response
+        assert time.monotonic() < deadline, "the import did not finish"
+        job = answer.get("import-job", {}).get("data", job)
+        changed = "import-poll.n_intervals"
+        time.sleep(0.2)
 
 
 def shown(response: requests.Response) -> str:

@@ -46,7 +46,15 @@ STAGED_TYPES = {
 }  # fmt: skip
 assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
 
-Progress = Callable[[int, int], None]  # (done, total)
+# (done, total, stage): stage "reading" (decoding files), "writing" (storing sessions, matching double
+# recordings, attaching samples) or "csv" (a Strava export's activities.csv, total 1)
+Progress = Callable[[int, int, str], None]
+# What each stage is called on a terminal and in the dashboard.
+STAGES = {
+    "reading": "reading files",
+    "writing": "writing sessions, matching double recordings",
+    "csv": "reading the export's activities.csv",
+}
 
 
 @dataclass
@@ -63,6 +71,7 @@ class FilesResult:
     attached: int = 0  # activities that got a file's samples
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # the athlete's zone, when taken from GPS
+    athletes: list[str] = field(default_factory=list)  # whose sessions these were (as FileResult's)
 
     def summary(self) -> str:
         c = self.counts
@@ -133,14 +142,19 @@ def _import_path(
     result.files = len(good)
     result.sessions = sum(len(d.sessions) for d in good)
     if found.strava_csv:
-        _strava_export(con, path, found, good, options, settings, result)
+        _strava_export(con, path, found, good, options, settings, result, progress)
         return
     athlete = options.athlete or found.profile_name
     if athlete is None:
         raise CrosstrainError(f"{path}: whose activities are these? pass --athlete NAME")
+    result.athletes = [athlete]
     zone = None if options.timezone else _gps_zone([s for d in good for s in d.sessions])
     for start in range(0, len(good), BATCH_FILES):
+        if progress:
+            progress(start, len(good), "writing")
         _write_batch(con, good[start : start + BATCH_FILES], athlete, options, settings, result, zone)
+    if progress:
+        progress(len(good), len(good), "writing")
     stored = con.execute(
         "select timezone from athletes where name = ? and timezone_source = 'gps'", [athlete]
     ).fetchone()
@@ -152,19 +166,19 @@ def _decode_all(found: Found, progress: Progress | None) -> Iterator[Decoded]:
     """Decoded files in their order, on every core when there are enough of them."""
     total = len(found.items)
     if progress:
-        progress(0, total)
+        progress(0, total, "reading")
     if total < PARALLEL_FROM:
         for i, item in enumerate(found.items, 1):
             yield decode(item)
             if progress:
-                progress(i, total)
+                progress(i, total, "reading")
         return
     workers = max(1, min(os.cpu_count() or 1, total))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for i, d in enumerate(pool.map(decode, found.items, chunksize=8), 1):
             yield d
             if progress:
-                progress(i, total)
+                progress(i, total, "reading")
 
 
 def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str | None) -> str:
@@ -284,6 +298,7 @@ def _strava_export(
     options: ImportOptions,
     settings: dict[str, Any],
     result: FilesResult,
+    progress: Progress | None = None,
 ) -> None:
     """activities.csv with each row's local time in its file's GPS zone, then the files' samples."""
     firsts = [(d.item.strava_id, d.sessions[0]) for d in good if d.sessions]
@@ -294,6 +309,8 @@ def _strava_export(
         [(sid, s.timezone, s.facts.moving_s) for sid, s in firsts],
     )
     athlete_zone.offer(con, None if options.timezone else _gps_zone([s for _, s in firsts]))
+    if progress:
+        progress(0, 1, "csv")
     try:
         with csv_of(found.csv_path or path) as (csv_path, shown, profile_name):
             profile_name = profile_name or found.profile_name
@@ -306,6 +323,8 @@ def _strava_export(
     if athlete_id is None:
         return
     for start in range(0, len(good), BATCH_FILES):
+        if progress:
+            progress(start, len(good), "writing")
         batch = good[start : start + BATCH_FILES]
         with transaction(con):
             # A Strava export file holds one session; its row is the CSV's (source strava, Activity ID).
@@ -314,6 +333,8 @@ def _strava_export(
                 athlete_id[0],
                 [(d, d.sessions[0], ("strava", d.item.strava_id)) for d in batch if d.sessions],
             )
+    if progress:
+        progress(len(good), len(good), "writing")
 
 
 __all__ = ["FilesResult", "import_activity_paths", "is_activity_path"]

@@ -1,0 +1,67 @@
+"""What the dashboard calls things: warnings in words (never their codes) and the import library's
+command-line hints in the Import form's words (fields, not flags).
+
+Every page reads a warning's words through `warning_words`, so they come from one place (the
+warnings registry can take its place here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A warning's few words, for tables and headings; the message and advice say the numbers and the why.
+WARNING_WORDS: dict[str, str] = {
+    "no_support_work": "No strength or Pilates lately",
+    "low_support_share": "Little support work",
+    "unlabelled_sessions": "Unlabelled sessions (support work?)",
+    "high_monotony": "Same load every day (monotony)",
+    "acwr_spike": "Load spike (ACWR high)",
+    "acwr_low": "Load well below usual (ACWR low)",
+    "return_after_break": "Back after a break",
+    "run_volume_jump": "Running volume jump",
+    "monotone_runs": "All runs alike",
+    "moderate_intensity": "Much moderate-intensity work",
+    "hard_every_run": "Every run hard",
+    "easy_runs_hard": "Easy runs not easy",
+}
+
+
+def warning_words(code: str) -> str:
+    """A warning's name in words (a code the table does not know yet: its words from the code)."""
+    return WARNING_WORDS.get(code) or code.replace("_", " ").capitalize()
+
+
+def warnings_text(codes: Iterable[str], none: str = "none") -> str:
+    """Several warnings in words, most important first as given: 'Load spike (ACWR high); All runs alike'."""
+    words = [warning_words(c) for c in codes]
+    return "; ".join(words) or none
+
+
+DATE_ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}
+# The import library speaks to the command line; the Import form has a field for each of its options.
+FLAG_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:pass|use|choose another name with) --athlete(?: NAME)?"), "fill in the Athlete field"),
+    (re.compile(r"--athlete(?: NAME)?"), "the Athlete field"),
+    (re.compile(r"(?:re-?import|import again) with --timezone ZONE"), "import again with a Time zone"),
+    (re.compile(r"--timezone(?: ZONE)?"), "the Time zone field"),
+    (re.compile(r"pass --units (\w+)"), r'import again with Units "\1"'),
+    (re.compile(r"--units (\w+)"), r'Units "\1"'),
+    (re.compile(r"--units"), "the Units field"),
+    (re.compile(r"pass --date-order (\w+)"), lambda m: f'import again with Date order "{_order(m)}"'),
+    (re.compile(r"--date-order (\w+)"), lambda m: f'Date order "{_order(m)}"'),
+    (re.compile(r"--date-order"), "the Date order field"),
+    (re.compile(r"--format (\w+)"), r'Format "\1"'),
+    (re.compile(r"`"), ""),
+]
+
+
+def _order(match: re.Match[str]) -> str:
+    return DATE_ORDER_WORDS.get(match.group(1), match.group(1))
+
+
+def page_words(text: str) -> str:
+    """`text` from the import library with its command-line options named as the form's fields."""
+    for pattern, words in FLAG_WORDS:
+        text = pattern.sub(words, text)
+    return text
