@@ -24,7 +24,9 @@ WARNING_WORDS: dict[str, str] = {
     "moderate_intensity": "Much moderate-intensity work",
     "hard_every_run": "Every run hard",
     "easy_runs_hard": "Easy runs not easy",
+    "back_to_back_hard": "Hard days back to back",
 }
+CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
 def warning_words(code: str) -> str:
@@ -36,6 +38,11 @@ def warnings_text(codes: Iterable[str], none: str = "none") -> str:
     """Several warnings in words, most important first as given: 'Load spike (ACWR high); All runs alike'."""
     words = [warning_words(c) for c in codes]
     return "; ".join(words) or none
+
+
+def in_words(text: str) -> str:
+    """`text` (a plan suggestion's why, a message) with every warning code in it said in words."""
+    return CODE.sub(lambda m: warning_words(m.group(0)) if m.group(0) in WARNING_WORDS else m.group(0), text)
 
 
 DATE_ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}

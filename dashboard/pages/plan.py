@@ -132,7 +132,7 @@ def _change(athlete: str | None, as_of: str, version: int, change: Any) -> tuple
         message = change()
         _store_check(athlete, dt.date.fromisoformat(as_of))
     except Exception as exc:  # noqa: BLE001 - one line in the page, never nothing
-        return dbc.Alert(data.error_message(exc), color="danger", id="plan-error"), version
+        return dbc.Alert(words.page_words(data.error_message(exc)), color="danger", id="plan-error"), version
     return message, version + 1
 
 
@@ -263,7 +263,7 @@ def findings_card(checked: dict | None) -> dbc.Card:
                                 html.Strong(words.warning_words(f["code"])),
                             ]
                         ),
-                        html.Div(f["message"], className="small"),
+                        html.Div(words.in_words(f["message"]), className="small"),
                         html.Div(
                             "; ".join(
                                 f"{s['date']} {s['name'] or s['type']} ({s['duration_min']:.0f} min)"
@@ -313,7 +313,7 @@ def suggestions_card(found: Any, athlete: str, as_of: dt.date, checked: dict | N
                             [
                                 html.Strong(f"{s['date']} {s['action']}: "),
                                 f"{s['name']} ({s['category']}, {s['duration_min']:.0f} min)",
-                                html.Div(s["why"], className="small text-muted"),
+                                html.Div(words.in_words(s["why"]), className="small text-muted"),
                             ],
                             className="plan-suggestion",
                         )
