@@ -85,7 +85,8 @@ def layout(
             return components.welcome("athlete")
         day = data.parse_date(end or as_of, data.default_as_of(everyone), "end" if end else "as_of")
         names = [a["name"] for a in everyone]
-        name = name or data.riskiest(everyone)
+        unknown = name if name and name not in names else None
+        name = None if unknown else (name or data.riskiest(everyone))
         last = day
         gone = (
             None
@@ -129,7 +130,12 @@ def layout(
             ),
             # The first view comes with the page (one round trip); the callback redraws on changes.
             dcc.Loading(
-                html.Div(render(name, str(first), str(last), as_of=str(day)), id="athlete-content"),
+                html.Div(
+                    components.problem(f"no athlete named {unknown!r}: choose one above", "athlete")
+                    if unknown
+                    else render(name, str(first), str(last), as_of=str(day)),
+                    id="athlete-content",
+                ),
                 delay_show=300,
             ),
         ]

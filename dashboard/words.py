@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 # A warning's few words, for tables and headings; the message and advice say the numbers and the why.
 WARNING_WORDS: dict[str, str] = {
@@ -47,7 +48,14 @@ def in_words(text: str) -> str:
 
 DATE_ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}
 # The import library speaks to the command line; the Import form has a field for each of its options.
-FLAG_WORDS: list[tuple[re.Pattern[str], str]] = [
+FLAG_WORDS: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(
+            r'crosstrain athletes set "[^"]*" --timezone ZONE, then import again; '
+            r"or import with --timezone ZONE"
+        ),
+        "choose the Time zone field and import again",
+    ),
     (re.compile(r"(?:pass|use|choose another name with) --athlete(?: NAME)?"), "fill in the Athlete field"),
     (re.compile(r"--athlete(?: NAME)?"), "the Athlete field"),
     (re.compile(r"(?:re-?import|import again) with --timezone ZONE"), "import again with a Time zone"),

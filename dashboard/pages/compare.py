@@ -51,7 +51,10 @@ def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_
         return components.problem(data.error_message(exc), "compare")
     if not everyone:
         return components.welcome("compare")
-    chosen = [athlete] if isinstance(athlete, str) else list(athlete or [])
+    asked = [athlete] if isinstance(athlete, str) else list(athlete or [])
+    known = {a["name"] for a in everyone}
+    chosen = [n for n in asked if n in known]
+    unknown = [n for n in asked if n not in known]
     try:
         day = data.parse_date(as_of, data.default_as_of(everyone), "as_of")
     except Exception as exc:  # noqa: BLE001 - one line for the user
@@ -89,6 +92,9 @@ def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_
                 ],
                 className="mb-3",
             ),
+            components.problem(f"no athlete named {', '.join(map(repr, unknown))}", "compare")
+            if unknown
+            else None,
             dcc.Loading(html.Div(render(chosen, day.isoformat()), id="compare-content"), delay_show=300),
         ]
     )

@@ -305,49 +305,51 @@ def files_view(i: int, r: FilesResult) -> Any:
     Output("import-poll", "disabled"),
     Output("import-job", "data"),
     Input("import-upload", "contents"),
-    Input("import-poll", "n_intervals"),
     State("import-upload", "filename"),
     State("import-athlete", "value"),
     State("import-format", "value"),
     State("import-timezone", "value"),
     State("import-units", "value"),
     State("import-date-order", "value"),
-    State("import-job", "data"),
     prevent_initial_call=True,
 )
 def upload(
-    contents: Any,
-    _ticks: Any,
-    names: Any,
-    athlete: Any,
-    fmt: Any,
-    timezone: Any,
-    units: Any,
-    date_order: Any,
-    job: Any,
+    contents: Any, names: Any, athlete: Any, fmt: Any, timezone: Any, units: Any, date_order: Any
 ) -> tuple[Any, Any, bool, Any]:
-    """An upload starts its import beside the page (a browser's upload or anything a script posts:
-    every one gets a message, never a 500); every half second after, the stage and count while it
-    runs, then its results."""
+    """An upload starts its import beside the page; `show_import` polls it (without the files: the
+    poll must not send them again). A browser's upload or anything a script posts gets a message,
+    never a 500."""
+    if not contents:
+        return dash.no_update, dash.no_update, True, dash.no_update
     cfg = data.config()
-    if dash.ctx.triggered_id == "import-upload":
-        if not contents:
-            return dash.no_update, dash.no_update, True, dash.no_update
-        options = {"timezone": timezone, "units": units, "date_order": date_order}
+    options = {"timezone": timezone, "units": units, "date_order": date_order}
 
-        def run(progress: Any) -> Any:
-            return import_uploads(contents, names, athlete, fmt, progress, options, cfg)
+    def run(progress: Any) -> Any:
+        return import_uploads(contents, names, athlete, fmt, progress, options, cfg)
 
-        job = cfg.imports.start(run)
-        if job is None:
-            busy = "Another import from this dashboard is still running; upload again when it has finished."
-            return dbc.Alert(busy, color="warning", id="import-problem"), dash.no_update, True, dash.no_update
-    state = cfg.imports.poll()
+    job = cfg.imports.start(run)
+    if job is None:
+        busy = "Another import from this dashboard is still running; upload again when it has finished."
+        return dbc.Alert(busy, color="warning", id="import-problem"), dash.no_update, True, dash.no_update
+    return show_import(0, job) + (job,)
+
+
+@callback(
+    Output("import-results", "children", allow_duplicate=True),
+    Output("import-progress", "children", allow_duplicate=True),
+    Output("import-poll", "disabled", allow_duplicate=True),
+    Input("import-poll", "n_intervals"),
+    State("import-job", "data"),
+    prevent_initial_call=True,
+)
+def show_import(_ticks: Any, job: Any) -> tuple[Any, Any, bool]:
+    """Every half second: the stage and count while the import runs, then its results."""
+    state = data.config().imports.poll()
     if state["job"] != job:
-        return dash.no_update, None, True, job
+        return dash.no_update, None, True
     if state["running"]:
-        return None, progress_view(state), False, job
-    return result_view(state["results"]), None, True, job
+        return None, progress_view(state), False
+    return result_view(state["results"]), None, True
 
 
 def progress_view(state: dict[str, Any]) -> Any:
