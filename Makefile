@@ -50,9 +50,10 @@ test: $(STAMP) browser java lint
 demo: $(BASE)
 	$(BIN)/crosstrain demo --demo-db $(CURDIR)/demo.duckdb
 
-# The README's picture of the athlete page: sample data served on a free port, headless Chromium.
+# The README's pictures, from the demo's data (ending today) served on a free port, headless Chromium:
+# docs/athlete.png (the monotone runner) and docs/overview-1024.png (the coach overview at 1024 px).
 screenshot: $(STAMP) browser
-	$(BIN)/python -m dashboard.screenshot --out docs/athlete.png
+	$(BIN)/python -m dashboard.screenshot --docs docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

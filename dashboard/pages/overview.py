@@ -51,27 +51,33 @@ MAIN_COLUMNS: list[dict[str, Any]] = [
         "field": "athlete",
         "cellRenderer": "AthleteLink",
         "filter": "agTextColumnFilter",
-        "minWidth": 140,
-        "flex": 1.2,
+        "minWidth": 130,
+        "flex": 1.1,
         "wrapText": True,
         "autoHeight": True,
     },
-    components.risk_column(minWidth=110, flex=0.8, wrapText=True, autoHeight=True),
+    components.risk_column(minWidth=95, flex=0.6, wrapText=True, autoHeight=True),
     {
         "headerName": "Warnings",
         "field": "warnings_text",
         "tooltipField": "warnings_text",
-        "minWidth": 200,
-        "flex": 2.4,
+        "minWidth": 190,
+        "flex": 2.2,
         "wrapText": True,
         "autoHeight": True,
     },
-    {"headerName": "Last activity", "field": "last_activity", "minWidth": 100, "flex": 0.8},
+    {
+        "headerName": "Last activity",
+        "field": "last_activity",
+        "minWidth": 100,
+        "flex": 0.7,
+        "wrapHeaderText": True,
+    },
     {
         "headerName": "Plan",
         "field": "plan_findings",
-        "minWidth": 110,
-        "flex": 1,
+        "minWidth": 100,
+        "flex": 0.9,
         "wrapText": True,
         "autoHeight": True,
         "headerTooltip": "The last plan check: findings from the planned days",
@@ -82,8 +88,8 @@ SUMMARY_COLUMN = {
     "field": "numbers",
     "tooltipField": "numbers",
     "sortable": False,
-    "minWidth": 160,
-    "flex": 1.6,
+    "minWidth": 170,
+    "flex": 1.9,
     "wrapText": True,
     "autoHeight": True,
 }
@@ -291,30 +297,36 @@ def day_picker(day: dt.date | None, everyone: list[dict[str, Any]], inactive: in
     )
     return html.Div(
         [
-            html.Span("Windows end on: ", className="me-2 small fw-semibold"),
-            dbc.RadioItems(
-                id="overview-day",
-                options=[
-                    {"label": "today", "value": "today"},
-                    {"label": "each athlete's last activity", "value": LAST},
-                    {"label": "a day:", "value": "day"},
+            html.Div(
+                [
+                    html.Span("Windows end on:", className="small fw-semibold"),
+                    dbc.RadioItems(
+                        id="overview-day",
+                        options=[
+                            {"label": "today", "value": "today"},
+                            {"label": "each athlete's last activity", "value": LAST},
+                            {"label": "a day:", "value": "day"},
+                        ],
+                        value=mode,
+                        inline=True,
+                        className="small",
+                    ),
+                    html.Div(
+                        dcc.DatePickerSingle(
+                            id="overview-date",
+                            date=(day or dt.date.today()).isoformat(),
+                            display_format="YYYY-MM-DD",
+                            first_day_of_week=1,
+                        )
+                    ),
+                    dbc.Switch(
+                        id="overview-all-numbers",
+                        label="every number as a column",
+                        value=False,
+                        className="small",
+                    ),
                 ],
-                value=mode,
-                inline=True,
-                className="d-inline-block small",
-            ),
-            dcc.DatePickerSingle(
-                id="overview-date",
-                date=(day or dt.date.today()).isoformat(),
-                display_format="YYYY-MM-DD",
-                first_day_of_week=1,
-                className="d-inline-block me-3",
-            ),
-            dbc.Switch(
-                id="overview-all-numbers",
-                label="every number as a column",
-                value=False,
-                className="d-inline-block small ms-md-3",
+                className="overview-day",
             ),
             html.Div(hint, className="small text-muted", id="overview-day-hint") if hint else None,
             dcc.Location(id="overview-go", refresh=True),
