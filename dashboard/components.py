@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import words
 from dashboard.figures import PALETTE, RISK_COLOURS
 
 SEVERITY_COLOUR = {"high": "danger", "warn": "warning", "info": "info"}
@@ -182,10 +183,13 @@ def warning_cards(warnings: list[dict[str, Any]], page: str) -> html.Div:
                             color=SEVERITY_COLOUR.get(w["severity"], "secondary"),
                             className="me-2 align-text-bottom",
                         ),
-                        html.Strong(w["message"]),
+                        html.Strong(words.page_words(w["message"])),
                     ]
                 ),
-                html.Div([html.Span("What to do: ", className="fw-semibold"), w["advice"]], className="mt-1"),
+                html.Div(
+                    [html.Span("What to do: ", className="fw-semibold"), words.page_words(w["advice"])],
+                    className="mt-1",
+                ),
             ],
             className=f"warning-card severity-{w['severity']} mb-2",
             id=f"{page}-warning-{w['code']}",

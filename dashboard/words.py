@@ -49,6 +49,12 @@ def in_words(text: str) -> str:
 DATE_ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}
 # The import library speaks to the command line; the Import form has a field for each of its options.
 FLAG_WORDS: list[tuple[re.Pattern[str], Any]] = [
+    # the advice for unlabelled sessions: the athlete page has a picker for them
+    (
+        re.compile(r"label them with `crosstrain activities set ID --category C`, or .*?recategorise`"),
+        "pick their category under \u201cUnlabelled sessions\u201d below (or add the words of their names to "
+        "[category_keywords] in the settings file)",
+    ),
     (
         re.compile(
             r'crosstrain athletes set "[^"]*" --timezone ZONE, then import again; '

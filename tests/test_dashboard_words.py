@@ -81,3 +81,10 @@ def test_overview_each_last_reads_every_athlete_on_their_own_last_day(db_path: P
         assert a["run_km"] == 28 * 8  # a run of 8 km every day of their last 28
         assert "no_support_work" in a["warnings"]
     assert set(weekly["athlete"]) == {"Olga Old", "Rita Recent"}
+
+
+def test_the_unlabelled_advice_points_to_the_pages_picker():
+    from queries.advice import ADVICE
+
+    said = words.page_words(ADVICE["unlabelled_sessions"])
+    assert "Unlabelled sessions" in said and "crosstrain activities set" not in said and "`" not in said
