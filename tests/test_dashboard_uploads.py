@@ -83,11 +83,8 @@ def post_upload(
         + [{"id": f"import-{k}", "property": "value", "value": v} for k, v in fields.items()],
         "changedPropIds": ["import-upload.contents"],
     }
-    [poll] = [
-        c
-        for c in requests.get(base + "/_dash-dependencies", timeout=30).json()
-        if c["inputs"] == [{"id": "import-poll", "property": "n_intervals"}]
-    ]
+    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    poll = next(c for c in deps if c["inputs"] == [{"id": "import-poll", "property": "n_intervals"}])
     deadline, job = time.monotonic() + timeout, None
     while True:
         response = requests.post(base + "/_dash-update-component", json=body, timeout=60)
