@@ -154,13 +154,13 @@ def import_uploads(
 ) -> list[FileResult | FilesResult] | str:
     """Import the uploaded files, each in its own transaction, as `crosstrain import` does: activity
     files and archives through ingest/files, CSV files through the CSV importer; a one-line problem
-    as a string. `options`: the form's time zone, units and date order (None or "" for "from the
-    file"). Writes go where the Import page imports (data.importing: in the demo, the user's own
+    as a string. `options`: the form's time zone, units and date order (None, "" or "auto": the
+    file decides). Writes go where the Import page imports (data.importing: in the demo, the user's own
     database); pages keep answering from the last committed data meanwhile. `progress(done, total,
     stage)` hears each stage (reading files, writing); `cfg` is the app's (outside a request)."""
     if fmt not in FORMATS:
         return f"unknown format {str(fmt)[:20]!r}; one of {', '.join(FORMATS)}"
-    given = {k: v for k, v in (options or {}).items() if isinstance(v, str) and v.strip()}
+    given = {k: v for k, v in (options or {}).items() if isinstance(v, str) and v.strip() not in ("", "auto")}
     if given.get("units") not in (None, *UNITS) or given.get("date_order") not in (None, *DATE_ORDERS):
         return "units or date order not one of the form's choices"
     try:

@@ -74,7 +74,7 @@ def post_upload(
     """The requests the import page sends (or a script posts in its place): the upload, then the
     page's polls every half second until the import's results come; the last answer, its outputs
     by id and property."""
-    fields = {"athlete": athlete, "format": fmt, "timezone": None, "units": "", "date-order": ""}
+    fields = {"athlete": athlete, "format": fmt, "timezone": None, "units": "auto", "date-order": "auto"}
     body = {
         "output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
         "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],

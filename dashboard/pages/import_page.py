@@ -52,15 +52,16 @@ def demo_note() -> Any:
     )
 
 
+# "auto": the file decides (the import tells units and date orders from its rows and says so).
 UNIT_CHOICES = [
-    {"label": "Units: from the file", "value": ""},
-    {"label": "Units: metric (km, m)", "value": "metric"},
-    {"label": "Units: imperial (miles, feet)", "value": "imperial"},
+    {"label": "from the file", "value": "auto"},
+    {"label": "metric (km, m)", "value": "metric"},
+    {"label": "imperial (miles, feet)", "value": "imperial"},
 ]
 DATE_ORDER_CHOICES = [
-    {"label": "Date order: from the file", "value": ""},
-    {"label": "Date order: day/month (5/1 = 5 Jan)", "value": "dmy"},
-    {"label": "Date order: month/day (5/1 = 1 May)", "value": "mdy"},
+    {"label": "from the file", "value": "auto"},
+    {"label": "day/month (5/1 = 5 Jan)", "value": "dmy"},
+    {"label": "month/day (5/1 = 1 May)", "value": "mdy"},
 ]
 
 
@@ -88,8 +89,8 @@ def upload_card(_status: str | None = None) -> dbc.Card:
                             " (optional ",
                             html.Code("distance_km,rpe,name,athlete,avg_hr,max_hr"),
                             f"). Up to {MAX_FILES} files and {MAX_TOTAL_MB} MB per upload, "
-                            f"{MAX_FILE_MB} MB per file; each file is imported on its own. Leave a field "
-                            "empty to let the file decide.",
+                            f"{MAX_FILE_MB} MB per file; each file is imported on its own. An empty field "
+                            "or \u201cfrom the file\u201d lets the file decide.",
                         ],
                         className="small text-muted",
                     ),
@@ -124,12 +125,12 @@ def upload_card(_status: str | None = None) -> dbc.Card:
                                 ),
                             ),
                             field(
-                                "Units", dbc.Select(id="import-units", options=UNIT_CHOICES, value=""), md=3
+                                "Units",
+                                dbc.Select(id="import-units", options=UNIT_CHOICES, value="auto"),
                             ),
                             field(
                                 "Date order",
-                                dbc.Select(id="import-date-order", options=DATE_ORDER_CHOICES, value=""),
-                                md=3,
+                                dbc.Select(id="import-date-order", options=DATE_ORDER_CHOICES, value="auto"),
                             ),
                         ]
                     ),
