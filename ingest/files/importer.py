@@ -47,12 +47,13 @@ STAGED_TYPES = {
 assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
 
 # (done, total, stage): stage "reading" (decoding files), "writing" (storing sessions, matching double
-# recordings, attaching samples) or "csv" (a Strava export's activities.csv, total 1)
+# recordings), "samples" (attaching the files' samples) or "csv" (a Strava export's activities.csv)
 Progress = Callable[[int, int, str], None]
 # What each stage is called on a terminal and in the dashboard.
 STAGES = {
     "reading": "reading files",
     "writing": "writing sessions, matching double recordings",
+    "samples": "attaching samples (heart rate, pace, sets)",
     "csv": "reading the export's activities.csv",
 }
 
@@ -152,9 +153,10 @@ def _import_path(
     for start in range(0, len(good), BATCH_FILES):
         if progress:
             progress(start, len(good), "writing")
-        _write_batch(con, good[start : start + BATCH_FILES], athlete, options, settings, result, zone)
-    if progress:
-        progress(len(good), len(good), "writing")
+        batch = good[start : start + BATCH_FILES]
+        _write_batch(
+            con, batch, athlete, options, settings, result, zone, _batch_progress(progress, start, len(good))
+        )
     stored = con.execute(
         "select timezone from athletes where name = ? and timezone_source = 'gps'", [athlete]
     ).fetchone()
@@ -207,6 +209,7 @@ def _write_batch(
     settings: dict[str, Any],
     result: FilesResult,
     gps_zone: str | None = None,
+    step: Callable[[str, int], None] | None = None,
 ) -> None:
     """Stage a batch's sessions, write them, attach their samples: one transaction. `gps_zone` becomes
     the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py)."""
@@ -227,13 +230,25 @@ def _write_batch(
                 )
                 counts.add(store.write_activities(con, "_staged", import_id, settings))
             result.counts.add(counts)
+            if step:
+                step("writing", len(batch))
+                step("samples", 0)
             result.attached += attach.attach(
                 con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
             )
+            if step:
+                step("samples", len(batch))
             con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
             store.finish_import(con, import_id, counts)
     finally:
         con.execute("drop table if exists _staged")
+
+
+def _batch_progress(progress: Progress | None, start: int, total: int) -> Callable[[str, int], None] | None:
+    """`step(stage, n)` for a batch starting at file `start`: n of its files are done with `stage`."""
+    if progress is None:
+        return None
+    return lambda stage, n: progress(start + n, total, stage)
 
 
 def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, Session]]]:
