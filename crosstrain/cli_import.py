@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from crosstrain.cli_files import import_files
+from crosstrain.cli_files import import_files, working
 from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions, import_paths
 from ingest.store import WriteCounts
@@ -61,7 +61,10 @@ def import_command(
     """
     options = ImportOptions(athlete, fmt, timezone, units=units, date_order=date_order)
     failed, csv_paths, file_results = import_files(env.db, list(paths), options, env.settings())
-    results = import_paths(env.db, csv_paths, options, env.settings()) if csv_paths else []
+    results = []
+    if csv_paths:
+        with working(f"importing {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''}"):
+            results = import_paths(env.db, csv_paths, options, env.settings())
     ok = echo_results(results)
     parts = [*file_results, *(r.csv for r in file_results if r.csv is not None), *results]
     if len(parts) > 1:  # a folder opened up, or several paths: one line for the whole import

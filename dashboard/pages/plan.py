@@ -16,13 +16,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data, plan_figures, thresholds
+from dashboard import components, data, plan_figures, thresholds, words
 from dashboard.uploads import MAX_FILE_MB, save_uploads, shown_name
 from ingest.categories import CATEGORIES
 from ingest.db import connect
 from ingest.errors import CrosstrainError
 from ingest.plans import apply_changes, checking, import_plans, store_check
-from queries import engine, warning_registry
+from queries import engine
 from queries import plan as plans
 from queries.params import resolve
 from queries.plan_done import plan_vs_done
@@ -35,8 +35,10 @@ def layout(name: str | None = None, as_of: str | None = None, week: str | None =
     try:
         everyone = data.athletes()
         day = data.parse_date(as_of, data.default_as_of(everyone))
-    except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "plan")
+    if not everyone:
+        return components.welcome("plan")
     names = [a["name"] for a in everyone]
     chosen = name if name in names else (names[0] if names else None)
     return html.Div(
@@ -135,13 +137,13 @@ def _change(
     athlete: str | None, as_of: str, version: int, change: Any, store: bool = True
 ) -> tuple[Any, int]:
     if not athlete:
-        return dbc.Alert("Choose an athlete first.", color="warning"), version
+        return dbc.Alert("Choose an athlete first.", color="warning", id="plan-error"), version
     try:
         message = change()
         if store:
             _store_check(athlete, dt.date.fromisoformat(as_of))
-    except CrosstrainError as exc:
-        return dbc.Alert(str(exc), color="danger", id="plan-error"), version
+    except Exception as exc:  # noqa: BLE001 - one line in the page, never nothing
+        return dbc.Alert(words.page_words(data.error_message(exc)), color="danger", id="plan-error"), version
     return message, version + 1
 
 
@@ -205,7 +207,7 @@ def _store_check(athlete: str, day: dt.date) -> None:
 )
 def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, week: str | None) -> Any:
     if not athlete:
-        return dbc.Alert("No athletes yet: import some activities first.", color="info")
+        return components.welcome("plan")
     day = dt.date.fromisoformat(as_of)
     settings = data.settings()
     try:
@@ -216,7 +218,7 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
             found = suggest(con, athlete, data.parse_date(week, None), day, settings)
             engine.prepare_scope(con, [athlete_id], resolve(settings))
             past = plan_vs_done(con, athlete_id, day - dt.timedelta(weeks=12), day)
-    except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "plan")
     lines = thresholds.in_force(None, settings)  # the dashboard's settings, as the warnings use them
     return html.Div(
@@ -278,10 +280,10 @@ def findings_card(checked: dict | None) -> dbc.Card:
                                     color=components.SEVERITY_COLOUR[f["severity"]],
                                     className="me-1",
                                 ),
-                                html.Strong(warning_registry.get(f["code"]).title),
+                                html.Strong(words.warning_words(f["code"])),
                             ]
                         ),
-                        html.Div(f["message"], className="small"),
+                        html.Div(words.in_words(f["message"]), className="small"),
                         html.Div(
                             "; ".join(
                                 f"{s['date']} {s['name'] or s['type']} ({s['duration_min']:.0f} min)"
@@ -331,7 +333,7 @@ def suggestions_card(found: Any, athlete: str, as_of: dt.date, checked: dict | N
                             [
                                 html.Strong(f"{s['date']} {s['action']}: "),
                                 f"{s['name']} ({s['category']}, {s['duration_min']:.0f} min)",
-                                html.Div(s["why"], className="small text-muted"),
+                                html.Div(words.in_words(s["why"]), className="small text-muted"),
                             ],
                             className="plan-suggestion",
                         )

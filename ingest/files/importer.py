@@ -46,7 +46,16 @@ STAGED_TYPES = {
 }  # fmt: skip
 assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
 
-Progress = Callable[[int, int], None]  # (done, total)
+# (done, total, stage): stage "reading" (decoding files), "writing" (storing sessions, matching double
+# recordings), "samples" (attaching the files' samples) or "csv" (a Strava export's activities.csv)
+Progress = Callable[[int, int, str], None]
+# What each stage is called on a terminal and in the dashboard.
+STAGES = {
+    "reading": "reading files",
+    "writing": "writing sessions, matching double recordings",
+    "samples": "attaching samples (heart rate, pace, sets)",
+    "csv": "reading the export's activities.csv",
+}
 
 
 @dataclass
@@ -64,6 +73,7 @@ class FilesResult:
     unlisted: int = 0  # a Strava export's files that no row of activities.csv names (their own activities)
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # the athlete's zone, when taken from GPS
+    athletes: list[str] = field(default_factory=list)  # whose sessions these were (as FileResult's)
 
     def summary(self) -> str:
         c = self.counts
@@ -141,14 +151,20 @@ def _import_path(
     result.files = len(good)
     result.sessions = sum(len(d.sessions) for d in good)
     if found.strava_csv:
-        _strava_export(con, path, found, good, options, settings, result)
+        _strava_export(con, path, found, good, options, settings, result, progress)
         return
     athlete = options.athlete or found.profile_name
     if athlete is None:
         raise CrosstrainError(f"{path}: whose activities are these? pass --athlete NAME")
+    result.athletes = [athlete]
     zone = None if options.timezone else _gps_zone([s for d in good for s in d.sessions])
     for start in range(0, len(good), BATCH_FILES):
-        _write_batch(con, good[start : start + BATCH_FILES], athlete, options, settings, result, zone)
+        if progress:
+            progress(start, len(good), "writing")
+        batch = good[start : start + BATCH_FILES]
+        _write_batch(
+            con, batch, athlete, options, settings, result, zone, _batch_progress(progress, start, len(good))
+        )
     stored = con.execute(
         "select timezone from athletes where name = ? and timezone_source = 'gps'", [athlete]
     ).fetchone()
@@ -160,19 +176,19 @@ def _decode_all(found: Found, progress: Progress | None) -> Iterator[Decoded]:
     """Decoded files in their order, on every core when there are enough of them."""
     total = len(found.items)
     if progress:
-        progress(0, total)
+        progress(0, total, "reading")
     if total < PARALLEL_FROM:
         for i, item in enumerate(found.items, 1):
             yield decode(item)
             if progress:
-                progress(i, total)
+                progress(i, total, "reading")
         return
     workers = max(1, min(os.cpu_count() or 1, total))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for i, d in enumerate(pool.map(decode, found.items, chunksize=8), 1):
             yield d
             if progress:
-                progress(i, total)
+                progress(i, total, "reading")
 
 
 def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str | None) -> str:
@@ -201,6 +217,7 @@ def _write_batch(
     settings: dict[str, Any],
     result: FilesResult,
     gps_zone: str | None = None,
+    step: Callable[[str, int], None] | None = None,
 ) -> None:
     """Stage a batch's sessions, write them, attach their samples: one transaction. `gps_zone` becomes
     the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py)."""
@@ -221,13 +238,25 @@ def _write_batch(
                 )
                 counts.add(store.write_activities(con, "_staged", import_id, settings))
             result.counts.add(counts)
+            if step:
+                step("writing", len(batch))
+                step("samples", 0)
             result.attached += attach.attach(
                 con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
             )
+            if step:
+                step("samples", len(batch))
             con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
             store.finish_import(con, import_id, counts)
     finally:
         con.execute("drop table if exists _staged")
+
+
+def _batch_progress(progress: Progress | None, start: int, total: int) -> Callable[[str, int], None] | None:
+    """`step(stage, n)` for a batch starting at file `start`: n of its files are done with `stage`."""
+    if progress is None:
+        return None
+    return lambda stage, n: progress(start + n, total, stage)
 
 
 def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, Session]]]:
@@ -292,6 +321,7 @@ def _strava_export(
     options: ImportOptions,
     settings: dict[str, Any],
     result: FilesResult,
+    progress: Progress | None = None,
 ) -> None:
     """activities.csv with each row's local time in its file's GPS zone, then the files' samples; files
     that no row names are activities of their own (an export's activities/ holds more than its CSV
@@ -306,6 +336,8 @@ def _strava_export(
         [(sid, s.timezone, s.facts.moving_s) for sid, s in firsts],
     )
     athlete_zone.offer(con, None if options.timezone else _gps_zone([s for _, s in firsts]))
+    if progress:
+        progress(0, 1, "csv")
     try:
         with csv_of(found.csv_path or path) as (csv_path, shown, profile_name):
             profile_name = profile_name or found.profile_name
@@ -318,6 +350,8 @@ def _strava_export(
     if athlete_id is None:
         return
     for start in range(0, len(good), BATCH_FILES):
+        if progress:
+            progress(start, len(good), "writing")
         batch = good[start : start + BATCH_FILES]
         with transaction(con):
             # A Strava export file holds one session; its row is the CSV's (source strava, Activity ID).
@@ -329,6 +363,8 @@ def _strava_export(
     result.unlisted = len(own)
     for start in range(0, len(own), BATCH_FILES):
         _write_batch(con, own[start : start + BATCH_FILES], athlete, options, settings, result)
+    if progress:
+        progress(len(good) + len(own), len(good) + len(own), "writing")
 
 
 __all__ = ["FilesResult", "import_activity_paths", "is_activity_path"]
