@@ -40,9 +40,9 @@ DATE_ORDER_WORDS = {"dmy": "day/month", "mdy": "month/day"}
 FLAG_WORDS: list[tuple[re.Pattern[str], Any]] = [
     # the advice for unlabelled sessions: the athlete page has a picker for them
     (
-        re.compile(r"label them with `crosstrain activities set ID --category C`, or .*?recategorise`"),
-        "pick their category under \u201cUnlabelled sessions\u201d below (or add the words of their names to "
-        "[category_keywords] in the settings file)",
+        re.compile(r"label them with `crosstrain activities set ID --category C[^`]*`.*?recategorise`"),
+        "pick their category under \u201cUnlabelled sessions\u201d below, for one session or all of that "
+        "name (or add the words of their names to [category_keywords] in the settings file)",
     ),
     (
         re.compile(

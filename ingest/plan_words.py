@@ -503,3 +503,18 @@ def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str
 
 
 __all__ = ["INTENSITY_RPE", "Words", "expand", "keyword_map", "read", "skip_reason", "split_sessions"]
+
+
+def name_reading(name: str | None, category: str) -> dict[str, Any]:
+    """What a suggested session's name says, as an import reads it: its intensity, structure (runs
+    only), the RPE of that intensity and where the RPE came from ("Easy run" is easy, RPE 3)."""
+    words = read(name or "", None, [])
+    intensity = words.intensity
+    rpe = INTENSITY_RPE.get(intensity) if intensity else None
+    structure = words.structure if category == "run" else None
+    return {
+        "intensity": intensity,
+        "structure": structure,
+        "rpe": rpe,
+        "rpe_source": "intensity" if rpe is not None else None,
+    }

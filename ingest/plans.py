@@ -676,11 +676,7 @@ def apply_changes(con: duckdb.DuckDBPyConnection, athlete_id: int, changes: list
     with transaction(con):
         for c in changes:
             km = c.get("distance_km")
-            words = plan_words.read(c["name"] or "", None, [])
-            intensity = words.intensity
-            rpe = plan_words.INTENSITY_RPE.get(intensity) if intensity else None
-            structure = words.structure if c["category"] == "run" else None
-            read = [intensity, structure, rpe, "intensity" if rpe is not None else None]
+            read = list(plan_words.name_reading(c["name"], c["category"]).values())
             if c["action"] == "add":
                 con.execute(
                     """insert into planned_sessions (athlete_id, start_local, has_time, sport_type, category,

@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 
+from ingest.plan_words import name_reading
 from queries import engine, warning_registry
 from queries.params import Params, resolve
 from queries.plan import SEVERITY_RANK, Projection, findings, project
@@ -148,6 +149,7 @@ def _usual_week(con: duckdb.DuckDBPyConnection, draft: Draft, week: date, first:
 def _do(draft: Draft, c: Change) -> None:
     if c.action == "add":
         c.planned_id = draft.add(c.day, c.sport_type, c.category, c.minutes, c.name, c.distance_km)
+        draft.change(c.planned_id, **name_reading(c.name, c.category))
         return
     values: dict[str, Any] = {
         "sport_type": c.sport_type,
@@ -158,8 +160,8 @@ def _do(draft: Draft, c: Change) -> None:
     }
     if c.distance_km is not None:
         values["distance_m"] = c.distance_km * 1000
-    if c.action == "swap":
-        values["rpe"] = None
+    if c.action == "swap":  # what the new name says, as `--apply` will store it
+        values.update(name_reading(c.name, c.category))
     draft.change(c.planned_id, **values)
 
 

@@ -84,7 +84,7 @@ def test_overview_each_last_reads_every_athlete_on_their_own_last_day(db_path: P
 
 
 def test_the_unlabelled_advice_points_to_the_pages_picker():
-    from queries.advice import ADVICE
+    from queries.warning_registry import get
 
-    said = words.page_words(ADVICE["unlabelled_sessions"])
+    said = words.page_words(get("unlabelled_sessions").advice)
     assert "Unlabelled sessions" in said and "crosstrain activities set" not in said and "`" not in said

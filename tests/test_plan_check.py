@@ -203,17 +203,24 @@ def test_plan_as_of_is_checked_like_the_reports(db_path, run_cli):
 
 def test_plan_judged_on_the_intensity_and_structure_the_coach_planned(tmp_path, db_path, run_cli):
     # Runs all alike for 4 weeks (monotone_runs). The plan names its kinds only in words crosstrain's
-    # keywords don't hold ("Run 5 x 1 km", "Run 6 km"); the plan import (migration 012 on h-plans) stores
-    # what they mean: intensity, structure and an RPE. Added here by hand, as the import would.
+    # run keywords don't hold ("Run 5 x 1 km", "Run 6 km"); the plan import reads what they mean.
     history(db_path, 4)
     plan = [(1, "Run", 50, 10, "Run 5 x 1 km"), (2, "Run", 35, 6, "Run 6 km"), (4, "Run", 40, 8, "Run 8 km")]
-    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann")
-    # read by their words alone, the planned runs are as alike as the done ones (5:00/km, no keyword)
+    assert (
+        run_cli(
+            "plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(S)
+        ).exit_code
+        == 0
+    )
+    with connect(db_path) as con:
+        read = dict(con.execute("select name, structure from planned_sessions").fetchall())
+        assert read["Run 5 x 1 km"] == "intervals"  # the import read "5 x 1 km" as intervals
+        # as a plan stored before migration 012 holds it: nothing read from the words
+        con.execute("update planned_sessions set intensity = null, structure = null, rpe = null")
+    # read by nothing but their names, the planned runs are as alike as the done ones (5:00/km, no keyword)
     words_only = check(run_cli)
     assert "monotone_runs" in {f["code"] for f in words_only["findings"] if f["date"] >= "2026-11-02"}
     with connect(db_path) as con:
-        for column in ("intensity", "structure"):
-            con.execute(f"alter table planned_sessions add column if not exists {column} varchar")
         for name, intensity, structure, rpe in (
             ("Run 5 x 1 km", "intervals", "intervals", 8),
             ("Run 6 km", "tempo", "steady", 7),
