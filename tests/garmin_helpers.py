@@ -74,6 +74,9 @@ def add_fit(server: FakeGarmin, key: str, fit: bytes, name: str | None = None) -
         name=name or NAMES.get(type_key, type_key.replace("_", " ").title()),
         avg_hr=first.facts.avg_hr,
         max_hr=first.facts.max_hr,
+        start_point=next(
+            ((x.lat, x.lon) for x in d.sessions if x.lat is not None and x.lon is not None), None
+        ),
     )
 
 

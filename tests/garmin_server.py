@@ -103,6 +103,7 @@ def summary(
     name: str,
     avg_hr: float | None = None,
     max_hr: float | None = None,
+    start_point: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """A SummarizedActivityDTO as the list returns it (fields from gcpapi-sync's generated models)."""
     type_id, parent = TYPE_IDS.get(type_key, (4, 17))
@@ -124,6 +125,8 @@ def summary(
         "averageHR": avg_hr,
         "maxHR": max_hr,
         "calories": round(seconds / 6, 1),
+        "startLatitude": start_point[0] if start_point else None,
+        "startLongitude": start_point[1] if start_point else None,
         "ownerId": 81234567,
         "ownerDisplayName": "owner",
         "hasPolyline": bool(distance_m),

@@ -34,11 +34,11 @@ from typing import Any
 
 import duckdb
 
-from ingest import db, store, twins, versions
+from ingest import athlete_zone, db, store, twins, versions
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.files import attach, sources
-from ingest.files.decode import Decoded, decode
-from ingest.files.importer import PARALLEL_FROM, STAGED_TYPES, sessions_zone, source_id, write_decoded
+from ingest.files.decode import Decoded, decode, zone_at
+from ingest.files.importer import PARALLEL_FROM, STAGED_TYPES, source_id, write_decoded
 from ingest.garmin.client import (
     KEY_PAGE,
     MAX_IN_FLIGHT,
@@ -214,6 +214,7 @@ class Summary:
     max_hr: float | None
     raw: dict[str, Any]
     digest: str
+    start_point: tuple[float, float] | None = None  # startLatitude/startLongitude, degrees
 
     def shown(self) -> str:
         return f"Garmin activity {self.garmin_id} ({self.start_local:%Y-%m-%d} {self.name or self.type_key})"
@@ -254,6 +255,8 @@ def parse_summary(item: Any) -> Summary:
     name = item.get("activityName")
     duration = _number(item, "duration")
     hashed = {k: item.get(k) for k in HASHED}
+    lat, lon = _number(item, "startLatitude"), _number(item, "startLongitude")
+    point = (lat, lon) if lat is not None and lon is not None and (lat, lon) != (0.0, 0.0) else None
     return Summary(
         garmin_id=garmin_id,
         name=name.strip() or None if isinstance(name, str) else None,
@@ -268,6 +271,7 @@ def parse_summary(item: Any) -> Summary:
         max_hr=_number(item, "maxHR"),
         raw=item,
         digest=hashlib.md5(json.dumps(hashed, sort_keys=True).encode()).hexdigest(),
+        start_point=point if point and -90 <= point[0] <= 90 and -180 <= point[1] <= 180 else None,
     )
 
 
@@ -364,8 +368,13 @@ class _AthleteSync:
             start = end + timedelta(days=1)
         self.windows_total = len(windows)
         try:
-            for start, end in windows:
-                self._window(start, end, full, today)
+            # Listed first, all of them (one request per window either way), so that the athlete's zone
+            # is known before any row is placed: files without GPS take it, as in one import of them all.
+            listed = [self._list(start, end) for start, end in windows]
+            self._store_zone([s for _, _, found, _ in listed if found for s in found.values()])
+            for start, end, found, unreadable in listed:
+                if found is not None:
+                    self._window(start, end, found, unreadable, full, today)
                 self.result.windows += 1
                 self._report()
             self._flush_cursor()
@@ -409,7 +418,9 @@ class _AthleteSync:
 
     # -- one window ---------------------------------------------------------------------------------
 
-    def _window(self, start: date, end: date, full: bool, today: date) -> None:
+    def _list(self, start: date, end: date) -> tuple[date, date, dict[int, Summary] | None, list]:
+        """A window's readable summaries (None when the listing failed: said, skipped) and the
+        (id, reason) of those that can't be read."""
         try:
             items = self.client.list_window(start, end)
         except KeyRefused:
@@ -419,8 +430,9 @@ class _AthleteSync:
                 f"{self.name}: days {start}..{end}: {exc}; skipped: run `crosstrain garmin sync --athlete "
                 f"'{self.name}' --since {start}` to list them again"
             )
-            return
+            return start, end, None, []
         self._save_token()
+        self._report()
         summaries: dict[int, Summary] = {}
         unreadable: list[tuple[str | None, str]] = []
         for item in items:
@@ -431,6 +443,17 @@ class _AthleteSync:
                 unreadable.append((str(gid) if gid is not None else None, str(exc)))
                 continue
             summaries[s.garmin_id] = s
+        return start, end, summaries, unreadable
+
+    def _window(
+        self,
+        start: date,
+        end: date,
+        summaries: dict[int, Summary],
+        unreadable: list[tuple[str | None, str]],
+        full: bool,
+        today: date,
+    ) -> None:
         self.result.listed += len(summaries)
         known = self._known(list(summaries))
         todo = [
@@ -576,9 +599,8 @@ class _AthleteSync:
                     for d in f.decoded
                     for x in d.sessions
                 }
-                zone = sessions_zone([x for d in decoded for x in d.sessions])
                 counts, _ = write_decoded(
-                    con, decoded, self.athlete_id, self.import_id, self.settings, None, zone, names
+                    con, decoded, self.athlete_id, self.import_id, self.settings, None, None, names
                 )
                 self._count(counts)
             summary_only = [f.summary for f in fetched if f.problem is not None]
@@ -617,6 +639,26 @@ class _AthleteSync:
         for gid, reason in unreadable:
             who = f"Garmin activity {gid}" if gid else "a Garmin activity without an id"
             self.result.rejects.append(f"{who} of {self.name}: {reason}; activity skipped")
+
+    def _store_zone(self, summaries: list[Summary]) -> None:
+        """The athlete's zone by ingest/athlete_zone.py's rule over the GPS files synced before and the
+        listed activities' start points: what one import of all the files would store. A zone from an
+        earlier sync (source 'gps') moves on with the newer activities; one the user gave never does."""
+        listed = [(s.start_at, zone_at(*s.start_point)) for s in summaries if s.start_point]
+        with db.connect(self.db_path) as con, transaction(con):
+            stored = con.execute(
+                """select a.start_at, f.start_timezone
+                   from activity_files f join activities a using (activity_id)
+                   where a.athlete_id = ? and f.start_lat is not null and f.start_timezone is not null""",
+                [self.athlete_id],
+            ).fetchall()
+            zone = athlete_zone.gps_zone([(t, z) for t, z in [*stored, *listed] if z])
+            if zone:
+                con.execute(
+                    """update athletes set timezone = ?, timezone_source = 'gps' where athlete_id = ?
+                       and (timezone is null or timezone_source in ('machine', 'gps'))""",
+                    [zone, self.athlete_id],
+                )
 
     def _count(self, counts: store.WriteCounts) -> None:
         self.result.new += counts.new
