@@ -84,7 +84,8 @@ class AthleteResult:
         summary = f", {self.from_summary} from the summary only" if self.from_summary else ""
         return (
             f"{self.athlete}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
-            f"{summary}{rejected} ({self.windows} date windows, {self.downloads} files)"
+            f"{summary}{rejected} ({self.windows} date window{'s' if self.windows != 1 else ''}, "
+            f"{self.downloads} file{'s' if self.downloads != 1 else ''})"
             + store.WriteCounts(twins=self.twins).twins_note()
         )
 
