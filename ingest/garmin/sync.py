@@ -654,12 +654,22 @@ class _AthleteSync:
                 [self.athlete_id],
             ).fetchall()
             zone = athlete_zone.gps_zone([(t, z) for t, z in [*stored, *listed] if z])
+            before = con.execute(
+                "select timezone from athletes where athlete_id = ?", [self.athlete_id]
+            ).fetchone()
             if zone:
                 con.execute(
                     """update athletes set timezone = ?, timezone_source = 'gps' where athlete_id = ?
-                       and (timezone is null or timezone_source in ('machine', 'gps'))""",
+                       and (timezone is null or timezone_source in ('machine', 'gps'))
+                       returning timezone""",
                     [zone, self.athlete_id],
                 )
+                if con.fetchall() and (before is None or before[0] != zone):
+                    self.result.notes.append(
+                        f"time zone of '{self.name}': {zone}, from the GPS of the latest activities, for "
+                        f'activities without GPS (if that is wrong: crosstrain athletes set "{self.name}" '
+                        "--timezone ZONE before the next sync)"
+                    )
 
     def _count(self, counts: store.WriteCounts) -> None:
         self.result.new += counts.new
