@@ -139,7 +139,11 @@ def sync_command(env: Env, athlete: str | None, full: bool, since: datetime | No
     for line in rejects:
         click.echo(f"error: {line}", err=True)
     click.echo(f"{result.requests} Garmin requests.")
-    if rejects:
+    if len(result.errors) == 1 and not result.athletes:
+        raise CrosstrainError(result.errors[0])
+    for line in result.errors:
+        click.echo(f"error: {line}", err=True)
+    if rejects or result.errors:
         raise SystemExit(1)
 
 

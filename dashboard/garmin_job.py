@@ -23,10 +23,14 @@ def page_words(line: str) -> str:
     return COMMAND.sub("", line).strip()
 
 
+def _key_words(line: str) -> str:
+    return f"{line}; then paste it above and press Connect Garmin"
+
+
 def _run(db_path: str, settings: dict[str, Any], events: mp.Queue) -> None:
     """The child process: sync every connected athlete, reporting each window and the end."""
     from ingest.errors import CrosstrainError
-    from ingest.garmin import KeyRefused, sync
+    from ingest.garmin import KEY_PAGE, sync
 
     def progress(p: Any) -> None:
         if p.done:
@@ -41,11 +45,9 @@ def _run(db_path: str, settings: dict[str, Any], events: mp.Queue) -> None:
     try:
         result = sync(db_path, settings, progress=progress)
         lines = [page_words(line) for a in result.athletes for line in (*a.notes, *a.rejects)]
-        summary = "; ".join(a.summary() for a in result.athletes) or "nothing to sync"
-        events.put({"kind": "finished", "text": summary, "notes": lines, "ok": True})
-    except KeyRefused as exc:
-        text = f"{page_words(str(exc))}; then paste it above and press Connect Garmin"
-        events.put({"kind": "finished", "text": text, "notes": [], "ok": False})
+        lines += [_key_words(page_words(e)) if KEY_PAGE in e else page_words(e) for e in result.errors]
+        summary = "; ".join(a.summary() for a in result.athletes) or "nothing synced"
+        events.put({"kind": "finished", "text": summary, "notes": lines, "ok": not result.errors})
     except CrosstrainError as exc:
         events.put({"kind": "finished", "text": page_words(str(exc)), "notes": [], "ok": False})
     except Exception as exc:  # noqa: BLE001 - the parent shows one line, never a traceback

@@ -340,3 +340,35 @@ def test_twenty_kill_9_at_random_moments_lose_nothing(
     assert query(db_path, "select count(*) from activity_files") == [(16,)]
     statuses = {r[0] for r in query(db_path, "select status from imports")}
     assert "running" not in statuses and "ok" in statuses
+
+
+def test_one_athletes_refused_key_never_stops_the_others(server: FakeGarmin, db_path: Path) -> None:
+    env, ana = connect(server, db_path, "Ana")
+    env, ben = connect(server, db_path, "Ben")
+    add_fit(server, ana, generated_fits(1, day0(3), seed=41)[0])
+    add_fit(server, ben, generated_fits(1, day0(2), seed=42)[0])
+    server.revoked.add(ana)
+    done = run(env, "garmin", "sync")
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "key of 'Ana'" in errors[0] and KEY_PAGE in errors[0]
+    assert "Ben: 1 new" in done.stdout
+    assert query(db_path, "select count(*) from activities") == [(1,)]
+
+
+def test_a_changed_activity_whose_new_file_is_damaged_keeps_what_it_had(
+    server: FakeGarmin, db_path: Path
+) -> None:
+    env, key = connect(server, db_path)
+    gid = add_fit(server, key, generated_fits(1, day0(4), seed=43)[0])
+    assert run(env, "garmin", "sync").returncode == 0
+    stored = query(db_path, "select source, source_id, name from activities")
+    server.athletes[key].activities[gid].summary["activityName"] = "Renamed"
+    server.fail("corrupt_fit", "download", activity=gid)
+    done = run(env, "garmin", "sync")
+    assert done.returncode == 0 and "kept what its earlier file gave" in done.stderr
+    assert query(db_path, "select source, source_id, name from activities") == stored
+    assert query(db_path, "select count(*) from activity_files") == [(1,)]
+    fixed = run(env, "garmin", "sync")  # tried again: the file is whole now
+    assert fixed.returncode == 0, fixed.stderr
+    assert query(db_path, "select source, name from activities") == [("fit", "Renamed")]

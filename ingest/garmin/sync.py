@@ -110,6 +110,7 @@ ProgressCallback = Callable[[Progress], None]
 class SyncResult:
     athletes: list[AthleteResult] = field(default_factory=list)
     requests: int = 0
+    errors: list[str] = field(default_factory=list)  # athletes whose sync stopped, one line each
 
 
 @dataclass
@@ -289,16 +290,23 @@ def sync(
     keys: KeyStore | None = None,
     today: date | None = None,
 ) -> SyncResult:
-    """Sync every connected athlete (or the one named `athlete`); CrosstrainError on a fault retrying
-    did not fix, with every window already done stored."""
+    """Sync every connected athlete (or the one named `athlete`). An athlete whose sync stops (a key
+    Garmin refuses, a fault retrying did not fix) is one line in `errors`, every window already done
+    stored, and the next athlete is synced all the same."""
     keys = keys or KeyStore()
     result = SyncResult()
     base = base_url()
     for link_id, athlete_id, name in connected(db_path, keys, athlete):
-        run = _AthleteSync(db_path, settings, keys, base, link_id, athlete_id, name, progress)
+        try:
+            run = _AthleteSync(db_path, settings, keys, base, link_id, athlete_id, name, progress)
+        except CrosstrainError as exc:
+            result.errors.append(str(exc))
+            continue
         result.athletes.append(run.result)
         try:
             run.run(full, since, today or date.today())
+        except CrosstrainError as exc:  # one athlete's expired key or outage never stops the others
+            result.errors.append(str(exc))
         finally:
             result.requests += run.client.requests_sent
     return result
@@ -568,6 +576,15 @@ class _AthleteSync:
     ) -> None:
         """The window's rows, bookkeeping and cursor in one transaction. A window with nothing to write
         only moves the cursor, with the next write (opening the database costs more than the listing)."""
+        # A changed activity whose new file can't be used keeps what its good file gave (and its old
+        # hash, so the next sync tries again) rather than falling back to its summary.
+        kept = [f for f in fetched if f.problem and known.get(f.summary.garmin_id, ("", ""))[1] == "file"]
+        fetched = [f for f in fetched if f not in kept]
+        for f in kept:
+            self.result.notes.append(
+                f"{f.summary.shown()} of {self.name}: {f.problem}; kept what its earlier file gave, "
+                "tried again next sync"
+            )
         if not fetched and not unreadable:
             self._pending = (self._pending[0] if self._pending else start, min(end, today))
             return
