@@ -372,3 +372,13 @@ def test_a_changed_activity_whose_new_file_is_damaged_keeps_what_it_had(
     fixed = run(env, "garmin", "sync")  # tried again: the file is whole now
     assert fixed.returncode == 0, fixed.stderr
     assert query(db_path, "select source, name from activities") == [("fit", "Renamed")]
+
+
+def test_a_renamed_athlete_keeps_the_garmin_link(server: FakeGarmin, db_path: Path) -> None:
+    env, key = connect(server, db_path)
+    add_fit(server, key, generated_fits(1, day0(3), seed=44)[0])
+    assert run(env, "athletes", "rename", "Ana", "Anna").returncode == 0
+    done = run(env, "garmin", "sync", "--athlete", "Anna")
+    assert done.returncode == 0, done.stderr
+    assert "Anna: 1 new" in done.stdout
+    assert query(db_path, "select count(*) from athletes") == [(1,)]
