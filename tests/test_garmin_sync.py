@@ -382,3 +382,21 @@ def test_a_renamed_athlete_keeps_the_garmin_link(server: FakeGarmin, db_path: Pa
     assert done.returncode == 0, done.stderr
     assert "Anna: 1 new" in done.stdout
     assert query(db_path, "select count(*) from athletes") == [(1,)]
+
+
+def test_a_session_also_in_a_csv_counts_once(server: FakeGarmin, db_path: Path, tmp_path: Path) -> None:
+    env, key = connect(server, db_path)
+    gid = add_fit(server, key, generated_fits(1, day0(3), seed=45)[0])
+    s = server.athletes[key].activities[gid].summary
+    csv = tmp_path / "log.csv"
+    start = s["startTimeLocal"].replace(" ", "T")
+    csv.write_text(
+        f"date,type,duration,distance_km\n{start},Run,{int(s['duration'])},{s['distance'] / 1000:.2f}\n"
+    )
+    assert run(env, "athletes", "set", "Ana", "--timezone", "Europe/Berlin").returncode == 0
+    imported = run(env, "import", str(csv), "--athlete", "Ana")
+    assert imported.returncode == 0, imported.stderr
+    done = run(env, "garmin", "sync")
+    assert done.returncode == 0, done.stderr
+    assert "double recording, counted once" in done.stdout
+    assert query(db_path, "select count(*), count(*) filter (twin_of is null) from activities") == [(2, 1)]
