@@ -1,8 +1,8 @@
 """The import page's Garmin card: connect an athlete's Personal API key, sync with progress.
 
-Its own module (the import page inserts `garmin_card()`), with its own callbacks; the work is
-ingest.garmin's, the sync runs in a child process (dashboard/garmin_job.py). The key goes from the
-field to the keys file (0600) and is never shown again or put in a message.
+Its own module (the import page inserts `garmin_card()` and calls `register()`), with its own
+callbacks; the work is ingest.garmin's, the sync runs in a child process (dashboard/garmin_job.py).
+The key goes from the field to the keys file (0600) and is never shown again or put in a message.
 """
 
 from __future__ import annotations
@@ -75,15 +75,6 @@ def connect_key(
     return True, f"Connected Garmin for {done.athlete}{until}. Press Sync Garmin."
 
 
-@callback(
-    Output("garmin-connect-result", "children"),
-    Output("garmin-key", "value"),
-    Input("garmin-connect", "n_clicks"),
-    State("garmin-athlete", "value"),
-    State("garmin-key", "value"),
-    State("garmin-key-days", "value"),
-    prevent_initial_call=True,
-)
 def connect_pressed(
     _clicks: int | None, athlete: str | None, key: str | None, days: str | None
 ) -> tuple[Any, str]:
@@ -91,15 +82,6 @@ def connect_pressed(
     return dbc.Alert(text, color="success" if ok else "danger", className="py-2 mb-0"), ""
 
 
-@callback(
-    Output("garmin-sync-poll", "disabled"),
-    Output("garmin-sync", "disabled"),
-    Output("garmin-sync-progress", "value"),
-    Output("garmin-sync-progress", "label"),
-    Output("garmin-sync-log", "children"),
-    Input("garmin-sync", "n_clicks"),
-    Input("garmin-sync-poll", "n_intervals"),
-)
 def sync_progress(clicks: int | None, _ticks: int | None) -> tuple[bool, bool, int, str, Any]:
     """Start a sync on the button; every second, show what it reported; stop polling when it ends."""
     cfg = data.config()
@@ -114,3 +96,27 @@ def sync_progress(clicks: int | None, _ticks: int | None) -> tuple[bool, bool, i
     if state["ok"] is None:
         return True, False, 0, "", log
     return True, False, 100, "done" if state["ok"] else "stopped", log
+
+
+def register() -> None:
+    """Register the card's callbacks with the app being built. The import page calls this when Dash
+    executes it, once per app, as a page's own `@callback`s are (a plain module is imported only once,
+    so decorating here would reach only the first app of a process)."""
+    callback(
+        Output("garmin-connect-result", "children"),
+        Output("garmin-key", "value"),
+        Input("garmin-connect", "n_clicks"),
+        State("garmin-athlete", "value"),
+        State("garmin-key", "value"),
+        State("garmin-key-days", "value"),
+        prevent_initial_call=True,
+    )(connect_pressed)
+    callback(
+        Output("garmin-sync-poll", "disabled"),
+        Output("garmin-sync", "disabled"),
+        Output("garmin-sync-progress", "value"),
+        Output("garmin-sync-progress", "label"),
+        Output("garmin-sync-log", "children"),
+        Input("garmin-sync", "n_clicks"),
+        Input("garmin-sync-poll", "n_intervals"),
+    )(sync_progress)

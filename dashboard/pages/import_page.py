@@ -8,8 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data
-from dashboard.garmin_view import garmin_card
+from dashboard import components, data, garmin_view
 from dashboard.strava_job import strava_configured
 from dashboard.uploads import FORMATS, MAX_FILE_MB, MAX_FILES, MAX_TOTAL_MB, import_uploads
 from ingest.csv_import import FileResult
@@ -18,6 +17,7 @@ from ingest.files.importer import FilesResult
 dash.register_page(__name__, path="/import", name="Import", title="crosstrain: import", order=3)
 
 SHOWN_REJECTS = 20
+garmin_view.register()  # the Garmin card's callbacks, with this page's
 
 
 def layout(strava: str | None = None, **_: Any) -> Any:
@@ -27,7 +27,7 @@ def layout(strava: str | None = None, **_: Any) -> Any:
             dbc.Row(
                 [
                     dbc.Col(upload_card(), lg=7, className="mb-3"),
-                    dbc.Col([strava_card(strava), garmin_card()], lg=5, className="mb-3"),
+                    dbc.Col([strava_card(strava), garmin_view.garmin_card()], lg=5, className="mb-3"),
                 ]
             ),
         ]
