@@ -74,8 +74,10 @@ def weekly_intensity(con: engine.Con, athlete_id: int) -> dict[date, dict[str, f
     ):
         day, intensity, seconds = r["day"], r["intensity"], r["seconds"]
         week = engine.monday(day)
-        found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds / 60.0
-    return found
+        found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds
+    # seconds added first, divided once: whole seconds add exactly in any row order, so the same
+    # sessions give the same rounded minutes however they were imported (minutes do not)
+    return {week: {k: v / 60.0 for k, v in by.items()} for week, by in found.items()}
 
 
 def activity_fields(con: engine.Con) -> dict[int, dict]:

@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data
+from dashboard import components, data, garmin_view
 from dashboard.strava_job import strava_configured
 from dashboard.uploads import FORMATS, MAX_FILE_MB, MAX_FILES, MAX_TOTAL_MB, import_uploads
 from dashboard.words import page_words
@@ -20,10 +20,11 @@ dash.register_page(__name__, path="/import", name="Import", title="crosstrain: i
 SHOWN_REJECTS = 20
 # The stages an import reports (ingest/files/importer.py's STAGES, and the CSV files after them).
 STAGE_WORDS = {**STAGES, "csv files": "importing CSV files", "starting": "starting"}
+garmin_view.register()  # the Garmin card's callbacks, with this page's
 
 
 def layout(strava: str | None = None, **_: Any) -> Any:
-    """A card per source (SECTIONS: uploads, Strava; a new source adds its own), and in the demo a
+    """A card per source (SECTIONS: uploads, Strava, Garmin; a new source adds its own), and in the demo a
     line saying where imports go."""
     return html.Div(
         [
@@ -200,7 +201,14 @@ def strava_card(status: str | None) -> dbc.Card:
 
 
 # The Import page's sections, one card per source, in order: a source adds its own card here.
-SECTIONS: list[Any] = [upload_card, strava_card]
+
+
+def garmin_card(_status: str | None = None) -> dbc.Card:
+    """Garmin Connect through its Personal API (dashboard/garmin_view.py)."""
+    return garmin_view.garmin_card()
+
+
+SECTIONS: list[Any] = [upload_card, strava_card, garmin_card]
 
 
 def result_view(results: list[FileResult | FilesResult] | str) -> Any:

@@ -157,7 +157,7 @@ def _import_path(
     if athlete is None:
         raise CrosstrainError(f"{path}: whose activities are these? pass --athlete NAME")
     result.athletes = [athlete]
-    zone = None if options.timezone else _gps_zone([s for d in good for s in d.sessions])
+    zone = None if options.timezone else sessions_zone([s for d in good for s in d.sessions])
     for start in range(0, len(good), BATCH_FILES):
         if progress:
             progress(start, len(good), "writing")
@@ -198,7 +198,7 @@ def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str |
     return (row and row[0]) or default_timezone(con)
 
 
-def _gps_zone(sessions: list[Session]) -> str | None:
+def sessions_zone(sessions: list[Session]) -> str | None:
     """The zone of most of the recent sessions with GPS (ingest/athlete_zone.py's rule)."""
     own = [(s.start_at, s.timezone) for s in sessions if s.lat is not None and s.timezone]
     return athlete_zone.gps_zone(own)
@@ -221,35 +221,56 @@ def _write_batch(
 ) -> None:
     """Stage a batch's sessions, write them, attach their samples: one transaction. `gps_zone` becomes
     the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py)."""
+    with transaction(con):
+        athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
+        import_id = store.start_import(con, "files", result.path, "activity files")
+        counts, attached = write_decoded(
+            con, batch, athlete_id, import_id, settings, options.timezone, gps_zone, step=step
+        )
+        result.counts.add(counts)
+        result.attached += attached
+        con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
+        store.finish_import(con, import_id, counts)
+
+
+def write_decoded(
+    con: duckdb.DuckDBPyConnection,
+    batch: list[Decoded],
+    athlete_id: int,
+    import_id: int,
+    settings: dict[str, Any],
+    timezone: str | None = None,
+    gps_zone: str | None = None,
+    names: dict[str, str] | None = None,
+    step: Callable[[str, int], None] | None = None,
+) -> tuple[store.WriteCounts, int]:
+    """Write decoded files' sessions and attach their samples, inside the caller's transaction (the
+    Garmin sync writes its own bookkeeping in the same one). `names` (source_id -> name) replaces a
+    session's own name, as a service's title for the activity; `step(stage, files)` says progress.
+    Returns the counts and attached rows."""
     try:
-        with transaction(con):
-            athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
-            athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
-            fallback = _athlete_zone(con, athlete_id, options.timezone)
-            import_id = store.start_import(con, "files", result.path, "activity files")
-            counts = store.WriteCounts()
-            for wave in _waves([(d, s) for d in batch for s in d.sessions]):
-                _stage(
-                    con,
-                    [
-                        _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback))
-                        for d, s in wave
-                    ],
-                )
-                counts.add(store.write_activities(con, "_staged", import_id, settings))
-            result.counts.add(counts)
-            if step:
-                step("writing", len(batch))
-                step("samples", 0)
-            result.attached += attach.attach(
-                con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
-            )
-            if step:
-                step("samples", len(batch))
-            con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
-            store.finish_import(con, import_id, counts)
+        athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
+        fallback = _athlete_zone(con, athlete_id, timezone)
+        counts = store.WriteCounts()
+        for wave in _waves([(d, s) for d in batch for s in d.sessions]):
+            rows = [
+                _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback)) for d, s in wave
+            ]
+            if names:
+                rows = [(*r[:8], names.get(r[2], r[8]), *r[9:]) for r in rows]
+            _stage(con, rows)
+            counts.add(store.write_activities(con, "_staged", import_id, settings))
+        if step:
+            step("writing", len(batch))
+            step("samples", 0)
+        attached = attach.attach(
+            con, athlete_id, [(d, s, (d.item.kind, source_id(d, s))) for d in batch for s in d.sessions]
+        )
+        if step:
+            step("samples", len(batch))
     finally:
         con.execute("drop table if exists _staged")
+    return counts, attached
 
 
 def _batch_progress(progress: Progress | None, start: int, total: int) -> Callable[[str, int], None] | None:
@@ -278,7 +299,7 @@ def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, 
     return waves
 
 
-def _source_id(d: Decoded, s: Session) -> str:
+def source_id(d: Decoded, s: Session) -> str:
     """The key of a file's session: its content (re-importing the same file adds nothing)."""
     return f"{d.digest}:{s.index}"
 
@@ -288,7 +309,7 @@ def _staged_row(athlete_id: int, d: Decoded, s: Session, start_local: datetime) 
     return (
         athlete_id,
         d.item.kind,  # fit, gpx, tcx: one session's FIT and GPX are two sources, so twins
-        _source_id(d, s),
+        source_id(d, s),
         None,
         s.start_at,
         start_local,
@@ -335,7 +356,7 @@ def _strava_export(
         {"source_id": "varchar", "tz": "varchar", "moving_s": "double"},
         [(sid, s.timezone, s.facts.moving_s) for sid, s in firsts],
     )
-    athlete_zone.offer(con, None if options.timezone else _gps_zone([s for _, s in firsts]))
+    athlete_zone.offer(con, None if options.timezone else sessions_zone([s for _, s in firsts]))
     if progress:
         progress(0, 1, "csv")
     try:
@@ -367,4 +388,11 @@ def _strava_export(
         progress(len(good) + len(own), len(good) + len(own), "writing")
 
 
-__all__ = ["FilesResult", "import_activity_paths", "is_activity_path"]
+__all__ = [
+    "FilesResult",
+    "import_activity_paths",
+    "is_activity_path",
+    "sessions_zone",
+    "source_id",
+    "write_decoded",
+]
