@@ -18,6 +18,7 @@ from ingest.plans_ics import suggestions_ics
 from queries import engine
 from queries import plan as plans
 from queries.plan_suggest import suggest
+from queries.warning_registry import title
 
 SHOWN_SESSIONS = 6  # planned sessions listed under a finding in the text output (the JSON has all)
 
@@ -99,7 +100,9 @@ def _print_check(out: dict, console: Console) -> None:
         console.print("No warnings: the plan stays within the thresholds.")
     for f in out["findings"]:
         style = SEVERITY_STYLE[f["severity"]]
-        console.print(f"\n{f['date']} [{style}]{f['severity'].upper()} {f['code']}[/{style}]: {f['message']}")
+        console.print(
+            f"\n{f['date']} [{style}]{f['severity'].upper()} {title(f['code'])}[/{style}]: {f['message']}"
+        )
         shown = f["sessions"][-SHOWN_SESSIONS:]
         if len(f["sessions"]) > len(shown):
             console.print(f"  [dim]... {len(f['sessions']) - len(shown)} earlier planned sessions[/dim]")
@@ -155,8 +158,8 @@ def _print_suggest(out: dict, remaining: list[dict], console: Console) -> None:
     )
     for f in remaining:
         console.print(
-            f"[yellow]Not fixable within this week:[/yellow] {f['code']} ({f['severity']}) on {f['date']}: "
-            "the days it looks back on are mostly outside it."
+            f"[yellow]Not fixable within this week:[/yellow] {title(f['code'])} ({f['severity']}) "
+            f"on {f['date']}: the days it looks back on are mostly outside it."
         )
     console.print(f"[dim]{DISCLAIMER}[/dim]")
 

@@ -102,7 +102,7 @@ REGISTRY: tuple[WarningKind, ...] = (
         advice=(
             "Give strength work for the hips and legs (squats, lunges, step-ups, Romanian deadlifts) a "
             "regular place in the week; its benefit is what Lauersen et al. 2014 found. Pilates and "
-            f"mobility work are good practice {GOOD_PRACTICE}: stretching showed no preventive effect "
+            f"mobility work are options {GOOD_PRACTICE}: stretching showed no preventive effect "
             "(Lauersen et al. 2014, RR 0.96). " + PT
         ),
         source=(
@@ -310,6 +310,11 @@ UNKNOWN = WarningKind(
     source="-",
     plan=PlanBehaviour(7, False, None),
 )
+
+
+def title(code: str) -> str:
+    """A warning's few words for people (tables, headings, the CLI's text): never its code."""
+    return get(code).title
 
 
 def get(code: str) -> WarningKind:

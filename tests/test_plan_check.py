@@ -164,7 +164,7 @@ def test_back_to_back_hard_days(tmp_path, db_path, run_cli):
     assert [(f["date"], f["severity"]) for f in hard] == [("2026-11-04", "warn")]
     assert [s["name"] for s in hard[0]["sessions"]] == ["Intervals 6 x 800 m", "Tempo run"]
     text = run_cli("plan", "check", "--athlete", "Ann", "--as-of", str(S)).output
-    assert "back_to_back_hard" in text and "Tempo run" in text
+    assert "hard days back to back" in text and "Tempo run" in text and "back_to_back_hard" not in text
 
 
 def test_check_without_a_plan_is_one_line_error(db_path, run_cli):
