@@ -1,4 +1,5 @@
-"""Plans from real calendars (tests/fixtures/plans, sources in tests/fixtures/README.md) and from
+"""Plans from calendars we wrote in the shapes of real ones (tests/fixtures/plans; which real calendar
+each mirrors is in tests/fixtures/README.md, the real ones are read by bench/real_calendars.py) and from
 calendars that try to explode: every session counted by kind against the calendar read by hand, every
 skipped event one line, `plan check` on each without a traceback, hostile rules refused in seconds."""
 
@@ -19,52 +20,58 @@ PLANS = Path(__file__).parent / "fixtures" / "plans"
 # (fixture, --as-of, sessions by category, skipped by reason, [plan_keywords]) — counted by hand from
 # each calendar's SUMMARY lines (see the comments), not by the code under test.
 REAL = [
-    # 126 events: 38 "Rest"; 36 "N m run" + 16 "Run N mi" + "Half Marathon" + "Marathon" = 54 runs;
-    # 18 "Bike 60min" + 16 "Bicycling" = 34 cross (a plan generator, miles, all-day)
-    ("beckler_generator_miles.ics", "2018-05-01", {"run": 54, "cross": 34}, {"rest day": 38}, {}),
-    # 62 timed "Run - N miles"
-    ("alexteal_marathon_timed_miles.ics", "2023-10-01", {"run": 62}, {}, {}),
-    # 42: 7 "Rest Day"; 12 easy, 6 intervals, 5 long, 6 steady, 5 tempo, 1 race, all "N miles ..."
-    ("alexteal_intensities_miles.ics", "2023-09-01", {"run": 35}, {"rest day": 7}, {}),
-    # 41 timed (America/Edmonton): "Strength + 5K easy run" x5 and "Strength + optional recovery jog"
-    # x5 plan two sessions each; "Strength or Rest" x5 the first; "Rest or Shakeout" rest; one
-    # "Tempo Run – 4K" twice at the same start. Runs: 4 long + 5 medium-long + 4K + 3K + 6K + race +
-    # 5 run club + 5 + 5 from the pairs + 5 tempo = 33; strength 1 + 5 + 5 + 5 = 16.
+    # 42 all-day events, DTSTART without VALUE=DATE, six weeks Mon-Sun: 13 "Rest" (2 a week, 3 in the
+    # last); runs 3 a week x 5 ("N m run" twice, "Run N mi" or "Half Marathon") + "3 m run", "2 m run",
+    # "Marathon" = 18; cross "Bike 45min" + "Bicycling" x 5 + "Bike 30min" = 11
+    ("generator_miles.ics", "2027-02-22", {"run": 18, "cross": 11}, {"rest day": 13}, {}),
+    # 30 timed (floating) "Run - N miles", slots sized to the distance, two left at an hour
+    ("timed_distance_slots_miles.ics", "2027-04-26", {"run": 30}, {}, {}),
+    # 28 one-hour slots: 5 "Rest Day"; 8 easy, 4 intervals, 4 tempo, 3 steady, 3 long, 1 race
+    ("timed_intensities_miles.ics", "2027-07-26", {"run": 23}, {"rest day": 5}, {}),
+    # 29 timed (TZID America/Halifax, no VTIMEZONE), four weeks. Weeks 1-3: "Strength or Rest" (the
+    # first: strength), "Strength + 5K easy run" and "Strength + optional recovery jog" (two sessions
+    # each), tempo, easy, "Group Run – 5K Easy", long = 3 strength + 6 runs a week; week 3's tempo
+    # written twice at the same start. Week 4: "Strength (light)", tempo, "Strength + 5K easy run",
+    # "4K Easy Run", "Rest or Shakeout" (rest), "2K Shakeout (optional)", race = 2 strength + 5 runs.
+    # Runs 18 + 5 = 23, strength 9 + 2 = 11.
     (
-        "armaan_coach_timed_km.ics",
-        "2025-07-01",
-        {"run": 33, "strength": 16},
+        "coach_timed_km.ics",
+        "2027-08-30",
+        {"run": 23, "strength": 11},
         {"rest day": 1, "duplicate": 1},
         {},
     ),
-    # 24 all-day: 12 runs (easy, long, tempo, intervals), 8 "Strength: ...", 4 "Mobility"
-    ("lennee_allday_km.ics", "2026-02-01", {"run": 12, "strength": 8, "mobility": 4}, {}, {}),
-    # 16 all-day runs with the paces in the description
-    ("duarteocarmo_allday_km.ics", "2026-03-01", {"run": 16}, {}, {}),
-    # 49 all-day: 14 "Nk" + 7 "Nk - Road Hammer Practice" = 21 runs; 7 "Cross Train"; 14 "OFF";
-    # 7 "Road Hammer Practice" name no training (a club session without kind, time or distance)
+    # 21 all-day with emoji: weeks 1-3 "💪 Strength: ..." x2, "🏃 ..." x3, "🧘 Mobility"; week 4 one
+    # mobility and two runs
+    ("allday_km_strength_mobility.ics", "2027-03-29", {"run": 11, "strength": 6, "mobility": 4}, {}, {}),
+    # 12 all-day runs without DTEND, the km and paces only in the folded description
+    ("allday_km_description.ics", "2027-09-27", {"run": 12}, {}, {}),
+    # 28 all-day, four weeks of: "OFF", "Nk", "Lakeview Club Practice" (names no training),
+    # "Cross Train", "OFF", "Nk - Lakeview Club Practice", "Nk"
     (
-        "bendecoste_allday_k.ics",
-        "2019-01-01",
-        {"run": 21, "cross": 7},
-        {"rest day": 14, "no training named": 7},
+        "allday_k_club.ics",
+        "2027-06-01",
+        {"run": 12, "cross": 4},
+        {"rest day": 8, "no training named": 4},
         {},
     ),
-    # 243: 51 multi-day "Cycle: ..." phase blocks + 1 one-day "Cycle: Highlight Running Competition";
-    # the author's codes: RB 21 + RR 33 + RC 1 = 55 runs, FB 44 strength, BB 22 + BR 38 + BI 32 = 92 rides
+    # 41: 6 week-long "Cycle: ..." blocks + the one-day "Cycle: Highlight Hill Race" = 7 phase blocks;
+    # six full weeks' LG, RI, LE, KR, RG, RE less the recovery week's LG, RI, RG (weeks 1-4 and 6 full,
+    # week 5 LE, KR, RE) + the race's WK: runs LG 5 + LE 6 + WK 1 = 12, strength KR 6,
+    # rides RI 5 + RG 5 + RE 6 = 16
     (
-        "raxdne_season_phase_blocks.ics",
-        "2021-01-01",
-        {"run": 55, "strength": 44, "cross": 92},
-        {"phase block": 52},
+        "season_phase_blocks.ics",
+        "2026-12-28",
+        {"run": 12, "strength": 6, "cross": 16},
+        {"phase block": 7},
         {
-            "RB": "easy run",
-            "RR": "recovery run",
-            "RC": "race run",
-            "FB": "strength",
-            "BB": "easy ride",
-            "BR": "recovery ride",
-            "BI": "intervals ride",
+            "LG": "easy run",
+            "LE": "recovery run",
+            "WK": "race run",
+            "KR": "strength",
+            "RG": "easy ride",
+            "RE": "recovery ride",
+            "RI": "intervals ride",
         },
     ),
 ]
@@ -105,11 +112,11 @@ def test_intensities_read_from_a_generator_plan(db_path, run_cli):
     run_cli(
         "plan",
         "import",
-        str(PLANS / "alexteal_intensities_miles.ics"),
+        str(PLANS / "timed_intensities_miles.ics"),
         "--athlete",
         "Ann",
         "--as-of",
-        "2023-09-01",
+        "2027-07-26",
     )
     with connect(db_path, read_only=True) as con:
         found = dict(con.execute("select intensity, count(*) from planned_sessions group by 1").fetchall())
@@ -118,7 +125,7 @@ def test_intensities_read_from_a_generator_plan(db_path, run_cli):
             """select name, round(min(moving_s) / 60, 1), min(duration_source) from planned_sessions
                where name in ('5 miles Long Run', '2 miles Easy Run') group by name order by name"""
         ).fetchall()
-    assert found == {"easy": 12, "intervals": 6, "long": 5, "steady": 6, "tempo": 5, "race": 1}
+    assert found == {"easy": 8, "intervals": 4, "long": 3, "steady": 3, "tempo": 4, "race": 1}
     assert rpe == {"easy": 3, "intervals": 8, "long": 4, "steady": 5, "tempo": 7, "race": 9}
     # every event is 06:30-07:30: for 2 miles (19.3 min at the default 6:00/km) the hour is a calendar
     # slot, not the run; for 5 miles (48.3 min) the hour agrees with the distance and is kept
@@ -129,26 +136,62 @@ def test_the_coachs_pairs_and_paces(db_path, run_cli):
     run_cli(
         "plan",
         "import",
-        str(PLANS / "armaan_coach_timed_km.ics"),
+        str(PLANS / "coach_timed_km.ics"),
         "--athlete",
         "Ann",
         "--as-of",
-        "2025-07-01",
+        "2027-08-30",
     )
     with connect(db_path, read_only=True) as con:
         rows = con.execute(
             """select strftime(start_local, '%Y-%m-%d'), sport_type, name, intensity, distance_m, moving_s,
                       duration_source from planned_sessions
-               where start_local::date in ('2025-07-15', '2025-07-16')
+               where start_local::date in ('2027-09-14', '2027-09-15')
                order by start_local, sport_type"""
         ).fetchall()
     assert rows == [
-        # "Tempo Run – 5K @ 5:45/km": the event's own pace, not its one-hour slot
-        ("2025-07-15", "Run", "Tempo Run – 5K @ 5:45/km", "tempo", 5000.0, 5 * 345.0, "pace"),
         # "Strength + 5K easy run": two sessions
-        ("2025-07-16", "Run", "5K easy run", "easy", 5000.0, 5 * 360.0, "default"),
-        ("2025-07-16", "Strength", "Strength", None, None, 30 * 60.0, "default"),
+        ("2027-09-14", "Run", "5K easy run", "easy", 5000.0, 5 * 360.0, "default"),
+        ("2027-09-14", "Strength", "Strength", None, None, 30 * 60.0, "default"),
+        # "Tempo Run – 6K @ 5:10/km": the event's own pace, not its one-hour slot
+        ("2027-09-15", "Run", "Tempo Run – 6K @ 5:10/km", "tempo", 6000.0, 6 * 310.0, "pace"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "as_of", "session", "start", "km"),
+    [
+        # miles: "Run 14 mi"; all-day without VALUE=DATE
+        ("generator_miles.ics", "2027-02-22", "Run 14 mi", "2027-04-03 00:00", 14 * 1.609344),
+        # "Run - 4.5 miles" at its floating time
+        (
+            "timed_distance_slots_miles.ics",
+            "2027-04-26",
+            "Run - 4.5 miles",
+            "2027-05-22 05:45",
+            4.5 * 1.609344,
+        ),
+        # lower-case "k" with the club's name after it
+        ("allday_k_club.ics", "2027-06-01", "12k - Lakeview Club Practice", "2027-07-03 00:00", 12),
+        # the km only in the folded description ("[long_run] 16km: first 10km ...")
+        ("allday_km_description.ics", "2027-09-27", "🏃 Long Run - Progression", "2027-10-16 00:00", 16),
+        ("allday_km_strength_mobility.ics", "2027-03-29", "🏃 Long Run 12.0km", "2027-04-25 00:00", 12),
+        # the author's code, timed in CET
+        ("season_phase_blocks.ics", "2026-12-28", "LG 00:30:00", "2027-01-05 17:30", None),
+    ],
+)
+def test_each_shapes_units_and_times(tmp_path, db_path, run_cli, name, as_of, session, start, km):
+    if name == "season_phase_blocks.ics":
+        settings_file(tmp_path, dict(REAL[-1][4]))
+    assert run_cli("plan", "import", str(PLANS / name), "--athlete", "Ann", "--as-of", as_of).exit_code == 0
+    with connect(db_path, read_only=True) as con:
+        first = con.execute(
+            """select strftime(start_local, '%Y-%m-%d %H:%M'), distance_m from planned_sessions
+               where name = ? order by start_local limit 1""",
+            [session],
+        ).fetchone()
+    assert first[0] == start
+    assert (None if first[1] is None else first[1] / 1000) == (None if km is None else pytest.approx(km))
 
 
 def test_distance_takes_the_athletes_own_pace_or_pace_option(tmp_path, db_path, run_cli):
@@ -344,10 +387,11 @@ def test_hostile_calendars_are_refused_in_seconds(tmp_path, db_path, run_cli, la
 
 
 def test_a_calendar_with_every_event_refused_stores_nothing(db_path, run_cli):
-    path = PLANS / "raxdne_triathlon_broken_dtstart.ics"  # "DTSTART;20220302": no colon, no start
-    result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2022-03-01")
+    path = PLANS / "broken_dtstart.ics"  # "DTSTART;20270405": no colon, no start
+    result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-04-01")
     assert result.exit_code == 1
-    assert "0 planned sessions, 0 replaced, 117 rejected" in result.output
+    assert "0 planned sessions, 0 replaced, 24 rejected" in result.output
+    assert sum("the event has no start (DTSTART)" in line for line in result.output.splitlines()) == 24
     assert "executemany" not in result.output
     with connect(db_path, read_only=True) as con:
         assert con.execute("select count(*) from athletes").fetchone()[0] == 0  # rolled back: no athlete
