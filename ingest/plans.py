@@ -477,8 +477,11 @@ def _resolve(
                 if seconds is None and metres:
                     per_km, how = _pace(fam, w.pace_s_per_km, pace, history)
                     estimate = metres / 1000 * per_km
-                    if e.length_s and len(parts) == 1 and 0.6 <= e.length_s / estimate <= 1.6:
-                        seconds = e.length_s  # the event's own length agrees with its distance
+                    # the event's own length where it agrees with its distance, unless its words give a
+                    # pace ("Long Run – 14K @ 6:20–6:30/km" in a one-hour slot is 90 min, not 60)
+                    agrees = e.length_s and 0.6 <= e.length_s / estimate <= 1.6
+                    if agrees and len(parts) == 1 and w.pace_s_per_km is None:
+                        seconds = e.length_s
                     else:
                         seconds, source = estimate, "default" if how.startswith("default") else "pace"
                         guesses.append(how)

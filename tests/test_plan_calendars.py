@@ -146,7 +146,7 @@ def test_the_coachs_pairs_and_paces(db_path, run_cli):
         rows = con.execute(
             """select strftime(start_local, '%Y-%m-%d'), sport_type, name, intensity, distance_m, moving_s,
                       duration_source from planned_sessions
-               where start_local::date in ('2027-09-14', '2027-09-15')
+               where start_local::date in ('2027-09-14', '2027-09-15', '2027-09-19')
                order by start_local, sport_type"""
         ).fetchall()
     assert rows == [
@@ -155,6 +155,17 @@ def test_the_coachs_pairs_and_paces(db_path, run_cli):
         ("2027-09-14", "Strength", "Strength", None, None, 30 * 60.0, "default"),
         # "Tempo Run – 6K @ 5:10/km": the event's own pace, not its one-hour slot
         ("2027-09-15", "Run", "Tempo Run – 6K @ 5:10/km", "tempo", 6000.0, 6 * 310.0, "pace"),
+        # a one-hour slot that a 14 km run at 6:00-6:10/km can't fit: its words' pace (85 min); the
+        # last 2K at goal pace make it steady
+        (
+            "2027-09-19",
+            "Run",
+            "Long Run – 14K @ 6:00–6:10/km (last 2K at goal pace)",
+            "steady",
+            14000.0,
+            14 * 365.0,
+            "pace",
+        ),
     ]
 
 
