@@ -267,8 +267,9 @@ def shorten_runs(ctx: Context) -> Change | None:
 
 
 def shorten_load(ctx: Context) -> Change | None:
-    """acwr_spike: shorten the biggest lever (the longest non-quality session) by the load above an ACWR
-    of 97% of the threshold (at most to half of it)."""
+    """acwr_spike: shorten the biggest lever (the longest non-quality session that is not support work:
+    the strength, Pilates and mobility the warnings ask for are never what is cut) by the load above an
+    ACWR of 97% of the threshold (at most to half of it)."""
     if not ctx.can_change or not ctx.window:
         return None
     row, t = ctx.row, ctx.params.thresholds
@@ -277,7 +278,10 @@ def shorten_load(ctx: Context) -> Change | None:
     excess = l7 - target * (l28 - l7) / (4 - target)
     if excess <= 0:
         return None
-    s = _levers(ctx, [s for s in ctx.window if s["minutes"] > 0], lambda s: s["minutes"])[0]
+    cuttable = [s for s in ctx.window if s["minutes"] > 0 and s["category"] not in SUPPORT]
+    if not cuttable:
+        return None
+    s = _levers(ctx, cuttable, lambda s: s["minutes"])[0]
     per_min = load(s, ctx.params) / s["minutes"]
     minutes = max(s["minutes"] / 2, s["minutes"] - excess / per_min)
     km = s["distance_km"] * minutes / s["minutes"] if s["distance_km"] else None
