@@ -245,7 +245,9 @@ def test_a_runner_labels_unlabelled_gym_classes_with_the_picker(dash_duo, tmp_pa
     visit(dash_duo, athlete_path(GYM) + "?as_of=2026-11-22")
     dash_duo.wait_for_contains_text("#unlabelled-group-0", "Label all 8", timeout=20)
     assert CLASS in dash_duo.find_element("#unlabelled-group-0").text
-    dash_duo.wait_for_element("#athlete-warning-no_support_work")
+    # sessions that may be gym work: asked about, never told "no strength work"
+    dash_duo.wait_for_element("#athlete-warning-unlabelled_sessions")
+    assert not dash_duo.find_elements("#athlete-warning-no_support_work")
 
     pick(dash_duo, "#unlabelled-group-0 .unlabelled-picker", "strength")
     click(dash_duo, dash_duo.find_element("#unlabelled-group-0 button.btn"))
@@ -263,6 +265,7 @@ def test_a_runner_labels_unlabelled_gym_classes_with_the_picker(dash_duo, tmp_pa
     pick(dash_duo, "#unlabelled-group-0 details .unlabelled-picker", "mobility")
     dash_duo.wait_for_contains_text("#athlete-labelled", "Labelled 1 session as mobility")
     dash_duo.wait_for_no_elements("#unlabelled-group-0")
+    dash_duo.wait_for_no_elements("#athlete-warning-unlabelled_sessions")  # nothing left to ask about
     assert dash_duo.get_logs() == []
 
 
