@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from ingest.errors import CrosstrainError, ImportFormatError, first_line
 from ingest.files import attach
 from ingest.files.decode import Decoded, Session, decode
 from ingest.files.sources import Found, find, is_activity_path
+from ingest.plausibility import WEEK_S
 from ingest.timezones import default_timezone
 from ingest.transaction import transaction
 
@@ -47,6 +49,8 @@ STAGED_TYPES = {
 assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
 
 Progress = Callable[[int, int], None]  # (done, total)
+# What reading a damaged zip raises (a member's deflate stream, its headers, a cut archive).
+ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError)
 
 
 @dataclass
@@ -96,11 +100,15 @@ def import_activity_paths(
                 _import_path(con, path, options, settings, result, progress)
             except CrosstrainError as exc:
                 result.error = str(exc)
-            except (zipfile.BadZipFile, OSError) as exc:
+            except ARCHIVE_ERRORS as exc:
+                result.error = f"{path}: cannot read the archive: {first_line(exc)}"
+            except OSError as exc:
                 result.error = f"{path}: cannot read: {exc}"
             except duckdb.Error as exc:
                 first = first_line(exc)
                 result.error = f"{path}: not imported: {first}"
+            except Exception as exc:  # noqa: BLE001 - one path's fault is its line; the others go on
+                result.error = f"{path}: not imported: {type(exc).__name__}: {first_line(exc)[:200]}"
             results.append(result)
     return results
 
@@ -124,6 +132,7 @@ def _import_path(
     decoded = list(_decode_all(found, progress))
     good = []
     for d in decoded:
+        result.rejects += [f"{d.item.shown}: {why}; not imported" for why in d.refused]
         if d.error:
             result.rejects.append(f"{d.item.shown}: {d.error}; file skipped")
         elif d.skipped:
@@ -131,7 +140,7 @@ def _import_path(
         else:
             good.append(d)
     result.files = len(good)
-    result.sessions = sum(len(d.sessions) for d in good)
+    result.sessions = sum(len(d.sessions) + len(d.refused) for d in good)
     if found.strava_csv:
         _strava_export(con, path, found, good, options, settings, result)
         return
@@ -212,6 +221,7 @@ def _write_batch(
                     ],
                 )
                 counts.add(store.write_activities(con, "_staged", import_id, settings))
+                result.rejects += _implausible(con, wave)
             result.counts.add(counts)
             result.attached += attach.attach(
                 con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
@@ -229,7 +239,9 @@ def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, 
     waves: list[list[tuple[Decoded, Session]]] = []
     ends: list[list[tuple[datetime, datetime]]] = []
     for d, s in sorted(sessions, key=lambda x: x[1].start_at):
-        span = (s.start_at, s.start_at + timedelta(seconds=s.facts.elapsed_s or s.facts.moving_s or 0))
+        # at most a week (longer totals are refused by the plausibility rules, after this split)
+        seconds = min(s.facts.elapsed_s or s.facts.moving_s or 0, WEEK_S)
+        span = (s.start_at, s.start_at + timedelta(seconds=seconds if seconds == seconds else 0))
         for wave, spans in zip(waves, ends, strict=True):
             if all(span[0] >= e or span[1] <= b for b, e in spans[-4:]):
                 wave.append((d, s))
@@ -239,6 +251,20 @@ def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, 
             waves.append([(d, s)])
             ends.append([span])
     return waves
+
+
+def _implausible(con: duckdb.DuckDBPyConnection, wave: list[tuple[Decoded, Session]]) -> list[str]:
+    """One line per session of `wave` that the plausibility rules refused (store.write_activities
+    leaves them in `_implausible`): the file, the session and the rule's reason."""
+    found = con.execute("select source_id, reason from _implausible order by _rid").fetchall()
+    if not found:
+        return []
+    where = {_source_id(d, s): (d.item.shown, s.index) for d, s in wave}
+    lines = []
+    for source_id, reason in found:
+        shown, index = where.get(source_id, (source_id, 0))
+        lines.append(f"{shown}: session {index + 1}: {reason}; not imported")
+    return lines
 
 
 def _source_id(d: Decoded, s: Session) -> str:

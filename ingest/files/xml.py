@@ -72,11 +72,11 @@ def _time(text: str | None) -> float | None:
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC).timestamp()
+        return moment.timestamp()
+    except (ValueError, OverflowError):  # not a time, or year 0001/9999 moved out of range by its offset
         return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC).timestamp()
-    return moment.timestamp()
 
 
 # Words in a track's name that tell its sport when the file names none (Strava's GPX has no <type>).
