@@ -10,10 +10,13 @@ zone of its file's GPS start point; its files then add their samples to those ro
 from __future__ import annotations
 
 import os
+import threading
+import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,7 +31,7 @@ from ingest.csv_import import FileResult, ImportOptions, import_connection, impo
 from ingest.errors import CrosstrainError, ImportFormatError, first_line
 from ingest.files import attach
 from ingest.files.decode import Decoded, Session, decode
-from ingest.files.sources import Found, find, is_activity_path
+from ingest.files.sources import Found, Item, find, is_activity_path
 from ingest.plausibility import WEEK_S
 from ingest.timezones import default_timezone
 from ingest.transaction import transaction
@@ -38,6 +41,10 @@ from ingest.transaction import transaction
 BATCH_FILES = 200
 # Below this many files, decoding in this process beats starting workers.
 PARALLEL_FROM = 8
+# Decode workers at most, and files larger than this decoded one at a time in this process: each
+# worker holds a decoded file (up to ~60 times its size for FIT), and an import stays < 1 GB.
+MAX_WORKERS = 4
+BIG_FILE_BYTES = 1024 * 1024
 
 STAGED_TYPES = {
     "athlete_id": "integer", "source": "varchar", "source_id": "varchar", "strava_id": "bigint",
@@ -140,7 +147,7 @@ def _import_path(
         else:
             good.append(d)
     result.files = len(good)
-    result.sessions = sum(len(d.sessions) + len(d.refused) for d in good)
+    result.sessions = sum(d.recorded for d in good)
     if found.strava_csv:
         _strava_export(con, path, found, good, options, settings, result)
         return
@@ -157,23 +164,62 @@ def _import_path(
         result.notes.append("time zone: " + athlete_zone.gps_note([athlete], zone))
 
 
-def _decode_all(found: Found, progress: Progress | None) -> Iterator[Decoded]:
-    """Decoded files in their order, on every core when there are enough of them."""
-    total = len(found.items)
+def _decode_all(found: Found, progress: Progress | None) -> list[Decoded]:
+    """Decoded files in their order: small ones on every core (at most MAX_WORKERS), large ones here
+    one at a time, so that the memory of an import stays bounded whatever the folder holds."""
+    items = found.items
+    total = len(items)
+    done: list[Decoded | None] = [None] * total
+    count = 0
+
+    def finished(i: int, d: Decoded) -> None:
+        nonlocal count
+        done[i], count = d, count + 1
+        if progress:
+            progress(count, total)
+
     if progress:
         progress(0, total)
-    if total < PARALLEL_FROM:
-        for i, item in enumerate(found.items, 1):
-            yield decode(item)
-            if progress:
-                progress(i, total)
-        return
-    workers = max(1, min(os.cpu_count() or 1, total))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, d in enumerate(pool.map(decode, found.items, chunksize=8), 1):
-            yield d
-            if progress:
-                progress(i, total)
+    small = [i for i, item in enumerate(items) if _size(item) <= BIG_FILE_BYTES]
+    if len(small) >= PARALLEL_FROM:
+        workers = max(1, min(os.cpu_count() or 1, len(small), MAX_WORKERS))
+        with ProcessPoolExecutor(workers, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(decode, items[i]): i for i in small}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    finished(i, future.result())
+                except BrokenProcessPool:  # a worker killed (out of memory): its files are said
+                    finished(i, Decoded(items[i], error="the decoding process ended abruptly"))
+    for i, item in enumerate(items):
+        if done[i] is None:
+            finished(i, decode(item))
+    return [d for d in done if d is not None]
+
+
+def _size(item: Item) -> int:
+    """Bytes of an item as stored (compressed in a zip or .gz), 0 when not known cheaply."""
+    try:
+        if item.member is None:
+            return os.stat(item.path).st_size
+        if item.inner is None:
+            with zipfile.ZipFile(item.path) as archive:
+                return archive.getinfo(item.member).file_size
+    except (OSError, KeyError, zipfile.BadZipFile):
+        pass
+    return 0
+
+
+def _end_with_parent(parent: int) -> None:
+    """A decode worker's start: it ends when the import that started it is gone, even after a
+    `kill -9` (the pool's own shutdown never runs then, and the worker would wait forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str | None) -> str:
