@@ -74,16 +74,16 @@ def decode(item: Item) -> Decoded:
     out = Decoded(item)
     try:
         _decode(item, out)
+        return out
     except FileFormatError as exc:
-        out.error, out.sessions = first_line(exc), []
+        error = first_line(exc)
     except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, KeyError) as exc:
-        out.error, out.sessions = f"cannot read the file ({first_line(exc)})", []
+        error = f"cannot read the file ({first_line(exc)})"
     except MemoryError:
-        out.error, out.sessions = "too large to decode in memory", []
+        error = "too large to decode in memory"
     except Exception as exc:  # noqa: BLE001 - a decoder library's or a computation's fault on this file
-        out.error = f"cannot decode the file ({type(exc).__name__}: {first_line(exc)[:200]})"
-        out.sessions = []
-    return out
+        error = f"cannot decode the file ({type(exc).__name__}: {first_line(exc)[:200]})"
+    return Decoded(item, digest=out.digest, error=error)
 
 
 def _decode(item: Item, out: Decoded) -> None:
