@@ -200,7 +200,7 @@ def _decode_all(found: Found, progress: Progress | None) -> list[Decoded]:
         nonlocal count
         done[i], count = d, count + 1
         if progress:
-            progress(count, total)
+            progress(count, total, "reading")
 
     if progress:
         progress(0, total, "reading")
@@ -280,7 +280,14 @@ def _write_batch(
         athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
         import_id = store.start_import(con, "files", result.path, "activity files")
         counts, attached = write_decoded(
-            con, batch, athlete_id, import_id, settings, options.timezone, gps_zone, step=step,
+            con,
+            batch,
+            athlete_id,
+            import_id,
+            settings,
+            options.timezone,
+            gps_zone,
+            step=step,
             rejects=result.rejects,
         )
         result.counts.add(counts)
