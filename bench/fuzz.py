@@ -1,15 +1,17 @@
-"""Fuzz every format crosstrain reads with seeded mutations of real files, and count what breaks.
+"""Fuzz every format crosstrain reads with seeded mutations of its files, and count what breaks.
 
     .venv/bin/python bench/fuzz.py --count 10000            # the issue-20 run (README: Reliability)
     .venv/bin/python bench/fuzz.py --seed 7 --start 204 --count 1   # one case again
 
-The cases are tests/fuzz_corpus.py's (CSV, FIT, GPX, TCX, ICS, zip, gz in turn; case i of seed s is
-the same bytes everywhere), imported as a user would (the CLI, in-process) into a database holding a
-reference athlete, each next to a good file of its own. Worker processes run the cases; this process
-watches them: a case running longer than --timeout seconds is a hang (its worker is killed and a new
-one carries on), and each worker's resident memory is read from /proc every 0.2 s (peak per case).
-Prints the counts: tracebacks, hangs, partial writes, lost rows, peak memory; and the failures.
-Calendar cases include the recurrences that exploded the reader (--no-bombs leaves them out).
+The cases are tests/fuzz_corpus.py's (CSV, FIT, GPX, TCX, ICS, zip, gz in turn; bases written by us,
+plus ../shared/formats' real exports when beside the checkout; case i of seed s is the same bytes
+wherever that folder is equally present or absent), imported as a user would (the CLI, in-process)
+into a database holding a reference athlete, each next to a good file of its own. Worker processes
+run the cases; this process watches them: a case running longer than --timeout seconds is a hang (its
+worker is killed and a new one carries on), and each worker's resident memory is read from /proc
+every 0.2 s (peak per case). Prints the counts: tracebacks, hangs, partial writes, lost rows, peak
+memory; and the failures. Calendar cases include the recurrences that exploded the reader (--no-bombs
+leaves them out).
 """
 
 from __future__ import annotations

@@ -4,12 +4,15 @@ Shared by tests/test_fuzz_files.py (a bounded run in the suite) and bench/fuzz.p
 Case `i` of seed `s` is the same bytes on every machine (random.Random(f"{s}:{i}")), so a failure is
 reproduced with `bench/fuzz.py --seed s --start i --count 1`.
 
-Bases: the real files in tests/fixtures/fuzz (tests/fixtures/README.md names their sources) and the
-CSV fixtures; formats: CSV, FIT, GPX, TCX, ICS, zip (Strava and Garmin exports, plain archives) and
-.gz. Mutations: bytes flipped, cut, repeated or deleted; FIT fields overwritten with the values that
-broke decoders (-2^31, 0xFFFFFFFF) and the CRC repaired so the decoder reads on; XML numbers and times
-replaced by inf, 1e308, year 0001/9999 with an offset, 2200; sessions repeated; CSV fields as in
-tests/test_fuzz_imports.py; calendar properties replaced by hostile ones.
+Bases (`bases`): files we write ourselves, generated at run time (FIT through Garmin's SDK encoder and
+by hand with compressed timestamps, GPX, TCX, a training calendar with recurring, all-day and timed
+events) and the CSV fixtures; plus, when ../shared/formats is beside the checkout (CI), its real
+export files up to SHARED_MAX_BYTES (without it those bases are simply not used, so a case's bytes
+also depend on whether the folder is there). Formats: CSV, FIT, GPX, TCX, ICS, zip (Strava and Garmin
+exports, plain archives) and .gz. Mutations: bytes flipped, cut, repeated or deleted; FIT fields
+overwritten with the values that broke decoders (-2^31, 0xFFFFFFFF) and the CRC repaired so the
+decoder reads on; XML numbers and times replaced by inf, 1e308, year 0001/9999 with an offset, 2200;
+sessions repeated; CSV fields as in tests/test_fuzz_imports.py; calendar properties replaced by hostile ones.
 
 Each case imports the mutated file next to a good FIT file of its own (a folder for activity files,
 two paths otherwise) into a database that holds a reference athlete, and judges the outcome: a
@@ -25,15 +28,17 @@ import random
 import re
 import shutil
 import struct
+import tempfile
 import time
 import traceback
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 import duckdb
-from activity_files import fit_activity
+from activity_files import fit_activity, fit_compressed, fit_strength, gpx, gpx_track, stop_and_go, tcx
 from click.testing import CliRunner
 from test_fuzz_imports import mutate_csv
 
@@ -43,6 +48,18 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FORMATS = ("csv", "fit", "gpx", "tcx", "ics", "zip", "gz")
 CSV_BASES = ("strava_activities.csv", "garmin_activities.csv", "generic_team.csv", "strava_2018.csv")
 REFERENCE = "strava_activities.csv"  # imported first as athlete "Reference"; no case may change its rows
+SHARED_FORMATS = next(
+    (
+        d / "shared" / "formats"
+        for d in Path(__file__).resolve().parents
+        if (d / "shared" / "formats").is_dir()
+    ),
+    None,
+)  # ../shared/formats beside the checkout (CI) or beside a parent of this worktree; None without it
+# Larger real files are left out: the session-repeating mutation writes a file 301 times over.
+SHARED_MAX_BYTES = {"fit": 160_000, "gpx": 80_000, "tcx": 80_000, "csv": 100_000}
+BASE_T0 = datetime(2025, 11, 3, 6, 30, tzinfo=UTC)  # our bases' sessions; the calendar's week too
+CRASH_T0 = datetime(2026, 10, 1, 7, 0, tzinfo=UTC)  # the base of crash_fit's mutations
 COMPANION_T0 = datetime(2019, 1, 1, 5, 0, tzinfo=UTC)  # case i's good file starts i * 2 h later
 
 FIT_INTS = [0x80000000, 0x7FFFFFFF, 0xFFFFFFFF, 0, 1, 0xFFFF, 0x8000, 0x7FFF]
@@ -95,11 +112,83 @@ class Outcome:
     lost: str | None = None
 
 
-def bases(fmt: str) -> list[Path]:
+def bases(fmt: str) -> list[tuple[str, bytes]]:
+    """The files mutated for `fmt`: (name, bytes), ours first, then ../shared's when present."""
+    ours = [(n, d) for n, d in _our_bases() if n.endswith(f".{fmt}")]
     if fmt == "csv":
-        return [FIXTURES / n for n in CSV_BASES]
-    suffix = {"fit": ".fit", "gpx": ".gpx", "tcx": ".tcx", "ics": ".ics"}[fmt]
-    return sorted(p for p in (FIXTURES / "fuzz").iterdir() if p.suffix.lower() == suffix)
+        ours = [(n, (FIXTURES / n).read_bytes()) for n in CSV_BASES]
+    return ours + _shared_bases(fmt)
+
+
+@cache
+def _our_bases() -> tuple[tuple[str, bytes], ...]:
+    """Activity files and a calendar written by the tests' own builders (tests/activity_files.py)."""
+    t0 = BASE_T0
+    with tempfile.TemporaryDirectory(prefix="crosstrain-fuzz-bases-") as tmp:
+        d = Path(tmp)
+        paths = [
+            fit_activity(
+                d / "run.fit", t0, 300, hr=lambda i: 120 + i % 40, altitude=lambda i: 30 + i / 10, rpe=6
+            ),
+            fit_activity(d / "hr_apart_no_session.fit", t0, 120, hr_apart=True, session=False),
+            fit_activity(d / "clock_jump.fit", t0, 120, clock_jump_at=60),
+            fit_strength(d / "strength.fit", t0, 180),
+            fit_compressed(d / "compressed_timestamps.fit", t0, 90),
+            gpx(d / "run.gpx", t0, 120, hr=lambda i: None if i % 7 == 0 else 150),
+            gpx_track(d / "stop_and_go.gpx", t0, stop_and_go(3), jitter_m=4.0),
+            tcx(d / "run.tcx", t0, 120),
+            tcx(d / "offset_no_laps.tcx", t0, 90, offset=timedelta(hours=-5), laps=False),
+        ]
+        files = [(p.name, p.read_bytes()) for p in paths]
+    return (*files, ("plan.ics", _calendar(t0).encode()))
+
+
+def _calendar(t0: datetime) -> str:
+    """A week of training as a coach's calendar writes it: a zone, timed and all-day events, a
+    weekly recurrence with an exception, a rest day, durations in the summary or the event's length."""
+    day = t0.strftime("%Y%m%d")
+    events = [
+        ["UID:run@crosstrain", f"DTSTART;TZID=Europe/Vienna:{day}T070000",
+         f"DTEND;TZID=Europe/Vienna:{day}T074500", "SUMMARY:Easy run",
+         "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=9", f"EXDATE;TZID=Europe/Vienna:{day}T070000"],
+        ["UID:long@crosstrain", f"DTSTART;VALUE=DATE:{(t0 + timedelta(days=6)).strftime('%Y%m%d')}",
+         "SUMMARY:Long run 18 km 1h45", r"DESCRIPTION:Steady\, the last 3 km at marathon pace"],
+        ["UID:gym@crosstrain", f"DTSTART:{(t0 + timedelta(days=1)).strftime('%Y%m%d')}T170000Z",
+         "DURATION:PT45M", "SUMMARY:Hip strength", "RRULE:FREQ=WEEKLY;UNTIL=20251231T000000Z"],
+        ["UID:tempo@crosstrain", f"DTSTART:{(t0 + timedelta(days=3)).strftime('%Y%m%d')}T063000",
+         "SUMMARY:Tempo 6 x 1000 m", "DESCRIPTION:60 min with warm-up"],
+        ["UID:rest@crosstrain", f"DTSTART;VALUE=DATE:{(t0 + timedelta(days=4)).strftime('%Y%m%d')}",
+         "SUMMARY:Rest day"],
+    ]  # fmt: skip
+    zone = [
+        "BEGIN:VTIMEZONE", "TZID:Europe/Vienna", "BEGIN:STANDARD", "DTSTART:19701025T030000",
+        "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+        "END:STANDARD", "BEGIN:DAYLIGHT", "DTSTART:19700329T020000", "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0200", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT", "END:VTIMEZONE",
+    ]  # fmt: skip
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//crosstrain tests//EN", *zone]
+    for e in events:
+        lines += ["BEGIN:VEVENT", "DTSTAMP:20251020T120000Z", *e, "END:VEVENT"]
+    return "\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n"
+
+
+def _shared_bases(fmt: str) -> list[tuple[str, bytes]]:
+    """../shared/formats' real files of `fmt` (CSV exports, files/ for the rest); none without it."""
+    if SHARED_FORMATS is None or fmt not in SHARED_MAX_BYTES:
+        return []
+    folder = SHARED_FORMATS if fmt == "csv" else SHARED_FORMATS / "files"
+    found = sorted(p for p in folder.glob("*") if p.suffix.lower() == f".{fmt}")
+    return [(p.name, p.read_bytes()) for p in found if p.stat().st_size <= SHARED_MAX_BYTES[fmt]]
+
+
+def crash_fit(kind: str) -> bytes:
+    """A mutation of our own FIT file on which fitdecode raised before issue 20 (the SDK refuses it
+    for a compressed-timestamp header, so ingest hands it to fitdecode): "assertion" raises
+    AssertionError, "value_error_size" `ValueError: size`. Mutation seeds found by search."""
+    seed = {"assertion": 149, "value_error_size": 24}[kind]
+    with tempfile.TemporaryDirectory(prefix="crosstrain-fuzz-crash-") as tmp:
+        base = fit_activity(Path(tmp) / "run.fit", CRASH_T0, 120).read_bytes()
+    return _fit(base, random.Random(f"crash:{seed}"), "run.fit")[0]
 
 
 def make_case(seed: int, index: int, bombs: bool = False) -> Case:
@@ -124,15 +213,14 @@ def make_case(seed: int, index: int, bombs: bool = False) -> Case:
 
 
 def _mutated(fmt: str, rng: random.Random, bombs: bool = False) -> tuple[bytes, str]:
-    base = rng.choice(bases(fmt))
-    raw = base.read_bytes()
+    name, raw = rng.choice(bases(fmt))
     if fmt == "csv":
-        return mutate_csv(raw.decode("utf-8"), rng), f"{base.name} csv fields"
+        return mutate_csv(raw.decode("utf-8", "replace"), rng), f"{name} csv fields"
     if fmt == "fit":
-        return _fit(raw, rng, base.name)
+        return _fit(raw, rng, name)
     if fmt in ("gpx", "tcx"):
-        return _xml(raw, rng, base.name)
-    return _ics(raw, rng, base.name, bombs)
+        return _xml(raw, rng, name)
+    return _ics(raw, rng, name, bombs)
 
 
 def _bytes(data: bytes, rng: random.Random) -> tuple[bytes, str]:

@@ -21,6 +21,7 @@ import dashboard_data
 import pytest
 import requests
 import waitress
+from fuzz_corpus import crash_fit
 
 from dashboard import create_app, uploads
 
@@ -253,7 +254,7 @@ def test_activity_files_upload_through_the_activity_file_importer(served):
 def test_a_bad_activity_file_does_not_drop_the_good_files_of_its_upload(served, db_path):
     """A FIT file on which the decoder raises, uploaded with a good CSV: the CSV is imported and the
     FIT file is one line (before: HTTP 400 and the CSV dropped)."""
-    bad = (Path(__file__).parent / "fixtures" / "fuzz" / "crashes" / "assertion.fit").read_bytes()
+    bad = crash_fit("assertion")
     bad_url = "data:application/octet-stream;base64," + base64.b64encode(bad).decode()
     text = shown(post_upload(served, [bad_url, data_url(CSV)], ["watch.fit", "log.csv"]))
     assert "watch.fit: cannot decode the file" in text

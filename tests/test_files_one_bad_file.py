@@ -7,14 +7,15 @@ plausibility rules refused were counted nowhere (exit 0, "0 rejected").
 
 from __future__ import annotations
 
+import gzip
 import re
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 from activity_files import fit_activity, gpx, tcx
+from fuzz_corpus import crash_fit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 START = datetime(2026, 10, 1, 7, 0, tzinfo=UTC)
@@ -103,10 +104,11 @@ def test_implausible_values_are_checked_before_any_computation(
 
 @pytest.mark.parametrize("crash", ["assertion.fit", "value_error_size.fit.gz"])
 def test_a_decoder_that_raises_is_that_files_line(run_cli, tmp_path: Path, db_path: Path, crash: str) -> None:
-    """Files from the fuzz corpus on which the FIT decoders raised (an AssertionError in the SDK,
-    `ValueError: size` in fitdecode's compressed-timestamp reading)."""
+    """Mutations of our own FIT file on which fitdecode raised (AssertionError; `ValueError: size`)
+    in its compressed-timestamp reading (tests/fuzz_corpus.py crash_fit; the second gzipped)."""
     folder = good_folder(tmp_path / "watch", 10)
-    shutil.copy(FIXTURES / "fuzz" / "crashes" / crash, folder / crash)
+    data = crash_fit(crash.split(".")[0])
+    (folder / crash).write_bytes(gzip.compress(data) if crash.endswith(".gz") else data)
     result = run_cli("import", "--athlete", "Ana", str(folder))
     one_line_per_problem(result, [crash])
     assert result.exit_code == 1
