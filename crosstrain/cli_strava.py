@@ -104,8 +104,14 @@ def sync_command(env: Env, athlete: str | None, full: bool, no_wait: bool) -> No
     rejects = [line for a in result.athletes for line in a.rejects]
     for line in rejects:
         click.echo(f"error: {line}", err=True)
+    failed = [a for a in result.athletes if a.error]
+    for a in failed:  # one athlete's fault is its line; the others synced
+        click.echo(f"error: {a.error if a.athlete in a.error else f'{a.athlete}: {a.error}'}", err=True)
     click.echo(f"{result.requests} Strava requests.")
-    if rejects:  # as `import`: exit 1 when anything was rejected (it is in import_rejects too)
+    if failed:
+        synced = len(result.athletes) - len(failed)
+        click.echo(f"{len(failed)} of {len(result.athletes)} athletes failed; {synced} synced.")
+    if rejects or failed:  # as `import`: exit 1 when anything was rejected (it is in import_rejects too)
         raise SystemExit(1)
 
 

@@ -41,8 +41,9 @@ def _run(db_path: str, settings: dict[str, Any], events: mp.Queue) -> None:
 
     try:
         result = sync(db_path, settings, wait=False, progress=progress)
-        lines = [a.summary() for a in result.athletes]
-        events.put({"kind": "finished", "text": "; ".join(lines) or "nothing to sync", "ok": True})
+        lines = [f"{a.athlete}: {a.error}" if a.error else a.summary() for a in result.athletes]
+        ok = not any(a.error for a in result.athletes)  # one athlete's fault: the others synced
+        events.put({"kind": "finished", "text": "; ".join(lines) or "nothing to sync", "ok": ok})
     except CrosstrainError as exc:  # includes rate-limit stops: what was fetched is kept
         events.put({"kind": "finished", "text": str(exc), "ok": False})
     except Exception as exc:  # noqa: BLE001 - the parent shows one line, never a traceback

@@ -13,6 +13,7 @@ import base64
 import binascii
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,11 @@ MAX_TOTAL_BYTES = MAX_TOTAL_MB * 1024 * 1024
 # What the web server accepts in one request: the files base64-encoded (4/3) plus the page's JSON.
 MAX_REQUEST_BYTES = MAX_TOTAL_BYTES * 4 // 3 + 1024 * 1024
 SHOWN_NAME_CHARS = 80
+# One upload decoded and imported at a time: each holds up to MAX_TOTAL_MB decoded plus a file's
+# decoding (ingest/files/sources.py caps it), so the server's memory stays bounded however many
+# threads receive uploads at once; the others wait their turn, then get a message.
+IMPORT_TURN = threading.BoundedSemaphore(1)
+IMPORT_WAIT_S = 120.0
 FORMATS = ("auto", "strava", "garmin", "generic")
 UNITS = ("metric", "imperial")
 DATE_ORDERS = ("dmy", "mdy")
@@ -163,6 +169,23 @@ def import_uploads(
     given = {k: v for k, v in (options or {}).items() if isinstance(v, str) and v.strip() not in ("", "auto")}
     if given.get("units") not in (None, *UNITS) or given.get("date_order") not in (None, *DATE_ORDERS):
         return "units or date order not one of the form's choices"
+    if not IMPORT_TURN.acquire(timeout=IMPORT_WAIT_S):
+        return "another upload is being imported; try again when it is done"
+    try:
+        return _import_uploads(contents, names, athlete, fmt, given, progress, cfg)
+    finally:
+        IMPORT_TURN.release()
+
+
+def _import_uploads(
+    contents: Any,
+    names: Any,
+    athlete: Any,
+    fmt: str,
+    given: dict[str, str],
+    progress: Progress | None,
+    cfg: data.DashboardConfig | None,
+) -> list[FileResult | FilesResult] | str:
     try:
         files = checked(contents, names)
     except UploadError as exc:

@@ -137,20 +137,40 @@ def _size(n: int) -> str:
     return f"{n / MiB:,.0f} MiB" if n >= MiB else f"{n / 1024:,.0f} KiB"
 
 
-def read_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> bytes:
-    """A member's bytes, read with the limits (for readers that need the whole file, e.g. FIT)."""
-    with open_member(archive, archive.getinfo(name), budget) as fh:
-        return fh.read()
+def read_member(archive: zipfile.ZipFile, name: str, budget: Budget, limit: int | None = None) -> bytes:
+    """A member's bytes, read with the limits (for readers that need the whole file, e.g. FIT); a
+    member larger than `limit` bytes is refused from its header or after `limit` bytes, never held."""
+    info = archive.getinfo(name)
+    if limit is not None and info.file_size > limit:
+        raise ArchiveLimitError(too_large(f"{budget.archive}:{name}", limit))
+    with open_member(archive, info, budget) as fh:
+        data = fh.read(limit + 1 if limit is not None else -1)
+    if limit is not None and len(data) > limit:
+        raise ArchiveLimitError(too_large(f"{budget.archive}:{name}", limit))
+    return data
 
 
-def gunzip(data: bytes, shown: str) -> bytes:
-    """`data` gunzipped, refused past MAX_RATIO times its size (after RATIO_FREE_BYTES): a .gz bomb."""
-    cap = max(RATIO_FREE_BYTES, MAX_RATIO * len(data))
+def too_large(shown: str, limit: int) -> str:
+    """The line for a file larger than crosstrain reads in one piece."""
+    return f"{shown}: more than {_size(limit)}, larger than any activity file crosstrain reads: refused"
+
+
+def gunzip(data: bytes, shown: str, limit: int | None = None) -> bytes:
+    """`data` gunzipped, streamed: refused past MAX_RATIO times its size (after RATIO_FREE_BYTES), a
+    .gz bomb, or past `limit` bytes, as soon as the output passes the cap (only the cap is ever held)."""
+    ratio_cap = max(RATIO_FREE_BYTES, MAX_RATIO * len(data))
+    cap = min(ratio_cap, limit) if limit is not None else ratio_cap
+    out = bytearray()
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-        out = fh.read(cap + 1)
-    if len(out) > cap:
-        raise ArchiveLimitError(f"{shown}: expands more than {MAX_RATIO} times its compressed size: refused")
-    return out
+        while chunk := fh.read(min(CHUNK, cap + 1 - len(out))):
+            out += chunk
+            if len(out) > cap:
+                if cap == ratio_cap:
+                    raise ArchiveLimitError(
+                        f"{shown}: expands more than {MAX_RATIO} times its compressed size: refused"
+                    )
+                raise ArchiveLimitError(too_large(shown, cap))
+    return bytes(out)
 
 
 class LineScan:

@@ -42,6 +42,9 @@ STAGED_COLUMNS = (
     "raw",
 )
 VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category", "excluded", "excluded_reason")
+# Longest name and description stored (Strava allows 255 characters in a name): crosstrain's convention.
+MAX_NAME_CHARS = 500
+MAX_TEXT_CHARS = 10_000
 
 
 @dataclass
@@ -179,6 +182,11 @@ def write_activities(
     """
     cols = ", ".join(STAGED_COLUMNS)
     categories.register(con, settings)
+    con.execute(  # names and descriptions of any length arrive (a 50 MB name): kept to a readable size
+        f"""update {staged}
+            set name = left(name, {MAX_NAME_CHARS}), description = left(description, {MAX_TEXT_CHARS})
+            where length(name) > {MAX_NAME_CHARS} or length(description) > {MAX_TEXT_CHARS}"""
+    )
     plausibility.reject(con, staged, import_id)  # every source's rows meet the same rules
     unknown = dict(
         con.execute(

@@ -15,6 +15,7 @@ so DIR is either the old export or the new one, never half of one.
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from datetime import UTC, datetime
@@ -74,9 +75,13 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> dict:
 def export_parquet(con: duckdb.DuckDBPyConnection, target: Path) -> dict:
     """Write every table of `con` under `target` (layout above) and return the manifest.
 
-    `target` must be missing, empty, or an earlier export (which is replaced).
+    `target` must be missing, empty, or an earlier export (which is replaced). A symbolic link to a
+    folder is followed: the export is written into the folder it points to, and the link stays. A full
+    disk is said as such, and the earlier export stays as it was.
     """
     target = Path(target)
+    if target.is_symlink():
+        target = target.resolve()
     if target.exists() and any(target.iterdir()) and not (target / MANIFEST).exists():
         raise CrosstrainError(f"{target}: not empty and not a crosstrain export; choose a new folder")
     tables = [
@@ -87,9 +92,11 @@ def export_parquet(con: duckdb.DuckDBPyConnection, target: Path) -> dict:
         ).fetchall()
     ]
     partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    old = target.with_name(target.name + ".old")
+    for leftover in (partial, old):  # of an export killed half-way
+        shutil.rmtree(leftover, ignore_errors=True)
     try:
+        partial.mkdir(parents=True)
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -98,16 +105,27 @@ def export_parquet(con: duckdb.DuckDBPyConnection, target: Path) -> dict:
             "tables": {table: _write_table(con, table, partial) for table in tables},
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    except (OSError, duckdb.Error) as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        if _disk_full(exc):
+            raise CrosstrainError(
+                f"{target}: the disk is full (no space left on device); the export was not written"
+                + ("; the earlier export is unchanged" if (target / MANIFEST).exists() else "")
+            ) from None
+        raise
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    old = target.with_name(target.name + ".old")
     if target.exists():
         shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
     partial.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return manifest
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc)
 
 
 def read_manifest(source: Path) -> dict:

@@ -16,6 +16,10 @@ from __future__ import annotations
 
 import decimal
 import os
+import re
+import shutil
+import socket
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +33,7 @@ from queries.export import MANIFEST, parse_manifest, read_manifest
 # pyspark 4 warns about pandas 3 on import; crosstrain does not hand pandas frames to Spark.
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 try:
+    from py4j.protocol import Py4JError
     from pyspark.errors import PySparkException
     from pyspark.sql import DataFrame, SparkSession
 
@@ -64,6 +69,15 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def _java_line(exc: BaseException) -> str:
+    """The line of a Java exception that says what happened (py4j's first lines say where it was)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    for line in lines:
+        if re.match(r"^[\w.$]+(Exception|Error)\b", line) and not line.startswith("py4j"):
+            return line[:300]
+    return (lines[0] if lines else type(exc).__name__)[:300]
+
+
 class SparkBackend:
     """Runs the pipeline on a SparkSession over the tables of a Parquet export."""
 
@@ -91,8 +105,8 @@ class SparkBackend:
     def _guard(self, run: Any) -> Any:
         try:
             return run()
-        except PySparkException as exc:
-            raise SparkQueryError(f"spark: {_first_line(exc)}") from None
+        except (PySparkException, Py4JError) as exc:
+            raise SparkQueryError(f"spark: {_java_line(exc)} (Java's output: {log_path()})") from None
 
     def create(self, table: str, text: str, values: dict[str, Any]) -> None:
         query = to_spark(text, values)
@@ -126,6 +140,26 @@ class SparkBackend:
         self._cached.clear()
 
 
+def check_export(source: Path, manifest: dict) -> None:
+    """SparkQueryError naming the first table folder or Parquet file of a local export that is missing
+    or cut short (a Parquet file starts and ends with the magic bytes PAR1)."""
+    for name, table in manifest.get("tables", {}).items():
+        path = source / str(table.get("path", name))
+        if not path.exists():
+            raise SparkQueryError(f"{path}: missing from the export (table {name}); export again")
+        files = [path] if path.is_file() else sorted(path.rglob("*.parquet"))
+        for file in files:
+            try:
+                with file.open("rb") as fh:
+                    head = fh.read(4)
+                    fh.seek(max(0, file.stat().st_size - 4))
+                    tail = fh.read(4)
+            except OSError as exc:
+                raise SparkQueryError(f"{file}: cannot read: {exc.strerror or exc}") from None
+            if head != b"PAR1" or tail != b"PAR1" or file.stat().st_size < 12:
+                raise SparkQueryError(f"{file}: not a whole Parquet file (cut short?); export again")
+
+
 def _remote(source: str) -> bool:
     return "://" in source and not source.startswith("file://")
 
@@ -134,8 +168,80 @@ def _spark_type(kind: str) -> str:
     return {"varchar": "string", "integer": "int", "bigint": "bigint"}.get(kind, kind)
 
 
+# Master URLs Spark takes (Spark docs, "Master URLs"): checked here so that a typo is one line, not
+# a JVM's stack trace.
+MASTER = re.compile(
+    r"local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|spark://[^/\s]+|yarn|k8s://\S+|mesos://\S+"
+)
+REACH_TIMEOUT_S = 5.0
+
+
+def log_path() -> Path:
+    """Where Java's own output goes: `$XDG_STATE_HOME/crosstrain/spark.log`."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "crosstrain" / "spark.log"
+
+
+def check_master(master: str) -> None:
+    """SparkQueryError (one line) for a master Spark cannot use, before any JVM starts: not a master
+    URL, a standalone master or Kubernetes API that does not answer, YARN without its configuration."""
+    shown = master.strip()[:80]
+    if not MASTER.fullmatch(master.strip()):
+        raise SparkQueryError(
+            f"spark: --master {shown!r} is not a Spark master URL "
+            "(local[N], local[*], spark://host:port, yarn, k8s://https://host:port)"
+        )
+    if master.startswith("yarn") and not any(os.environ.get(v) for v in ("HADOOP_CONF_DIR", "YARN_CONF_DIR")):
+        raise SparkQueryError("spark: --master yarn needs HADOOP_CONF_DIR or YARN_CONF_DIR set")
+    if master.startswith(("spark://", "k8s://")):
+        url = master.removeprefix("k8s://") if master.startswith("k8s://") else master
+        for host_port in url.split("://", 1)[-1].split("/")[0].split(","):
+            host, _, port = host_port.rpartition(":")
+            default = 443 if url.startswith("https") else 7077
+            _reach(host or host_port, int(port) if port.isdigit() else default, shown)
+
+
+def _reach(host: str, port: int, shown: str) -> None:
+    try:
+        with socket.create_connection((host.strip("[]"), port), timeout=REACH_TIMEOUT_S):
+            return
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+    raise SparkQueryError(f"spark: cannot reach the master {shown} ({host}:{port}: {why})")
+
+
+def check_java() -> None:
+    """SparkQueryError when no Java runtime is found (PATH or JAVA_HOME)."""
+    home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (home and (Path(home) / "bin" / "java").exists()):
+        raise SparkQueryError("spark: needs a Java 17+ runtime (no java on PATH and no JAVA_HOME)")
+
+
+@contextmanager
+def _java_output_to_log() -> Iterator[Path]:
+    """Java's stdout and stderr (its stack traces, Spark's console log) go to log_path() for the life
+    of the JVM started inside: it inherits this process's file descriptors 1 and 2 when launched."""
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with path.open("ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+    try:
+        yield path
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+
+
 def session(master: str = "local[*]", conf: dict[str, str] | None = None) -> SparkSession:
     """A SparkSession on `master` (`local[N]`, `spark://host:port`, `yarn`, `k8s://...`)."""
+    check_master(master)
+    check_java()
     builder = SparkSession.builder.master(master).appName("crosstrain")
     settings = {**DEFAULT_CONF, **(conf or {})}
     settings.setdefault("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}")
@@ -145,10 +251,11 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None) -> Spa
     for key, value in settings.items():
         builder = builder.config(key, value)
     try:
-        spark = builder.getOrCreate()
-    except PySparkException as exc:
+        with _java_output_to_log():
+            spark = builder.getOrCreate()
+    except Exception as exc:  # noqa: BLE001 - pyspark and py4j raise many kinds; each is one line
         raise SparkQueryError(
-            f"spark: cannot start a session on {master}: {_first_line(exc)} (is Java 17+ installed?)"
+            f"spark: cannot start a session on {master}: {_java_line(exc)} (Java's output: {log_path()})"
         ) from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark
@@ -160,7 +267,7 @@ def open_source(
 ) -> Iterator[SparkBackend]:
     """A SparkBackend over export folder `source` on a new session, stopped at the end."""
     if not _remote(str(source)):
-        read_manifest(Path(source))  # a wrong folder fails before Spark starts
+        check_export(Path(source), read_manifest(Path(source)))  # a wrong folder fails before Spark starts
     spark = session(master, conf)
     try:
         backend = SparkBackend(spark, source)

@@ -33,6 +33,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every test away from the user's real database, settings and tokens."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # Spark's log (queries/spark.log_path)
     monkeypatch.delenv("CROSSTRAIN_DB", raising=False)
     monkeypatch.delenv("CROSSTRAIN_CONFIG", raising=False)
 

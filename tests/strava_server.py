@@ -55,6 +55,7 @@ class Seen:
     query: dict[str, str]
     form: dict[str, str]
     status: int = 0
+    athlete: int | None = None  # whose access token the request carried
 
     @property
     def page(self) -> int | None:
@@ -71,6 +72,7 @@ class Fault:
     times: int = 1
     seconds: float = 0.0
     path: str = "/api/v3/athlete/activities"
+    athlete: int | None = None  # only requests with this athlete's token (None: any)
 
 
 def summary_activity(
@@ -189,9 +191,15 @@ class FakeStrava:
         self.activities[athlete_id] = [a for a in self.activities[athlete_id] if a["id"] != activity_id]
 
     def fault(self, kind: str, page: int | None = None, times: int = 1, seconds: float = 0.0,
-              path: str = "/api/v3/athlete/activities") -> None:  # fmt: skip
+              path: str = "/api/v3/athlete/activities", athlete: int | None = None) -> None:  # fmt: skip
         with self.changed:
-            self.faults.append(Fault(kind, page, times, seconds, path))
+            self.faults.append(Fault(kind, page, times, seconds, path, athlete))
+
+    def revoke(self, athlete_id: int) -> None:
+        """The athlete revoked crosstrain's access on Strava: every token of theirs is refused."""
+        with self.changed:
+            self.access = {t: v for t, v in self.access.items() if v[0] != athlete_id}
+            self.refresh = {t: a for t, a in self.refresh.items() if a != athlete_id}
 
     def expire_tokens(self) -> None:
         """Make every access token expired, as if hours had passed."""
@@ -227,7 +235,12 @@ class FakeStrava:
     def take_fault(self, seen: Seen) -> Fault | None:
         with self.changed:
             for f in self.faults:
-                if f.times > 0 and f.path == seen.path and (f.page is None or f.page == seen.page):
+                if (
+                    f.times > 0
+                    and f.path == seen.path
+                    and (f.page is None or f.page == seen.page)
+                    and (f.athlete is None or f.athlete == seen.athlete)
+                ):
                     f.times -= 1
                     return f
         return None
@@ -347,6 +360,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw_body = self.rfile.read(length).decode() if length else ""
         form = {k: v[0] for k, v in parse_qs(raw_body).items()}
         seen = Seen(method, parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}, form)
+        seen.athlete = fake.authorised(self.headers.get("Authorization"))
         with fake.changed:
             fake.seen.append(seen)
             fake.changed.notify_all()

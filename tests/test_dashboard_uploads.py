@@ -21,6 +21,7 @@ import dashboard_data
 import pytest
 import requests
 import waitress
+from fuzz_corpus import crash_fit
 
 from dashboard import create_app, uploads
 
@@ -248,3 +249,24 @@ def test_activity_files_upload_through_the_activity_file_importer(served):
     assert "lunch run.gpx: 1 activity files, 1 sessions: 1 imported" in text
     assert "log.csv (generic, Uma Upload): 2 rows: 2 imported" in text
     assert "crosstrain-upload-" not in text
+
+
+def test_a_bad_activity_file_does_not_drop_the_good_files_of_its_upload(served, db_path):
+    """A FIT file on which the decoder raises, uploaded with a good CSV: the CSV is imported and the
+    FIT file is one line (before: HTTP 400 and the CSV dropped)."""
+    bad = crash_fit("assertion")
+    bad_url = "data:application/octet-stream;base64," + base64.b64encode(bad).decode()
+    text = shown(post_upload(served, [bad_url, data_url(CSV)], ["watch.fit", "log.csv"]))
+    assert "watch.fit: cannot decode the file" in text
+    assert "log.csv (generic, Uma Upload): 2 rows: 2 imported" in text
+
+
+def test_an_expanding_gz_upload_is_refused_quickly(served):
+    """6 GiB of zeros in a 5.9 MiB .fit.gz: refused after 8 MiB of output (before: read up to 100
+    times its size, 4.46 GB for two minutes with the largest upload)."""
+    one = __import__("gzip").compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+    url = "data:application/gzip;base64," + base64.b64encode(one * 96).decode()
+    began = time.monotonic()
+    text = shown(post_upload(served, [url], ["bomb.fit.gz"]))
+    assert "bomb.fit.gz: more than 8 MiB" in text
+    assert time.monotonic() - began < 20

@@ -9,11 +9,13 @@ from __future__ import annotations
 import gzip
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
-from ingest.files import fit, samples, xml
+from ingest.errors import first_line
+from ingest.files import checks, fit, samples, xml
 from ingest.files.model import FileFormatError, StrengthSet
 from ingest.files.sources import Item, read
 
@@ -43,6 +45,8 @@ class Decoded:
     sessions: list[Session] = field(default_factory=list)
     error: str | None = None
     skipped: str | None = None
+    refused: list[str] = field(default_factory=list)  # sessions refused by checks.py, with the reason
+    recorded: int = 0  # sessions in the file, refused ones included
 
 
 @cache
@@ -61,36 +65,64 @@ _ZIPS: dict[str, zipfile.ZipFile] = {}
 
 
 def decode(item: Item) -> Decoded:
-    """Read and decode one file; a file that can't be read gives `error`, never an exception."""
+    """Read and decode one file; a file that can't be read gives `error`, never an exception.
+
+    Whatever a decoder or a computation raises for this file (a library's ValueError on a damaged
+    field, numpy on a malformed series) is this file's one error line: the other files of the import
+    go on. Sessions refused by the plausibility checks (checks.py) are listed in `refused`.
+    """
     out = Decoded(item)
     try:
-        data = read(item, _ZIPS)
-        out.digest = f"{zlib.crc32(data):08x}{len(data):x}"
-        kind = item.kind
-        if kind == "fit":
-            messages = fit.decode(data, item.shown)
-            types = {str(m.get("type")) for m in messages["file_id"]}
-            if types and not types & {"activity", "4"}:
-                out.skipped = f"not an activity file ({', '.join(sorted(types))})"
-                return out
-            recordings = fit.recordings(messages)
-        elif kind == "gpx":
-            recordings = xml.gpx(data)
-        elif kind == "tcx":
-            recordings = xml.tcx(data)
-        else:
-            out.error = "not a .fit, .gpx or .tcx file"
-            return out
+        _decode(item, out)
+        return out
     except FileFormatError as exc:
-        out.error = str(exc)
-        return out
+        error = first_line(exc)
     except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, KeyError) as exc:
-        out.error = f"cannot read the file ({exc})"
-        return out
-    # Sessions without GPS (strength before a run in a multisport file) take the file's zone.
-    points = [p for p in (rec.start_point() for rec in recordings) if p]
-    file_zone = zone_at(*points[0]) if points else None
+        error = f"cannot read the file ({first_line(exc)})"
+    except MemoryError:
+        error = "too large to decode in memory"
+    except Exception as exc:  # noqa: BLE001 - a decoder library's or a computation's fault on this file
+        error = f"cannot decode the file ({type(exc).__name__}: {first_line(exc)[:200]})"
+    return Decoded(item, digest=out.digest, error=error)
+
+
+def _decode(item: Item, out: Decoded) -> None:
+    data = read(item, _ZIPS)
+    out.digest = f"{zlib.crc32(data):08x}{len(data):x}"
+    kind = item.kind
+    if kind == "fit":
+        messages = fit.decode(data, item.shown)
+        del data
+        types = {str(m.get("type")) for m in messages["file_id"]}
+        if types and not types & {"activity", "4"}:
+            out.skipped = f"not an activity file ({', '.join(sorted(types))})"
+            return
+        recordings = fit.recordings(messages)
+    elif kind == "gpx":
+        recordings = xml.gpx(data)
+    elif kind == "tcx":
+        recordings = xml.tcx(data)
+    else:
+        out.error = "not a .fit, .gpx or .tcx file"
+        return
+    checks.check_file(recordings)
+    out.recorded = len(recordings)
+    kept: list = []
+    starts: dict[float, int] = {}
+    again: Counter[int] = Counter()  # copies of one session (301 made one import take 167 s)
     for rec in recordings:
+        if problem := checks.clean(rec):
+            out.refused.append(f"session {rec.index + 1}: {problem}")
+        elif rec.start_at in starts:
+            again[starts[rec.start_at]] += 1
+        else:
+            starts[rec.start_at] = rec.index + 1
+            kept.append(rec)
+    out.refused += [f"{n} more sessions with the start of session {first}" for first, n in again.items()]
+    # Sessions without GPS (strength before a run in a multisport file) take the file's zone.
+    points = [p for p in (rec.start_point() for rec in kept) if p]
+    file_zone = zone_at(*points[0]) if points else None
+    for rec in kept:
         point = rec.start_point()
         out.sessions.append(
             Session(
@@ -107,4 +139,3 @@ def decode(item: Item) -> Decoded:
                 sets=rec.sets,
             )
         )
-    return out

@@ -7,6 +7,7 @@ which fitdecode reads. Both are normalised to plain dicts of field name -> value
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 from typing import Any
 
@@ -98,7 +99,9 @@ def _decode_fitdecode(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """fitdecode's reading, for files with compressed-timestamp headers."""
     out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in MESSAGES}
     try:
-        with fitdecode.FitReader(data, check_crc=fitdecode.CrcCheck.RAISE) as reader:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # its notes on odd fields would reach the user's terminal
+            reader = fitdecode.FitReader(data, check_crc=fitdecode.CrcCheck.RAISE)
             for frame in reader:
                 if isinstance(frame, fitdecode.FitDataMessage) and frame.name in out:
                     out[frame.name].append(

@@ -10,9 +10,13 @@ zone of its file's GPS start point; its files then add their samples to those ro
 from __future__ import annotations
 
 import os
+import threading
+import time
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import zlib
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +31,8 @@ from ingest.csv_import import FileResult, ImportOptions, import_connection, impo
 from ingest.errors import CrosstrainError, ImportFormatError, first_line
 from ingest.files import attach
 from ingest.files.decode import Decoded, Session, decode
-from ingest.files.sources import Found, find, is_activity_path
+from ingest.files.sources import Found, Item, find, is_activity_path
+from ingest.plausibility import WEEK_S
 from ingest.timezones import default_timezone
 from ingest.transaction import transaction
 
@@ -36,6 +41,10 @@ from ingest.transaction import transaction
 BATCH_FILES = 200
 # Below this many files, decoding in this process beats starting workers.
 PARALLEL_FROM = 8
+# Decode workers at most, and files larger than this decoded one at a time in this process: each
+# worker holds a decoded file (up to ~60 times its size for FIT), and an import stays < 1 GB.
+MAX_WORKERS = 4
+BIG_FILE_BYTES = 1024 * 1024
 
 STAGED_TYPES = {
     "athlete_id": "integer", "source": "varchar", "source_id": "varchar", "strava_id": "bigint",
@@ -56,6 +65,8 @@ STAGES = {
     "samples": "attaching samples (heart rate, pace, sets)",
     "csv": "reading the export's activities.csv",
 }
+# What reading a damaged zip raises (a member's deflate stream, its headers, a cut archive).
+ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError)
 
 
 @dataclass
@@ -114,11 +125,15 @@ def import_activity_paths(
                 _import_path(con, path, options, settings, result, progress)
             except CrosstrainError as exc:
                 result.error = str(exc)
-            except (zipfile.BadZipFile, OSError) as exc:
+            except ARCHIVE_ERRORS as exc:
+                result.error = f"{path}: cannot read the archive: {first_line(exc)}"
+            except OSError as exc:
                 result.error = f"{path}: cannot read: {exc}"
             except duckdb.Error as exc:
                 first = first_line(exc)
                 result.error = f"{path}: not imported: {first}"
+            except Exception as exc:  # noqa: BLE001 - one path's fault is its line; the others go on
+                result.error = f"{path}: not imported: {type(exc).__name__}: {first_line(exc)[:200]}"
             results.append(result)
     return results
 
@@ -142,6 +157,7 @@ def _import_path(
     decoded = list(_decode_all(found, progress))
     good = []
     for d in decoded:
+        result.rejects += [f"{d.item.shown}: {why}; not imported" for why in d.refused]
         if d.error:
             result.rejects.append(f"{d.item.shown}: {d.error}; file skipped")
         elif d.skipped:
@@ -149,7 +165,7 @@ def _import_path(
         else:
             good.append(d)
     result.files = len(good)
-    result.sessions = sum(len(d.sessions) for d in good)
+    result.sessions = sum(d.recorded for d in good)
     if found.strava_csv:
         _strava_export(con, path, found, good, options, settings, result, progress)
         return
@@ -172,23 +188,62 @@ def _import_path(
         result.notes.append("time zone: " + athlete_zone.gps_note([athlete], zone))
 
 
-def _decode_all(found: Found, progress: Progress | None) -> Iterator[Decoded]:
-    """Decoded files in their order, on every core when there are enough of them."""
-    total = len(found.items)
+def _decode_all(found: Found, progress: Progress | None) -> list[Decoded]:
+    """Decoded files in their order: small ones on every core (at most MAX_WORKERS), large ones here
+    one at a time, so that the memory of an import stays bounded whatever the folder holds."""
+    items = found.items
+    total = len(items)
+    done: list[Decoded | None] = [None] * total
+    count = 0
+
+    def finished(i: int, d: Decoded) -> None:
+        nonlocal count
+        done[i], count = d, count + 1
+        if progress:
+            progress(count, total, "reading")
+
     if progress:
         progress(0, total, "reading")
-    if total < PARALLEL_FROM:
-        for i, item in enumerate(found.items, 1):
-            yield decode(item)
-            if progress:
-                progress(i, total, "reading")
-        return
-    workers = max(1, min(os.cpu_count() or 1, total))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, d in enumerate(pool.map(decode, found.items, chunksize=8), 1):
-            yield d
-            if progress:
-                progress(i, total, "reading")
+    small = [i for i, item in enumerate(items) if _size(item) <= BIG_FILE_BYTES]
+    if len(small) >= PARALLEL_FROM:
+        workers = max(1, min(os.cpu_count() or 1, len(small), MAX_WORKERS))
+        with ProcessPoolExecutor(workers, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(decode, items[i]): i for i in small}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    finished(i, future.result())
+                except BrokenProcessPool:  # a worker killed (out of memory): its files are said
+                    finished(i, Decoded(items[i], error="the decoding process ended abruptly"))
+    for i, item in enumerate(items):
+        if done[i] is None:
+            finished(i, decode(item))
+    return [d for d in done if d is not None]
+
+
+def _size(item: Item) -> int:
+    """Bytes of an item as stored (compressed in a zip or .gz), 0 when not known cheaply."""
+    try:
+        if item.member is None:
+            return os.stat(item.path).st_size
+        if item.inner is None:
+            with zipfile.ZipFile(item.path) as archive:
+                return archive.getinfo(item.member).file_size
+    except (OSError, KeyError, zipfile.BadZipFile):
+        pass
+    return 0
+
+
+def _end_with_parent(parent: int) -> None:
+    """A decode worker's start: it ends when the import that started it is gone, even after a
+    `kill -9` (the pool's own shutdown never runs then, and the worker would wait forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str | None) -> str:
@@ -225,7 +280,15 @@ def _write_batch(
         athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
         import_id = store.start_import(con, "files", result.path, "activity files")
         counts, attached = write_decoded(
-            con, batch, athlete_id, import_id, settings, options.timezone, gps_zone, step=step
+            con,
+            batch,
+            athlete_id,
+            import_id,
+            settings,
+            options.timezone,
+            gps_zone,
+            step=step,
+            rejects=result.rejects,
         )
         result.counts.add(counts)
         result.attached += attached
@@ -243,11 +306,13 @@ def write_decoded(
     gps_zone: str | None = None,
     names: dict[str, str] | None = None,
     step: Callable[[str, int], None] | None = None,
+    rejects: list[str] | None = None,
 ) -> tuple[store.WriteCounts, int]:
     """Write decoded files' sessions and attach their samples, inside the caller's transaction (the
     Garmin sync writes its own bookkeeping in the same one). `names` (source_id -> name) replaces a
-    session's own name, as a service's title for the activity; `step(stage, files)` says progress.
-    Returns the counts and attached rows."""
+    session's own name, as a service's title for the activity; `step(stage, files)` says progress;
+    `rejects` hears one line per session the plausibility rules refused. Returns the counts and
+    attached rows."""
     try:
         athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
         fallback = _athlete_zone(con, athlete_id, timezone)
@@ -260,6 +325,8 @@ def write_decoded(
                 rows = [(*r[:8], names.get(r[2], r[8]), *r[9:]) for r in rows]
             _stage(con, rows)
             counts.add(store.write_activities(con, "_staged", import_id, settings))
+            if rejects is not None:
+                rejects += _implausible(con, wave)
         if step:
             step("writing", len(batch))
             step("samples", 0)
@@ -287,7 +354,9 @@ def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, 
     waves: list[list[tuple[Decoded, Session]]] = []
     ends: list[list[tuple[datetime, datetime]]] = []
     for d, s in sorted(sessions, key=lambda x: x[1].start_at):
-        span = (s.start_at, s.start_at + timedelta(seconds=s.facts.elapsed_s or s.facts.moving_s or 0))
+        # at most a week (longer totals are refused by the plausibility rules, after this split)
+        seconds = min(s.facts.elapsed_s or s.facts.moving_s or 0, WEEK_S)
+        span = (s.start_at, s.start_at + timedelta(seconds=seconds if seconds == seconds else 0))
         for wave, spans in zip(waves, ends, strict=True):
             if all(span[0] >= e or span[1] <= b for b, e in spans[-4:]):
                 wave.append((d, s))
@@ -297,6 +366,20 @@ def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, 
             waves.append([(d, s)])
             ends.append([span])
     return waves
+
+
+def _implausible(con: duckdb.DuckDBPyConnection, wave: list[tuple[Decoded, Session]]) -> list[str]:
+    """One line per session of `wave` that the plausibility rules refused (store.write_activities
+    leaves them in `_implausible`): the file, the session and the rule's reason."""
+    found = con.execute("select source_id, reason from _implausible order by _rid").fetchall()
+    if not found:
+        return []
+    where = {source_id(d, s): (d.item.shown, s.index) for d, s in wave}
+    lines = []
+    for key, reason in found:
+        shown, index = where.get(key, (key, 0))
+        lines.append(f"{shown}: session {index + 1}: {reason}; not imported")
+    return lines
 
 
 def source_id(d: Decoded, s: Session) -> str:

@@ -15,11 +15,25 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from ingest.archive import MAX_UNZIPPED_BYTES, Budget, check_regular, gunzip, open_member, read_member
+from ingest.archive import (
+    MAX_UNZIPPED_BYTES,
+    ArchiveLimitError,
+    Budget,
+    check_regular,
+    gunzip,
+    open_member,
+    read_member,
+    too_large,
+)
 from ingest.errors import CrosstrainError
 from ingest.files.model import FileFormatError
 
 FILE_KINDS = ("fit", "gpx", "tcx")
+MiB = 1024 * 1024
+# The largest activity file read, once decompressed: its decoding must stay well under 1 GB of memory
+# (bench/README.md: a FIT file takes about 60 times its size while decoded, GPX and TCX about 12).
+# 8 MiB of FIT is four days of one-second records; 32 MiB of GPX about 170,000 points.
+MAX_FILE_BYTES = {"fit": 8 * MiB, "gpx": 32 * MiB, "tcx": 32 * MiB}
 GARMIN_UPLOADS = "DI_CONNECT/DI-Connect-Uploaded-Files/"
 
 
@@ -270,22 +284,26 @@ def read(item: Item, cache: dict[str, zipfile.ZipFile] | None = None) -> bytes:
 
 def _read(item: Item, cache: dict[str, zipfile.ZipFile]) -> bytes:
     budget = Budget(item.path, left=MAX_UNZIPPED_BYTES)
+    name = item.inner or item.member or item.path
+    limit = MAX_FILE_BYTES.get(item.kind or "", min(MAX_FILE_BYTES.values()))
+    gz = name.lower().endswith(".gz")
     if item.member is None:
         check_regular(Path(item.path))
+        if Path(item.path).stat().st_size > limit:
+            raise ArchiveLimitError(too_large(item.path, limit))
         data = Path(item.path).read_bytes()
     else:
         archive = cache.get(item.path)
         if archive is None:
             archive = cache[item.path] = zipfile.ZipFile(item.path)
         if item.inner is None:
-            data = read_member(archive, item.member, budget)
+            data = read_member(archive, item.member, budget, limit)
         else:
             key = f"{item.path}|{item.member}"
             inner = cache.get(key)
             if inner is None:
                 inner = cache[key] = zipfile.ZipFile(io.BytesIO(read_member(archive, item.member, budget)))
-            data = read_member(inner, item.inner, budget)
-    name = item.inner or item.member or item.path
-    if name.lower().endswith(".gz"):
-        data = gunzip(data, name)
+            data = read_member(inner, item.inner, budget, limit)
+    if gz:
+        data = gunzip(data, name, limit)
     return data

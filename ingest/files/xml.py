@@ -72,11 +72,11 @@ def _time(text: str | None) -> float | None:
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC).timestamp()
+        return moment.timestamp()
+    except (ValueError, OverflowError):  # not a time, or year 0001/9999 moved out of range by its offset
         return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC).timestamp()
-    return moment.timestamp()
 
 
 # Words in a track's name that tell its sport when the file names none (Strava's GPX has no <type>).
@@ -167,12 +167,20 @@ def tcx(data: bytes) -> list[Recording]:
     if _local(root) != "TrainingCenterDatabase":
         raise FileFormatError(f"not a TCX file (root element <{_local(root)}>)")
     found = []
+    seen: set[float] = set()
     for act in root.iter("{*}Activity"):
         rec = Recording(sport=_sport(act.get("Sport")), start_at=0.0, index=len(found))
         elapsed = distance = 0.0
         hr_weighted = hr_time = 0.0
         max_hr = None
         laps = [lap for lap in act if _local(lap) == "Lap"]
+        declared = _time(laps[0].get("StartTime")) if laps else None
+        if declared is not None and declared in seen:  # a copy of an earlier activity: its samples
+            rec.start_at = declared  # are not read (decode.py says the copies in one line)
+            found.append(rec)
+            continue
+        if declared is not None:
+            seen.add(declared)
         for lap in laps:
             lap_s = _float(_text(lap, "TotalTimeSeconds")) or 0.0
             elapsed += lap_s

@@ -58,6 +58,7 @@ class AthleteResult:
     listed: int = 0
     rejects: list[str] = field(default_factory=list)  # one line per activity refused, with its reason
     twins: int = 0  # double recordings among the new and changed activities (counted once)
+    error: str | None = None  # why this athlete's sync stopped (the others went on)
 
     def summary(self) -> str:
         rejected = f", {len(self.rejects)} rejected" if self.rejects else ""
@@ -125,8 +126,9 @@ def sync(
 ) -> SyncResult:
     """Sync every connected athlete (or the one named `athlete`) into the database at `db_path`.
 
-    Raises RateLimitStop when a limit is used up and `wait` is False, CrosstrainError on faults
-    retrying did not fix; in both cases every page already fetched is stored.
+    One athlete's fault (5xx or timeouts retrying did not fix, a revoked token, malformed answers) is
+    that athlete's `error`, and the next athletes sync. Raises RateLimitStop when the application's
+    limit is used up and `wait` is False (it holds for every athlete); every page fetched is stored.
     """
     app = app or StravaApp.from_env()
     tokens = tokens or TokenStore()
@@ -134,9 +136,20 @@ def sync(
     session = StravaSession(app.base_url, wait=wait)
     try:
         for strava_id, name in connected(db_path, tokens, athlete):
-            run = _AthleteSync(db_path, settings, app, tokens, session, strava_id, name, progress)
+            try:
+                run = _AthleteSync(db_path, settings, app, tokens, session, strava_id, name, progress)
+            except CrosstrainError as exc:
+                result.athletes.append(AthleteResult(name, error=str(exc)))
+                continue
             result.athletes.append(run.result)
-            run.run(full)
+            try:
+                run.run(full)
+            except RateLimitStop:
+                raise
+            except (CrosstrainError, duckdb.Error) as exc:
+                run.result.error = first_line(exc)
+            except Exception as exc:  # noqa: BLE001 - one athlete's unforeseen fault is that athlete's line
+                run.result.error = f"{type(exc).__name__}: {first_line(exc)[:200]}"
     finally:
         result.requests = session.requests_sent
     return result
@@ -201,6 +214,9 @@ class _AthleteSync:
             raise CrosstrainError(f"{exc}; {saved}") from None
         except KeyboardInterrupt:
             self._finish("interrupted")
+            raise
+        except Exception:
+            self._finish("failed")
             raise
         self._finish("ok")
         self._report(done=True)

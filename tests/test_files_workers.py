@@ -1,0 +1,80 @@
+"""Decode worker processes end with the import that started them (issue 20 item 6).
+
+`crosstrain import` of a folder decodes its files in worker processes; killed with `kill -9`, it runs
+no shutdown, and the workers waited for work forever. Here the real command is started, killed once
+its workers exist, and the workers must be gone within seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from activity_files import fit_activity
+
+CROSSTRAIN = str(Path(sys.executable).with_name("crosstrain"))
+
+
+def children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_workers_end_when_the_import_is_killed(tmp_path: Path, db_path: Path) -> None:
+    one = fit_activity(tmp_path / "one.fit", datetime(2026, 10, 1, 7, tzinfo=UTC), 12_000)
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    for i in range(60):
+        shutil.copy(one, folder / f"run{i}.fit")
+    proc = subprocess.Popen(
+        [CROSSTRAIN, "--db", str(db_path), "import", "--athlete", "Ana", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and not workers and proc.poll() is None:
+            workers = children(proc.pid)
+            time.sleep(0.1)
+        assert workers, "the import started no decode workers"
+        time.sleep(0.5)
+        workers = children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(w) for w in workers):
+            time.sleep(0.2)
+        left = [w for w in workers if alive(w)]
+    finally:
+        for w in children(proc.pid):
+            os.kill(w, signal.SIGKILL)
+    for w in left:  # leave no orphan behind, whatever the result
+        os.kill(w, signal.SIGKILL)
+    assert left == [], f"decode workers alive 10 s after the import was killed: {left}"
