@@ -80,7 +80,7 @@ def report_dates(days: list[date], n: int) -> list[tuple[date, str]]:
     picked: dict[date, str] = {}
     for i in range(n):
         picked.setdefault(usable[round((i + 0.5) * (len(usable) - 1) / n)], "spread")
-    gaps = [(b - a, b) for a, b in zip(days, days[1:]) if (b - a).days >= BREAK_DAYS]
+    gaps = [(b - a, b) for a, b in zip(days[:-1], days[1:], strict=True) if (b - a).days >= BREAK_DAYS]
     if gaps:
         _, back = max(gaps)
         after = [d for d in days if back <= d <= back + timedelta(days=7)][-1]
@@ -90,8 +90,16 @@ def report_dates(days: list[date], n: int) -> list[tuple[date, str]]:
 
 def context(db: Path, athlete: str, day: date) -> list[dict]:
     p = run_cli(
-        db, "activities", "list", "--athlete", athlete, "--from",
-        (day - timedelta(days=WINDOW - 1)).isoformat(), "--to", day.isoformat(), "--json",
+        db,
+        "activities",
+        "list",
+        "--athlete",
+        athlete,
+        "--from",
+        (day - timedelta(days=WINDOW - 1)).isoformat(),
+        "--to",
+        day.isoformat(),
+        "--json",
     )
     return json.loads(p.stdout) if p.returncode == 0 and p.stdout.strip() else []
 
@@ -118,9 +126,10 @@ def read_judgements(path: Path) -> dict[tuple[str, str, str], tuple[str, str]]:
 
 
 def is_red(warnings: list[dict], red_warns: int) -> bool:
-    return any(w["severity"] == "high" for w in warnings) or sum(
-        w["severity"] == "warn" for w in warnings
-    ) >= red_warns
+    return (
+        any(w["severity"] == "high" for w in warnings)
+        or sum(w["severity"] == "warn" for w in warnings) >= red_warns
+    )
 
 
 def _rates_chunk(args: tuple[str, list[str]]) -> list[tuple[str, str, list[str]]]:
@@ -189,8 +198,16 @@ def main() -> int:
             p = run_cli(db, "report", "--athlete", name, "--as-of", day.isoformat(), "--json")
             if p.returncode != 0:
                 print(f"  {day} ({why}): report failed: {p.stderr.strip()[-300:]}")
-                raised.append({"athlete": name, "as_of": day.isoformat(), "code": "REPORT_FAILED",
-                               "severity": "high", "message": p.stderr.strip()[-300:], "verdict": "false"})
+                raised.append(
+                    {
+                        "athlete": name,
+                        "as_of": day.isoformat(),
+                        "code": "REPORT_FAILED",
+                        "severity": "high",
+                        "message": p.stderr.strip()[-300:],
+                        "verdict": "false",
+                    }
+                )
                 continue
             rep = json.loads(p.stdout)
             reports += 1
@@ -207,14 +224,23 @@ def main() -> int:
                 key = (name, day.isoformat(), w["code"])
                 verdict, reason = judged.get(key, ("UNJUDGED", ""))
                 verdicts.append(verdict)
-                raised.append({"athlete": name, "as_of": day.isoformat(), "code": w["code"],
-                               "severity": w["severity"], "message": w["message"], "verdict": verdict,
-                               "reason": reason, "risk": s["risk"]})
+                raised.append(
+                    {
+                        "athlete": name,
+                        "as_of": day.isoformat(),
+                        "code": w["code"],
+                        "severity": w["severity"],
+                        "message": w["message"],
+                        "verdict": verdict,
+                        "reason": reason,
+                        "risk": s["risk"],
+                    }
+                )
                 print(f"   [{w['severity']}] {w['code']}: {w['message']}")
                 print(f"       judged: {verdict}{' - ' + reason if reason else ''}")
             if s["risk"] == "red":
                 reds += 1
-                kept = [w for w, v in zip(ws, verdicts) if v != "false"]
+                kept = [w for w, v in zip(ws, verdicts, strict=True) if v != "false"]
                 if not is_red(kept, red_warns):
                     reds_false_only += 1
                     print("   RED ONLY FROM FALSE WARNINGS")
@@ -224,8 +250,7 @@ def main() -> int:
                     print(fmt_activity(act))
 
     now = {(r["athlete"], r["as_of"], r["code"]) for r in raised}
-    lost = sorted(k for k, (v, _) in judged.items() if v == "true" and k not in now
-                  and k[0] in days)
+    lost = sorted(k for k, (v, _) in judged.items() if v == "true" and k not in now and k[0] in days)
     real = [r for r in raised if r["code"] != "REPORT_FAILED"]
     false = [r for r in raised if r["verdict"] == "false"]
     unjudged = [r for r in raised if r["verdict"] == "UNJUDGED"]
@@ -234,11 +259,15 @@ def main() -> int:
         by_code[r["code"]][r["verdict"]] += 1
 
     print("\n## Figures")
-    print(f"athletes {len(days)}, reports {reports}, warnings {len(real)}, "
-          f"failed reports {len(raised) - len(real)}")
+    print(
+        f"athletes {len(days)}, reports {reports}, warnings {len(real)}, "
+        f"failed reports {len(raised) - len(real)}"
+    )
     judged_n = len(raised) - len(unjudged)
-    print(f"false {len(false)} of {judged_n} judged ({len(false) / max(judged_n, 1):.1%}); "
-          f"unjudged {len(unjudged)}")
+    print(
+        f"false {len(false)} of {judged_n} judged ({len(false) / max(judged_n, 1):.1%}); "
+        f"unjudged {len(unjudged)}"
+    )
     print(f"red risks {reds}, red only from false warnings {reds_false_only}")
     print(f"warnings judged true and no longer raised (lost): {len(lost)}")
     for k in lost:
@@ -251,9 +280,17 @@ def main() -> int:
     for r in unjudged:
         print(f"   UNJUDGED {r['athlete']},{r['as_of']},{r['code']}")
 
-    figures = {"athletes": len(days), "reports": reports, "warnings": len(real), "false": len(false),
-               "judged": judged_n, "unjudged": len(unjudged), "reds": reds,
-               "reds_false_only": reds_false_only, "lost": [list(k) for k in lost]}
+    figures = {
+        "athletes": len(days),
+        "reports": reports,
+        "warnings": len(real),
+        "false": len(false),
+        "judged": judged_n,
+        "unjudged": len(unjudged),
+        "reds": reds,
+        "reds_false_only": reds_false_only,
+        "lost": [list(k) for k in lost],
+    }
     if not args.no_rates:
         t = time.monotonic()
         counts, n_days, per_athlete = rates(db, days, args.workers)
