@@ -139,7 +139,9 @@ def _rates_chunk(args: tuple[str, list[str]]) -> list[tuple[str, str, list[str]]
     report = importlib.import_module("queries.report")
     out = []
     with store.connect(db, read_only=True) as con:
-        for d in days:
+        for i, d in enumerate(days):
+            if i % 200 == 0:
+                print(f"  rates: {i} of {len(days)} days ({d})", file=sys.stderr, flush=True)
             res = report.compare(con, date.fromisoformat(d), {})
             for a in res["athletes"]:
                 out.append((a["athlete"], d, [w if isinstance(w, str) else w["code"] for w in a["warnings"]]))
@@ -172,16 +174,18 @@ def main() -> int:
     ap.add_argument("--no-rates", action="store_true", help="skip the all-active-days rates")
     ap.add_argument("--no-context", action="store_true", help="print warnings without the 28 days")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-import", action="store_true", help="read the --db as it is (imported before)")
     ap.add_argument("--json", type=Path, help="write the warnings and figures here")
     args = ap.parse_args()
 
     athletes = json.loads(args.manifest.read_text())["athletes"]
     tmp = tempfile.TemporaryDirectory()
     db = args.db or Path(tmp.name) / "real.duckdb"
-    if db.exists():
-        db.unlink()
     t0 = time.monotonic()
-    import_all(db, args.data, athletes)
+    if not (args.no_import and args.db and db.exists()):
+        if db.exists():
+            db.unlink()
+        import_all(db, args.data, athletes)
     days = active_days(db)
     judged = read_judgements(args.judgements)
 
