@@ -150,6 +150,14 @@ FALSE = [
         id="jeremy-gap-in-the-chronic-window",
     ),
     pytest.param(
+        "jeremy",
+        "2022-01-16",
+        "run_volume_jump",
+        "15.7 km in the week after a 17-day Covid break: his usual week before it",
+        marks=pytest.mark.xfail(strict=True, reason="false on main 9578641 and on h-warn f23ffa7"),
+        id="jeremy-week-after-covid-break",
+    ),
+    pytest.param(
         "kostaskes",
         "2024-03-12",
         "high_monotony",
