@@ -148,10 +148,12 @@ def _rates_chunk(args: tuple[str, list[str]]) -> list[tuple[str, str, list[str]]
     return out
 
 
-def rates(db: Path, days: dict[str, list[date]], workers: int) -> tuple[Counter, int, dict]:
-    """Per code: on how many athlete-days (days with an activity) it is raised; per athlete too."""
-    wanted = {(name, d.isoformat()) for name, ds in days.items() for d in ds}
-    all_days = sorted({d for _, d in wanted})
+def rates(db: Path, days: dict[str, list[date]], workers: int, step: int = 1) -> tuple[Counter, int, dict]:
+    """Per code: on how many athlete-days (days with an activity) it is raised; per athlete too.
+    `step` > 1 reads every step-th calendar day that has any activity (a systematic sample, said so)."""
+    all_days = sorted({d.isoformat() for ds in days.values() for d in ds})[::step]
+    keep = set(all_days)
+    wanted = {(name, d.isoformat()) for name, ds in days.items() for d in ds if d.isoformat() in keep}
     chunks = [all_days[i::workers] for i in range(workers)]
     counts: Counter = Counter()
     per_athlete: dict[str, Counter] = defaultdict(Counter)
@@ -175,6 +177,8 @@ def main() -> int:
     ap.add_argument("--no-context", action="store_true", help="print warnings without the 28 days")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-import", action="store_true", help="read the --db as it is (imported before)")
+    ap.add_argument("--rate-step", type=int, default=1, help="rates on every N-th active day only (a sample)")
+    ap.add_argument("--no-reports", action="store_true", help="only the rates")
     ap.add_argument("--json", type=Path, help="write the warnings and figures here")
     args = ap.parse_args()
 
@@ -191,7 +195,7 @@ def main() -> int:
 
     raised: list[dict] = []
     reports = reds = reds_false_only = 0
-    for a in athletes:
+    for a in [] if args.no_reports else athletes:
         name = a["label"]
         if name not in days:
             print(f"\n### {name}: nothing imported")
@@ -254,7 +258,11 @@ def main() -> int:
                     print(fmt_activity(act))
 
     now = {(r["athlete"], r["as_of"], r["code"]) for r in raised}
-    lost = sorted(k for k, (v, _) in judged.items() if v == "true" and k not in now and k[0] in days)
+    lost = sorted(
+        k
+        for k, (v, _) in judged.items()
+        if v == "true" and k not in now and k[0] in days and not args.no_reports
+    )
     real = [r for r in raised if r["code"] != "REPORT_FAILED"]
     false = [r for r in raised if r["verdict"] == "false"]
     unjudged = [r for r in raised if r["verdict"] == "UNJUDGED"]
@@ -297,8 +305,11 @@ def main() -> int:
     }
     if not args.no_rates:
         t = time.monotonic()
-        counts, n_days, per_athlete = rates(db, days, args.workers)
-        print(f"\nrate of each code over all {n_days} active athlete-days ({time.monotonic() - t:.0f} s):")
+        counts, n_days, per_athlete = rates(db, days, args.workers, args.rate_step)
+        which = "all" if args.rate_step == 1 else f"a 1-in-{args.rate_step} sample of the"
+        print(
+            f"\nrate of each code over {which} {n_days} active athlete-days ({time.monotonic() - t:.0f} s):"
+        )
         for code, n in counts.most_common():
             print(f"   {code:22} {n:5} {n / n_days:6.1%}")
         figures["active_days"] = n_days
