@@ -2,13 +2,19 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# The package alone (what `make demo` needs), then the test tools and Spark on top (`make test`).
+BASE   := $(VENV)/.base
 STAMP  := $(VENV)/.installed
 
 .PHONY: install test lint demo browser java bench clean screenshot
 
-$(STAMP): pyproject.toml
+$(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(BASE)
+
+$(STAMP): $(BASE) pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,spark]'
 	touch $(STAMP)
 
@@ -39,12 +45,15 @@ lint: $(STAMP)
 test: $(STAMP) browser java lint
 	$(BIN)/pytest
 
-demo: $(STAMP)
-	$(BIN)/crosstrain --db $(CURDIR)/demo.duckdb demo
+# The sample athletes in a database of their own (demo.duckdb here, made fresh each time); uploads
+# from the demo's Import page go to your own database, as `crosstrain import` and `dashboard` use it.
+demo: $(BASE)
+	$(BIN)/crosstrain demo --demo-db $(CURDIR)/demo.duckdb
 
-# The README's picture of the athlete page: sample data served on a free port, headless Chromium.
+# The README's pictures, from the demo's data (ending today) served on a free port, headless Chromium:
+# docs/athlete.png (the monotone runner) and docs/overview-1024.png (the coach overview at 1024 px).
 screenshot: $(STAMP) browser
-	$(BIN)/python -m dashboard.screenshot --out docs/athlete.png
+	$(BIN)/python -m dashboard.screenshot --docs docs
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -12,8 +12,9 @@ from rich.table import Table
 from crosstrain.cli_athletes import existing_db
 from crosstrain.env import Env
 from ingest.categories import CATEGORIES
-from ingest.corrections import set_activities
+from ingest.corrections import label_same_name, set_activities
 from ingest.db import connect
+from ingest.errors import CrosstrainError
 from ingest.recategorise import recategorise
 from queries.activities import activities as list_activities
 
@@ -72,13 +73,16 @@ def list_command(
         "counts",
     ):
         table.add_column(
-            column, no_wrap=True, max_width=24 if column == "name" else None, overflow="ellipsis"
+            column,
+            no_wrap=column != "counts",  # an exclusion's reason wraps
+            max_width={"name": 24, "counts": 40}.get(column),
+            overflow="ellipsis",
         )
     for r in rows:
         counts = (
             f"no: twin of {r['twin_of']}"
             if r["twin_of"] is not None
-            else "no: excluded"
+            else f"no: excluded{': ' + r['excluded_reason'] if r['excluded_reason'] else ''}"
             if r["excluded"]
             else ""
         )
@@ -102,6 +106,11 @@ def list_command(
 @activities_group.command("set")
 @click.argument("ids", nargs=-1, required=True, type=int)
 @click.option("--category", type=click.Choice(CATEGORIES), help="the category these activities belong to")
+@click.option(
+    "--same-name",
+    is_flag=True,
+    help="give --category to every session of the same name and type, now and in later imports and syncs",
+)
 @click.option("--rpe", type=float, help="session RPE on the CR-10 scale (0-10)")
 @click.option(
     "--exclude/--include",
@@ -111,11 +120,26 @@ def list_command(
 )
 @click.pass_obj
 def set_command(
-    env: Env, ids: tuple[int, ...], category: str | None, rpe: float | None, excluded: bool | None
+    env: Env,
+    ids: tuple[int, ...],
+    category: str | None,
+    same_name: bool,
+    rpe: float | None,
+    excluded: bool | None,
 ) -> None:
     """Correct activities by id (as `activities list` shows them); corrections are kept when the same
-    activities are imported or synced again."""
+    activities are imported or synced again. With --same-name, the category labels every session
+    sharing a name and type with these, and every such session imported or synced later."""
+    if same_name and (category is None or rpe is not None or excluded is not None):
+        raise CrosstrainError("--same-name goes with --category only (an RPE or exclusion is per session)")
     with existing_db(env) as con:
+        if same_name:
+            changed, names = label_same_name(con, list(ids), category)
+            click.echo(
+                f"{changed} activities changed; {names} name{'s' if names != 1 else ''} labelled "
+                f"{category}, now and in later imports and syncs"
+            )
+            return
         changed = set_activities(con, list(ids), category=category, rpe=rpe, excluded=excluded)
     click.echo(f"{changed} of {len(set(ids))} activities changed; the correction is kept across re-imports")
 

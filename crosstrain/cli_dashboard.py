@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import socket
 from pathlib import Path
@@ -35,10 +36,13 @@ def check_exposure(host: str, password: str | None) -> None:
         )
 
 
-def serve(db: Path, settings: dict, host: str, port: int, password: str | None) -> None:
+def serve(
+    db: Path, settings: dict, host: str, port: int, password: str | None, user_db: Path | None = None
+) -> None:
     """Serve the dashboard with waitress, a production WSGI server, until Ctrl+C.
 
     The settings were resolved once by the caller (`--config`); the app keeps them for every page.
+    `user_db`: the demo shows `db` (the sample athletes) and imports into the user's database.
     """
     import waitress
 
@@ -48,8 +52,10 @@ def serve(db: Path, settings: dict, host: str, port: int, password: str | None) 
     check_exposure(host, password)
     where = f"http://{host}:{port}"
     check_port_free(host, port, where)
-    app = create_app(db, settings=settings, password=password)
+    app = create_app(db, settings=settings, password=password, user_db=user_db)
     click.echo(f"crosstrain dashboard on {where} (database {db}); Ctrl+C stops it")
+    if user_db is not None:
+        click.echo(f"  the demo's sample athletes; files uploaded on its Import page go into {user_db}")
     if password:
         click.echo("  user: crosstrain, password: the one you gave")
     try:
@@ -111,51 +117,63 @@ def dashboard_cmd(env, host: str, port: int, password: str | None) -> None:
 @click.option(
     "--password", envvar=PASSWORD_ENV, show_envvar=True, default=None, help="as for `crosstrain dashboard`"
 )
+@click.option(
+    "--demo-db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="the demo's own database, made fresh each time [default: demo.duckdb beside --db]",
+)
 @click.option("--no-serve", is_flag=True, help="only load the sample data set, do not serve")
-@click.pass_context
-def demo_cmd(ctx: click.Context, host: str, port: int, password: str | None, no_serve: bool) -> None:
-    """Load the synthetic sample athletes into a fresh database, then serve the dashboard.
+@click.pass_obj
+def demo_cmd(env, host: str, port: int, password: str | None, demo_db: Path | None, no_serve: bool) -> None:
+    """Load the synthetic sample athletes, their data ending today, into the demo's own fresh
+    database, then serve the dashboard over it.
 
-    Without --db it uses demo.duckdb beside the default database, never your own data; a --db file
-    is recreated, unless it holds athletes other than the synthetic ones.
+    Your database (--db) is never touched by the demo: files uploaded on the demo's Import page go
+    into it, and `crosstrain dashboard` shows them.
     """
     from ingest.sample import load_sample
 
-    env = ctx.obj
     check_exposure(host, password)
-    explicit = ctx.find_root().params.get("db") is not None
-    db: Path = env.db if explicit else env.db.with_name("demo.duckdb")
-    replace_demo_db(db)
+    db = demo_db or env.db.with_name("demo.duckdb")
+    if db.resolve() == env.db.resolve():
+        raise CrosstrainError(f"{db}: that is your own database; give the demo another file (--demo-db)")
+    kept = replace_demo_db(db)
+    if kept:
+        click.echo(f"{db} held athletes of your own; kept it as {kept}")
     settings = env.settings()
-    load_sample(db, settings)
-    click.echo(f"loaded the synthetic sample athletes into {db}")
+    load_sample(db, settings, end=dt.date.today())
+    click.echo(f"loaded the synthetic sample athletes, their data ending today, into {db}")
     if not no_serve:
-        serve(db, settings, host, port, password)
+        serve(db, settings, host, port, password, user_db=env.db)
 
 
-def replace_demo_db(db: Path) -> None:
-    """Remove an earlier demo database; refuse when it holds real (non-synthetic) athletes."""
+def replace_demo_db(db: Path) -> Path | None:
+    """Remove an earlier demo database. One that holds athletes of the user's own (an upload into an
+    older demo) is renamed aside, never deleted: returns its new name."""
     from ingest.db import connect
     from queries.athletes import athletes
 
-    if db.exists():
-        try:
-            with connect(db, read_only=True) as con:
-                real = [a["name"] for a in athletes(con) if not a["name"].endswith("(synthetic)")]
-        except DatabaseBusyError:
-            raise
-        except CrosstrainError as exc:
-            if db.name != "demo.duckdb":
-                raise CrosstrainError(
-                    f"{db}: cannot check it is a demo database, so not replacing it"
-                ) from exc
-            real = []  # an old demo file from an earlier schema
-        if real:
-            raise CrosstrainError(
-                f"{db}: holds real athletes ({', '.join(real[:3])}); the demo needs a database of its own"
-            )
+    if not db.exists():
+        return None
+    try:
+        with connect(db, read_only=True) as con:
+            real = [a["name"] for a in athletes(con) if not a["name"].endswith("(synthetic)")]
+    except DatabaseBusyError:
+        raise
+    except CrosstrainError:
+        real = ["?"]  # unreadable: not ours to delete
+    if real:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = db.with_name(f"{db.stem}-kept-{stamp}{db.suffix}")
+        db.rename(kept)
+        wal = db.with_name(db.name + ".wal")
+        if wal.exists():
+            wal.rename(kept.with_name(kept.name + ".wal"))
+        return kept
     for path in (db, db.with_name(db.name + ".wal")):
         path.unlink(missing_ok=True)
+    return None
 
 
 COMMANDS: list[click.Command] = [dashboard_cmd, demo_cmd]

@@ -3,43 +3,59 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions
-from ingest.files.sources import is_activity_path
+from ingest.files.sources import split_paths
+
+
+@contextmanager
+def working(what: str) -> Iterator[None]:
+    """A spinner with `what` on a terminal's stderr while a step without counts runs (nothing when
+    stderr is not a terminal, so scripts and logs get only the results)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    with Console(stderr=True).status(what):
+        yield
 
 
 def import_files(
     db: Any, paths: list[Path], options: ImportOptions, settings: dict[str, Any]
-) -> tuple[bool, list[Path]]:
+) -> tuple[bool, list[Path], list[Any]]:
     """Import the activity-file paths among `paths` and print their results.
 
-    Returns whether anything was rejected, and the paths left for the CSV importer.
+    Returns whether anything was rejected, the paths left for the CSV importer, and the results.
     """
-    mine = [p for p in paths if is_activity_path(p)]
-    rest = [p for p in paths if not is_activity_path(p)]
+    mine, rest = split_paths(paths)  # folders opened up: their CSVs, exports and activity files
     if not mine:
-        return False, rest
-    from ingest.files.importer import import_activity_paths  # the decoders (numpy, lxml, FIT): only here
+        return False, rest, []
+    from ingest.files.importer import STAGES, import_activity_paths  # the decoders: only here
 
     with Progress(
-        TextColumn("decoding files"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         transient=True,
         disable=not sys.stderr.isatty(),
-        console=None,
+        console=Console(stderr=True),
     ) as bar:
-        task = bar.add_task("files", total=None)
+        tasks: dict[str, Any] = {}
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def progress(done: int, total: int, stage: str) -> None:
+            """A bar per stage (reading files, writing them), each counting its own files."""
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
 
         results = import_activity_paths(db, mine, options, settings, progress)
     failed = False
@@ -55,4 +71,4 @@ def import_files(
         failed = failed or bool(result.rejects)
         if result.files or result.rejects or result.csv is None:
             click.echo(result.summary())
-    return failed, rest
+    return failed, rest, results

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from crosstrain.cli_files import import_files
+from crosstrain.cli_files import import_files, working
 from crosstrain.echo import echo_results
 from ingest.csv_import import ImportOptions, import_paths
+from ingest.store import WriteCounts
 
 
 @click.command("import")
@@ -59,10 +60,32 @@ def import_command(
     a row was rejected.
     """
     options = ImportOptions(athlete, fmt, timezone, units=units, date_order=date_order)
-    failed, csv_paths = import_files(env.db, list(paths), options, env.settings())
-    results = import_paths(env.db, csv_paths, options, env.settings()) if csv_paths else []
-    if not echo_results(results) or failed:
+    failed, csv_paths, file_results = import_files(env.db, list(paths), options, env.settings())
+    results = []
+    if csv_paths:
+        with working(f"importing {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''}"):
+            results = import_paths(env.db, csv_paths, options, env.settings())
+    ok = echo_results(results)
+    parts = [*file_results, *(r.csv for r in file_results if r.csv is not None), *results]
+    if len(parts) > 1:  # a folder opened up, or several paths: one line for the whole import
+        click.echo(_total(parts))
+    if not ok or failed:
         raise SystemExit(1)
+
+
+def _total(parts: list) -> str:
+    """`in all: ...` over the summaries of every file, folder and export of one import."""
+    counts = WriteCounts()
+    rejected = errors = 0
+    for p in parts:
+        counts.add(p.counts)
+        rejected += len(p.rejects)
+        errors += bool(p.error)
+    failed = f", {errors} not imported" if errors else ""
+    return (
+        f"in all: {len(parts)} parts{failed}: {counts.new} imported, {counts.updated} updated, "
+        f"{counts.duplicate} duplicates, {rejected} rejected{counts.twins_note()}"
+    )
 
 
 COMMANDS: list[click.Command] = [import_command]

@@ -13,11 +13,12 @@ from crosstrain.cli_report import DISCLAIMER, SEVERITY_STYLE, as_of_day, json_op
 from crosstrain.echo import echo_results
 from crosstrain.env import Env
 from ingest.db import connect
-from ingest.plans import apply_changes, import_plans, store_check
+from ingest.plans import apply_changes, checking, import_plans, parse_pace, store_check
 from ingest.plans_ics import suggestions_ics
 from queries import engine
 from queries import plan as plans
 from queries.plan_suggest import suggest
+from queries.warning_registry import title
 
 SHOWN_SESSIONS = 6  # planned sessions listed under a finding in the text output (the JSON has all)
 
@@ -49,19 +50,44 @@ def store_checks(env: Env, names: list[str], as_of: date) -> None:
 @plan.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--athlete", help="whose plan this is (a plan CSV may carry an athlete column instead)")
-@as_of_option
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="The plan's first day: days before it are not read (YYYY-MM-DD) [default: today]",
+)
+@click.option(
+    "--pace",
+    "paces",
+    multiple=True,
+    metavar="MIN_PER_KM",
+    help="Pace for sessions that give a distance and no duration: 5:30 or 5.5 min/km for runs, "
+    "ride=2:24 for another kind (run, ride, swim, walk, hike, row, ski) [default: the athlete's "
+    "median of the last 90 days, else 6:00/km for runs]",
+)
 @click.pass_obj
-def import_command(env: Env, paths: tuple[Path, ...], athlete: str | None, as_of: str | None) -> None:
+def import_command(
+    env: Env, paths: tuple[Path, ...], athlete: str | None, as_of: str | None, paces: tuple[str, ...]
+) -> None:
     """Import planned sessions from a plan CSV or an iCalendar (.ics) file.
 
-    A CSV has the generic header date,type,duration[,distance_km,rpe,name,athlete,...]; a calendar's
-    events (recurrences and exceptions included) are typed from their summary, with the duration from
-    the text ("45 min") or the event. Importing a plan again replaces the athlete's planned sessions
-    from its first to its last day. Rows that can't be read are reported and skipped; exits 1 then.
+    A CSV has the generic header date,type,duration[,distance_km,rpe,name,athlete,...] (duration may be
+    empty where distance_km is given). A calendar's events (recurrences and exceptions included, up to
+    the plan horizon) are read from their summary and description: kind, duration, distance and
+    intensity ("Easy run 45 min", "LR 16 mi", "Tempo 5 x 1 km", "Bike 60min"); rest days, reminders,
+    phase blocks and meetings are skipped, one line each. Importing a plan again replaces the
+    athlete's planned sessions from its first to its last day. Rows that can't be read are reported
+    and skipped; exits 1 then.
     """
-    results = import_plans(env.db, list(paths), athlete, env.settings())
+    first = as_of_day(as_of)
+    pace = parse_pace(paces)
+    settings = env.settings()
+    then = checking(plans.check_or_none, settings, first)
+    results = import_plans(env.db, list(paths), athlete, settings, first, pace, then)
+    for result in results:
+        for line in result.skipped:
+            click.echo(line)
     ok = echo_results(results)
-    store_checks(env, sorted({a for r in results for a in r.athletes}), as_of_day(as_of))
     if not ok:
         raise SystemExit(1)
 
@@ -74,7 +100,9 @@ def _print_check(out: dict, console: Console) -> None:
         console.print("No warnings: the plan stays within the thresholds.")
     for f in out["findings"]:
         style = SEVERITY_STYLE[f["severity"]]
-        console.print(f"\n{f['date']} [{style}]{f['severity'].upper()} {f['code']}[/{style}]: {f['message']}")
+        console.print(
+            f"\n{f['date']} [{style}]{f['severity'].upper()} {title(f['code'])}[/{style}]: {f['message']}"
+        )
         shown = f["sessions"][-SHOWN_SESSIONS:]
         if len(f["sessions"]) > len(shown):
             console.print(f"  [dim]... {len(f['sessions']) - len(shown)} earlier planned sessions[/dim]")
@@ -130,8 +158,8 @@ def _print_suggest(out: dict, remaining: list[dict], console: Console) -> None:
     )
     for f in remaining:
         console.print(
-            f"[yellow]Not fixable within this week:[/yellow] {f['code']} ({f['severity']}) on {f['date']}: "
-            "the days it looks back on are mostly outside it."
+            f"[yellow]Not fixable within this week:[/yellow] {title(f['code'])} ({f['severity']}) "
+            f"on {f['date']}: the days it looks back on are mostly outside it."
         )
     console.print(f"[dim]{DISCLAIMER}[/dim]")
 

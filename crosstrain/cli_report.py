@@ -19,6 +19,7 @@ from ingest.categories import CATEGORIES
 from ingest.db import connect
 from ingest.errors import CrosstrainError
 from queries.engine import check_days
+from queries.warning_registry import title
 
 SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
 RISK_STYLE = {"red": "bold red", "amber": "yellow", "green": "green", "inactive": "dim"}
@@ -121,7 +122,7 @@ def _print_report(rep: dict, console: Console) -> None:
     if rep["warnings"]:
         for w in rep["warnings"]:
             style = SEVERITY_STYLE[w["severity"]]
-            console.print(f"\n[{style}]{w['severity'].upper()} {w['code']}[/{style}]: {w['message']}")
+            console.print(f"\n[{style}]{w['severity'].upper()} {title(w['code'])}[/{style}]: {w['message']}")
             console.print(f"  [dim]advice:[/dim] {w['advice']}")
     else:
         console.print("\nNo warnings.")
@@ -195,7 +196,8 @@ def _print_compare(out: dict, console: Console) -> None:
     for a in out["athletes"]:
         style = RISK_STYLE.get(a["risk"], "")
         days = a["days_since_support"]
-        notes = a["warnings"] if a["active"] else [_inactive(a), *a["warnings"]]
+        said = [title(code) for code in a["warnings"]]
+        notes = said if a["active"] else [_inactive(a), *said]
         table.add_row(
             a["athlete"],
             f"[{style}]{a['risk']}[/{style}]",

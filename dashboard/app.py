@@ -17,7 +17,7 @@ from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException
 
 from dashboard import components
-from dashboard.data import CONFIG_KEY, DashboardConfig, writing
+from dashboard.data import CONFIG_KEY, DashboardConfig, importing
 from dashboard.uploads import MAX_REQUEST_BYTES, MAX_TOTAL_MB
 from ingest.errors import CrosstrainError
 from queries.params import resolve
@@ -27,9 +27,15 @@ AUTH_USER = "crosstrain"
 
 
 def create_app(
-    db_path: Path | str, settings: dict[str, Any] | None = None, password: str | None = None
+    db_path: Path | str,
+    settings: dict[str, Any] | None = None,
+    password: str | None = None,
+    user_db: Path | str | None = None,
 ) -> dash.Dash:
     """The dashboard over the database at `db_path`; with `password`, every request needs basic auth.
+
+    `user_db` makes it the demo: the pages show `db_path` (the sample athletes) and the Import page
+    (uploads, Strava) writes into the user's database `user_db`, never the demo's.
 
     `settings` are the ones resolved once at start (`crosstrain --config`; None: the defaults); every
     page uses them and nothing reads a settings file later. They are checked here, so a bad value
@@ -48,9 +54,14 @@ def create_app(
         eager_loading=True,  # fetch plotly.js with the page, not after the first chart appears
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.server.config[CONFIG_KEY] = DashboardConfig(db_path=Path(db_path), settings=settings)
+    app.server.config[CONFIG_KEY] = DashboardConfig(
+        db_path=Path(db_path), settings=settings, user_db=Path(user_db) if user_db else None
+    )
     app.layout = html.Div(
-        [components.navbar(), dbc.Container(dash.page_container, fluid="xxl", className="pb-5")],
+        [
+            components.navbar(demo=user_db is not None),
+            dbc.Container(dash.page_container, fluid="xxl", className="pb-5"),
+        ],
     )
 
     @app.callback(
@@ -134,7 +145,7 @@ def add_strava_routes(server: flask.Flask) -> None:
                 "/import?" + urlencode({"strava": f"Strava did not connect: {args.get('error', 'no code')}"})
             )
         try:
-            with writing(cfg) as path:
+            with importing(cfg) as path:
                 done = exchange_code(path, args["code"], scope=args.get("scope"))
             message = f"connected {done.name}; press Sync now"
             if not done.scope_ok:

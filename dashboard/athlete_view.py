@@ -16,6 +16,7 @@ from dash import dcc, html
 import queries
 from dashboard import components, data, figures, thresholds
 from dashboard.unlabelled_view import unlabelled_section
+from queries.params import resolve
 from queries.unlabelled import unlabelled
 
 DEFAULT_WEEKS = 16
@@ -55,27 +56,50 @@ SESSION_COLUMNS = [
 ]
 
 
-def default_range(end: dt.date) -> tuple[dt.date, dt.date]:
-    return max(data.FIRST_DATE, end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)), end
+ACTIVE_WEEKS = 12  # an inactive athlete's charts: the last weeks they trained
+
+
+def default_range(end: dt.date, weeks: int = DEFAULT_WEEKS) -> tuple[dt.date, dt.date]:
+    return max(data.FIRST_DATE, end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)), end
+
+
+def inactive_since(athlete: dict[str, Any] | None, day: dt.date) -> dt.date | None:
+    """The athlete's last activity when they have none in the `inactive_days` to `day` (the report's
+    own rule), else None."""
+    last = (athlete or {}).get("last_activity")
+    if not last:
+        return None
+    last_day = dt.date.fromisoformat(str(last)[:10])
+    days = resolve(data.settings()).thresholds["inactive_days"]
+    return last_day if (day - last_day).days >= days else None
 
 
 def layout(
     name: str | None, as_of: str | None = None, start: str | None = None, end: str | None = None
 ) -> Any:
-    """Athlete picker, date range and the content for them; changes redraw through `render`."""
+    """Athlete picker (on the riskiest athlete unless named), date range and the content for them;
+    changes redraw through `render`. An inactive athlete's charts show their last active weeks."""
     try:
         everyone = data.athletes()
         if not everyone:
-            return components.problem(
-                "no athletes yet: import some activities first", "athlete", color="info"
-            )
-        last = data.parse_date(end or as_of, data.default_as_of(everyone), "end" if end else "as_of")
-        first = data.parse_date(start, default_range(last)[0], "start")
-    except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
+            return components.welcome("athlete")
+        day = data.parse_date(end or as_of, data.default_as_of(everyone), "end" if end else "as_of")
+        names = [a["name"] for a in everyone]
+        unknown = name if name and name not in names else None
+        name = None if unknown else (name or data.riskiest(everyone))
+        last = day
+        gone = (
+            None
+            if start or end
+            else inactive_since(next((a for a in everyone if a["name"] == name), None), day)
+        )
+        if gone is not None:
+            last = gone
+        first = data.parse_date(
+            start, default_range(last, ACTIVE_WEEKS if gone else DEFAULT_WEEKS)[0], "start"
+        )
+    except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "athlete")
-    names = [a["name"] for a in everyone]
-    if not name:
-        name = names[0]
     oldest = min((a["first_activity"] for a in everyone if a.get("first_activity")), default=None)
     return html.Div(
         [
@@ -105,35 +129,48 @@ def layout(
                 className="align-items-center",
             ),
             # The first view comes with the page (one round trip); the callback redraws on changes.
-            dcc.Loading(html.Div(render(name, str(first), str(last)), id="athlete-content"), delay_show=300),
+            dcc.Loading(
+                html.Div(
+                    components.problem(f"no athlete named {unknown!r}: choose one above", "athlete")
+                    if unknown
+                    else render(name, str(first), str(last), as_of=str(day)),
+                    id="athlete-content",
+                ),
+                delay_show=300,
+            ),
         ]
     )
 
 
-def render(name: str | None, start: str | None, end: str | None, notice: Any = None) -> Any:
-    """Warnings, key numbers and charts for `name` between `start` and `end` (as of `end`)."""
+def render(
+    name: str | None, start: str | None, end: str | None, notice: Any = None, as_of: str | None = None
+) -> Any:
+    """Warnings, key numbers and charts for `name` between `start` and `end`; the report as of
+    `as_of` (default `end`)."""
     if not name:
         return components.problem("choose an athlete", "athlete", color="info")
     try:
-        last = data.parse_date(end, dt.date.today(), "end")
+        last = data.parse_date(end, data.default_as_of(), "end")
         first = data.parse_date(start, default_range(last)[0], "start")
         if first > last:
             first, last = last, first
+        day = data.parse_date(as_of, last, "as_of")
         found = data.cached(
-            ("athlete", name, first, last, repr(data.settings())), lambda: athlete_data(name, first, last)
+            ("athlete", name, first, last, day, repr(data.settings())),
+            lambda: athlete_data(name, first, last, day),
         )
-    except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "athlete")
     return content(*found, first, last, settings=data.settings(), notice=notice)
 
 
-def athlete_data(name: str, first: dt.date, last: dt.date) -> tuple[Any, ...]:
-    """The report as of `last`, daily metrics, weekly balance and sessions from `first` to `last`,
-    and the athlete's unlabelled sessions."""
+def athlete_data(name: str, first: dt.date, last: dt.date, day: dt.date | None = None) -> tuple[Any, ...]:
+    """The report as of `day` (default `last`), daily metrics, weekly balance and sessions from `first`
+    to `last`, and the athlete's unlabelled sessions."""
     settings = data.settings()
     with data.reading() as con:
         return (
-            queries.report(con, name, as_of=last, settings=settings),
+            queries.report(con, name, as_of=day or last, settings=settings),
             queries.daily_metrics(con, name, first, last, settings=settings),
             queries.weekly_balance(con, [name], first, last, settings=settings),
             queries.sessions(con, name, first, last, settings=settings),
@@ -216,7 +253,9 @@ def content(
                 className="mb-2",
             ),
             notice,
-            components.warning_cards(report["warnings"], "athlete"),
+            inactive_note(report, first, last)
+            if s["risk"] == "inactive"
+            else components.warning_cards(report["warnings"], "athlete"),
             components.guidance_note(),
             stats,
             dbc.Row(
@@ -239,6 +278,31 @@ def content(
             html.H4("Sessions", className="mt-3"),
             sessions_table(sessions),
         ]
+    )
+
+
+def inactive_note(report: dict[str, Any], first: dt.date, last: dt.date) -> dbc.Alert:
+    """An inactive athlete's page says so and since when, never "no warnings: balanced"."""
+    s = report["summary"]
+    since = str(s.get("last_activity") or "")[:10]
+    if not since:
+        text = f"No activities yet for {report['athlete']}: nothing to judge."
+        return dbc.Alert(text, color="secondary", id="athlete-inactive")
+    days = (dt.date.fromisoformat(report["as_of"]) - dt.date.fromisoformat(since)).days
+    return dbc.Alert(
+        [
+            html.Strong(f"Inactive since {since}"),
+            f": no session in the {days} days to {report['as_of']}, so no warnings are raised. "
+            f"The charts show {first} to {last}. ",
+            dcc.Link(
+                "Read the report as of the last activity",
+                href=components.athlete_href(report["athlete"], since),
+                id="athlete-inactive-link",
+            ),
+            ".",
+        ],
+        color="secondary",
+        id="athlete-inactive",
     )
 
 

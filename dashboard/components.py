@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import words
 from dashboard.figures import PALETTE, RISK_COLOURS
 
 SEVERITY_COLOUR = {"high": "danger", "warn": "warning", "info": "info"}
@@ -20,7 +21,8 @@ RISK_ORDER = {"red": 0, "amber": 1, "green": 2, "inactive": 3}
 
 GUIDANCE = (
     "This is training guidance, not a diagnosis. When something hurts, see a physical therapist; "
-    "a functional movement screen or gait analysis can show what to work on."
+    "a functional movement screen or gait analysis is an option (good practice, not tested as injury "
+    "prevention)."
 )
 
 
@@ -36,7 +38,8 @@ def compare_href(names: list[str]) -> str:
     return "/compare?" + urlencode([("athlete", n) for n in names])
 
 
-def navbar() -> dbc.Navbar:
+def navbar(demo: bool = False) -> dbc.Navbar:
+    """The page links; in the demo a badge says the athletes are synthetic."""
     links = [
         ("Coach overview", "/"),
         ("Athlete", "/athlete"),
@@ -48,7 +51,12 @@ def navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand(
-                    ["crosstrain ", html.Small("training balance", className="text-white-50")], href="/"
+                    [
+                        "crosstrain ",
+                        html.Small("training balance", className="text-white-50"),
+                        demo_badge() if demo else None,
+                    ],
+                    href="/",
                 ),
                 dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
                 dbc.Collapse(
@@ -66,21 +74,48 @@ def navbar() -> dbc.Navbar:
     )
 
 
+def demo_badge() -> dbc.Badge:
+    return dbc.Badge("demo: synthetic athletes", color="warning", className="ms-2", id="demo-badge")
+
+
 def guidance_note() -> dbc.Alert:
     return dbc.Alert(GUIDANCE, color="light", className="small border guidance-note mb-3", id="guidance-note")
 
 
 def problem(message: str, page: str, color: str = "warning") -> dbc.Alert:
-    """A one-line problem (database busy, unknown athlete, no data yet) shown instead of a page."""
-    return dbc.Alert(
+    """A one-line problem (database busy, unknown athlete, a bad date) shown instead of a page."""
+    return dbc.Alert(message, color=color, id=f"{page}-problem", className="mb-3")
+
+
+def welcome(page: str) -> html.Div:
+    """What every page shows before the database holds an athlete: where to start."""
+    commands = [
+        ("crosstrain import PATH --athlete NAME", "CSV exports, .fit/.gpx/.tcx files, folders, export zips"),
+        ("crosstrain strava connect", "then crosstrain strava sync"),
+        ("crosstrain demo", "four synthetic athletes in a database of their own"),
+    ]
+    return html.Div(
         [
-            html.Strong("Cannot show this page: "),
-            message,
-            html.Br(),
-            html.Small("Reload the page to try again."),
+            html.H2("Welcome to crosstrain"),
+            html.P(
+                "No athletes yet. Import activities to see each athlete's balance of running and support "
+                "work (strength, Pilates, mobility) and the warnings a coach needs.",
+                className="lead",
+            ),
+            dbc.Button(
+                "Go to Import", href="/import", color="primary", className="mb-3", id="welcome-import"
+            ),
+            html.P("Or from a terminal:", className="mb-1"),
+            html.Ul(
+                [
+                    html.Li([html.Code(command), html.Span(f": {why}", className="text-muted")])
+                    for command, why in commands
+                ],
+                className="small",
+            ),
         ],
-        color=color,
-        id=f"{page}-problem",
+        id=f"{page}-welcome",
+        className="welcome",
     )
 
 
@@ -149,10 +184,13 @@ def warning_cards(warnings: list[dict[str, Any]], page: str) -> html.Div:
                             color=SEVERITY_COLOUR.get(w["severity"], "secondary"),
                             className="me-2 align-text-bottom",
                         ),
-                        html.Strong(w["message"]),
+                        html.Strong(words.page_words(w["message"])),
                     ]
                 ),
-                html.Div([html.Span("What to do: ", className="fw-semibold"), w["advice"]], className="mt-1"),
+                html.Div(
+                    [html.Span("What to do: ", className="fw-semibold"), words.page_words(w["advice"])],
+                    className="mt-1",
+                ),
             ],
             className=f"warning-card severity-{w['severity']} mb-2",
             id=f"{page}-warning-{w['code']}",

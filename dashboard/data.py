@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 import duckdb
 import flask
 
+from dashboard.import_job import ImportJob
 from dashboard.strava_job import SyncJob
 from ingest.db import connect
 from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
@@ -27,6 +29,7 @@ from queries.athletes import athletes as list_athletes
 from queries.overview_cache import OverviewCache
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 CONFIG_KEY = "CROSSTRAIN"
 # How long a page waits for another process's write to finish before saying so.
@@ -113,6 +116,15 @@ class DashboardConfig:
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
     # The coach overview by athlete: after a write, only the athletes it changed are computed again.
     overview: OverviewCache = field(default_factory=OverviewCache)
+    # The demo: the pages show `db_path` (the sample athletes); imports go into the user's database.
+    user_db: Path | None = None
+    user_access: FileAccess = field(default_factory=FileAccess)
+    imports: ImportJob = field(default_factory=ImportJob)
+
+    @property
+    def import_db(self) -> Path:
+        """Where the Import page writes: the user's database (in the demo too)."""
+        return self.user_db or self.db_path
 
 
 def config() -> DashboardConfig:
@@ -126,6 +138,23 @@ def writing(cfg: DashboardConfig | None = None, wait_s: float = 30.0) -> Iterato
     cfg = cfg or config()
     with cfg.access.writer(wait_s):
         yield cfg.db_path
+
+
+@contextmanager
+def importing(cfg: DashboardConfig | None = None, wait_s: float = 30.0) -> Iterator[Path]:
+    """The write turn on the database imports go into (yields its path): the shown one, or in the demo
+    the user's own, which no page here reads."""
+    cfg = cfg or config()
+    if cfg.user_db is None:
+        with writing(cfg, wait_s) as path:
+            yield path
+        return
+    with cfg.user_access.writer(wait_s):
+        yield cfg.user_db
+
+
+def is_demo() -> bool:
+    return config().user_db is not None
 
 
 @contextmanager
@@ -211,17 +240,11 @@ def has_database() -> bool:
     return config().db_path.exists()
 
 
-def default_as_of(athletes: list[dict[str, Any]]) -> dt.date:
-    """Today, or the newest activity in the database when that is older (e.g. the sample data set).
-
-    Windows end on this day, so a database that stopped being updated still shows its last state.
-    """
-    today = dt.date.today()
-    last = [a["last_activity"] for a in athletes if a.get("last_activity")]
-    if not last:
-        return today
-    newest = max(dt.date.fromisoformat(str(d)[:10]) for d in last)
-    return min(today, newest)
+def default_as_of(athletes: list[dict[str, Any]] | None = None) -> dt.date:
+    """Today: the day every window ends on unless a page is told otherwise, as in the CLI (one default
+    day for both). Athletes whose data ended earlier read inactive since their last activity; the
+    overview offers each athlete's own last activity, the athlete page shows their last active weeks."""
+    return dt.date.today()
 
 
 # Dates the pages accept in `?as_of=`, `?start=`, `?end=` and the pickers: from the Unix epoch (no
@@ -257,13 +280,45 @@ def parse_date(value: Any, fallback: dt.date, what: str = "as_of") -> dt.date:
 
 
 def athletes() -> list[dict[str, Any]]:
+    """Every athlete (none before the first import has made the database)."""
+    if not has_database():
+        return []
     return cached(("athletes",), lambda: read(list_athletes))
 
 
+# Weeks of the overview's sparklines (and of the weekly rows it reads with the summaries).
+SPARK_WEEKS = 8
+
+
+def overview(day: dt.date) -> tuple[dict[str, Any], Any]:
+    """Every athlete's 28-day summary as of `day` and their weekly balance over SPARK_WEEKS weeks:
+    queries.overview's answer, kept by athlete in this process so that after a write only the athletes
+    it changed are computed again (queries/overview_cache.py), and by database state (`cached`)."""
+
+    def compute() -> tuple[dict[str, Any], Any]:
+        first = max(FIRST_DATE, day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1))
+        with reading() as con:
+            return config().overview.overview(con, day, first, settings())
+
+    return cached(("overview", day, repr(settings())), compute)
+
+
+def riskiest(everyone: list[dict[str, Any]]) -> str | None:
+    """The athlete the overview lists first today (highest risk, active before inactive)."""
+    if len(everyone) < 2:
+        return everyone[0]["name"] if everyone else None
+    ranked = overview(default_as_of(everyone))[0]["athletes"]
+    active = [a for a in ranked if a["risk"] != "inactive"] or ranked
+    return active[0]["athlete"] if active else everyone[0]["name"]
+
+
 def error_message(exc: Exception) -> str:
-    """What a page says when reading failed: the library's one line, never a traceback."""
+    """What a page says when something failed: the library's one line, never a traceback. A failure
+    of our own code is logged with its traceback (the dashboard's terminal) and named in one line."""
     if isinstance(exc, CrosstrainError):
-        return str(exc)
+        return first_line(exc)
     if isinstance(exc, duckdb.Error):
         return f"database error: {first_line(exc)}"
-    raise exc
+    log.error("a page failed", exc_info=exc)
+    what = f"{type(exc).__name__}: {first_line(exc)[:120]}"
+    return f"something went wrong here ({what}); the dashboard's log has the details"

@@ -552,29 +552,54 @@ def compare_weekly(weekly: pd.DataFrame, athletes: Sequence[str]) -> Figure:
     )
 
 
-def compare_metric(rows: pd.DataFrame, column: str, title: str, fmt: str = ".2f") -> Figure:
-    """One key metric for each athlete, as horizontal bars coloured by risk."""
+def band_colour(column: str, value: Any, lines: dict[str, float] | None = None) -> str:
+    """A metric's colour by its own band (the thresholds in force), not by the athlete's overall risk:
+    monotony green below its warn line, amber to its high line, red above; support share green at or
+    above its target, amber below, red at 0; grey where undefined."""
+    at = DEFAULT_LINES | (lines or {})
+    if value is None or not np.isfinite(float(value)):
+        return RISK_COLOURS["inactive"]
+    v = float(value)
+    if column == "monotony":
+        if v >= at["monotony_high"]:
+            return RISK_COLOURS["red"]
+        return RISK_COLOURS["amber"] if v >= at["monotony_warn"] else RISK_COLOURS["green"]
+    if column == "support_share":
+        if v >= at["support_share_target"]:
+            return RISK_COLOURS["green"]
+        return RISK_COLOURS["amber"] if v > 0 else RISK_COLOURS["red"]
+    return LINE
+
+
+def compare_metric(
+    rows: pd.DataFrame, column: str, title: str, fmt: str = ".2f", lines: dict[str, float] | None = None
+) -> Figure:
+    """One key metric for each athlete, as horizontal bars coloured by the metric's own band; a value
+    of 0 is written as 0 beside its empty bar, an undefined one as a dash."""
     if rows.empty:
         return empty(title)
+    values = _values(rows, column)
     bar = {
         "type": "bar",
-        "x": _values(rows, column),
+        "x": [0 if v is None else v for v in values],
         "y": [html.escape(a) for a in rows["athlete"]],
         "orientation": "h",
-        "marker": {"color": [RISK_COLOURS.get(r, LINE) for r in rows["risk"]]},
-        "texttemplate": "%{x:" + fmt + "}",
-        "textposition": "auto",
-        "hovertemplate": "%{x:" + fmt + "}<extra></extra>",
+        "marker": {"color": [band_colour(column, v, lines) for v in values]},
+        "text": ["–" if v is None else format(v, fmt) for v in values],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{text}<extra></extra>",
     }
+    top = max([v for v in values if v is not None] or [0])
     return _figure(
         [bar],
         title,
         "",
         height=90 + 44 * len(rows),
         hovermode="closest",
-        margin={"l": 160},
+        margin={"l": 160, "r": 50},
         yaxis={"autorange": "reversed", "rangemode": "normal"},
-        xaxis={"tickformat": ".0%"} if fmt.endswith("%") else {},
+        xaxis={"range": [0, (top or 1) * 1.15], **({"tickformat": ".0%"} if fmt.endswith("%") else {})},
     )
 
 

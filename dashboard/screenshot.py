@@ -1,6 +1,6 @@
 """Screenshot of a dashboard page in headless Chromium (for the README: `make screenshot`).
 
-python -m dashboard.screenshot                      # sample data -> docs/athlete.png
+python -m dashboard.screenshot                      # the demo data: docs/athlete.png, overview-1024.png
 python -m dashboard.screenshot --url URL --out FILE  # any page of a running dashboard
 """
 
@@ -61,13 +61,19 @@ def wait_for_charts(
 
 
 def capture(
-    url: str, out: Path, width: int = 1400, height: int = 2200, selector: str | None = None, charts: int = 6
+    url: str,
+    out: Path,
+    width: int = 1400,
+    height: int = 2200,
+    selector: str | None = None,
+    charts: int = 6,
+    ready: str = "#_pages_content",
 ) -> Path:
-    """Load `url`, wait for its charts, and save a PNG of the page (or of `selector`)."""
+    """Load `url`, wait for `ready` and its charts, and save a PNG of the page (or of `selector`)."""
     browser = chrome(width, height)
     try:
         browser.get(url)
-        WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#_pages_content")))
+        WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, ready)))
         wait_for_charts(browser, charts)
         time.sleep(1.0)  # transitions and fonts settle
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -93,8 +99,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def sample_screenshot(out: Path, width: int = 1400) -> Path:
-    """Serve the sample data set on a free loopback port and capture the monotone runner's page."""
+def sample_screenshots(folder: Path, width: int = 1400) -> list[Path]:
+    """Serve the sample data set as the demo loads it (ending today) on a free loopback port; capture
+    the monotone runner's page, and the coach overview at 1024 px (the narrowest it is made for)."""
+    import datetime as dt
     from urllib.parse import quote
 
     from werkzeug.serving import make_server
@@ -104,14 +112,25 @@ def sample_screenshot(out: Path, width: int = 1400) -> Path:
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "sample.duckdb"
-        load_sample(db, {})
+        load_sample(db, {}, end=dt.date.today())
         app = create_app(db)
         port = free_port()
         server = make_server("127.0.0.1", port, app.server, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
+        base = f"http://127.0.0.1:{port}"
         try:
-            return capture(f"http://127.0.0.1:{port}/athlete/{quote(SAMPLE_ATHLETE, safe='')}", out, width)
+            return [
+                capture(f"{base}/athlete/{quote(SAMPLE_ATHLETE, safe='')}", folder / "athlete.png", width),
+                capture(
+                    f"{base}/",
+                    folder / "overview-1024.png",
+                    1024,
+                    900,
+                    charts=0,
+                    ready="#overview-table .ag-row",
+                ),
+            ]
         finally:
             server.shutdown()
 
@@ -121,16 +140,17 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--url", help="page of a running dashboard (default: serve the sample data)")
-    parser.add_argument("--out", type=Path, default=Path("docs/athlete.png"))
+    parser.add_argument("--out", type=Path, help="with --url: the PNG to write")
+    parser.add_argument("--docs", type=Path, default=Path("docs"), help="where the demo's screenshots go")
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--charts", type=int, default=6, help="wait until this many charts are drawn")
     args = parser.parse_args()
-    out = (
-        capture(args.url, args.out, args.width, charts=args.charts)
-        if args.url
-        else sample_screenshot(args.out, args.width)
-    )
-    print(f"wrote {out}")
+    if args.url:
+        written = [capture(args.url, args.out or Path("screenshot.png"), args.width, charts=args.charts)]
+    else:
+        written = sample_screenshots(args.docs, args.width)
+    for out in written:
+        print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Unlabelled sessions on the athlete page: a category picker that writes through ingest/.
 
-Sessions whose type says nothing (Workout, Other, Training) and whose name matched no keyword count
-as `other`, so a gym class may hide the support work the warnings look for. Grouped by name: one
-picker labels every session with that name; the sessions listed under it can be labelled one by one.
+Sessions whose type says nothing (Workout, Gym & Fitness Equipment, Other ...) and whose name matched
+no keyword count as `other`, so a gym class may hide the support work the warnings look for. Grouped
+by name: one picker labels every session with that name and type, now and in later imports and syncs
+(a same-name rule, as `crosstrain activities set ID --category C --same-name`); the sessions listed
+under it can be labelled one by one.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import data
-from ingest.categories import CATEGORIES
-from ingest.corrections import set_activities
+from ingest.categories import CATEGORIES, key_sql
+from ingest.corrections import label_same_name, set_activities
 from ingest.db import connect
 
 SHOWN_GROUPS = 30
@@ -52,10 +54,10 @@ def unlabelled_section(athlete: str, rows: list[dict[str, Any]]) -> Any:
         [
             html.H4("Unlabelled sessions", className="mt-3"),
             html.P(
-                f"{len(rows)} sessions have a type that says nothing (Workout, Other, Training) and a name "
-                "that matched no category word, so they count as 'other': strength or Pilates among them "
-                "is missed by the warnings. Pick a category for a name to label every session with it, "
-                "or open the list to label one session.",
+                f"{len(rows)} sessions have a type that says nothing (Workout, Gym & Fitness Equipment, "
+                "Other ...) and a name that matched no category word, so they count as 'other': strength "
+                "or Pilates among them is missed by the warnings. Pick a category for a name to label all "
+                "sessions of this name, now and in later imports, or open the list to label one session.",
                 className="small text-muted",
             ),
             dcc.Store(id="unlabelled-groups", data=[{"name": g["name"], "ids": g["ids"]} for g in found]),
@@ -117,7 +119,7 @@ def group_item(index: int, group: dict[str, Any]) -> Any:
                         ),
                         dbc.Col(
                             dbc.Button(
-                                f"Label all {count}",
+                                f"Label all {count}, and later ones",
                                 id={"type": "unlabelled-apply", "index": index},
                                 size="sm",
                                 color="primary",
@@ -160,11 +162,28 @@ def chosen_label(
             return None
         group = groups[index]
         ids = [int(i) for i in group["ids"]]
-        return ids, category, f"{len(ids)} session{'s' if len(ids) > 1 else ''} named '{group['name']}'"
+        if not group["name"]:
+            return ids, category, f"{len(ids)} session{'s' if len(ids) > 1 else ''} without a name"
+        return ids, category, f"all sessions named '{group['name']}' (now and in later imports)"
     return None
 
 
-def label(activity_ids: list[int], category: str) -> int:
-    """Write the category for these activities through ingest/; returns how many changed."""
+def label(activity_ids: list[int], category: str, same_name: bool = False) -> int:
+    """Write the category for these activities through ingest/; returns how many changed. `same_name`:
+    every session of their names and types, now and in later imports (sessions without a name: these)."""
     with data.writing() as path, connect(path) as con:
+        if same_name and not _unnamed(con, activity_ids):
+            return label_same_name(con, activity_ids, category)[0]
         return set_activities(con, activity_ids, category=category)
+
+
+def _unnamed(con: Any, activity_ids: list[int]) -> bool:
+    """Whether any of these sessions has no name a same-name rule could match."""
+    return (
+        con.execute(
+            f"""select count(*) from activities where activity_id in (select unnest(?::bigint[]))
+            and {key_sql("name")} = ''""",
+            [activity_ids],
+        ).fetchone()[0]
+        > 0
+    )

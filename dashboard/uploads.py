@@ -20,7 +20,7 @@ from typing import Any
 from dashboard import data
 from ingest.csv_import import FileResult, ImportOptions, import_paths
 from ingest.errors import CrosstrainError
-from ingest.files.importer import FilesResult, import_activity_paths, is_activity_path
+from ingest.files.importer import FilesResult, Progress, import_activity_paths, is_activity_path
 
 MAX_FILE_MB = 50  # one file, decoded
 MAX_TOTAL_MB = 100  # all files of one upload, decoded
@@ -31,6 +31,8 @@ MAX_TOTAL_BYTES = MAX_TOTAL_MB * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_TOTAL_BYTES * 4 // 3 + 1024 * 1024
 SHOWN_NAME_CHARS = 80
 FORMATS = ("auto", "strava", "garmin", "generic")
+UNITS = ("metric", "imperial")
+DATE_ORDERS = ("dmy", "mdy")
 # Suffixes kept on the saved file, so the import library tells a .zip from a .csv or a .fit.gz.
 SUFFIX = re.compile(r"(\.[a-z0-9]{1,5}){1,2}$")
 
@@ -141,17 +143,31 @@ def save(folder: Path, files: list[Upload]) -> tuple[dict[Path, str], list[FileR
     return saved, refused
 
 
-def import_uploads(contents: Any, names: Any, athlete: Any, fmt: Any) -> list[FileResult | FilesResult] | str:
+def import_uploads(
+    contents: Any,
+    names: Any,
+    athlete: Any,
+    fmt: Any,
+    progress: Progress | None = None,
+    options: dict[str, Any] | None = None,
+    cfg: data.DashboardConfig | None = None,
+) -> list[FileResult | FilesResult] | str:
     """Import the uploaded files, each in its own transaction, as `crosstrain import` does: activity
     files and archives through ingest/files, CSV files through the CSV importer; a one-line problem
-    as a string. Pages keep answering from the last committed data meanwhile (data.writing)."""
+    as a string. `options`: the form's time zone, units and date order (None, "" or "auto": the
+    file decides). Writes go where the Import page imports (data.importing: in the demo, the user's own
+    database); pages keep answering from the last committed data meanwhile. `progress(done, total,
+    stage)` hears each stage (reading files, writing); `cfg` is the app's (outside a request)."""
     if fmt not in FORMATS:
         return f"unknown format {str(fmt)[:20]!r}; one of {', '.join(FORMATS)}"
+    given = {k: v for k, v in (options or {}).items() if isinstance(v, str) and v.strip() not in ("", "auto")}
+    if given.get("units") not in (None, *UNITS) or given.get("date_order") not in (None, *DATE_ORDERS):
+        return "units or date order not one of the form's choices"
     try:
         files = checked(contents, names)
     except UploadError as exc:
         return str(exc)
-    cfg = data.config()
+    cfg = cfg or data.config()
     with tempfile.TemporaryDirectory(prefix="crosstrain-upload-") as tmp:
         written, refused = save(Path(tmp), files)
         paths = list(written)
@@ -159,15 +175,25 @@ def import_uploads(contents: Any, names: Any, athlete: Any, fmt: Any) -> list[Fi
         results: list[FileResult | FilesResult] = []
         if paths:
             name = athlete.strip() if isinstance(athlete, str) else ""
-            options = ImportOptions(athlete=name or None, format=fmt)
+            import_options = ImportOptions(
+                athlete=name or None,
+                format=fmt,
+                timezone=given.get("timezone", "").strip() or None,
+                units=given.get("units"),
+                date_order=given.get("date_order"),
+            )
             activity = [p for p in paths if is_activity_path(p)]
             tables = [p for p in paths if not is_activity_path(p)]
             try:
-                with data.writing(cfg):
+                with data.importing(cfg) as target:
                     if activity:
-                        results += import_activity_paths(cfg.db_path, activity, options, cfg.settings)
+                        results += import_activity_paths(
+                            target, activity, import_options, cfg.settings, progress
+                        )
                     if tables:
-                        results += import_paths(cfg.db_path, tables, options, cfg.settings)
+                        if progress:
+                            progress(0, len(tables), "csv files")
+                        results += import_paths(target, tables, import_options, cfg.settings)
             except CrosstrainError as exc:
                 return unsaved(str(exc), saved, tmp)
         for r in results:  # show the uploaded names, not where they were saved

@@ -135,6 +135,13 @@ def merge(
                    and d.source_id = c.source_id)""",
             [src.athlete_id, dst.athlete_id],
         )
+        con.execute(  # a name both label: the target's label stays
+            """delete from category_rules c
+               where c.athlete_id = ? and exists (
+                   select 1 from category_rules d where d.athlete_id = ? and d.type_key = c.type_key
+                   and d.name_key = c.name_key)""",
+            [src.athlete_id, dst.athlete_id],
+        )
         con.execute(
             """create or replace temp table _merge_moved as
                select activity_id from activities where athlete_id = ?""",

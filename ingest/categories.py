@@ -123,8 +123,66 @@ DEFAULT_CATEGORIES: dict[str, str] = {
     "Other": "other",
 }
 
-# Generic types whose activity name decides the category ("Workout: glutes and squats" is strength).
-NAME_DECIDES = ("Workout", "Other", "Training")
+# Types that say nothing about the session: Strava's "Workout", Garmin's "Gym & Fitness Equipment" (older
+# exports: "Fitness Equipment"), "Other" and "Training", and the names the localized exports write for
+# them when a language map (ingest/formats/*_languages.py) has not turned them into English. Their name
+# decides the category ("Workout: glutes and squats" is strength); a name that matches no keyword leaves
+# the session in the catch-all category `other`, a support-work candidate: the report asks about it
+# (unlabelled_sessions) and it scores as the athlete's gym sessions (queries/sql/session_intensity.sql).
+# English names from real exports (Strava: AakashB-1996/Strava_Analysis, Bergolito/strava-atividades;
+# Garmin: kostaskes/my-garmin-runs); the other languages are Strava's and Garmin Connect's wording as
+# far as crosstrain knows it, not yet confirmed by a public export.
+GENERIC_TYPES: tuple[str, ...] = (
+    # English (Strava's API and export names, Garmin Connect's, Garmin's type keys)
+    "Workout",
+    "Other",
+    "Training",
+    "Gym & Fitness Equipment",
+    "Fitness Equipment",
+    "fitness_equipment",
+    # de, fr, es, it, nl, pt: Strava's "Workout" and Garmin's "Other" / "Fitness Equipment"
+    "Sonstige",
+    "Sonstiges",
+    "Fitnessgeräte",
+    "Entraînement",
+    "Autre",
+    "Équipement de fitness",
+    "Entrenamiento",
+    "Otro",
+    "Equipo de fitness",
+    "Allenamento",
+    "Altro",
+    "Attrezzatura fitness",
+    "Overig",
+    "Anders",
+    "Fitnessapparatuur",
+    "Treino",
+    "Outro",
+    "Equipamento de fitness",
+    # da, no, sv, fi, pl, cs
+    "Træning",
+    "Andet",
+    "Fitnessudstyr",
+    "Trening",
+    "Annet",
+    "Treningsutstyr",
+    "Träning",
+    "Annat",
+    "Övrigt",
+    "Gymutrustning",
+    "Harjoitus",
+    "Muu",
+    "Kuntosalilaitteet",
+    "Inne",
+    "Sprzęt fitness",
+    "Trénink",
+    "Ostatní",
+    "Jiné",
+    "Fitness vybavení",
+)
+# Generic types whose activity name decides the category (the same list: one concept, two names kept
+# for the callers that say what they mean).
+NAME_DECIDES = GENERIC_TYPES
 
 # Words in the name of a NAME_DECIDES activity, per category, in the languages Strava and Garmin Connect
 # export. Matched as substrings after normalisation (key_sql: "step-up", "Step up" and "stepups" all
@@ -160,8 +218,7 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "forza",
         "palestra",
         "pesi",
-        "musculacao",
-        "treino",
+        "musculacao",  # "treino" alone is not here: it is Portuguese for the generic type itself
         "academia",
         "funcional",
         "kracht",
@@ -197,6 +254,36 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "protahovani",
     ],
     "run": ["sprint", "strides"],
+    # Sports and classes that are cross-training, not the gym work a support-work candidate may be
+    # ("Efkarpia Football" logged as Garmin Other, "Beach volley" as Strava Workout: real exports).
+    "cross": [
+        "football",
+        "soccer",
+        "futebol",
+        "futbol",
+        "fussball",
+        "fußball",
+        "voetbal",
+        "calcio",
+        "volley",
+        "basket",
+        "tennis",
+        "padel",
+        "badminton",
+        "squash",
+        "hockey",
+        "rugby",
+        "handball",
+        "dance",
+        "ballet",
+        "zumba",
+        "climb",
+        "boulder",
+        "swim",
+        "bike",
+        "cycling",
+        "spinning",
+    ],
 }
 
 

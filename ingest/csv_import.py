@@ -82,7 +82,7 @@ class FileResult:
 
     def summary(self) -> str:
         """The counts line, then one indented line per note."""
-        return "\n".join([self.counts_line(), *(f"  {n}" for n in self.notes)])
+        return "\n".join([self.counts_line(), *(f"  {n}" for n in [*self.notes, *self.counts.notes()])])
 
     def counts_line(self) -> str:
         if self.error:

@@ -23,6 +23,8 @@ import duckdb
 from ingest import categories, versions
 
 WEEK_S = 7 * 86400
+RUN_MAX_M_S = 12.5  # average speed no run reaches (see RULES)
+MAX_M_S = 100.0  # average speed no activity reaches (see RULES)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,39 @@ class Rule:
         )
 
 
+@dataclass(frozen=True)
+class Exclusion:
+    """A session of `categories` longer than `hours` is beyond what a person does: stored, excluded."""
+
+    categories: tuple[str, ...]
+    hours: float
+    why: str  # the source of the bound, or that it is crosstrain's convention
+
+
+# Sessions far beyond plausible for their kind are kept but count in no metric until the user says
+# otherwise (`crosstrain activities set ID --include`): the watch's timer was left running.
+EXCLUSIONS: tuple[Exclusion, ...] = (
+    Exclusion(("strength", "pilates", "mobility"), 4,
+              "crosstrain's convention: a gym, Pilates or yoga session of more than 4 hours is a timer "
+              "left running (a real runner's strength sessions of 7 to 18.6 hours lifted the support "
+              "share from about 18% to 45%)"),
+)  # fmt: skip
+
+# The minutes a session counts (queries/sql/session_load.sql): moving time, else elapsed time.
+SESSION_S = "coalesce(nullif(moving_s, 0), elapsed_s)"
+
+
+def exclusion_sql() -> str:
+    """SQL over a categorised row (`category`, `moving_s`, `elapsed_s`): why it is excluded, or NULL."""
+    whens = " ".join(
+        f"when category in ({', '.join(repr(c) for c in e.categories)}) and {SESSION_S} > {e.hours * 3600!r} "
+        f"then category || ' session of ' || round({SESSION_S} / 3600, 1)::varchar || "
+        f"' h, over {e.hours:g} h: a timer left running?'"
+        for e in EXCLUSIONS
+    )
+    return f"case {whens} end"
+
+
 def _num(x: float) -> str:
     return f"{x:g}" if abs(x) < 1e6 else f"{x:,.0f}"
 
@@ -82,9 +117,9 @@ RULES: tuple[Rule, ...] = (
     Rule("distance_m", "distance", "distance_m / 1000", 0, 5000, "km",
          "crosstrain's convention: 5,000 km is beyond any human-powered week (Race Across America: "
          "4,800 km in 8+ days)"),
-    Rule("distance_m", "average speed", SPEED, 0, 12.5, "m/s",
+    Rule("distance_m", "average speed", SPEED, 0, RUN_MAX_M_S, "m/s",
          "Bolt's 100 m record averages 10.4 m/s (peak 12.4 m/s): no run averages more", ("run",)),
-    Rule("distance_m", "average speed", SPEED, 0, 100, "m/s",
+    Rule("distance_m", "average speed", SPEED, 0, MAX_M_S, "m/s",
          "above the speed-skiing record (70.8 m/s, 2016), the fastest human-powered or gravity sport"),
     Rule("elevation_gain_m", "elevation gain", "elevation_gain_m", 0, 30_000, "m",
          "crosstrain's convention: the biggest multi-day mountain races climb about 24,000 m "
@@ -185,16 +220,20 @@ def reject(con: duckdb.DuckDBPyConnection, staged: str, import_id: int | None) -
     line = "c.line::integer" if "line" in present else "null::integer"
     categorised = categories.categorised("select _rid, sport_type, name from _candidates", "_candidates")
     con.execute(
+        f"""create or replace temp table _cand_rows as
+            select c.*, k.category from _candidates c left join ({categorised}) k using (_rid)"""
+    )
+    con.execute(f"create or replace temp table _bad as {violations_sql('_cand_rows')}")
+    _moving_fallback(con, staged)
+    con.execute(
         f"""create or replace temp table _implausible as
-            with rows as (
-                select c.*, k.category from _candidates c left join ({categorised}) k using (_rid)
-            ),
-            bad as ({violations_sql("rows")})
             select b._rid, {line} as line, c.source_id, c.strava_id,
                    b.reject_column as "column", b.reject_reason as reason
-            from bad b join _candidates c using (_rid)"""
+            from _bad b join _candidates c using (_rid)
+            where b._rid not in (select _rid from _moving_fallback)"""
     )
-    con.execute("drop table _candidates")
+    for table in ("_candidates", "_cand_rows", "_bad"):
+        con.execute(f"drop table {table}")
     found = con.execute("select count(*) from _implausible").fetchone()[0]
     if not found:
         return 0
@@ -209,6 +248,34 @@ def reject(con: duckdb.DuckDBPyConnection, staged: str, import_id: int | None) -
         [import_id, import_id],
     )
     return found
+
+
+def _moving_fallback(con: duckdb.DuckDBPyConnection, staged: str) -> None:
+    """Rows refused only for their moving time (below a second, or so short that the average speed is
+    beyond the rules) whose elapsed time passes every rule keep that instead: temp table
+    `_moving_fallback` (_rid), their moving time set to NULL in `staged` (minutes then count the
+    elapsed time). A real ride's moving time glitched to 14 s beside 3:06:30 elapsed and 91.5 km
+    (RGazzaneo/projeto_garmin, 2018-03-11): its elapsed time is the session, not a reason to lose it."""
+    con.execute(
+        f"""create or replace temp table _moving_fallback as
+            with fixable as (
+                select r.* replace (null::double as moving_s)
+                from _cand_rows r join _bad b using (_rid)
+                where r.moving_s is not null and r.elapsed_s is not null
+                  and (b.reject_column = 'moving_s' or b.reject_reason like 'average speed %')
+            )
+            select _rid from fixable
+            where _rid not in (select _rid from ({violations_sql("fixable")}))"""
+    )
+    con.execute(f"update {staged} set moving_s = null where rowid in (select _rid from _moving_fallback)")
+
+
+def moving_fallbacks(con: duckdb.DuckDBPyConnection) -> int:
+    """How many rows the last `reject` on this connection gave their elapsed time as minutes."""
+    try:
+        return con.execute("select count(*) from _moving_fallback").fetchone()[0]
+    except duckdb.CatalogException:
+        return 0
 
 
 def stored_violations_sql() -> str:

@@ -1,7 +1,9 @@
 """The bundled SYNTHETIC sample data set: four made-up athletes over the year ending 2026-11-22.
 
 `python -m ingest.sample` regenerates `sample_data/synthetic_athletes.csv` (deterministic: fixed seed);
-`load_sample` imports it through the normal import path (`crosstrain demo` uses it).
+`load_sample` imports it through the normal import path. `crosstrain demo` loads it moved to end today
+(every date shifted by the same number of days), so the athletes are active and every rolling window,
+warning and number reads as it does on 2026-11-22 in the bundled file.
 
 - Mona Monotone: runs only, the same easy 10 km almost every day, never strength work.
 - Bea Balanced: varied runs (intervals, long runs, hills, sprints), two strength or Pilates sessions a
@@ -17,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -200,9 +203,32 @@ def generate(path: Path | None = None) -> Path:
     return path
 
 
-def load_sample(db_path: Path, settings: dict[str, Any]) -> FileResult:
-    """Import the bundled synthetic athletes into `db_path` through the normal import path."""
-    [result] = import_paths(db_path, [sample_path()], ImportOptions(timezone=TIMEZONE), settings)
+def shifted(source: Path, target: Path, days: int) -> Path:
+    """`source` with every date moved by `days` days (the sample's dates are ISO, first column)."""
+    with (
+        source.open(encoding="utf-8", newline="") as fh,
+        target.open("w", encoding="utf-8", newline="") as out,
+    ):
+        rows = csv.reader(fh)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(next(rows))
+        for row in rows:
+            day = dt.date.fromisoformat(row[0][:10]) + dt.timedelta(days=days)
+            writer.writerow([day.isoformat() + row[0][10:], *row[1:]])
+    return target
+
+
+def load_sample(db_path: Path, settings: dict[str, Any], end: dt.date | None = None) -> FileResult:
+    """Import the bundled synthetic athletes into `db_path` through the normal import path; with
+    `end`, moved so that their last day is `end` (the demo: today)."""
+    options = ImportOptions(timezone=TIMEZONE)
+    if end is None or end == END:
+        [result] = import_paths(db_path, [sample_path()], options, settings)
+        return result
+    with tempfile.TemporaryDirectory(prefix="crosstrain-sample-") as tmp:
+        moved = shifted(sample_path(), Path(tmp) / FILE_NAME, (end - END).days)
+        [result] = import_paths(db_path, [moved], options, settings)
+    result.file = FILE_NAME
     return result
 
 

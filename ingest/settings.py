@@ -1,4 +1,6 @@
-"""The user's settings file (TOML): category overrides, default intensities, warning thresholds.
+"""The user's settings file (TOML): category overrides, default intensities, warning thresholds, a
+plan's own codes and limits (`[plan_keywords]`, read by ingest/plan_words.keyword_map; `[plan]`, by
+ingest/plans.window).
 
 `$CROSSTRAIN_CONFIG`, else `$XDG_CONFIG_HOME/crosstrain/config.toml`. A missing file means defaults.
 """

@@ -8,7 +8,7 @@ links double recordings (ingest/twins.py) in a few set-based statements.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -41,7 +41,7 @@ STAGED_COLUMNS = (
     *ACTIVITY_FIELDS,
     "raw",
 )
-VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category", "excluded")
+VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category", "excluded", "excluded_reason")
 
 
 @dataclass
@@ -53,6 +53,9 @@ class WriteCounts:
     updated: int = 0
     duplicate: int = 0
     twins: int = 0
+    moving_fallback: int = 0  # rows whose impossible moving time gave way to their elapsed time
+    excluded: list[tuple[int, str]] = field(default_factory=list)  # (activity id, reason) stored excluded
+    unknown_types: dict[str, int] = field(default_factory=dict)  # type names the category table lacks
 
     def add(self, other: WriteCounts) -> None:
         """Count `other`'s rows too (one import written in several parts)."""
@@ -60,12 +63,49 @@ class WriteCounts:
         self.updated += other.updated
         self.duplicate += other.duplicate
         self.twins += other.twins
+        self.moving_fallback += other.moving_fallback
+        self.excluded += other.excluded
+        for name, n in other.unknown_types.items():
+            self.unknown_types[name] = self.unknown_types.get(name, 0) + n
+
+    def notes(self) -> list[str]:
+        """Lines for under a summary: what the write decided that the user may want to change."""
+        found = []
+        if self.moving_fallback:
+            found.append(
+                f"moving time: {self.moving_fallback} session{_s(self.moving_fallback)} with a moving time "
+                "far too short for its distance (or under a second) counted by elapsed time instead"
+            )
+        if self.excluded:
+            ids = ", ".join(str(i) for i, _ in self.excluded[:10]) + (
+                " ..." if len(self.excluded) > 10 else ""
+            )
+            reasons = sorted({r for _, r in self.excluded})
+            found.append(
+                f"excluded: {len(self.excluded)} session{_s(len(self.excluded))} stored but counted nowhere "
+                f"({'; '.join(reasons[:3])}{' ...' if len(reasons) > 3 else ''}): ids {ids}; "
+                "`crosstrain activities set ID --include` counts one"
+            )
+        if self.unknown_types:
+            ranked = sorted(self.unknown_types.items(), key=lambda x: (-x[1], x[0]))
+            shown = ", ".join(f'"{t}" ({n})' for t, n in ranked[:8]) + (" ..." if len(ranked) > 8 else "")
+            total = sum(self.unknown_types.values())
+            found.append(
+                f"types: {total} session{_s(total)} of {len(ranked)} type name{_s(len(ranked))} crosstrain "
+                f"doesn't know, counted as other: {shown}; map them under [categories] in the settings "
+                f'file (e.g. "{ranked[0][0]}" = "cross"), then run crosstrain activities recategorise'
+            )
+        return found
 
     def twins_note(self) -> str:
         """`; 3 double recordings, counted once` for a summary line, or nothing."""
         if not self.twins:
             return ""
         return f"; {self.twins} double recording{'s' if self.twins != 1 else ''}, counted once"
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def ensure_athlete(
@@ -140,6 +180,13 @@ def write_activities(
     cols = ", ".join(STAGED_COLUMNS)
     categories.register(con, settings)
     plausibility.reject(con, staged, import_id)  # every source's rows meet the same rules
+    unknown = dict(
+        con.execute(
+            f"""select sport_type, count(*) from {staged}
+                where {categories.key_sql("sport_type")} not in (select type_key from category_map)
+                group by sport_type"""
+        ).fetchall()
+    )
     # Keys counted by their hash (a third cheaper than the key itself): distinct hashes mean distinct
     # keys; two keys sharing a hash merely take the exact path below, which keeps both.
     total, keys = con.execute(
@@ -153,7 +200,13 @@ def write_activities(
         counts = WriteCounts()
     # The rows as they will be stored: a query, not a table, so that a bulk import categorises its
     # rows in the insert itself instead of writing them once more.
-    incoming = corrections.overlay(con, categories.categorised(f"select {cols} from {staged}", staged))
+    # Sessions far beyond plausible for their kind are stored excluded, with the reason (plausibility.py).
+    categorised = categories.categorised(f"select {cols} from {staged}", staged)
+    incoming = corrections.overlay(
+        con,
+        f"select *, {plausibility.exclusion_sql()} as excluded_reason from ({categorised})",
+        "excluded_reason is not null",
+    )
     # Rows whose key is stored are compared with it; when none is (a first import of these rows), an
     # empty comparison saves categorising every row once more only to join it with nothing.
     stored = con.execute(
@@ -179,8 +232,8 @@ def write_activities(
 
     last_id = con.execute("select coalesce(max(activity_id), 0) from activities").fetchone()[0]
     counts.new = con.execute(
-        f"""insert into activities ({cols}, category, excluded, import_id, activity_id)
-            select {cols}, category, excluded, ?, ? + row_number() over ()
+        f"""insert into activities ({cols}, category, excluded, excluded_reason, import_id, activity_id)
+            select {cols}, category, excluded, excluded_reason, ?, ? + row_number() over ()
             from ({incoming}) i
             where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
                               and k.source = i.source and k.source_id = i.source_id)""",
@@ -198,6 +251,18 @@ def write_activities(
         # into an empty table (a first import) every row is new: link them all, no day filter
         counts.twins = twins.link(con, None if last_id == 0 else days, touched)
         versions.touch(con, days)
+        counts.excluded = [
+            (r[0], r[1])
+            for r in con.execute(
+                f"""select activity_id, excluded_reason from activities
+                    where excluded and excluded_reason is not null
+                      and (activity_id > {int(last_id)} or activity_id in (select activity_id from _known
+                                                                         where changed))
+                    order by activity_id"""
+            ).fetchall()
+        ]
+    counts.moving_fallback = plausibility.moving_fallbacks(con)
+    counts.unknown_types = unknown
     for table in ("_unique", "_known"):
         con.execute(f"drop table if exists {table}")
     return counts

@@ -26,8 +26,8 @@ def activities(
 ) -> list[dict[str, Any]]:
     """Every stored activity of `athlete` with local day in [start, end], oldest first, as JSON-ready dicts
     (SPEC: id, athlete, start_local, type, category, minutes, distance_km, rpe, avg_hr, load, source,
-    twin_of, excluded, plus name and what activity files add: timezone, load_source, zones_s, structure,
-    exercises). Unknown athlete: UnknownAthleteError.
+    twin_of, excluded, excluded_reason, plus name and what activity files add: timezone, load_source,
+    zones_s, structure, exercises). Unknown athlete: UnknownAthleteError.
 
     `load` comes from session_load.sql run as a report of today (or of the last activity, if later)
     runs it, so it is the number the report adds up; null for rows that count in no metric.
@@ -85,6 +85,7 @@ def _json(r: dict[str, Any]) -> dict[str, Any]:
         "source": r["source"],
         "twin_of": r["twin_of"],
         "excluded": bool(r["excluded"]),
+        "excluded_reason": r["excluded_reason"] if r["excluded"] else None,
     }
 
 

@@ -4,7 +4,9 @@
 -- Parameters: $athlete_id, $from, $to (local dates, inclusive), $category (varchar or null).
 -- Relations: activities, athletes, q_session_load (session_load.sql: the load the report uses; rows
 -- that count in no metric, second recordings and excluded ones, have none there, so their load is null).
--- minutes as session_load.sql counts them: moving time, else elapsed time.
+-- minutes as session_load.sql counts them: moving time, else elapsed time. rpe: the RPE that set the
+-- load, whatever its source (the row's, a correction's, the watch's: session_load.sql), else the row's.
+-- excluded_reason: why crosstrain excluded it (ingest/plausibility.py EXCLUSIONS), else null.
 select
     a.activity_id as id,
     t.name as athlete,
@@ -15,12 +17,13 @@ select
     a.name,
     coalesce(l.minutes, coalesce(nullif(a.moving_s, 0), a.elapsed_s, 0) / 60.0) as minutes,
     a.distance_m / 1000.0 as distance_km,
-    a.rpe,
+    coalesce(l.rpe, a.rpe) as rpe,
     a.avg_hr,
     l.load,
     a.source,
     a.twin_of,
-    a.excluded
+    a.excluded,
+    a.excluded_reason
 from activities a
 join athletes t on t.athlete_id = a.athlete_id
 left join q_session_load l on l.activity_id = a.activity_id

@@ -1,11 +1,8 @@
-"""Warning messages (with the numbers behind them) and advice that keeps to the evidence.
+"""Warning messages: the numbers behind each warning, in words, from a summary row and the thresholds.
 
-What the evidence supports, and no more: strength training cut sports injuries to about a third in
-Lauersen et al. 2014's meta-analysis of randomised trials (RR 0.32); novice runners who added more than
-30% a week had more distance-related injuries in Nielsen et al. 2014 (HR 1.59, 95% CI 0.96-2.66, not
-significant overall); Gabbett 2016 saw injury likelihood rise with acute:chronic ratios from 1.5; Foster
-1998 linked illness to high, monotonous load. Everything else here (support-work gaps and shares, run
-variety) is crosstrain's convention and says so. Training guidance, never a diagnosis.
+One function per code; queries/warning_registry.py pairs each with its condition, advice and source.
+A message states what was measured and the rule it was held against, never a diagnosis, and never
+fails on a missing number ("n/a").
 """
 
 from __future__ import annotations
@@ -13,54 +10,28 @@ from __future__ import annotations
 import math
 from typing import Any
 
+Row = dict[str, Any]
+Thresholds = dict[str, float]
+
 PT = "If something already hurts, see a physical therapist."
 LABEL_HOW = (
-    "label them with `crosstrain activities set ID --category C`, or add the words of their names to "
-    "`[category_keywords]` in the settings file and run `crosstrain activities recategorise`"
+    "label them with `crosstrain activities set ID --category C --same-name` (every session of that name "
+    "and type, now and in later imports), or add the words of their names to `[category_keywords]` in the "
+    "settings file and run `crosstrain activities recategorise`"
 )
-
-ADVICE: dict[str, str] = {
-    "no_support_work": (
-        "Add two short strength sessions a week for the hips and legs (squats, lunges, step-ups, Romanian "
-        "deadlifts) or a Pilates class: in a meta-analysis of randomised trials, strength training cut "
-        "sports injuries to about a third (Lauersen et al. 2014). " + PT
-    ),
-    "low_support_share": (
-        "Give support work a regular place in the week: strength for the hips and legs (squats, lunges, "
-        "step-ups, Romanian deadlifts), Pilates for the trunk and hips, and some mobility. The target "
-        "share is crosstrain's convention; the benefit of strength work is not (Lauersen et al. 2014). " + PT
-    ),
-    "high_monotony": (
-        "Vary the days: alternate hard and easy, keep a rest day, and swap one easy run for Pilates, "
-        "strength work or cross-training."
-    ),
-    "acwr_spike": (
-        "This week's load is well above what you are used to: hold it steady for a week before adding "
-        "more. A flag, not a verdict. " + PT
-    ),
-    "acwr_low": "Fine for a planned recovery week; otherwise build back up gradually.",
-    "return_after_break": (
-        "Welcome back: build up gradually over the next weeks rather than returning straight to your "
-        "old volume, and keep the strength and Pilates sessions in."
-    ),
-    "run_volume_jump": (
-        "Hold this week's running volume for a while before adding more, and keep the strength and "
-        "Pilates sessions while volume rises. A gait analysis is worth it if pain appears. " + PT
-    ),
-    "monotone_runs": (
-        "Every run looks the same: add weekly sprints or strides and a hill session, and vary the "
-        "distance. A functional movement screen or gait analysis shows what the repeated pattern hides."
-    ),
-    "unlabelled_sessions": "Label them so that support work counts: " + LABEL_HOW + ".",
-}
+# Hip and glute sets to aim for in 28 days: two sessions a week of two hip exercises x 3 sets.
+# crosstrain's convention. The hip programmes of Fredericson 2000 and Willy & Davis 2011 used similar
+# doses, but in rehabilitation of injured runners (Willy & Davis found running mechanics unchanged):
+# they are not evidence that this dose prevents injury.
+HIP_SETS_TARGET = 48
 
 
 def _runs(n: int) -> str:
     return f"{n} run" if n == 1 else f"{n} runs"
 
 
-def _pct(x: Any) -> str:
-    return _fmt(None if x is None else 100 * float(x), ".0f") + "%"
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _fmt(value: Any, spec: str) -> str:
@@ -70,106 +41,194 @@ def _fmt(value: Any, spec: str) -> str:
     return format(float(value), spec)
 
 
-def _unlabelled(s: dict[str, Any]) -> str:
-    n = s["unlabelled_sessions"]
-    if not n:
-        return ""
-    return (
-        f" {n} session{'s' if n != 1 else ''} of the last 28 days "
-        f"{'are' if n != 1 else 'is'} unlabelled (type Workout, Other or Training): if they were "
-        "strength or Pilates, label them to count them."
-    )
+def _pct(x: Any) -> str:
+    return _fmt(None if x is None else 100 * float(x), ".0f") + "%"
 
 
-# Hip and glute sets to aim for in 28 days: two sessions a week of two hip exercises x 3 sets, the
-# dose of the hip-strengthening programmes for runners (2-3 sessions a week, 3 sets each: Fredericson
-# 2000; Willy & Davis 2011) at its low end. crosstrain's convention.
-HIP_SETS_TARGET = 48
+def _pct_down(x: Any) -> str:
+    """A share in per cent to one decimal, rounded down: 9.98% never prints as a met 10%."""
+    return _fmt(None if x is None else math.floor(1000 * float(x)) / 10, ".1f") + "%"
 
 
-def hip_note(s: dict[str, Any]) -> str:
+def hip_note(s: Row) -> str:
     """' N hip and glute sets in 28 days; aim for ...' when the watch recorded strength sets, else ''."""
     if s.get("hip_sets") is None:
         return ""
-    return f" {s['hip_sets']} hip and glute sets in 28 days; aim for about {HIP_SETS_TARGET}."
+    return (
+        f" {s['hip_sets']} hip and glute sets in 28 days; about {HIP_SETS_TARGET} is crosstrain's "
+        "suggestion (a convention, not a tested dose)."
+    )
 
 
-def message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
-    """The warning's message, from the summary row `s` and thresholds `t`."""
-    if code in ("no_support_work", "low_support_share"):
-        return _support_message(code, s, t) + hip_note(s)
-    return _message(code, s, t)
+def no_support_work(s: Row, t: Thresholds) -> str:
+    if s.get("days_since_support") is None:
+        text = (
+            f"No strength or Pilates session recorded in {s.get('support_gap_days')} days of history, "
+            f"while running ({_runs(s.get('runs_14d') or 0)} in the last 14 days)."
+        )
+    else:
+        text = (
+            f"No strength or Pilates session for {s['days_since_support']} days "
+            f"(flag at {t['support_gap_days']:.0f}), while running "
+            f"({_runs(s.get('runs_14d') or 0)} in the last 14 days)."
+        )
+    return text + hip_note(s)
 
 
-def _support_message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
-    if code == "no_support_work":
-        if s["days_since_support"] is None:
-            text = (
-                f"No strength or Pilates session recorded in {s['support_gap_days']} days of history, "
-                f"while running ({_runs(s['runs_14d'])} in the last 14 days)."
-            )
-        else:
-            text = (
-                f"No strength or Pilates session for {s['days_since_support']} days "
-                f"(flag at {t['support_gap_days']:.0f}), while running "
-                f"({_runs(s['runs_14d'])} in the last 14 days)."
-            )
-        return text + _unlabelled(s)
-    if code == "low_support_share":
-        return (
-            f"Support work (strength, Pilates, mobility) was {_pct(s['support_share'])} of "
-            f"{_fmt(s['minutes_28d'], '.0f')} training minutes over 28 days (target at least "
-            f"{_pct(t['support_share_low'])}, crosstrain's convention)." + _unlabelled(s)
-        )
-    raise ValueError(code)
+def low_support_share(s: Row, t: Thresholds) -> str:
+    return (
+        f"Support work (strength, Pilates, mobility) was {_pct_down(s.get('support_share'))} of "
+        f"{_fmt(s.get('minutes_28d'), '.0f')} training minutes over 28 days (target at least "
+        f"{_pct(t['support_share_low'])}, crosstrain's convention; mobility counts by that convention "
+        "too)." + hip_note(s)
+    )
 
 
-def _message(code: str, s: dict[str, Any], t: dict[str, float]) -> str:
-    if code == "high_monotony":
-        return (
-            f"Training monotony {_fmt(s['monotony'], '.2f')} over the last 7 days (warn at "
-            f"{t['monotony_warn']}, high at {t['monotony_high']}); strain {_fmt(s['strain'], '.0f')}."
+def unlabelled_sessions(s: Row, t: Thresholds) -> str:
+    n = int(s.get("unlabelled_sessions") or 0)
+    names = s.get("unlabelled_names") or []
+    listed = (
+        ": " + ", ".join(f'"{name}" x{count}' if count > 1 else f'"{name}"' for name, count in names)
+        if names
+        else ""
+    )
+    return (
+        f"{_plural(n, 'session')} of the last 28 days {'has' if n == 1 else 'have'} a type and name that "
+        f"say nothing about what was done{listed}. If they were strength or Pilates, support work is "
+        "missing from the numbers; until they are labelled, crosstrain does not warn about missing support "
+        "work (we don't know)."
+    )
+
+
+def high_monotony(s: Row, t: Thresholds) -> str:
+    return (
+        f"Training monotony {_fmt(s.get('monotony'), '.2f')} over the last 7 days (warn at "
+        f"{t['monotony_warn']}, high at {t['monotony_high']}); strain {_fmt(s.get('strain'), '.0f')}."
+    )
+
+
+def _acwr(s: Row, side: str) -> str:
+    load_28d = s.get("load_28d")
+    return (
+        f"Acute:chronic workload ratio {_fmt(s.get('acwr'), '.2f')} ({side}): "
+        f"{_fmt(s.get('load_7d'), '.0f')} load in the last 7 days against a weekly average of "
+        f"{_fmt(None if load_28d is None else load_28d / 4, '.0f')} over 28 days "
+        f"({s.get('active_days_28d')} days with sessions, an established load)."
+    )
+
+
+def acwr_spike(s: Row, t: Thresholds) -> str:
+    return _acwr(s, f"above {t['acwr_high']}")
+
+
+def acwr_low(s: Row, t: Thresholds) -> str:
+    return _acwr(s, f"below {t['acwr_low']}")
+
+
+def return_after_break(s: Row, t: Thresholds) -> str:
+    parts = []
+    if s.get("break_days") is not None and s["break_days"] >= t["break_days"]:
+        parts.append(f"First week back after {s['break_days']} days without training.")
+    gap = s.get("chronic_gap_days")
+    if gap is not None and gap >= t["acwr_max_gap_days"]:
+        parts.append(f"The last 28 days hold {gap} days in a row without a session.")
+    if (s.get("thin_weeks") or 0) >= t["acwr_thin_weeks"]:
+        parts.append(
+            f"{_plural(int(s['thin_weeks']), 'week')} of the 3 before the last 7 held almost no training "
+            f"(under {_pct(t['acwr_thin_week_share'])} of the usual weekly load)."
         )
-    if code in ("acwr_spike", "acwr_low"):
-        side = f"above {t['acwr_high']}" if code == "acwr_spike" else f"below {t['acwr_low']}"
-        return (
-            f"Acute:chronic workload ratio {_fmt(s['acwr'], '.2f')} ({side}): {_fmt(s['load_7d'], '.0f')} "
-            f"load in the last 7 days against a weekly average of {_fmt(s['load_28d'] / 4, '.0f')} over "
-            f"28 days ({s['active_days_28d']} days with sessions)."
+    if not parts:
+        parts.append("Back after a break.")
+    first_week = s.get("break_days") is not None and s["break_days"] >= t["break_days"]
+    return " ".join(parts) + (
+        " The 28-day load is not an established base yet, so the acute:chronic ratio is not flagged: it "
+        "would measure the break."
+        + (
+            " Nor is a run volume jump in this first week back."
+            if first_week
+            else " A run volume jump is still flagged from the second week back: a ramp back is the risk."
         )
-    if code == "return_after_break":
-        days = s["active_days_28d"]
-        thin = days < t["acwr_min_active_days"]
-        return f"First week back after {s['break_days']} days without training." + (
-            f" With {days} day{'' if days == 1 else 's'} of training in the last 28, the acute:chronic "
-            "ratio has too little to compare against, so no spike is flagged."
-            if thin
-            else ""
+    )
+
+
+def _jump(now: Any, top: Any, t: Thresholds) -> bool:
+    return (
+        now is not None
+        and top is not None
+        and now >= t["run_jump_base_km"]
+        and now > top * (1 + t["run_jump_week"])
+        and now - top >= t["run_jump_min_km"]
+    )
+
+
+def run_volume_jump(s: Row, t: Thresholds) -> str:
+    now, top, usual = s.get("run_km_7d"), s.get("run_km_max_prev_7d"), s.get("run_km_usual_7d")
+    before, top_before = s.get("run_km_week_before"), s.get("run_km_max_before_7d")
+    parts = []
+    if _jump(now, top, t) or not _jump(before, top_before, t):
+        against = (
+            f"{_fmt(100 * (now / top - 1), '+.0f')}% on the largest of the 3 weeks before "
+            f"({_fmt(top, '.1f')} km"
+            if top
+            else "after no running in the 3 weeks before (0.0 km"
         )
-    if code == "run_volume_jump":
-        weeks = [(s["run_km_7d"], s["run_km_prev_7d"], "the last 7 days")]
-        weeks.append((s["run_km_prev_7d"], s["run_km_prev2_7d"], "the 7 days before"))
-        parts = [
-            f"{_fmt(now, '.1f')} km in {label}, {_fmt(100 * (now / before - 1), '+.0f')}% on the week before "
-            f"({_fmt(before, '.1f')} km)"
-            for now, before, label in weeks
-            if before > 0 and now > before * (1 + t["run_jump_week"]) and now - before >= t["run_jump_min_km"]
-        ]
-        return (
-            f"Ran {'; '.join(parts)}. Nielsen et al. 2014 saw more distance-related injuries in novice "
-            f"runners who added over {_pct(t['run_jump_week'])} in a week (not significant overall)."
+        parts.append(
+            f"Ran {_fmt(now, '.1f')} km in the last 7 days, {against}; their mean {_fmt(usual, '.1f')} km)."
         )
-    if code == "monotone_runs":
-        return (
-            f"All {s['runs_measured']} runs of the last 28 days are alike: distance varies "
-            f"{_pct(s['cv_distance'])} and pace {_pct(s['cv_pace'])} (coefficient of variation), with no "
-            "interval, hill, tempo or sprint session (crosstrain's heuristic)."
+    if _jump(before, top_before, t) and top_before:
+        parts.append(
+            f"Ran {_fmt(before, '.1f')} km in the 7 days before, "
+            f"{_fmt(100 * (before / top_before - 1), '+.0f')}% on the larger of the 2 weeks before them "
+            f"({_fmt(top_before, '.1f')} km)."
         )
-    if code == "unlabelled_sessions":
-        n = s["unlabelled_sessions"]
-        return (
-            f"{n} session{'s' if n != 1 else ''} of the last 28 days "
-            f"{'have' if n != 1 else 'has'} a type that says nothing (Workout, Other, Training) and a name "
-            "that matches no keyword, so they count as `other`, not as support work."
-        )
-    raise ValueError(code)
+    return " ".join(parts) + (
+        f" Flag above +{_pct(t['run_jump_week'])} and {t['run_jump_min_km']:.0f} km more, from "
+        f"{t['run_jump_base_km']:.0f} km a week. Nielsen et al. 2014 saw more distance-related injuries in "
+        f"novice runners who progressed by over {_pct(t['run_jump_week'])} a week (HR 1.59, 95% CI "
+        "0.96-2.66; not significant overall)."
+    )
+
+
+def monotone_runs(s: Row, t: Thresholds) -> str:
+    return (
+        f"All {s.get('runs_measured')} runs of the last 28 days are alike: distance varies "
+        f"{_pct(s.get('cv_distance'))} and pace {_pct(s.get('cv_pace'))} (coefficient of variation), with "
+        "no interval, hill, tempo or sprint session (crosstrain's heuristic)."
+    )
+
+
+def hard_every_run(s: Row, t: Thresholds) -> str:
+    rated, hard = int(s.get("runs_rated") or 0), int(s.get("hard_runs") or 0)
+    return (
+        f"{hard} of the {_plural(rated, 'run')} with an RPE or heart rate in the last 28 days were at "
+        f"moderate or hard intensity (session RPE {t['hard_run_intensity']:.0f}+ or its heart-rate "
+        "equivalent): few easy runs."
+    )
+
+
+def easy_runs_hard(s: Row, t: Thresholds) -> str:
+    rated, hard = int(s.get("easy_runs_rated") or 0), int(s.get("easy_runs_hard") or 0)
+    return (
+        f"{hard} of the {_plural(rated, 'run')} named easy or recovery in the last 28 days (with an RPE or "
+        f"heart rate) were not easy: session RPE {t['hard_run_intensity']:.0f}+ or its heart-rate "
+        "equivalent."
+    )
+
+
+def moderate_intensity(s: Row, t: Thresholds) -> str:
+    low, mod, high = (float(s.get(k) or 0) for k in ("hr_low_min", "hr_moderate_min", "hr_high_min"))
+    total = low + mod + high
+    share = (lambda x: _pct(x / total)) if total else (lambda x: "n/a")
+    return (
+        f"{share(mod)} of {total:.0f} minutes with heart rate over 28 days were in the moderate zone "
+        f"(82-88% of HRmax, Seiler 2010's zone 3; flag at {_pct(t['moderate_share'])}), {share(low)} low, "
+        f"{share(high)} high."
+    )
+
+
+def back_to_back_hard(s: Row, t: Thresholds) -> str:
+    return "Hard sessions on consecutive days: follow a hard day with an easy one."
+
+
+def unknown(s: Row, t: Thresholds) -> str:
+    return "A warning crosstrain has no text for."

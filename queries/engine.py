@@ -3,12 +3,16 @@
 The steps, in order, and what each reads (besides q_scope, q_categories and q_run_keywords, which
 prepare_scope loads from the settings in force):
 
-    athlete_history  <- activities, athletes                     (q_athlete_history)
-    session_load     <- activities, q_athlete_history            (q_session_load)
+    session_hr_max   <- activities, athletes                     (q_session_hr_max)
+    athlete_history  <- activities, athletes, q_session_hr_max   (q_athlete_history)
+    session_intensity <- activities, q_athlete_history, q_session_hr_max (q_session_intensity)
+    session_load     <- activities, q_athlete_history, q_session_hr_max, q_session_intensity
+                                                                 (q_session_load)
     ewma_carry       <- session_load.sql as a CTE up to a day    (q_ewma_carry)
     daily_load       <- q_session_load                           (q_daily_load; report, daily series)
     metrics | metrics_today -> scores  <- q_daily_load or q_session_load, q_ewma_carry  (q_metrics)
-    summary          <- q_session_load, q_athlete_history, q_metrics                     (q_summary)
+    hr_zones         <- q_session_load, q_athlete_history, activity_hr_seconds        (q_hr_zones_time)
+    summary          <- q_session_load, q_athlete_history, q_metrics, q_hr_zones_time    (q_summary)
     category_window  <- q_session_load                           (read directly)
     warnings         <- q_summary                                (q_warnings)
     risk             <- q_summary, q_warnings                    (read directly)
@@ -48,7 +52,7 @@ import duckdb
 
 from ingest.categories import CATEGORIES, NAME_DECIDES
 from ingest.errors import CrosstrainError, UnknownAthleteError
-from queries.params import CATEGORY_ROLES, ROLES, TRIMP_BY_SEX, Params
+from queries.params import CANDIDATE_KEY, CATEGORY_ROLES, INTENSITY_TYPES, ROLES, TRIMP_BY_SEX, Params
 
 # Rolling windows look back this many days before the first day a caller reads.
 LOOKBACK_DAYS = 27
@@ -200,7 +204,9 @@ def athlete_ids(con: Con, names: list[str]) -> list[int]:
 def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
     """Temp tables q_scope (the athletes read: `None` = all), q_categories (each category's order,
     default intensity and roles: the one place the SQL learns what a category counts as),
-    q_generic_types (sport types that say nothing) and q_run_keywords."""
+    q_generic_types (sport types that say nothing), q_intensity and q_intensity_types (default
+    intensities by category and light activity type), q_run_keywords and q_easy_keywords (words of a
+    run meant easy)."""
     engine = backend(con)
     if ids is None:
         engine.create("q_scope", render("select athlete_id from athletes"), {})
@@ -216,13 +222,32 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
         },
     )
     engine.create_columns("q_generic_types", {"type_name": ("varchar", [t.lower() for t in NAME_DECIDES])})
+    engine.create_columns(
+        "q_intensity",
+        {
+            "intensity_key": ("varchar", list(params.intensity)),
+            "intensity": ("double", list(params.intensity.values())),
+        },
+    )
+    typed = [(t, key) for key, types in INTENSITY_TYPES.items() for t in types]
+    engine.create_columns(
+        "q_intensity_types",
+        {
+            "type_name": ("varchar", [t for t, _ in typed]),
+            "intensity_key": ("varchar", [k for _, k in typed]),
+        },
+    )
     engine.create_columns("q_run_keywords", {"keyword": ("varchar", list(params.run_keywords))})
+    engine.create_columns("q_easy_keywords", {"keyword": ("varchar", list(params.easy_keywords))})
 
 
 def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
-    """q_athlete_history (HRmax, first and last support day, whole history up to `end`) and
-    q_session_load: the scope's sessions with their load, local days [start, end]."""
+    """q_session_hr_max (each session's HRmax from the data up to it), q_athlete_history (first and last
+    support day, whole history up to `end`) and q_session_load: the scope's sessions with their load,
+    local days [start, end]."""
+    materialise(con, "session_hr_max", {"end": end, **_load(params)})
     materialise(con, "athlete_history", {"end": end, **_load(params)})
+    materialise(con, "session_intensity", {"end": end, **_load(params)})
     materialise(con, "session_load", {"from": start, "end": end, **_load(params)})
 
 
@@ -296,7 +321,7 @@ def _alphas(params: Params) -> dict[str, float]:
     }
 
 
-def _load(params: Params) -> dict[str, float]:
+def _load(params: Params) -> dict[str, Any]:
     """The load settings plus Banister's TRIMP constants by sex, as SQL parameters."""
     (k_m, b_m), (k_f, b_f) = TRIMP_BY_SEX["m"], TRIMP_BY_SEX["f"]
     return {
@@ -306,6 +331,7 @@ def _load(params: Params) -> dict[str, float]:
         "trimp_k_f": k_f,
         "trimp_b_f": b_f,
         "other_intensity": params.intensity["other"],
+        "candidate_key": CANDIDATE_KEY,
     }
 
 

@@ -5,46 +5,32 @@ Run after engine.prepare_sessions (these read q_session_load, q_athlete_history 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from queries import engine
 
 # FIT exercise categories that work the hips and glutes: squats, lunges and step-ups (FIT files step-ups
 # under lunge), deadlifts, hip raises (bridges, hip thrusts), hip stability (clamshells, side-lying leg
-# raises, monster walks) and kettlebell swings: the exercises the hip-strength trials for runners used
-# (Willy & Davis 2011; Fredericson 2000).
+# raises, monster walks) and kettlebell swings: the exercises of the hip programmes for runners in
+# Fredericson 2000 and Willy & Davis 2011 (both rehabilitation studies of injured runners, not
+# prevention trials; Willy & Davis found running mechanics unchanged).
 HIP_CATEGORIES = ("squat", "lunge", "deadlift", "hip_raise", "hip_stability", "hip_swing")
 
-# Heart-rate zones as fractions of HRmax, Seiler 2010 (table 1), and the three-zone intensity each
-# falls in (zone 1-2 low, 3 moderate, 4-5 high).
+# Heart-rate zones as fractions of HRmax, Seiler 2010 (table 1: zone 1 60-72%, 2 72-82%, 3 82-87%,
+# 4 88-93%, 5 94-100%; the gaps between its whole-number bounds are closed upwards here, so 87.5% is
+# zone 3), and the three-zone intensity each falls in (zone 1-2 low, 3 moderate, 4-5 high). Below 60%
+# counts as zone 1.
 HR_ZONES = (
     (1, 0.0, 0.72, "low"),
     (2, 0.72, 0.82, "low"),
-    (3, 0.82, 0.87, "moderate"),
-    (4, 0.87, 0.92, "high"),
-    (5, 0.92, 10.0, "high"),
+    (3, 0.82, 0.88, "moderate"),
+    (4, 0.88, 0.94, "high"),
+    (5, 0.94, 10.0, "high"),
 )
 INTENSITIES = ("low", "moderate", "high")
 # The intensity distribution is about endurance training (Seiler 2010): runs and cross-training; a
 # strength session's heart rate says little about its intensity.
 ENDURANCE = "('run', 'cross')"
-
-# The moderate-zone warning: elite endurance athletes spend ~75-80% of training in the low zone and
-# under 10-25% in the moderate one (Seiler & Kjerland 2006; Seiler 2010); runners who moved time from
-# the moderate to the low zone improved more (Esteve-Lanao 2007: 80/12/8 against 67/25/8). "Almost
-# everything moderate" is crosstrain's convention: at least half of 28 days' HR-zone time, over at
-# least two hours of it.
-MODERATE_SHARE = 0.5
-MODERATE_MIN_MINUTES = 120.0
-MODERATE_WARNING = {
-    "code": "moderate_intensity",
-    "severity": "info",
-    "advice": (
-        "Make easy days truly easy and hard days hard: most endurance athletes who improve do about 80% "
-        "of their training at low intensity and little in the moderate zone (Seiler 2010; Esteve-Lanao "
-        "2007). Training guidance, not a diagnosis."
-    ),
-}
 
 
 def prepare(con: engine.Con) -> None:
@@ -88,8 +74,10 @@ def weekly_intensity(con: engine.Con, athlete_id: int) -> dict[date, dict[str, f
     ):
         day, intensity, seconds = r["day"], r["intensity"], r["seconds"]
         week = engine.monday(day)
-        found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds / 60.0
-    return found
+        found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds
+    # seconds added first, divided once: whole seconds add exactly in any row order, so the same
+    # sessions give the same rounded minutes however they were imported (minutes do not)
+    return {week: {k: v / 60.0 for k, v in by.items()} for week, by in found.items()}
 
 
 def activity_fields(con: engine.Con) -> dict[int, dict]:
@@ -99,38 +87,3 @@ def activity_fields(con: engine.Con) -> dict[int, dict]:
     zones(con)
     rows = engine.fetch(con, engine.sql("activity_files_fields"))
     return {r.pop("activity_id"): r for r in rows}
-
-
-def moderate_warnings(con: engine.Con, as_of: date) -> dict[int, dict]:
-    """The moderate-intensity warning by athlete id, for athletes whose HR-zone time over the 28 days to
-    `as_of` sits mostly in the moderate zone (from q_hr_zones_time)."""
-    totals: dict[int, dict[str, float]] = {}
-    for r in engine.fetch(
-        con,
-        f"""select athlete_id, intensity, sum(seconds) as seconds from q_hr_zones_time
-           where day between cast($start as date) and cast($end as date) and category in {ENDURANCE}
-           group by athlete_id, intensity""",
-        {"start": as_of - timedelta(days=27), "end": as_of},
-    ):
-        athlete_id, intensity, seconds = r["athlete_id"], r["intensity"], r["seconds"]
-        totals.setdefault(athlete_id, dict.fromkeys(INTENSITIES, 0.0))[intensity] = seconds / 60.0
-    found = {}
-    for athlete_id, minutes in totals.items():
-        if warning := _moderate(minutes):
-            found[athlete_id] = warning
-    return found
-
-
-def _moderate(totals: dict[str, float]) -> dict | None:
-    total = sum(totals.values())
-    if total < MODERATE_MIN_MINUTES or totals["moderate"] < MODERATE_SHARE * total:
-        return None
-    share = totals["moderate"] / total
-    return {
-        **MODERATE_WARNING,
-        "message": (
-            f"{share:.0%} of {total:.0f} minutes with heart rate over 28 days were in the moderate zone "
-            f"(82-87% of HRmax; flag at {MODERATE_SHARE:.0%}), {totals['low'] / total:.0%} low, "
-            f"{totals['high'] / total:.0%} high."
-        ),
-    }

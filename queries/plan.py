@@ -23,37 +23,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from ingest.errors import CrosstrainError
-from queries import engine
-from queries.advice import message
+from queries import engine, warning_registry
 from queries.params import Params, resolve
+from queries.plan_rules import HARD_INTENSITIES, HARD_KEYWORDS, HARD_RPE
 from queries.report import summaries, summary_json
+from queries.warning_registry import SEVERITY_RANK
 
-# Words in a session's name that make it hard (crosstrain's convention, see plan_hard_days.sql).
-HARD_KEYWORDS = (
-    "interval",
-    "tempo",
-    "threshold",
-    "hill",
-    "fartlek",
-    "track",
-    "repeat",
-    "race",
-    "vo2",
-    "long run",
-)
-HARD_RPE = 7.0
-SEVERITY_RANK = {"info": 1, "warn": 2, "high": 3}
-# The days and sessions a warning looks at: window length and whether only runs count.
-BEHIND: dict[str, tuple[int, bool]] = {
-    "no_support_work": (14, True),
-    "low_support_share": (28, False),
-    "high_monotony": (7, False),
-    "acwr_spike": (7, False),
-    "acwr_low": (7, False),
-    "run_volume_jump": (7, True),
-    "monotone_runs": (28, True),
-}
 HARD_CODE = "back_to_back_hard"
+# Planned columns the plan import adds (migration 012: intensity, structure); null where the database
+# has none yet.
+PLANNED_EXTRAS = ("intensity", "structure")
 
 
 class NoPlanError(CrosstrainError):
@@ -84,6 +63,17 @@ def plan_materialise(con: duckdb.DuckDBPyConnection, name: str, values: dict[str
     """Run plan_sql `name` into temp table `q_<name>`, reading the relations `engine.reading` names."""
     text = engine.render(plan_sql(name))
     con.execute(f"create or replace temp table q_{name} as {text}", engine.bind(text, values))
+
+
+def planned_relation(con: duckdb.DuckDBPyConnection) -> None:
+    """q_planned: the planned sessions (`planned_sessions`, or what engine.reading names instead) with
+    the columns PLANNED_EXTRAS, null where the schema has none yet."""
+    text = engine.render("select * from planned_sessions")
+    have = {d[0] for d in con.execute(text + " limit 0").description}
+    extra = "".join(f", cast(null as varchar) as {c}" for c in PLANNED_EXTRAS if c not in have)
+    con.execute(
+        f"create or replace temp table q_planned as {text.replace('select *', 'select *' + extra, 1)}"
+    )
 
 
 def plan_span(con: duckdb.DuckDBPyConnection, athlete_id: int, as_of: date) -> tuple[date, date] | None:
@@ -117,7 +107,9 @@ def project(
             f"{athlete} has no planned sessions after {as_of}: import a plan (crosstrain plan import --help)"
         )
     first, last = max(span[0], as_of + timedelta(days=1)), span[1]
+    planned_relation(con)
     plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
+    plan_materialise(con, "plan_files", {})
     if not again:  # the days, stand-in athletes and keywords stay for a second projection of this span
         engine.use_threads(con, 1)
         con.execute(
@@ -140,7 +132,12 @@ def project(
         with engine.reading(athletes="q_plan_athletes"):
             engine.prepare_scope(con, None, params)
     plan_materialise(con, "plan_projection", {"to": last})
-    with engine.reading(activities="q_plan_projection", athletes="q_plan_athletes"):
+    relations = {
+        "activities": "q_plan_projection",
+        "athletes": "q_plan_athletes",
+        "activity_files": "q_plan_files",
+    }
+    with engine.reading(**relations):
         engine.prepare_sessions(con, params, last - timedelta(days=engine.LOOKBACK_DAYS), last)
         engine.prepare_today(con, params, last)
         rows, raised, by_category = summaries(con, params, last)
@@ -157,8 +154,13 @@ def project(
         con,
         """select planned_id, cast(start_local as date) as day, start_local, sport_type, category, name,
                   coalesce(nullif(moving_s, 0), elapsed_s, 0) / 60.0 as minutes,
-                  coalesce(distance_m, 0) / 1000.0 as distance_km, rpe
+                  coalesce(distance_m, 0) / 1000.0 as distance_km, rpe, plan_intensity as intensity,
+                  plan_structure as structure
            from q_plan_sessions where planned_id is not null order by start_local, planned_id""",
+    )
+    con.execute(
+        "create or replace temp table q_hard_intensities as select unnest(?::varchar[]) as intensity",
+        [list(HARD_INTENSITIES)],
     )
     engine.materialise(con, "plan_hard_days", {"from": first, "to": last, "hard_rpe": HARD_RPE})
     hard = engine.fetch(con, "select * from q_plan_hard_days order by day")
@@ -179,8 +181,9 @@ def session_json(s: dict) -> dict:
 
 
 def _behind(code: str, day: date, sessions: list[dict]) -> list[dict]:
-    """The planned sessions in the window warning `code` looks at on `day`."""
-    days, runs_only = BEHIND[code]
+    """The planned sessions in the window warning `code` looks at on `day` (its registry entry says)."""
+    plan = warning_registry.get(code).plan
+    days, runs_only = plan.window_days, plan.runs_only
     start = day - timedelta(days=days - 1)
     return [
         session_json(s)
@@ -196,7 +199,7 @@ def findings(p: Projection, params: Params) -> list[dict]:
     for day, row, warns in p.days:
         for w in warns:
             key = (engine.monday(day), w["code"])
-            rank = SEVERITY_RANK[w["severity"]]
+            rank = SEVERITY_RANK.get(w["severity"], 1)
             if key not in best or rank > best[key][0]:
                 best[key] = (rank, day, row)
     found = []
@@ -207,7 +210,7 @@ def findings(p: Projection, params: Params) -> list[dict]:
                 "date": day.isoformat(),
                 "code": code,
                 "severity": severity,
-                "message": message(code, row, params.thresholds),
+                "message": warning_registry.message(code, row, params.thresholds),
                 "sessions": _behind(code, day, p.sessions),
             }
         )
@@ -233,7 +236,9 @@ def findings(p: Projection, params: Params) -> list[dict]:
                 "sessions": behind,
             }
         )
-    found.sort(key=lambda f: (f["date"], -SEVERITY_RANK[f["severity"]], f["code"]))
+    found.sort(
+        key=lambda f: (f["date"], -SEVERITY_RANK[f["severity"]], warning_registry.get(f["code"]).order)
+    )
     return found
 
 
@@ -287,6 +292,7 @@ def projected_series(
     end = span[1] if span else as_of
     start = engine.monday(as_of) - timedelta(weeks=weeks_back - 1)
     engine.use_threads(con, 1)
+    planned_relation(con)
     plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
     with engine.reading(activities="q_plan_sessions"):
         engine.prepare_scope(con, [athlete_id], params)

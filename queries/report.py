@@ -7,24 +7,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from ingest.categories import CATEGORIES
-from queries import engine, files
-from queries.advice import ADVICE, message
+from queries import engine, files, warning_registry
 from queries.params import Params, resolve
 from queries.plan_done import plan_vs_done
 
 WINDOW_DAYS = 28
 REPORT_WEEKS = 12
-WARNING_ORDER = (
-    "no_support_work",
-    "low_support_share",
-    "run_volume_jump",
-    "acwr_spike",
-    "high_monotony",
-    "monotone_runs",
-    "return_after_break",
-    "acwr_low",
-    "unlabelled_sessions",
-)
+# How many names of unlabelled sessions a message lists (the most frequent first).
+UNLABELLED_NAMES = 5
 
 
 def _num(value: Any, digits: int) -> float | None:
@@ -43,24 +33,27 @@ def _summaries(
     con: engine.Con, params: Params, as_of: date
 ) -> tuple[list[dict], dict[int, list[dict]], dict[int, dict[str, tuple[float, int]]]]:
     """Summary rows of the scope at `as_of` (active first, highest risk first), their warnings by
-    athlete id, and their 28-day (minutes, sessions) by category."""
+    athlete id (in the registry's order), and their 28-day (minutes, sessions) by category. Each row
+    carries `unlabelled_names`: (name, sessions) of its unlabelled sessions, the most frequent first."""
+    files.zones(con)
     engine.materialise(
         con,
         "summary",
-        {
-            "as_of": as_of,
-            "pace_outlier": params.thresholds["variety_pace_outlier"],
-            "inactive_days": params.thresholds["inactive_days"],
-        },
+        {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]},
     )
     engine.materialise(con, "warnings", params.thresholds)
     rows = engine.fetch(con, engine.sql("risk"), params.thresholds)
-    order = {code: i for i, code in enumerate(WARNING_ORDER)}
     raised: dict[int, list[dict]] = {}
     for w in engine.fetch(con, "select * from q_warnings"):
         raised.setdefault(w["athlete_id"], []).append(w)
     for found in raised.values():
-        found.sort(key=lambda w: (-w["severity_rank"], order[w["code"]]))
+        found.sort(key=warning_registry.sort_key)
+    names: dict[int, list[tuple[str, int]]] = {}
+    for n in engine.fetch(con, engine.sql("unlabelled_window"), {"as_of": as_of}):
+        names.setdefault(n["athlete_id"], []).append((n["name"], int(n["sessions"])))
+    for row in rows:
+        found = sorted(names.get(row["athlete_id"], []), key=lambda x: (-x[1], x[0]))
+        row["unlabelled_names"] = found[:UNLABELLED_NAMES]
     by_category: dict[int, dict[str, tuple[float, int]]] = {}
     for c in engine.fetch(con, engine.sql("category_window"), {"as_of": as_of}):
         by_category.setdefault(c["athlete_id"], {})[c["category"]] = (c["minutes"], c["sessions"])
@@ -150,18 +143,15 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
     engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
     # Activity files: hip and glute sets, each week's minutes in Seiler's three intensity zones.
     summary["hip_sets"] = files.hip_sets(con, as_of).get(summary["athlete_id"])
-    files.zones(con)
     warnings = [
         {
             "code": w["code"],
             "severity": w["severity"],
-            "message": message(w["code"], summary, params.thresholds),
-            "advice": ADVICE[w["code"]],
+            "message": warning_registry.message(w["code"], summary, params.thresholds),
+            "advice": warning_registry.get(w["code"]).advice,
         }
         for w in raised.get(summary["athlete_id"], [])
     ]
-    if moderate := files.moderate_warnings(con, as_of).get(summary["athlete_id"]):
-        warnings.append(moderate)
     out = {
         "athlete": summary["athlete"],
         "as_of": as_of.isoformat(),
@@ -214,9 +204,6 @@ def compare_rows(
     engine.prepare_today(con, params, as_of)
     rows, raised, by_category = _summaries(con, params, as_of)
     hips = files.hip_sets(con, as_of)
-    files.zones(con)
-    for athlete_id, warning in files.moderate_warnings(con, as_of).items():
-        raised.setdefault(athlete_id, []).append(warning)
     for s in rows:
         s["hip_sets"] = hips.get(s["athlete_id"])
     return [

@@ -1,4 +1,5 @@
-"""Sessions no rule could label: a generic type (Workout, Other, Training) and a name without keywords."""
+"""Sessions no rule could label: a type that says nothing (Workout, Gym & Fitness Equipment, Other ...)
+and a name without keywords."""
 
 from __future__ import annotations
 

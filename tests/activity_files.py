@@ -44,11 +44,13 @@ def fit_activity(
     hr_apart: bool = False,
     sets: list[dict] | None = None,
     gz: bool = False,
+    utc_offset: timedelta | None = None,
 ) -> Path:
     """A FIT activity with one record per second.
 
     clock_jump_at: from this sample on, timestamps are `jump` later (a clock re-synchronised).
     hr_apart: heart rate and position written as two records with one timestamp (Suunto Ambit).
+    utc_offset: write an activity message whose local_timestamp is that far from its timestamp.
     session=False: no session message (the watch stopped before writing its totals).
     """
     e = Encoder()
@@ -109,6 +111,17 @@ def fit_activity(
         if rpe is not None:
             mesg["workout_rpe"] = rpe * 10
         e.write_mesg(mesg)
+    if utc_offset is not None:  # the activity message with the watch's local time, as Garmin writes it
+        end = _fit_time(start + timedelta(seconds=seconds))
+        e.write_mesg(
+            {
+                "mesg_num": M["ACTIVITY"],
+                "timestamp": end,
+                "local_timestamp": end + int(utc_offset.total_seconds()),
+                "num_sessions": 1,
+                "type": "manual",
+            }
+        )
     data = e.close()
     if gz:
         data = gzip.compress(data)

@@ -9,7 +9,16 @@ from click.testing import CliRunner, Result
 
 from crosstrain.cli import cli
 
-SHARED_FORMATS = Path(__file__).resolve().parents[2] / "shared" / "formats"
+# The shared real export files (../shared/formats/README.md): beside the checkout (CI), or beside any
+# folder above it (a git worktree kept in a subfolder, as /work/wt/<name> beside /work/shared).
+SHARED_FORMATS = next(
+    (
+        p / "shared" / "formats"
+        for p in Path(__file__).resolve().parents[1:]
+        if (p / "shared" / "formats").is_dir()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "formats",
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

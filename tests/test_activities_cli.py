@@ -25,6 +25,7 @@ KEYS = {
     "source",
     "twin_of",
     "excluded",
+    "excluded_reason",
     # what activity files add (issue 12); null or empty without a file
     "timezone",
     "load_source",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import json
 import subprocess
 import sys
 import threading
@@ -82,19 +84,21 @@ def pages():
 
 def test_overview_lists_every_athlete_highest_risk_first(app):
     overview = pages()[0]
-    table = find(overview.layout(), "overview-table")
+    table = find(overview.layout(as_of="2026-11-22"), "overview-table")
     rows = table.rowData
     assert [r["athlete"] for r in rows] == [MONA, BEA]
     mona = rows[0]
     assert mona["risk"] == "red" and mona["risk_text"] == "red"  # the CLI's words
-    assert "no support work" in mona["warnings_text"]
+    assert "No strength work" in mona["warnings_text"] and "_" not in mona["warnings_text"]
+    assert mona["last_activity"] == "2026-11-22" and "monotony" in mona["numbers"]
     assert mona["support_share"] == 0
     assert len(mona["spark_run"]) == overview.SPARK_WEEKS
     assert mona["spark_support"] == "▁" * overview.SPARK_WEEKS
     assert set(rows[1]["spark_support"]) != {"▁"}
     assert mona["href"].startswith("/athlete/Mona%20Monotone%20%28test%29")
-    athlete_column = table.columnDefs[0]
-    assert athlete_column["field"] == "athlete" and athlete_column["pinned"] == "left"
+    fields = [c["field"] for c in table.columnDefs]
+    assert fields[:5] == ["athlete", "risk_text", "warnings_text", "last_activity", "plan_findings"]
+    assert "spark_run" in [c["field"] for c in overview.columns(all_numbers=True)]
     assert table.defaultColDef["sortable"] and table.defaultColDef["filter"]
     assert table.dashGridOptions["rowSelection"]["mode"] == "multiRow"
 
@@ -112,7 +116,8 @@ def test_overview_without_athletes_points_to_import(db_path: Path):
     dashboard_data.build(db_path, {})
     app = create_app(db_path)
     with app.server.test_request_context("/"):
-        assert "Import" in text(find(pages()[0].layout(), "overview-empty"))
+        welcome = find(pages()[0].layout(), "overview-welcome")
+        assert "crosstrain import" in text(welcome) and find(welcome, "welcome-import").href == "/import"
 
 
 def test_compare_button_needs_two_ticked_rows(app):
@@ -169,11 +174,26 @@ def test_unknown_athlete_is_one_line_not_an_error_page(app):
 
 
 def test_athlete_layout_url_quoted_name_and_default_range(app):
-    page = pages()[1].layout(name="Mona%20Monotone%20%28test%29")
+    page = pages()[1].layout(name="Mona%20Monotone%20%28test%29", as_of="2026-11-22")
     assert find(page, "athlete-select").value == MONA
     dates = find(page, "athlete-dates")
-    assert dates.end_date == "2026-11-22"  # the newest activity, as the data set ends before today
-    assert dates.start_date == "2026-08-03"
+    assert dates.end_date == "2026-11-22"
+    assert dates.start_date == "2026-08-03"  # 16 weeks
+
+
+def test_an_inactive_athlete_says_since_when_with_their_last_active_weeks(app):
+    page = pages()[1].layout(name="Mona%20Monotone%20%28test%29", as_of="2026-12-22")
+    dates = find(page, "athlete-dates")
+    assert (dates.start_date, dates.end_date) == ("2026-08-31", "2026-11-22")  # the last 12 active weeks
+    note = text(find(page, "athlete-inactive"))
+    assert "Inactive since 2026-11-22" in note and "no session in the 30 days to 2026-12-22" in note
+    assert find(page, "athlete-warnings") is None and "No warnings" not in text(page)
+    assert find(page, "athlete-inactive-link").href.endswith("as_of=2026-11-22")
+
+
+def test_the_athlete_menu_opens_on_the_riskiest_athlete(app, monkeypatch):
+    monkeypatch.setattr(data, "default_as_of", lambda *_: dashboard_data.END)
+    assert find(pages()[1].layout(), "athlete-select").value == MONA  # red, before Bea (B < M)
 
 
 def test_compare_renders_two_athletes_side_by_side(app):
@@ -241,12 +261,11 @@ def test_a_busy_database_gives_a_friendly_retry_message(app, db, monkeypatch):
     try:
         page = pages()[0].layout()
         assert page.id == "overview-problem"
-        assert "in use by another crosstrain process" in text(page)
-        assert "Reload" in text(page)
+        assert "in use by another crosstrain process" in text(page) and "try again" in text(page)
     finally:
         proc.kill()
         proc.wait()
-    assert find(pages()[0].layout(), "overview-table") is not None
+    assert find(pages()[0].layout(as_of="2026-11-22"), "overview-table") is not None
 
 
 def test_cli_import_while_the_dashboard_runs_shows_up_on_the_next_page_load(app, db, tmp_path):
@@ -328,26 +347,57 @@ def test_strava_card_explains_itself_when_not_configured(app, monkeypatch):
     assert find(page, "import-sync") is not None and find(page, "import-strava-missing") is None
 
 
-def test_demo_loads_the_sample_into_a_fresh_database(run_cli, db_path):
+def test_demo_loads_the_sample_ending_today_into_a_fresh_database_of_its_own(run_cli, db_path):
     from queries.athletes import athletes
 
+    demo = db_path.with_name("demo.duckdb")
     for _ in range(2):
         result = run_cli("demo", "--no-serve")
         assert result.exit_code == 0, result.output
-    with connect(db_path, read_only=True) as con:
-        names = [a["name"] for a in athletes(con)]
+    with connect(demo, read_only=True) as con:
+        found = athletes(con)
         imports = con.execute("select count(*) from imports").fetchone()[0]
+    names = [a["name"] for a in found]
     assert "Mona Monotone (synthetic)" in names and "Bea Balanced (synthetic)" in names
     assert all(n.endswith("(synthetic)") for n in names)
+    assert max(a["last_activity"] for a in found) == dt.date.today().isoformat()  # active today
     assert imports <= 1  # the second run started from a fresh file
+    assert not db_path.exists()  # the user's database is not the demo's
 
 
-def test_demo_never_replaces_real_data(run_cli, db):
+def test_the_demo_and_the_cli_agree_on_the_day(run_cli, db_path):
+    """After the demo, `compare` (today) sees the synthetic athletes active, as the dashboard does."""
+    from click.testing import CliRunner
+
+    from crosstrain.cli import cli
+
+    demo = db_path.with_name("demo.duckdb")
+    assert run_cli("demo", "--no-serve").exit_code == 0
+    out = json.loads(CliRunner().invoke(cli, ["--db", str(demo), "compare", "--json"]).output)
+    assert out["as_of"] == dt.date.today().isoformat()
+    risks = {a["athlete"]: a["risk"] for a in out["athletes"]}
+    assert "inactive" not in risks.values() and risks["Mona Monotone (synthetic)"] == "red"
+    app = create_app(demo, user_db=db_path)
+    with app.server.test_request_context("/"):
+        rows = find(pages()[0].layout(), "overview-table").rowData
+    assert {r["athlete"]: r["risk"] for r in rows} == risks
+
+
+def test_demo_keeps_a_demo_file_holding_athletes_of_your_own(run_cli, db_path):
+    demo = dashboard_data.build(db_path.with_name("demo.duckdb"))
     result = run_cli("demo", "--no-serve")
-    assert result.exit_code == 1
-    assert "holds real athletes" in result.output
-    with connect(db, read_only=True) as con:
+    assert result.exit_code == 0, result.output
+    [kept] = demo.parent.glob("demo-kept-*.duckdb")
+    assert str(kept) in result.output
+    with connect(kept, read_only=True) as con:
         assert con.execute("select count(*) from athletes").fetchone()[0] == 2
+    with connect(demo, read_only=True) as con:
+        assert con.execute("select count(*) from athletes where name like '%(synthetic)'").fetchone()[0] == 4
+
+
+def test_demo_refuses_your_own_database_as_its_own(run_cli, db):
+    result = run_cli("demo", "--no-serve", "--demo-db", str(db))
+    assert result.exit_code == 1 and "your own database" in result.output
 
 
 def test_demo_without_db_uses_a_file_of_its_own(tmp_path):
@@ -366,7 +416,7 @@ def test_before_any_import_the_pages_say_so_and_the_upload_creates_the_database(
     app = create_app(db_path)
     with app.server.test_request_context("/"):
         page = pages()[0].layout()
-        assert page.id == "overview-problem" and "no database yet" in text(page)
+        assert page.id == "overview-welcome" and not db_path.exists()
         results = uploads.import_uploads([upload_of(generic_csv("x"))], ["first.csv"], "Fay First", "auto")
         assert results[0].error is None and results[0].counts.new == 15
         assert find(pages()[0].layout(), "athlete-select").value == "Fay First"  # the only athlete
@@ -391,7 +441,7 @@ def test_pages_answer_from_committed_data_while_this_dashboard_writes(app, db):
     try:
         assert started.wait(30)
         t0 = time.monotonic()
-        rows = find(pages()[0].layout(), "overview-table").rowData
+        rows = find(pages()[0].layout(as_of="2026-11-22"), "overview-table").rowData
         assert time.monotonic() - t0 < 10
         assert [r["athlete"] for r in rows] == [MONA, BEA]  # not "still writing", and not the new row
         page = athlete_view.render(MONA, "2026-11-01", "2026-11-22")

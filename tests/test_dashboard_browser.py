@@ -7,6 +7,7 @@ so no command-line options are needed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -20,6 +21,7 @@ from dash.testing.composite import DashComposite
 from selenium.webdriver.common.by import By
 
 from dashboard import create_app
+from ingest.db import connect
 from ingest.sample import load_sample
 
 pytestmark = [
@@ -30,13 +32,14 @@ pytestmark = [
 ]
 
 MONA, BEA = "Mona Monotone (synthetic)", "Bea Balanced (synthetic)"
+TODAY = dt.date.today()
 XSS = "<script>window.__xss = 1</script>Tempo"
 
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    load_sample(db, {})
+    load_sample(db, {}, end=TODAY)  # as the demo loads it: the athletes active today
     return db
 
 
@@ -125,8 +128,9 @@ def test_every_page_loads_and_the_monotone_runner_is_warned(dash_duo, sample_db)
 
     visit(dash_duo, "/athlete?name=" + quote(BEA))
     dash_duo.wait_for_text_to_equal("#athlete-name", BEA, timeout=20)
-    visit(dash_duo, "/athlete")  # no name: the first athlete, with the picker to choose another
+    visit(dash_duo, "/athlete")  # no name: the riskiest athlete, with the picker to choose another
     dash_duo.wait_for_element("#athlete-name", timeout=20)
+    assert dash_duo.find_element("#risk-badge").text == "risk: red"
 
     visit(dash_duo, "/compare")
     dash_duo.wait_for_element("#compare-hint", timeout=20)
@@ -137,10 +141,11 @@ def test_every_page_loads_and_the_monotone_runner_is_warned(dash_duo, sample_db)
 
 def test_date_range_picker_redraws_the_athlete_page(dash_duo, sample_db):
     serve(dash_duo, sample_db)
-    visit(dash_duo, athlete_path(BEA) + "?start=2026-11-02&end=2026-11-22")
+    start, end = (TODAY - dt.timedelta(days=20)).isoformat(), TODAY.isoformat()
+    visit(dash_duo, athlete_path(BEA) + f"?start={start}&end={end}")
     dash_duo.wait_for_element("#athlete-sessions", timeout=20)
     days = column_values(dash_duo, "athlete-sessions", "day")
-    assert days and all("2026-11-02" <= d <= "2026-11-22" for d in days)
+    assert days and all(start <= d <= end for d in days)
     assert dash_duo.get_logs() == []
 
 
@@ -151,7 +156,9 @@ def test_coach_sorts_and_filters_the_grid_and_compares_two_athletes(dash_duo, sa
     order = {"red": 0, "amber": 1, "green": 2}
     assert [order[r] for r in risks] == sorted(order[r] for r in risks)  # highest risk first, CLI words
 
+    click(dash_duo, dash_duo.find_element("#overview-all-numbers"))  # every number as its own column
     header = "#overview-table .ag-header-cell[col-id='run_km'] .ag-header-cell-label"
+    dash_duo.wait_for_element(header)
     click(dash_duo, dash_duo.find_element(header))
     dash_duo.wait_for_element("#overview-table .ag-header-cell[col-id='run_km'][aria-sort='ascending']")
     kms = [float(v) for v in column_values(dash_duo, "overview-table", "run_km")]
@@ -160,9 +167,6 @@ def test_coach_sorts_and_filters_the_grid_and_compares_two_athletes(dash_duo, sa
     dash_duo.wait_for_element("#overview-table .ag-header-cell[col-id='run_km'][aria-sort='descending']")
     kms_desc = [float(v) for v in column_values(dash_duo, "overview-table", "run_km")]
     assert kms_desc == sorted(kms, reverse=True)
-
-    # The names stay pinned on the left while the other columns scroll.
-    assert dash_duo.find_elements("#overview-table .ag-pinned-left-cols-container .ag-cell[col-id='athlete']")
 
     for row in (0, 1):
         box = dash_duo.find_element(
@@ -238,15 +242,20 @@ def test_a_runner_labels_unlabelled_gym_classes_with_the_picker(dash_duo, tmp_pa
         tmp_path / "gym.duckdb", {GYM: gym_goer, "Bea Balanced (test)": dashboard_data.balanced}
     )
     serve(dash_duo, db)
-    visit(dash_duo, athlete_path(GYM))
+    visit(dash_duo, athlete_path(GYM) + "?as_of=2026-11-22")
     dash_duo.wait_for_contains_text("#unlabelled-group-0", "Label all 8", timeout=20)
     assert CLASS in dash_duo.find_element("#unlabelled-group-0").text
     dash_duo.wait_for_element("#athlete-warning-no_support_work")
 
     pick(dash_duo, "#unlabelled-group-0 .unlabelled-picker", "strength")
     click(dash_duo, dash_duo.find_element("#unlabelled-group-0 button.btn"))
-    dash_duo.wait_for_contains_text("#athlete-labelled", f"Labelled 8 sessions named '{CLASS}' as strength")
+    dash_duo.wait_for_contains_text(
+        "#athlete-labelled", f"Labelled all sessions named '{CLASS}' (now and in later imports) as strength"
+    )
     assert not dash_duo.find_elements("#athlete-warning-no_support_work")  # the classes count now
+    # a rule for the name, so the next class imported or synced is strength too
+    with connect(db, read_only=True) as con:
+        assert con.execute("select name, category from category_rules").fetchall() == [(CLASS, "strength")]
     dash_duo.wait_for_contains_text("#unlabelled-group-0", "Saturday thing")
 
     # One session at a time: open the list under the name and pick for its session.
@@ -281,6 +290,8 @@ def test_hip_sets_column_and_intensity_chart_from_watch_files(dash_duo, db_path,
     import_hana(run_cli, tmp_path)
     serve(dash_duo, db_path)
     dash_duo.wait_for_element("#overview-table", timeout=20)
+    click(dash_duo, dash_duo.find_element("#overview-all-numbers"))
+    dash_duo.wait_for_element("#overview-table .ag-header-cell[col-id='run_km']")
     # Scroll the grid to the column: AG Grid draws only the columns in view.
     dash_duo.driver.execute_script("dash_ag_grid.getApi('overview-table').ensureColumnVisible('hip_sets')")
     names = column_values(dash_duo, "overview-table", "athlete")

@@ -200,10 +200,27 @@ def test_compare_weekly_has_a_panel_per_athlete_and_one_legend_entry_per_categor
     assert len(fig.data) == 6
 
 
-def test_compare_metric_colours_bars_by_risk():
-    rows = pd.DataFrame({"athlete": ["A", "B"], "risk": ["red", "green"], "monotony": [3.0, 1.1]})
+def test_compare_metric_colours_each_metric_by_its_own_band():
+    """Monotony 1.23 of a red athlete is green (below the warn line 1.5); 0% support share is drawn
+    as 0%, red; an undefined value is a grey dash."""
+    c = figures.RISK_COLOURS
+    rows = pd.DataFrame(
+        {
+            "athlete": ["A", "B", "C", "D"],
+            "risk": ["red", "green", "green", "amber"],
+            "monotony": [1.23, 1.7, 2.4, None],
+            "support_share": [0.0, 0.05, 0.2, None],
+        }
+    )
     fig = go.Figure(figures.compare_metric(rows, "monotony", "Monotony"))
-    assert list(fig.data[0].marker.color) == [figures.RISK_COLOURS["red"], figures.RISK_COLOURS["green"]]
+    assert list(fig.data[0].marker.color) == [c["green"], c["amber"], c["red"], c["inactive"]]
+    fig = go.Figure(figures.compare_metric(rows, "support_share", "Support share", ".0%"))
+    assert list(fig.data[0].marker.color) == [c["red"], c["amber"], c["green"], c["inactive"]]
+    assert list(fig.data[0].text) == ["0%", "5%", "20%", "–"]
+    assert fig.data[0].textposition == "outside"  # written beside the bar, also for an empty one
+    lines = {"monotony_warn": 1.2, "monotony_high": 2.0}  # the thresholds in force move the bands
+    fig = go.Figure(figures.compare_metric(rows, "monotony", "Monotony", lines=lines))
+    assert fig.data[0].marker.color[0] == c["amber"]
 
 
 def test_spark_scales_to_top_and_handles_gaps():

@@ -6,6 +6,7 @@ import datetime as dt
 import warnings
 from pathlib import Path
 
+import activity_rows
 import dashboard_data
 import pytest
 from test_dashboard_app import find, ids, pages, text
@@ -61,7 +62,9 @@ def test_the_athlete_page_groups_them_by_name_with_a_picker(app):
 
 def test_labelling_all_sessions_with_a_name_writes_through_ingest_and_clears_the_warning(app):
     before = athlete_view.render(GYM, "2026-10-01", "2026-11-22")
-    assert "athlete-warning-no_support_work" in ids(before)
+    # unlabelled classes in the window: no support warning as if nothing was done, one that asks
+    assert "athlete-warning-no_support_work" not in ids(before)
+    assert CLASS in text(find(before, "athlete-warning-unlabelled_sessions"))
     groups = find(before, "unlabelled-groups").data
     picked = [{"id": {"type": "unlabelled-category", "index": 0}, "value": "strength"}]
     asked = unlabelled_view.chosen_label({"type": "unlabelled-apply", "index": 0}, groups, picked, [])
@@ -73,7 +76,30 @@ def test_labelling_all_sessions_with_a_name_writes_through_ingest_and_clears_the
     assert cats == [("strength",)]
     after = athlete_view.render(GYM, "2026-10-01", "2026-11-22")
     assert [g["name"] for g in find(after, "unlabelled-groups").data] == ["Saturday thing"]
-    assert "athlete-warning-no_support_work" not in ids(after)
+    assert CLASS not in text(find(after, "athlete-warning-unlabelled_sessions"))
+
+
+def test_all_sessions_of_this_name_labels_later_imports_too(app, db_path):
+    groups = find(athlete_view.render(GYM, None, "2026-11-22"), "unlabelled-groups").data
+    picked = [{"id": {"type": "unlabelled-category", "index": 0}, "value": "strength"}]
+    trigger = {"type": "unlabelled-apply", "index": 0}
+    ids_, category, what = unlabelled_view.chosen_label(trigger, groups, picked, [])
+    assert what == f"all sessions named '{CLASS}' (now and in later imports)"
+    assert unlabelled_view.label(ids_, category, same_name=True) == 8
+    # the next class, imported later, gets the label through the one write path
+    with connect(db_path) as con:
+        athlete_id = con.execute("select athlete_id from athletes where name = ?", [GYM]).fetchone()[0]
+    later = dashboard_data.END + dt.timedelta(days=1)
+    activity_rows.write(
+        db_path,
+        GYM,
+        [{"start_local": f"{later}T18:00", "sport_type": "Workout", "name": CLASS, "minutes": 50}],
+    )
+    with connect(db_path, read_only=True) as con:
+        got = con.execute(
+            "select category from activities where athlete_id = ? and start_local >= ?", [athlete_id, later]
+        ).fetchall()
+    assert got == [("strength",)]
 
 
 def test_one_session_at_a_time(app):

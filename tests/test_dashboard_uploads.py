@@ -60,26 +60,63 @@ def served(db_path: Path):
         yield base
 
 
-def post_upload(base: str, contents, names, athlete="Uma Upload", fmt="auto") -> requests.Response:
-    """The request the import page's upload sends (or a script posts in its place)."""
+OUTPUTS = [
+    ("import-results", "children"),
+    ("import-progress", "children"),
+    ("import-poll", "disabled"),
+    ("import-job", "data"),
+]
+
+
+def post_upload(
+    base: str, contents, names, athlete="Uma Upload", fmt="auto", timeout: float = 60
+) -> requests.Response:
+    """The requests the import page sends (or a script posts in its place): the upload, then the
+    page's polls every half second until the import's results come; the last answer, its outputs
+    by id and property."""
+    fields = {"athlete": athlete, "format": fmt, "timezone": None, "units": "auto", "date-order": "auto"}
     body = {
-        "output": "import-results.children",
-        "outputs": {"id": "import-results", "property": "children"},
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in OUTPUTS) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in OUTPUTS],
         "inputs": [{"id": "import-upload", "property": "contents", "value": contents}],
-        "state": [
-            {"id": "import-upload", "property": "filename", "value": names},
-            {"id": "import-athlete", "property": "value", "value": athlete},
-            {"id": "import-format", "property": "value", "value": fmt},
-        ],
+        "state": [{"id": "import-upload", "property": "filename", "value": names}]
+        + [{"id": f"import-{k}", "property": "value", "value": v} for k, v in fields.items()],
         "changedPropIds": ["import-upload.contents"],
     }
-    return requests.post(base + "/_dash-update-component", json=body, timeout=60)
+    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    poll = next(c for c in deps if c["inputs"] == [{"id": "import-poll", "property": "n_intervals"}])
+    deadline, job = time.monotonic() + timeout, None
+    while True:
+        response = requests.post(base + "/_dash-update-component", json=body, timeout=60)
+        if response.status_code != 200:
+            return response
+        answer = {
+            i: {p.split("@")[0]: v for p, v in props.items()}
+            for i, props in response.json()["response"].items()
+        }
+        response.answer = answer
+        job = answer.get("import-job", {}).get("data", job)
+        if answer.get("import-poll", {}).get("disabled", True) and "import-results" in answer:  # finished
+            return response
+        assert time.monotonic() < deadline, "the import did not finish"
+        time.sleep(0.2)
+        body = {
+            "output": poll["output"],
+            "outputs": [
+                {"id": o.split(".")[0], "property": o.split(".")[1]}
+                for o in poll["output"].strip(".").split("...")
+            ],
+            "inputs": [{"id": "import-poll", "property": "n_intervals", "value": 1}],
+            "state": [{"id": "import-job", "property": "data", "value": job}],
+            "changedPropIds": ["import-poll.n_intervals"],
+        }
 
 
 def shown(response: requests.Response) -> str:
     """The text the page would show (the callback's answer), asserting it is an answer, not an error."""
     assert response.status_code == 200, response.text[:300]
-    return json.dumps(response.json()["response"]["import-results"]["children"], ensure_ascii=False)
+    answer = getattr(response, "answer", None) or response.json()["response"]
+    return json.dumps(answer["import-results"]["children"], ensure_ascii=False)
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_structures_of_the_first_rule_are_forgotten_on_upgrade(run_cli, db_path,
     assert run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(f)).exit_code == 0
     with duckdb.connect(str(db_path)) as con:  # as a database of schema 10 held it: the old rule's word
         con.execute("update activity_files set structure = 'intervals'")
-        con.execute("delete from schema_version where version = 11")
+        con.execute("delete from schema_version where version >= 11")  # 011 and later run again
         marker = con.execute("select version from athlete_versions").fetchall()
     with connect(db_path) as con:  # upgraded (migration 011)
         assert con.execute("select structure from activity_files").fetchall() == [(None,)]

@@ -13,11 +13,7 @@ from import_helpers import error_lines, one, rows
 
 from ingest.formats import strava_languages
 
-# Beside the checkout (CI), or beside a parent of this worktree.
-FORMATS = next(
-    (p for p in [SHARED_FORMATS, *(d / "shared" / "formats" for d in Path(__file__).parents)] if p.is_dir()),
-    SHARED_FORMATS,
-)
+FORMATS = SHARED_FORMATS  # beside the checkout (CI), or beside a folder above this worktree
 pytestmark = pytest.mark.skipif(not FORMATS.is_dir(), reason="../shared/formats is not beside the checkout")
 
 

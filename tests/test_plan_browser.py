@@ -28,7 +28,12 @@ def test_upload_check_and_apply_a_plan(dash_duo, tmp_path):  # noqa: F811
     assert "4 planned sessions" in dash_duo.find_element("#plan-imported").text
     dash_duo.wait_for_element(".plan-finding", timeout=30)
     findings = dash_duo.find_element("#plan-findings").text
-    assert "run_volume_jump" in findings and "back_to_back_hard" in findings and "2026-11-03" in findings
+    assert (
+        "Running volume jump" in findings
+        and "Hard days back to back" in findings
+        and "2026-11-03" in findings
+    )
+    assert "_" not in findings  # words, never the codes
     # the weekly chart continues into the plan, hatched
     dash_duo.wait_for_element("#plan-weekly .main-svg")
     assert "planned" in dash_duo.find_element("#plan-weekly").text
@@ -41,10 +46,10 @@ def test_upload_check_and_apply_a_plan(dash_duo, tmp_path):  # noqa: F811
     deadline = time.time() + 30
     while time.time() < deadline:
         text = dash_duo.find_element("#plan-findings").text
-        if "run_volume_jump" not in text:
+        if "Running volume jump" not in text:
             break
         time.sleep(0.5)
-    assert "run_volume_jump" not in text and "back_to_back_hard" not in text
+    assert "Running volume jump" not in text and "Hard days back to back" not in text
     dash_duo.wait_for_element("#plan-no-suggestions", timeout=30)
 
     visit(dash_duo, f"/?as_of={S}")

@@ -59,18 +59,20 @@ def test_ics_weekly_recurrence_with_an_exception(tmp_path, db_path, run_cli):
     path = tmp_path / "plan.ics"
     path.write_text(ICS.replace("\n", "\r\n"), encoding="utf-8")
     run_cli("athletes")  # no database yet is fine
-    result = run_cli("plan", "import", str(path), "--athlete", "Ann")
-    assert result.exit_code == 1  # the long run has no duration
+    result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    assert f"{path}:21: 'Rest day' on 2026-11-08: rest day, skipped" in result.output
     assert (
-        f"error: {path}:32: column 'SUMMARY': 'Long run' on 2026-11-06: no duration (write e.g. '45 min'); "
-        "row skipped"
+        "8 planned sessions (run 4, strength 3, pilates 1), 0 replaced, 0 rejected, 1 skipped (1 rest day)"
     ) in result.output
-    assert "7 planned sessions, 0 replaced, 1 rejected, 1 rest days skipped" in result.output
+    # the long run says neither duration nor distance: crosstrain's default for a long run, said
+    assert "1 long sessions give neither a duration nor a distance: 90 min each" in result.output
     # Mondays 2, 9 (excluded), 16, 23 at 07:00 (the event's wall clock: no zone stored for Ann);
     # Wednesdays 4, 11, 18 until the 18th; Pilates from its own 90-minute length.
     assert planned(db_path) == [
         ("2026-11-02 07:00", "Run", "run", 45.0, 8000.0),
         ("2026-11-04 00:00", "Strength", "strength", 60.0, None),
+        ("2026-11-06 00:00", "Run", "run", 90.0, None),
         ("2026-11-07 09:00", "Pilates", "pilates", 90.0, None),
         ("2026-11-11 00:00", "Strength", "strength", 60.0, None),
         ("2026-11-16 07:00", "Run", "run", 45.0, 8000.0),
@@ -85,7 +87,7 @@ def test_ics_times_move_into_the_athletes_zone(tmp_path, db_path, run_cli):
         con.execute("insert into athletes (name, timezone) values ('Ann', 'America/New_York')")
     path = tmp_path / "plan.ics"
     path.write_text(ICS, encoding="utf-8")
-    run_cli("plan", "import", str(path), "--athlete", "Ann")
+    run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2026-11-01")
     assert planned(db_path)[0][0] == "2026-11-02 01:00"  # 07:00 in Berlin (UTC+1) is 01:00 in New York
 
 
@@ -100,20 +102,23 @@ def test_csv_plan_rejects_and_replacement(tmp_path, db_path, run_cli):
         "2026-11-09,Run,1:30:00,18,Long run\n",
         encoding="utf-8",
     )
-    result = run_cli("plan", "import", str(first), "--athlete", "Ann")
+    result = run_cli("plan", "import", str(first), "--athlete", "Ann", "--as-of", "2026-11-01")
     assert result.exit_code == 1
     assert (
         f"error: {first}:4: column 'duration': cannot read 'soon' as a duration (seconds or [H:]MM:SS); "
         "row skipped" in result.output
     )
-    assert "2026-11-02 to 2026-11-09, 4 planned sessions, 0 replaced, 1 rejected" in result.output
+    assert (
+        "2026-11-02 to 2026-11-09, 4 planned sessions (run 2, mobility 1, strength 1), 0 replaced, 1 rejected"
+        in result.output
+    )
     assert [r[2] for r in planned(db_path)] == ["run", "strength", "mobility", "run"]
     # A new plan for 3-5 Nov replaces only those days: the 2nd and the 9th stay.
     second = tmp_path / "week.csv"
     second.write_text("date,type,duration\n2026-11-03,Pilates,2700\n2026-11-05,Run,1800\n", encoding="utf-8")
-    result = run_cli("plan", "import", str(second), "--athlete", "Ann")
+    result = run_cli("plan", "import", str(second), "--athlete", "Ann", "--as-of", "2026-11-01")
     assert result.exit_code == 0, result.output
-    assert "2 planned sessions, 2 replaced, 0 rejected" in result.output
+    assert "2 planned sessions (pilates 1, run 1), 2 replaced, 0 rejected" in result.output
     assert [(r[0][:10], r[2]) for r in planned(db_path)] == [
         ("2026-11-02", "run"),
         ("2026-11-03", "pilates"),

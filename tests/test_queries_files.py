@@ -122,11 +122,14 @@ def test_support_advice_counts_hip_sets(run_cli, db_path, tmp_path):
     assert run_cli("import", "--athlete", "Ana", str(tmp_path)).exit_code == 0
     rep = _report(db_path)
     [support] = [w for w in rep["warnings"] if w["code"] == "low_support_share"]
-    assert support["message"].endswith("1 hip and glute sets in 28 days; aim for about 48.")
+    assert support["message"].endswith(
+        "1 hip and glute sets in 28 days; about 48 is crosstrain's suggestion "
+        "(a convention, not a tested dose)."
+    )
 
 
 def test_almost_everything_moderate_is_flagged(run_cli, db_path, tmp_path):
-    # HRmax 190 from one minute; 160 bpm is 84% of it: Seiler's moderate zone (82-87%)
+    # HRmax 190 from one minute; 160 bpm is 84% of it: Seiler 2010's zone 3, moderate (82-87%)
     for d in range(3):
         fit_activity(
             tmp_path / f"r{d}.fit", START + timedelta(days=d), 3600, hr=lambda i: 190 if i < 60 else 160
@@ -138,6 +141,10 @@ def test_almost_everything_moderate_is_flagged(run_cli, db_path, tmp_path):
     assert "Seiler" in w["advice"]
     with connect(db_path, read_only=True) as con:
         assert "moderate_intensity" in queries.compare(con, AS_OF, {})["athletes"][0]["warnings"]
+        # its thresholds are settings: 98% is under a share of 0.99, 180 minutes under a floor of 200
+        for setting in ({"moderate_share": 0.99}, {"moderate_min_minutes": 200}):
+            rep = queries.report(con, "Ana", AS_OF, {"thresholds": setting})
+            assert "moderate_intensity" not in {w["code"] for w in rep["warnings"]}
 
 
 def _interval_speed(i: int) -> float:

@@ -160,13 +160,28 @@ def test_a_real_spike_above_the_floor_is_still_flagged(db_path):
 
 
 def test_ewma_acwr_setting(db_path):
-    # One 60-minute yoga session (load 120) on as_of, none before: acute EWMA = 2/8 x 120 = 30,
-    # chronic EWMA = 2/29 x 120 = 8.2759 -> ratio 0.25 / (2/29) = 3.625 (Williams et al. 2017).
-    write(db_path, "Eve", [session(0, "Yoga", 60)])
+    # Williams et al. 2017's EWMAs, alpha = 2 / (N + 1): acute a = 2/8, chronic c = 2/29, each divided by
+    # the weight its zero seed leaves out after n days, 1 - (1 - a)^n. Runs with RPE 5: 20 min (load 100)
+    # the day before as_of, the athlete's first day, and 40 min (200) on as_of (n = 2):
+    # acute = 0.25 x (0.75 x 100 + 200) / (1 - 0.75^2) = 68.75 / 0.4375 = 157.142857;
+    # chronic = c x ((1 - c) x 100 + 200) / (1 - (1 - c)^2) = 151.785714; ratio 1.035294.
+    write(db_path, "Eve", [run(1, 20, rpe=5), run(0, 40, rpe=5)])
     rep = report(db_path, "Eve", {"acwr_model": "ewma"})
-    assert rep["summary"]["acwr"] == pytest.approx(3.625, abs=0.006)
+    assert rep["summary"]["acwr"] == pytest.approx(1.035294, abs=0.006)
     assert rep["thresholds"]["acwr_model"] == "ewma"
-    assert report(db_path, "Eve")["summary"]["acwr"] == 4.0  # rolling: 120 / (120 / 4)
+    assert report(db_path, "Eve")["summary"]["acwr"] == 4.0  # rolling: 300 / (300 / 4)
+
+
+@pytest.mark.parametrize("days", [1, 28, 90])
+def test_ewma_acwr_of_a_constant_load_reads_one(db_path, days):
+    # The same 30-minute run at RPE 5 (load 150) every day for `days` days: acute and chronic seeded
+    # from the first day, so the ratio is 1.0 from day one (unseeded it read 1.16 on day 28).
+    write(db_path, "Cal", [run(d, 30, rpe=5) for d in range(days)])
+    rep = report(db_path, "Cal", {"acwr_model": "ewma"})
+    assert rep["summary"]["acwr"] == 1.0
+    with connect(db_path, read_only=True) as con:
+        [row] = queries.compare(con, D, {"acwr_model": "ewma"})["athletes"]
+    assert row["acwr"] == 1.0
 
 
 def test_ewma_acwr_compare_equals_report(db_path):
@@ -234,8 +249,8 @@ def test_inactive_days_is_a_setting(db_path):
 def test_unlabelled_gym_classes_are_named_and_counted(db_path):
     # A runner (6 runs of 30 min) who went to 8 gym classes typed "Workout" with a name that matches
     # no keyword: they land in `other`, so no support work is seen; one "Workout" named "Glutes and
-    # squats" is strength, so it is labelled. unlabelled_sessions (info) counts 8, and
-    # no_support_work's message mentions them.
+    # squats" is strength, so it is labelled. unlabelled_sessions (info) names and counts the 8, and
+    # while they are unlabelled neither no_support_work nor low_support_share is raised (we don't know).
     classes = [
         session(d, "Workout", 45, name="M\u201dA\u201dDabolic Tuesday") for d in (0, 3, 7, 10, 14, 17, 21, 24)
     ]
@@ -245,11 +260,18 @@ def test_unlabelled_gym_classes_are_named_and_counted(db_path):
     assert rep["summary"]["sessions"]["other"] == 8
     found = {w["code"]: w for w in rep["warnings"]}
     assert found["unlabelled_sessions"]["severity"] == "info"
-    assert found["unlabelled_sessions"]["message"].startswith("8 sessions of the last 28 days")
+    message = found["unlabelled_sessions"]["message"]
+    assert message.startswith("8 sessions of the last 28 days")
+    assert '"M\u201dA\u201dDabolic Tuesday" x8' in message
     assert "crosstrain activities set ID --category" in found["unlabelled_sessions"]["advice"]
     assert "[category_keywords]" in found["unlabelled_sessions"]["advice"]
     assert "recategorise" in found["unlabelled_sessions"]["advice"]
-    assert "8 sessions of the last 28 days are unlabelled" in found["no_support_work"]["message"]
+    assert "no_support_work" not in found and "low_support_share" not in found
+    assert rep["summary"]["risk"] != "red"
+    # the same runs without the classes: nothing to ask about, and no support work in the 25 days since
+    # the first run (warn from 14, high from 28)
+    write(db_path, "Ned", runs)
+    assert codes(report(db_path, "Ned"))["no_support_work"] == "warn"
     # the sessions frame marks them, for the dashboard's category picker
     with connect(db_path, read_only=True) as con:
         df = queries.sessions(con, "Mo", D - timedelta(days=40), D, {})
@@ -294,3 +316,93 @@ def test_as_of_out_of_range_is_one_line(db_path, run_cli, day):
         assert result.exit_code != 0 and "Traceback" not in result.output
         assert f"date {day} is out of range" in result.output and len(result.output.strip().splitlines()) == 1
     assert run_cli("report", "--athlete", "Ann", "--as-of", "1970-01-01").exit_code == 0
+
+
+# 8. Intensity of runs from RPE or heart rate (issue 18 item 7) --------------------------------------
+
+
+def test_hard_every_run(db_path):
+    # Runs with an RPE: load per minute = the RPE, hard from 5 (hard_run_intensity). 8 rated runs in
+    # 28 days, 5 at RPE 6 and 3 at RPE 3: 5 / 8 = 62.5% >= 60% (hard_runs_share) and 8 >= 6 rated ->
+    # hard_every_run (info). Runs without RPE or HR (4 here) are not rated.
+    days = (1, 4, 7, 10, 13, 16, 19, 22)
+    unrated = [run(d) for d in (2, 5, 8, 11)]
+    write(db_path, "Hal", [run(d, rpe=6 if i < 5 else 3) for i, d in enumerate(days)] + unrated)
+    rep = report(db_path, "Hal")
+    assert codes(rep)["hard_every_run"] == "info"
+    message = next(w["message"] for w in rep["warnings"] if w["code"] == "hard_every_run")
+    assert message.startswith("5 of the 8 runs with an RPE or heart rate")
+    # 4 of 8 hard: 50% < 60% -> nothing
+    write(db_path, "Ida", [run(d, rpe=6 if i < 4 else 3) for i, d in enumerate(days)])
+    assert "hard_every_run" not in codes(report(db_path, "Ida"))
+    # every run hard, but only 5 rated (< 6): too few to say
+    write(db_path, "Jon", [run(d, rpe=7) for d in days[:5]])
+    assert "hard_every_run" not in codes(report(db_path, "Jon"))
+
+
+def test_easy_runs_that_are_not_easy(db_path):
+    # Runs named easy (easy_run_keywords) with an RPE: 2 of 4 at RPE 6 (>= 5: not easy) -> 50% >=
+    # easy_runs_hard_share (0.5), 4 >= 3 rated -> easy_runs_hard (info). A German "Lockerer Lauf" is easy
+    # by name too.
+    named = ["Easy run", "Recovery jog", "Lockerer Lauf", "Easy run"]
+    rpes = [6, 6, 3, 3]
+    write(
+        db_path, "Kai", [run(d, name=n, rpe=r) for d, n, r in zip((2, 6, 10, 14), named, rpes, strict=True)]
+    )
+    rep = report(db_path, "Kai")
+    assert codes(rep)["easy_runs_hard"] == "info"
+    message = next(w["message"] for w in rep["warnings"] if w["code"] == "easy_runs_hard")
+    assert message.startswith("2 of the 4 runs named easy or recovery")
+    # 1 of 4: 25% -> nothing; 2 easy runs both hard: too few (< 3)
+    write(db_path, "Lee", [run(d, name="Easy run", rpe=6 if d == 2 else 3) for d in (2, 6, 10, 14)])
+    assert "easy_runs_hard" not in codes(report(db_path, "Lee"))
+    write(db_path, "Max", [run(d, name="Easy run", rpe=6) for d in (2, 6)])
+    assert "easy_runs_hard" not in codes(report(db_path, "Max"))
+
+
+def test_no_acwr_flag_over_weeks_with_almost_no_training(db_path):
+    # RPE 5 runs: one 10-min run (load 50) on days -27 and -17, 30 min a day on days -13..-7 (1050),
+    # 60 min a day in the last 7 (2100). 28-day load 3250, mean week 812.5: two of the 3 weeks before the
+    # last 7 hold under 25% of it (acwr_thin_week_share; acwr_thin_weeks = 2) -> not established. ACWR
+    # 2100 / 812.5 = 2.58 would be a high spike; instead return_after_break (info) names the weeks. The
+    # longest gap is 9 days (-26..-18).
+    rows = [run(27, 10, rpe=5), run(17, 10, rpe=5)] + [run(d, 30, rpe=5) for d in range(7, 14)]
+    rows += [run(d, 60, rpe=5) for d in range(7)]
+    write(db_path, "Ola", rows)
+    rep = report(db_path, "Ola")
+    assert rep["summary"]["acwr"] == pytest.approx(2.585, abs=0.005)
+    found = codes(rep)
+    assert "acwr_spike" not in found and found["return_after_break"] == "info"
+    note = next(w["message"] for w in rep["warnings"] if w["code"] == "return_after_break")
+    assert "2 weeks of the 3 before the last 7 held almost no training" in note
+    # one empty week and a ramp back (a January challenge after a run on day -40: 0, 1050, 1050, 2100):
+    # 28-day load 4200, ACWR 2100 / 1050 = 2.0, 7 empty days at the window's start (no 10-day gap): a
+    # real spike (warn)
+    full = (
+        [run(40, 30, rpe=5)]
+        + [run(d, 30, rpe=5) for d in range(7, 21)]
+        + [run(d, 60, rpe=5) for d in range(7)]
+    )
+    write(db_path, "Pam", full)
+    rep = report(db_path, "Pam")
+    assert rep["summary"]["acwr"] == 2.0
+    assert codes(rep)["acwr_spike"] == "warn" and "return_after_break" not in codes(rep)
+
+
+def test_no_monotony_warning_on_a_light_week(db_path):
+    # A 20-minute walk at RPE 2 every day: daily load 40, SD 0 -> monotony 10, but the 7-day load 280 is
+    # under monotony_min_load_7d (600): no warning. 30 minutes at RPE 5 a day (1050): high.
+    write(db_path, "Wil", [session(d, "Walk", 20, rpe=2) for d in range(7)])
+    rep = report(db_path, "Wil")
+    assert rep["summary"]["monotony"] == 10.0 and "high_monotony" not in codes(rep)
+    write(db_path, "Xan", [session(d, "Walk", 30, rpe=5) for d in range(7)])
+    assert codes(report(db_path, "Xan"))["high_monotony"] == "high"
+
+
+def test_support_share_just_under_the_target_never_reads_as_met(db_path):
+    # 9 runs of 50 min and one 49-min strength session: 49 / 499 = 9.82% < 10% -> "9.8%", not "10%".
+    write(db_path, "Yul", [run(d, 50) for d in range(1, 27, 3)] + [session(2, "WeightTraining", 49)])
+    [w] = [w for w in report(db_path, "Yul")["warnings"] if w["code"] == "low_support_share"]
+    assert w["message"].startswith(
+        "Support work (strength, Pilates, mobility) was 9.8% of 499 training minutes"
+    )

@@ -43,7 +43,8 @@ def test_report_text_shows_warnings_first_with_advice(db_path, run_cli):
     mona(db_path)
     out = run_cli("report", "--athlete", "Mona", "--as-of", "2026-11-22").output
     assert "risk red" in out
-    assert out.index("no_support_work") < out.index("Last 28 days") < out.index("Weeks")
+    assert out.index("HIGH no strength work") < out.index("Last 28 days") < out.index("Weeks")
+    assert "no_support_work" not in out  # words, not codes
     assert "Romanian deadlifts" in out and "not a diagnosis" in out
 
 

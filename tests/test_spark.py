@@ -109,10 +109,10 @@ def _pipeline(con: engine.Con) -> None:
     engine.prepare_scope(con, None, PARAMS)
     engine.prepare_sessions(con, PARAMS, engine.EPOCH, AS_OF)
     engine.prepare_metrics(con, PARAMS, FIRST, AS_OF)
+    files.zones(con)  # summary.sql reads the heart-rate zone time (moderate_intensity)
     engine.materialise(con, "summary", VALUES)
     engine.materialise(con, "warnings", VALUES)
     engine.materialise(con, "weekly_balance", {"start": FIRST, "end": AS_OF})
-    files.zones(con)
     # the relations the engine supplies as common table expressions, for the files run on their own
     engine.backend(con).create("session_history", "select * from q_session_load", {})
     engine.backend(con).create("windows", engine.sql("metrics"), VALUES)

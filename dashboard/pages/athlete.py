@@ -69,7 +69,7 @@ def label_sessions(
         return dash.no_update
     ids, category, what = asked
     try:
-        changed = unlabelled_view.label(ids, category)
+        changed = unlabelled_view.label(ids, category, same_name=trigger.get("type") == "unlabelled-apply")
         notice = dbc.Alert(
             f"Labelled {what} as {category} ({changed} changed).", color="success", id="athlete-labelled"
         )

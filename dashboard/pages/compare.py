@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 import queries
-from dashboard import components, data, figures
+from dashboard import components, data, figures, thresholds, words
 
 dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain: compare", order=2)
 
@@ -47,12 +47,17 @@ def column_defs() -> list[dict[str, Any]]:
 def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_: Any) -> Any:
     try:
         everyone = data.athletes()
-    except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "compare")
-    chosen = [athlete] if isinstance(athlete, str) else list(athlete or [])
+    if not everyone:
+        return components.welcome("compare")
+    asked = [athlete] if isinstance(athlete, str) else list(athlete or [])
+    known = {a["name"] for a in everyone}
+    chosen = [n for n in asked if n in known]
+    unknown = [n for n in asked if n not in known]
     try:
         day = data.parse_date(as_of, data.default_as_of(everyone), "as_of")
-    except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "compare")
     return html.Div(
         [
@@ -87,6 +92,9 @@ def layout(athlete: str | list[str] | None = None, as_of: str | None = None, **_
                 ],
                 className="mb-3",
             ),
+            components.problem(f"no athlete named {', '.join(map(repr, unknown))}", "compare")
+            if unknown
+            else None,
             dcc.Loading(html.Div(render(chosen, day.isoformat()), id="compare-content"), delay_show=300),
         ]
     )
@@ -100,17 +108,20 @@ def metric_rows(reports: list[dict[str, Any]]) -> pd.DataFrame:
                 "athlete": r["athlete"],
                 **{k: r["summary"].get(k) for k in NUMBERS},
                 **components.risk_fields(r["summary"]["risk"], r["summary"].get("last_activity")),
-                "warnings": ", ".join(w["code"].replace("_", " ") for w in r["warnings"]) or "none",
+                "warnings": words.warnings_text(w["code"] for w in r["warnings"]),
             }
             for r in reports
         ]
     )
 
 
-def content(reports: list[dict[str, Any]], weekly: pd.DataFrame) -> Any:
+def content(
+    reports: list[dict[str, Any]], weekly: pd.DataFrame, settings: dict[str, Any] | None = None
+) -> Any:
     """The comparison from query results (pure: no database)."""
     names = [r["athlete"] for r in reports]
     rows = metric_rows(reports)
+    lines = thresholds.in_force(reports[0] if reports else None, settings or {})
     records = rows.astype(object).where(rows.notna(), None).to_dict("records")
     table = components.grid("compare-table", records, column_defs())
     return html.Div(
@@ -122,13 +133,16 @@ def content(reports: list[dict[str, Any]], weekly: pd.DataFrame) -> Any:
                     dbc.Col(
                         components.graph(
                             "compare-support",
-                            figures.compare_metric(rows, "support_share", "Support share (28 d)", ".0%"),
+                            figures.compare_metric(
+                                rows, "support_share", "Support share (28 d)", ".0%", lines
+                            ),
                         ),
                         md=6,
                     ),
                     dbc.Col(
                         components.graph(
-                            "compare-monotony", figures.compare_metric(rows, "monotony", "Monotony (7 d)")
+                            "compare-monotony",
+                            figures.compare_metric(rows, "monotony", "Monotony (7 d)", lines=lines),
                         ),
                         md=6,
                     ),
@@ -152,13 +166,13 @@ def render(names: list[str] | None, as_of: str | None) -> Any:
     if not names or len(names) < 2:
         return dbc.Alert("Choose two or more athletes to compare.", color="info", id="compare-hint")
     try:
-        day = data.parse_date(as_of, dt.date.today(), "as_of")
+        day = data.parse_date(as_of, data.default_as_of(), "as_of")
         reports, weekly = data.cached(
             ("compare", tuple(names), day, repr(data.settings())), lambda: compare_data(names, day)
         )
-    except Exception as exc:  # noqa: BLE001 - one line for the user; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "compare")
-    return content(reports, weekly)
+    return content(reports, weekly, data.settings())
 
 
 @callback(

@@ -16,12 +16,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data, plan_figures, thresholds
+from dashboard import components, data, plan_figures, thresholds, words
 from dashboard.uploads import MAX_FILE_MB, save_uploads, shown_name
 from ingest.categories import CATEGORIES
 from ingest.db import connect
 from ingest.errors import CrosstrainError
-from ingest.plans import apply_changes, import_plans, store_check
+from ingest.plans import apply_changes, checking, import_plans, store_check
 from queries import engine
 from queries import plan as plans
 from queries.params import resolve
@@ -35,8 +35,10 @@ def layout(name: str | None = None, as_of: str | None = None, week: str | None =
     try:
         everyone = data.athletes()
         day = data.parse_date(as_of, data.default_as_of(everyone))
-    except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "plan")
+    if not everyone:
+        return components.welcome("plan")
     names = [a["name"] for a in everyone]
     chosen = name if name in names else (names[0] if names else None)
     return html.Div(
@@ -99,8 +101,16 @@ def layout(name: str | None = None, as_of: str | None = None, week: str | None =
 def upload_plan(
     contents: str | None, filename: str | None, athlete: str | None, as_of: str, version: int
 ) -> tuple[Any, int]:
-    """Import an uploaded plan for the chosen athlete, then keep its check for the overview."""
-    return _change(athlete, as_of, version, lambda: _import(contents or "", filename or "plan.csv", athlete))
+    """Import an uploaded plan for the chosen athlete from the page's day on, with its check for the
+    overview in the same transaction: a plan is stored only when all of it worked."""
+    day = dt.date.fromisoformat(as_of)
+    return _change(
+        athlete,
+        as_of,
+        version,
+        lambda: _import(contents or "", filename or "plan.csv", athlete, day),
+        store=False,
+    )
 
 
 @callback(
@@ -123,25 +133,35 @@ def apply_suggestions(
     return _change(athlete, as_of, version, lambda: _apply(athlete, day, data.parse_date(week, None)))
 
 
-def _change(athlete: str | None, as_of: str, version: int, change: Any) -> tuple[Any, int]:
+def _change(
+    athlete: str | None, as_of: str, version: int, change: Any, store: bool = True
+) -> tuple[Any, int]:
     if not athlete:
-        return dbc.Alert("Choose an athlete first.", color="warning"), version
+        return dbc.Alert("Choose an athlete first.", color="warning", id="plan-error"), version
     try:
         message = change()
-        _store_check(athlete, dt.date.fromisoformat(as_of))
-    except CrosstrainError as exc:
-        return dbc.Alert(str(exc), color="danger", id="plan-error"), version
+        if store:
+            _store_check(athlete, dt.date.fromisoformat(as_of))
+    except Exception as exc:  # noqa: BLE001 - one line in the page, never nothing
+        return dbc.Alert(words.page_words(data.error_message(exc)), color="danger", id="plan-error"), version
     return message, version + 1
 
 
-def _import(contents: str, filename: str, athlete: str) -> Any:
+def _import(contents: str, filename: str, athlete: str, day: dt.date) -> Any:
     cfg = data.config()
     with tempfile.TemporaryDirectory(prefix="crosstrain-plan-") as tmp:
         paths, refused = save_uploads(Path(tmp), [contents], [filename])
         if refused:
             raise CrosstrainError(refused[0].error or "the upload was refused")
         with data.writing(cfg):
-            [result] = import_plans(cfg.db_path, paths, athlete, cfg.settings)
+            [result] = import_plans(
+                cfg.db_path,
+                paths,
+                athlete,
+                cfg.settings,
+                day,
+                then=checking(plans.check_or_none, cfg.settings, day),
+            )
         saved_as = paths[0]
 
     def named(text: str) -> str:  # the uploaded name, never where it was saved
@@ -150,9 +170,11 @@ def _import(contents: str, filename: str, athlete: str) -> Any:
     if result.error:
         raise CrosstrainError(named(result.error))
     rejects = [html.Li(named(str(r))) for r in result.rejects[:20]]
+    rejects += [html.Li(named(line)) for line in result.skipped[:20]]
     return dbc.Alert(
-        [html.Div(named(result.summary())), html.Ul(rejects, className="mb-0 small")],
-        color="warning" if rejects else "success",
+        [html.Div(named(line)) for line in result.summary().splitlines()]
+        + [html.Ul(rejects, className="mb-0 small")],
+        color="warning" if result.rejects else "success",
         id="plan-imported",
     )
 
@@ -185,7 +207,7 @@ def _store_check(athlete: str, day: dt.date) -> None:
 )
 def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, week: str | None) -> Any:
     if not athlete:
-        return dbc.Alert("No athletes yet: import some activities first.", color="info")
+        return components.welcome("plan")
     day = dt.date.fromisoformat(as_of)
     settings = data.settings()
     try:
@@ -196,7 +218,7 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
             found = suggest(con, athlete, data.parse_date(week, None), day, settings)
             engine.prepare_scope(con, [athlete_id], resolve(settings))
             past = plan_vs_done(con, athlete_id, day - dt.timedelta(weeks=12), day)
-    except Exception as exc:  # noqa: BLE001 - shown as one line; non-library errors re-raise
+    except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "plan")
     lines = thresholds.in_force(None, settings)  # the dashboard's settings, as the warnings use them
     return html.Div(
@@ -258,10 +280,10 @@ def findings_card(checked: dict | None) -> dbc.Card:
                                     color=components.SEVERITY_COLOUR[f["severity"]],
                                     className="me-1",
                                 ),
-                                html.Code(f["code"]),
+                                html.Strong(words.warning_words(f["code"])),
                             ]
                         ),
-                        html.Div(f["message"], className="small"),
+                        html.Div(words.in_words(f["message"]), className="small"),
                         html.Div(
                             "; ".join(
                                 f"{s['date']} {s['name'] or s['type']} ({s['duration_min']:.0f} min)"
@@ -311,7 +333,7 @@ def suggestions_card(found: Any, athlete: str, as_of: dt.date, checked: dict | N
                             [
                                 html.Strong(f"{s['date']} {s['action']}: "),
                                 f"{s['name']} ({s['category']}, {s['duration_min']:.0f} min)",
-                                html.Div(s["why"], className="small text-muted"),
+                                html.Div(words.in_words(s["why"]), className="small text-muted"),
                             ],
                             className="plan-suggestion",
                         )

@@ -30,7 +30,7 @@ class Session:
     facts: samples.Facts
     lat: float | None
     lon: float | None
-    timezone: str | None  # IANA zone of the start point
+    timezone: str | None  # IANA zone of the start point, else a fixed-offset zone of the watch's clock
     sets: list[StrengthSet] = field(default_factory=list)
 
 
@@ -102,7 +102,8 @@ def decode(item: Item) -> Decoded:
                 facts=samples.facts(rec),
                 lat=point[0] if point else None,
                 lon=point[1] if point else None,
-                timezone=zone_at(*point) if point else file_zone,
+                # without GPS, the watch's own local time (FIT activity.local_timestamp) tells the zone
+                timezone=zone_at(*point) if point else (file_zone or rec.clock_zone),
                 sets=rec.sets,
             )
         )

@@ -131,6 +131,7 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
         sessions = [{"start_time": records[0]["timestamp"], "sport": sport.get("sport")}]
         sessions[0]["sub_sport"] = sport.get("sub_sport")
     found = []
+    zone = clock_zone(messages)
     for index, s in enumerate(sessions):
         start = s.get("start_time", s.get("timestamp"))
         elapsed = s.get("total_elapsed_time")
@@ -150,6 +151,7 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
             max_hr=_pos(s.get("max_heart_rate")),
             rpe=_rpe(s.get("workout_rpe")),
             name=s.get("sport_profile_name"),
+            clock_zone=zone,
         )
         # One session owns every record: a clock that jumped mid-activity puts records past its end.
         _add_records(
@@ -162,6 +164,41 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
         ]
         found.append(rec)
     return found
+
+
+# UTC offsets that are not whole hours, each with a zone that keeps it all year (IANA tzdb); whole hours
+# are Etc/GMT-N (whose sign is POSIX's, the opposite of the offset's).
+HALF_HOUR_ZONES = {
+    -34200: "Pacific/Marquesas",
+    12600: "Asia/Tehran",
+    16200: "Asia/Kabul",
+    19800: "Asia/Kolkata",
+    20700: "Asia/Kathmandu",
+    23400: "Asia/Yangon",
+    31500: "Australia/Eucla",
+    34200: "Australia/Darwin",
+}
+MAX_OFFSET_S = 14 * 3600  # real UTC offsets run from -12 to +14 hours
+
+
+def clock_zone(messages: dict[str, list[dict[str, Any]]]) -> str | None:
+    """The zone of the watch's own clock: `activity.local_timestamp - activity.timestamp`, the UTC
+    offset the watch had when it saved the activity (FIT SDK profile: local_timestamp, "timestamp
+    epoch expressed in local time, used to convert activity timestamps to local time"), as a
+    fixed-offset zone; None when there is none or it is not a real offset (an old Forerunner 70 writes
+    one 6.7 days off: ../shared/formats/files/garmin_fr70_compressed-timestamps_noGPS.fit)."""
+    for a in messages.get("activity", []):
+        utc, local = a.get("timestamp"), a.get("local_timestamp")
+        if not isinstance(utc, int | float) or not isinstance(local, int | float):
+            continue
+        offset = round((local - utc) / 900) * 900  # the watch writes it to the second; zones are quarters
+        if abs(local - utc - offset) > 60 or abs(offset) > MAX_OFFSET_S:
+            return None
+        if offset % 3600 == 0:
+            hours = -offset // 3600
+            return "Etc/UTC" if hours == 0 else f"Etc/GMT{hours:+d}"
+        return HALF_HOUR_ZONES.get(offset)
+    return None
 
 
 def _pos(value: Any) -> float | None:

@@ -46,7 +46,16 @@ STAGED_TYPES = {
 }  # fmt: skip
 assert tuple(STAGED_TYPES) == store.STAGED_COLUMNS
 
-Progress = Callable[[int, int], None]  # (done, total)
+# (done, total, stage): stage "reading" (decoding files), "writing" (storing sessions, matching double
+# recordings), "samples" (attaching the files' samples) or "csv" (a Strava export's activities.csv)
+Progress = Callable[[int, int, str], None]
+# What each stage is called on a terminal and in the dashboard.
+STAGES = {
+    "reading": "reading files",
+    "writing": "writing sessions, matching double recordings",
+    "samples": "attaching samples (heart rate, pace, sets)",
+    "csv": "reading the export's activities.csv",
+}
 
 
 @dataclass
@@ -61,23 +70,32 @@ class FilesResult:
     rejects: list[str] = field(default_factory=list)
     csv: FileResult | None = None  # a Strava export's activities.csv
     attached: int = 0  # activities that got a file's samples
+    unlisted: int = 0  # a Strava export's files that no row of activities.csv names (their own activities)
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # the athlete's zone, when taken from GPS
+    athletes: list[str] = field(default_factory=list)  # whose sessions these were (as FileResult's)
 
     def summary(self) -> str:
         c = self.counts
         if self.csv is not None:
-            return (
-                f"{self.path}: {self.files} activity files: samples of {self.attached} activities, "
-                f"{len(self.rejects)} rejected"
+            own = (
+                f"; {self.unlisted} activity files not in activities.csv: {c.new} imported, {c.updated} "
+                f"updated, {c.duplicate} duplicates or already stored{c.twins_note()}"
+                if self.unlisted
+                else ""
             )
+            line = (
+                f"{self.path}: {self.files - self.unlisted} activity files: samples of {self.attached} "
+                f"activities, {len(self.rejects)} rejected{own}"
+            )
+            return "\n".join([line, *(f"  {n}" for n in [*self.notes, *c.notes()])])
         skipped = f", {self.skipped} not activities (skipped)" if self.skipped else ""
         line = (
             f"{self.path}: {self.files} activity files, {self.sessions} sessions: {c.new} imported, "
             f"{c.updated} updated, {c.duplicate} duplicates or already stored{skipped}, "
             f"{len(self.rejects)} rejected{c.twins_note()}"
         )
-        return "\n".join([line, *(f"  {n}" for n in self.notes)])
+        return "\n".join([line, *(f"  {n}" for n in [*self.notes, *c.notes()])])
 
 
 def import_activity_paths(
@@ -133,14 +151,20 @@ def _import_path(
     result.files = len(good)
     result.sessions = sum(len(d.sessions) for d in good)
     if found.strava_csv:
-        _strava_export(con, path, found, good, options, settings, result)
+        _strava_export(con, path, found, good, options, settings, result, progress)
         return
     athlete = options.athlete or found.profile_name
     if athlete is None:
         raise CrosstrainError(f"{path}: whose activities are these? pass --athlete NAME")
-    zone = None if options.timezone else _gps_zone([s for d in good for s in d.sessions])
+    result.athletes = [athlete]
+    zone = None if options.timezone else sessions_zone([s for d in good for s in d.sessions])
     for start in range(0, len(good), BATCH_FILES):
-        _write_batch(con, good[start : start + BATCH_FILES], athlete, options, settings, result, zone)
+        if progress:
+            progress(start, len(good), "writing")
+        batch = good[start : start + BATCH_FILES]
+        _write_batch(
+            con, batch, athlete, options, settings, result, zone, _batch_progress(progress, start, len(good))
+        )
     stored = con.execute(
         "select timezone from athletes where name = ? and timezone_source = 'gps'", [athlete]
     ).fetchone()
@@ -152,19 +176,19 @@ def _decode_all(found: Found, progress: Progress | None) -> Iterator[Decoded]:
     """Decoded files in their order, on every core when there are enough of them."""
     total = len(found.items)
     if progress:
-        progress(0, total)
+        progress(0, total, "reading")
     if total < PARALLEL_FROM:
         for i, item in enumerate(found.items, 1):
             yield decode(item)
             if progress:
-                progress(i, total)
+                progress(i, total, "reading")
         return
     workers = max(1, min(os.cpu_count() or 1, total))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for i, d in enumerate(pool.map(decode, found.items, chunksize=8), 1):
             yield d
             if progress:
-                progress(i, total)
+                progress(i, total, "reading")
 
 
 def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str | None) -> str:
@@ -174,7 +198,7 @@ def _athlete_zone(con: duckdb.DuckDBPyConnection, athlete_id: int, option: str |
     return (row and row[0]) or default_timezone(con)
 
 
-def _gps_zone(sessions: list[Session]) -> str | None:
+def sessions_zone(sessions: list[Session]) -> str | None:
     """The zone of most of the recent sessions with GPS (ingest/athlete_zone.py's rule)."""
     own = [(s.start_at, s.timezone) for s in sessions if s.lat is not None and s.timezone]
     return athlete_zone.gps_zone(own)
@@ -193,33 +217,67 @@ def _write_batch(
     settings: dict[str, Any],
     result: FilesResult,
     gps_zone: str | None = None,
+    step: Callable[[str, int], None] | None = None,
 ) -> None:
     """Stage a batch's sessions, write them, attach their samples: one transaction. `gps_zone` becomes
     the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py)."""
+    with transaction(con):
+        athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
+        import_id = store.start_import(con, "files", result.path, "activity files")
+        counts, attached = write_decoded(
+            con, batch, athlete_id, import_id, settings, options.timezone, gps_zone, step=step
+        )
+        result.counts.add(counts)
+        result.attached += attached
+        con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
+        store.finish_import(con, import_id, counts)
+
+
+def write_decoded(
+    con: duckdb.DuckDBPyConnection,
+    batch: list[Decoded],
+    athlete_id: int,
+    import_id: int,
+    settings: dict[str, Any],
+    timezone: str | None = None,
+    gps_zone: str | None = None,
+    names: dict[str, str] | None = None,
+    step: Callable[[str, int], None] | None = None,
+) -> tuple[store.WriteCounts, int]:
+    """Write decoded files' sessions and attach their samples, inside the caller's transaction (the
+    Garmin sync writes its own bookkeeping in the same one). `names` (source_id -> name) replaces a
+    session's own name, as a service's title for the activity; `step(stage, files)` says progress.
+    Returns the counts and attached rows."""
     try:
-        with transaction(con):
-            athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
-            athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
-            fallback = _athlete_zone(con, athlete_id, options.timezone)
-            import_id = store.start_import(con, "files", result.path, "activity files")
-            counts = store.WriteCounts()
-            for wave in _waves([(d, s) for d in batch for s in d.sessions]):
-                _stage(
-                    con,
-                    [
-                        _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback))
-                        for d, s in wave
-                    ],
-                )
-                counts.add(store.write_activities(con, "_staged", import_id, settings))
-            result.counts.add(counts)
-            result.attached += attach.attach(
-                con, athlete_id, [(d, s, (d.item.kind, _source_id(d, s))) for d in batch for s in d.sessions]
-            )
-            con.execute("update imports set athlete_id = ? where import_id = ?", [athlete_id, import_id])
-            store.finish_import(con, import_id, counts)
+        athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
+        fallback = _athlete_zone(con, athlete_id, timezone)
+        counts = store.WriteCounts()
+        for wave in _waves([(d, s) for d in batch for s in d.sessions]):
+            rows = [
+                _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback)) for d, s in wave
+            ]
+            if names:
+                rows = [(*r[:8], names.get(r[2], r[8]), *r[9:]) for r in rows]
+            _stage(con, rows)
+            counts.add(store.write_activities(con, "_staged", import_id, settings))
+        if step:
+            step("writing", len(batch))
+            step("samples", 0)
+        attached = attach.attach(
+            con, athlete_id, [(d, s, (d.item.kind, source_id(d, s))) for d in batch for s in d.sessions]
+        )
+        if step:
+            step("samples", len(batch))
     finally:
         con.execute("drop table if exists _staged")
+    return counts, attached
+
+
+def _batch_progress(progress: Progress | None, start: int, total: int) -> Callable[[str, int], None] | None:
+    """`step(stage, n)` for a batch starting at file `start`: n of its files are done with `stage`."""
+    if progress is None:
+        return None
+    return lambda stage, n: progress(start + n, total, stage)
 
 
 def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, Session]]]:
@@ -241,7 +299,7 @@ def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, 
     return waves
 
 
-def _source_id(d: Decoded, s: Session) -> str:
+def source_id(d: Decoded, s: Session) -> str:
     """The key of a file's session: its content (re-importing the same file adds nothing)."""
     return f"{d.digest}:{s.index}"
 
@@ -251,7 +309,7 @@ def _staged_row(athlete_id: int, d: Decoded, s: Session, start_local: datetime) 
     return (
         athlete_id,
         d.item.kind,  # fit, gpx, tcx: one session's FIT and GPX are two sources, so twins
-        _source_id(d, s),
+        source_id(d, s),
         None,
         s.start_at,
         start_local,
@@ -284,8 +342,13 @@ def _strava_export(
     options: ImportOptions,
     settings: dict[str, Any],
     result: FilesResult,
+    progress: Progress | None = None,
 ) -> None:
-    """activities.csv with each row's local time in its file's GPS zone, then the files' samples."""
+    """activities.csv with each row's local time in its file's GPS zone, then the files' samples; files
+    that no row names are activities of their own (an export's activities/ holds more than its CSV
+    lists)."""
+    own = [d for d in good if d.item.strava_id is None]
+    good = [d for d in good if d.item.strava_id is not None]
     firsts = [(d.item.strava_id, d.sessions[0]) for d in good if d.sessions]
     attach.frame_table(
         con,
@@ -293,7 +356,9 @@ def _strava_export(
         {"source_id": "varchar", "tz": "varchar", "moving_s": "double"},
         [(sid, s.timezone, s.facts.moving_s) for sid, s in firsts],
     )
-    athlete_zone.offer(con, None if options.timezone else _gps_zone([s for _, s in firsts]))
+    athlete_zone.offer(con, None if options.timezone else sessions_zone([s for _, s in firsts]))
+    if progress:
+        progress(0, 1, "csv")
     try:
         with csv_of(found.csv_path or path) as (csv_path, shown, profile_name):
             profile_name = profile_name or found.profile_name
@@ -306,6 +371,8 @@ def _strava_export(
     if athlete_id is None:
         return
     for start in range(0, len(good), BATCH_FILES):
+        if progress:
+            progress(start, len(good), "writing")
         batch = good[start : start + BATCH_FILES]
         with transaction(con):
             # A Strava export file holds one session; its row is the CSV's (source strava, Activity ID).
@@ -314,6 +381,18 @@ def _strava_export(
                 athlete_id[0],
                 [(d, d.sessions[0], ("strava", d.item.strava_id)) for d in batch if d.sessions],
             )
+    result.unlisted = len(own)
+    for start in range(0, len(own), BATCH_FILES):
+        _write_batch(con, own[start : start + BATCH_FILES], athlete, options, settings, result)
+    if progress:
+        progress(len(good) + len(own), len(good) + len(own), "writing")
 
 
-__all__ = ["FilesResult", "import_activity_paths", "is_activity_path"]
+__all__ = [
+    "FilesResult",
+    "import_activity_paths",
+    "is_activity_path",
+    "sessions_zone",
+    "source_id",
+    "write_decoded",
+]

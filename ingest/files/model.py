@@ -45,6 +45,7 @@ class Recording(Totals):
     index: int = 0  # the session's position in a multi-session file
     rpe: float | None = None  # session RPE 1-10 recorded by the watch
     name: str | None = None
+    clock_zone: str | None = None  # a fixed-offset zone from the watch's local time (FIT), for no GPS
     t: list[float] = field(default_factory=list)
     hr: list[float | None] = field(default_factory=list)
     speed: list[float | None] = field(default_factory=list)  # m/s

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -68,19 +69,96 @@ class Found:
     csv_path: Path | None = None  # an unzipped Strava export's activities.csv
 
 
+def split_paths(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The paths for the activity-file importer and those for the CSV importer, folders opened up: a
+    folder as people keep their exports holds CSVs (Garmin's Activities.csv, a training log), export
+    zips and unzipped Strava exports, and loose activity files or zips of them (an unzipped Garmin
+    data export's `UploadedFiles_*.zip`). Each is imported as what it is; the folder itself stands
+    for its loose activity files."""
+    files: list[Path] = []
+    csvs: list[Path] = []
+    for path in paths:
+        if not path.is_dir() or _is_strava_folder(path):
+            (files if is_activity_path(path) else csvs).append(path)
+            continue
+        loose, parts = False, 0
+        for p in _folder_files(path):
+            if p.is_dir():
+                files.append(p)  # an unzipped Strava export inside
+                parts += 1
+            elif p.suffix.lower() == ".csv":
+                csvs.append(p)
+                parts += 1
+            elif kind_of(p.name) is not None:
+                loose = True
+            elif p.suffix.lower() == ".zip" and _safe_is_zip(p):
+                if _export_zip(p):
+                    files.append(p)
+                    parts += 1
+                else:
+                    loose = True
+        if loose or not parts:  # nothing else in it: the importer says what the folder lacks
+            files.append(path)
+    return files, csvs
+
+
+def _is_strava_folder(path: Path) -> bool:
+    return path.is_dir() and (path / "activities.csv").is_file()
+
+
+def _folder_files(path: Path) -> Iterator[Path]:
+    """The files under folder `path`, sorted, with unzipped Strava exports inside as one folder each."""
+    for p in sorted(path.iterdir()):
+        if p.is_dir():
+            if p.is_symlink():
+                continue  # as rglob: a link to a folder above would never end
+            if _is_strava_folder(p):
+                yield p
+            else:
+                yield from _folder_files(p)
+        elif p.is_file():
+            yield p
+
+
+def _safe_is_zip(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def _export_zip(path: Path) -> bool:
+    """Whether a zip is a Strava or Garmin Connect export (imported on its own), not a bag of files."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return True  # its import says what is wrong with it
+    return any(
+        n.startswith("DI_CONNECT/") or (PurePosixPath(n).name == "activities.csv" and n.count("/") <= 1)
+        for n in names
+    )
+
+
 def find(path: Path) -> Found:
     """The activity files under `path` (a file, a folder searched recursively, or an export zip)."""
-    if path.is_dir() and (path / "activities.csv").is_file():
+    if _is_strava_folder(path):
         return _strava_folder(path)
     if not path.is_dir():
         check_regular(path)  # a FIFO would block is_zipfile below
     if path.is_dir():
-        items = [
-            Item(str(p), str(p))
-            for p in sorted(path.rglob("*"))
-            if p.is_file() and kind_of(p.name) is not None
-        ]
-        return Found(items, [])
+        items: list[Item] = []
+        refused: list[tuple[str, str]] = []
+        for p in _folder_files(path):
+            if p.is_dir():
+                continue  # an unzipped Strava export: split_paths imports it on its own
+            if kind_of(p.name) is not None:
+                items.append(Item(str(p), str(p)))
+            elif p.suffix.lower() == ".zip" and _safe_is_zip(p) and not _export_zip(p):
+                inner = _zip(p)  # a zip of activity files (a Garmin export's UploadedFiles_*.zip)
+                items += inner.items
+                refused += inner.refused
+        return Found(items, refused)
     if zipfile.is_zipfile(path):
         return _zip(path)
     return Found([Item(str(path), str(path))], [])
@@ -110,6 +188,13 @@ def _zip(path: Path) -> Found:
                 refused.append((f"{path}:{filename}", "path outside the archive's folder; skipped"))
             elif member in present and kind_of(member):
                 items.append(Item(f"{path}:{member}", str(path), member, strava_id=activity_id))
+        # files under activities/ that no row names: activities of their own (strava_id None)
+        listed = {prefix + f for f in by_file}
+        items += [
+            Item(f"{path}:{n}", str(path), n)
+            for n in safe
+            if n.startswith(prefix + "activities/") and kind_of(n) and n not in listed
+        ]
         return Found(items, refused, strava_csv=True)
 
 
@@ -139,6 +224,13 @@ def _strava_folder(path: Path) -> Found:
             refused.append((str(file), "path outside the export's folder; skipped"))
         elif file.is_file() and kind_of(filename):
             items.append(Item(str(file), str(file), strava_id=activity_id))
+    listed = {(path / f).resolve() for f in by_file if not unsafe(f)}
+    if (path / "activities").is_dir():  # files no row names: activities of their own
+        items += [
+            Item(str(p), str(p))
+            for p in sorted((path / "activities").rglob("*"))
+            if p.is_file() and kind_of(p.name) and p.resolve() not in listed
+        ]
     name = None
     if (path / "profile.csv").is_file():
         with (path / "profile.csv").open(encoding="utf-8-sig", errors="replace", newline="") as fh:

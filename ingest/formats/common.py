@@ -8,6 +8,7 @@ value that is present but unreadable rejects its row, a missing optional value i
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,11 +103,14 @@ class FileFacts:
 
 
 def english_type(raw: str, types: Mapping[str, str]) -> str:
-    """SQL for the English type name of the localized type text `raw` (unknown names kept as written)."""
+    """SQL for the English type name of the localized type text `raw` (unknown names kept as written).
+    Case and accents don't matter: a file re-saved without its accents (`Lopband`) still matches."""
     if not types:
         return raw
-    whens = " ".join(f"when {lit(k.lower())} then {lit(v)}" for k, v in sorted(types.items()))
-    return f"(case lower({raw}) {whens} else {raw} end)"
+    keys = {unicodedata.normalize("NFD", k.lower()): v for k, v in sorted(types.items())}
+    plain = {"".join(c for c in k if not unicodedata.combining(c)): v for k, v in keys.items()}
+    whens = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in sorted(plain.items()))
+    return f"(case strip_accents(lower({raw})) {whens} else {raw} end)"
 
 
 def numeric_date_formats(order: str | None) -> list[str]:

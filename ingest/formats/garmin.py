@@ -25,6 +25,7 @@ from functools import partial
 
 import duckdb
 
+from ingest import plausibility
 from ingest.formats import evidence
 from ingest.formats.common import (
     METRES_PER,
@@ -49,6 +50,9 @@ TRAILING_FROM = "decompression"  # the first column of the block that lines up f
 # Types whose distance is not in the account's distance unit: pool swims (metres or yards), track runs.
 SWIM, TRACK = "swim", "track"
 EVIDENCE = "runs with cadence and stride length"
+# Average speeds no activity (no run) reaches, the plausibility rules' ceilings: a whole number that would
+# give more, read in the account's unit, is metres.
+FAST_M_S, RUN_FAST_M_S = plausibility.MAX_M_S, plausibility.RUN_MAX_M_S
 
 
 def missing(header: Header) -> list[str]:
@@ -91,6 +95,31 @@ def units(
                 from _raw
                 where not regexp_matches(lower({english}), '{SWIM}|{TRACK}')"""
     return evidence.units_from_ratio(con, ratio, EVIDENCE, option)
+
+
+def distance_sql(num: str, kind: str, seconds: str, distance_unit: float, swim_unit: float) -> str:
+    """SQL for a row's distance in metres from its raw text `{raw}`.
+
+    Pool and open-water swims are written in metres (or yards); every other type in the account's unit
+    with two decimals (`9.33`, `9,33`), except that Garmin writes some distances as whole metres with
+    thousands separators: track runs (`8,830` in garmin_2026_total_time.csv), rowing (`7,992`,
+    Ian3133/fitness-tracker) and swims under a type name the maps don't know (`1,214` for "Natação em
+    alto mar", RGazzaneo/projeto_garmin). So a whole number that read in the account's unit would be
+    faster than any activity (FAST_M_S; faster than any run for a track run) is metres, whatever its
+    type's name; a track run's `2,81` in a German export with decimal points elsewhere is 2.81 km.
+    """
+    whole = r"regexp_full_match({raw}, '[0-9]{1,3}([.,][0-9]{3})+|[0-9]+')"
+    digits = r"try_cast(regexp_replace({raw}, '[.,]', '', 'g') as double)"
+    decimal = (
+        f"coalesce({num}({{raw}}), case when regexp_full_match({{raw}}, '[0-9]+,[0-9]{{1,2}}') "
+        "then try_cast(replace({raw}, ',', '.') as double) end)"
+    )
+    fast = f"case when regexp_matches(lower({kind}), '{TRACK}') then {RUN_FAST_M_S} else {FAST_M_S} end"
+    return (
+        f"case when regexp_matches(lower({kind}), '{SWIM}') then {num}({{raw}}) * {swim_unit} "
+        f"when {whole} and {decimal} * {distance_unit} / nullif({seconds}, 0) > {fast} then {digits} "
+        f"else {decimal} * {distance_unit} end"
+    )
 
 
 def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
@@ -156,8 +185,7 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
         "distance_m": f(
             col(p, "distance"),
             "Distance",
-            parse=f"{num}({{raw}}) * case when regexp_matches(lower({kind}), '{SWIM}') then {swim_unit} "
-            f"when regexp_matches(lower({kind}), '{TRACK}') then 1 else {distance_unit} end",
+            parse=distance_sql(num, kind, timer_s, distance_unit, swim_unit),
             zero_is_missing=True,
         ),
         "elevation_gain_m": f(

@@ -1,11 +1,11 @@
 """Garmin Connect's `Activities.csv` in the languages Garmin Connect offers: header and type names.
 
 Each language maps the names a localized export writes to the English names the parse and the
-category rules know. Sources: real exports published in public repositories (de: two header
-generations; fr, it, pt, da, no: full headers and some type names; es, nl: partial headers), and
-Garmin Connect's own translations of the same labels for the rest (sv, fi, pl, cs), which no public
-export confirmed yet: `--format garmin` with an English header, or a new entry here, fixes a miss.
-Only the columns crosstrain reads are listed; the others are ignored whatever their language.
+category rules know. Names marked with a repository (or "real" under one) were read in a real export
+published there; the rest are Garmin Connect's translations of the same labels, reconstructed, which no
+public export confirmed yet (README, "Languages": which is which per language). A type name no map
+knows is kept, counted as `other`, and named in the import's summary with how to map it
+(`[categories]` in the settings file). Only the columns crosstrain reads are listed.
 """
 
 from __future__ import annotations
@@ -104,7 +104,9 @@ HEADERS: dict[str, dict[str, str]] = {
         "Max. HS": "Max HR",
         "Gemiddelde loopcadans": "Avg Run Cadence",
         "Gem. tempo": "Avg Pace",
+        "Gemiddeld tempo": "Avg Pace",  # GerjanM/DDP-wk4
         "Totale stijging": "Total Ascent",
+        "Stijging": "Total Ascent",  # GerjanM/DDP-wk4
         "Gem. staplengte": "Avg Stride Length",
         "Decompressie": "Decompression",
         "Tijd bewogen": "Moving Time",
@@ -127,6 +129,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "Descompressão": "Decompression",
         "Tempo em movimento": "Moving Time",
         "Tempo transcorrido": "Elapsed Time",
+        "Duração": "Elapsed Time",  # RGazzaneo/projeto_garmin
     },
     "da": {
         "Aktivitetstype": "Activity Type",
@@ -140,11 +143,13 @@ HEADERS: dict[str, dict[str, str]] = {
         "Maks. puls": "Max HR",
         "Gennemsnit kadence løb": "Avg Run Cadence",
         "Gennemsnitstempo": "Avg Pace",
+        "Samlet stigning": "Total Ascent",  # Bjarke848/AI_TrainingPlanner
         "Højdeforøgelse": "Total Ascent",
         "Gennemsnitlig skridtlængde": "Avg Stride Length",
         "Dekompression": "Decompression",
         "Tid i bevægelse": "Moving Time",
         "Forløbet tid": "Elapsed Time",
+        "Tidsforbrug": "Elapsed Time",  # Bjarke848/AI_TrainingPlanner
     },
     "no": {
         "Aktivitetstype": "Activity Type",
@@ -170,21 +175,31 @@ HEADERS: dict[str, dict[str, str]] = {
         "Datum": "Date",
         "Favorit": "Favorite",
         "Titel": "Title",
+        "Namn": "Title",  # IsakJacobsson/garmin-extended-data (as every sv name marked so below)
         "Distans": "Distance",
         "Tid": "Time",
-        "Total tid": "Total Time",
+        "Total tid": "Elapsed Time",  # real: after "Färdtid", where English has Moving/Elapsed Time
         "Medelpuls": "Avg HR",
         "Maxpuls": "Max HR",
         "Genomsnittlig löpkadens": "Avg Run Cadence",
+        "Medellöpkadens": "Avg Run Cadence",  # real
         "Medeltempo": "Avg Pace",
         "Total stigning": "Total Ascent",
         "Genomsnittlig steglängd": "Avg Stride Length",
+        "Medelsteglängd": "Avg Stride Length",  # real
         "Dekompression": "Decompression",
         "Tid i rörelse": "Moving Time",
+        "Färdtid": "Moving Time",  # real
         "Förfluten tid": "Elapsed Time",
     },
     "fi": {
         "Aktiviteetin tyyppi": "Activity Type",
+        "Suorituksen tyyppi": "Activity Type",  # NL-0/ruuvi (2019; as every fi name marked so below)
+        "Päiväys": "Date",  # real
+        "Kalorit": "Calories",  # real
+        "Keskijuoksunopeus": "Avg Run Cadence",  # real, where English has Avg Run Cadence
+        "Askeleen keskipituus": "Avg Stride Length",  # real
+        "Paineentasaus": "Decompression",  # real
         "Päivämäärä": "Date",
         "Suosikki": "Favorite",
         "Otsikko": "Title",
@@ -212,12 +227,15 @@ HEADERS: dict[str, dict[str, str]] = {
         "Średnie tętno": "Avg HR",
         "Maksymalne tętno": "Max HR",
         "Średnia kadencja biegu": "Avg Run Cadence",
+        "Średni rytm biegu": "Avg Run Cadence",  # kosek-g/Running_performance_analysis
         "Średnie tempo": "Avg Pace",
         "Całkowity wznios": "Total Ascent",
         "Średnia długość kroku": "Avg Stride Length",
         "Dekompresja": "Decompression",
         "Czas ruchu": "Moving Time",
         "Czas, który upłynął": "Elapsed Time",
+        "Upłynęło czasu": "Elapsed Time",  # kosek-g/Running_performance_analysis
+        "Ulubiony": "Favorite",
     },
     "cs": {
         "Typ aktivity": "Activity Type",
@@ -241,12 +259,24 @@ HEADERS: dict[str, dict[str, str]] = {
 
 # language -> localized activity type -> the English type name the category rules know
 TYPES: dict[str, dict[str, str]] = {
-    "en": {},
+    # English names and the type keys some exports write instead of names (with an fi or nl header:
+    # NL-0/ruuvi, GerjanM/DDP-wk4); they apply whatever the header's language.
+    "en": {
+        "Ultra Running": "Ultra Run",  # Romain-Thomas-Shef/grunt
+        "Casual Walking": "Walking",  # kostaskes/my-garmin-runs
+        "Stand Up Paddleboarding": "Stand Up Paddling",  # kostaskes/my-garmin-runs
+        "Breathwork": "Other",  # Ian3133/fitness-tracker: breathing exercises, no training load category
+        "road_biking": "Road Cycling",  # NL-0/ruuvi
+        "uncategorized": "Other",  # NL-0/ruuvi
+        "paddling": "Canoeing",  # GerjanM/DDP-wk4
+        "transition": "Other",  # GerjanM/DDP-wk4 (a triathlon's transition)
+    },
     "de": {
         "Laufen": "Running",
         "Trailrunning": "Trail Running",
         "Laufbandtraining": "Treadmill Running",
         "Bahnlauf": "Track Running",
+        "Laufen auf der Bahn": "Track Running",  # PhilippPro/Running-App
         "Krafttraining": "Strength Training",
         "Pilates": "Pilates",
         "Yoga": "Yoga",
@@ -264,6 +294,9 @@ TYPES: dict[str, dict[str, str]] = {
     "fr": {
         "Course à pied": "Running",
         "Trail": "Trail Running",
+        "Course à pied sur tapis roulant": "Treadmill Running",  # PoTrd/garmin_visualizer
+        "Cyclisme sur route": "Road Cycling",  # PoTrd/garmin_visualizer
+        "Cyclisme VTT": "Mountain Biking",  # PoTrd/garmin_visualizer
         "Course sur tapis roulant": "Treadmill Running",
         "Course sur piste": "Track Running",
         "Musculation": "Strength Training",
@@ -284,6 +317,7 @@ TYPES: dict[str, dict[str, str]] = {
         "Carrera": "Running",
         "Carrera por montaña": "Trail Running",
         "Carrera en cinta": "Treadmill Running",
+        "Entrenamiento en cinta": "Treadmill Running",  # asierrodri/EDA-Running
         "Carrera en pista": "Track Running",
         "Entrenamiento de fuerza": "Strength Training",
         "Pilates": "Pilates",
@@ -340,6 +374,12 @@ TYPES: dict[str, dict[str, str]] = {
     "pt": {
         "Corrida": "Running",
         "Corrida em trilha": "Trail Running",
+        "Corrida em trilhas": "Trail Running",  # RGazzaneo/projeto_garmin (as every pt name marked so)
+        "Ciclismo virtual": "Virtual Cycling",  # real
+        "Ciclismo em local fechado": "Indoor Cycling",  # real
+        "Ciclismo em estradas": "Road Cycling",  # real
+        "Ciclismo na montanha": "Mountain Biking",  # real
+        "Natação em alto mar": "Open Water Swimming",  # real
         "Corrida em esteira": "Treadmill Running",
         "Corrida em pista": "Track Running",
         "Treino de força": "Strength Training",
@@ -362,6 +402,9 @@ TYPES: dict[str, dict[str, str]] = {
         "Trailløb": "Trail Running",
         "Løbebånd": "Treadmill Running",
         "Baneløb": "Track Running",
+        "Løb terræn": "Trail Running",  # Bjarke848/AI_TrainingPlanner (as every da name marked so)
+        "Svøm i pool": "Pool Swimming",  # real
+        "Cykling på grusveje": "Gravel Cycling",  # real
         "Styrketræning": "Strength Training",
         "Pilates": "Pilates",
         "Yoga": "Yoga",
@@ -400,6 +443,16 @@ TYPES: dict[str, dict[str, str]] = {
         "Terränglöpning": "Trail Running",
         "Löpband": "Treadmill Running",
         "Banlöpning": "Track Running",
+        "Konditionspass": "Cardio",  # IsakJacobsson/garmin-extended-data (as every sv name marked so)
+        "Annan": "Other",  # real
+        "Simbassäng": "Pool Swimming",  # real
+        "Simning": "Swimming",  # real
+        "Gång": "Walking",  # real
+        "Längdskidåkning klassisk stil": "Cross Country Classic Skiing",  # real
+        "Längdskidåkning fristil": "Cross Country Skate Skiing",  # real
+        "Utförsåkning i pist": "Resort Skiing",  # real
+        "Landsvägscykling": "Road Cycling",  # real
+        "Andningsterapi": "Other",  # idamarialuhtaniemi/10rivia_w3: breathing exercises
         "Styrketräning": "Strength Training",
         "Pilates": "Pilates",
         "Yoga": "Yoga",

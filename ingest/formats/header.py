@@ -27,6 +27,7 @@ class Header:
     names: list[str]
     language: str = "en"
     delimiter: str = ","  # `;` where Excel in a decimal-comma locale re-saved the file
+    renamed: tuple[str, ...] = ()  # repeated names a re-save suffixed (`Distance.1`), read as the original
 
     def positions(self) -> dict[str, list[int]]:
         """Every name's column positions, in order: duplicated names (Strava's two Distances) keep both."""
@@ -68,8 +69,26 @@ def read_header(path: Path) -> Header:
         raise ImportFormatError(f"{path}: cannot read the header line: {exc}") from exc
     if not first or not any(f.strip() for f in first):
         raise ImportFormatError(f"{path}: empty file or empty header line: not a CSV export")
-    shown = [cleaned(f) for f in first]
-    return Header(raw=first, shown=shown, names=[s.lower() for s in shown], delimiter=delimiter)
+    shown, renamed = unsuffixed([cleaned(f) for f in first])
+    return Header(
+        raw=first, shown=shown, names=[s.lower() for s in shown], delimiter=delimiter, renamed=renamed
+    )
+
+
+def unsuffixed(shown: list[str]) -> tuple[list[str], tuple[str, ...]]:
+    """The names with the suffix that pandas (`Distance.1`) or R (`Distance.2`) gives a repeated column
+    removed where the name without it came earlier, and the names so changed. Strava's export repeats
+    "Distance", "Elapsed Time" and others in other units, read by position; a file re-saved by pandas
+    read its first, display-unit Distance as metres: 22 rows of 10 km rowing refused as 10,029 km."""
+    out: list[str] = []
+    renamed = []
+    for name in shown:
+        m = re.fullmatch(r"(.+)\.([1-9][0-9]?)", name)
+        if m and m.group(1).lower() in {o.lower() for o in out}:
+            renamed.append(name)
+            name = m.group(1)
+        out.append(name)
+    return out, tuple(renamed)
 
 
 def _outside_quotes(line: str, char: str) -> int:

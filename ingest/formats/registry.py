@@ -59,7 +59,8 @@ class Format:
         """What the rows in `_raw` (and the user's overrides) say about reading this file."""
         facts = FileFacts(
             language=header.language,
-            types=self.types.get(header.language, {}),
+            # English names and type keys apply in every language (an fi header over `road_biking`)
+            types={**self.types.get("en", {}), **self.types.get(header.language, {})},
             athlete_given=athlete_given,
         )
         facts.decimal_comma = evidence.decimal_comma(con, len(header.names))
@@ -75,6 +76,11 @@ class Format:
             facts.notes.append(note)
         if header.language != "en":
             facts.notes.insert(0, f"language: {header.language} (header and type names)")
+        if header.renamed:
+            shown = ", ".join(header.renamed[:4]) + (" ..." if len(header.renamed) > 4 else "")
+            facts.notes.insert(
+                0, f"columns: {shown} read as the repeated columns they were before the file was re-saved"
+            )
         if header.delimiter != ",":
             facts.notes.insert(0, "columns: separated by semicolons (a file re-saved by Excel)")
         return facts

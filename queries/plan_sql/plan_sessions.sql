@@ -4,11 +4,15 @@
 -- sessions). Planned sessions count like recorded ones: load from their RPE, else minutes x the
 -- category's intensity; they are nobody's twin and not excluded.
 -- Parameters: $athlete_id, $as_of (the last day of done history, inclusive).
--- Relations: activities, planned_sessions. (`union all by name` fills activities' other columns with
+-- plan_intensity, plan_structure: the plan's intensity (easy, long, tempo, intervals ...) and structure
+--   (steady, intervals, hills, strides, mixed) of a planned session; null for done ones.
+-- Relations: activities, q_planned (planned_sessions with intensity and structure: queries/plan.py). (`union all by name` fills activities' other columns with
 -- null for planned rows: DuckDB's, as is the plan's whole projection; the report SQL stays portable.)
 select
     a.*,
-    cast(null as bigint) as planned_id
+    cast(null as bigint) as planned_id,
+    cast(null as varchar) as plan_intensity,
+    cast(null as varchar) as plan_structure
 from activities a
 where a.athlete_id = $athlete_id and a.start_local < cast($as_of as date) + 1
 
@@ -32,6 +36,8 @@ select
     p.rpe,
     cast(null as bigint) as twin_of,
     false as excluded,
-    p.planned_id
-from planned_sessions p
+    p.planned_id,
+    p.intensity as plan_intensity,
+    p.structure as plan_structure
+from q_planned p
 where p.athlete_id = $athlete_id and p.start_local >= cast($as_of as date) + 1

@@ -2,13 +2,12 @@
 -- shared by session load and the summary; athletes without activities get nulls).
 -- Parameters: $end (local date, inclusive); $hr_rest, $hr_max, $trimp_k, $trimp_b (defaults for an
 --   athlete without own settings); $trimp_k_m, $trimp_b_m, $trimp_k_f, $trimp_b_f (Banister's men's and
---   women's constants); $hr_max_ceiling, $hr_max_confirm_bpm (HRmax estimate).
--- Relations: activities, athletes(hr_max, hr_rest, sex), q_scope(athlete_id), q_categories.
--- Heart-rate settings (Banister 1991 TRIMP): the athlete's own hr_max, hr_rest and sex win. Without a
---   set HRmax it is estimated from the recorded max_hr readings: readings at most HRrest + 40 or above
---   $hr_max_ceiling are ignored; the highest remaining reading counts only when another session came
---   within $hr_max_confirm_bpm of it, else the second highest counts (one glitch never sets HRmax for
---   the whole history); no reading: $hr_max. TRIMP constants: Banister's for the athlete's sex, else
+--   women's constants).
+-- Relations: activities, athletes(hr_max, hr_rest, sex), q_scope(athlete_id), q_categories,
+--   q_session_hr_max (session_hr_max.sql up to $end).
+-- Heart-rate settings (Banister 1991 TRIMP): the athlete's own hr_max, hr_rest and sex win. hr_max is
+--   the HRmax known on $end (session_hr_max.sql estimates it for each session from the data up to it;
+--   session loads use each session's own). TRIMP constants: Banister's for the athlete's sex, else
 --   $trimp_k, $trimp_b.
 -- first_day, last_day = local days of the first and last activity up to $end; last_day_before_week =
 --   the last one before the 7 days ending $end (a break before this week); last_support_day = the last
@@ -39,48 +38,17 @@ observed as (
     group by a.athlete_id
 ),
 
-by_reading as (
-    -- the distinct max_hr readings per athlete (a few dozen each), so the HRmax estimate below reads
-    -- this small table
-    select a.athlete_id, a.max_hr as reading, count(*) as sessions
-    from activities a
-    join q_scope s on s.athlete_id = a.athlete_id
-    where
-        a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
-        and a.max_hr <= $hr_max_ceiling
-    group by a.athlete_id, a.max_hr
-),
-
-plausible as (
-    select b.athlete_id, b.reading, b.sessions
-    from by_reading b
-    join athlete t on t.athlete_id = b.athlete_id
-    where b.reading > t.hr_rest + 40
-),
-
-top as (
-    select athlete_id, max(reading) as top_hr
-    from plausible
+latest_hr_max as (
+    -- the estimate only rises with new readings (session_hr_max.sql), so its value at $end is the
+    -- largest of the sessions'
+    select athlete_id, max(hr_max) as hr_max
+    from q_session_hr_max
     group by athlete_id
-),
-
-runner_up as (
-    select
-        b.athlete_id,
-        max(case when b.reading < o.top_hr then b.reading end) as second_hr,
-        sum(case when b.reading >= o.top_hr - $hr_max_confirm_bpm then b.sessions else 0 end) as near_top
-    from plausible b
-    join top o on o.athlete_id = b.athlete_id
-    group by b.athlete_id
 )
 
 select
     t.athlete_id,
-    coalesce(
-        t.set_hr_max,
-        case when r.near_top >= 2 or r.second_hr is null then p.top_hr else r.second_hr end,
-        $hr_max
-    ) as hr_max,
+    coalesce(t.set_hr_max, m.hr_max, $hr_max) as hr_max,
     t.hr_rest,
     t.trimp_k,
     t.trimp_b,
@@ -90,5 +58,4 @@ select
     cast(o.last_support_start as date) as last_support_day
 from athlete t
 left join observed o on o.athlete_id = t.athlete_id
-left join top p on p.athlete_id = t.athlete_id
-left join runner_up r on r.athlete_id = t.athlete_id
+left join latest_hr_max m on m.athlete_id = t.athlete_id

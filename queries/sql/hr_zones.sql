@@ -1,15 +1,15 @@
 -- Time in heart-rate zones. Grain: one row per activity of q_session_load with heart-rate samples,
 -- per zone it has time in. Parameters: none.
--- Relations: q_session_load, activity_hr_seconds (seconds per whole bpm), q_athlete_history (hr_max),
+-- Relations: q_session_load (hr_max: the session's HRmax from the data up to it), activity_hr_seconds
+--   (seconds per whole bpm),
 --   q_hr_zones(zone, low_pct, high_pct, intensity): zone bounds as fractions of HRmax, low inclusive.
 -- Zones follow Seiler 2010 (Int J Sports Physiol Perform 5:276-291, table 1: five zones by % HRmax);
 -- `intensity` is Seiler's three-zone model (low below the first ventilatory threshold, moderate
 -- between the thresholds, high above the second).
 with seconds as (
-    select l.athlete_id, l.activity_id, l.day, l.category, h.bpm, h.seconds, a.hr_max
+    select l.athlete_id, l.activity_id, l.day, l.category, h.bpm, h.seconds, l.hr_max
     from q_session_load l
     join activity_hr_seconds h on h.activity_id = l.activity_id
-    join q_athlete_history a on a.athlete_id = l.athlete_id
 )
 
 select

@@ -5,7 +5,7 @@
 -- Parameters: $start (first calendar day); $a_fit, $a_fat (fitness, fatigue: alpha = 1 - e^(-1/N),
 --   N = 42 and 7); $a_acute, $a_chronic (EWMA ACWR, Williams et al. 2017: alpha = 2 / (N + 1), N = 7 and
 --   28; computed only when $acwr_model is 'ewma', else 0); $block_days (EWMA block length).
--- Relations: q_daily_load, q_session_load (sessions from some day on, through the calendar),
+-- Relations: q_daily_load, q_athlete_history(athlete_id, first_day), q_session_load (sessions from some day on, through the calendar),
 --   q_ewma_carry(athlete_id, day, fitness, fatigue, acute, chronic) (ewma_carry.sql: the state at the
 --   end of the day before q_session_load's first day, from every older session; 0 when q_session_load
 --   holds the whole history).
@@ -23,11 +23,16 @@
 --   a running sum whose factors stay below e^($block_days/N); blocks are 100 x the smallest N long
 --   (700 days for N = 7), so they stay below e^100.
 -- Form = fitness - fatigue of the previous day.
+-- ewma_days: days from the athlete's first activity (q_athlete_history.first_day) to the day, both
+--   counted: scores.sql divides each ACWR EWMA by the weight its zero seed leaves out, so that a constant
+--   load reads 1.0 from the first day.
 with days as (
     select
         d.*,
-        cast(floor(date_diff('day', cast($start as date), d.day) / $block_days) as integer) as block
+        cast(floor(date_diff('day', cast($start as date), d.day) / $block_days) as integer) as block,
+        date_diff('day', h.first_day, d.day) + 1 as ewma_days
     from q_daily_load d
+    left join q_athlete_history h on h.athlete_id = d.athlete_id
 ),
 
 blocks as (
@@ -70,6 +75,7 @@ ewma as (
         d.support_minutes,
         d.run_minutes,
         d.run_km,
+        d.ewma_days,
         power(1 - $a_fit, date_diff('day', sd.block_start, d.day) + 1) * (
             sd.fitness_0 + $a_fit * sum(d.load * power(1 - $a_fit, date_diff('day', d.day, sd.block_start) - 1))
                 over w_block
@@ -138,5 +144,6 @@ select
     fatigue,
     coalesce(form, 0) as form,
     acute,
-    chronic
+    chronic,
+    ewma_days
 from rolling

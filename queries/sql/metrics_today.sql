@@ -7,9 +7,10 @@
 --   (week-on-week progression over the last two weeks).
 --   EWMAs (fitness, fatigue, acute, chronic): one step of F(t) = (1 - a) F(t-1) + a L(t) from the
 --   state at the end of $as_of - 1 (q_ewma_carry); form = that previous day's fitness - fatigue.
+--   ewma_days: days from the athlete's first activity to $as_of, both counted (see scores.sql).
 -- Parameters: $as_of (date); $a_fit, $a_fat (alpha = 1 - e^(-1/N), N = 42 and 7); $a_acute, $a_chronic
 --   (EWMA ACWR, Williams et al. 2017: alpha = 2 / (N + 1), N = 7 and 28).
--- Relations: q_scope, q_session_load (at least [$as_of - 27, $as_of]), q_ewma_carry (ewma_carry.sql
+-- Relations: q_scope, q_athlete_history(athlete_id, first_day), q_session_load (at least [$as_of - 27, $as_of]), q_ewma_carry (ewma_carry.sql
 --   at $as_of - 1), q_categories(category, support_share, running).
 with week_days as (
     select s.athlete_id, cast(d.day as date) as day
@@ -87,8 +88,10 @@ select
     (1 - $a_fat) * c.fatigue + $a_fat * coalesce(w.load_today, 0) as fatigue,
     c.fitness - c.fatigue as form,
     (1 - $a_acute) * c.acute + $a_acute * coalesce(w.load_today, 0) as acute,
-    (1 - $a_chronic) * c.chronic + $a_chronic * coalesce(w.load_today, 0) as chronic
+    (1 - $a_chronic) * c.chronic + $a_chronic * coalesce(w.load_today, 0) as chronic,
+    date_diff('day', h.first_day, cast($as_of as date)) + 1 as ewma_days
 from q_scope sc
 join week k on k.athlete_id = sc.athlete_id
 join q_ewma_carry c on c.athlete_id = sc.athlete_id
 left join window_28 w on w.athlete_id = sc.athlete_id
+left join q_athlete_history h on h.athlete_id = sc.athlete_id

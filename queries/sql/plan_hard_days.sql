@@ -2,10 +2,11 @@
 -- second day is in [$from, $to]; the first may be done or planned.
 -- Hard session (crosstrain's convention, after the hard/easy principle: a hard day is followed by an
 -- easy one, Bowerman; Foster et al. 2001 advise alternating hard and easy days, as monotony measures):
--- a session RPE of at least $hard_rpe ("very hard" on Foster's CR-10 scale is 7), or a name holding a
--- keyword of q_hard_keywords (interval, tempo, threshold, hill, race ...).
--- Parameters: $from, $to (local dates, inclusive), $hard_rpe. Relations: q_plan_sessions,
---   q_hard_keywords(keyword).
+-- a session RPE of at least $hard_rpe ("very hard" on Foster's CR-10 scale is 7), a planned intensity of
+-- q_hard_intensities (tempo, threshold, intervals, hills, race, long), or a name holding a keyword of
+-- q_hard_keywords (interval, tempo, threshold, hill, race ...).
+-- Parameters: $from, $to (local dates, inclusive), $hard_rpe. Relations: q_plan_sessions (with
+--   plan_intensity), q_hard_keywords(keyword), q_hard_intensities(intensity).
 with hard as (
     select distinct
         s.activity_id,
@@ -16,7 +17,11 @@ with hard as (
     where
         s.twin_of is null and not s.excluded
         and s.start_local >= cast($from as date) - 1 and s.start_local < cast($to as date) + 1
-        and (s.rpe >= $hard_rpe or k.keyword is not null)
+        and (
+            s.rpe >= $hard_rpe
+            or k.keyword is not null
+            or s.plan_intensity in (select intensity from q_hard_intensities)
+        )
 )
 
 select

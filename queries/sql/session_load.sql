@@ -3,20 +3,23 @@
 --   missing from q_categories).
 -- Relations: activities, q_scope(athlete_id), q_categories(category, intensity, heart_rate_load),
 --   activity_files (rpe), activity_hr_seconds (seconds per whole bpm: ingest/files),
---   q_athlete_history(athlete_id, hr_max, hr_rest, trimp_k, trimp_b) (athlete_history.sql up to the
---   caller's last day, at least $end: the HRmax known on that day applies to every session, as a report
---   on that day sees it).
+--   q_athlete_history(athlete_id, hr_rest, trimp_k, trimp_b) (athlete_history.sql up to at least $end),
+--   q_session_intensity(athlete_id, activity_id, intensity) (session_intensity.sql),
+--   q_session_hr_max(athlete_id, activity_id, hr_max) (session_hr_max.sql: each session's HRmax from the
+--   data up to that session, so later imports never change a past session's load).
 -- minutes = moving time, else elapsed time. day = the local calendar date the session started on
 -- (start_local), so a run across midnight or a DST change belongs to its start date.
 -- Second recordings of a session (twin_of not null) and excluded activities count in no metric.
+-- rpe: the session RPE that set the load (the activity's, a correction's or the watch's), else null.
 -- load (arbitrary units, one scale for all three sources):
 --   1. session RPE x minutes (Foster 2001) when an RPE 1-10 is known;
 --   2. else, for categories whose load may come from heart rate (running, cross-training:
 --      q_categories.heart_rate_load), Banister TRIMP x trimp_scale (Banister 1991) summed over the
 --      heart-rate samples of an activity file (file_load), else from average HR when known:
 --      minutes x HRr x k x e^(b x HRr), HRr = (avg_hr - HRrest) / (HRmax - HRrest) clamped to [0, 1],
---      with the athlete's HRmax, HRrest and constants (k, b) from q_athlete_history;
---   3. else minutes x the category's default intensity (a Pilates class without HR is never a rest day).
+--      with the session's HRmax (q_session_hr_max), the athlete's HRrest and constants (k, b);
+--   3. else minutes x the session's default intensity (q_session_intensity: by activity type or category,
+--      or the athlete's own median; a Pilates class without HR is never a rest day).
 --   Strength, Pilates and mobility never use heart rate: average HR badly underrates resistance work,
 --   for which session RPE is the validated measure (Day et al. 2004; Sweet et al. 2004).
 with scoped as (
@@ -39,10 +42,11 @@ file_load as (
     left join (
         select
             x.activity_id, x.seconds, h.trimp_k, h.trimp_b,
-            least(greatest((x.bpm - h.hr_rest) / greatest(h.hr_max - h.hr_rest, 1.0), 0.0), 1.0) as hrr
+            least(greatest((x.bpm - h.hr_rest) / greatest(m.hr_max - h.hr_rest, 1.0), 0.0), 1.0) as hrr
         from activity_hr_seconds x
         join scoped s2 on s2.activity_id = x.activity_id
         join q_athlete_history h on h.athlete_id = s2.athlete_id
+        join q_session_hr_max m on m.athlete_id = s2.athlete_id and m.activity_id = s2.activity_id
     ) hs on hs.activity_id = f.activity_id
     group by f.activity_id
 ),
@@ -62,15 +66,18 @@ measured as (
         case when c.heart_rate_load then fl.sample_trimp end as sample_trimp,
         case
             when sc.avg_hr > 0 and c.heart_rate_load
-                then least(greatest((sc.avg_hr - h.hr_rest) / greatest(h.hr_max - h.hr_rest, 1.0), 0.0), 1.0)
+                then least(greatest((sc.avg_hr - h.hr_rest) / greatest(m.hr_max - h.hr_rest, 1.0), 0.0), 1.0)
         end as hrr,
+        m.hr_max,
         h.trimp_k,
         h.trimp_b,
-        coalesce(c.intensity, $other_intensity) as intensity
+        coalesce(si.intensity, c.intensity, $other_intensity) as intensity
     from scoped sc
     join q_athlete_history h on h.athlete_id = sc.athlete_id
+    join q_session_hr_max m on m.athlete_id = sc.athlete_id and m.activity_id = sc.activity_id
     left join q_categories c on c.category = sc.category
     left join file_load fl on fl.activity_id = sc.activity_id
+    left join q_session_intensity si on si.athlete_id = sc.athlete_id and si.activity_id = sc.activity_id
 )
 
 select
@@ -94,5 +101,7 @@ select
         when m.sample_trimp is not null then 'hr_samples'
         when m.hrr is not null then 'hr_avg'
         else 'default'
-    end as load_source
+    end as load_source,
+    m.hr_max,
+    m.rpe
 from measured m

@@ -1,8 +1,10 @@
 -- Summary at $as_of. Grain: one row per athlete in q_scope.
--- Parameters: $as_of (date), $pace_outlier (fraction), $inactive_days (days). Relations: athletes,
---   q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history (athlete_history.sql
---   up to $as_of), q_metrics (scores.sql; must hold the day $as_of), q_run_keywords(keyword),
---   q_categories(category, running, support_work, catch_all), q_generic_types(type_name), activity_files.
+-- Parameters: $as_of (date), $pace_outlier (fraction), $inactive_days (days), $hard_run_intensity
+--   (load per minute from which a rated run is hard), $acwr_thin_week_share (fraction). Relations:
+--   athletes, q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history
+--   (athlete_history.sql up to $as_of), q_metrics (scores.sql; must hold the day $as_of),
+--   q_run_keywords(keyword), q_easy_keywords(keyword), q_categories(category, running, support_work,
+--   heart_rate_load, catch_all), q_generic_types(type_name), activity_files, q_hr_zones_time (hr_zones.sql).
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of], 7 days =
 --   [$as_of - 6, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
@@ -12,12 +14,31 @@
 -- last_activity: local day of the last activity up to $as_of (null: none yet); active: one within the
 --   last $inactive_days days. break_days: days between the first session of the last 7 days and the
 --   session before it (null: no session in the 7 days, or none before them).
--- unlabelled_sessions: sessions of the 28 days whose type says nothing (Workout, Other, Training:
---   q_generic_types) and whose name matched no keyword, so they landed in the catch-all category.
+-- unlabelled_sessions: sessions of the 28 days whose type says nothing (Workout, Training, Garmin's Gym
+--   & Fitness Equipment ...: q_generic_types) and whose name matched no keyword, so they landed in the
+--   catch-all category: support-work candidates.
+-- Is the 28 days' load established (the ACWR's chronic load; crosstrain's convention)?
+--   chronic_gap_days: the longest run of days without a session in [$as_of - 27, $as_of] before one
+--   (the days before the window's first session count; the days since its last session do not: a
+--   stop at the end is the acute load falling, which acwr_low may say);
+--   thin_weeks: how many of the 3 weeks before the last 7 ([$as_of - 13, $as_of - 7], [- 20, - 14],
+--   [- 27, - 21]) hold less than $acwr_thin_week_share of the 28 days' mean weekly load (load_28d / 4).
+-- run_km_usual_7d, run_km_max_prev_7d: the mean and the largest run km of those 3 weeks;
+--   run_km_week_before: the first of them ([$as_of - 13, $as_of - 7]), run_km_max_before_7d: the larger
+--   of the two before it (so a jump last week can be judged as this week's is).
+-- Run intensity, from runs whose load came from an RPE or heart rate (load_source rpe, hr_samples,
+--   hr_avg: the load per minute is then on the CR-10 scale): runs_rated, hard_runs (load per minute >=
+--   $hard_run_intensity); easy_runs_rated, easy_runs_hard: the same for runs whose name holds a word of
+--   q_easy_keywords (meant easy).
+-- hr_low_min, hr_moderate_min, hr_high_min: minutes of heart-rate samples of the 28 days in Seiler's
+--   three intensity zones (q_hr_zones_time), for the categories whose load may come from heart rate
+--   (running and cross-training: endurance work).
 -- Run variety (crosstrain's heuristics) over 28 days, runs of at least 0.5 km: coefficient of
 -- variation (population SD / mean) of distance and of pace (s/km); quality runs = name contains a
 -- keyword (interval, sprint, hill ...), or its activity file's pace samples show intervals, hills or
--- strides (activity_files), or pace at least $pace_outlier faster than the 28-day mean pace.
+-- strides (activity_files; `quality` is what queries/plan.py gives a planned tempo, threshold, race or
+-- mixed run),
+-- or pace at least $pace_outlier faster than the 28-day mean pace.
 with window_28 as (
     select
         l.athlete_id,
@@ -26,12 +47,91 @@ with window_28 as (
         sum(case when c.running then l.distance_km else 0 end) as run_km,
         sum(case when c.running and l.day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d,
         min(case when l.day >= cast($as_of as date) - 6 then l.day end) as first_day_7d,
-        sum(case when c.catch_all and g.type_name is not null then 1 else 0 end) as unlabelled_sessions
+        sum(case when l.day >= cast($as_of as date) - 6 then 1 else 0 end) as sessions_7d,
+        sum(case when c.catch_all and g.type_name is not null then 1 else 0 end) as unlabelled_sessions,
+        sum(
+            case when c.running and l.day between cast($as_of as date) - 13 and cast($as_of as date) - 7
+                then l.distance_km else 0 end
+        ) as run_km_w1,
+        sum(
+            case when c.running and l.day between cast($as_of as date) - 20 and cast($as_of as date) - 14
+                then l.distance_km else 0 end
+        ) as run_km_w2,
+        sum(
+            case when c.running and l.day between cast($as_of as date) - 27 and cast($as_of as date) - 21
+                then l.distance_km else 0 end
+        ) as run_km_w3,
+        sum(case when l.day between cast($as_of as date) - 13 and cast($as_of as date) - 7 then l.load else 0 end)
+            as load_w1,
+        sum(case when l.day between cast($as_of as date) - 20 and cast($as_of as date) - 14 then l.load else 0 end)
+            as load_w2,
+        sum(case when l.day between cast($as_of as date) - 27 and cast($as_of as date) - 21 then l.load else 0 end)
+            as load_w3
     from q_session_load l
     left join q_categories c on c.category = l.category
     left join q_generic_types g on g.type_name = lower(trim(l.sport_type))
     where l.day between cast($as_of as date) - 27 and cast($as_of as date)
     group by l.athlete_id
+),
+
+active_days as (
+    select distinct athlete_id, day
+    from q_session_load
+    where day between cast($as_of as date) - 27 and cast($as_of as date)
+),
+
+gaps as (
+    select
+        athlete_id,
+        day,
+        date_diff(
+            'day',
+            coalesce(lag(day) over (partition by athlete_id order by day), cast($as_of as date) - 28),
+            day
+        ) - 1 as gap_before
+    from active_days
+),
+
+longest_gap as (
+    select
+        athlete_id,
+        max(gap_before) as chronic_gap_days
+    from gaps
+    group by athlete_id
+),
+
+rated_runs as (
+    select
+        l.athlete_id,
+        count(*) as runs_rated,
+        sum(case when l.load / l.minutes >= $hard_run_intensity then 1 else 0 end) as hard_runs,
+        sum(case when e.activity_id is not null then 1 else 0 end) as easy_runs_rated,
+        sum(case when e.activity_id is not null and l.load / l.minutes >= $hard_run_intensity then 1 else 0 end)
+            as easy_runs_hard
+    from q_session_load l
+    left join (
+        select distinct s.activity_id
+        from q_session_load s
+        join q_easy_keywords k on lower(coalesce(s.name, '')) like '%' || k.keyword || '%'
+    ) as e on e.activity_id = l.activity_id
+    where
+        l.category in (select category from q_categories where running)
+        and l.load_source in ('rpe', 'hr_samples', 'hr_avg')
+        and l.minutes > 0
+        and l.day between cast($as_of as date) - 27 and cast($as_of as date)
+    group by l.athlete_id
+),
+
+hr_time as (
+    select
+        z.athlete_id,
+        sum(case when z.intensity = 'low' then z.seconds else 0 end) / 60.0 as hr_low_min,
+        sum(case when z.intensity = 'moderate' then z.seconds else 0 end) / 60.0 as hr_moderate_min,
+        sum(case when z.intensity = 'high' then z.seconds else 0 end) / 60.0 as hr_high_min
+    from q_hr_zones_time z
+    join q_categories c on c.category = z.category
+    where c.heart_rate_load and z.day between cast($as_of as date) - 27 and cast($as_of as date)
+    group by z.athlete_id
 ),
 
 recent_runs as (
@@ -52,7 +152,7 @@ named_quality as (
     select r.activity_id
     from recent_runs r
     join activity_files f on f.activity_id = r.activity_id
-    where f.structure in ('intervals', 'hills', 'strides')
+    where f.structure in ('intervals', 'hills', 'strides', 'quality')
 ),
 
 mean_pace as (
@@ -92,6 +192,7 @@ select
     coalesce(w.run_km, 0) as run_km,
     coalesce(w.runs_14d, 0) as runs_14d,
     coalesce(w.unlabelled_sessions, 0) as unlabelled_sessions,
+    coalesce(w.sessions_7d, 0) as sessions_7d,
     coalesce(m.minutes_28d, 0) as minutes_28d,
     coalesce(m.support_share, 0) as support_share,
     coalesce(m.run_share, 0) as run_share,
@@ -120,6 +221,21 @@ select
     coalesce(m.run_km_7d, 0) as run_km_7d,
     coalesce(m.run_km_prev_7d, 0) as run_km_prev_7d,
     coalesce(m.run_km_prev2_7d, 0) as run_km_prev2_7d,
+    coalesce((w.run_km_w1 + w.run_km_w2 + w.run_km_w3) / 3.0, 0) as run_km_usual_7d,
+    coalesce(greatest(w.run_km_w1, w.run_km_w2, w.run_km_w3), 0) as run_km_max_prev_7d,
+    coalesce(w.run_km_w1, 0) as run_km_week_before,
+    coalesce(greatest(w.run_km_w2, w.run_km_w3), 0) as run_km_max_before_7d,
+    coalesce(g.chronic_gap_days, 28) as chronic_gap_days,
+    (case when w.load_w1 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)
+    + (case when w.load_w2 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)
+    + (case when w.load_w3 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end) as thin_weeks,
+    coalesce(r.runs_rated, 0) as runs_rated,
+    coalesce(r.hard_runs, 0) as hard_runs,
+    coalesce(r.easy_runs_rated, 0) as easy_runs_rated,
+    coalesce(r.easy_runs_hard, 0) as easy_runs_hard,
+    coalesce(z.hr_low_min, 0) as hr_low_min,
+    coalesce(z.hr_moderate_min, 0) as hr_moderate_min,
+    coalesce(z.hr_high_min, 0) as hr_high_min,
     coalesce(v.runs_measured, 0) as runs_measured,
     v.cv_distance,
     v.cv_pace,
@@ -131,3 +247,6 @@ left join q_metrics m on m.athlete_id = sc.athlete_id and m.day = cast($as_of as
 left join window_28 w on w.athlete_id = sc.athlete_id
 left join q_athlete_history h on h.athlete_id = sc.athlete_id
 left join variety v on v.athlete_id = sc.athlete_id
+left join longest_gap g on g.athlete_id = sc.athlete_id
+left join rated_runs r on r.athlete_id = sc.athlete_id
+left join hr_time z on z.athlete_id = sc.athlete_id

@@ -1,85 +1,130 @@
 -- Warnings. Grain: one row per athlete per warning raised at the summary's day.
--- Parameters: the thresholds (queries/params.py DEFAULT_THRESHOLDS, overridable in [thresholds], each
---   with its source there). Relations: q_summary. Severity: info < warn < high.
+-- Parameters: the thresholds (queries/params.py THRESHOLDS: each with its default and its source as what
+--   it found, or crosstrain's convention; overridable in [thresholds]). Relations: q_summary.
+--   Thresholds read: $acwr_high, $acwr_low, $acwr_max_gap_days, $acwr_min_active_days,
+--   $acwr_min_history_days, $acwr_thin_weeks, $acwr_very_high, $break_days, $easy_runs_hard_share,
+--   $easy_runs_min_rated, $hard_runs_min_rated, $hard_runs_share, $moderate_min_minutes,
+--   $moderate_share, $monotony_high, $monotony_min_load_7d, $monotony_warn, $run_jump_base_km,
+--   $run_jump_min_km, $run_jump_week, $runner_min_runs, $runner_min_share, $support_gap_days, $support_gap_high_days, $support_share_low,
+--   $variety_cv_distance, $variety_cv_pace, $variety_min_runs.
+-- Severity: info < warn < high. queries/warning_registry.py holds everything else about each code (its
+-- message, advice, source, order and plan behaviour) and reads each code's condition from this file:
+-- one branch per code, each opening with a `-- warning: <code>` line (a test checks both ways).
 -- An inactive athlete (no activity in the last $inactive_days days) gets no warning but
 -- unlabelled_sessions: their risk says "inactive" instead.
--- "Running is a substantial part of the training" (crosstrain's convention): at least
---   $runner_min_runs runs in 28 days and running at least $runner_min_share of all minutes.
---   no_support_work  : a runner who ran in the last 14 days, no strength or Pilates for
---                      $support_gap_days+ days (high at $support_gap_high_days+); "never" counts from
---                      the first activity. Convention; strength work cut sports injuries to about a
---                      third in Lauersen et al. 2014.
---   low_support_share: a runner whose support share < $support_share_low (convention).
---   high_monotony    : monotony >= $monotony_warn (high >= $monotony_high)        (Foster 1998)
---   acwr_spike       : ACWR > $acwr_high (Gabbett 2016's danger zone from 1.5); high above
---                      $acwr_very_high (crosstrain's convention)
---   acwr_low         : ACWR < $acwr_low (info; below Gabbett 2016's sweet spot)
---                      (both only once the history fills the 28-day chronic window,
---                      history_days >= $acwr_min_history_days, and above the chronic floor: at least
---                      $acwr_min_active_days days with sessions in the 28)
---   return_after_break: info: the first session of the last 7 days came after $break_days+ days
---                      without any (build up gradually; convention)
---   run_volume_jump  : week on week, in either of the last two weeks: run km of the last 7 days >
---                      +$run_jump_week over the 7 days before, or those 7 days over the 7 before them,
---                      and at least $run_jump_min_km km more (warn)               (Nielsen et al. 2014)
---   monotone_runs    : >= $variety_min_runs runs in 28 days, CV of distance < $variety_cv_distance,
---                      CV of pace < $variety_cv_pace, no quality run (crosstrain's heuristics)
---   unlabelled_sessions: info: sessions of the 28 days whose type and name say nothing (category other)
-with runner as (
+-- Shared facts (crosstrain's convention):
+--   is_runner: running is a substantial part of the training: at least $runner_min_runs runs in 28 days
+--     and running at least $runner_min_share of all minutes;
+--   unlabelled: the 28 days hold support-work candidates (sessions of the catch-all category), so "no
+--     support work" would be a guess: the support warnings wait for a label (unlabelled_sessions asks);
+--   established: the 28 days' load is an established chronic load: $acwr_min_history_days days of
+--     history, at least $acwr_min_active_days days with sessions, no run of $acwr_max_gap_days+ days
+--     without one (before the window's first session too) and fewer than $acwr_thin_weeks of the 3 weeks
+--     before the last 7 with almost no training (summary.sql's thin_weeks): one empty week before a
+--     ramp back (a January challenge) is a real spike;
+--   after_break: a session in the last 7 days, and it came $break_days+ days after the one before, or
+--     the 28 days (with history and active days enough) are not established because of a gap or a thin
+--     week: the weeks after a break, when the ACWR and the run volume jump measure the break.
+with base as (
     select
         *,
         run_sessions >= $runner_min_runs and run_share >= $runner_min_share as is_runner,
-        history_days >= $acwr_min_history_days and active_days_28d >= $acwr_min_active_days as acwr_meaningful
+        unlabelled_sessions > 0 as unlabelled,
+        history_days >= $acwr_min_history_days
+        and active_days_28d >= $acwr_min_active_days
+        and chronic_gap_days < $acwr_max_gap_days
+        and thin_weeks < $acwr_thin_weeks as established,
+        break_days is not null and break_days >= $break_days as long_break
     from q_summary
+),
+
+runner as (
+    select
+        *,
+        sessions_7d > 0 and (
+            long_break
+            or (
+                history_days >= $acwr_min_history_days
+                and active_days_28d >= $acwr_min_active_days
+                and (chronic_gap_days >= $acwr_max_gap_days or thin_weeks >= $acwr_thin_weeks)
+            )
+        ) as after_break
+    from base
     where active
 ),
 
 raised as (
+    -- warning: no_support_work
     select
         athlete_id,
         'no_support_work' as code,
         case when support_gap_days >= $support_gap_high_days then 'high' else 'warn' end as severity
     from runner
-    where is_runner and runs_14d > 0 and support_gap_days >= $support_gap_days
+    where is_runner and not unlabelled and runs_14d > 0 and support_gap_days >= $support_gap_days
 
     union all
+    -- warning: low_support_share
     select athlete_id, 'low_support_share', 'warn'
     from runner
-    where is_runner and support_share < $support_share_low
+    where is_runner and not unlabelled and support_share < $support_share_low
 
     union all
-    select
-        athlete_id,
-        'high_monotony',
-        case when monotony >= $monotony_high then 'high' else 'warn' end
+    -- warning: unlabelled_sessions
+    select athlete_id, 'unlabelled_sessions', 'info'
+    from base
+    where unlabelled
+
+    union all
+    -- warning: high_monotony
+    select athlete_id, 'high_monotony', case when monotony >= $monotony_high then 'high' else 'warn' end
     from runner
-    where monotony >= $monotony_warn
+    where monotony >= $monotony_warn and load_7d >= $monotony_min_load_7d
 
     union all
+    -- warning: acwr_spike
     select athlete_id, 'acwr_spike', case when acwr > $acwr_very_high then 'high' else 'warn' end
     from runner
-    where acwr > $acwr_high and acwr_meaningful
+    where acwr > $acwr_high and established
 
     union all
+    -- warning: acwr_low
     select athlete_id, 'acwr_low', 'info'
     from runner
-    where acwr < $acwr_low and acwr_meaningful
+    where acwr < $acwr_low and established
 
     union all
+    -- warning: return_after_break
     select athlete_id, 'return_after_break', 'info'
     from runner
-    where break_days >= $break_days
+    where after_break
 
     union all
+    -- warning: run_volume_jump
+    -- (a jump into new territory: above the largest of the 3 weeks before, not only their mean, so the
+    -- first week after a dip is no jump; this week's, silent in the first week back after a break, where
+    -- return_after_break speaks, but not in the weeks after it: a ramp back is the risk; or last week's,
+    -- against the two weeks before it, unless they held no running: a jump stays in view for two weeks)
     select athlete_id, 'run_volume_jump', 'warn'
     from runner
     where
-        (run_km_prev_7d > 0 and run_km_7d > run_km_prev_7d * (1 + $run_jump_week)
-            and run_km_7d - run_km_prev_7d >= $run_jump_min_km)
-        or (run_km_prev2_7d > 0 and run_km_prev_7d > run_km_prev2_7d * (1 + $run_jump_week)
-            and run_km_prev_7d - run_km_prev2_7d >= $run_jump_min_km)
+        is_runner
+        and (
+            (
+                not long_break
+                and run_km_7d >= $run_jump_base_km
+                and run_km_7d > run_km_max_prev_7d * (1 + $run_jump_week)
+                and run_km_7d - run_km_max_prev_7d >= $run_jump_min_km
+            )
+            or (
+                run_km_max_before_7d > 0
+                and run_km_week_before >= $run_jump_base_km
+                and run_km_week_before > run_km_max_before_7d * (1 + $run_jump_week)
+                and run_km_week_before - run_km_max_before_7d >= $run_jump_min_km
+            )
+        )
 
     union all
+    -- warning: monotone_runs
     select athlete_id, 'monotone_runs', 'warn'
     from runner
     where
@@ -90,9 +135,24 @@ raised as (
         and fast_runs = 0
 
     union all
-    select athlete_id, 'unlabelled_sessions', 'info'
-    from q_summary
-    where unlabelled_sessions > 0
+    -- warning: hard_every_run
+    select athlete_id, 'hard_every_run', 'info'
+    from runner
+    where runs_rated >= $hard_runs_min_rated and hard_runs >= $hard_runs_share * runs_rated
+
+    union all
+    -- warning: easy_runs_hard
+    select athlete_id, 'easy_runs_hard', 'info'
+    from runner
+    where easy_runs_rated >= $easy_runs_min_rated and easy_runs_hard >= $easy_runs_hard_share * easy_runs_rated
+
+    union all
+    -- warning: moderate_intensity
+    select athlete_id, 'moderate_intensity', 'info'
+    from runner
+    where
+        hr_low_min + hr_moderate_min + hr_high_min >= $moderate_min_minutes
+        and hr_moderate_min >= $moderate_share * (hr_low_min + hr_moderate_min + hr_high_min)
 )
 
 select
