@@ -5,7 +5,10 @@ new activity; the connect's key exchange apart), the sync's time, and the same f
 `crosstrain import` (the decoding both share) as the baseline; then a second sync (the floor: one list
 request per window the look-back covers, nothing downloaded).
 
-    .venv/bin/python bench/garmin_sync.py [--activities 300]
+    .venv/bin/python bench/garmin_sync.py [--activities 300] [--athletes 2]
+
+Then it compares `activities list --json` and `report --json` of the synced database with the
+direct import's, per athlete.
 
 The files are FIT files written like a watch's (tests/garmin_helpers.generated_fits: 20-30 minute runs
 with GPS and heart rate at 1 Hz, strength sessions with sets), one a day ending today.
@@ -14,6 +17,7 @@ with GPS and heart rate at 1 Hz, strength sessions with sets), one a day ending 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import subprocess
@@ -22,6 +26,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 # bench/ingest.py would hide the ingest package: the project's root first, then the tests' helpers
@@ -44,54 +49,87 @@ def timed(env: dict[str, str], *args: str) -> float:
     return time.perf_counter() - start
 
 
+def compared(env: dict[str, str], synced: Path, direct: Path, athlete: str) -> bool:
+    """Whether `activities list --json` (less ids and names: the sync takes Garmin's title) and
+    `report --json` read the same from the synced and the directly imported database."""
+
+    def out(db: Path, *args: str) -> Any:
+        done = subprocess.run(
+            [CROSSTRAIN, *args], env={**env, "CROSSTRAIN_DB": str(db)}, capture_output=True, text=True
+        )
+        return json.loads(done.stdout)
+
+    def listing(db: Path) -> list[dict]:
+        rows = out(db, "activities", "list", "--athlete", athlete, "--json")
+        for r in rows:
+            r.pop("id"), r.pop("name")
+            r["twin_of"] = r["twin_of"] is not None
+        return sorted(rows, key=lambda r: (r["start_local"], r["type"]))
+
+    report = ("report", "--athlete", athlete, "--json")
+    return listing(synced) == listing(direct) and out(synced, *report) == out(direct, *report)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--activities", type=int, default=300)
-    n = parser.parse_args().activities
+    parser.add_argument("--activities", type=int, default=300, help="per athlete")
+    parser.add_argument("--athletes", type=int, default=2)
+    args = parser.parse_args()
+    n, names = args.activities, [f"Bench {i + 1}" for i in range(args.athletes)]
     tmp = Path(tempfile.mkdtemp(prefix="bench-garmin-"))
     t = time.perf_counter()
-    fits = generated_fits(n, day0(n - 1), seed=300)
-    print(f"{n} FIT files written in {time.perf_counter() - t:.1f} s ({sum(map(len, fits)) / 2**20:.1f} MiB)")
+    fits = {name: generated_fits(n, day0(n - 1), seed=300 + i) for i, name in enumerate(names)}
+    size = sum(len(f) for files in fits.values() for f in files) / 2**20
+    took = time.perf_counter() - t
+    print(f"{n} FIT files for each of {len(names)} athletes written in {took:.1f} s ({size:.1f} MiB)")
+    synced = tmp / "bench.duckdb"
     with FakeGarmin() as server:
-        key = server.add_athlete()
-        for fit in fits:
-            add_fit(server, key, fit)
         env = dict(os.environ)
-        env.update(
-            GARMIN_API_URL=server.url,
-            CROSSTRAIN_DB=str(tmp / "bench.duckdb"),
-            XDG_DATA_HOME=str(tmp / "data"),
-            CROSSTRAIN_GARMIN_KEY=key,
-        )
-        subprocess.run(
-            [CROSSTRAIN, "garmin", "connect", "--athlete", "Bench"], env=env, check=True, capture_output=True
-        )
+        env.update(GARMIN_API_URL=server.url, CROSSTRAIN_DB=str(synced), XDG_DATA_HOME=str(tmp / "data"))
+        for name in names:
+            key = server.add_athlete()
+            for fit in fits[name]:
+                add_fit(server, key, fit)
+            subprocess.run(
+                [CROSSTRAIN, "garmin", "connect", "--athlete", name],
+                env={**env, "CROSSTRAIN_GARMIN_KEY": key},
+                check=True,
+                capture_output=True,
+            )
         since = day0(n - 1).date()
         windows = math.ceil(((date.today() + timedelta(days=1)) - since).days / WINDOW_DAYS + 1e-9)
         server.seen.clear()
         print("first sync:")
         first = timed(env, "garmin", "sync", "--since", str(since))
         used = len(server.seen)
-        floor = windows + n
-        print(f"  requests {used} / floor {floor} ({windows} windows + {n} downloads) = {used / floor:.2f}")
+        floor = len(names) * (windows + n)
         print(
-            f"  {first:.1f} s, {n / first:.1f} activities/s; most in flight at once: {server.max_in_flight}"
+            f"  requests {used} / floor {floor} ({len(names)} x ({windows} windows + {n} downloads)) "
+            f"= {used / floor:.2f}"
         )
+        total = n * len(names)
+        rate = total / first
+        print(f"  {first:.1f} s, {rate:.1f} activities/s; most in flight at once: {server.max_in_flight}")
         server.seen.clear()
         print("second sync (nothing new):")
         second = timed(env, "garmin", "sync")
-        again_floor = math.ceil((LOOKBACK_DAYS + 2) / WINDOW_DAYS)
+        again_floor = len(names) * math.ceil((LOOKBACK_DAYS + 2) / WINDOW_DAYS)
         again = len(server.seen)
         print(f"  requests {again} / floor {again_floor} = {again / again_floor:.2f}; {second:.1f} s")
 
-    folder = tmp / "files"
-    folder.mkdir()
-    for i, fit in enumerate(fits):
-        (folder / f"{i:04d}.fit").write_bytes(fit)
-    env["CROSSTRAIN_DB"] = str(tmp / "direct.duckdb")
+    direct_db = tmp / "direct.duckdb"
     print("baseline, the same files with `crosstrain import`:")
-    direct = timed(env, "import", str(folder), "--athlete", "Bench")
+    direct = 0.0
+    for name in names:
+        folder = tmp / name
+        folder.mkdir()
+        for i, fit in enumerate(fits[name]):
+            (folder / f"{i:04d}.fit").write_bytes(fit)
+        direct += timed({**env, "CROSSTRAIN_DB": str(direct_db)}, "import", str(folder), "--athlete", name)
     print(f"  {direct:.1f} s; the sync takes {first / direct:.2f}x the import's time")
+    for name in names:
+        same = compared(env, synced, direct_db, name)
+        print(f"  {name}: activities list and report {'the same as' if same else 'DIFFER from'} the import's")
 
 
 if __name__ == "__main__":
