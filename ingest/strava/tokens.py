@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 from ingest.errors import CrosstrainError
+from ingest.secret_file import SecretFile, default_path
 
 
 class Tokens(TypedDict):
@@ -25,55 +26,35 @@ class Tokens(TypedDict):
     athlete: str
 
 
-def _entry_problem(key: Any, entry: Any) -> str | None:
-    """What is wrong with one athlete's entry, or None."""
-    if not str(key).isdigit():
-        return "the key is not a Strava athlete id"
-    if not isinstance(entry, dict):
-        return "not an object"
-    for name, kind in (("access_token", str), ("refresh_token", str), ("expires_at", int)):
-        value = entry.get(name)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            return f"no valid {name}"
-    if not isinstance(entry.get("athlete", ""), str):
-        return "the athlete name is not text"
-    return None
-
-
 def default_tokens_path() -> Path:
-    if env := os.environ.get("CROSSTRAIN_STRAVA_TOKENS"):
-        return Path(env).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "crosstrain" / "strava_tokens.json"
+    return default_path("CROSSTRAIN_STRAVA_TOKENS", "strava_tokens.json")
 
 
-class TokenStore:
+class TokenStore(SecretFile):
     """Load and save the tokens file; keys are Strava athlete ids as strings."""
 
+    holds = "Strava tokens file"
+    shape = "a JSON object of athletes"
+    remedy = (
+        "run `crosstrain strava connect` again for each athlete (it keeps a copy of the damaged file and "
+        "starts a new one)"
+    )
+
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or default_tokens_path()
+        super().__init__(path or default_tokens_path())
 
-    def load(self) -> dict[str, Tokens]:
-        """Every athlete's tokens; a damaged file (hand-edited, truncated) is one CrosstrainError
-        naming the file and how to reconnect."""
-        if not self.path.exists():
-            return {}
-        try:
-            data: Any = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise self._damaged(f"cannot read it as JSON: {type(exc).__name__}") from None
-        if not isinstance(data, dict):
-            raise self._damaged("not a JSON object of athletes")
-        for key, entry in data.items():
-            if problem := _entry_problem(key, entry):
-                raise self._damaged(f"entry '{key[:20]}': {problem}")
-        return data
-
-    def _damaged(self, why: str) -> CrosstrainError:
-        return CrosstrainError(
-            f"{self.path}: the Strava tokens file is damaged ({why}); run `crosstrain strava connect` "
-            "again for each athlete (it keeps a copy of the damaged file and starts a new one)"
-        )
+    def problem(self, key: str, entry: Any) -> str | None:
+        if not str(key).isdigit():
+            return "the key is not a Strava athlete id"
+        if not isinstance(entry, dict):
+            return "not an object"
+        for name, kind in (("access_token", str), ("refresh_token", str), ("expires_at", int)):
+            value = entry.get(name)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                return f"no valid {name}"
+        if not isinstance(entry.get("athlete", ""), str):
+            return "the athlete name is not text"
+        return None
 
     def get(self, strava_id: int) -> Tokens | None:
         return self.load().get(str(strava_id))
@@ -86,7 +67,7 @@ class TokenStore:
         except CrosstrainError:
             data = self._salvage()
         data[str(strava_id)] = tokens
-        self._write(data)
+        self.write(data)
 
     def _salvage(self) -> dict[str, Tokens]:
         """The whole entries of a damaged file, after copying the file aside (mode 0600)."""
@@ -104,30 +85,8 @@ class TokenStore:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {k: v for k, v in data.items() if _entry_problem(k, v) is None}
+        return {k: v for k, v in data.items() if self.problem(k, v) is None}
 
-    def remove(self, strava_id: int) -> bool:
+    def remove(self, strava_id: int | str) -> bool:  # type: ignore[override]
         """Forget one athlete's tokens (the file goes when it holds no other); whether there were any."""
-        data = self.load()
-        if data.pop(str(strava_id), None) is None:
-            return False
-        if data:
-            self._write(data)
-        else:
-            self.path.unlink(missing_ok=True)
-        return True
-
-    def _write(self, data: dict[str, Tokens]) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=1, sort_keys=True)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        return super().remove(str(strava_id))
