@@ -1,23 +1,8 @@
 """Runs the SQL files under queries/sql/ as a small pipeline of temp tables on one connection.
 
-The steps, in order, and what each reads (besides q_scope, q_categories and q_run_keywords, which
-prepare_scope loads from the settings in force):
-
-    session_hr_max   <- activities, athletes                     (q_session_hr_max)
-    athlete_history  <- activities, athletes, q_session_hr_max   (q_athlete_history)
-    session_intensity <- activities, q_athlete_history, q_session_hr_max (q_session_intensity)
-    session_load     <- activities, q_athlete_history, q_session_hr_max, q_session_intensity
-                                                                 (q_session_load)
-    ewma_carry       <- session_load.sql as a CTE up to a day    (q_ewma_carry)
-    daily_load       <- q_session_load                           (q_daily_load; report, daily series)
-    metrics | metrics_today -> scores  <- q_daily_load or q_session_load, q_ewma_carry  (q_metrics)
-    hr_zones         <- q_session_load, q_athlete_history, activity_hr_seconds        (q_hr_zones_time)
-    summary          <- q_session_load, q_athlete_history, q_metrics, q_hr_zones_time    (q_summary)
-    category_window  <- q_session_load                           (read directly)
-    warnings         <- q_summary                                (q_warnings)
-    risk             <- q_summary, q_warnings                    (read directly)
-    weekly_balance   <- q_session_load                           (q_weekly_balance)
-    weekly_report    <- q_weekly_balance, q_metrics              (read directly)
+The steps and what each reads are declared once, in STEPS below (besides the stored tables and
+"scope": q_scope, q_categories, q_run_keywords, ... which prepare_scope loads from the settings in
+force). category_window, risk, weekly_report and unlabelled_window are read directly, not kept.
 
 Each step materialises one temp table named after its file (`q_session_load` from
 `session_load.sql`, ...). STEPS below declares each step once with what it reads (like dbt's `ref()`);
@@ -190,7 +175,7 @@ def materialise(con: Con, name: str, values: dict[str, Any], table: str | None =
     backend(con).create(f"q_{table or name}", render(sql(name)), values)
     kept = _REQUEST.get()
     if kept is not None:
-        kept.get(id(con), {}).pop(table or name, None)
+        kept.get(id(con), (con, {}))[1].pop(table or name, None)
 
 
 def fetch(con: Con, query: str, values: dict[str, Any] | None = None) -> list[dict]:
@@ -282,8 +267,9 @@ class _Made:
 
 
 _TOKENS = itertools.count(1)
-# Per request: connection id -> table -> how it was made.
-_REQUEST: ContextVar[dict[int, dict[str, _Made]] | None] = ContextVar("request", default=None)
+# Per request: connection id -> (the connection, table -> how it was made). The connection is kept so
+# that its id is not reused by another one during the request.
+_REQUEST: ContextVar[dict[int, tuple[Any, dict[str, _Made]]] | None] = ContextVar("request", default=None)
 
 
 @contextmanager
@@ -319,7 +305,7 @@ def _made(con: Con) -> dict[str, _Made] | None:
     if _RELATIONS.get():
         kept.pop(id(con), None)  # the renamed run overwrites the tables: forget them all
         return None
-    return kept.setdefault(id(con), {})
+    return kept.setdefault(id(con), (con, {}))[1]
 
 
 def _order(target: str) -> list[str]:
