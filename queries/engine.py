@@ -245,8 +245,9 @@ STEPS: dict[str, Step] = {
         _scored("metrics_today"), "metrics", ("scope",), ("session_load", "athlete_history", "ewma_carry")
     ),
     "hr_zones": Step(_file("hr_zones"), "hr_zones_time", (), ("session_load", "athlete_history")),
+    # hr_zones also needs queries/files.py's constants: files.zones asks for it first.
     "summary": Step(
-        _file("summary"), "summary", ("scope", "hr_zones"), ("session_load", "athlete_history", "metrics")
+        _file("summary"), "summary", ("scope",), ("session_load", "athlete_history", "metrics", "hr_zones")
     ),
     "warnings": Step(_file("warnings"), "warnings", (), ("summary",)),
     "weekly_balance": Step(_file("weekly_balance"), "weekly_balance", ("scope",), ("session_load",)),
@@ -334,7 +335,8 @@ def ensure(con: Con, target: str, values: dict[str, Any]) -> None:
         step = STEPS[name]
         text = render(step.text())
         args = bind(text, values)
-        inputs = tuple(memo[t].token if t in memo else None for t in (*step.reads, *step.uses))
+        tables = (STEPS[t].table if t in STEPS else t for t in (*step.reads, *step.uses))
+        inputs = tuple(memo[t].token if t in memo else None for t in tables)
         have = memo.get(step.table)
         if (
             have is not None

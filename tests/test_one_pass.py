@@ -102,3 +102,17 @@ def test_the_ewma_carry_starts_where_the_kept_sessions_do(sample: Path) -> None:
     assert [r[:1] for r in shared] == [r[:1] for r in alone]
     for a, b in zip(alone, shared, strict=True):
         assert b[1:] == pytest.approx(a[1:], rel=1e-9, abs=1e-9)
+
+
+def test_plan_check_runs_each_step_once(tmp_path: Path, db_path: Path, run_cli) -> None:
+    from test_plan_check import RUNS_ONLY, S, history, plan_csv
+
+    from queries.plan import check
+
+    history(db_path, 8)
+    run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann", "--as-of", str(S))
+    with connect(db_path, read_only=True) as con:
+        engine.RUNS.clear()
+        found = check(con, "Ann", S, {})
+    assert found["days"] and engine.RUNS["session_load"] == 1
+    assert set(engine.RUNS.values()) == {1}, sorted(engine.RUNS.items())
