@@ -16,6 +16,7 @@ from dash import dcc, html
 import queries
 from dashboard import components, data, figures, thresholds
 from dashboard.unlabelled_view import unlabelled_section
+from queries import engine
 from queries.params import resolve
 from queries.unlabelled import unlabelled
 
@@ -168,10 +169,13 @@ def athlete_data(name: str, first: dt.date, last: dt.date, day: dt.date | None =
     """The report as of `day` (default `last`), daily metrics, weekly balance and sessions from `first`
     to `last`, and the athlete's unlabelled sessions."""
     settings = data.settings()
-    with data.reading() as con:
+    # One request: each analytics step runs once for the four calls (queries/engine.py STEPS). The
+    # daily series asks first, as its window is usually the wider one the report's weeks fit in.
+    with data.reading() as con, engine.request(con):
+        daily = queries.daily_metrics(con, name, first, last, settings=settings)
         return (
             queries.report(con, name, as_of=day or last, settings=settings),
-            queries.daily_metrics(con, name, first, last, settings=settings),
+            daily,
             queries.weekly_balance(con, [name], first, last, settings=settings),
             queries.sessions(con, name, first, last, settings=settings),
             unlabelled(con, name),

@@ -1,29 +1,20 @@
 """Runs the SQL files under queries/sql/ as a small pipeline of temp tables on one connection.
 
-The steps, in order, and what each reads (besides q_scope, q_categories and q_run_keywords, which
-prepare_scope loads from the settings in force):
-
-    session_hr_max   <- activities, athletes                     (q_session_hr_max)
-    athlete_history  <- activities, athletes, q_session_hr_max   (q_athlete_history)
-    session_intensity <- activities, q_athlete_history, q_session_hr_max (q_session_intensity)
-    session_load     <- activities, q_athlete_history, q_session_hr_max, q_session_intensity
-                                                                 (q_session_load)
-    ewma_carry       <- session_load.sql as a CTE up to a day    (q_ewma_carry)
-    daily_load       <- q_session_load                           (q_daily_load; report, daily series)
-    metrics | metrics_today -> scores  <- q_daily_load or q_session_load, q_ewma_carry  (q_metrics)
-    hr_zones         <- q_session_load, q_athlete_history, activity_hr_seconds        (q_hr_zones_time)
-    summary          <- q_session_load, q_athlete_history, q_metrics, q_hr_zones_time    (q_summary)
-    category_window  <- q_session_load                           (read directly)
-    warnings         <- q_summary                                (q_warnings)
-    risk             <- q_summary, q_warnings                    (read directly)
-    weekly_balance   <- q_session_load                           (q_weekly_balance)
-    weekly_report    <- q_weekly_balance, q_metrics              (read directly)
+The steps and what each reads are declared once, in STEPS below (besides the stored tables and
+"scope": q_scope, q_categories, q_run_keywords, ... which prepare_scope loads from the settings in
+force). category_window, risk, weekly_report and unlabelled_window are read directly, not kept.
 
 Each step materialises one temp table named after its file (`q_session_load` from
-`session_load.sql`, ...), so a report reads the athlete's history once and every later step reuses it.
-Three exceptions: `metrics.sql` (a daily series) or `metrics_today.sql` (one day, for `compare`) feed
-`scores.sql` as a common table expression, so each metric's formula is written once; and
-`ewma_carry.sql` reads session_load.sql as a common table expression (one aggregate pass over the
+`session_load.sql`, ...). STEPS below declares each step once with what it reads (like dbt's `ref()`);
+`ensure(con, target, values)` creates a step and whatever it reads, in dependency order, and inside a
+`request(con)` block each step runs once: a later ask with the same parameters (and the same inputs)
+reuses the table. A step with a `floor` (session_load's `from`, daily_load's and metrics' `start`)
+also serves a later first day: its readers filter their own window, so the athlete page's report,
+daily series, weekly balance and session list read one q_session_load. Outside a request nothing is
+kept between calls (a command may write between two reads).
+Three exceptions in the SQL: `metrics.sql` (a daily series) or `metrics_today.sql` (one day, for
+`compare`) feed `scores.sql` as a common table expression, so each metric's formula is written once;
+and `ewma_carry.sql` reads session_load.sql as a common table expression (one aggregate pass over the
 whole history, nothing materialised per session).
 The SQL names the stored tables it reads (`activities`, `athletes`); `reading(...)` renames them for
 the calls inside its block, so `crosstrain plan check` runs the very same files over done plus planned
@@ -38,15 +29,19 @@ parameters) into a temp relation, fetch a query's rows, and make a small relatio
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import duckdb
 
@@ -60,6 +55,7 @@ LOOKBACK_DAYS = 27
 # e^100, far from overflow, whatever N the settings choose (N = 7 gives 700-day blocks).
 BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
+T = TypeVar("T")
 # Stored table -> the relation the SQL reads instead, inside `reading(...)`; empty: the stored tables.
 _RELATIONS: ContextVar[dict[str, str] | None] = ContextVar("relations", default=None)
 # The EWMA carry reads sessions back this many time constants (weights >= e^-25); see prepare_carry.
@@ -174,13 +170,201 @@ def backend(con: Con) -> Backend:
 
 
 def materialise(con: Con, name: str, values: dict[str, Any], table: str | None = None) -> None:
-    """Run `name`.sql with `values` into temp table `q_<table or name>`."""
+    """Run `name`.sql with `values` into temp table `q_<table or name>`, every time (the analytics steps
+    go through `ensure`; this is for the plan's own SQL and steps run over other rows)."""
     backend(con).create(f"q_{table or name}", render(sql(name)), values)
+    kept = _REQUEST.get()
+    if kept is not None:
+        kept.get(id(con), (con, {}))[1].pop(table or name, None)
 
 
 def fetch(con: Con, query: str, values: dict[str, Any] | None = None) -> list[dict]:
     """Rows of a query as plain dicts."""
     return backend(con).rows(render(query), values or {})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One analytics step: its SQL text, the table it fills (`q_<table>`), what it reads and `floor`.
+
+    `reads`: steps made with the same parameters when this one is asked for (ensured first). `uses`:
+    tables it reads as they stand, made earlier by their own ask with their own parameters (the EWMA
+    carry reads the session tables of the report's day, not of its own). `floor`: a parameter that
+    only bounds the rows from below, so a table made from an earlier value serves a later one."""
+
+    text: Callable[[], str]
+    table: str
+    reads: tuple[str, ...] = ()
+    uses: tuple[str, ...] = field(default=())
+    floor: str | None = None
+
+
+def _file(name: str) -> Callable[[], str]:
+    return lambda: sql(name)
+
+
+def _scored(windows: str) -> Callable[[], str]:
+    """scores.sql (each metric's formula, written once) over `windows`.sql's rows."""
+    return lambda: f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}"
+
+
+# The analytics steps, each named once with what it reads. "scope" is q_scope and the settings'
+# tables that prepare_scope makes from Python lists; q_hr_zones and q_hip_categories are constants
+# (queries/files.py).
+_SESSIONS = ("scope", "session_hr_max", "athlete_history", "session_intensity")
+STEPS: dict[str, Step] = {
+    "session_hr_max": Step(_file("session_hr_max"), "session_hr_max", ("scope",)),
+    "athlete_history": Step(_file("athlete_history"), "athlete_history", ("scope", "session_hr_max")),
+    "session_intensity": Step(_file("session_intensity"), "session_intensity", _SESSIONS[:3]),
+    "session_load": Step(_file("session_load"), "session_load", _SESSIONS, floor="from"),
+    "ewma_carry": Step(
+        lambda: f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}",
+        "ewma_carry",
+        ("scope",),
+        uses=_SESSIONS[1:],
+    ),
+    # Before EPOCH there is nothing to carry: zeros (prepare_carry).
+    "ewma_zero": Step(
+        lambda: (
+            """select athlete_id, cast($end as date) as day, cast(0 as double) as fitness,
+                      cast(0 as double) as fatigue, cast(0 as double) as acute, cast(0 as double) as chronic
+                   from q_scope"""
+        ),
+        "ewma_carry",
+        ("scope",),
+    ),
+    "daily_load": Step(_file("daily_load"), "daily_load", ("scope",), ("session_load",), floor="start"),
+    "metrics": Step(
+        _scored("metrics"),
+        "metrics",
+        ("daily_load",),
+        ("session_load", "athlete_history", "ewma_carry"),
+        floor="start",
+    ),
+    "metrics_today": Step(
+        _scored("metrics_today"), "metrics", ("scope",), ("session_load", "athlete_history", "ewma_carry")
+    ),
+    "hr_zones": Step(_file("hr_zones"), "hr_zones_time", (), ("session_load", "athlete_history")),
+    # hr_zones also needs queries/files.py's constants: files.zones asks for it first.
+    "summary": Step(
+        _file("summary"), "summary", ("scope",), ("session_load", "athlete_history", "metrics", "hr_zones")
+    ),
+    "warnings": Step(_file("warnings"), "warnings", (), ("summary",)),
+    "weekly_balance": Step(_file("weekly_balance"), "weekly_balance", ("scope",), ("session_load",)),
+    "hip_sets": Step(_file("hip_sets"), "hip_sets", ("scope",)),
+}
+# How many times each step ran in this process (tests and bench/dashboard.py read it).
+RUNS: Counter[str] = Counter()
+
+
+@dataclass(frozen=True)
+class _Made:
+    """A table made in this request: by which step, with which parameters, from which inputs."""
+
+    step: str
+    args: dict[str, Any]
+    inputs: tuple[int | None, ...]
+    token: int
+
+
+_TOKENS = itertools.count(1)
+# Per request: connection id -> (the connection, table -> how it was made). The connection is kept so
+# that its id is not reused by another one during the request.
+_REQUEST: ContextVar[dict[int, tuple[Any, dict[str, _Made]]] | None] = ContextVar("request", default=None)
+
+
+@contextmanager
+def request(con: Con) -> Iterator[None]:
+    """Inside the block each step runs once on `con` for the same parameters and inputs (nested
+    blocks join the outer one). Only for reads: nothing may write the tables the steps read."""
+    if _REQUEST.get() is not None:
+        yield
+        return
+    token = _REQUEST.set({})
+    try:
+        yield
+    finally:
+        _REQUEST.reset(token)
+
+
+def in_request(fn: Callable[..., T]) -> Callable[..., T]:
+    """`fn(con, ...)` inside `request(con)`."""
+
+    @functools.wraps(fn)
+    def run(con: Con, *args: Any, **kwargs: Any) -> T:
+        with request(con):
+            return fn(con, *args, **kwargs)
+
+    return run
+
+
+def _made(con: Con) -> dict[str, _Made] | None:
+    """This request's tables on `con`; None outside a request or inside `reading` (other rows)."""
+    kept = _REQUEST.get()
+    if kept is None:
+        return None
+    if _RELATIONS.get():
+        kept.pop(id(con), None)  # the renamed run overwrites the tables: forget them all
+        return None
+    return kept.setdefault(id(con), (con, {}))[1]
+
+
+def _order(target: str) -> list[str]:
+    """`target` after the steps it reads, each once, dependencies first."""
+    seen: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in seen or name not in STEPS:
+            return
+        for dep in STEPS[name].reads:
+            visit(dep)
+        seen.append(name)
+
+    visit(target)
+    return seen
+
+
+def ensure(con: Con, target: str, values: dict[str, Any]) -> None:
+    """Make step `target` and the steps it reads, in dependency order, with the parameters `values`.
+    Inside a `request`, a table already made with the same parameters from the same inputs is kept
+    (a `floor` parameter: made from an earlier value is enough)."""
+    made = _made(con)
+    memo: dict[str, _Made] = {} if made is None else made
+    values = dict(values)
+    for name in _order(target):
+        step = STEPS[name]
+        text = render(step.text())
+        args = bind(text, values)
+        tables = (STEPS[t].table if t in STEPS else t for t in (*step.reads, *step.uses))
+        inputs = tuple(memo[t].token if t in memo else None for t in tables)
+        have = memo.get(step.table)
+        if (
+            have is not None
+            and have.step == name
+            and have.inputs == inputs
+            and _serves(have.args, args, step)
+        ):
+            if step.floor:
+                values[step.floor] = have.args[step.floor]
+            continue
+        backend(con).create(f"q_{step.table}", text, args)
+        RUNS[name] += 1
+        memo[step.table] = _Made(name, args, inputs, next(_TOKENS))
+
+
+def _serves(have: dict[str, Any], want: dict[str, Any], step: Step) -> bool:
+    """A table made with `have` holds what `want` asks: the same values, the floor no later."""
+    if have.keys() != want.keys():
+        return False
+    return all(have[k] <= want[k] if k == step.floor else have[k] == want[k] for k in want)
+
+
+def loaded_from(con: Con, day: date) -> date:
+    """The first day q_session_load holds when it was asked to hold `day` on: earlier if this request
+    made it from an earlier day (so the EWMA carry starts where the sessions do)."""
+    made = _made(con) or {}
+    have = made.get("session_load")
+    return min(day, have.args["from"]) if have is not None else day
 
 
 def athlete_ids(con: Con, names: list[str]) -> list[int]:
@@ -207,6 +391,18 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
     q_generic_types (sport types that say nothing), q_intensity and q_intensity_types (default
     intensities by category and light activity type), q_run_keywords and q_easy_keywords (words of a
     run meant easy)."""
+    made = _made(con)
+    key = {
+        "ids": None if ids is None else tuple(sorted(set(ids))),
+        "intensity": tuple(params.intensity.items()),
+        "keywords": (tuple(params.run_keywords), tuple(params.easy_keywords)),
+    }
+    have = None if made is None else made.get("scope")
+    if have is not None and have.args == key:
+        return
+    RUNS["scope"] += 1
+    if made is not None:
+        made["scope"] = _Made("scope", key, (), next(_TOKENS))
     engine = backend(con)
     if ids is None:
         engine.create("q_scope", render("select athlete_id from athletes"), {})
@@ -245,10 +441,7 @@ def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
     """q_session_hr_max (each session's HRmax from the data up to it), q_athlete_history (first and last
     support day, whole history up to `end`) and q_session_load: the scope's sessions with their load,
     local days [start, end]."""
-    materialise(con, "session_hr_max", {"end": end, **_load(params)})
-    materialise(con, "athlete_history", {"end": end, **_load(params)})
-    materialise(con, "session_intensity", {"end": end, **_load(params)})
-    materialise(con, "session_load", {"from": start, "end": end, **_load(params)})
+    ensure(con, "session_load", {"from": start, "end": end, **_load(params)})
 
 
 def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_from: date = EPOCH) -> None:
@@ -261,29 +454,17 @@ def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_f
     """
     start = first - timedelta(days=LOOKBACK_DAYS)
     assert sessions_from <= start, "q_session_load must cover the rolling windows"
-    prepare_carry(con, params, sessions_from - timedelta(days=1))
-    materialise(con, "daily_load", {"start": start, "end": end})
+    prepare_carry(con, params, loaded_from(con, sessions_from) - timedelta(days=1))
     shortest = min(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_acute_days"))
-    scored(
-        con,
-        "metrics",
-        {"start": start, **_alphas(params), "block_days": max(1, int(BLOCK_TIME_CONSTANTS * shortest))},
-        params,
-    )
+    values = {"start": start, "end": end, **_alphas(params), "acwr_model": params.acwr_model}
+    ensure(con, "metrics", {**values, "block_days": max(1, int(BLOCK_TIME_CONSTANTS * shortest))})
 
 
 def prepare_today(con: Con, params: Params, as_of: date) -> None:
     """q_metrics holding only the day `as_of` for every scope athlete (metrics_today.sql: aggregates,
     no daily calendar), from q_session_load holding at least the 28 days up to `as_of`."""
     prepare_carry(con, params, as_of - timedelta(days=1))
-    scored(con, "metrics_today", {"as_of": as_of, **_alphas(params)}, params)
-
-
-def scored(con: Con, windows: str, values: dict[str, Any], params: Params) -> None:
-    """q_metrics: scores.sql (each metric's formula, written once) over `windows`.sql's rows."""
-    text = render(f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}")
-    values = {**values, "acwr_model": params.acwr_model}
-    backend(con).create("q_metrics", text, values)
+    ensure(con, "metrics_today", {"as_of": as_of, **_alphas(params), "acwr_model": params.acwr_model})
 
 
 def prepare_carry(con: Con, params: Params, end: date) -> None:
@@ -295,20 +476,13 @@ def prepare_carry(con: Con, params: Params, end: date) -> None:
     one decimal, and a five-year history costs half the session loads. Before EPOCH there is nothing
     to carry (a report reads the whole history itself): zeros, without reading the activities."""
     if end < EPOCH:
-        backend(con).create(
-            "q_ewma_carry",
-            """select athlete_id, cast($end as date) as day, cast(0 as double) as fitness,
-                      cast(0 as double) as fatigue, cast(0 as double) as acute, cast(0 as double) as chronic
-               from q_scope""",
-            {"end": end},
-        )
+        ensure(con, "ewma_zero", {"end": end})
         return
     longest = max(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_chronic_days"))
     days = int(CARRY_TIME_CONSTANTS * longest)
     start = end - timedelta(days=days) if (end - EPOCH).days > days else EPOCH
-    text = render(f"with session_history as (\n{sql('session_load')}\n)\n{sql('ewma_carry')}")
     values = {"from": start, "end": end, **_load(params), **_alphas(params), "acwr_model": params.acwr_model}
-    backend(con).create("q_ewma_carry", text, values)
+    ensure(con, "ewma_carry", values)
 
 
 def _alphas(params: Params) -> dict[str, float]:

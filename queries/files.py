@@ -51,7 +51,7 @@ def prepare(con: engine.Con) -> None:
 def hip_sets(con: engine.Con, as_of: date) -> dict[int, int]:
     """Hip and glute sets in the 28 days to `as_of` by athlete id; athletes without set data left out."""
     prepare(con)
-    engine.materialise(con, "hip_sets", {"as_of": as_of})
+    engine.ensure(con, "hip_sets", {"as_of": as_of})
     rows = engine.fetch(con, "select athlete_id, hip_sets from q_hip_sets")
     return {r["athlete_id"]: r["hip_sets"] for r in rows}
 
@@ -59,7 +59,7 @@ def hip_sets(con: engine.Con, as_of: date) -> dict[int, int]:
 def zones(con: engine.Con) -> None:
     """q_hr_zones_time: seconds per activity and zone for q_session_load's activities."""
     prepare(con)
-    engine.materialise(con, "hr_zones", {}, table="hr_zones_time")
+    engine.ensure(con, "hr_zones", {})
 
 
 def weekly_intensity(con: engine.Con, athlete_id: int) -> dict[date, dict[str, float]]:

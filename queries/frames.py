@@ -30,6 +30,7 @@ DAILY_COLUMNS = [
 ]
 
 
+@engine.in_request
 def daily_metrics(
     con: duckdb.DuckDBPyConnection,
     athlete: str,
@@ -52,6 +53,7 @@ def daily_metrics(
     ).df()
 
 
+@engine.in_request
 def weekly_balance(
     con: duckdb.DuckDBPyConnection,
     athletes: list[str],
@@ -71,6 +73,7 @@ def weekly_balance(
     return weekly_frame(con, first, end)
 
 
+@engine.in_request
 def overview(
     con: duckdb.DuckDBPyConnection, as_of: date, start: date, settings: dict[str, Any] | Params
 ) -> tuple[dict, pd.DataFrame]:
@@ -96,6 +99,7 @@ def weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.D
     return con.execute(query, engine.bind(query, {"start": first, "end": end})).df()
 
 
+@engine.in_request
 def sessions(
     con: duckdb.DuckDBPyConnection,
     athlete: str,

@@ -36,12 +36,12 @@ def _summaries(
     athlete id (in the registry's order), and their 28-day (minutes, sessions) by category. Each row
     carries `unlabelled_names`: (name, sessions) of its unlabelled sessions, the most frequent first."""
     files.zones(con)
-    engine.materialise(
+    engine.ensure(
         con,
         "summary",
         {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]},
     )
-    engine.materialise(con, "warnings", params.thresholds)
+    engine.ensure(con, "warnings", params.thresholds)
     rows = engine.fetch(con, engine.sql("risk"), params.thresholds)
     raised: dict[int, list[dict]] = {}
     for w in engine.fetch(con, "select * from q_warnings"):
@@ -133,6 +133,11 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
     params = resolve(settings)
     as_of = as_of or date.today()
     engine.check_days(as_of)
+    with engine.request(con):
+        return _report(con, athlete, as_of, params)
+
+
+def _report(con: engine.Con, athlete: str, as_of: date, params: Params) -> dict:
     ids = engine.athlete_ids(con, [athlete])
     first_week = engine.monday(as_of) - timedelta(weeks=REPORT_WEEKS - 1)
     engine.use_threads(con, 1)
@@ -140,7 +145,7 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
     engine.prepare_sessions(con, params, engine.EPOCH, as_of)
     engine.prepare_metrics(con, params, first_week, as_of)
     [summary], raised, by_category = _summaries(con, params, as_of)
-    engine.materialise(con, "weekly_balance", {"start": first_week, "end": as_of})
+    engine.ensure(con, "weekly_balance", {"start": first_week, "end": as_of})
     # Activity files: hip and glute sets, each week's minutes in Seiler's three intensity zones.
     summary["hip_sets"] = files.hip_sets(con, as_of).get(summary["athlete_id"])
     warnings = [
@@ -195,6 +200,13 @@ def compare_rows(
     row): sorting rows of several calls by the key gives the order one call over all of them gives
     (risk.sql's `order by`), so a caller can recompute some athletes only (queries/overview_cache.py).
     q_session_load is left as for compare_scope."""
+    with engine.request(con):
+        return _compare_rows(con, params, as_of, sessions_from, ids)
+
+
+def _compare_rows(
+    con: engine.Con, params: Params, as_of: date, sessions_from: date, ids: list[int] | None
+) -> list[tuple[int, tuple, dict]]:
     engine.use_threads(con)
     engine.prepare_scope(con, ids, params)
     # Only the 28-day windows read sessions; the EWMAs carry the older history in one pass.

@@ -1,0 +1,118 @@
+"""One pass per page (issue 22 item 2): the declared steps run once per athlete-page render, and the
+page's data, `report --json` and `compare --json` on the sample data are what they were before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from one_pass_pages import END, pages
+
+from dashboard import athlete_view, create_app
+from ingest.db import connect
+from ingest.sample import load_sample
+from queries import engine, frames, report
+from queries.params import resolve
+
+# Written by tests/one_pass_pages.py's `pages` from the code before the declared steps (commit 5bc0623).
+BEFORE = Path(__file__).parent / "fixtures" / "one_pass_sample.json.gz"
+FIRST = END - dt.timedelta(weeks=16) + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def sample(db_path: Path) -> Path:
+    assert load_sample(db_path, {}).error is None
+    return db_path
+
+
+def test_page_report_and_compare_equal_to_before(sample: Path) -> None:
+    before = json.loads(gzip.decompress(BEFORE.read_bytes()))
+    now = pages(sample)
+    assert sorted(now) == sorted(before) and len(now) == 11
+    for key in before:
+        assert now[key] == before[key], key
+
+
+def test_each_step_runs_once_per_athlete_page(sample: Path) -> None:
+    with create_app(sample).server.app_context():
+        engine.RUNS.clear()
+        athlete_view.athlete_data("Tri Tom (synthetic)", FIRST, END, END)
+    ran = dict(engine.RUNS)
+    for step in ("scope", "session_hr_max", "athlete_history", "session_intensity", "session_load"):
+        assert ran[step] == 1, ran
+    for step in ("ewma_zero", "daily_load", "metrics", "hr_zones", "summary", "warnings", "weekly_balance"):
+        assert ran[step] == 1, ran
+    assert set(ran.values()) == {1}, ran
+
+
+def test_without_one_request_each_call_runs_the_steps_again(sample: Path) -> None:
+    """The counter counts: the page's four calls made apart run session_load four times."""
+    name = "Tri Tom (synthetic)"
+    with connect(sample, read_only=True) as con:
+        engine.RUNS.clear()
+        report(con, name, END, {})
+        frames.daily_metrics(con, name, FIRST, END, {})
+        frames.weekly_balance(con, [name], FIRST, END, {})
+        frames.sessions(con, name, FIRST, END, {})
+    assert engine.RUNS["session_load"] == 4 and engine.RUNS["athlete_history"] == 4
+    assert engine.RUNS["daily_load"] == 2
+
+
+def test_a_later_first_day_reuses_and_an_earlier_one_or_other_end_recomputes(sample: Path) -> None:
+    params = resolve({})
+    with connect(sample, read_only=True) as con, engine.request(con):
+        engine.prepare_scope(con, None, params)
+        engine.RUNS.clear()
+        engine.prepare_sessions(con, params, END - dt.timedelta(days=60), END)
+        engine.prepare_sessions(con, params, END - dt.timedelta(days=30), END)
+        assert engine.RUNS["session_load"] == 1
+        engine.prepare_sessions(con, params, END - dt.timedelta(days=90), END)
+        assert engine.RUNS["session_load"] == 2 and engine.RUNS["athlete_history"] == 1
+        engine.prepare_sessions(con, params, END - dt.timedelta(days=90), END - dt.timedelta(days=1))
+        assert engine.RUNS["session_load"] == 3 and engine.RUNS["athlete_history"] == 2
+        # a new scope makes every step read it again
+        engine.prepare_scope(con, [1], params)
+        engine.prepare_sessions(con, params, END - dt.timedelta(days=90), END - dt.timedelta(days=1))
+        assert engine.RUNS["session_load"] == 4 and engine.RUNS["scope"] == 1
+        [n] = con.execute("select count(distinct athlete_id) from q_session_load").fetchone()
+        assert n == 1
+
+
+def test_the_ewma_carry_starts_where_the_kept_sessions_do(sample: Path) -> None:
+    """A daily series asked with sessions from a later day, after q_session_load was made from an
+    earlier one in the same request, equals the series computed alone (no history counted twice)."""
+    params = resolve({})
+    first, sessions_from = END - dt.timedelta(days=20), END - dt.timedelta(days=200)
+    query = "select day, fitness, fatigue, acwr from q_metrics where day >= ? order by athlete_id, day"
+    with connect(sample, read_only=True) as con:
+        engine.prepare_scope(con, None, params)
+        engine.prepare_sessions(con, params, sessions_from, END)
+        engine.prepare_metrics(con, params, first, END, sessions_from)
+        alone = con.execute(query, [first]).fetchall()
+        with engine.request(con):
+            engine.prepare_scope(con, None, params)
+            engine.prepare_sessions(con, params, engine.EPOCH, END)
+            engine.prepare_sessions(con, params, sessions_from, END)
+            engine.prepare_metrics(con, params, first, END, sessions_from)
+            shared = con.execute(query, [first]).fetchall()
+    assert len(alone) == 4 * 21
+    assert [r[:1] for r in shared] == [r[:1] for r in alone]
+    for a, b in zip(alone, shared, strict=True):
+        assert b[1:] == pytest.approx(a[1:], rel=1e-9, abs=1e-9)
+
+
+def test_plan_check_runs_each_step_once(tmp_path: Path, db_path: Path, run_cli) -> None:
+    from test_plan_check import RUNS_ONLY, S, history, plan_csv
+
+    from queries.plan import check
+
+    history(db_path, 8)
+    run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann", "--as-of", str(S))
+    with connect(db_path, read_only=True) as con:
+        engine.RUNS.clear()
+        found = check(con, "Ann", S, {})
+    assert found["days"] and engine.RUNS["session_load"] == 1
+    assert set(engine.RUNS.values()) == {1}, sorted(engine.RUNS.items())
