@@ -231,9 +231,9 @@ def test_a_folder_of_activity_files_shows_its_progress_then_its_results(dash_duo
     folder.mkdir()
     start = dt.datetime(2026, 10, 1, 7)
     archive = tmp_path / "watch.zip"
-    with zipfile.ZipFile(archive, "w") as z:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         for i in range(120):
-            path = gpx(folder / f"run{i:03d}.gpx", start + dt.timedelta(days=i // 2, hours=6 * (i % 2)), 600)
+            path = gpx(folder / f"run{i:03d}.gpx", start + dt.timedelta(days=i // 2, hours=6 * (i % 2)), 2400)
             z.write(path, path.name)
     serve(dash_duo, squad(tmp_path / "squad.duckdb"))
     visit(dash_duo, "/import")
@@ -242,7 +242,8 @@ def test_a_folder_of_activity_files_shows_its_progress_then_its_results(dash_duo
     stages = set()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not dash_duo.find_elements("#import-file-0"):
-        for element in dash_duo.find_elements("#import-stage"):
+        # the progress area stays while its bar and stage line are replaced every half second
+        for element in dash_duo.find_elements("#import-progress"):
             with contextlib.suppress(Exception):  # replaced while read
                 stages.add(element.text.split(":")[0])
         time.sleep(0.1)
