@@ -7,9 +7,10 @@ The cases are tests/fuzz_corpus.py's (CSV, FIT, GPX, TCX, ICS, zip, gz in turn; 
 plus ../shared/formats' real exports when beside the checkout; case i of seed s is the same bytes
 wherever that folder is equally present or absent), imported as a user would (the CLI, in-process)
 into a database holding a reference athlete, each next to a good file of its own. Worker processes
-run the cases; this process watches them: a case running longer than --timeout seconds is a hang (its
-worker is killed and a new one carries on), and each worker's resident memory is read from /proc
-every 0.2 s (peak per case). Prints the counts: tracebacks, hangs, partial writes, lost rows, peak
+run the cases; this process watches them: a case using more than --timeout CPU seconds (its worker
+and the worker's decode processes, from /proc), or blocked for 10 x --timeout seconds of wall time, is
+a hang (its worker is killed and a new one carries on), and each worker's resident memory is read
+from /proc every 0.2 s (peak per case). Prints the counts: tracebacks, hangs, partial writes, lost rows, peak
 memory; and the failures. Calendar cases include the recurrences that exploded the reader (--no-bombs
 leaves them out).
 """
@@ -31,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # before bench/, whose ingest.py would shadow the package
+# A hang: a case using more than --timeout CPU seconds (the import's own work, whatever else the machine
+# runs), or blocked past WALL_FACTOR x --timeout seconds of wall time.
+WALL_FACTOR = 10
 KILL_RSS = 3 * 1024**3  # a worker past this is stopped to protect the machine (counted over 1 GB)
 GiB = 1024**3
 
@@ -43,8 +47,8 @@ def worker(args: argparse.Namespace) -> None:
     db = work / "fuzz.duckdb"
     fc.reference_db(db)
     for i in range(args.start, args.stop):
+        case = fc.make_case(args.seed, i, bombs=args.bombs)  # building the case is not the import's time
         print(json.dumps({"begin": i}), flush=True)
-        case = fc.make_case(args.seed, i, bombs=args.bombs)
         out = fc.run_case(case, work, db)
         print(
             json.dumps(
@@ -68,6 +72,18 @@ def rss(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by `pid` and its live children (decode workers)."""
+    ticks = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -85,6 +101,7 @@ class Watched:
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.current: int | None = None
         self.began = time.monotonic()
+        self.cpu0 = 0.0
         self.peak = 0
         self.stop = stop
         threading.Thread(target=self._read, daemon=True).start()
@@ -111,6 +128,7 @@ def run(args: argparse.Namespace) -> dict:
     counts: Counter[str] = Counter()
     failures: list[dict] = []
     peak = (0, None)
+    slowest = (0.0, None, 0.0)  # (CPU seconds, case, wall seconds) of the costliest case
     began = time.monotonic()
     last_print = began
     while watched:
@@ -118,12 +136,14 @@ def run(args: argparse.Namespace) -> dict:
             now = time.monotonic()
             if w.current is not None:
                 w.peak = max(w.peak, rss(w.proc.pid))
-                if w.peak > KILL_RSS or now - w.began > args.timeout:
-                    what = "hang" if now - w.began > args.timeout else "memory"
+                cpu = cpu_seconds(w.proc.pid) - w.cpu0
+                hung = cpu > args.timeout or now - w.began > WALL_FACTOR * args.timeout
+                if w.peak > KILL_RSS or hung:
+                    what = "hang" if hung else "memory"
                     counts[what + "s"] += 1
                     counts["cases"] += 1
                     failures.append({"i": w.current, "kind": what, "seconds": round(now - w.began, 1),
-                                     "peak_mb": w.peak // 2**20})  # fmt: skip
+                                     "cpu_seconds": round(cpu, 1), "peak_mb": w.peak // 2**20})  # fmt: skip
                     peak = max(peak, (w.peak, w.current), key=lambda x: x[0])
                     w.kill()
                     watched.remove(w)
@@ -145,7 +165,10 @@ def run(args: argparse.Namespace) -> dict:
             event = json.loads(line)
             if "begin" in event:
                 w.current, w.began, w.peak = event["begin"], time.monotonic(), rss(w.proc.pid)
+                w.cpu0 = cpu_seconds(w.proc.pid)
                 continue
+            cpu = cpu_seconds(w.proc.pid) - w.cpu0
+            slowest = max(slowest, (round(cpu, 1), event["i"], event["seconds"]))
             w.current = None
             counts["cases"] += 1
             counts[event["fmt"]] += 1
@@ -157,20 +180,27 @@ def run(args: argparse.Namespace) -> dict:
                 if event[kind]:
                     counts[kind] += 1
                     failures.append({**event, "kind": kind})
-            if event["seconds"] > args.timeout:
+            if cpu > args.timeout or event["seconds"] > WALL_FACTOR * args.timeout:
                 counts["hangs"] += 1
+                failures.append({**event, "kind": "hang", "cpu_seconds": round(cpu, 1)})
         if time.monotonic() - last_print > 60:
             last_print = time.monotonic()
             print(
                 f"... {counts['cases']} cases, {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True
             )
             if args.out:  # what a long run reached so far
-                args.out.write_text(json.dumps(_summary(args, counts, failures, peak, began), indent=1))
-    return _summary(args, counts, failures, peak, began)
+                so_far = _summary(args, counts, failures, peak, slowest, began)
+                args.out.write_text(json.dumps(so_far, indent=1))
+    return _summary(args, counts, failures, peak, slowest, began)
 
 
 def _summary(
-    args: argparse.Namespace, counts: Counter[str], failures: list[dict], peak: tuple, began: float
+    args: argparse.Namespace,
+    counts: Counter[str],
+    failures: list[dict],
+    peak: tuple,
+    slowest: tuple,
+    began: float,
 ) -> dict:
     return {
         "seed": args.seed,
@@ -184,6 +214,8 @@ def _summary(
         "cases_over_1_gb": counts["over_1_gb"] + counts["memorys"],
         "peak_memory_mb": peak[0] // 2**20,
         "peak_memory_case": peak[1],
+        "slowest_case": {"cpu_seconds": slowest[0], "case": slowest[1], "wall_seconds": slowest[2]},
+        "load_average": os.getloadavg(),
         "seconds": round(time.monotonic() - began),
         "failures": failures,
     }
@@ -196,7 +228,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--stop", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds after which a case is a hang")
+    parser.add_argument("--timeout", type=float, default=30.0, help="CPU seconds: a hang")
     parser.add_argument("--no-bombs", dest="bombs", action="store_false", help="leave calendar bombs out")
     parser.add_argument("--out", type=Path, help="also write the result as JSON here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
