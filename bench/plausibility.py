@@ -1,9 +1,8 @@
 """Benchmark: what the plausibility rules cost the one write path, on 1,000,000 staged activities.
 
 Stages N plausible activities (every rule passes, the common case) in a fresh database, then times,
-best of `--repeat` runs each: `ingest.database.plausibility.reject` alone,
-`ingest.database.store.write_activities` (which calls it), and as the baseline a bare copy of the staged
-table (`create table as select *`).
+best of `--repeat` runs each: `plausibility.reject` alone, `store.write_activities`
+(which calls it), and as the baseline a bare copy of the staged table (`create table as select *`).
 
     .venv/bin/python bench/plausibility.py [--rows N] [--repeat N]
 """

@@ -1,5 +1,4 @@
-"""Test helper: write activities into a real DuckDB file through the one write path
-(ingest.database.store)."""
+"""Test helper: write activities to a real DuckDB file through the one write path (ingest.database.store)."""
 
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ activity = st.fixed_dictionaries(
         "sport_type": st.sampled_from(
             ["Run", "Pilates", "WeightTraining", "Yoga", "Ride", "Kitesurf", "Workout"]
         ),
-        # within the plausibility rules (ingest/database/plausibility.py), so every activity is stored;
-        # impossible values are rejected before they are stored (tests/test_hardening_inputs.py)
+        # within the plausibility rules (database/plausibility.py), so every activity is stored; impossible
+        # values are rejected before they are stored (tests/test_hardening_inputs.py)
         "minutes": st.one_of(st.none(), st.floats(0.5, 300)),
         "km": st.one_of(st.none(), st.floats(0, 60)),
         "rpe": st.one_of(st.none(), st.floats(0, 10)),

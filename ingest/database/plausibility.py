@@ -1,11 +1,10 @@
 """Plausibility rules: the ranges every stored activity's values must lie in, whatever its source.
 
 One table (RULES) of documented ranges, applied by `reject` as one set-based SQL statement to the
-staged canonical rows (ingest.database.store.STAGED_COLUMNS) just before
-`ingest.database.store.write_activities` writes them, so CSV files, activity files and Strava's API all go
-through it. A row that breaks a rule is removed from the staged table and recorded in `import_rejects` with
-its reason (and its line, when the staged table has a `line` column, and its id in its source); it is never
-stored.
+staged canonical rows (store.STAGED_COLUMNS) just before `store.write_activities` writes
+them, so CSV files, activity files and Strava's API all go through it. A row that breaks a rule is
+removed from the staged table and recorded in `import_rejects` with its reason (and its line, when the
+staged table has a `line` column, and its id in its source); it is never stored.
 
 Zero is how Garmin Connect writes "no sensor" for heart rate and "not recorded" for moving time
 (../shared/formats/garmin_2022.csv: 6 rows with Avg HR 0, 17 with Moving Time 00:00:00, all real

@@ -174,8 +174,7 @@ def write_activities(
       key but differing in any value are different activities (two date-only sessions of one type and
       duration on one day with different RPE): the second and later get the key `source_id#2`, ...,
       numbered in the order of their values, so a re-import gives each the same key again;
-    - the user's corrections (ingest/database/corrections.py) are laid over the rows before anything is
-      compared;
+    - the user's corrections (database/corrections.py) are laid over the rows before anything is compared;
     - a key already stored updates that row when a value changed, else it is a duplicate;
     - new keys are inserted, and every stored activity on the days this write touched is re-linked
       (ingest/database/twins.py): a second recording of one session gets `twin_of` and counts nowhere.

@@ -1,7 +1,7 @@
 """Telling which export a CSV file is from its header line, with the format registry.
 
-The header is read by formats/header.py; each format in formats/registry.py says which (English) names it
-needs and how its languages name them.
+The header is read by formats/header.py; each format in formats/registry.py says which
+(English) names it needs and how its languages name them.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ time. Each decoded value is checked here, right after the parser and before samp
 - a sample's value that no body or sensor gives (a position off the globe, a negative or
   supersonic speed, an altitude below the Dead Sea shore or above Everest by far, a time that is not
   a number) is set to unknown, and the sample kept;
-- samples outside the activity's plausible time (1970 to tomorrow, ingest/database/plausibility.py) are
-  dropped, and the others put in time order (a clock running backwards);
+- samples outside the activity's plausible time (1970-tomorrow, ingest/database/plausibility.py) are dropped,
+  and the others put in time order (a clock running backwards);
 - a session whose start is outside that range is refused with the rule's words (one line);
 - a file with more samples or sessions than one person records is refused whole (MAX_SAMPLES,
   MAX_SESSIONS): it holds nothing crosstrain could use, and its size would be the machine's problem.

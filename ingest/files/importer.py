@@ -3,8 +3,8 @@
 Files are decoded on every core (decode.py in worker processes); the main process writes what they
 give through `store.write_activities`, one transaction per batch of decoded files: a file that can't be
 read was refused before any write (one line naming it and the reason), so nothing is ever partial.
-A Strava export's activities.csv is imported by ingest/exports/importer.py with each row's local time
-taken in the zone of its file's GPS start point; its files then add their samples to those rows.
+A Strava export's activities.csv is imported by exports/importer.py with each row's local time taken in the
+zone of its file's GPS start point; its files then add their samples to those rows.
 """
 
 from __future__ import annotations

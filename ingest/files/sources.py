@@ -275,8 +275,7 @@ def _garmin_items(path: Path, archive: zipfile.ZipFile, names: list[str], refuse
 
 def read(item: Item, cache: dict[str, zipfile.ZipFile] | None = None) -> bytes:
     """The bytes of an item's file, gunzipped when its name ends in .gz; with the archive limits of
-    ingest/exports/archive.py (zip and .gz bombs, encrypted or non-regular members, FIFOs) as
-    FileFormatError."""
+    ingest/exports/archive.py (zip/.gz bombs, encrypted or non-regular members, FIFOs) as FileFormatError."""
     try:
         return _read(item, {} if cache is None else cache)
     except CrosstrainError as exc:  # "<where>: <reason>": the importer names the file itself

@@ -1,7 +1,7 @@
 """The bundled SYNTHETIC sample data set: four made-up athletes over the year ending 2026-11-22.
 
-`python -m ingest.sample.synthetic` regenerates `synthetic_athletes.csv` beside it (deterministic: fixed
-seed); `load_sample` imports it through the normal import path. `crosstrain demo` loads it moved to end today
+`python -m ingest.sample.synthetic` regenerates `synthetic_athletes.csv` (deterministic: fixed seed);
+`load_sample` imports it through the normal import path. `crosstrain demo` loads it moved to end today
 (every date shifted by the same number of days), so the athletes are active and every rolling window,
 warning and number reads as it does on 2026-11-22 in the bundled file.
 

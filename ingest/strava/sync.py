@@ -5,8 +5,8 @@ Rules:
   share ids) minus LOOKBACK_DAYS, because activities are edited after upload; 0 on the first sync.
   Starts after tomorrow are ignored: a watch whose clock said 2030 must not hide every later activity.
 - One activity that can't be read (no id or start, a distance of "abc") or breaks the plausibility
-  rules (ingest/database/plausibility.py) is rejected, recorded in `import_rejects` with its Strava id, and
-  the rest of the page and the later pages are stored.
+  rules (ingest/database/plausibility.py) is rejected, recorded in `import_rejects` by its Strava id, and the
+  rest of the page and the later pages are stored.
   Strava returns activities oldest first when `after` is given, so a killed sync resumes where it
   stopped and the cursor only moves forward.
 - `per_page=200`; a page shorter than 200 is the last one, so a first sync of N activities costs at
