@@ -1,0 +1,1 @@
+"""Managing what is stored: athletes (rename, merge, delete, settings) and recategorising activities."""

@@ -1,0 +1,1 @@
+"""The DuckDB store: opening and migrating it, the one write path, and what every write applies."""

@@ -1,0 +1,157 @@
+"""Opening the DuckDB store and migrating its schema.
+
+DuckDB allows one writing process at a time, so connections are short-lived: open, work, close.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from ingest.database import plausibility
+from ingest.errors import CrosstrainError, DatabaseBusyError
+
+MIGRATIONS = "ingest.database.migrations"
+PLAUSIBILITY_SCHEMA = 6  # the version that brought ingest/database/plausibility.py
+
+
+def default_db_path() -> Path:
+    """`$CROSSTRAIN_DB`, else `$XDG_DATA_HOME/crosstrain/crosstrain.duckdb`."""
+    if env := os.environ.get("CROSSTRAIN_DB"):
+        return Path(env).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "crosstrain" / "crosstrain.duckdb"
+
+
+def migration_files() -> list[tuple[int, str]]:
+    """Every `NNN_name.sql` migration as (version, sql), oldest first."""
+    found = []
+    for entry in resources.files(MIGRATIONS).iterdir():
+        if entry.name.endswith(".sql") and entry.name[:3].isdigit():
+            found.append((int(entry.name[:3]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = migration_files()[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version the database is at; 0 for an empty file."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the database, each in its own transaction."""
+    current = schema_version(con)
+    for version, sql in migration_files():
+        if version <= current:
+            continue
+        con.execute("begin transaction")
+        try:
+            if version == 1:
+                con.execute("create table schema_version (version integer not null, applied_at timestamp)")
+            con.execute(sql)
+            con.execute("insert into schema_version values (?, now() at time zone 'UTC')", [version])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        current = version
+    return current
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` exists on this machine (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    except (OSError, OverflowError):
+        return False
+    return True
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark imports still `running` whose process is gone (killed, crashed, power cut) `interrupted`.
+
+    A CSV import records itself inside its own transaction, so only a Strava sync (which commits page
+    by page) can be left `running`; a row without a pid predates schema 6 and is treated as gone.
+    """
+    running = con.execute("select import_id, pid from imports where status = 'running'").fetchall()
+    gone = [import_id for import_id, pid in running if pid is None or not process_alive(pid)]
+    if gone:
+        con.execute(
+            """update imports set status = 'interrupted', finished_at = now() at time zone 'UTC'
+               where import_id in (select unnest(?::integer[]))""",
+            [gone],
+        )
+    return len(gone)
+
+
+def _open(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute("set TimeZone = 'UTC'")
+            return con
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise CrosstrainError(f"{path}: cannot open the database: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise DatabaseBusyError(
+                    f"{path}: the database is in use by another crosstrain process; try again when it is done"
+                ) from exc
+            time.sleep(0.1)
+
+
+@contextmanager
+def connect(
+    path: Path | str | None = None, read_only: bool = False, wait_s: float = 10.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the store, migrated to the current schema when writable.
+
+    A locked database (another process writing) is retried for `wait_s` seconds before giving up.
+    """
+    db = Path(path) if path else default_db_path()
+    if read_only and not db.exists():
+        raise CrosstrainError(
+            f"{db}: no database yet; import some activities first (crosstrain import --help)"
+        )
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(db, read_only, wait_s)
+    try:
+        if read_only:
+            if schema_version(con) != SCHEMA_VERSION:
+                raise CrosstrainError(
+                    f"{db}: database schema is outdated; run any crosstrain import to upgrade it"
+                )
+        else:
+            before = schema_version(con)
+            migrate(con)
+            if 0 < before < PLAUSIBILITY_SCHEMA:  # rows imported before the rules: counted nowhere
+                con.execute("begin transaction")
+                try:
+                    plausibility.exclude_stored(con)
+                    con.execute("commit")
+                except BaseException:
+                    con.execute("rollback")
+                    raise
+            mark_interrupted(con)
+        yield con
+    finally:
+        con.close()

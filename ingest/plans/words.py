@@ -1,0 +1,520 @@
+"""What a planned session's words say: kind, intensity, structure, duration, distance, RPE, or a skip.
+
+A plan names its sessions the way coaches and plan generators write them: "Bike 60min", "3 m run",
+"LR 16 mi", "10K", "Tempo 5 x 1 km", "45'", "Strength + 5K easy run", "Endurance Z2 (2 h)", in the
+import languages (en, de, fr, es, it, pt, nl, da, no, sv, fi, pl, cs). `read` reads the summary first
+and the description only for what the summary doesn't say (descriptions carry notes and pace tables).
+The user's own codes ("RB" for an easy run) are words of the settings' `[plan_keywords]`, replaced by
+their meaning before reading. Rest days, reminders, phase blocks and meetings are `skip` reasons.
+
+Intensity words give a default RPE (crosstrain's convention, on Foster's CR-10 scale as session RPE
+uses it: recovery 2, easy 3, strides 3, long 4, steady 5, tempo 7, threshold 7, intervals 8, hills 8,
+race 9); an RPE written in the event ("RPE 6") wins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.errors import ConfigError
+from ingest.exports.formats.common import METRES_PER
+
+# crosstrain's convention: the session RPE an intensity word stands for (CR-10 scale).
+INTENSITY_RPE = {
+    "recovery": 2.0,
+    "easy": 3.0,
+    "strides": 3.0,
+    "long": 4.0,
+    "steady": 5.0,
+    "tempo": 7.0,
+    "threshold": 7.0,
+    "intervals": 8.0,
+    "hills": 8.0,
+    "race": 9.0,
+}
+INTENSITIES = tuple(INTENSITY_RPE)
+# The structure (activity_files.structure's words) each intensity gives a run.
+STRUCTURE = {
+    "recovery": "steady",
+    "easy": "steady",
+    "long": "steady",
+    "steady": "steady",
+    "tempo": "steady",
+    "threshold": "steady",
+    "race": "steady",
+    "intervals": "intervals",
+    "hills": "hills",
+    "strides": "strides",
+}
+
+# Kind words -> the sport type the category rules know (ingest/categories.py). Matched as whole words
+# after accents are dropped; a longer phrase wins over a shorter one.
+# fmt: off
+KINDS: dict[str, tuple[str, ...]] = {
+    "Run": (
+        "run", "runs", "running", "jog", "jogging", "laufen", "lauf", "dauerlauf", "carrera", "correr",
+        "course a pied", "footing", "courir", "corsa", "correre", "hardlopen", "hardloop", "duurloop",
+        "lob", "lobe", "lobetur", "loping", "lop", "lopetur", "jogge", "lopning", "lopa", "lopass",
+        "juoksu", "juosta", "lenkki", "bieg", "biegac", "beh", "behat", "corrida", "parkrun", "walk jog",
+        "cross country", "xc", "trail", "trail run", "fell run", "ultra",
+        "walk run",
+    ),
+    "Ride": (
+        "ride", "bike", "biking", "cycle", "cycling", "bicycle", "bicycling", "spin", "spinning", "zwift",
+        "rad", "radfahren", "radeln", "rennrad", "bicicleta", "ciclismo", "bici", "velo", "cyclisme",
+        "fietsen", "fiets", "wielrennen", "cykel", "cykling", "sykkel", "sykling", "cyklist", "pyoraily",
+        "pyora", "kolarstwo", "kolo", "cyklistika", "pedal", "pedalada", "trainer ride",
+    ),
+    "Swim": (
+        "swim", "swimming", "schwimmen", "natacion", "nadar", "natation", "nage", "nuoto", "nuotare",
+        "zwemmen", "svomning", "svomme", "simning", "simma", "uinti", "plywanie", "plavani", "natacao",
+    ),
+    "Strength": (
+        "strength", "gym", "weights", "lift", "lifting", "core", "kraft", "krafttraining", "fuerza",
+        "musculation", "renforcement", "forza", "potenziamento", "kracht", "krachttraining", "styrke",
+        "styrketraening", "styrketrening", "styrketraning", "voima", "voimaharjoitus", "sila", "silowy",
+        "posilovna", "forca", "musculacao", "circuit", "crossfit",
+    ),
+    "Pilates": (
+        "pilates",
+    ),
+    "Yoga": (
+        "yoga", "joga", "jooga",
+    ),
+    "Mobility": (
+        "mobility", "stretch", "stretching", "flexibility", "dehnen", "beweglichkeit", "mobilitat",
+        "estiramientos", "movilidad", "etirements", "mobilite", "allungamento", "mobilita", "rekken",
+        "mobiliteit", "udstraekning", "toying", "toyning", "stretchning", "rorlighet", "venyttely",
+        "liikkuvuus", "rozciaganie", "mobilnosc", "protahovani", "alongamento", "mobilidade", "foam roll",
+    ),
+    "Walk": (
+        "walk", "walking", "gehen", "spaziergang", "caminar", "caminata", "marche", "camminata", "wandelen",
+        "gatur", "promenad", "kavely", "spacer", "chuze", "caminhada",
+    ),
+    "Hike": (
+        "hike", "hiking", "wandern", "senderismo", "randonnee", "escursione", "trekking", "vandring",
+    ),
+    "Rowing": (
+        "row", "rowing", "rower", "erg", "rudern", "remo", "aviron", "canottaggio", "roeien", "roning",
+        "rodd", "soutu", "wioslarstwo", "veslovani",
+    ),
+    "Nordic Ski": (
+        "ski", "xc ski", "langlauf", "esqui", "skidor", "hiihto", "narty", "lyze",
+    ),
+    "Elliptical": (
+        "elliptical", "crosstrainer", "elliptique", "ellittica",
+    ),
+    "Cross": (
+        "cross train", "cross training", "crosstraining", "xt", "x train", "cross",
+    ),
+}
+# fmt: on
+
+# Intensity words (whole words, accents dropped), in the import languages.
+# fmt: off
+INTENSITY_WORDS: dict[str, tuple[str, ...]] = {
+    "recovery": (
+        "recovery", "recover", "shakeout", "shake out", "pre race", "post race", "cool down",
+        "regeneration", "regenerativ", "rekom", "recuperacion", "recuperation", "recupero", "herstel",
+        "herstelloop", "restitution", "palautus", "palauttava", "regeneracja", "regenerace", "recuperacao",
+        "regen",
+    ),
+    "easy": (
+        "easy", "ez", "gentle", "light", "aerobic", "conversational", "base", "z1", "z2", "zone 1",
+        "zone 2", "ga1", "locker", "leicht", "ruhig", "suave", "facil", "facile", "tranquillo", "lento",
+        "makkelijk", "rustig", "rolig", "roligt", "helppo", "kevyt", "peruskunto", "spokojny",
+        "lekki", "lehky", "volny", "leve", "endurance", "general endurance",
+    ),
+    "long": (
+        "long", "lr", "lsd", "long run", "lang", "langer lauf", "largo", "tirada larga", "sortie longue",
+        "longue", "lungo", "lungo lento", "lange duurloop", "langtur", "langpass", "pitka", "pitkis",
+        "dlugi", "dlugie", "dlouhy", "longao", "medium long", "mlr",
+    ),
+    "steady": (
+        "steady", "moderate", "marathon pace", "race pace", "goal pace", "race simulation", "mp",
+        "progression", "z3", "zone 3", "ga2", "moderat", "medio", "moyen", "gleichmassig", "jevn", "jamn",
+        "tasainen", "umiarkowany", "stredni", "moderado", "aerobic threshold",
+    ),
+    "tempo": (
+        "tempo", "tempolauf", "cruise", "ritmo", "allure", "tempoloop", "tempolob", "tempolop", "tempopass",
+        "vauhtikestavyys", "tempowy", "tempovy",
+    ),
+    "threshold": (
+        "threshold", "lactate", "lt", "sweet spot", "sweetspot", "ftp", "z4", "zone 4", "schwelle",
+        "schwellenlauf", "umbral", "seuil", "soglia", "drempel", "taerskel", "terskel", "troskel", "kynnys",
+        "prog", "prah", "limiar",
+    ),
+    "intervals": (
+        "interval", "intervals", "intervalle", "intervalos", "fractionne", "ripetute", "intervallen",
+        "intervaller", "intervallit", "interwaly", "intervaly", "reps", "repeats", "repetitions", "vo2",
+        "vo2max", "vo2 max", "speed", "speedwork", "track", "fartlek", "z5", "zone 5", "series", "bahn",
+        "tempowechsel",
+    ),
+    "hills": (
+        "hill", "hills", "hill repeats", "hill sprints", "hugel", "huegel", "berglauf", "bergsprints",
+        "cuestas", "subidas", "cotes", "salite", "heuvels", "heuveltraining", "bakker", "backar", "backe",
+        "maki", "maet", "podbiegi", "kopce", "subida",
+    ),
+    "strides": (
+        "strides", "stride", "steigerungen", "steigerungslaufe", "progresivos", "rectas", "lignes droites",
+        "accelerations", "allunghi", "versnellingen", "stigningslob", "stigningslop", "stegringar", "vedot",
+        "przebiezki", "rovinky", "aceleracoes", "pickups",
+    ),
+    "race": (
+        "race", "racing", "wettkampf", "rennen", "wedstrijd", "gara", "competicion", "competition",
+        "kilpailu", "zawody", "zavod", "prova", "competicao", "lopp", "lob race", "time trial", "tt",
+    ),
+}
+# fmt: on
+# Intensity by how hard it is (the hardest named wins: "easy run with a tempo finish" is tempo).
+HARDEST_FIRST = sorted(INTENSITIES, key=lambda i: -INTENSITY_RPE[i])
+
+# Skipped events: rest days, reminders, phase blocks, meetings (the summary alone decides).
+# fmt: off
+SKIPS: dict[str, tuple[str, ...]] = {
+    "rest day": (
+        "rest", "rest day", "recovery day", "off", "day off", "off day", "full rest", "ruhetag", "ruhe",
+        "pause", "descanso", "repos", "riposo", "rust", "rustdag", "hviledag", "hvile", "vila", "vilodag",
+        "lepo", "lepopaiva", "odpoczynek", "volno", "odpocinek", "folga", "libre", "frei",
+    ),
+    "reminder": (
+        "reminder", "remember", "remind", "register", "registration", "sign up", "packet pickup",
+        "bib pickup", "buy", "order", "book", "erinnerung", "recordatorio", "rappel", "promemoria",
+        "herinnering", "paamindelse", "paminnelse", "muistutus", "przypomnienie", "pripominka", "lembrete",
+        "weigh in", "weigh", "taper starts", "deadline",
+    ),
+    "phase block": (
+        "phase", "block", "mesocycle", "macrocycle", "microcycle", "cycle", "base phase", "build phase",
+        "peak phase", "taper phase", "training block", "periode", "fase", "bloque", "bloc", "blocco",
+        "jakso", "faza", "obdobi", "week", "woche", "semaine", "semana", "settimana",
+    ),
+    "meeting": (
+        "meeting", "call", "zoom", "teams", "check in", "checkin", "appointment", "besprechung", "termin",
+        "reunion", "rendez vous", "riunione", "vergadering", "afspraak", "mote", "kokous", "tapaaminen",
+        "spotkanie", "schuzka", "reuniao", "consulta", "physio", "massage", "doctor", "dentist",
+    ),
+}
+# fmt: on
+
+# Named race distances, for a race event that writes no other distance (metres).
+RACE_DISTANCES = {
+    "half marathon": 21097.5,
+    "halbmarathon": 21097.5,
+    "media maraton": 21097.5,
+    "semi marathon": 21097.5,
+    "mezza maratona": 21097.5,
+    "halve marathon": 21097.5,
+    "halvmaraton": 21097.5,
+    "halvmarathon": 21097.5,
+    "puolimaraton": 21097.5,
+    "polmaraton": 21097.5,
+    "pulmaraton": 21097.5,
+    "meia maratona": 21097.5,
+    "marathon": 42195.0,
+    "maraton": 42195.0,
+    "maratona": 42195.0,
+    "maratoni": 42195.0,
+    "parkrun": 5000.0,
+}
+
+NUM = r"(\d+(?:[.,]\d+)?)"
+RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|bis|a)\s*{NUM})?"
+# "45 min", "20-30 min", "45'", "45′", "60min"
+MINUTES = re.compile(
+    rf"(?<![\d:]){RANGE}\s*(?:min|mins|minutes?|minuten|minutos|minuti|minutter|minuter|minuuttia|minut|'|′)(?![a-z])",
+    re.I,
+)
+# "1h30", "1 h 30 min", "1.5 hours", "2 h", "2.5h", "1 Std."
+HOURS = re.compile(
+    rf"(?<![\d:]){RANGE}\s*(?:h|hr|hrs|hours?|std|stunden?|horas?|heures?|ore|uur|timer?|tim|tuntia?|godz|hod)\.?"
+    r"(?:\s*(\d{1,2})(?:\s*(?:m|min|mins|minutes?|'|′))?)?(?![a-z])",
+    re.I,
+)
+CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?![\d:])")
+# "5:45/km", "6:10-6:20/km", "8:30 min/mile"
+PACE = re.compile(
+    r"(\d{1,2}):([0-5]\d)(?:\s*(?:-|–|—)\s*(\d{1,2}):([0-5]\d))?\s*(?:min)?\s*/\s*(km|k|mi|mile)\b", re.I
+)
+# "18 km", "10K", "6 mi", "16.0 mile", "800m", "3 m" (miles: plan generators' "3 m run"), "5-6km"
+DISTANCE = re.compile(
+    rf"(?<![\d:]){RANGE}\s*(km|kms|k|kilometers?|kilometres?|kilometer|mi|miles?|meilen|m|meters?|metres?|yd|yards?)(?![a-z0-9])",
+    re.I,
+)
+# "5 x 1 km", "6x800m", "4 × 400 m", "3 x 10 min", "2×10′"
+REPEATS = re.compile(
+    r"(\d{1,2})\s*[x×*]\s*(\d+(?:[.,]\d+)?)\s*(km|k|mi|miles?|m|meters?|metres?|min|mins|minutes?|'|′|s|sec)(?![a-z0-9])",
+    re.I,
+)
+# "Cycle: General Endurance", "Phase 2 - Build", "Block: strength focus": a label of the days to come
+PHASE_LABEL = re.compile(
+    r"^\W*(?:phase|block|cycle|mesocycle|macrocycle|microcycle|period|periode|fase|bloque|bloc|blocco|"
+    r"jakso|faza|obdobi)\s*(?::|\d|-|–)",
+    re.I,
+)
+AND = re.compile(r"\s+(?:\+|&|plus|and|und|et|en|og|och|ja|oraz|ama)\s+", re.I)
+RPE = re.compile(rf"\brpe\s*[:=]?\s*{RANGE}", re.I)
+
+
+@dataclass
+class Words:
+    """What one planned session's words say (None: they don't say)."""
+
+    sport_type: str | None = None
+    intensity: str | None = None
+    structure: str | None = None
+    seconds: float | None = None
+    distance_m: float | None = None
+    pace_s_per_km: float | None = None  # a pace written in the event
+    rpe: float | None = None
+    skip: str | None = None  # 'rest day', 'reminder', 'phase block', 'meeting'
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, every run of non-letters/digits one space, padded with spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("ø", "o").replace("æ", "ae").replace("å", "a").replace("ł", "l").replace("ß", "ss")
+    return " " + " ".join(re.findall(r"[a-z0-9]+", plain)) + " "
+
+
+def _phrases(table: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(folded phrase, key), longest phrase first."""
+    pairs = [(fold(w), key) for key, words in table.items() for w in words]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+KIND_PHRASES = _phrases(KINDS)
+INTENSITY_PHRASES = _phrases(INTENSITY_WORDS)
+SKIP_PHRASES = _phrases(SKIPS)
+RACE_PHRASES = sorted(((fold(k), str(v)) for k, v in RACE_DISTANCES.items()), key=lambda p: -len(p[0]))
+
+
+def _found(folded: str, phrases: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """(position, key) of every phrase in `folded`, longer phrases taking their words first."""
+    taken = folded
+    hits = []
+    for phrase, key in phrases:
+        at = taken.find(phrase)
+        while at >= 0:
+            hits.append((at, key))
+            taken = taken[:at] + " " + "#" * (len(phrase) - 2) + " " + taken[at + len(phrase) :]
+            at = taken.find(phrase)
+    return sorted(hits)
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _mid(low: str, high: str | None) -> float:
+    """A range's middle ("20-30 min" is 25), or the number."""
+    return (_num(low) + _num(high)) / 2 if high else _num(low)
+
+
+def keyword_map(settings: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
+    """The settings' `[plan_keywords]` (code = "words it means") as (whole-word pattern, meaning)."""
+    table = settings.get("plan_keywords", {})
+    if not isinstance(table, dict):
+        raise ConfigError('[plan_keywords]: expected a table of CODE = "what it means", e.g. LR = "long run"')
+    out = []
+    for code, meaning in table.items():
+        if not isinstance(meaning, str) or not str(code).strip():
+            raise ConfigError(f"[plan_keywords]: '{code}' must map to words, e.g. \"easy run\"")
+        out.append((re.compile(rf"(?<![\w]){re.escape(str(code))}(?![\w])", re.I), f" {meaning} "))
+    return out
+
+
+def expand(text: str, codes: list[tuple[re.Pattern[str], str]]) -> str:
+    """`text` with the user's codes replaced by what they mean."""
+    for pattern, meaning in codes:
+        text = pattern.sub(meaning, text)
+    return text
+
+
+def _kind(folded: str) -> str | None:
+    hits = _found(folded, KIND_PHRASES)
+    return hits[0][1] if hits else None
+
+
+def _intensity(folded: str, text: str) -> tuple[str | None, str | None]:
+    """The hardest intensity the words name, and the structure they give (None, None: none)."""
+    named = {key for _, key in _found(folded, INTENSITY_PHRASES)}
+    repeats = bool(REPEATS.search(text))
+    if not named and not repeats:
+        return None, None
+    intensity = next((i for i in HARDEST_FIRST if i in named), "intervals")
+    kinds = {STRUCTURE[i] for i in named}
+    if repeats and not kinds & {"hills", "strides"}:
+        kinds.add("intervals")  # "8 x 200 m hill repeats" are hills
+    if len(kinds) > 1:
+        kinds.discard("steady")  # a tempo run with strides is strides; two of the others: mixed
+    structure = kinds.pop() if len(kinds) == 1 else "mixed"
+    return intensity, structure
+
+
+def text_seconds(text: str) -> float | None:
+    """The longest duration written in `text` ("45 min", "1h30", "1:15:00", "45'", "3 x 10 min" is 30
+    minutes, "20-30 min" is 25), in seconds, or None."""
+    found = [int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) for m in CLOCK.finditer(text)]
+    found += [_mid(m[1], m[2]) * 3600 + (int(m[3]) * 60 if m[3] else 0) for m in HOURS.finditer(text)]
+    found += [_mid(m[1], m[2]) * 60 for m in MINUTES.finditer(text)]
+    for m in REPEATS.finditer(text):
+        unit = m[3].lower()
+        if unit in ("s", "sec"):
+            found.append(int(m[1]) * _num(m[2]))
+        elif unit[0] in "m'′" and unit not in (
+            "m",
+            "meters",
+            "meter",
+            "metres",
+            "metre",
+            "mi",
+            "mile",
+            "miles",
+        ):
+            found.append(int(m[1]) * _num(m[2]) * 60)
+    return max(found, default=None) or None
+
+
+def _metres(value: float, unit: str, repeat: bool) -> float | None:
+    unit = unit.lower()
+    if unit.startswith("k"):
+        return value * METRES_PER["km"]
+    if unit.startswith("mi") or unit.startswith("meil"):
+        return value * METRES_PER["mi"]
+    if unit.startswith("y"):
+        return value * METRES_PER["yd"]
+    # "m": metres from 100 up ("800 m", "6 x 400m"); below, plan generators' miles ("3 m run")
+    if value >= 100 or repeat:
+        return value
+    return value * METRES_PER["mi"]
+
+
+def text_distance_m(text: str) -> float | None:
+    """The session's distance written in `text`, in metres, or None: the longest distance written
+    ("6 x 800 m at 5k pace, 10 km total" is 10 km), or the repeats' total ("5 x 1 km" is 5 km) when
+    longer; a range is its middle ("5-6km" is 5.5 km)."""
+    spans = [m.span() for m in REPEATS.finditer(text)]
+    found = []
+    for m in REPEATS.finditer(text):
+        unit = m[3].lower()
+        if unit[0] in "km" and unit not in ("min", "mins", "minute", "minutes"):
+            metres = _metres(_num(m[2]), unit, repeat=True)
+            if metres:
+                found.append(int(m[1]) * metres)
+    for m in DISTANCE.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        after = text[m.end() : m.end() + 3]
+        if after.startswith("/") or text[max(0, m.start() - 1) : m.start()] == "/":
+            continue  # a pace's unit ("5:45/km"), not a distance
+        metres = _metres(_mid(m[1], m[2]), m[3], repeat=False)
+        if metres:
+            found.append(metres)
+    return max(found, default=None)
+
+
+def text_pace(text: str) -> float | None:
+    """A pace written in `text` ("5:45/km", "6:10-6:20/km", "8:30/mi") in seconds per km, or None."""
+    m = PACE.search(text)
+    if not m:
+        return None
+    seconds = int(m[1]) * 60 + int(m[2])
+    if m[3]:
+        seconds = (seconds + int(m[3]) * 60 + int(m[4])) / 2
+    return seconds / (METRES_PER["mi"] / 1000) if m[5].lower().startswith("mi") else seconds
+
+
+def text_rpe(text: str) -> float | None:
+    """An RPE written in `text` ("RPE 6", "RPE: 6-7"), on the CR-10 scale, or None."""
+    m = RPE.search(text)
+    if not m:
+        return None
+    value = _mid(m[1], m[2])
+    return value if 0 <= value <= 10 else None
+
+
+def skip_reason(summary: str) -> str | None:
+    """Why an event with this summary plans no session ('rest day', 'reminder', 'phase block',
+    'meeting'), or None. A summary naming a kind or a duration is a session ("Rest or easy run 30
+    min" is read as its first choice only when that isn't rest)."""
+    first = re.split(r"\s+(?:or|oder|o|ou|of|eller|tai|lub|nebo)\s+|/", summary, maxsplit=1, flags=re.I)[0]
+    if PHASE_LABEL.match(summary) and not (text_seconds(summary) or text_distance_m(summary)):
+        return "phase block"
+    folded = fold(first)
+    hits = _found(folded, SKIP_PHRASES)
+    if not hits:
+        return None
+    reason = hits[0][1]
+    if reason == "rest day":
+        if _kind(fold(first)) and not folded.strip().startswith(("rest", "off", "day off")):
+            return None
+        return reason
+    if _kind(folded) or text_seconds(first) or text_distance_m(first):
+        return None
+    return reason
+
+
+def split_sessions(summary: str) -> list[str]:
+    """A summary planning two sessions ("Strength + 5K easy run") as one text per session; one
+    session otherwise. Only parts that each name a kind or an intensity are split; of alternatives
+    ("Strength or Rest")
+    the first is planned."""
+    first = re.split(r"\s+(?:or|oder|ou|of|eller|tai|lub|nebo)\s+", summary, maxsplit=1, flags=re.I)[0]
+    parts = [p.strip() for p in AND.split(first)]
+    if len(parts) > 1 and all(_kind(fold(p)) or _found(fold(p), INTENSITY_PHRASES) for p in parts):
+        return parts
+    return [first]
+
+
+def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str], str]]) -> Words:
+    """What the summary says, completed from the description for what the summary doesn't say."""
+    summary = expand(summary, codes)
+    description = expand(description or "", codes)
+    words = Words(skip=skip_reason(summary))
+    if words.skip:
+        return words
+    for text in (summary, description):
+        if not text.strip():
+            continue
+        folded = fold(text)
+        words.sport_type = words.sport_type or _kind(folded)
+        if words.intensity is None:
+            words.intensity, words.structure = _intensity(folded, text)
+        words.seconds = words.seconds or text_seconds(text)
+        words.distance_m = words.distance_m or text_distance_m(text)
+        words.pace_s_per_km = words.pace_s_per_km or text_pace(text)
+        words.rpe = words.rpe if words.rpe is not None else text_rpe(text)
+    folded = fold(summary)
+    if words.distance_m is None and (words.intensity == "race" or not _kind(folded)):
+        hits = _found(folded, RACE_PHRASES)
+        if hits:
+            words.distance_m = float(hits[0][1])
+            words.intensity = words.intensity or "race"
+    if words.sport_type is None and (words.intensity or words.distance_m):
+        # a plan is a runner's: a workout or a distance without a kind is a run (crosstrain's convention)
+        words.sport_type = "Run"
+    if words.sport_type not in ("Run", None) and words.structure:
+        words.structure = None  # structure is the pace structure of a run (activity_files.structure)
+    return words
+
+
+__all__ = ["INTENSITY_RPE", "Words", "expand", "keyword_map", "read", "skip_reason", "split_sessions"]
+
+
+def name_reading(name: str | None, category: str) -> dict[str, Any]:
+    """What a suggested session's name says, as an import reads it: its intensity, structure (runs
+    only), the RPE of that intensity and where the RPE came from ("Easy run" is easy, RPE 3)."""
+    words = read(name or "", None, [])
+    intensity = words.intensity
+    rpe = INTENSITY_RPE.get(intensity) if intensity else None
+    structure = words.structure if category == "run" else None
+    return {
+        "intensity": intensity,
+        "structure": structure,
+        "rpe": rpe,
+        "rpe_source": "intensity" if rpe is not None else None,
+    }
