@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import fuzz_corpus as fc
+import numpy as np
 import pytest
 from activity_files import fit_activity, fit_compressed, fit_strength, strength_set
 
@@ -29,7 +30,7 @@ T0 = datetime(2026, 5, 4, 6, 30, tzinfo=UTC)
 SHARED = fc.SHARED_FORMATS / "files" if fc.SHARED_FORMATS is not None else None
 # The real files of ../shared/formats/files and the decoder that reads each (fit.reading).
 SHARED_DECODERS = {
-    "garmin_fr70_compressed-timestamps_noGPS.fit": "fitdecode",  # compressed_speed_distance records
+    "garmin_fr70_compressed-timestamps_noGPS.fit": "fitfast",  # the SDK can't: compressed timestamps
     "garmin_fr965_multisport_bike+strength_20744294788.fit": "fitfast",
     "garmin_fr965_multisport_strength+run+strength_20555050352.fit": "fitfast",
     "garmin_vivoactivehr_2067489619.fit": "fitfast",
@@ -67,9 +68,13 @@ def _real() -> dict[str, bytes]:
 def _taken(messages: dict) -> list[dict] | str:
     """What crosstrain takes from a reading: its recordings as plain data, or the one-line refusal."""
     try:
-        return [dataclasses.asdict(r) for r in fit.recordings(messages)]
+        recordings = [dataclasses.asdict(r) for r in fit.recordings(messages)]
     except FileFormatError as exc:
         return f"refused: {exc}"
+    for r in recordings:
+        for series in ("t", "hr", "speed", "altitude", "lat", "lon"):
+            r[series] = np.asarray(r[series], dtype=float).tolist()
+    return recordings
 
 
 def _differences(a: object, b: object, where: str = "") -> list[str]:
@@ -151,18 +156,22 @@ def test_fitfast_reads_every_real_file_as_the_sdk_does() -> None:
     assert list(chosen.values()).count("fitfast") > len(chosen) / 2, chosen
 
 
-def test_the_sdk_reads_what_fitfast_leaves_unexpanded() -> None:
-    """compressed_speed_distance (the Forerunner 70's records): fitfast 0.1 keeps the three bytes and
-    gives no speed, so the file goes to the SDK's side (fitdecode, for its compressed timestamps)."""
+def test_compressed_speed_distance_is_expanded_as_fitdecode_does() -> None:
+    """The Forerunner 70's records: compressed timestamps (the SDK refuses them) and speed packed in
+    `compressed_speed_distance`, which fitfast 0.1 leaves as bytes and fit.py expands. Its speed and
+    times equal fitdecode's, the reading before fitfast."""
     if SHARED is None:
         pytest.skip("../shared/formats is not beside the checkout")
     data = (SHARED / "garmin_fr70_compressed-timestamps_noGPS.fit").read_bytes()
-    with pytest.raises(FileFormatError, match="compressed_speed_distance"):
-        fit.decode_fitfast(data)
+    with pytest.raises(fit.CompressedTimestamps):
+        fit.decode_sdk(data)
     decoder, messages = fit.reading(data)
+    assert decoder == "fitfast"
     rec = fit.recordings(messages)[0]
-    assert decoder == "fitdecode"
-    assert sum(s is not None and s > 0 for s in rec.speed) > len(rec.speed) / 2
+    ref = fit.recordings(fit.decode_fitdecode(data))[0]
+    assert np.isfinite(rec.speed).sum() > len(rec.speed) / 2
+    np.testing.assert_array_equal(rec.speed, ref.speed)
+    np.testing.assert_array_equal(rec.t, ref.t)
 
 
 def test_mutated_fit_files_end_in_one_line(capfd: pytest.CaptureFixture[str]) -> None:

@@ -4,8 +4,8 @@ fitfast (rustyfit behind PyO3) decodes 10-40x faster than garmin-fit-sdk (pure P
 messages on the real files we hold (tests/test_fit_decoders.py compares them on every one). Where it
 reads a file differently or not at all, the file goes to garmin-fit-sdk, and from there to fitdecode
 for compressed-timestamp record headers, which the SDK refuses; `reading` says which decoder read a
-file and why. Every decoder's reading is normalised to plain dicts of field name -> value, times in
-UTC Unix seconds.
+file and why. Every decoder's reading is normalised to plain dicts of field name -> value (fitfast's
+keeps fields missing from its profile under their numbers), times in UTC Unix seconds.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
+
+import numpy as np
 
 from ingest.files.model import FileFormatError, Recording, StrengthSet
 
@@ -115,8 +118,9 @@ def decode_with(decoder: str, data: bytes) -> dict[str, list[dict[str, Any]]]:
 
 def decode_fitfast(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """fitfast's reading; FileFormatError where it refuses the file or would read it unlike the SDK:
-    `compressed_speed_distance` records (fitfast 0.1 leaves components unexpanded: no speed), times
-    relative to the device's power-on, or a developer field named like a field crosstrain reads."""
+    times relative to the device's power-on, a developer field named like a field crosstrain reads,
+    or a `compressed_speed_distance` that is not 3 bytes (fitfast 0.1 leaves that component
+    unexpanded: its speed is expanded here, as the SDK and fitdecode do)."""
     import fitfast
 
     try:
@@ -129,15 +133,19 @@ def decode_fitfast(data: bytes) -> dict[str, list[dict[str, Any]]]:
     developer = {d.get("field_name") for d in parsed.get("field_description", [])}
     if developer & USED_FIELDS:
         raise FileFormatError(f"developer fields named {sorted(developer & USED_FIELDS)}")
-    out: dict[str, list[dict[str, Any]]] = {}
-    for kind in MESSAGES:
-        out[kind] = [{k: v for k, v in m.items() if isinstance(k, str)} for m in parsed.get(kind, [])]
+    # fields missing from fitfast's profile stay under their numbers: no reader asks for them
+    out = {kind: parsed.get(kind, []) for kind in MESSAGES}
     starts = [m.get("start_time") for m in out["session"]] + [m.get("time_created") for m in out["file_id"]]
     if any(isinstance(t, int | float) and t < RELATIVE_TIME_BEFORE for t in starts):
         raise FileFormatError("times relative to power-on")
     for r in out["record"]:
-        if "compressed_speed_distance" in r:
-            raise FileFormatError("compressed_speed_distance records")
+        packed = r.get("compressed_speed_distance")
+        if packed is not None:
+            if not isinstance(packed, bytes) or len(packed) != 3 or "speed" in r:
+                raise FileFormatError("compressed_speed_distance records")
+            # FIT SDK profile, record.compressed_speed_distance: components speed (its low 12 bits,
+            # scale 100, m/s) and distance (its high 12 bits, accumulated: not read here)
+            r["speed"] = (packed[0] | (packed[1] & 0x0F) << 8) / 100
         if r.get("timestamp", RELATIVE_TIME_BEFORE) < RELATIVE_TIME_BEFORE:
             raise FileFormatError("times relative to power-on")
         speed, enhanced = r.get("speed"), r.get("enhanced_speed")
@@ -237,7 +245,7 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
     A file without session messages (the watch died before writing its totals) gives one Recording
     over all its records, its totals left for samples.py to compute.
     """
-    records = sorted((r for r in messages["record"] if "timestamp" in r), key=lambda r: r["timestamp"])
+    records = sorted((r for r in messages["record"] if "timestamp" in r), key=itemgetter("timestamp"))
     sessions = sorted(
         (s for s in messages["session"] if "start_time" in s or "timestamp" in s),
         key=lambda s: s.get("start_time", s.get("timestamp")),
@@ -250,6 +258,7 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
         sessions[0]["sub_sport"] = sport.get("sub_sport")
     found = []
     zone = clock_zone(messages)
+    samples = _samples(records)
     for index, s in enumerate(sessions):
         start = s.get("start_time", s.get("timestamp"))
         elapsed = s.get("total_elapsed_time")
@@ -272,9 +281,8 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
             clock_zone=zone,
         )
         # One session owns every record: a clock that jumped mid-activity puts records past its end.
-        _add_records(
-            rec, records if len(sessions) == 1 else [r for r in records if start <= r["timestamp"] < end]
-        )
+        mine = slice(None) if len(sessions) == 1 else (samples[0] >= start) & (samples[0] < end)
+        rec.t, rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon = (c[mine] for c in samples)
         rec.sets = [
             _strength_set(m)
             for m in messages["set"]
@@ -337,30 +345,41 @@ def _rpe(value: Any) -> float | None:
     return rpe if 1 <= rpe <= 10 else None
 
 
-def _add_records(rec: Recording, records: list[dict[str, Any]]) -> None:
-    """Samples from records; records sharing a timestamp (HR and GPS written apart) are merged."""
-    last = None
-    for r in records:
-        t = float(r["timestamp"])
-        lat, lon = r.get("position_lat"), r.get("position_long")
-        values = (
-            _pos(r.get("heart_rate")),
-            _num(r.get("enhanced_speed", r.get("speed"))),
-            _num(r.get("enhanced_altitude", r.get("altitude"))),
-            lat * SEMICIRCLE_DEG if isinstance(lat, int | float) else None,
-            lon * SEMICIRCLE_DEG if isinstance(lon, int | float) else None,
-        )
-        if t == last:
-            for series, value in zip(
-                (rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon), values, strict=True
-            ):
-                if series[-1] is None:
-                    series[-1] = value
-            continue
-        rec.t.append(t)
-        for series, value in zip((rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon), values, strict=True):
-            series.append(value)
-        last = t
+def _samples(records: list[dict[str, Any]]) -> list[np.ndarray]:
+    """t, hr, speed, altitude, lat, lon of time-ordered records as float arrays (NaN: unknown), one
+    entry per timestamp: records sharing one (HR and GPS written apart) give each series its first
+    known value. Whole columns at once: a file's records are the bulk of its decoding."""
+    t = _column([r["timestamp"] for r in records])
+    hr = _column([r.get("heart_rate") for r in records])
+    columns = [
+        np.where(hr > 0, hr, np.nan),  # FIT writes 0 for no heart rate
+        _column([r.get("enhanced_speed", r.get("speed")) for r in records]),
+        _column([r.get("enhanced_altitude", r.get("altitude")) for r in records]),
+        _column([r.get("position_lat") for r in records]) * SEMICIRCLE_DEG,
+        _column([r.get("position_long") for r in records]) * SEMICIRCLE_DEG,
+    ]
+    new = np.ones(len(t), dtype=bool)
+    new[1:] = t[1:] != t[:-1]
+    if new.all():
+        return [t, *columns]
+    starts = np.flatnonzero(new)
+    merged = [t[starts]]
+    index = np.arange(len(t))
+    for c in columns:
+        first = np.minimum.reduceat(np.where(np.isnan(c), len(t), index), starts)
+        known = first < len(t)
+        out = np.full(len(starts), np.nan)
+        out[known] = c[first[known]]
+        merged.append(out)
+    return merged
+
+
+def _column(values: list[Any]) -> np.ndarray:
+    """Floats, NaN for None; a value that is no number (a damaged field) is NaN too."""
+    try:
+        return np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        return np.array([_num(v) for v in values], dtype=float)
 
 
 def _num(value: Any) -> float | None:
