@@ -1,15 +1,22 @@
-"""Benchmark: `crosstrain import` of a Strava export zip with 1,000 activity files against bare decoding.
+"""Benchmark: `crosstrain import` of activity files against the bare fast decode of the same files.
 
-Builds bench/.data/strava_export_files.zip from the real files in ../shared/formats/files: activities.csv
-with 1,000 rows, each linked to `activities/<n>.<fit|gpx|tcx>.gz`, the real files repeated with their
-times shifted (GPX/TCX text, single-session FIT files re-encoded with Garmin's SDK; the multisport and
-compressed-timestamp FIT files as they are). Imports the zip with the real CLI in a subprocess (wall time,
-CPU time of the subprocess and its workers, peak RSS of the largest process), then decodes the same
-1,000 files in this process, one after the other, with the chosen parsers (bare decode: bytes to
-messages or XML tree, nothing else). Targets: import <= 1.5x the bare decode, both cores used, peak
-memory < 1 GB. Also times each candidate parser on the real files (--parsers).
+Two workloads, each imported with the real CLI in a subprocess (wall time, CPU seconds of the process
+and its workers, peak RSS of the largest process) and decoded bare in this process, one file after the
+other (fitfast for FIT, lxml for GPX/TCX: bytes to messages or tree, nothing else):
 
-    .venv/bin/python bench/files.py [--files N] [--repeat N] [--parsers]
+- a folder of real files: ../shared/formats/files, plus the folders named in CROSSTRAIN_REAL_FIT
+  (os.pathsep-separated; real files kept outside the repo);
+- a Strava export zip of 1,000 activities, bench/.data/strava_export_files.zip: activities.csv with
+  1,000 rows, each linked to `activities/<n>.<fit|gpx|tcx>.gz`, the real files of SOURCES repeated with
+  their times shifted (GPX/TCX text, single-session FIT files re-encoded with Garmin's SDK; the
+  multisport and compressed-timestamp FIT files as they are).
+
+Each import also runs with the code of a baseline commit (--baseline, default the merge-base with
+main: the code before this branch), unpacked by `git archive` into bench/.data/baseline-<sha>, so
+the figures of both codes come from the same run. Targets (issue 22): import <= 3x the bare fast
+decode, both cores used, peak memory < 1 GB. --parsers also times each candidate parser per real file.
+
+    .venv/bin/python bench/files.py [--files N] [--repeat N] [--baseline REF|none] [--parsers]
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
-from ingest.files import fit, xml  # noqa: E402
+from ingest.files import xml  # noqa: E402
 
 DATA = ROOT / "bench" / ".data"
 REAL = ROOT.parent / "shared" / "formats" / "files"
@@ -138,15 +145,112 @@ def build(path: Path, n: int) -> list[tuple[str, bytes]]:
     return files
 
 
-def bare_decode(files: list[tuple[str, bytes]]) -> tuple[float, float]:
-    """Wall and CPU seconds to decode every file with the chosen parser, one after the other, nothing else."""
-    t0, c0 = time.perf_counter(), time.process_time()
+def bare_decode(files: list[tuple[str, bytes]]) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds per kind ("fit", "xml") to decode every file bare, one after the other:
+    fitfast's messages for FIT (its refusal, for a file it can't read), lxml's tree for GPX/TCX."""
+    import fitfast
+
+    spent = {"fit": [0.0, 0.0], "xml": [0.0, 0.0]}
     for kind, data in files:
+        t0, c0 = time.perf_counter(), time.process_time()
         if kind == "fit":
-            fit.decode(data, "bench")  # garmin-fit-sdk's messages (fitdecode for compressed timestamps)
+            with contextlib.suppress(Exception):  # a file fitfast refuses: its refusal is its decode
+                fitfast.parse(data)
         else:
-            etree.fromstring(data.lstrip(), xml.PARSER)  # lxml's tree
-    return time.perf_counter() - t0, time.process_time() - c0
+            etree.fromstring(data.lstrip(), xml.PARSER)
+        cell = spent["fit" if kind == "fit" else "xml"]
+        cell[0] += time.perf_counter() - t0
+        cell[1] += time.process_time() - c0
+    return {k: (v[0], v[1]) for k, v in spent.items()}
+
+
+def real_files() -> list[Path]:
+    """The real activity files: ../shared/formats/files and the CROSSTRAIN_REAL_FIT folders."""
+    folders = [REAL] + [Path(p) for p in os.environ.get("CROSSTRAIN_REAL_FIT", "").split(os.pathsep) if p]
+    return sorted(
+        p for f in folders if f.is_dir() for p in f.iterdir() if p.suffix.lower() in (".fit", ".gpx", ".tcx")
+    )
+
+
+def baseline_code(ref: str) -> Path | None:
+    """The code of commit `ref` unpacked under bench/.data (git archive), or None without git."""
+    if ref == "none":
+        return None
+    if ref == "merge-base":
+        found = subprocess.run(
+            ["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True
+        )
+        ref = found.stdout.strip()
+    found = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True)
+    if found.returncode != 0 or not ref:
+        print(f"baseline {ref!r}: not a commit here; no baseline")
+        return None
+    folder = DATA / f"baseline-{found.stdout.strip()}"
+    if not (folder / "crosstrain").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+CLI = "import sys; from crosstrain.cli import cli; sys.argv[0] = 'crosstrain'; cli()"
+
+
+def run_import(code: Path, db: Path, args: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds (this subprocess and its workers) of `crosstrain import` with `code`."""
+    db.unlink(missing_ok=True)
+    Path(f"{db}.wal").unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", CLI, "--db", str(db), "import", *args],
+        capture_output=True,
+        text=True,
+        cwd=code,
+        env=env,
+    )
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):  # 1: some files refused, which real folders have
+        sys.exit(f"import failed ({code.name}): {proc.stderr.strip()[:500]}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, proc.stdout.strip()
+
+
+def compare(
+    title: str, files: list[tuple[str, bytes]], args: list[str], base: Path | None, repeat: int
+) -> None:
+    """One workload: bare decode, this code's import and the baseline's, best of `repeat` each."""
+    codes = {"this code": ROOT} | ({f"baseline {base.name[9:]}": base} if base else {})
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in codes}
+    bares: list[dict[str, tuple[float, float]]] = []
+    out = ""
+    for _ in range(repeat):  # best of N: the machine is shared, so single runs are noisy
+        for name, code in codes.items():
+            wall, cpu, text = run_import(code, DATA / "files.duckdb", args)
+            runs[name].append((wall, cpu))
+            out = out or text
+        bares.append(bare_decode(files))
+    fits = sum(kind == "fit" for kind, _ in files)
+    print(f"\n== {title}: {len(files)} files ({fits} FIT, {len(files) - fits} GPX/TCX); load {_load()}")
+    print("   " + out.splitlines()[-1][:150] if out else "")
+    fit_w, fit_c = min(b["fit"][0] for b in bares), min(b["fit"][1] for b in bares)
+    xml_w, xml_c = min(b["xml"][0] for b in bares), min(b["xml"][1] for b in bares)
+    bare_w, bare_c = fit_w + xml_w, fit_c + xml_c
+    print(f"   bare fitfast decode (FIT):    {fit_w:7.2f} s wall {fit_c:7.2f} s CPU")
+    print(f"   bare lxml parse (GPX/TCX):    {xml_w:7.2f} s wall {xml_c:7.2f} s CPU")
+    print(f"   bare fast decode, all:        {bare_w:7.2f} s wall {bare_c:7.2f} s CPU")
+    for name, measured in runs.items():
+        wall, cpu = min(measured)
+        print(
+            f"   import, {name:21s} {wall:7.2f} s wall {cpu:7.2f} s CPU: {wall / bare_w:5.2f}x bare wall, "
+            f"{cpu / bare_c:5.2f}x bare CPU; CPU/wall {cpu / wall:4.2f} (target <= 3x)"
+        )
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
 def parsers() -> None:
@@ -164,8 +268,10 @@ def parsers() -> None:
             for _ in r:
                 pass
 
+    import fitfast
+
     candidates = {
-        "fit": {"garmin-fit-sdk": sdk, "fitdecode": fd},
+        "fit": {"fitfast": fitfast.parse, "garmin-fit-sdk": sdk, "fitdecode": fd},
         "gpx": {"lxml": xml.gpx},
         "tcx": {"lxml": xml.tcx},
     }
@@ -176,7 +282,7 @@ def parsers() -> None:
     except ImportError:
         pass
     print("parser times per file, best of 3 (ms):")
-    for path in sorted(REAL.iterdir()):
+    for path in real_files():
         kind = path.suffix[1:]
         data = path.read_bytes()
         cells = []
@@ -197,6 +303,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each; the best counts")
+    parser.add_argument("--baseline", default="merge-base", help="commit to compare with, or none")
     parser.add_argument("--parsers", action="store_true", help="also time each candidate parser")
     args = parser.parse_args()
     if not REAL.exists():
@@ -204,57 +311,32 @@ def main() -> None:
     if args.parsers:
         parsers()
     DATA.mkdir(exist_ok=True)
+    base = baseline_code(args.baseline)
+    found = real_files()
+    folder = DATA / "real_files"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for p in found:
+        shutil.copy(p, folder / f"{p.parent.name}_{p.name}")
+    real = [(p.suffix.lower()[1:], p.read_bytes()) for p in found]
+    compare("folder of real files", real, ["--athlete", "Bench", str(folder)], base, args.repeat)
     archive = DATA / "strava_export_files.zip"
     t0 = time.perf_counter()
     files = build(archive, args.files)
     print(
-        f"built {archive.name}: {args.files} files, {archive.stat().st_size / 1e6:.0f} MB "
+        f"\nbuilt {archive.name}: {args.files} files, {archive.stat().st_size / 1e6:.0f} MB "
         f"in {time.perf_counter() - t0:.1f} s"
     )
-    exe = shutil.which("crosstrain", path=str(Path(sys.executable).parent)) or "crosstrain"
-    db = DATA / "files.duckdb"
-    imports, cpus, bares, bare_cpus = [], [], [], []
-    for _ in range(args.repeat):  # best of N: the machine is shared, so single runs are noisy
-        db.unlink(missing_ok=True)
-        Path(f"{db}.wal").unlink(missing_ok=True)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        proc = subprocess.run([exe, "--db", str(db), "import", str(archive)], capture_output=True, text=True)
-        wall = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode != 0:
-            sys.exit(f"import failed: {proc.stderr.strip()[:500]}")
-        imports.append(wall)
-        cpus.append((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime))
-        wall, cpu = bare_decode(files)
-        bares.append(wall)
-        bare_cpus.append(cpu)
-    print(proc.stdout.strip())
-    best = min(range(len(imports)), key=lambda i: imports[i])
+    compare(f"Strava export zip of {args.files} files", files, [str(archive)], base, args.repeat)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    bare = min(bares)
-    runs = ", ".join(f"{t:.2f}" for t in imports)
-    print(f"runs: import {runs} s; bare decode {', '.join(f'{t:.2f}' for t in bares)} s")
-    print(f"bare decode, one process:     {bare:6.2f} s  {args.files / bare:6.0f} files/s")
-    print(f"crosstrain import:            {imports[best]:6.2f} s  {args.files / imports[best]:6.0f} files/s")
-    print(f"ratio import / bare decode:   {imports[best] / bare:6.2f}x (target <= 1.5x)")
-    print(
-        f"CPU seconds: import {cpus[best]:.1f} (all processes), bare decode {min(bare_cpus):.1f}: "
-        f"{cpus[best] / min(bare_cpus):.2f}x"
-    )
-    print(
-        f"CPU time / wall time:         {cpus[best] / imports[best]:6.2f} "
-        f"({os.cpu_count()} cores; >1 = more than one busy)"
-    )
-    print(f"peak RSS, largest process:    {peak_mb:6.0f} MB (target < 1024 MB)")
+    print(f"\npeak RSS, largest import process: {peak_mb:.0f} MB (target < 1024 MB)")
     import duckdb
 
-    with duckdb.connect(str(db), read_only=True) as con:
+    with duckdb.connect(str(DATA / "files.duckdb"), read_only=True) as con:
         hr_rows, acts = con.execute(
             "select count(*), count(distinct activity_id) from activity_hr_seconds"
         ).fetchone()
-        blocks = con.execute("select used_blocks * block_size from pragma_database_size()").fetchone()[0]
-    print(f"HR samples kept:    {hr_rows:,} rows for {acts} activities; database {blocks / 1e6:.1f} MB")
+    print(f"HR samples kept (last import): {hr_rows:,} rows for {acts} activities")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ from __future__ import annotations
 import math
 import time
 from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
 
 from ingest.database.plausibility import EARLIEST, WEEK_S
 from ingest.database.store import MAX_NAME_CHARS
@@ -71,27 +74,29 @@ def clean(rec: Recording) -> str | None:
     """Make `rec`'s samples plausible in place; returns why the session is refused, or None."""
     if rec.name is not None:
         rec.name = str(rec.name)[:MAX_NAME_CHARS]
-    derived = bool(rec.t) and rec.start_at == rec.t[0]  # GPX: the start is the first point's time
+    t = _floats(rec.t)
+    derived = len(t) > 0 and rec.start_at == t[0]  # GPX: the start is the first point's time
     low, high = EARLIEST_S, latest_s()
-    keep = [i for i, t in enumerate(rec.t) if math.isfinite(t) and low <= t <= high]
-    if len(keep) < len(rec.t):
-        for series in (rec.t, rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon):
-            series[:] = [series[i] for i in keep]
-    order = sorted(range(len(rec.t)), key=rec.t.__getitem__)
-    if order != list(range(len(rec.t))):  # a clock running backwards: samples in time order
-        for series in (rec.t, rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon):
-            series[:] = [series[i] for i in order]
-    if derived and rec.t:
-        rec.start_at = rec.t[0]
+    keep = np.isfinite(t) & (t >= low) & (t <= high)
+    series = [t] + [_floats(s) for s in (rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon)]
+    if not keep.all():
+        series = [s[keep] for s in series]
+    order = np.argsort(series[0], kind="stable")
+    if (order != np.arange(len(order))).any():  # a clock running backwards: samples in time order
+        series = [s[order] for s in series]
+    t, hr, speed, altitude, lat, lon = series
+    if derived and len(t):
+        rec.start_at = float(t[0])
     if problem := start_problem(rec.start_at):
         return problem
-    rec.hr[:] = [_within(v, 0.0, 400.0) for v in rec.hr]
-    rec.speed[:] = [_within(v, *SPEED_MPS) for v in rec.speed]
-    rec.altitude[:] = [_within(v, *ALTITUDE_M) for v in rec.altitude]
-    for i, (la, lo) in enumerate(zip(rec.lat, rec.lon, strict=True)):
-        # -180 is FIT's -2^31 semicircles, a damaged field rather than the antimeridian
-        if _within(la, -90.0, 90.0) is None or _within(lo, -180.0, 180.0) in (None, -180.0):
-            rec.lat[i] = rec.lon[i] = None
+    rec.t = t
+    rec.hr = _within(hr, 0.0, 400.0)
+    rec.speed = _within(speed, *SPEED_MPS)
+    rec.altitude = _within(altitude, *ALTITUDE_M)
+    # -180 is FIT's -2^31 semicircles, a damaged field rather than the antimeridian
+    no_point = np.isnan(_within(lat, -90.0, 90.0)) | np.isnan(_within(lon, -180.0, 180.0)) | (lon == -180.0)
+    rec.lat = np.where(no_point, np.nan, lat)
+    rec.lon = np.where(no_point, np.nan, lon)
     for name in ("elapsed_s", "moving_s", "distance_m", "elevation_gain_m", "avg_hr", "max_hr", "rpe"):
         value = getattr(rec, name)
         if value is not None and not isinstance(value, int | float):
@@ -99,8 +104,15 @@ def clean(rec: Recording) -> str | None:
     return None
 
 
-def _within(value: float | None, low: float, high: float) -> float | None:
-    """`value` when it is a finite number in [low, high], else None (unknown)."""
-    if value is None or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value) if low <= value <= high else None
+def _within(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """The values that are finite numbers in [low, high]; NaN (unknown) for the others."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(values) & (values >= low) & (values <= high), values, np.nan)
+
+
+def _floats(values: Any) -> np.ndarray:
+    """A series as floats, None and anything that is no number as NaN."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return np.array([v if isinstance(v, int | float) else np.nan for v in values], dtype=float)

@@ -1,18 +1,25 @@
-"""FIT files: Garmin's official SDK first, fitdecode for what the SDK refuses.
+"""FIT files: fitfast (Rust) first, Garmin's SDK and fitdecode for the files it can't read alike.
 
-garmin-fit-sdk is the faster of the two here (bench/README.md) and names strength exercises from its
-profile; it refuses compressed-timestamp record headers (older watches such as the Forerunner 70),
-which fitdecode reads. Both are normalised to plain dicts of field name -> value with UTC Unix seconds.
+fitfast (rustyfit behind PyO3) decodes 10-40x faster than garmin-fit-sdk (pure Python) with the same
+messages on the real files we hold (tests/test_fit_decoders.py compares them on every one). Where it
+reads a file differently or not at all, the file goes to garmin-fit-sdk, and from there to fitdecode
+for compressed-timestamp record headers, which the SDK refuses; `reading` says which decoder read a
+file and why. Every decoder's reading is normalised to plain dicts of field name -> value (fitfast's
+keeps fields missing from its profile under their numbers), times in UTC Unix seconds.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
-import fitdecode
-from garmin_fit_sdk import Decoder, Profile, Stream
+import numpy as np
 
 from ingest.files.model import FileFormatError, Recording, StrengthSet
 
@@ -22,6 +29,27 @@ MESSAGES = ("file_id", "session", "lap", "record", "set", "activity", "sport")
 # Records more than this after a session's declared end still belong to it (the last record is
 # often written a second after the session's end).
 SESSION_SLACK_S = 2.0
+DECODERS = ("fitfast", "garmin-fit-sdk", "fitdecode")
+# The fields crosstrain reads (recordings() below); a developer field of one of these names would
+# stand in fitfast's dict where the SDK keeps the native field.
+USED_FIELDS = frozenset(
+    {
+        "type", "timestamp", "start_time", "local_timestamp", "sport", "sub_sport", "total_elapsed_time",
+        "total_timer_time", "total_distance", "total_ascent", "avg_heart_rate", "max_heart_rate",
+        "workout_rpe", "sport_profile_name", "heart_rate", "speed", "enhanced_speed", "altitude",
+        "enhanced_altitude", "position_lat", "position_long", "set_type", "category",
+        "category_subtype", "repetitions", "weight", "duration",
+    }
+)  # fmt: skip
+# fitfast 0.1 derives enhanced_speed from speed (FIT SDK profile: a component, same scale 1000) in
+# binary floating point and truncates: 4087 gives 4.086 where the SDK gives 4.087. Within this,
+# the two are one value and the SDK's reading (speed's) is kept.
+SPEED_ROUNDING = 0.0015
+# FIT date_time values below 0x10000000 are "system time": seconds since the device was switched on
+# (FIT SDK profile, date_time), not a date. fitfast counts them from FIT's epoch (1990), fitdecode
+# from Unix's (1970); such files keep fitdecode's reading, as before fitfast.
+RELATIVE_TIME_BEFORE = FIT_EPOCH_S + 0x10000000
+
 
 # FIT (sport, sub_sport) -> the type name categories.py maps; sport alone where sub_sport adds nothing.
 SPORTS: dict[tuple[str, str | None], str] = {
@@ -61,15 +89,108 @@ def sport_name(sport: Any, sub_sport: Any) -> str:
 
 def decode(data: bytes, name: str) -> dict[str, list[dict[str, Any]]]:
     """The messages of a FIT file by name (MESSAGES only); FileFormatError when it can't be read whole."""
+    return reading(data)[1]
+
+
+def reading(data: bytes) -> tuple[str, dict[str, list[dict[str, Any]]]]:
+    """(decoder, messages): fitfast's reading where it reads the file as the SDK would, else the
+    SDK's (fitdecode's for compressed timestamps); FileFormatError when none reads it whole."""
     if len(data) < 12 or data[8:12] != b".FIT":
         raise FileFormatError("not a FIT file (no .FIT signature)")
+    try:
+        return "fitfast", decode_fitfast(data)
+    except FileFormatError:
+        pass  # refused or read differently: the SDK decides
+    try:
+        return "garmin-fit-sdk", decode_sdk(data)
+    except CompressedTimestamps:
+        return "fitdecode", decode_fitdecode(data)
+
+
+def decode_with(decoder: str, data: bytes) -> dict[str, list[dict[str, Any]]]:
+    """One decoder's normalised reading (DECODERS), for comparing them (tests, bench)."""
+    if decoder == "fitfast":
+        return decode_fitfast(data)
+    if decoder == "garmin-fit-sdk":
+        return decode_sdk(data)
+    return decode_fitdecode(data)
+
+
+def decode_fitfast(data: bytes) -> dict[str, list[dict[str, Any]]]:
+    """fitfast's reading; FileFormatError where it refuses the file or would read it unlike the SDK:
+    times relative to the device's power-on, a developer field named like a field crosstrain reads,
+    or a `compressed_speed_distance` that is not 3 bytes (fitfast 0.1 leaves that component
+    unexpanded: its speed is expanded here, as the SDK and fitdecode do)."""
+    import fitfast
+
+    try:
+        with _panics_unprinted():
+            parsed = fitfast.parse(data)
+    except BaseException as exc:  # noqa: BLE001 - a Rust panic arrives as PanicException(BaseException)
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        raise FileFormatError(f"corrupt or truncated FIT file ({_first_line(exc)})") from None
+    developer = {d.get("field_name") for d in parsed.get("field_description", [])}
+    if developer & USED_FIELDS:
+        raise FileFormatError(f"developer fields named {sorted(developer & USED_FIELDS)}")
+    # fields missing from fitfast's profile stay under their numbers: no reader asks for them
+    out = {kind: parsed.get(kind, []) for kind in MESSAGES}
+    starts = [m.get("start_time") for m in out["session"]] + [m.get("time_created") for m in out["file_id"]]
+    if any(isinstance(t, int | float) and t < RELATIVE_TIME_BEFORE for t in starts):
+        raise FileFormatError("times relative to power-on")
+    for r in out["record"]:
+        packed = r.get("compressed_speed_distance")
+        if packed is not None:
+            if not isinstance(packed, bytes) or len(packed) != 3 or "speed" in r:
+                raise FileFormatError("compressed_speed_distance records")
+            # FIT SDK profile, record.compressed_speed_distance: components speed (its low 12 bits,
+            # scale 100, m/s) and distance (its high 12 bits, accumulated: not read here)
+            r["speed"] = (packed[0] | (packed[1] & 0x0F) << 8) / 100
+        if r.get("timestamp", RELATIVE_TIME_BEFORE) < RELATIVE_TIME_BEFORE:
+            raise FileFormatError("times relative to power-on")
+        speed, enhanced = r.get("speed"), r.get("enhanced_speed")
+        if speed is not None and enhanced is not None and abs(speed - enhanced) < SPEED_ROUNDING:
+            r["enhanced_speed"] = speed
+    return out
+
+
+@contextmanager
+def _panics_unprinted() -> Iterator[None]:
+    """File descriptor 2 to /dev/null for the call: Rust's panic hook prints its message and a
+    backtrace note there before PyO3 raises PanicException (rustyfit 0.10 panics on some damaged
+    definitions: "attempt to calculate the remainder with a divisor of zero"); the file's one-line
+    error says it instead. Four system calls, a few microseconds."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 (a daemon): nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class CompressedTimestamps(FileFormatError):
+    """The SDK refuses compressed-timestamp record headers (older watches such as the Forerunner 70)."""
+
+
+def decode_sdk(data: bytes) -> dict[str, list[dict[str, Any]]]:
+    """garmin-fit-sdk's reading (it names strength exercises from its profile)."""
+    from garmin_fit_sdk import Decoder, Stream
+
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))
     try:
         messages, errors = decoder.read(convert_datetimes_to_dates=False, merge_heart_rates=False)
     except Exception as exc:  # noqa: BLE001 - the SDK raises bare exceptions for bad input
         errors, messages = [exc], {}
     if errors and "ompressed timestamp" in str(errors[0]):
-        return _decode_fitdecode(data)
+        raise CompressedTimestamps(_first_line(errors[0]))
     if errors:
         raise FileFormatError(f"corrupt or truncated FIT file ({_first_line(errors[0])})")
     out: dict[str, list[dict[str, Any]]] = {}
@@ -95,8 +216,10 @@ def _sdk_value(key: str, value: Any) -> Any:
     return value
 
 
-def _decode_fitdecode(data: bytes) -> dict[str, list[dict[str, Any]]]:
+def decode_fitdecode(data: bytes) -> dict[str, list[dict[str, Any]]]:
     """fitdecode's reading, for files with compressed-timestamp headers."""
+    import fitdecode
+
     out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in MESSAGES}
     try:
         with warnings.catch_warnings():
@@ -122,7 +245,7 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
     A file without session messages (the watch died before writing its totals) gives one Recording
     over all its records, its totals left for samples.py to compute.
     """
-    records = sorted((r for r in messages["record"] if "timestamp" in r), key=lambda r: r["timestamp"])
+    records = sorted((r for r in messages["record"] if "timestamp" in r), key=itemgetter("timestamp"))
     sessions = sorted(
         (s for s in messages["session"] if "start_time" in s or "timestamp" in s),
         key=lambda s: s.get("start_time", s.get("timestamp")),
@@ -135,6 +258,7 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
         sessions[0]["sub_sport"] = sport.get("sub_sport")
     found = []
     zone = clock_zone(messages)
+    samples = _samples(records)
     for index, s in enumerate(sessions):
         start = s.get("start_time", s.get("timestamp"))
         elapsed = s.get("total_elapsed_time")
@@ -157,9 +281,8 @@ def recordings(messages: dict[str, list[dict[str, Any]]]) -> list[Recording]:
             clock_zone=zone,
         )
         # One session owns every record: a clock that jumped mid-activity puts records past its end.
-        _add_records(
-            rec, records if len(sessions) == 1 else [r for r in records if start <= r["timestamp"] < end]
-        )
+        mine = slice(None) if len(sessions) == 1 else (samples[0] >= start) & (samples[0] < end)
+        rec.t, rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon = (c[mine] for c in samples)
         rec.sets = [
             _strength_set(m)
             for m in messages["set"]
@@ -222,30 +345,41 @@ def _rpe(value: Any) -> float | None:
     return rpe if 1 <= rpe <= 10 else None
 
 
-def _add_records(rec: Recording, records: list[dict[str, Any]]) -> None:
-    """Samples from records; records sharing a timestamp (HR and GPS written apart) are merged."""
-    last = None
-    for r in records:
-        t = float(r["timestamp"])
-        lat, lon = r.get("position_lat"), r.get("position_long")
-        values = (
-            _pos(r.get("heart_rate")),
-            _num(r.get("enhanced_speed", r.get("speed"))),
-            _num(r.get("enhanced_altitude", r.get("altitude"))),
-            lat * SEMICIRCLE_DEG if isinstance(lat, int | float) else None,
-            lon * SEMICIRCLE_DEG if isinstance(lon, int | float) else None,
-        )
-        if t == last:
-            for series, value in zip(
-                (rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon), values, strict=True
-            ):
-                if series[-1] is None:
-                    series[-1] = value
-            continue
-        rec.t.append(t)
-        for series, value in zip((rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon), values, strict=True):
-            series.append(value)
-        last = t
+def _samples(records: list[dict[str, Any]]) -> list[np.ndarray]:
+    """t, hr, speed, altitude, lat, lon of time-ordered records as float arrays (NaN: unknown), one
+    entry per timestamp: records sharing one (HR and GPS written apart) give each series its first
+    known value. Whole columns at once: a file's records are the bulk of its decoding."""
+    t = _column([r["timestamp"] for r in records])
+    hr = _column([r.get("heart_rate") for r in records])
+    columns = [
+        np.where(hr > 0, hr, np.nan),  # FIT writes 0 for no heart rate
+        _column([r.get("enhanced_speed", r.get("speed")) for r in records]),
+        _column([r.get("enhanced_altitude", r.get("altitude")) for r in records]),
+        _column([r.get("position_lat") for r in records]) * SEMICIRCLE_DEG,
+        _column([r.get("position_long") for r in records]) * SEMICIRCLE_DEG,
+    ]
+    new = np.ones(len(t), dtype=bool)
+    new[1:] = t[1:] != t[:-1]
+    if new.all():
+        return [t, *columns]
+    starts = np.flatnonzero(new)
+    merged = [t[starts]]
+    index = np.arange(len(t))
+    for c in columns:
+        first = np.minimum.reduceat(np.where(np.isnan(c), len(t), index), starts)
+        known = first < len(t)
+        out = np.full(len(starts), np.nan)
+        out[known] = c[first[known]]
+        merged.append(out)
+    return merged
+
+
+def _column(values: list[Any]) -> np.ndarray:
+    """Floats, NaN for None; a value that is no number (a damaged field) is NaN too."""
+    try:
+        return np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        return np.array([_num(v) for v in values], dtype=float)
 
 
 def _num(value: Any) -> float | None:
@@ -260,6 +394,8 @@ def _strength_set(m: dict[str, Any]) -> StrengthSet:
     """A set's first (most likely) exercise guess, named through the FIT profile."""
     category = _first(m.get("category"))
     subtype = _first(m.get("category_subtype"))
+    from garmin_fit_sdk import Profile  # the exercise names of the FIT profile
+
     if isinstance(category, int):
         category = Profile["types"]["exercise_category"].get(category)
     if category in (None, "unknown"):

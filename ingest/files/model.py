@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass
 class StrengthSet:
@@ -36,8 +38,9 @@ class Totals:
 class Recording(Totals):
     """One session of an activity file: its totals (None where the file has none) and its samples.
 
-    Times are UTC seconds since the Unix epoch. Samples are parallel lists, one entry per timestamp
-    (records sharing a timestamp already merged); a missing value is None.
+    Times are UTC seconds since the Unix epoch. Samples are parallel series, one entry per timestamp
+    (records sharing a timestamp already merged): lists with None for a missing value as a parser
+    fills them, float arrays with NaN from fit.py and from checks.clean on.
     """
 
     sport: str  # the sport type name, in the words categories.py maps ('Run', 'Strength Training', ...)
@@ -56,10 +59,9 @@ class Recording(Totals):
 
     def start_point(self) -> tuple[float, float] | None:
         """The first recorded position (lat, lon), or None without GPS."""
-        for la, lo in zip(self.lat, self.lon, strict=True):
-            if la is not None and lo is not None and (la, lo) != (0.0, 0.0):
-                return la, lo
-        return None
+        lat, lon = np.asarray(self.lat, dtype=float), np.asarray(self.lon, dtype=float)
+        found = np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon) & ((lat != 0.0) | (lon != 0.0)))
+        return (float(lat[found[0]]), float(lon[found[0]])) if len(found) else None
 
 
 class FileFormatError(Exception):

@@ -7,7 +7,6 @@ jump adds nothing. Thresholds here are crosstrain's conventions unless a source 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,7 +67,7 @@ def weights(times: np.ndarray, jumps: np.ndarray) -> np.ndarray:
 
 def clean_hr(hr: list[float | None]) -> tuple[np.ndarray, int]:
     """Heart rates with implausible values and single-sample spikes set to NaN, and how many."""
-    values = np.array([np.nan if v is None else v for v in hr], dtype=float)
+    values = np.array(hr, dtype=float)  # None (a parser's unknown) is NaN
     bad = (values < HR_RANGE[0]) | (values > HR_RANGE[1])
     if len(values) >= 3:
         prev, nxt = values[:-2], values[2:]
@@ -170,7 +169,7 @@ def facts(rec: Recording) -> Facts:
         avg_hr=rec.avg_hr,
         max_hr=rec.max_hr,
     )
-    if not rec.t:
+    if not len(rec.t):
         return out
     times = np.asarray(rec.t, dtype=float)
     step_speed = step_speeds(rec, times)
@@ -186,10 +185,9 @@ def facts(rec: Recording) -> Facts:
     has_hr = np.isfinite(hr)
     if has_hr.any():
         bpm = np.rint(hr[has_hr]).astype(int)
-        counts: Counter[int] = Counter()
-        for b, s in zip(bpm.tolist(), w[has_hr].tolist(), strict=True):
-            counts[b] += s
-        out.hr_seconds = {b: round(s, 3) for b, s in sorted(counts.items()) if s > 0}
+        # seconds per bpm, summed in sample order (bincount adds its weights one by one)
+        seconds = np.bincount(bpm, weights=w[has_hr])
+        out.hr_seconds = {b: round(s, 3) for b, s in enumerate(seconds.tolist()) if s > 0}
         total = sum(out.hr_seconds.values())
         if out.avg_hr is None and total:
             out.avg_hr = sum(b * s for b, s in out.hr_seconds.items()) / total

@@ -1,0 +1,192 @@
+"""The FIT decoders compared (issue 22 item 1): fitfast, which ingest/files/fit.py reads with first,
+against garmin-fit-sdk (fitdecode where the SDK refuses compressed timestamps) on every FIT file we
+hold: the files tests/activity_files.py writes, ../shared/formats/files when it is beside the checkout,
+and the folders named in CROSSTRAIN_REAL_FIT (os.pathsep-separated; real files kept outside the repo).
+
+Where both read a file, what crosstrain takes from it is equal: every session's sport, totals, RPE,
+name and clock zone, every sample (time, heart rate, speed, altitude, position) and every strength
+set (exercise names from the FIT profile, reps, weight). The decoder chosen for each file is asserted
+where it is known, and damaged files end in one FileFormatError line, never a panic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import fuzz_corpus as fc
+import numpy as np
+import pytest
+from activity_files import fit_activity, fit_compressed, fit_strength, strength_set
+
+from ingest.files import fit
+from ingest.files.model import FileFormatError
+
+T0 = datetime(2026, 5, 4, 6, 30, tzinfo=UTC)
+SHARED = fc.SHARED_FORMATS / "files" if fc.SHARED_FORMATS is not None else None
+# The real files of ../shared/formats/files and the decoder that reads each (fit.reading).
+SHARED_DECODERS = {
+    "garmin_fr70_compressed-timestamps_noGPS.fit": "fitfast",  # the SDK can't: compressed timestamps
+    "garmin_fr965_multisport_bike+strength_20744294788.fit": "fitfast",
+    "garmin_fr965_multisport_strength+run+strength_20555050352.fit": "fitfast",
+    "garmin_vivoactivehr_2067489619.fit": "fitfast",
+}
+
+
+def _ours(folder: Path) -> dict[str, bytes]:
+    """The FIT files the tests write, each quirk once."""
+    sets = [strength_set("squat", 2, 8, 60.0, T0 + timedelta(seconds=60 * i)) for i in range(3)]
+    sets.append(strength_set("bench_press", 1, 10, 40.0, T0 + timedelta(seconds=400)))
+    made = [
+        fit_activity(folder / "run.fit", T0, 900, hr=lambda i: 120 + i % 40, rpe=7),
+        fit_activity(folder / "hills.fit", T0, 600, altitude=lambda i: 30 + i / 10, sub_sport="trail"),
+        fit_activity(folder / "hr_apart_no_session.fit", T0, 300, hr_apart=True, session=False),
+        fit_activity(folder / "clock_jump.fit", T0, 600, clock_jump_at=300),
+        fit_activity(folder / "no_gps_local_time.fit", T0, 600, point=None, utc_offset=timedelta(hours=7)),
+        fit_activity(folder / "ride.fit", T0, 600, sport="cycling", speed=lambda i: 8.0 + (i % 7) / 1000),
+        fit_strength(folder / "strength.fit", T0, 600, sets=sets),
+        fit_compressed(folder / "compressed_timestamps.fit", T0, 300),
+    ]
+    return {p.name: p.read_bytes() for p in made}
+
+
+def _real() -> dict[str, bytes]:
+    folders = [SHARED] if SHARED is not None else []
+    folders += [Path(p) for p in os.environ.get("CROSSTRAIN_REAL_FIT", "").split(os.pathsep) if p]
+    return {
+        f"{folder.name}/{p.name}": p.read_bytes()
+        for folder in folders
+        for p in sorted(folder.iterdir())
+        if p.suffix.lower() == ".fit"
+    }
+
+
+def _taken(messages: dict) -> list[dict] | str:
+    """What crosstrain takes from a reading: its recordings as plain data, or the one-line refusal."""
+    try:
+        recordings = [dataclasses.asdict(r) for r in fit.recordings(messages)]
+    except FileFormatError as exc:
+        return f"refused: {exc}"
+    for r in recordings:
+        for series in ("t", "hr", "speed", "altitude", "lat", "lon"):
+            r[series] = np.asarray(r[series], dtype=float).tolist()
+    return recordings
+
+
+def _differences(a: object, b: object, where: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return [f"{where}: keys {sorted(map(str, a.keys() ^ b.keys()))}"]
+        return [d for k in a for d in _differences(a[k], b[k], f"{where}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{where}: {len(a)} against {len(b)} items"]
+        found = [
+            d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differences(x, y, f"{where}[{i}]")
+        ]
+        return found[:1] + ([f"{where}: {len(found)} values differ"] if len(found) > 1 else [])
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        same = a == b or (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+        return [] if same else [f"{where}: {a!r} against {b!r}"]
+    return [] if a == b else [f"{where}: {a!r} against {b!r}"]
+
+
+def _reference(data: bytes) -> tuple[str, dict]:
+    """The reading of Garmin's SDK, or fitdecode's where the SDK refuses compressed timestamps."""
+    try:
+        return "garmin-fit-sdk", fit.decode_sdk(data)
+    except fit.CompressedTimestamps:
+        return "fitdecode", fit.decode_fitdecode(data)
+
+
+def _compare(name: str, data: bytes) -> str:
+    """The decoder fit.reading chose for the file, after checking fitfast against the reference."""
+    try:
+        fast = fit.decode_with("fitfast", data)
+    except FileFormatError:
+        fast = None
+    try:
+        ref_name, ref = _reference(data)
+    except FileFormatError:
+        ref = None
+    try:
+        chosen, messages = fit.reading(data)
+    except FileFormatError as exc:
+        assert "\n" not in str(exc)
+        assert fast is None and ref is None, f"{name}: a decoder reads it, yet reading() refused it"
+        return "refused"
+    if fast is not None and ref is not None:
+        # the file's messages are equal where crosstrain reads them, from both decoders
+        diff = _differences(_taken(fast), _taken(ref))
+        assert not diff, f"{name}: fitfast differs from {ref_name}: {diff[:3]}"
+        for kind in ("file_id", "session", "set", "activity"):
+            assert len(fast[kind]) == len(ref[kind]), f"{name}: {kind} messages"
+    if chosen == "fitfast":
+        assert fast is not None
+        assert messages == fast
+    else:
+        assert fast is None, f"{name}: fitfast reads it the same, yet {chosen} was used"
+        assert (chosen, messages) == (ref_name, ref)
+    return chosen
+
+
+def test_fitfast_reads_our_files_as_the_sdk_does(tmp_path: Path) -> None:
+    chosen = {name: _compare(name, data) for name, data in _ours(tmp_path).items()}
+    # our compressed-timestamp file has plain speed fields, so fitfast reads it (the SDK can't)
+    assert set(chosen.values()) == {"fitfast"}, chosen
+    strength = fit.recordings(fit.decode(_ours(tmp_path)["strength.fit"], "strength.fit"))[0]
+    assert [(s.category, s.name, s.reps, s.weight_kg) for s in strength.sets] == [
+        *[("squat", "back_squats", 8, 60.0)] * 3,
+        ("bench_press", "barbell_bench_press", 10, 40.0),
+    ]
+    local = fit.recordings(fit.decode(_ours(tmp_path)["no_gps_local_time.fit"], "x"))[0]
+    assert local.clock_zone == "Etc/GMT-7"
+
+
+@pytest.mark.skipif(not _real(), reason="no real FIT files (../shared/formats, CROSSTRAIN_REAL_FIT)")
+def test_fitfast_reads_every_real_file_as_the_sdk_does() -> None:
+    chosen = {name: _compare(name, data) for name, data in _real().items()}
+    for name, decoder in SHARED_DECODERS.items():
+        if SHARED is not None and (SHARED / name).exists():
+            assert chosen[f"{SHARED.name}/{name}"] == decoder
+    assert list(chosen.values()).count("fitfast") > len(chosen) / 2, chosen
+
+
+def test_compressed_speed_distance_is_expanded_as_fitdecode_does() -> None:
+    """The Forerunner 70's records: compressed timestamps (the SDK refuses them) and speed packed in
+    `compressed_speed_distance`, which fitfast 0.1 leaves as bytes and fit.py expands. Its speed and
+    times equal fitdecode's, the reading before fitfast."""
+    if SHARED is None:
+        pytest.skip("../shared/formats is not beside the checkout")
+    data = (SHARED / "garmin_fr70_compressed-timestamps_noGPS.fit").read_bytes()
+    with pytest.raises(fit.CompressedTimestamps):
+        fit.decode_sdk(data)
+    decoder, messages = fit.reading(data)
+    assert decoder == "fitfast"
+    rec = fit.recordings(messages)[0]
+    ref = fit.recordings(fit.decode_fitdecode(data))[0]
+    assert np.isfinite(rec.speed).sum() > len(rec.speed) / 2
+    np.testing.assert_array_equal(rec.speed, ref.speed)
+    np.testing.assert_array_equal(rec.t, ref.t)
+
+
+def test_mutated_fit_files_end_in_one_line(capfd: pytest.CaptureFixture[str]) -> None:
+    """The fuzz corpus's FIT mutations: fitfast panics on some (rustyfit's "remainder with a divisor
+    of zero"); a panic, like any refusal, is the file's FileFormatError, and nothing reaches stderr."""
+    bases = fc.bases("fit")
+    panics = 0
+    for i in range(300):
+        rng = random.Random(f"decoders:{i}")
+        name, raw = rng.choice(bases)
+        data, _ = fc._fit(raw, rng, name)
+        try:
+            fit.decode_fitfast(data)
+        except FileFormatError as exc:
+            assert "\n" not in str(exc)
+            panics += "divisor of zero" in str(exc)
+    assert panics > 0  # the panic path was exercised
+    assert capfd.readouterr().err == ""
