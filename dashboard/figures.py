@@ -489,6 +489,7 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
             "showgrid": False,
             "rangemode": "normal",
         },
+        margin={"b": 40},  # its tick labels need 46 px on a wide screen, 40 on a phone's
     )
 
 
