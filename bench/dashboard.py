@@ -10,7 +10,8 @@ database), then shows the page: the coach overview's target case, where it recom
 Baseline, in the same run: the `queries` calls that page makes, alone.
 Browser: headless Chromium (selenium) against the app served by waitress (as `crosstrain dashboard`
 serves it), from navigation to all six charts drawn; baseline: a page without charts (import).
-Targets: p95 < 300 ms per callback; athlete page drawn < 2 s.
+Targets: p95 < 300 ms per callback; athlete page drawn < 0.8 s median (issue 22; bench/draw.py compares
+it with an earlier commit).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from queries.unlabelled import unlabelled  # noqa: E402
 
 ATHLETES = [f"Synthetic athlete {i:04d}" for i in range(100, 1000, 60)]
 TARGET_S = 0.300
-DRAW_TARGET_S = 2.0
+DRAW_TARGET_S = 0.8  # median
 
 
 def sent(component: object) -> str:
@@ -230,7 +231,7 @@ def main() -> None:
     print(
         f"{'athlete page drawn in Chromium (6 charts)':48} {1000 * med:6.0f} ms {1000 * top:6.0f} ms   "
         f"{med / statistics.median(bare):5.2f}x a bare page ({1000 * statistics.median(bare):.0f} ms)   "
-        f"target < 2 s: {'ok' if top < DRAW_TARGET_S else 'MISSED'}"
+        f"target median < 0.8 s: {'ok' if med < DRAW_TARGET_S else 'MISSED'}"
     )
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import dash
+import dash_ag_grid
 import dash_bootstrap_components as dbc
 import flask
-from dash import Input, Output, State, html
+from dash import MATCH, Input, Output, State, html
 from dash.exceptions import CallbackException
 from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException
@@ -43,6 +44,7 @@ def create_app(
     """
     settings = settings or {}
     resolve(settings)  # ConfigError naming the key, before anything is served
+    fetch_unused_scripts_lazily()
     app = dash.Dash(
         "dashboard",
         use_pages=True,
@@ -64,6 +66,8 @@ def create_app(
         ],
     )
 
+    defer_components(app)
+
     @app.callback(
         Output("nav-collapse", "is_open"),
         Input("nav-toggler", "n_clicks"),
@@ -81,7 +85,48 @@ def create_app(
     return app
 
 
+# Script chunks of the component libraries that no page uses (DataTable, Markdown, MathJax, AG Grid
+# Enterprise). Eager loading, there to fetch plotly.js with the page, would make every page fetch and
+# parse these ~7 MB too before Dash starts; "lazy" leaves them served, fetched only if ever asked for.
+UNUSED_SCRIPTS = (
+    "async-mathjax",
+    "async-markdown",
+    "async-highlight",
+    "async-table",
+    "async-export",
+    "async-enterprise",
+)
+
+
+def fetch_unused_scripts_lazily() -> None:
+    for library in (dash.dcc, dash.dash_table, dash_ag_grid):
+        for resource in library._js_dist:
+            path = str(resource.get("relative_package_path"))
+            if "async" in resource and any(name in path for name in UNUSED_SCRIPTS):
+                resource["async"] = "lazy"
+
+
 UPDATE_PATH = "/_dash-update-component"
+
+# A deferred component (`components.deferred`) is put on the page when the browser is first idle, at
+# the latest a second after it arrived: the charts above it are drawn first.
+PUT_WHEN_IDLE = """
+function (component) {
+    return new Promise(function (resolve) {
+        var later = window.requestIdleCallback || function (f) { return setTimeout(f, 1); };
+        later(function () { resolve(component); }, {timeout: 1000});
+    });
+}
+"""
+
+
+def defer_components(app: dash.Dash) -> None:
+    """One clientside callback for every deferred slot of every page (no round trip)."""
+    app.clientside_callback(
+        PUT_WHEN_IDLE,
+        Output({"type": components.DEFERRED + "-slot", "slot": MATCH}, "children"),
+        Input({"type": components.DEFERRED, "slot": MATCH}, "data"),
+    )
 
 
 def answer_bad_requests(server: flask.Flask) -> None:

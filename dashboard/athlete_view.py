@@ -335,16 +335,18 @@ def intensity_section(weeks: list[dict[str, Any]]) -> Any:
 
 
 def sessions_table(sessions: pd.DataFrame) -> Any:
-    """The sessions in the range, newest first, in a sortable, filterable grid; names are plain text."""
+    """The sessions in the range, newest first, in a sortable, filterable grid; names are plain text.
+    Below the charts: it comes with the page and is drawn after them (`components.deferred`)."""
     frame = sessions.sort_values("start_local", ascending=False)
     frame = frame.assign(
         day=pd.to_datetime(frame["day"]).dt.strftime("%Y-%m-%d"), name=frame["name"].fillna("")
     )
     columns = [c["field"] for c in SESSION_COLUMNS]
     rows = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
-    return components.grid(
+    grid = components.grid(
         "athlete-sessions",
         rows,
         SESSION_COLUMNS,
         grid_options={"pagination": True, "paginationPageSize": 10, "paginationPageSizeSelector": False},
     )
+    return components.deferred("athlete-sessions", grid)

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import words
 from dashboard.figures import PALETTE, RISK_COLOURS
@@ -241,6 +242,21 @@ def graph(fig_id: str, figure: Any) -> dcc.Graph:
         style={"height": f"{height}px"},
         config={"displayModeBar": False},  # drag to zoom, double-click to reset
         className="chart",
+    )
+
+
+DEFERRED = "deferred"
+
+
+def deferred(slot: str, component: Component) -> html.Div:
+    """`component`, sent with the page but put on it once the browser is idle (after the charts above):
+    for something below the fold whose set-up would hold up the first view (the sessions grid: AG Grid
+    builds its theme and measures its columns on mount). `app.defer_components` registers the callback."""
+    return html.Div(
+        [
+            dcc.Store(id={"type": DEFERRED, "slot": slot}, data=component.to_plotly_json()),
+            html.Div(id={"type": DEFERRED + "-slot", "slot": slot}),
+        ]
     )
 
 

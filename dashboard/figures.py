@@ -69,7 +69,9 @@ def _figure(data: list[dict], title: str, y_title: str, height: int = 320, **lay
             "font": {"size": 16},
         },
         "height": height,
-        "margin": {"l": 56, "r": 16, "t": 76 if legend else 48, "b": 40},
+        # As wide as automargin makes them for x tick labels (46 px; 60 with an axis title, 60 on the
+        # right for a second y axis): already wide enough, plotly draws each chart once, not twice.
+        "margin": {"l": 56, "r": 16, "t": 76 if legend else 48, "b": 46},
         # Under the title, left-aligned: stays clear of it on a phone's narrow screen too.
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
         "hovermode": "x unified",
@@ -159,6 +161,7 @@ def empty(title: str, message: str = "No sessions in this date range") -> Figure
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[{**note, "xref": "paper", "yref": "paper"}],
+        margin={"b": 40},
     )
 
 
@@ -209,6 +212,7 @@ def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by categor
         barmode="stack",
         bargap=0.15,
         xaxis={"title": {"text": "week starting (Monday)"}},
+        margin={"b": 60},
     )
 
 
@@ -251,6 +255,7 @@ def intensity_distribution(
         barmode="stack",
         bargap=0.15,
         xaxis={"title": {"text": "week starting (Monday)"}},
+        margin={"b": 60},
     )
 
 
@@ -330,7 +335,7 @@ def monotony_strain(daily: pd.DataFrame, lines: dict[str, float] = DEFAULT_LINES
             "showgrid": False,
             "rangemode": "tozero",
         },
-        margin={"r": 56},
+        margin={"r": 60},
     )
 
 
@@ -484,6 +489,7 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
             "showgrid": False,
             "rangemode": "normal",
         },
+        margin={"b": 40},  # its tick labels need 46 px on a wide screen, 40 on a phone's
     )
 
 

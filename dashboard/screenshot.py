@@ -48,6 +48,11 @@ DRAWN = """return Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(p => p.querySelector('.cartesianlayer .trace, .annotation')).length"""
 
 
+# Every slot of `components.deferred` (the sessions grid) has its component.
+DEFERRED_PLACED = """return Array.from(document.querySelectorAll('div[id*="deferred-slot"]'))
+    .every(slot => slot.children.length > 0)"""
+
+
 def charts_drawn(browser: webdriver.Chrome) -> int:
     """How many plotly charts have drawn their traces (or their 'no data' note)."""
     return browser.execute_script(DRAWN)
@@ -75,6 +80,7 @@ def capture(
         browser.get(url)
         WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, ready)))
         wait_for_charts(browser, charts)
+        WebDriverWait(browser, 30).until(lambda b: b.execute_script(DEFERRED_PLACED))
         time.sleep(1.0)  # transitions and fonts settle
         out.parent.mkdir(parents=True, exist_ok=True)
         if selector:

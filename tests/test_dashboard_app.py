@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import importlib
 import json
 import subprocess
 import sys
@@ -25,12 +26,20 @@ MONA, BEA = "Mona Monotone (test)", "Bea Balanced (test)"
 CROSSTRAIN = str(Path(sys.executable).with_name("crosstrain"))
 
 
+def inside(component: Component) -> Any:
+    """Its children, or the component a deferred slot's store carries (`components.deferred`)."""
+    data = getattr(component, "data", None)
+    if isinstance(data, dict) and {"type", "namespace", "props"} <= data.keys():
+        return getattr(importlib.import_module(data["namespace"]), data["type"])(**data["props"])
+    return getattr(component, "children", None)
+
+
 def find(tree: Any, wanted: str) -> Component | None:
     """The component with id `wanted` anywhere in a layout."""
     if isinstance(tree, Component):
         if getattr(tree, "id", None) == wanted:
             return tree
-        tree = getattr(tree, "children", None)
+        tree = inside(tree)
     if isinstance(tree, list | tuple):
         for child in tree:
             if (hit := find(child, wanted)) is not None:
@@ -45,7 +54,7 @@ def ids(tree: Any) -> set[str]:
     if isinstance(tree, Component):
         if isinstance(getattr(tree, "id", None), str):
             found.add(tree.id)
-        tree = getattr(tree, "children", None)
+        tree = inside(tree)
     if isinstance(tree, list | tuple):
         for child in tree:
             found |= ids(child)
