@@ -24,7 +24,7 @@ import flask
 
 from dashboard.import_job import ImportJob
 from dashboard.strava_job import SyncJob
-from ingest.db import attach_read_only, connect
+from ingest.database.db import attach_read_only, connect
 from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
 from queries.athletes import athletes as list_athletes
 from queries.overview_cache import OverviewCache
