@@ -50,3 +50,18 @@ def measure(fn: Callable[[int], object], runs: int, before: Callable[[int], obje
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     return Timing(wall, cpu)
+
+
+def alternate(fns: list[Callable[[int], object]], runs: int) -> list[Timing]:
+    """Time each of `fns` `runs` times, taking turns (fn 0, fn 1, ..., fn 0, ...) after one warm-up call
+    each, so that a change in the machine's load falls on all of them alike."""
+    for fn in fns:
+        fn(0)
+    times = [Timing([], []) for _ in fns]
+    for i in range(runs):
+        for fn, t in zip(fns, times, strict=True):
+            t0, c0 = time.perf_counter(), time.process_time()
+            fn(i)
+            t.wall.append(time.perf_counter() - t0)
+            t.cpu.append(time.process_time() - c0)
+    return times

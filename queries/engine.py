@@ -367,8 +367,24 @@ def loaded_from(con: Con, day: date) -> date:
     return min(day, have.args["from"]) if have is not None else day
 
 
+def once(con: Con, key: str, make: Callable[[], T]) -> T:
+    """`make()` once per request on `con` for `key` (its answer kept); outside a request, every time.
+    For the statements a request's calls repeat: the athlete lookup, the files' constant tables."""
+    made = _made(con)
+    if made is None:
+        return make()
+    have = made.get(key)
+    if have is None:
+        have = made[key] = _Made("once", {"value": make()}, (), next(_TOKENS))
+    return have.args["value"]
+
+
 def athlete_ids(con: Con, names: list[str]) -> list[int]:
     """Ids of the named athletes; UnknownAthleteError names the first unknown one."""
+    return list(once(con, "athlete_ids:" + "\n".join(names), lambda: _athlete_ids(con, names)))
+
+
+def _athlete_ids(con: Con, names: list[str]) -> list[int]:
     engine = backend(con)
     engine.create_columns("q_names", {"name": ("varchar", list(names))})
     query = "select a.name, a.athlete_id from athletes a join q_names n on n.name = a.name"

@@ -34,7 +34,11 @@ ENDURANCE = "('run', 'cross')"
 
 
 def prepare(con: engine.Con) -> None:
-    """q_hip_categories and q_hr_zones, the two tables of data the files' SQL joins."""
+    """q_hip_categories and q_hr_zones, the two tables of data the files' SQL joins (once a request)."""
+    engine.once(con, "files.prepare", lambda: _prepare(con))
+
+
+def _prepare(con: engine.Con) -> None:
     backend = engine.backend(con)
     backend.create_columns("q_hip_categories", {"category": ("varchar", list(HIP_CATEGORIES))})
     backend.create_columns(

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -102,12 +103,45 @@ def mark_interrupted(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _open(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
+    def opened() -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(str(path), read_only=read_only)
+        con.execute("set TimeZone = 'UTC'")
+        return con
+
+    return _retried(path, wait_s, opened)
+
+
+def attach_read_only(con: duckdb.DuckDBPyConnection, path: Path, alias: str, wait_s: float) -> None:
+    """Attach the store at `path` read-only to `con`'s instance as `alias`, checked like a read-only
+    `connect` (locked: retried for `wait_s`; another schema: an error). Detaching releases the file.
+    Attaching to a long-lived in-memory instance costs ~3 ms of CPU, opening the file ~19 ms (most of
+    it making a DuckDB instance: an in-memory one costs as much)."""
+    if not path.exists():
+        raise CrosstrainError(
+            f"{path}: no database yet; import some activities first (crosstrain import --help)"
+        )
+    quoted = str(path).replace("'", "''")
+    _retried(path, wait_s, lambda: con.execute(f"attach '{quoted}' as {alias} (read_only)"))
+    try:
+        version = con.execute(
+            f"select coalesce(max(version), 0) from {alias}.main.schema_version"
+        ).fetchone()[0]
+    except duckdb.CatalogException:  # an empty file
+        version = 0
+    if version != SCHEMA_VERSION:
+        con.execute(f"detach {alias}")
+        raise CrosstrainError(f"{path}: database schema is outdated; run any crosstrain import to upgrade it")
+
+
+T = TypeVar("T")
+
+
+def _retried(path: Path, wait_s: float, fn: Callable[[], T]) -> T:
+    """`fn()`, retried while another process holds the file's lock, for `wait_s` seconds."""
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            con.execute("set TimeZone = 'UTC'")
-            return con
+            return fn()
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise CrosstrainError(f"{path}: cannot open the database: {exc}") from exc
