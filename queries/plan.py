@@ -83,9 +83,9 @@ def planned_relation(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def plan_rates(con: duckdb.DuckDBPyConnection, params: Params, athlete_id: int, as_of: date) -> None:
-    """q_plan_rates: the athlete's own load per minute by category and kind (plan_rates.sql) over the
-    done sessions of the RATE_DAYS days up to `as_of`, scored by the report's session_load.sql; it
-    leaves q_scope holding the athlete (callers prepare their own scope after it)."""
+    """q_plan_rates: the athlete's own load per minute by category (or light type) and kind
+    (plan_rates.sql) over the done sessions of the RATE_DAYS days up to `as_of`, scored by the report's
+    session_load.sql; it leaves q_scope holding the athlete (callers prepare their own scope after it)."""
     engine.prepare_scope(con, [athlete_id], params)
     engine.prepare_sessions(con, params, as_of - timedelta(days=RATE_DAYS - 1), as_of)
     values = {"athlete_id": athlete_id, "as_of": as_of, "days": RATE_DAYS, "min_sessions": RATE_SESSIONS}

@@ -10,8 +10,8 @@
 -- 5.39 a minute by heart rate, planned again as "Easy run" at RPE 3, read ACWR 0.63, a false acwr_low).
 -- So:
 --   1. a planned session scores per minute the athlete's own load per minute (their load over their
---      minutes) of their done sessions of the same category and kind (quality or not, as summary.sql
---      counts a quality run) in the 6 weeks up to $as_of, when at least 3 such sessions were done
+--      minutes) of their done sessions of the same category (or light type: walk, golf, hike) and kind
+--      (quality or not, as summary.sql counts a quality run) in the 6 weeks up to $as_of, when at least 3 such sessions were done
 --      (q_plan_rates, plan_rates.sql);
 --   2. else its RPE from the plan's words (an "RPE 6", or the intensity's default RPE:
 --      ingest/plan_words.INTENSITY_RPE), else minutes x the category's intensity, as a done session
@@ -25,18 +25,21 @@
 -- plan_intensity, plan_structure: the plan's intensity (easy, long, tempo, intervals ...) and structure
 --   (steady, intervals, hills, strides, mixed) of a planned session; null for done ones.
 -- Relations: activities, q_planned (planned_sessions with intensity and structure: queries/plan.py),
---   q_plan_rates(category, quality, rate) (plan_rates.sql), q_run_keywords(keyword).
+--   q_plan_rates(intensity_key, quality, rate) (plan_rates.sql), q_run_keywords(keyword),
+--   q_intensity_types(type_name, intensity_key).
 -- (`union all by name` fills activities' other columns with null for planned rows: DuckDB's, as is the
 -- plan's whole projection; the report SQL stays portable.)
 with planned as (
     select
         p.*,
+        coalesce(t.intensity_key, p.category) as intensity_key,
         coalesce(p.intensity, '') in ('tempo', 'threshold', 'intervals', 'hills', 'race', 'strides')
         or coalesce(p.structure, '') in ('intervals', 'hills', 'strides', 'mixed')
         or exists (
             select 1 from q_run_keywords k where lower(coalesce(p.name, '')) like '%' || k.keyword || '%'
         ) as quality
     from q_planned p
+    left join q_intensity_types t on t.type_name = lower(trim(p.sport_type))
     where p.athlete_id = $athlete_id and p.start_local >= cast($as_of as date) + 1
 )
 
@@ -74,4 +77,4 @@ select
     p.intensity as plan_intensity,
     p.structure as plan_structure
 from planned p
-left join q_plan_rates r on r.category = p.category and r.quality = p.quality
+left join q_plan_rates r on r.intensity_key = p.intensity_key and r.quality = p.quality
