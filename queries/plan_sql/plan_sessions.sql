@@ -14,7 +14,7 @@
 --      (quality or not, as summary.sql counts a quality run) in the 6 weeks up to $as_of, when at least 3 such sessions were done
 --      (q_plan_rates, plan_rates.sql);
 --   2. else its RPE from the plan's words (an "RPE 6", or the intensity's default RPE:
---      ingest/plan_words.INTENSITY_RPE), else minutes x the category's intensity, as a done session
+--      ingest/plans/words.INTENSITY_RPE), else minutes x the category's intensity, as a done session
 --      without RPE or heart rate scores (session_load.sql).
 -- That load per minute is the `rpe` the report's SQL reads (crosstrain's loads are all in session-RPE
 -- units: session_load.sql), held to the CR-10 range 1-10 that session_load.sql accepts; the plan's own
