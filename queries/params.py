@@ -157,6 +157,15 @@ THRESHOLDS: tuple[Threshold, ...] = (
         "convention, not on evidence: stretching showed no preventive effect in Lauersen et al. 2014 "
         "(RR 0.96)",
     ),
+    Threshold(
+        "support_days_week",
+        2,
+        "WHO 2020 guidelines on physical activity (Bull et al. 2020, Br J Sports Med) and the ACSM position "
+        "stand on resistance training (2009): muscle-strengthening activities on 2 or more days a week; an "
+        "athlete who does strength or Pilates on this many days a week (8 of 28) gets no low_support_share, "
+        "whatever share of the minutes that is (crosstrain's convention: the share is the target for "
+        "athletes below it)",
+    ),
     # Monotony.
     Threshold(
         "monotony_warn",

@@ -33,6 +33,12 @@ HARD_CODE = "back_to_back_hard"
 # Planned columns the plan import adds (migration 012: intensity, structure); null where the database
 # has none yet.
 PLANNED_EXTRAS = ("intensity", "structure")
+# A planned session scores the athlete's own load per minute of the done sessions of its category and
+# kind over this many days, once this many were done (crosstrain's convention, plan_sessions.sql: six
+# weeks are the ACWR's 28 days and two more, so a plan starting after a light fortnight still reads the
+# athlete's usual sessions; three is the fewest for a median to say something).
+RATE_DAYS = 42
+RATE_SESSIONS = 3
 
 
 class NoPlanError(CrosstrainError):
@@ -76,6 +82,16 @@ def planned_relation(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def plan_rates(con: duckdb.DuckDBPyConnection, params: Params, athlete_id: int, as_of: date) -> None:
+    """q_plan_rates: the athlete's own load per minute by category (or light type) and kind
+    (plan_rates.sql) over the done sessions of the RATE_DAYS days up to `as_of`, scored by the report's
+    session_load.sql; it leaves q_scope holding the athlete (callers prepare their own scope after it)."""
+    engine.prepare_scope(con, [athlete_id], params)
+    engine.prepare_sessions(con, params, as_of - timedelta(days=RATE_DAYS - 1), as_of)
+    values = {"athlete_id": athlete_id, "as_of": as_of, "days": RATE_DAYS, "min_sessions": RATE_SESSIONS}
+    plan_materialise(con, "plan_rates", values)
+
+
 def plan_span(con: duckdb.DuckDBPyConnection, athlete_id: int, as_of: date) -> tuple[date, date] | None:
     """First and last local day of the athlete's planned sessions after `as_of`, or None."""
     [row] = engine.fetch(
@@ -108,6 +124,8 @@ def project(
         )
     first, last = max(span[0], as_of + timedelta(days=1)), span[1]
     planned_relation(con)
+    if not again:  # the done history, so the rates, are the same for a second projection
+        plan_rates(con, params, athlete_id, as_of)
     plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
     plan_materialise(con, "plan_files", {})
     if not again:  # the days, stand-in athletes and keywords stay for a second projection of this span
@@ -154,7 +172,8 @@ def project(
         con,
         """select planned_id, cast(start_local as date) as day, start_local, sport_type, category, name,
                   coalesce(nullif(moving_s, 0), elapsed_s, 0) / 60.0 as minutes,
-                  coalesce(distance_m, 0) / 1000.0 as distance_km, rpe, plan_intensity as intensity,
+                  coalesce(distance_m, 0) / 1000.0 as distance_km, plan_rpe as rpe, rpe as load_rate,
+                  plan_intensity as intensity,
                   plan_structure as structure
            from q_plan_sessions where planned_id is not null order by start_local, planned_id""",
     )
@@ -293,6 +312,7 @@ def projected_series(
     start = engine.monday(as_of) - timedelta(weeks=weeks_back - 1)
     engine.use_threads(con, 1)
     planned_relation(con)
+    plan_rates(con, params, athlete_id, as_of)
     plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
     with engine.reading(activities="q_plan_sessions"):
         engine.prepare_scope(con, [athlete_id], params)

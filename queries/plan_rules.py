@@ -136,7 +136,11 @@ def quality(s: dict) -> bool:
 
 
 def load(s: dict, params: Params) -> float:
-    return s["minutes"] * (s["rpe"] if s.get("rpe") else params.intensity.get(s["category"], 3.0))
+    """A planned session's load as the projection scores it: its load per minute (plan_sessions.sql:
+    the athlete's own for its kind, else the plan's RPE), else the category's intensity (a draft
+    session added by a suggestion)."""
+    rate = s.get("load_rate") or s.get("rpe") or params.intensity.get(s["category"], 3.0)
+    return s["minutes"] * rate
 
 
 def label(s: dict) -> str:

@@ -97,7 +97,7 @@ REGISTRY: tuple[WarningKind, ...] = (
         code="low_support_share",
         title="little support work",
         severity="warn",
-        thresholds=("runner_min_runs", "runner_min_share", "support_share_low"),
+        thresholds=("runner_min_runs", "runner_min_share", "support_share_low", "support_days_week"),
         message=advice.low_support_share,
         advice=(
             "Give strength work for the hips and legs (squats, lunges, step-ups, Romanian deadlifts) a "
@@ -107,7 +107,8 @@ REGISTRY: tuple[WarningKind, ...] = (
         ),
         source=(
             "crosstrain's convention (the 10% target and counting mobility in the share); the benefit of "
-            "strength work is Lauersen et al. 2014's (RR 0.32), and of stretching none was found (RR 0.96)."
+            "strength work is Lauersen et al. 2014's (RR 0.32), and of stretching none was found (RR 0.96). "
+            "Not raised for strength or Pilates on 2+ days a week: WHO 2020 (Bull et al.) and ACSM 2009."
         ),
         plan=PlanBehaviour(28, False, plan_rules.add_support),
     ),

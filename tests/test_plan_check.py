@@ -101,7 +101,9 @@ def test_a_plan_that_only_runs(tmp_path, db_path, run_cli):
 
 def test_projection_equals_the_report_once_the_plan_is_done(tmp_path, db_path, run_cli):
     """The same SQL: each projected day's summary is the report's summary on that day when the planned
-    sessions are stored as done activities (with the RPE the plan's words gave: "Easy run" is 3)."""
+    sessions are stored as done activities, with the load per minute the projection gave them: the
+    athlete's own for runs (plan_sessions.sql), 5 a minute (the done runs have neither RPE nor heart
+    rate: the run default), not the 3 the plan's words "Easy run" give."""
     history(db_path, 4)
     run_cli("plan", "import", str(plan_csv(tmp_path, RUNS_ONLY)), "--athlete", "Ann", "--as-of", str(S))
     out = check(run_cli)
@@ -117,7 +119,7 @@ def test_projection_equals_the_report_once_the_plan_is_done(tmp_path, db_path, r
                 "minutes": m,
                 "km": km,
                 "name": n,
-                "rpe": 3,
+                "rpe": 5,
             }
             for o, k, m, km, n in RUNS_ONLY
         ],
@@ -244,3 +246,41 @@ def test_plan_judged_on_the_intensity_and_structure_the_coach_planned(tmp_path, 
     # the load follows the planned RPEs (8 x 50 and 7 x 35 against the run default 5 x minutes)
     strain = {d["date"]: d["strain"] for d in out["days"]}
     assert strain["2026-11-03"] > {d["date"]: d["strain"] for d in words_only["days"]}["2026-11-03"]
+
+
+def test_a_plan_that_repeats_the_athletes_weeks_scores_like_them(tmp_path, db_path, run_cli):
+    """Like with like (plan_sessions.sql): six weeks of 40-minute runs Mon/Wed/Fri at average HR 160
+    score by heart rate, the plan's "Easy run" by its words (RPE 3). Hand-computed: HRrest 60 and
+    HRmax 190 (the defaults: no max_hr recorded), HRr = 100 / 130 = 0.7692, Banister TRIMP per minute
+    0.7692 x 0.64 x e^(1.92 x 0.7692) = 2.156, x trimp_scale 2.5 = 5.39 a minute, 215.6 a run. Scored
+    at RPE 3 (120 a run) the same weeks would read ACWR 360 / ((3 x 646.8 + 360) / 4) = 0.63 a week in,
+    an acwr_low; on the athlete's own 5.39 a minute the plan that repeats the weeks reads 1.0 every day
+    (any 7 days hold 3 of the runs, any 28 days 12) and raises no load warning."""
+    rows = [
+        {"start_local": at(S - timedelta(days=d)), "sport_type": "Run", "minutes": 40, "km": 8, "name": "Run"}
+        | {"avg_hr": 160}
+        for d in range(42)
+        if (S - timedelta(days=d)).weekday() in (0, 2, 4)
+    ]
+    write(db_path, "Ann", rows)
+    plan = [
+        (o, "Run", 40, 8, "Easy run") for o in range(1, 27) if (S + timedelta(days=o)).weekday() in (0, 2, 4)
+    ]
+    assert len(plan) == 12
+    path = plan_csv(tmp_path, plan)
+    assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S)).exit_code == 0
+    with connect(db_path) as con:  # the plan keeps its own RPE (hard days and suggestions read it)
+        assert con.execute("select distinct intensity, rpe from planned_sessions").fetchall() == [
+            ("easy", 3.0)
+        ]
+    out = check(run_cli)
+    assert [d["acwr"] for d in out["days"]] == [1.0] * 26
+    loads = {"acwr_low", "acwr_spike", "high_monotony"}
+    assert [f for f in out["findings"] if f["code"] in loads] == []
+    # strain of a week of 3 runs: load 3 x 215.6 = 646.8 x monotony (mean / sd of the 7 daily loads)
+    run = 0.7692308 * 0.64 * 2.718281828 ** (1.92 * 0.7692308) * 2.5 * 40
+    daily = [run, 0, run, 0, run, 0, 0]
+    mean = sum(daily) / 7
+    sd = (sum((x - mean) ** 2 for x in daily) / 7) ** 0.5
+    last = out["days"][-1]
+    assert abs(last["strain"] - 3 * run * mean / sd) < 1.0

@@ -294,3 +294,17 @@ def test_a_jump_last_week_stays_in_view_this_week(db_path):
         in message
     )
     assert not message.startswith("Ran 31.0")
+
+
+@pytest.mark.parametrize(("strength_days", "minutes", "raised"), [((1, 4), 18, False), ((1,), 36, True)])
+def test_low_support_share_not_for_strength_on_two_days_a_week(db_path, strength_days, minutes, raised):
+    """Mirrors bjarke (Bjarke848/AI_TrainingPlanner, 2025-10-28): a runner who lifts twice every week
+    read 'little support work' at 9.8%. Six 60-minute runs a week and 144 strength minutes in 28 days:
+    144 / 1584 = 9.1% either way; on two days a week (8 of 28, WHO 2020's "2 or more days a week") the
+    share is not held against the athlete, on one day a week (4 of 28) it is."""
+    rows = [run(d, 12.0) for d in range(28) if d % 7 != 6]
+    rows += [session(d, "Weight Training", minutes) for d in range(28) if d % 7 in strength_days]
+    write(db_path, "Ann", rows)
+    rep = report(db_path)
+    assert rep["summary"]["support_share"] == round(144 / 1584, 3)
+    assert ("low_support_share" in codes(rep)) is raised

@@ -6,7 +6,8 @@
 -- q_hard_intensities (tempo, threshold, intervals, hills, race, long), or a name holding a keyword of
 -- q_hard_keywords (interval, tempo, threshold, hill, race ...).
 -- Parameters: $from, $to (local dates, inclusive), $hard_rpe. Relations: q_plan_sessions (with
---   plan_intensity), q_hard_keywords(keyword), q_hard_intensities(intensity).
+--   plan_intensity, and plan_rpe: a planned session's RPE is the plan's, not the load per minute it
+--   scores), q_hard_keywords(keyword), q_hard_intensities(intensity).
 with hard as (
     select distinct
         s.activity_id,
@@ -18,7 +19,7 @@ with hard as (
         s.twin_of is null and not s.excluded
         and s.start_local >= cast($from as date) - 1 and s.start_local < cast($to as date) + 1
         and (
-            s.rpe >= $hard_rpe
+            case when s.planned_id is null then s.rpe else s.plan_rpe end >= $hard_rpe
             or k.keyword is not null
             or s.plan_intensity in (select intensity from q_hard_intensities)
         )

@@ -8,6 +8,7 @@
 -- Windows end on $as_of: 28 days = [$as_of - 27, $as_of], 14 days = [$as_of - 13, $as_of], 7 days =
 --   [$as_of - 6, $as_of].
 -- days_since_support: days since the last strength or Pilates session (null: none ever);
+-- support_days_28d: days of the 28 with a strength or Pilates session;
 -- support_gap_days: the same, or days since the first activity when there was none (how long the
 -- athlete has gone without support work as far as we know). history_days: days from the first
 -- activity to $as_of, both counted (0: none yet).
@@ -44,6 +45,7 @@ with window_28 as (
         l.athlete_id,
         sum(case when c.running then 1 else 0 end) as run_sessions,
         sum(case when c.support_work then 1 else 0 end) as support_sessions,
+        count(distinct case when c.support_work then l.day end) as support_days,
         sum(case when c.running then l.distance_km else 0 end) as run_km,
         sum(case when c.running and l.day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d,
         min(case when l.day >= cast($as_of as date) - 6 then l.day end) as first_day_7d,
@@ -197,6 +199,7 @@ select
     coalesce(m.support_share, 0) as support_share,
     coalesce(m.run_share, 0) as run_share,
     coalesce(w.support_sessions, 0) / 4.0 as strength_sessions_per_week,
+    coalesce(w.support_days, 0) as support_days_28d,
     date_diff('day', h.last_support_day, cast($as_of as date)) as days_since_support,
     date_diff('day', coalesce(h.last_support_day, h.first_day), cast($as_of as date)) as support_gap_days,
     coalesce(date_diff('day', h.first_day, cast($as_of as date)) + 1, 0) as history_days,

@@ -5,7 +5,8 @@
 --   $acwr_min_history_days, $acwr_thin_weeks, $acwr_very_high, $break_days, $easy_runs_hard_share,
 --   $easy_runs_min_rated, $hard_runs_min_rated, $hard_runs_share, $moderate_min_minutes,
 --   $moderate_share, $monotony_high, $monotony_min_load_7d, $monotony_warn, $run_jump_base_km,
---   $run_jump_min_km, $run_jump_week, $runner_min_runs, $runner_min_share, $support_gap_days, $support_gap_high_days, $support_share_low,
+--   $run_jump_min_km, $run_jump_week, $runner_min_runs, $runner_min_share, $support_days_week,
+--   $support_gap_days, $support_gap_high_days, $support_share_low,
 --   $variety_cv_distance, $variety_cv_pace, $variety_min_runs.
 -- Severity: info < warn < high. queries/warning_registry.py holds everything else about each code (its
 -- message, advice, source, order and plan behaviour) and reads each code's condition from this file:
@@ -64,9 +65,13 @@ raised as (
 
     union all
     -- warning: low_support_share
+    -- (not for an athlete who did strength or Pilates on $support_days_week days a week or more, as the
+    -- guidelines ask, whatever share of the minutes that is: one long race or ride dwarfs it)
     select athlete_id, 'low_support_share', 'warn'
     from runner
-    where is_runner and not unlabelled and support_share < $support_share_low
+    where
+        is_runner and not unlabelled and support_share < $support_share_low
+        and support_days_28d < 4 * $support_days_week
 
     union all
     -- warning: unlabelled_sessions
