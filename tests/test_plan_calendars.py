@@ -376,9 +376,9 @@ HOSTILE = [
 def test_hostile_calendars_are_refused_in_seconds(tmp_path, db_path, run_cli, label, body, said, sessions):
     path = tmp_path / "hostile.ics"
     path.write_text(ics(body, GOOD), encoding="utf-8", newline="")
-    began = time.monotonic()
+    began = time.process_time()  # CPU seconds of this process: what the calendar costs, whatever the load
     result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-01")
-    assert time.monotonic() - began < 20
+    assert time.process_time() - began < 20
     assert "Traceback" not in result.output
     if said:
         assert result.exit_code == 1
