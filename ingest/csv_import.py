@@ -40,6 +40,11 @@ READ_REASONS = {
 }
 
 
+# DuckDB's memory for an import (its default is 80% of the machine's): a million-row file then keeps
+# its staged rows and the insert's buffers within it, spilling to a temporary file beside the database
+# rather than growing the process (peak RSS 0.64 GB instead of 1.0-1.5 GB, no slower: issue 22).
+IMPORT_MEMORY = "600MB"
+
 TEMP_TABLES = (
     "_raw",
     "_parsed",
@@ -116,6 +121,7 @@ def import_connection(
     `--timezone` checked once, before any file is read."""
     with connect(db_path) as con:
         con.execute(MACROS)
+        con.execute(f"set memory_limit = '{IMPORT_MEMORY}'")
         if options.timezone:
             check_timezone(con, options.timezone)
         yield con
@@ -178,6 +184,8 @@ def import_file(
         with transaction(con):
             import_id = store.start_import(con, "zip" if ".zip:" in shown else "csv", shown, fmt.name)
             result.notes.append(_stage(con, fmt.name, fmt.strava_ids, athlete, options.timezone))
+            [parsed] = con.execute("select count(*) from _parsed").fetchone()
+            con.execute("drop table _parsed")  # staged now: its memory goes before the insert's
             result.counts = store.write_activities(con, "_staged", import_id, settings)
             _place_implausible(con, path, import_id, header.delimiter)
             con.execute(
@@ -192,10 +200,7 @@ def import_file(
                     [import_id],
                 ).fetchall()
             ]
-            result.rows = (
-                con.execute("select count(*) from _parsed").fetchone()[0]
-                + con.execute("select count(*) from _read_rejects").fetchone()[0]
-            )
+            result.rows = parsed + con.execute("select count(*) from _read_rejects").fetchone()[0]
             result.athletes = [
                 r[0] for r in con.execute("select name from _file_athletes order by name").fetchall()
             ]
@@ -229,6 +234,7 @@ def read_rows(
     con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
     con.execute(f"create or replace temp table _parsed as {fmt.parse_query(header, facts).sql()}")
     _locate_rejects(con, path, header)
+    con.execute("drop table _raw")  # parsed: its memory goes before the staging's
     return facts.notes
 
 
