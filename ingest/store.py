@@ -208,9 +208,7 @@ def write_activities(
     # The rows as they will be stored: a query, not a table, so that a bulk import categorises its
     # rows in the insert itself instead of writing them once more.
     # Sessions far beyond plausible for their kind are stored excluded, with the reason (plausibility.py).
-    # `_row` (the staged row's rowid) numbers the new rows: unique without a window over every row,
-    # which would gather the million rows in one place before the insert could start.
-    categorised = categories.categorised(f"select {cols}, rowid as _row from {staged}", staged)
+    categorised = categories.categorised(f"select {cols} from {staged}", staged)
     incoming = corrections.overlay(
         con,
         f"select *, {plausibility.exclusion_sql()} as excluded_reason from ({categorised})",
@@ -242,7 +240,7 @@ def write_activities(
     last_id = con.execute("select coalesce(max(activity_id), 0) from activities").fetchone()[0]
     counts.new = con.execute(
         f"""insert into activities ({cols}, category, excluded, excluded_reason, import_id, activity_id)
-            select {cols}, category, excluded, excluded_reason, ?, ? + _row + 1
+            select {cols}, category, excluded, excluded_reason, ?, ? + row_number() over ()
             from ({incoming}) i
             where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
                               and k.source = i.source and k.source_id = i.source_id)""",
