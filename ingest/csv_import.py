@@ -10,7 +10,7 @@ columns, rows that can't be read are recorded with their line and reason, and th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,9 +122,13 @@ def import_connection(
     with connect(db_path) as con:
         con.execute(MACROS)
         con.execute(f"set memory_limit = '{IMPORT_MEMORY}'")
-        if options.timezone:
-            check_timezone(con, options.timezone)
-        yield con
+        try:
+            if options.timezone:
+                check_timezone(con, options.timezone)
+            yield con
+        finally:  # the setting is the database instance's: a dashboard's other connections share it
+            with suppress(duckdb.Error):
+                con.execute("reset memory_limit")
 
 
 def import_paths(
