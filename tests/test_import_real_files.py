@@ -11,13 +11,13 @@ import pytest
 from conftest import SHARED_FORMATS
 from import_helpers import error_lines, one, rows
 
-from ingest.formats import strava_languages
+from ingest.exports.formats import strava_languages
 
 FORMATS = SHARED_FORMATS  # beside the checkout (CI), or beside a folder above this worktree
 pytestmark = pytest.mark.skipif(not FORMATS.is_dir(), reason="../shared/formats is not beside the checkout")
 
 
-# Real rows the plausibility rules refuse (ingest/plausibility.py): line -> the reject's text.
+# Real rows the plausibility rules refuse (ingest/database/plausibility.py): line -> the reject's text.
 IMPLAUSIBLE = {
     # a 53 km ride with 118 s of moving time (and 84 days elapsed): 451 m/s
     "strava_2025_99cols.csv": {928: "average speed 450.93 m/s is outside 0..100 m/s"},
