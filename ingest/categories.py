@@ -9,6 +9,7 @@ rejected.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -370,6 +371,12 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
             where {key_sql("word")} <> ''""",
         [[c for c, _ in pairs], [w for _, w in pairs], len(pairs)],
     )
+    # Whether a name key holds any keyword, in one pass of one regular expression: most names hold none
+    # ("Session 17"), and trying each of a hundred keywords on each of 100,000 names cost 0.13 s.
+    words = sorted(r[0] for r in con.execute("select distinct keyword from category_keywords").fetchall())
+    pattern = "|".join(re.escape(w) for w in words).replace("'", "''")
+    test = f"regexp_matches(x, '{pattern}')" if words else "false"
+    con.execute(f"create or replace temp macro ct_has_keyword(x) as {test}")
 
 
 def categorised(rows: str, staged: str) -> str:
@@ -387,9 +394,10 @@ def categorised(rows: str, staged: str) -> str:
         ),
         names as (
             select n.name, arg_min(kw.category, kw.priority) as category
-            from (select name, {key_sql("name")} as name_key
-                  from (select distinct s.name from {staged} s join types t on t.sport_type = s.sport_type
-                        where t.name_decides)) n
+            from (select * from (select name, {key_sql("name")} as name_key
+                                 from (select distinct s.name from {staged} s
+                                       join types t on t.sport_type = s.sport_type where t.name_decides))
+                  where ct_has_keyword(name_key)) n
             join category_keywords kw on contains(n.name_key, kw.keyword)
             group by n.name
         )

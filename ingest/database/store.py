@@ -191,9 +191,8 @@ def write_activities(
     plausibility.reject(con, staged, import_id)  # every source's rows meet the same rules
     unknown = dict(
         con.execute(
-            f"""select sport_type, count(*) from {staged}
-                where {categories.key_sql("sport_type")} not in (select type_key from category_map)
-                group by sport_type"""
+            f"""select sport_type, n from (select sport_type, count(*) as n from {staged} group by sport_type)
+                where {categories.key_sql("sport_type")} not in (select type_key from category_map)"""
         ).fetchall()
     )
     # Keys counted by their hash (a third cheaper than the key itself): distinct hashes mean distinct

@@ -8,6 +8,7 @@ value that is present but unreadable rejects its row, a missing optional value i
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -210,13 +211,12 @@ class ParseQuery:
 
     def sql(self) -> str:
         inner = ["rowid as rec"]
-        cases_col, cases_reason = [], []
+        checks: list[tuple[str, str, str]] = []  # (condition, column, reason) in the order they count
         if self.row_reject:
             inner.append(
                 f"{self.row_reject[0]} as row_reject_column, {self.row_reject[1]} as row_reject_reason"
             )
-            cases_col.append("when row_reject_reason is not null then row_reject_column")
-            cases_reason.append("when row_reject_reason is not null then row_reject_reason")
+            checks.append(("row_reject_reason is not null", "row_reject_column", "row_reject_reason"))
         for name, f in self.fields.items():
             raw = f.raw or "null::varchar"
             inner.append(f"{raw} as r_{name}")
@@ -231,19 +231,16 @@ class ParseQuery:
             shown = f"chr(39) || regexp_replace(left(r_{name}, 40), '[[:cntrl:]]', '?', 'g') || chr(39)"
             label = lit(f.label)
             if f.required:
-                cases_col.append(f"when r_{name} is null then {label}")
-                cases_reason.append(f"when r_{name} is null then {lit('missing ' + f.kind)}")
+                checks.append((f"r_{name} is null", label, lit("missing " + f.kind)))
             bad = f"r_{name} is not null and {name} is null"
-            cases_col.append(f"when {bad} then {label}")
-            cases_reason.append(f"when {bad} then 'cannot read ' || {shown} || {lit(' as ' + f.kind)}")
+            checks.append((bad, label, f"'cannot read ' || {shown} || {lit(' as ' + f.kind)}"))
             if f.check:
                 check = f.check.replace("{v}", name)
                 cond = f"{name} is not null and not ({check})"
-                cases_col.append(f"when {cond} then {label}")
                 reason = (
                     f.check_reason_sql.replace("{v}", name) if f.check_reason_sql else lit(f.check_reason)
                 )
-                cases_reason.append(f"when {cond} then {shown} || ' ' || {reason}")
+                checks.append((cond, label, f"{shown} || ' ' || {reason}"))
         outer = []
         for name in PARSED:
             if name == "rec":
@@ -252,11 +249,27 @@ class ParseQuery:
                 outer.append(f"nullif({name}, 0) as {name}" if self.fields[name].zero_is_missing else name)
             else:
                 outer.append(f"{self.constants.get(name, 'null')} as {name}")
-        col_case = "case " + " ".join(cases_col) + " end" if cases_col else "null"
-        reason_case = "case " + " ".join(cases_reason) + " end" if cases_reason else "null"
+        # The checks are tested once per row, giving the number of the first that fails; the column and
+        # the reason are then picked by that number, and a good row (no number) passes them at once.
+        failed = "case " + " ".join(f"when {c} then {i}" for i, (c, _, _) in enumerate(checks)) + " end"
+
+        def pick(part: int) -> str:
+            whens = " ".join(f"when _reject = {i} then {check[part]}" for i, check in enumerate(checks))
+            return f"case when _reject is null then null {whens} end"
+
+        # Each column's cleaned text once: the fields read `ct_txt(c3)` several times (a date gives the
+        # time, whether it has one, its offset and the id), and DuckDB would clean it each time.
+        parse = ", ".join(inner)
+        cleaned = sorted(set(re.findall(r"ct_txt\((c[0-9]+)\)", parse)), key=lambda c: int(c[1:]))
+        parse = re.sub(r"ct_txt\((c[0-9]+)\)", r"t_\1", parse)
+        rows = f"select rowid, *, {', '.join(f'ct_txt({c}) as t_{c}' for c in cleaned)} from _raw"
+        if not checks:
+            return f"select {', '.join(outer)}, null as reject_column, null as reject_reason\n" + (
+                f"from (select {parse} from ({rows}))"
+            )
         return (
-            f"select {', '.join(outer)}, {col_case} as reject_column, {reason_case} as reject_reason\n"
-            f"from (select {', '.join(inner)} from _raw)"
+            f"select {', '.join(outer)}, {pick(1)} as reject_column, {pick(2)} as reject_reason\n"
+            f"from (select *, {failed} as _reject from (select {parse} from ({rows})))"
         )
 
 
