@@ -38,8 +38,8 @@ import queries  # noqa: E402
 from bench.synth import AS_OF, build_db  # noqa: E402
 from bench.timing import Timing, measure  # noqa: E402
 from dashboard import athlete_view, create_app, data  # noqa: E402
-from ingest.corrections import set_activities  # noqa: E402
-from ingest.db import connect  # noqa: E402
+from ingest.database.corrections import set_activities  # noqa: E402
+from ingest.database.db import connect  # noqa: E402
 from queries.athletes import athletes as list_athletes  # noqa: E402
 from queries.overview_cache import OverviewCache  # noqa: E402
 from queries.unlabelled import unlabelled  # noqa: E402

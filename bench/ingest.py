@@ -34,7 +34,7 @@ copy (
            ['Run', 'Run', 'Run', 'Trail Run', 'WeightTraining', 'Pilates', 'Yoga', 'Ride', 'Swim',
             'Workout'][1 + (i * 7919) % 10] as type,
            1200 + (i * 31) % 5400 as duration,
-           -- runs at 3-6 min/km: plausible (ingest/plausibility.py), so every row is imported
+           -- runs at 3-6 min/km: plausible (ingest/database/plausibility.py), so every row is imported
            case when (i * 7919) % 10 < 4
                 then round((1200 + (i * 31) % 5400) / (180 + (i * 13) % 180), 2) end as distance_km,
            case when i % 3 = 0 then 1 + i % 10 end as rpe,

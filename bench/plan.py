@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
 import queries  # noqa: E402
 from bench.synth import AS_OF, DATA, build_db  # noqa: E402
 from bench.timing import measure  # noqa: E402
-from ingest.db import connect  # noqa: E402
-from ingest.plans import store_check  # noqa: E402
+from ingest.database.db import connect  # noqa: E402
+from ingest.plans.importer import store_check  # noqa: E402
 from queries import plan, plan_done, plan_suggest  # noqa: E402
 
 WEEKS = 8

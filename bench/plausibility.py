@@ -1,7 +1,7 @@
 """Benchmark: what the plausibility rules cost the one write path, on 1,000,000 staged activities.
 
 Stages N plausible activities (every rule passes, the common case) in a fresh database, then times,
-best of `--repeat` runs each: `ingest.plausibility.reject` alone, `ingest.store.write_activities`
+best of `--repeat` runs each: `plausibility.reject` alone, `store.write_activities`
 (which calls it), and as the baseline a bare copy of the staged table (`create table as select *`).
 
     .venv/bin/python bench/plausibility.py [--rows N] [--repeat N]
@@ -20,7 +20,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # ahead of bench/, whose ingest.py would shadow the package
 
-from ingest import categories, db, plausibility, store  # noqa: E402
+from ingest import categories  # noqa: E402
+from ingest.database import db, plausibility, store  # noqa: E402
 
 STAGE = """
 create or replace temp table src as

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 import queries  # noqa: E402
 from bench.synth import AS_OF, build_db  # noqa: E402
 from bench.timing import measure  # noqa: E402
-from ingest.db import connect  # noqa: E402
+from ingest.database.db import connect  # noqa: E402
 
 FLOOR_SQL = """select athlete_id, count(*), sum(moving_s), sum(distance_m), max(start_local)
                from activities group by athlete_id"""

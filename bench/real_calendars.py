@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ingest.db import connect  # noqa: E402
+from ingest.database.db import connect  # noqa: E402
 
 # raxdne/training's season plan writes sessions as its author's codes (its README's legend)
 RAXDNE_CODES = {

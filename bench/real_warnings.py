@@ -57,7 +57,7 @@ def import_all(db: Path, data: Path, athletes: list[dict]) -> None:
 
 def active_days(db: Path) -> dict[str, list[date]]:
     """Each athlete's days with at least one counted activity (local date)."""
-    from ingest import db as store
+    from ingest.database import db as store
 
     with store.connect(db, read_only=True) as con:
         rows = con.execute(
@@ -134,7 +134,7 @@ def is_red(warnings: list[dict], red_warns: int) -> bool:
 
 def _rates_chunk(args: tuple[str, list[str]]) -> list[tuple[str, str, list[str]]]:
     db, days = args
-    from ingest import db as store
+    from ingest.database import db as store
 
     report = importlib.import_module("queries.report")
     out = []

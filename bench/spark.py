@@ -29,7 +29,7 @@ from bench.synth import AS_OF, DATA, build_db  # noqa: E402
 def _child(engine: str, db: str, source: str, master: str, out: str) -> None:
     """Run `compare` once on `engine` and write {seconds, json} to `out`."""
     import queries
-    from ingest.db import connect
+    from ingest.database.db import connect
 
     t0 = time.perf_counter()
     if engine == "duckdb":
@@ -90,7 +90,7 @@ def main() -> None:
 
     import duckdb
 
-    from ingest.db import connect
+    from ingest.database.db import connect
     from queries.export import export_parquet
 
     t0 = time.perf_counter()

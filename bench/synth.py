@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ingest.db import connect  # noqa: E402
+from ingest.database.db import connect  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / ".data"
 AS_OF = date(2026, 11, 22)  # the last day of generated data

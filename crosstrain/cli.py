@@ -24,7 +24,7 @@ from crosstrain import (
     cli_strava,
 )
 from crosstrain.env import Env
-from ingest.db import default_db_path
+from ingest.database.db import default_db_path
 from ingest.errors import CrosstrainError, first_line
 from ingest.settings import config_path
 

@@ -11,11 +11,11 @@ from rich.table import Table
 
 from crosstrain.cli_athletes import existing_db
 from crosstrain.env import Env
+from ingest.admin.recategorise import recategorise
 from ingest.categories import CATEGORIES
-from ingest.corrections import label_same_name, set_activities
-from ingest.db import connect
+from ingest.database.corrections import label_same_name, set_activities
+from ingest.database.db import connect
 from ingest.errors import CrosstrainError
-from ingest.recategorise import recategorise
 from queries.activities import activities as list_activities
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])

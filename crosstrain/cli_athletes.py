@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from crosstrain.env import Env
-from ingest import athletes_admin
-from ingest.db import connect
+from ingest.admin import athletes as athletes_admin
+from ingest.database.db import connect
 from ingest.errors import CrosstrainError
 from queries.athletes import athletes as list_athletes
 

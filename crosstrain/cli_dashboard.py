@@ -132,7 +132,7 @@ def demo_cmd(env, host: str, port: int, password: str | None, demo_db: Path | No
     Your database (--db) is never touched by the demo: files uploaded on the demo's Import page go
     into it, and `crosstrain dashboard` shows them.
     """
-    from ingest.sample import load_sample
+    from ingest.sample.synthetic import load_sample
 
     check_exposure(host, password)
     db = demo_db or env.db.with_name("demo.duckdb")
@@ -151,7 +151,7 @@ def demo_cmd(env, host: str, port: int, password: str | None, demo_db: Path | No
 def replace_demo_db(db: Path) -> Path | None:
     """Remove an earlier demo database. One that holds athletes of the user's own (an upload into an
     older demo) is renamed aside, never deleted: returns its new name."""
-    from ingest.db import connect
+    from ingest.database.db import connect
     from queries.athletes import athletes
 
     if not db.exists():

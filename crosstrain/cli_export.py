@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from crosstrain.env import Env
-from ingest.db import connect
+from ingest.database.db import connect
 from queries.export import export_parquet
 
 

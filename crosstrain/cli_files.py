@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from crosstrain.echo import echo_results
-from ingest.csv_import import ImportOptions
+from ingest.exports.importer import ImportOptions
 from ingest.files.sources import split_paths
 
 

@@ -8,8 +8,8 @@ import click
 
 from crosstrain.cli_files import import_files, working
 from crosstrain.echo import echo_results
-from ingest.csv_import import ImportOptions, import_paths
-from ingest.store import WriteCounts
+from ingest.database.store import WriteCounts
+from ingest.exports.importer import ImportOptions, import_paths
 
 
 @click.command("import")

@@ -12,9 +12,9 @@ from rich.console import Console
 from crosstrain.cli_report import DISCLAIMER, SEVERITY_STYLE, as_of_day, json_option
 from crosstrain.echo import echo_results
 from crosstrain.env import Env
-from ingest.db import connect
-from ingest.plans import apply_changes, checking, import_plans, parse_pace, store_check
-from ingest.plans_ics import suggestions_ics
+from ingest.database.db import connect
+from ingest.plans.ics import suggestions_ics
+from ingest.plans.importer import apply_changes, checking, import_plans, parse_pace, store_check
 from queries import engine
 from queries import plan as plans
 from queries.plan_suggest import suggest

@@ -16,7 +16,7 @@ from rich.table import Table
 import queries
 from crosstrain.env import Env
 from ingest.categories import CATEGORIES
-from ingest.db import connect
+from ingest.database.db import connect
 from ingest.errors import CrosstrainError
 from queries.engine import check_days
 from queries.warning_registry import title

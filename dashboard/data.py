@@ -23,7 +23,7 @@ import flask
 
 from dashboard.import_job import ImportJob
 from dashboard.strava_job import SyncJob
-from ingest.db import connect
+from ingest.database.db import connect
 from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
 from queries.athletes import athletes as list_athletes
 from queries.overview_cache import OverviewCache

@@ -108,7 +108,7 @@ def sample_screenshots(folder: Path, width: int = 1400) -> list[Path]:
     from werkzeug.serving import make_server
 
     from dashboard import create_app
-    from ingest.sample import load_sample
+    from ingest.sample.synthetic import load_sample
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "sample.duckdb"

@@ -17,8 +17,8 @@ from dash import dcc, html
 
 from dashboard import data
 from ingest.categories import CATEGORIES, key_sql
-from ingest.corrections import label_same_name, set_activities
-from ingest.db import connect
+from ingest.database.corrections import label_same_name, set_activities
+from ingest.database.db import connect
 
 SHOWN_GROUPS = 30
 SHOWN_SESSIONS = 12

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import data
-from ingest.csv_import import FileResult, ImportOptions, import_paths
 from ingest.errors import CrosstrainError
+from ingest.exports.importer import FileResult, ImportOptions, import_paths
 from ingest.files.importer import FilesResult, Progress, import_activity_paths, is_activity_path
 
 MAX_FILE_MB = 50  # one file, decoded

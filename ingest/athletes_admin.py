@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ingest import twins
+from ingest.database import twins
+from ingest.database.transaction import transaction
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.timezones import check_timezone
-from ingest.transaction import transaction
 
 if TYPE_CHECKING:  # importing ingest.strava imports stravalib (about a second): only when tokens change
     from ingest.strava.tokens import TokenStore
@@ -110,7 +110,7 @@ def merge(
     An activity both hold (same source and id: the same file imported under both names) keeps the
     target's copy. Settings the target lacks (time zone, HR settings, sex) come from the source. The
     Strava link: the target's when it has one (the source's account is disconnected, its activities
-    kept), else the source's. Double recordings across the two are linked (ingest/twins.py).
+    kept), else the source's. Double recordings across the two are linked (ingest/database/twins.py).
     """
     src, dst = find(con, source), find(con, target)
     if src.athlete_id == dst.athlete_id:

@@ -125,7 +125,7 @@ DEFAULT_CATEGORIES: dict[str, str] = {
 
 # Types that say nothing about the session: Strava's "Workout", Garmin's "Gym & Fitness Equipment" (older
 # exports: "Fitness Equipment"), "Other" and "Training", and the names the localized exports write for
-# them when a language map (ingest/formats/*_languages.py) has not turned them into English. Their name
+# them when a language map (exports/formats/*_languages.py) has not turned them into English. Their name
 # decides the category ("Workout: glutes and squats" is strength); a name that matches no keyword leaves
 # the session in the catch-all category `other`, a support-work candidate: the report asks about it
 # (unlabelled_sessions) and it scores as the athlete's gym sessions (queries/sql/session_intensity.sql).

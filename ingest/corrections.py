@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest import twins, versions
 from ingest.categories import CATEGORIES, key_sql
+from ingest.database import twins, versions
+from ingest.database.transaction import transaction
 from ingest.errors import CrosstrainError
-from ingest.transaction import transaction
 
 # CR-10: 0 (rest) to 10 (maximal), halves included (Foster 2001 uses the CR-10 scale).
 RPE_RANGE = (0.0, 10.0)

@@ -1,6 +1,6 @@
 """`crosstrain import`: Strava, Garmin and generic CSV files and Strava export archives into the store.
 
-Each file is one transaction: its header tells the format and language (ingest/formats/registry.py),
+Each file is one transaction: its header tells the format and language (ingest/exports/formats/registry.py),
 DuckDB reads the rows as text, the rows' own evidence decides the decimal mark, the day/month order
 and the units (each stated in the summary), one SQL query parses and validates them into canonical
 columns, rows that can't be read are recorded with their line and reason, and the rest go through
@@ -17,17 +17,18 @@ from typing import Any
 
 import duckdb
 
-from ingest import athlete_zone, store
-from ingest.archive import csv_of
-from ingest.csv_read import read_raw, record_lines
-from ingest.db import connect
-from ingest.detect import NAMES, detect, read_header
+from ingest import athlete_zone
+from ingest.database import store
+from ingest.database.db import connect
+from ingest.database.transaction import transaction
 from ingest.errors import CrosstrainError, first_line
-from ingest.formats.common import FEWER_FIELDS, MACROS, MORE_FIELDS
-from ingest.formats.header import Header
-from ingest.formats.registry import Format
+from ingest.exports.archive import csv_of
+from ingest.exports.detect import NAMES, detect, read_header
+from ingest.exports.formats.common import FEWER_FIELDS, MACROS, MORE_FIELDS
+from ingest.exports.formats.header import Header
+from ingest.exports.formats.registry import Format
+from ingest.exports.read import read_raw, record_lines
 from ingest.timezones import check_timezone, default_timezone
-from ingest.transaction import transaction
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
 READ_REASONS = {
@@ -222,7 +223,7 @@ def read_rows(
     date_order: str | None = None,
 ) -> list[str]:
     """Parse `path`'s rows into temp table `_parsed` and its unreadable rows into `_rejects`; return the
-    summary's notes (units, date order). Public for plan import (ingest/plans.py), which reads a plan
+    summary's notes (units, date order). Public for plan import (ingest/plans/importer.py), which reads a plan
     CSV as the generic format does."""
     read_raw(con, path, len(header.names), fmt.extra_fields, header.delimiter)
     facts = fmt.facts(con, header, units=units, date_order=date_order, athlete_given=athlete is not None)

@@ -13,7 +13,7 @@ unquoted field (`6" tall`) is text to DuckDB's reader, so it is not counted.
 Garmin Connect sometimes writes rows wider than the header (../shared/formats/garmin_2026_total_time.csv:
 33 names, but lines 2 and 3 have 37 fields), so its rows are read with `extra` columns to spare
 (`null_padding`), and `_raw.width` counts each row's fields. DuckDB then no longer rejects a row
-for its width: the format's parse must (`ingest.formats.common.width_reject`). Padding needs the
+for its width: the format's parse must (`ingest.exports.formats.common.width_reject`). Padding needs the
 serial reader (it can't tell quoted newlines from row ends in parallel), and `nullstr` is set to a
 text no field holds so that an empty field reads as '' and only padding is NULL.
 """

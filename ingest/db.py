@@ -14,11 +14,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import plausibility
+from ingest.database import plausibility
 from ingest.errors import CrosstrainError, DatabaseBusyError
 
-MIGRATIONS = "ingest.migrations"
-PLAUSIBILITY_SCHEMA = 6  # the version that brought ingest/plausibility.py
+MIGRATIONS = "ingest.database.migrations"
+PLAUSIBILITY_SCHEMA = 6  # the version that brought ingest/database/plausibility.py
 
 
 def default_db_path() -> Path:

@@ -1,6 +1,6 @@
 """Telling which export a CSV file is from its header line, with the format registry.
 
-The header is read by ingest/formats/header.py; each format in ingest/formats/registry.py says which
+The header is read by formats/header.py; each format in formats/registry.py says which
 (English) names it needs and how its languages name them.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.errors import ImportFormatError
-from ingest.formats.header import Header, read_header
-from ingest.formats.registry import BY_NAME, FORMATS, NAMES, Format
+from ingest.exports.formats.header import Header, read_header
+from ingest.exports.formats.registry import BY_NAME, FORMATS, NAMES, Format
 
 __all__ = ["NAMES", "detect", "read_header"]
 

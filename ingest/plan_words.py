@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.errors import ConfigError
-from ingest.formats.common import METRES_PER
+from ingest.exports.formats.common import METRES_PER
 
 # crosstrain's convention: the session RPE an intensity word stands for (CR-10 scale).
 INTENSITY_RPE = {

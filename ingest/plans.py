@@ -1,11 +1,11 @@
 """`crosstrain plan import`: a coach's planned sessions into `planned_sessions`, apart from done ones.
 
 A plan is a generic CSV (`date,type,duration` and the optional columns, read by the generic format's
-own parse and reject reporting, ingest/csv_import.read_rows; `duration` may be empty where a distance
-is given) or an iCalendar file (ingest/plans_ics.py). Every planned day from the window's first day
+own parse and reject reporting, ingest/exports/importer.read_rows; `duration` may be empty where a distance
+is given) or an iCalendar file (ingest/plans/ics.py). Every planned day from the window's first day
 (`--as-of`, default today) on is read: calendar series up to the plan horizon (`[plan] horizon_days`,
 a year by default), single days up to a year past it. What each session's words say (kind, intensity,
-structure, duration, distance, RPE) is read by ingest/plan_words.py; types become categories through
+structure, duration, distance, RPE) is read by ingest/plans/words.py; types become categories through
 the same rules as activities (ingest/categories.py). A distance without a duration takes the
 athlete's recent pace for that kind (PACE_DAYS before the first day, at least PACE_MIN_SESSIONS
 sessions), else `--pace`, else DEFAULT_PACE; a session with neither takes DEFAULT_MINUTES. Every such
@@ -27,15 +27,17 @@ from typing import Any
 
 import duckdb
 
-from ingest import categories, plan_words, store
-from ingest.csv_import import TEMP_TABLES, Reject, read_rows, stage_rows
-from ingest.db import connect
-from ingest.detect import detect, read_header
+from ingest import categories
+from ingest.database import store
+from ingest.database.db import connect
+from ingest.database.transaction import transaction
 from ingest.errors import ConfigError, CrosstrainError, first_line
-from ingest.formats import generic
-from ingest.formats.common import MACROS, ParseQuery
-from ingest.plans_ics import Calendar, Occurrence, Skipped, read_calendar
-from ingest.transaction import transaction
+from ingest.exports.detect import detect, read_header
+from ingest.exports.formats import generic
+from ingest.exports.formats.common import MACROS, ParseQuery
+from ingest.exports.importer import TEMP_TABLES, Reject, read_rows, stage_rows
+from ingest.plans import words as plan_words
+from ingest.plans.ics import Calendar, Occurrence, Skipped, read_calendar
 
 # The columns a staged plan table holds.
 PLAN_COLUMNS = (

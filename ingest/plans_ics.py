@@ -3,7 +3,7 @@ read within limits that no calendar can explode.
 
 `icalendar` parses; `recurring-ical-events` expands each event's recurrences and exceptions (RRULE,
 RDATE, EXDATE, moved occurrences) lazily, one series at a time, from the plan's first day (`--as-of`)
-and only inside the plan horizon (ingest/plans.Window: a year by default). What a plan can't mean is
+and only inside the plan horizon (ingest/plans/importer.Window: a year by default). What a plan can't mean is
 one line each, never a stalled import:
 - a calendar over MAX_BYTES or MAX_EVENTS, or one icalendar can't parse: the file's one error;
 - an event without a readable start, starting before 1970 or after a year past the horizon, repeating
@@ -12,8 +12,8 @@ one line each, never a stalled import:
 - an event inside another event: its line (the outer event is read);
 - the same event twice (same start and summary): the copy is skipped, one line;
 - an all-day event spanning several days, or a timed one over a day, is a phase block (skipped).
-What each occurrence means (kind, duration, distance, intensity) is read by ingest/plans.py from its
-summary and description (ingest/plan_words.py).
+What each occurrence means (kind, duration, distance, intensity) is read by ingest/plans/importer.py from its
+summary and description (ingest/plans/words.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Plausibility rules: the ranges every stored activity's values must lie in, whatever its source.
 
 One table (RULES) of documented ranges, applied by `reject` as one set-based SQL statement to the
-staged canonical rows (ingest.store.STAGED_COLUMNS) just before `ingest.store.write_activities` writes
+staged canonical rows (store.STAGED_COLUMNS) just before `store.write_activities` writes
 them, so CSV files, activity files and Strava's API all go through it. A row that breaks a rule is
 removed from the staged table and recorded in `import_rejects` with its reason (and its line, when the
 staged table has a `line` column, and its id in its source); it is never stored.
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingest import categories, versions
+from ingest import categories
+from ingest.database import versions
 
 WEEK_S = 7 * 86400
 RUN_MAX_M_S = 12.5  # average speed no run reaches (see RULES)

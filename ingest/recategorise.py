@@ -10,9 +10,10 @@ from typing import Any
 
 import duckdb
 
-from ingest import categories, corrections, twins, versions
-from ingest.athletes_admin import find
-from ingest.transaction import transaction
+from ingest import categories
+from ingest.admin.athletes import find
+from ingest.database import corrections, twins, versions
+from ingest.database.transaction import transaction
 
 
 def recategorise(

@@ -1,6 +1,6 @@
 """The bundled SYNTHETIC sample data set: four made-up athletes over the year ending 2026-11-22.
 
-`python -m ingest.sample` regenerates `sample_data/synthetic_athletes.csv` (deterministic: fixed seed);
+`python -m ingest.sample.synthetic` regenerates `synthetic_athletes.csv` (deterministic: fixed seed);
 `load_sample` imports it through the normal import path. `crosstrain demo` loads it moved to end today
 (every date shifted by the same number of days), so the athletes are active and every rolling window,
 warning and number reads as it does on 2026-11-22 in the bundled file.
@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ingest.csv_import import FileResult, ImportOptions, import_paths
+from ingest.exports.importer import FileResult, ImportOptions, import_paths
 
 END = dt.date(2026, 11, 22)
 DAYS = 365
@@ -41,7 +41,7 @@ TOM = "Tri Tom (synthetic)"
 
 def sample_path() -> Path:
     """Where the bundled sample CSV is."""
-    return Path(str(resources.files("ingest.sample_data").joinpath(FILE_NAME)))
+    return Path(str(resources.files("ingest.sample").joinpath(FILE_NAME)))
 
 
 def _hms(seconds: float) -> str:
@@ -189,7 +189,7 @@ def _tom(w: _Writer, days: list[dt.date]) -> None:
 
 def generate(path: Path | None = None) -> Path:
     """Write the sample CSV (deterministic) and return its path."""
-    path = path or Path(__file__).parent / "sample_data" / FILE_NAME
+    path = path or Path(__file__).parent / FILE_NAME
     rng = random.Random(SEED)
     days = [END - dt.timedelta(days=i) for i in range(DAYS - 1, -1, -1)]
     w = _Writer(rng)

@@ -1,6 +1,6 @@
 """The user's settings file (TOML): category overrides, default intensities, warning thresholds, a
-plan's own codes and limits (`[plan_keywords]`, read by ingest/plan_words.keyword_map; `[plan]`, by
-ingest/plans.window).
+plan's own codes and limits (`[plan_keywords]`, read by ingest/plans/words.keyword_map; `[plan]`, by
+ingest/plans/importer.window).
 
 `$CROSSTRAIN_CONFIG`, else `$XDG_CONFIG_HOME/crosstrain/config.toml`. A missing file means defaults.
 """

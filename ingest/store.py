@@ -2,7 +2,7 @@
 
 Callers stage canonical rows in a table (see STAGED_COLUMNS) and call `write_activities` inside their
 own transaction. It categorises, lays the user's corrections over the rows, de-duplicates, writes, and
-links double recordings (ingest/twins.py) in a few set-based statements.
+links double recordings (ingest/database/twins.py) in a few set-based statements.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 
 import duckdb
 
-from ingest import categories, corrections, plausibility, twins, versions
+from ingest import categories
+from ingest.database import corrections, plausibility, twins, versions
 
 # What an activity says about itself, whatever its source.
 ACTIVITY_FIELDS = (
@@ -173,10 +174,10 @@ def write_activities(
       key but differing in any value are different activities (two date-only sessions of one type and
       duration on one day with different RPE): the second and later get the key `source_id#2`, ...,
       numbered in the order of their values, so a re-import gives each the same key again;
-    - the user's corrections (ingest/corrections.py) are laid over the rows before anything is compared;
+    - the user's corrections (database/corrections.py) are laid over the rows before anything is compared;
     - a key already stored updates that row when a value changed, else it is a duplicate;
     - new keys are inserted, and every stored activity on the days this write touched is re-linked
-      (ingest/twins.py): a second recording of one session gets `twin_of` and counts nowhere.
+      (ingest/database/twins.py): a second recording of one session gets `twin_of` and counts nowhere.
 
     The key is unique by construction here (no index enforces it: see migration 002).
     """

@@ -1,6 +1,6 @@
 """Reads the database: the balance analytics, as SQL run by DuckDB (queries/sql/*.sql).
 
-Every function takes an open connection (`ingest.db.connect(path, read_only=True)`) and the settings
+Every function takes an open connection (`ingest.database.db.connect(path, read_only=True)`) and the settings
 the caller resolved (the parsed settings file, `{}` for the defaults: nothing here reads a file), and
 returns plain data: dicts for the report JSON (with the `thresholds` in force), DataFrames for the
 dashboard's charts. They leave temp tables

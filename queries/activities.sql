@@ -6,7 +6,7 @@
 -- that count in no metric, second recordings and excluded ones, have none there, so their load is null).
 -- minutes as session_load.sql counts them: moving time, else elapsed time. rpe: the RPE that set the
 -- load, whatever its source (the row's, a correction's, the watch's: session_load.sql), else the row's.
--- excluded_reason: why crosstrain excluded it (ingest/plausibility.py EXCLUSIONS), else null.
+-- excluded_reason: why crosstrain excluded it (ingest/database/plausibility.py EXCLUSIONS), else null.
 select
     a.activity_id as id,
     t.name as athlete,

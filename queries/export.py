@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.db import schema_version
+from ingest.database.db import schema_version
 from ingest.errors import CrosstrainError
 
 MANIFEST = "crosstrain_export.json"

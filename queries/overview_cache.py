@@ -7,7 +7,7 @@ athlete's part of the overview (its compare row, its sort key, its weekly rows) 
 athlete's data, the settings and the days asked for. So the cache keeps the parts by athlete, with
 the athlete's marker: its row in `athletes` (name, heart-rate settings, sex) and its change markers in
 `athlete_versions`, which every write to its activities or activity files renews in the writer's
-transaction (ingest/versions.py). A call reads the markers (one small query), recomputes the athletes
+transaction (ingest/database/versions.py). A call reads the markers (one small query), recomputes the athletes
 whose marker changed or who are new, drops the ones deleted, and answers exactly what
 `frames.overview` answers (tests/test_overview_cache.py holds it to that). Other settings or other
 days: everything again.

@@ -76,7 +76,7 @@ class Change:
         }
 
     def stored(self) -> dict:
-        """The change as ingest.plans.apply_changes writes it."""
+        """The change as ingest.plans.importer.apply_changes writes it."""
         return self.json() | {"planned_id": self.planned_id, "distance_km": self.distance_km}
 
 

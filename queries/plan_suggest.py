@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from ingest.plan_words import name_reading
+from ingest.plans.words import name_reading
 from queries import engine, warning_registry
 from queries.params import Params, resolve
 from queries.plan import SEVERITY_RANK, Projection, findings, project

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ingest.db import SCHEMA_VERSION
+from ingest.database.db import SCHEMA_VERSION
 from ingest.errors import CrosstrainError
 from queries.export import MANIFEST, parse_manifest, read_manifest
 

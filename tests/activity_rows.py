@@ -1,4 +1,4 @@
-"""Test helper: write activities into a real DuckDB file through the one write path (ingest.store)."""
+"""Test helper: write activities to a real DuckDB file through the one write path (ingest.database.store)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ingest import store
-from ingest.db import connect
+from ingest.database import store
+from ingest.database.db import connect
 
 DEFAULTS: dict[str, Any] = {
     "source": "generic",

@@ -1,4 +1,4 @@
-"""Small, hand-made activity data for the dashboard tests, written through ingest.store."""
+"""Small, hand-made activity data for the dashboard tests, written through ingest.database.store."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import requests
 
-from ingest import store
-from ingest.db import connect
+from ingest.database import store
+from ingest.database.db import connect
 
 END = dt.date(2026, 11, 22)
 XSS_NAME = "<script>window.__xss = 1</script>Hill reps"

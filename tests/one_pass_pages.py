@@ -45,7 +45,7 @@ def pages(db: Path) -> dict[str, Any]:
     """Each PAGES athlete page's data (athlete_view.athlete_data), each athlete's report JSON and the
     compare JSON."""
     from dashboard import athlete_view, create_app
-    from ingest.db import connect
+    from ingest.database.db import connect
     from queries import compare, report
 
     with connect(db, read_only=True) as con:

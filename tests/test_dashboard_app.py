@@ -18,8 +18,8 @@ from dash.development.base_component import Component
 
 from crosstrain.cli_dashboard import is_loopback
 from dashboard import athlete_view, create_app, data, uploads
-from ingest.corrections import set_activities
-from ingest.db import connect
+from ingest.database.corrections import set_activities
+from ingest.database.db import connect
 
 MONA, BEA = "Mona Monotone (test)", "Bea Balanced (test)"
 CROSSTRAIN = str(Path(sys.executable).with_name("crosstrain"))
@@ -404,7 +404,7 @@ def test_demo_without_db_uses_a_file_of_its_own(tmp_path):
     from click.testing import CliRunner
 
     from crosstrain.cli import cli
-    from ingest.db import default_db_path
+    from ingest.database.db import default_db_path
 
     result = CliRunner().invoke(cli, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output

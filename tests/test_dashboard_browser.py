@@ -21,8 +21,8 @@ from dash.testing.composite import DashComposite
 from selenium.webdriver.common.by import By
 
 from dashboard import create_app
-from ingest.db import connect
-from ingest.sample import load_sample
+from ingest.database.db import connect
+from ingest.sample.synthetic import load_sample
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,7 +13,7 @@ from garmin_server import FakeGarmin
 from dashboard import create_app, data
 from dashboard.garmin_job import job_for
 from dashboard.garmin_view import connect_key
-from ingest.db import connect
+from ingest.database.db import connect
 from ingest.garmin.client import KEY_PAGE
 
 

@@ -11,8 +11,8 @@ from garmin_helpers import add_fit, day0, generated_fits
 from garmin_server import FakeGarmin
 from test_dashboard_browser import click, dash_duo, serve, visit  # noqa: F401 - dash_duo is a fixture
 
-from ingest.db import connect
-from ingest.sample import load_sample
+from ingest.database.db import connect
+from ingest.sample.synthetic import load_sample
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,7 +12,7 @@ import pytest
 from test_dashboard_app import find, ids, pages, text
 
 from dashboard import athlete_view, components, create_app, data, unlabelled_view
-from ingest.db import connect
+from ingest.database.db import connect
 from queries.unlabelled import unlabelled
 
 GYM = "Gina Gym (test)"

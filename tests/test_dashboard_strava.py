@@ -11,7 +11,7 @@ import pytest
 from strava_server import CLIENT_ID, CLIENT_SECRET, FakeStrava
 
 from dashboard import create_app, data
-from ingest.db import connect
+from ingest.database.db import connect
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 from activity_rows import write
 
 from dashboard import words
-from ingest.db import connect
+from ingest.database.db import connect
 from queries.overview_last import overview_each_last
 from queries.warning_registry import REGISTRY
 

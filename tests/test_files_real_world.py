@@ -15,7 +15,7 @@ from activity_files import CAIRO, T0, VIENNA, fit_activity, gpx_track, interval_
 from import_helpers import one, rows
 
 from ingest.athlete_zone import gps_zone
-from ingest.db import connect
+from ingest.database.db import connect
 
 START = datetime(2024, 1, 10, 4, 0, tzinfo=UTC)
 # 20 min at 3 m/s, the app paused for 10 min (no points), 20 min more: 2,999 s from the first point to

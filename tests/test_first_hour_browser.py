@@ -17,8 +17,8 @@ from activity_rows import write
 from test_dashboard_browser import click, column_values, dash_duo, serve, visit  # noqa: F401
 
 from dashboard import create_app, figures
-from ingest.db import connect
-from ingest.sample import load_sample
+from ingest.database.db import connect
+from ingest.sample.synthetic import load_sample
 
 pytestmark = pytest.mark.browser
 

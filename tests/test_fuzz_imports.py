@@ -27,7 +27,7 @@ from strava_helpers import run, strava_env
 from strava_server import FakeStrava
 
 from crosstrain.cli import cli
-from ingest.plausibility import stored_violations_sql
+from ingest.database.plausibility import stored_violations_sql
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BASES = ("strava_activities.csv", "garmin_activities.csv", "generic_team.csv", "strava_2018.csv")

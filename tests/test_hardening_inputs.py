@@ -18,7 +18,8 @@ import activity_rows
 import pytest
 from import_helpers import error_lines, one, rows
 
-from ingest import archive, db, plausibility
+from ingest.database import db, plausibility
+from ingest.exports import archive
 
 STRAVA_HEADER = (
     "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,Distance,"

@@ -13,7 +13,7 @@ from activity_files import NEW_YORK, T0, fit_activity, fit_compressed, fit_stren
 from conftest import FIXTURES, MIRRORS, SHARED_FORMATS
 from import_helpers import error_lines, one, rows
 
-from ingest.db import connect
+from ingest.database.db import connect
 from queries import engine
 from queries.params import resolve
 

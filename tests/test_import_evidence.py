@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 from import_helpers import error_lines, rows
 
-from ingest.formats import garmin_languages, strava_languages
+from ingest.exports.formats import garmin_languages, strava_languages
 
 UTC = ["--timezone", "UTC"]
 MILE, FOOT, YARD = 1609.344, 0.3048, 0.9144

@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, SHARED_FORMATS, mirror, ours_and_real
 from import_helpers import error_lines, one, rows
 
-from ingest.formats import strava_languages
+from ingest.exports.formats import strava_languages
 
 CSVS = (
     "garmin_2022.csv",
@@ -24,7 +24,7 @@ CSVS = (
     "strava_2025_99cols.csv",
     "strava_2025_en_AU_dates.csv",
 )
-# Rows the plausibility rules refuse (ingest/plausibility.py): line -> the reject's text.
+# Rows the plausibility rules refuse (ingest/database/plausibility.py): line -> the reject's text.
 IMPLAUSIBLE_REAL = {
     # a 53 km ride with 118 s of moving time (and 84 days elapsed): 451 m/s
     "strava_2025_99cols.csv": {928: "average speed 450.93 m/s is outside 0..100 m/s"},

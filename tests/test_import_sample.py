@@ -6,7 +6,7 @@ from pathlib import Path
 
 from import_helpers import one, rows
 
-from ingest.sample import END, generate, load_sample, sample_path
+from ingest.sample.synthetic import END, generate, load_sample, sample_path
 
 
 def test_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> None:

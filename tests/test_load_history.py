@@ -11,7 +11,7 @@ import pytest
 from activity_rows import write
 
 import queries
-from ingest.db import connect
+from ingest.database.db import connect
 
 HEADER = "date,type,duration,avg_hr,max_hr\n"
 

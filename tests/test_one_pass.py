@@ -12,8 +12,8 @@ import pytest
 from one_pass_pages import END, pages
 
 from dashboard import athlete_view, create_app
-from ingest.db import connect
-from ingest.sample import load_sample
+from ingest.database.db import connect
+from ingest.sample.synthetic import load_sample
 from queries import engine, frames, report
 from queries.params import resolve
 

@@ -11,10 +11,10 @@ from activity_rows import write
 from conftest import FIXTURES
 
 import queries
-from ingest import athletes_admin
-from ingest.corrections import set_activities
-from ingest.db import connect
-from ingest.recategorise import recategorise
+from ingest.admin import athletes as athletes_admin
+from ingest.admin.recategorise import recategorise
+from ingest.database.corrections import set_activities
+from ingest.database.db import connect
 from queries.overview_cache import OverviewCache
 
 D = date(2026, 11, 22)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from activity_rows import write
 
-from ingest.db import connect
-from ingest.plan_words import read, split_sessions
+from ingest.database.db import connect
+from ingest.plans.words import read, split_sessions
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 
@@ -506,7 +506,7 @@ def test_the_plan_horizon_is_a_setting(tmp_path, db_path, run_cli):
 
 
 def test_a_swapped_in_session_is_read_as_an_import_reads_it(tmp_path, db_path, run_cli):
-    from ingest.plans import apply_changes
+    from ingest.plans.importer import apply_changes
 
     path = tmp_path / "plan.ics"
     path.write_text(ics(event(summary="Intervals 6 x 800 m 50 min")), encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from activity_rows import write
 
-from ingest.db import connect
+from ingest.database.db import connect
 from queries import report
 
 S = date(2026, 11, 1)  # a Sunday: the last day of done history (--as-of)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.db import connect
+from ingest.database.db import connect
 
 ICS = """BEGIN:VCALENDAR
 VERSION:2.0

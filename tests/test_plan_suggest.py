@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import icalendar
 from test_plan_check import S, check, history, plan_csv
 
-from ingest.db import connect
+from ingest.database.db import connect
 from queries.plan_done import findings_text, stored_checks
 from queries.warning_registry import REGISTRY
 

@@ -10,7 +10,7 @@ import pytest
 from activity_rows import write
 
 import queries
-from ingest.db import connect
+from ingest.database.db import connect
 
 D = date(2026, 11, 22)
 SPORTS = ["Run", "Run", "Run", "Pilates", "WeightTraining", "Yoga", "Ride", "Workout"]

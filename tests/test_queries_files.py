@@ -11,7 +11,7 @@ import pytest
 from activity_files import fit_activity, fit_strength, strength_set
 
 import queries
-from ingest.db import connect
+from ingest.database.db import connect
 from queries import engine
 from queries.params import resolve
 

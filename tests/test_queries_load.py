@@ -9,7 +9,7 @@ import pytest
 from activity_rows import write
 
 import queries
-from ingest.db import connect
+from ingest.database.db import connect
 
 DAY = date(2026, 11, 10)
 

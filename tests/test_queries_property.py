@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import queries
-from ingest import plausibility
-from ingest.db import connect
+from ingest.database import plausibility
+from ingest.database.db import connect
 
 AS_OF = date(2026, 11, 22)
 
@@ -25,7 +25,7 @@ activity = st.fixed_dictionaries(
         "sport_type": st.sampled_from(
             ["Run", "Pilates", "WeightTraining", "Yoga", "Ride", "Kitesurf", "Workout"]
         ),
-        # within the plausibility rules (ingest/plausibility.py), so every activity is stored; impossible
+        # within the plausibility rules (database/plausibility.py), so every activity is stored; impossible
         # values are rejected before they are stored (tests/test_hardening_inputs.py)
         "minutes": st.one_of(st.none(), st.floats(0.5, 300)),
         "km": st.one_of(st.none(), st.floats(0, 60)),

@@ -10,7 +10,7 @@ from activity_rows import write
 from spec_keys import CATEGORIES, SUMMARY_KEYS
 
 import queries
-from ingest.db import connect
+from ingest.database.db import connect
 from ingest.errors import ConfigError, UnknownAthleteError
 
 D = date(2026, 11, 22)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import queries
-from ingest.db import connect
-from ingest.sample import BEA, JACK, MONA, TOM, load_sample
+from ingest.database.db import connect
+from ingest.sample.synthetic import BEA, JACK, MONA, TOM, load_sample
 
 AS_OF = date(2026, 11, 22)
 

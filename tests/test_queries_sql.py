@@ -11,7 +11,7 @@ import pytest
 from activity_rows import write
 
 import queries
-from ingest.db import connect
+from ingest.database.db import connect
 from ingest.errors import ConfigError
 from queries.params import DEFAULT_INTENSITY, DEFAULT_THRESHOLDS, resolve
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import queries
 from crosstrain.cli import cli
-from ingest.db import connect
+from ingest.database.db import connect
 
 D = date(2026, 11, 22)
 

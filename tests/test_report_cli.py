@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from activity_rows import write
 from spec_keys import CATEGORIES, REPORT_KEYS, SUMMARY_KEYS
 
-from ingest.db import connect
+from ingest.database.db import connect
 
 D = date(2026, 11, 22)
 

@@ -145,7 +145,7 @@ def test_same_name_refusals_are_one_line(run_cli, db_path, tmp_path):
 
 
 def test_a_same_name_label_reaches_sessions_a_later_strava_sync_brings(db_path):
-    # The sync writes through the one write path (ingest/store.write_activities), which lays the rule
+    # The sync writes through the one write path (ingest/database/store.write_activities), which lays the rule
     # over new rows: a fake Strava on 127.0.0.1, the real CLI, then the database.
     from strava_helpers import query, run, strava_env
     from strava_server import FakeStrava

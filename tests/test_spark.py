@@ -37,8 +37,8 @@ from test_sql_portable import DUCKDB_ONLY  # noqa: E402
 import queries  # noqa: E402
 from crosstrain.cli import cli  # noqa: E402
 from ingest.categories import NAME_DECIDES  # noqa: E402
-from ingest.db import connect  # noqa: E402
-from ingest.sample import TOM, load_sample  # noqa: E402
+from ingest.database.db import connect  # noqa: E402
+from ingest.sample.synthetic import TOM, load_sample  # noqa: E402
 from queries import engine, files  # noqa: E402
 from queries.export import export_parquet  # noqa: E402
 from queries.params import CATEGORY_ROLES, resolve  # noqa: E402

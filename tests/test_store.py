@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import store, twins
-from ingest.db import SCHEMA_VERSION, connect, migrate, migration_files, schema_version
+from ingest.database import store, twins
+from ingest.database.db import SCHEMA_VERSION, connect, migrate, migration_files, schema_version
 
 
 def stage(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:

@@ -18,7 +18,7 @@ import requests
 from strava_helpers import query, run, strava_env, tokens_path
 from strava_server import FakeStrava
 
-from ingest import db
+from ingest.database import db
 
 
 @pytest.fixture

@@ -193,7 +193,7 @@ def test_full_sync_removes_deleted_activities_but_never_all(server: FakeStrava, 
     full = run(env, "strava", "sync", "--full")
     assert full.returncode == 0, full.stderr
     assert "0 new, 0 updated, 1 deleted, 249 unchanged" in full.stdout
-    assert query(db_path, "select version from athlete_versions") != marker  # ingest/versions.py
+    assert query(db_path, "select version from athlete_versions") != marker  # ingest/database/versions.py
     assert [r.query["after"] for r in server.list_requests()] == ["0", "0"]
     assert query(db_path, "select count(*) from activities where strava_id = ?", [gone]) == [(0,)]
     assert query(db_path, "select rows_deleted from imports order by import_id desc limit 1") == [(1,)]
@@ -256,7 +256,7 @@ def test_every_connected_athlete_is_synced_or_just_the_one_named(server: FakeStr
 def test_rows_from_a_strava_export_are_updated_in_place_keeping_their_rpe(
     server: FakeStrava, db_path: Path
 ) -> None:
-    from ingest import db, store
+    from ingest.database import db, store
 
     env = connect(server, db_path, n=5)
     first = server.activities[1001][0]

@@ -11,7 +11,7 @@ import pytest
 from activity_rows import write
 
 import queries
-from ingest.db import connect
+from ingest.database.db import connect
 from queries import advice, warning_registry
 from queries.engine import sql
 from queries.params import DEFAULT_THRESHOLDS, THRESHOLDS

@@ -12,7 +12,7 @@ from dashboard import components, data, garmin_view
 from dashboard.strava_job import strava_configured
 from dashboard.uploads import FORMATS, MAX_FILE_MB, MAX_FILES, MAX_TOTAL_MB, import_uploads
 from dashboard.words import page_words
-from ingest.csv_import import FileResult
+from ingest.exports.importer import FileResult
 from ingest.files.importer import STAGES, FilesResult
 
 dash.register_page(__name__, path="/import", name="Import", title="crosstrain: import", order=3)

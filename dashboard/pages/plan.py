@@ -19,9 +19,9 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data, plan_figures, thresholds, words
 from dashboard.uploads import MAX_FILE_MB, save_uploads, shown_name
 from ingest.categories import CATEGORIES
-from ingest.db import connect
+from ingest.database.db import connect
 from ingest.errors import CrosstrainError
-from ingest.plans import apply_changes, checking, import_plans, store_check
+from ingest.plans.importer import apply_changes, checking, import_plans, store_check
 from queries import engine
 from queries import plan as plans
 from queries.params import resolve

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest import versions
+from ingest.database import versions
 from ingest.files.decode import Decoded, Session
 
 # Another recording of a session starts within this many seconds (store.SAME_START_S's rule).

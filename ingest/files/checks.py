@@ -7,13 +7,13 @@ time. Each decoded value is checked here, right after the parser and before samp
 - a sample's value that no body or sensor gives (a position off the globe, a negative or
   supersonic speed, an altitude below the Dead Sea shore or above Everest by far, a time that is not
   a number) is set to unknown, and the sample kept;
-- samples outside the activity's plausible time (1970 to tomorrow, ingest/plausibility.py) are dropped,
+- samples outside the activity's plausible time (1970-tomorrow, ingest/database/plausibility.py) are dropped,
   and the others put in time order (a clock running backwards);
 - a session whose start is outside that range is refused with the rule's words (one line);
 - a file with more samples or sessions than one person records is refused whole (MAX_SAMPLES,
   MAX_SESSIONS): it holds nothing crosstrain could use, and its size would be the machine's problem.
 
-Totals (moving time, distance, ...) go on to the plausibility rules of ingest/plausibility.py like
+Totals (moving time, distance, ...) go on to the plausibility rules of ingest/database/plausibility.py like
 every source's, so a lap of 1e308 seconds is refused there with its rule's reason.
 """
 
@@ -23,11 +23,11 @@ import math
 import time
 from datetime import UTC, datetime
 
+from ingest.database.plausibility import EARLIEST, WEEK_S
+from ingest.database.store import MAX_NAME_CHARS
 from ingest.files.model import FileFormatError, Recording
-from ingest.plausibility import EARLIEST, WEEK_S
-from ingest.store import MAX_NAME_CHARS
 
-# A week at one sample a second: no session lasts longer (ingest/plausibility.py: moving time).
+# A week at one sample a second: no session lasts longer (ingest/database/plausibility.py: moving time).
 MAX_SAMPLES = WEEK_S
 # Sessions in one file: a multisport file holds a handful, a Garmin Training Center history a few
 # hundred; crosstrain's convention.
@@ -36,12 +36,12 @@ YEAR_S = 365.2425 * 86400
 EARLIEST_S = datetime.fromisoformat(EARLIEST).replace(tzinfo=UTC).timestamp()
 # Altitudes: the Dead Sea shore is at -430 m, Everest 8,849 m; crosstrain's convention with margins.
 ALTITUDE_M = (-1000.0, 9000.0)
-# Speeds: the speed-skiing record is 70.8 m/s (ingest/plausibility.py: average speed).
+# Speeds: the speed-skiing record is 70.8 m/s (ingest/database/plausibility.py: average speed).
 SPEED_MPS = (0.0, 100.0)
 
 
 def latest_s() -> float:
-    """The latest plausible time: tomorrow (ingest/plausibility.py's start rule)."""
+    """The latest plausible time: tomorrow (ingest/database/plausibility.py's start rule)."""
     return time.time() + 86400
 
 

@@ -3,7 +3,7 @@
 Files are decoded on every core (decode.py in worker processes); the main process writes what they
 give through `store.write_activities`, one transaction per batch of decoded files: a file that can't be
 read was refused before any write (one line naming it and the reason), so nothing is ever partial.
-A Strava export's activities.csv is imported by csv_import with each row's local time taken in the
+A Strava export's activities.csv is imported by exports/importer.py with each row's local time taken in the
 zone of its file's GPS start point; its files then add their samples to those rows.
 """
 
@@ -25,16 +25,17 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ingest import athlete_zone, store
-from ingest.archive import csv_of
-from ingest.csv_import import FileResult, ImportOptions, import_connection, import_file
+from ingest import athlete_zone
+from ingest.database import store
+from ingest.database.plausibility import WEEK_S
+from ingest.database.transaction import transaction
 from ingest.errors import CrosstrainError, ImportFormatError, first_line
+from ingest.exports.archive import csv_of
+from ingest.exports.importer import FileResult, ImportOptions, import_connection, import_file
 from ingest.files import attach
 from ingest.files.decode import Decoded, Session, decode
 from ingest.files.sources import Found, Item, find, is_activity_path
-from ingest.plausibility import WEEK_S
 from ingest.timezones import default_timezone
-from ingest.transaction import transaction
 
 # Decoded files written per transaction: large enough that DuckDB's per-statement cost is spread,
 # small enough that a progress bar moves (crosstrain's convention, bench/README.md).

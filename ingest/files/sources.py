@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from ingest.archive import (
+from ingest.errors import CrosstrainError
+from ingest.exports.archive import (
     MAX_UNZIPPED_BYTES,
     ArchiveLimitError,
     Budget,
@@ -25,7 +26,6 @@ from ingest.archive import (
     read_member,
     too_large,
 )
-from ingest.errors import CrosstrainError
 from ingest.files.model import FileFormatError
 
 FILE_KINDS = ("fit", "gpx", "tcx")
@@ -275,7 +275,7 @@ def _garmin_items(path: Path, archive: zipfile.ZipFile, names: list[str], refuse
 
 def read(item: Item, cache: dict[str, zipfile.ZipFile] | None = None) -> bytes:
     """The bytes of an item's file, gunzipped when its name ends in .gz; with the archive limits of
-    ingest/archive.py (zip and .gz bombs, encrypted or non-regular members, FIFOs) as FileFormatError."""
+    ingest/exports/archive.py (zip/.gz bombs, encrypted or non-regular members, FIFOs) as FileFormatError."""
     try:
         return _read(item, {} if cache is None else cache)
     except CrosstrainError as exc:  # "<where>: <reason>": the importer names the file itself

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.formats.header import Header
-from ingest.store import ACTIVITY_FIELDS
+from ingest.database.store import ACTIVITY_FIELDS
+from ingest.exports.formats.header import Header
 
 # Marks of a missing value in exports: Garmin writes `--` and `--:--:--`.
 MACROS = r"""

@@ -1,6 +1,6 @@
 """What a file's own rows say about how to read them: decimal mark, day/month order, units.
 
-Each function runs one aggregate query over the raw text table `_raw` (see ingest/csv_read.py) and
+Each function runs one aggregate query over the raw text table `_raw` (see ingest/exports/read.py) and
 returns its decision with a one-line note for the import summary: what was decided and on what
 evidence, or what was assumed and how to override it.
 """
@@ -11,7 +11,7 @@ import math
 
 import duckdb
 
-from ingest.formats.common import UNIT_WORDS
+from ingest.exports.formats.common import UNIT_WORDS
 
 # Speeds measured two ways agree within a few percent for a run (treadmill calibration: ~10%); miles
 # make the distance/time speed 1.609x smaller than cadence x stride. The split is the geometric mean.

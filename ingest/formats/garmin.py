@@ -25,9 +25,9 @@ from functools import partial
 
 import duckdb
 
-from ingest import plausibility
-from ingest.formats import evidence
-from ingest.formats.common import (
+from ingest.database import plausibility
+from ingest.exports.formats import evidence
+from ingest.exports.formats.common import (
     METRES_PER,
     Field,
     FileFacts,
@@ -41,7 +41,7 @@ from ingest.formats.common import (
     sql_list,
     width_reject,
 )
-from ingest.formats.header import Header
+from ingest.exports.formats.header import Header
 
 DATE_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M"]
 REQUIRED = ("activity type", "date", "title", "distance")

@@ -8,8 +8,8 @@ name or a category name. An `athlete` column lets one file hold many athletes.
 
 from __future__ import annotations
 
-from ingest.formats.common import RPE_CHECK, Field, FileFacts, ParseQuery, col, date_check
-from ingest.formats.header import Header
+from ingest.exports.formats.common import RPE_CHECK, Field, FileFacts, ParseQuery, col, date_check
+from ingest.exports.formats.header import Header
 
 REQUIRED = ("date", "type", "duration")
 OPTIONAL = ("distance_km", "rpe", "name", "athlete", "avg_hr", "max_hr", "description")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingest.formats import evidence, garmin, garmin_languages, generic, strava, strava_languages
-from ingest.formats.common import FileFacts, ParseQuery, col
-from ingest.formats.header import Header
+from ingest.exports.formats import evidence, garmin, garmin_languages, generic, strava, strava_languages
+from ingest.exports.formats.common import FileFacts, ParseQuery, col
+from ingest.exports.formats.header import Header
 
 UnitsEvidence = Callable[[duckdb.DuckDBPyConnection, Header, FileFacts, "str | None"], tuple[str, str]]
 

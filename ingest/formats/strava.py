@@ -18,8 +18,8 @@ from functools import partial
 
 import duckdb
 
-from ingest.formats import evidence
-from ingest.formats.common import (
+from ingest.exports.formats import evidence
+from ingest.exports.formats.common import (
     METRES_PER,
     RPE_CHECK,
     Field,
@@ -34,8 +34,8 @@ from ingest.formats.common import (
     numeric_date_formats,
     sql_list,
 )
-from ingest.formats.header import Header
-from ingest.formats.strava_languages import MONTHS
+from ingest.exports.formats.header import Header
+from ingest.exports.formats.strava_languages import MONTHS
 
 DATE_FORMATS = [
     "%b %d, %Y, %I:%M:%S %p",

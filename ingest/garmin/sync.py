@@ -34,7 +34,9 @@ from typing import Any
 
 import duckdb
 
-from ingest import athlete_zone, db, store, twins, versions
+from ingest import athlete_zone
+from ingest.database import db, store, twins, versions
+from ingest.database.transaction import transaction
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.files import attach, sources
 from ingest.files.decode import Decoded, decode, zone_at
@@ -51,7 +53,6 @@ from ingest.garmin.client import (
     exchange,
 )
 from ingest.garmin.keys import KeyEntry, KeyStore
-from ingest.transaction import transaction
 
 LOOKBACK_DAYS = 7
 FIRST_SYNC_DAYS = 365

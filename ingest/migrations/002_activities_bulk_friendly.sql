@@ -1,13 +1,13 @@
 -- Schema version 2: `activities` without index-backed constraints.
 -- DuckDB maintains an ART index for every primary key, unique and foreign key constraint, and on a
 -- bulk import of a million rows those indexes cost several times the read itself. Uniqueness of
--- (athlete_id, source, source_id) is kept by the one write path (ingest/store.py, which anti-joins on
+-- (athlete_id, source, source_id) is kept by the one write path (ingest/database/store.py, which anti-joins on
 -- that key) and checked by tests/test_store.py; the analytics scan by athlete and date, where DuckDB's
 -- zone maps serve better than an index. Ids are numbered by that write path too: a sequence's
 -- per-row nextval() is another serial cost on a bulk insert.
 
 create table activities_v2 (
-    activity_id      bigint not null,    -- numbered by ingest/store.py on insert
+    activity_id      bigint not null,    -- numbered by ingest/database/store.py on insert
     athlete_id       integer not null,
     source           varchar not null,
     source_id        varchar not null,

@@ -1,8 +1,8 @@
 -- Schema version 4: a user's corrections to activities (`crosstrain activities set`).
 -- Keyed by the activity's natural key (athlete, source, id in that source), not by activity_id, so a
--- correction outlives the row: ingest/store.py lays it over every re-import or re-sync of the same
+-- correction outlives the row: ingest/database/store.py lays it over every re-import or re-sync of the same
 -- activity. A null field leaves the imported value alone. The key is kept unique by
--- ingest/corrections.py (no index, as for activities: see migration 002).
+-- ingest/database/corrections.py (no index, as for activities: see migration 002).
 create table activity_corrections (
     athlete_id  integer not null,
     source      varchar not null,

@@ -1,5 +1,5 @@
 -- Schema version 8: planned sessions, stored apart from the activities that were done.
--- A coach's plan (a generic CSV or an iCalendar file, ingest/plans.py) or the suggestions of
+-- A coach's plan (a generic CSV or an iCalendar file, ingest/plans/importer.py) or the suggestions of
 -- `crosstrain plan suggest --apply`. Importing a plan again replaces the athlete's planned sessions on
 -- the days it covers (first to last planned day). Local wall-clock times in _local, like activities.
 create sequence planned_id_seq start 1;

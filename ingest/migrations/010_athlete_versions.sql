@@ -1,4 +1,4 @@
--- Schema version 10: a change marker per athlete (ingest/versions.py).
+-- Schema version 10: a change marker per athlete (ingest/database/versions.py).
 -- Every write that changes what the analytics read of an athlete's activities (their rows, the files
 -- attached to them) gives the athlete a new random token here, in the writer's own transaction. A
 -- reader that keeps results between calls (the dashboard's coach overview, queries/overview_cache.py)

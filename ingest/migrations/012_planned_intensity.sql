@@ -1,5 +1,5 @@
 -- Schema version 12: what a planned session's words say, kept for `plan check` and `plan suggest`.
--- ingest/plan_words.py reads them from a calendar event's SUMMARY and DESCRIPTION (or a plan CSV's
+-- ingest/plans/words.py reads them from a calendar event's SUMMARY and DESCRIPTION (or a plan CSV's
 -- name): "Tempo 5 x 1 km", "LR 16 mi", "Easy run 45 min", in the import languages and the user's own
 -- codes ([plan_keywords] in the settings).
 --   intensity: easy, recovery, long, steady, tempo, threshold, intervals, hills, strides, race; null
@@ -11,7 +11,7 @@
 --              athlete's recent pace for that kind, or --pace), 'default' (crosstrain's documented
 --              default pace or duration: said in the import summary).
 --   rpe_source: 'given' (an "RPE 6" in the event, or the CSV's rpe column), 'intensity' (crosstrain's
---              default RPE for the intensity, see ingest/plan_words.INTENSITY_RPE), null when rpe is null.
+--              default RPE for the intensity, see ingest/plans/words.INTENSITY_RPE), null when rpe is null.
 -- Plans imported before this version keep null in the new columns ('given' duration): importing the
 -- plan again reads them.
 alter table planned_sessions add column if not exists intensity varchar;

@@ -1,6 +1,6 @@
 -- Schema version 16: Garmin Connect through Garmin's Personal API (ingest/garmin/).
 -- Every table carries athlete_id, so an athlete's Garmin link, bookkeeping and cursor move with a
--- merge and go with a delete (ingest/athletes_admin.py). The key and token themselves are never in
+-- merge and go with a delete (ingest/admin/athletes.py). The key and token themselves are never in
 -- the database: they live in the keys file (ingest/garmin/keys.py, mode 0600) under `link_id`.
 create table if not exists garmin_links (
     athlete_id   integer not null,

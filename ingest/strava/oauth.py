@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 from stravalib import exc as strava_exc
 
-from ingest import db, store
+from ingest.database import db, store
 from ingest.errors import CrosstrainError, first_line
 from ingest.strava.client import StravaApp, StravaSession, make_client
 from ingest.strava.tokens import Tokens, TokenStore

@@ -1,4 +1,4 @@
--- One page of GET /api/v3/athlete/activities, mapped to the staged shape of ingest.store.STAGED_COLUMNS.
+-- One page of GET /api/v3/athlete/activities, mapped to the staged shape of ingest.database.store.STAGED_COLUMNS.
 -- Grain: one row per element of the page. Parameters: $athlete_id, $page (the JSON array as text).
 -- A summary has no description and usually no perceived exertion: those keep what a Strava export
 -- (same source and id) already stored instead of being blanked.

@@ -5,13 +5,13 @@ Rules:
   share ids) minus LOOKBACK_DAYS, because activities are edited after upload; 0 on the first sync.
   Starts after tomorrow are ignored: a watch whose clock said 2030 must not hide every later activity.
 - One activity that can't be read (no id or start, a distance of "abc") or breaks the plausibility
-  rules (ingest/plausibility.py) is rejected, recorded in `import_rejects` with its Strava id, and the
+  rules (ingest/database/plausibility.py) is rejected, recorded in `import_rejects` by its Strava id, and the
   rest of the page and the later pages are stored.
   Strava returns activities oldest first when `after` is given, so a killed sync resumes where it
   stopped and the cursor only moves forward.
 - `per_page=200`; a page shorter than 200 is the last one, so a first sync of N activities costs at
   most ceil(N/200) + 1 requests and a sync with nothing new costs one. No per-activity requests.
-- Each page is staged in SQL (stage_page.sql) and written with `ingest.store.write_activities` in its
+- Each page is staged in SQL (stage_page.sql) and written with `ingest.database.store.write_activities` in its
   own transaction: a kill loses at most the page in flight; de-duplication makes re-listing harmless.
 - Tokens are refreshed REFRESH_MARGIN_S before they expire and once after a 401, and saved at once.
 - `full` re-lists everything and deletes Strava activities no longer listed, but never all of an
@@ -32,7 +32,7 @@ import duckdb
 from stravalib import Client
 from stravalib import exc as strava_exc
 
-from ingest import db, store, twins, versions
+from ingest.database import db, store, twins, versions
 from ingest.errors import CrosstrainError, UnknownAthleteError, first_line
 from ingest.strava.client import StravaApp, StravaError, StravaForbidden, StravaSession, make_client
 from ingest.strava.oauth import link_athlete
