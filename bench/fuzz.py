@@ -4,8 +4,9 @@
     .venv/bin/python bench/fuzz.py --seed 7 --start 204 --count 1   # one case again
 
 The cases are tests/fuzz_corpus.py's (CSV, FIT, GPX, TCX, ICS, zip, gz in turn; bases written by us,
-plus ../shared/formats' real exports when beside the checkout; case i of seed s is the same bytes
-wherever that folder is equally present or absent), imported as a user would (the CLI, in-process)
+our mirrors of the real exports in tests/fixtures/mirrors/, plus ../shared/formats' real exports when
+beside the checkout; case i of seed s is the same bytes wherever that folder is equally present or
+absent), imported as a user would (the CLI, in-process)
 into a database holding a reference athlete, each next to a good file of its own. Worker processes
 run the cases; this process watches them: a case using more than --timeout CPU seconds (its worker
 and the worker's decode processes, from /proc), or blocked for 10 x --timeout seconds of wall time, is

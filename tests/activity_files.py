@@ -10,6 +10,7 @@ import gzip
 import random
 import struct
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,29 @@ NEW_YORK = (40.71, -74.0)
 
 def _fit_time(t: datetime) -> int:
     return int(t.timestamp()) - FIT_EPOCH_S
+
+
+@dataclass
+class Part:
+    """One session of a FIT file: its samples (one record every `every` seconds) and its totals.
+
+    sets: set messages' fields (`strength_set`, or any with `set_type` "rest"); rpe: the watch's 1-10;
+    timer_s: total_timer_time when it differs from the elapsed time (pauses); name: the watch's sport
+    profile name."""
+
+    start: datetime
+    seconds: int
+    sport: str = "running"
+    sub_sport: str | None = None
+    hr: Callable[[int], float | None] = lambda i: 140
+    speed: Callable[[int], float] = lambda i: 3.0
+    altitude: Callable[[int], float] | None = None
+    point: tuple[float, float] | None = BERLIN
+    sets: list[dict] = field(default_factory=list)
+    rpe: int | None = None
+    every: int = 1
+    timer_s: float | None = None
+    name: str | None = None
 
 
 def fit_activity(
@@ -53,6 +77,32 @@ def fit_activity(
     utc_offset: write an activity message whose local_timestamp is that far from its timestamp.
     session=False: no session message (the watch stopped before writing its totals).
     """
+    part = Part(start, seconds, sport, sub_sport, hr, speed, altitude, point, sets or [], rpe)
+    return fit_multisport(
+        path,
+        [part],
+        utc_offset,
+        session=session,
+        clock_jump_at=clock_jump_at,
+        jump=jump,
+        hr_apart=hr_apart,
+        gz=gz,
+    )
+
+
+def fit_multisport(
+    path: Path,
+    parts: list[Part],
+    utc_offset: timedelta | None = None,
+    session: bool = True,
+    clock_jump_at: int | None = None,
+    jump: timedelta = timedelta(days=20),
+    hr_apart: bool = False,
+    gz: bool = False,
+) -> Path:
+    """A FIT file of one session per part, in order (a multisport activity: bike then strength, say),
+    each part's records, sets and session message; then the activity message when `utc_offset` is
+    given (options as `fit_activity`)."""
     e = Encoder()
     e.write_mesg(
         {
@@ -61,64 +111,19 @@ def fit_activity(
             "manufacturer": "development",
             "product": 1,
             "serial_number": 42,
-            "time_created": _fit_time(start),
+            "time_created": _fit_time(parts[0].start),
         }
     )
-    distance = 0.0
-    for i in range(seconds):
-        t = (
-            start
-            + timedelta(seconds=i)
-            + (jump if clock_jump_at is not None and i >= clock_jump_at else timedelta())
-        )
-        v = speed(i)
-        distance += v
-        record: dict = {
-            "mesg_num": M["RECORD"],
-            "timestamp": _fit_time(t),
-            "enhanced_speed": v,
-            "distance": distance,
-        }
-        if altitude is not None:
-            record["enhanced_altitude"] = altitude(i)
-        if point is not None:
-            lat = point[0] + distance / 111_000
-            record["position_lat"] = int(lat * SEMI)
-            record["position_long"] = int(point[1] * SEMI)
-        h = hr(i)
-        if hr_apart:
-            e.write_mesg(record)
-            if h is not None:
-                e.write_mesg({"mesg_num": M["RECORD"], "timestamp": _fit_time(t), "heart_rate": int(h)})
-        else:
-            if h is not None:
-                record["heart_rate"] = int(h)
-            e.write_mesg(record)
-    for s in sets or []:
-        e.write_mesg({"mesg_num": M["SET"], "timestamp": _fit_time(start), "set_type": "active", **s})
-    if session:
-        mesg = {
-            "mesg_num": M["SESSION"],
-            "timestamp": _fit_time(start + timedelta(seconds=seconds)),
-            "start_time": _fit_time(start),
-            "total_elapsed_time": float(seconds),
-            "total_timer_time": float(seconds),
-            "total_distance": distance,
-            "sport": sport,
-        }
-        if sub_sport:
-            mesg["sub_sport"] = sub_sport
-        if rpe is not None:
-            mesg["workout_rpe"] = rpe * 10
-        e.write_mesg(mesg)
+    for part in parts:
+        _write_part(e, part, session, clock_jump_at, jump, hr_apart)
     if utc_offset is not None:  # the activity message with the watch's local time, as Garmin writes it
-        end = _fit_time(start + timedelta(seconds=seconds))
+        end = _fit_time(parts[-1].start + timedelta(seconds=parts[-1].seconds))
         e.write_mesg(
             {
                 "mesg_num": M["ACTIVITY"],
                 "timestamp": end,
                 "local_timestamp": end + int(utc_offset.total_seconds()),
-                "num_sessions": 1,
+                "num_sessions": len(parts),
                 "type": "manual",
             }
         )
@@ -129,28 +134,116 @@ def fit_activity(
     return path
 
 
+def _write_part(
+    e: Encoder, part: Part, session: bool, clock_jump_at: int | None, jump: timedelta, hr_apart: bool
+) -> None:
+    """One part's records (every `part.every` s), its set messages, and its session message."""
+    start, seconds = part.start, part.seconds
+    distance = 0.0
+    for i in range(0, seconds, part.every):
+        t = (
+            start
+            + timedelta(seconds=i)
+            + (jump if clock_jump_at is not None and i >= clock_jump_at else timedelta())
+        )
+        v = part.speed(i)
+        distance += v * part.every
+        record: dict = {
+            "mesg_num": M["RECORD"],
+            "timestamp": _fit_time(t),
+            "enhanced_speed": v,
+            "distance": distance,
+        }
+        if part.altitude is not None:
+            record["enhanced_altitude"] = part.altitude(i)
+        if part.point is not None:
+            lat = part.point[0] + distance / 111_000
+            record["position_lat"] = int(lat * SEMI)
+            record["position_long"] = int(part.point[1] * SEMI)
+        h = part.hr(i)
+        if hr_apart:
+            e.write_mesg(record)
+            if h is not None:
+                e.write_mesg({"mesg_num": M["RECORD"], "timestamp": _fit_time(t), "heart_rate": int(h)})
+        else:
+            if h is not None:
+                record["heart_rate"] = int(h)
+            e.write_mesg(record)
+    for s in part.sets:
+        e.write_mesg({"mesg_num": M["SET"], "timestamp": _fit_time(start), "set_type": "active", **s})
+    if session:
+        mesg = {
+            "mesg_num": M["SESSION"],
+            "timestamp": _fit_time(start + timedelta(seconds=seconds)),
+            "start_time": _fit_time(start),
+            "total_elapsed_time": float(seconds),
+            "total_timer_time": float(seconds if part.timer_s is None else part.timer_s),
+            "total_distance": distance,
+            "sport": part.sport,
+        }
+        if part.sub_sport:
+            mesg["sub_sport"] = part.sub_sport
+        if part.rpe is not None:
+            mesg["workout_rpe"] = part.rpe * 10
+        if part.name:
+            mesg["sport_profile_name"] = part.name
+        e.write_mesg(mesg)
+
+
 def fit_strength(path: Path, start: datetime, seconds: int, **options) -> Path:
     """A strength session recorded indoors (no GPS, no speed) on a Garmin watch."""
     options = {"point": None, "speed": lambda i: 0.0, **options}
     return fit_activity(path, start, seconds, sport="training", sub_sport="strength_training", **options)
 
 
-def strength_set(category: str, subtype: int, reps: int, weight: float, start: datetime) -> dict:
-    """A FIT set message's fields (category names and subtypes as in the FIT profile)."""
+def strength_set(
+    category: str,
+    subtype: int | None,
+    reps: int,
+    weight: float,
+    start: datetime,
+    duration: float = 40.0,
+    guesses: tuple[tuple[str, int | None], ...] = (),
+) -> dict:
+    """A FIT set message's fields (category names and subtypes as in the FIT profile).
+
+    guesses: the watch's further guesses after the first, as a Forerunner 965 writes them (category
+    "unknown" is common; a subtype None is written as FIT's invalid value)."""
+    pairs = [(category, subtype), *guesses]
     return {
         "start_time": _fit_time(start),
-        "duration": 40.0,
+        "duration": duration,
         "repetitions": reps,
         "weight": weight,
-        "category": [category],
-        "category_subtype": [subtype],
+        "category": [c for c, _ in pairs],
+        "category_subtype": [0xFFFF if sub is None else sub for _, sub in pairs],
     }
 
 
-def fit_compressed(path: Path, start: datetime, seconds: int, hr: int = 150) -> Path:
+def rest_set(start: datetime, duration: float) -> dict:
+    """A FIT set message of the rest between two sets (no category, no reps)."""
+    return {"start_time": _fit_time(start), "duration": duration, "set_type": "rest"}
+
+
+def fit_compressed(
+    path: Path,
+    start: datetime,
+    seconds: int,
+    hr: int = 150,
+    speed: Callable[[int], float] | None = None,
+    every: int = 1,
+    hr_at: Callable[[int], int] | None = None,
+    local_offset: timedelta | None = None,
+) -> Path:
     """A FIT file whose records use compressed-timestamp headers (the Forerunner 70's), written by
     hand: the SDK neither writes nor reads them. One full timestamp in file_id, then records of
-    heart_rate and speed whose header carries the time offset's low 5 bits."""
+    heart_rate and speed whose header carries the time offset's low 5 bits.
+
+    speed, hr_at: per-second values (a footpod's speed, no GPS); every: a record every `every` s (the
+    Forerunner 70 writes one every 5 s); local_offset: also write the session and the activity
+    message, whose local_timestamp is that far from its timestamp (the Forerunner 70's is days off)."""
+    speed = speed or (lambda i: 3.0)
+    hr_at = hr_at or (lambda i: hr)
     body = bytearray()
     # definition: local 0 = file_id (type, time_created), little endian
     body += struct.pack("<BBBHB", 0x40, 0, 0, 0, 2) + bytes([0, 1, 0x00, 4, 4, 0x86])
@@ -158,12 +251,28 @@ def fit_compressed(path: Path, start: datetime, seconds: int, hr: int = 150) -> 
     body += struct.pack("<BBI", 0, 4, created)
     # definition: local 1 = record (timestamp 253, heart_rate 3, speed 6)
     body += struct.pack("<BBBHB", 0x41, 0, 0, 20, 3) + bytes([253, 4, 0x86, 3, 1, 0x02, 6, 2, 0x84])
-    body += struct.pack("<BIBH", 1, created, hr, 3000)
+    body += struct.pack("<BIBH", 1, created, hr_at(0), round(speed(0) * 1000))
     # definition: local 2 = record without timestamp (compressed headers give it)
     body += struct.pack("<BBBHB", 0x42, 0, 0, 20, 2) + bytes([3, 1, 0x02, 6, 2, 0x84])
-    for i in range(1, seconds):
+    for i in range(every, seconds, every):
         offset = (created + i) & 0x1F
-        body += struct.pack("<BBH", 0x80 | (2 << 5) | offset, hr, 3000)
+        body += struct.pack("<BBH", 0x80 | (2 << 5) | offset, hr_at(i), round(speed(i) * 1000))
+    if local_offset is not None:
+        end = created + seconds
+        distance = sum(speed(i) * every for i in range(0, seconds, every))
+        # local 3 = session (timestamp, start_time, total_elapsed_time, total_timer_time, total_distance,
+        # sport, avg_heart_rate); local 4 = activity (timestamp, local_timestamp, num_sessions, type)
+        body += struct.pack("<BBBHB", 0x43, 0, 0, 18, 7) + bytes(
+            [253, 4, 0x86, 2, 4, 0x86, 7, 4, 0x86, 8, 4, 0x86, 9, 4, 0x86, 5, 1, 0x00, 16, 1, 0x02]
+        )
+        average = round(sum(hr_at(i) for i in range(0, seconds, every)) / len(range(0, seconds, every)))
+        body += struct.pack(
+            "<BIIIIIBB", 3, end, created, seconds * 1000, seconds * 1000, round(distance * 100), 1, average
+        )
+        body += struct.pack("<BBBHB", 0x44, 0, 0, 34, 4) + bytes(
+            [253, 4, 0x86, 5, 4, 0x86, 1, 2, 0x84, 2, 1, 0x00]
+        )
+        body += struct.pack("<BIIHB", 4, end, end + int(local_offset.total_seconds()), 1, 0)
     header = struct.pack("<BBHI4s", 12, 0x10, 2132, len(body), b".FIT")
     data = header + bytes(body)
     from garmin_fit_sdk.crc_calculator import CrcCalculator

@@ -6,9 +6,10 @@ reproduced with `bench/fuzz.py --seed s --start i --count 1`.
 
 Bases (`bases`): files we write ourselves, generated at run time (FIT through Garmin's SDK encoder and
 by hand with compressed timestamps, GPX, TCX, a training calendar with recurring, all-day and timed
-events) and the CSV fixtures; plus, when ../shared/formats is beside the checkout (CI), its real
-export files up to SHARED_MAX_BYTES (without it those bases are simply not used, so a case's bytes
-also depend on whether the folder is there). Formats: CSV, FIT, GPX, TCX, ICS, zip (Strava and Garmin
+events), the CSV fixtures, and our mirrors of ../shared/formats' real files (tests/fixtures/mirrors/);
+plus, when ../shared/formats is beside the checkout (CI), its real export files up to SHARED_MAX_BYTES
+(without it those bases are simply not used, so a case's bytes also depend on whether the folder is
+there). Formats: CSV, FIT, GPX, TCX, ICS, zip (Strava and Garmin
 exports, plain archives) and .gz. Mutations: bytes flipped, cut, repeated or deleted; FIT fields
 overwritten with the values that broke decoders (-2^31, 0xFFFFFFFF) and the CRC repaired so the
 decoder reads on; XML numbers and times replaced by inf, 1e308, year 0001/9999 with an offset, 2200;
@@ -45,6 +46,7 @@ from test_fuzz_imports import mutate_csv
 from crosstrain.cli import cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MIRRORS = FIXTURES / "mirrors"  # ours, in the shape of ../shared/formats' real files (mirror_files.py)
 FORMATS = ("csv", "fit", "gpx", "tcx", "ics", "zip", "gz")
 CSV_BASES = ("strava_activities.csv", "garmin_activities.csv", "generic_team.csv", "strava_2018.csv")
 REFERENCE = "strava_activities.csv"  # imported first as athlete "Reference"; no case may change its rows
@@ -113,11 +115,12 @@ class Outcome:
 
 
 def bases(fmt: str) -> list[tuple[str, bytes]]:
-    """The files mutated for `fmt`: (name, bytes), ours first, then ../shared's when present."""
+    """The files mutated for `fmt`: (name, bytes), ours first (built, fixtures, mirrors of the real
+    files), then ../shared's when present."""
     ours = [(n, d) for n, d in _our_bases() if n.endswith(f".{fmt}")]
     if fmt == "csv":
         ours = [(n, (FIXTURES / n).read_bytes()) for n in CSV_BASES]
-    return ours + _shared_bases(fmt)
+    return ours + _mirror_bases(fmt) + _shared_bases(fmt)
 
 
 @cache
@@ -174,9 +177,21 @@ def _calendar(t0: datetime) -> str:
 
 def _shared_bases(fmt: str) -> list[tuple[str, bytes]]:
     """../shared/formats' real files of `fmt` (CSV exports, files/ for the rest); none without it."""
-    if SHARED_FORMATS is None or fmt not in SHARED_MAX_BYTES:
+    return [] if SHARED_FORMATS is None else _formats_folder(SHARED_FORMATS, fmt)
+
+
+def _mirror_bases(fmt: str) -> list[tuple[str, bytes]]:
+    """Our mirrors of those real files (tests/fixtures/mirrors/, in every clone), named "mirror-..."
+    (they have the real files' names)."""
+    return [(f"mirror-{name}", data) for name, data in _formats_folder(MIRRORS, fmt)]
+
+
+def _formats_folder(root: Path, fmt: str) -> list[tuple[str, bytes]]:
+    """The files of `fmt` laid out as ../shared/formats is (CSVs at the top, files/ for the rest),
+    up to SHARED_MAX_BYTES."""
+    if fmt not in SHARED_MAX_BYTES:
         return []
-    folder = SHARED_FORMATS if fmt == "csv" else SHARED_FORMATS / "files"
+    folder = root if fmt == "csv" else root / "files"
     found = sorted(p for p in folder.glob("*") if p.suffix.lower() == f".{fmt}")
     return [(p.name, p.read_bytes()) for p in found if p.stat().st_size <= SHARED_MAX_BYTES[fmt]]
 

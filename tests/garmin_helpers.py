@@ -10,20 +10,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from activity_files import fit_activity, fit_strength, strength_set
+from conftest import SHARED_FORMATS, mirror
 from garmin_server import FakeGarmin
 
 from ingest.files.decode import decode
 from ingest.files.sources import Item
 
-# ../shared beside the checkout (CI), or beside the folder of worktrees (a developer's machine)
-SHARED_FILES = next(
-    (
-        p / "shared" / "formats" / "files"
-        for p in Path(__file__).resolve().parents[2:4]
-        if (p / "shared").is_dir()
-    ),
-    Path("/nonexistent"),
-)
+SHARED_FILES = SHARED_FORMATS / "files"
 REAL_FITS = (
     "garmin_vivoactivehr_2067489619.fit",
     "garmin_fr965_multisport_bike+strength_20744294788.fit",
@@ -112,8 +105,15 @@ def generated_fits(count: int, first_day: datetime, seed: int, every_days: float
 
 
 def real_fits() -> list[bytes]:
-    """The real Garmin FIT files in ../shared/formats/files (empty when that folder is not beside us)."""
-    return [(SHARED_FILES / n).read_bytes() for n in REAL_FITS if (SHARED_FILES / n).is_file()]
+    """Our mirrors of the real Garmin FIT files of ../shared/formats/files (tests/mirror_files.py), and
+    the real ones too when that folder is beside the checkout: per set, a run and two multisport files
+    (bike + strength, strength + run + strength), so 3 files of 6 sessions."""
+    return [
+        path.read_bytes()
+        for name in REAL_FITS
+        for path in (mirror(f"files/{name}"), SHARED_FILES / name)
+        if path.is_file()
+    ]
 
 
 def day0(days_ago: int) -> datetime:

@@ -125,10 +125,13 @@ def test_our_bases_cover_every_format_and_import_cleanly(tmp_path: Path) -> None
 
 def test_shared_real_files_join_the_bases_only_when_present() -> None:
     """../shared/formats' real files are bases when the folder is beside the checkout; without it
-    the corpus is ours alone (never a failure)."""
+    the corpus is ours alone (never a failure), our mirrors of those files included."""
     names = {name for fmt in ("csv", "fit", "gpx", "tcx") for name, _ in fc.bases(fmt)}
     shared = {name for fmt in ("csv", "fit", "gpx", "tcx") for name, _ in fc._shared_bases(fmt)}
     assert shared <= names
+    mirrors = {name for fmt in ("csv", "fit", "gpx", "tcx") for name, _ in fc._mirror_bases(fmt)}
+    assert {"mirror-garmin_fr70_compressed-timestamps_noGPS.fit", "mirror-strava_2025_99cols.csv"} <= mirrors
+    assert mirrors <= names
     if fc.SHARED_FORMATS is None:
         assert shared == set()
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from activity_files import NEW_YORK, T0, fit_activity, fit_compressed, fit_strength, gpx, strength_set, tcx
-from conftest import FIXTURES, SHARED_FORMATS
+from conftest import FIXTURES, MIRRORS, SHARED_FORMATS
 from import_helpers import error_lines, one, rows
 
 from ingest.database.db import connect
@@ -252,16 +252,61 @@ def test_garmin_connect_export_reads_nested_zips_and_skips_non_activities(run_cl
     )
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="shared real files absent")
-def test_real_files(run_cli, db_path, tmp_path) -> None:
-    for name in (
-        "garmin_vivoactivehr_2067489619.fit",
-        "garmin_connect_2067489619.gpx",
-        "garmin_fr965_multisport_bike+strength_20744294788.fit",
-        "garmin_fr70_compressed-timestamps_noGPS.fit",
-        "suunto_spartan_ultra_run.tcx",
-    ):
-        (tmp_path / name).write_bytes((REAL / name).read_bytes())
+REAL_NAMES = (
+    "garmin_vivoactivehr_2067489619.fit",
+    "garmin_connect_2067489619.gpx",
+    "garmin_fr965_multisport_bike+strength_20744294788.fit",
+    "garmin_fr70_compressed-timestamps_noGPS.fit",
+    "suunto_spartan_ultra_run.tcx",
+)
+OURS_EXPECTED = (
+    [
+        (
+            "Run",
+            datetime(2014, 6, 3, 19, 20, 15),
+            None,
+            "intervals",
+            None,
+        ),  # Forerunner 70, no GPS: --timezone
+        # FIT + GPX once; a walk (1.45 m/s) with three jogs: mixed, not intervals
+        ("Run", datetime(2018, 9, 16, 9, 12, 40), "Europe/Vienna", "mixed", None),
+        ("Run", datetime(2019, 4, 16, 19, 5, 10), "Europe/Brussels", "steady", None),  # Suunto TCX
+        # no GPS: the watch's own clock (activity.local_timestamp, UTC+3) places them, not --timezone
+        # (Helsinki is UTC+2 that day); structure: runs only
+        ("Indoor Cycling", datetime(2026, 2, 9, 7, 40), "Etc/GMT-3", None, None),
+        ("Strength Training", datetime(2026, 2, 9, 7, 51, 40), "Etc/GMT-3", None, 4.0),
+    ],
+    9,  # set messages whose first guess is squat, deadlift, lunge or hip_raise (tests/mirror_files.py)
+)
+REAL_EXPECTED = (
+    [
+        ("Run", datetime(2013, 5, 27, 9, 52, 34), None, "intervals", None),  # FR70, no GPS: --timezone
+        ("Run", datetime(2017, 5, 9, 20, 11, 26), "Europe/Amsterdam", "steady", None),
+        # FIT + GPX once; a walk (median 5.5 km/h) with three jogs: mixed, not intervals
+        ("Run", datetime(2017, 10, 8, 16, 54, 11), "Europe/Paris", "mixed", None),
+        # no GPS: the watch's own clock (activity.local_timestamp, UTC+3) places them, not --timezone
+        # (Helsinki is UTC+3 that day too); structure: runs only
+        ("Indoor Cycling", datetime(2025, 10, 20, 13, 9, 48), "Etc/GMT-3", None, None),
+        ("Strength Training", datetime(2025, 10, 20, 13, 21, 30), "Etc/GMT-3", None, 4.0),
+    ],
+    12,  # counted by hand from the file's set messages (first guess of each active set)
+)
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        pytest.param(MIRRORS / "files", OURS_EXPECTED, id="ours"),
+        *([pytest.param(REAL, REAL_EXPECTED, id="real")] if REAL.exists() else []),
+    ],
+)
+def test_real_files(run_cli, db_path, tmp_path, folder: Path, expected: tuple) -> None:
+    """The real files of ../shared/formats/files (when beside the checkout) and our mirrors of them
+    (tests/mirror_files.py): FIT with compressed timestamps, a multisport FIT without GPS, a run as FIT
+    and as Garmin Connect's GPX, Suunto's TCX."""
+    sessions, hip_sets = expected
+    for name in REAL_NAMES:
+        (tmp_path / name).write_bytes((folder / name).read_bytes())
     result = run_cli("import", "--athlete", "Ana", "--timezone", "Europe/Helsinki", str(tmp_path))
     assert result.exit_code == 0, result.output
     got = rows(
@@ -274,19 +319,9 @@ def test_real_files(run_cli, db_path, tmp_path) -> None:
     assert rows(db_path, "select source, twin_of is not null from activities where source = 'gpx'") == [
         ("gpx", True)
     ]
-    assert got == [
-        ("Run", datetime(2013, 5, 27, 9, 52, 34), None, "intervals", None),  # FR70, no GPS: --timezone
-        ("Run", datetime(2017, 5, 9, 20, 11, 26), "Europe/Amsterdam", "steady", None),
-        # FIT + GPX once; a walk (median 5.5 km/h) with three jogs: mixed, not intervals
-        ("Run", datetime(2017, 10, 8, 16, 54, 11), "Europe/Paris", "mixed", None),
-        # no GPS: the watch's own clock (activity.local_timestamp, UTC+3) places them, not --timezone
-        # (Helsinki is UTC+3 that day too); structure: runs only
-        ("Indoor Cycling", datetime(2025, 10, 20, 13, 9, 48), "Etc/GMT-3", None, None),
-        ("Strength Training", datetime(2025, 10, 20, 13, 21, 30), "Etc/GMT-3", None, 4.0),
-    ]
-    # counted by hand from the file's set messages (first guess of each active set)
+    assert got == sessions
     hip = one(
         db_path,
         "select count(*) from activity_sets where category in ('squat', 'deadlift', 'lunge', 'hip_raise')",
     )
-    assert hip == 12
+    assert hip == hip_sets

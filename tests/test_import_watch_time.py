@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from activity_files import fit_activity
-from conftest import FIXTURES, SHARED_FORMATS
+from conftest import FIXTURES, ours_and_real
 from import_helpers import one, rows
 
 BANGKOK_RUN = datetime(2024, 3, 5, 23, 30, tzinfo=UTC)  # 06:30 on 6 March in Bangkok (UTC+7)
@@ -99,19 +99,29 @@ def test_a_correction_rpe_is_the_one_shown(run_cli, db_path, tmp_path) -> None:
     assert (listed["rpe"], listed["load"]) == (7.0, 210.0)
 
 
-REAL_FR965 = SHARED_FORMATS / "files" / "garmin_fr965_multisport_bike+strength_20744294788.fit"
-
-
-@pytest.mark.skipif(not REAL_FR965.exists(), reason="shared real files absent")
-def test_a_real_indoor_file_keeps_the_watchs_clock(run_cli, db_path, tmp_path) -> None:
-    # Forerunner 965, indoor cycling then strength, no GPS; local_timestamp is UTC+3 (real file from
-    # ../shared/formats/files). Imported for an athlete in New York, it stayed at New York's 06:09.
-    f = tmp_path / REAL_FR965.name
-    f.write_bytes(REAL_FR965.read_bytes())
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    ours_and_real(
+        "files/garmin_fr965_multisport_bike+strength_20744294788.fit",
+        # ours (tests/mirror_files.py): the same shape, 04:40 UTC, the watch at UTC+3
+        ours=[
+            ("Indoor Cycling", datetime(2026, 2, 9, 7, 40), "Etc/GMT-3"),
+            ("Strength Training", datetime(2026, 2, 9, 7, 51, 40), "Etc/GMT-3"),
+        ],
+        real=[
+            ("Indoor Cycling", datetime(2025, 10, 20, 13, 9, 48), "Etc/GMT-3"),
+            ("Strength Training", datetime(2025, 10, 20, 13, 21, 30), "Etc/GMT-3"),
+        ],
+    ),
+)
+def test_a_real_indoor_file_keeps_the_watchs_clock(run_cli, db_path, tmp_path, path, expected) -> None:
+    # Forerunner 965, indoor cycling then strength, no GPS; local_timestamp is UTC+3 (the real file of
+    # ../shared/formats/files, and our mirror of it). Imported for an athlete in New York, it stayed at
+    # New York's 06:09.
+    f = tmp_path / path.name
+    f.write_bytes(path.read_bytes())
     run_cli("import", "--athlete", "Ana", "--timezone", "America/New_York", str(f))
-    assert rows(
-        db_path, "select sport_type, start_local, start_timezone from activities order by start_at"
-    ) == [
-        ("Indoor Cycling", datetime(2025, 10, 20, 13, 9, 48), "Etc/GMT-3"),
-        ("Strength Training", datetime(2025, 10, 20, 13, 21, 30), "Etc/GMT-3"),
-    ]
+    assert (
+        rows(db_path, "select sport_type, start_local, start_timezone from activities order by start_at")
+        == expected
+    )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SHARED_FORMATS
+from conftest import FIXTURES, ours_and_real
 from import_helpers import rows
 from strava_csv import write_strava_csv
 
@@ -175,20 +175,33 @@ def test_date_only_row_and_timed_row_from_two_sources_count_once(
     assert report(run_cli)["summary"]["sessions"]["run"] == 2
 
 
-def test_real_strava_export_with_nike_run_club_and_watch_recordings(run_cli, db_path: Path) -> None:
-    """A real en-AU Strava export: three runs recorded by Nike Run Club and a watch (50 s, 31 s and
-    2 min 45 s apart, overlapping 96-99%); the longer recording of each counts."""
-    real = SHARED_FORMATS / "strava_2025_en_AU_dates.csv"
-    if not real.exists():
-        pytest.skip("../shared/formats is not beside the checkout")
-    result = run_cli("import", "--athlete", "Real", "--timezone", "Australia/Sydney", str(real))
-    assert "32 rows: 32 imported, 0 updated, 0 duplicates, 0 rejected; 3 double recordings" in result.stdout
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    ours_and_real(
+        "strava_2025_en_AU_dates.csv",
+        # ours: 45 s, 35 s and 2 min 50 s apart; the watch's run is longer in the first two, the app's in
+        # the third
+        ours=(10, [(12800000104, 12800000103), (12800000105, 12800000106), (12800000108, 12800000107)]),
+        real=(32, [(11498781598, 11498777386), (11537951108, 11537956241), (11560190199, 11559938586)]),
+    ),
+)
+def test_real_strava_export_with_nike_run_club_and_watch_recordings(
+    run_cli, db_path: Path, path: Path, expected: tuple
+) -> None:
+    """A real en-AU Strava export (and our mirror of it): three runs recorded by Nike Run Club and a
+    watch (50 s, 31 s and 2 min 45 s apart, overlapping 96-99%); the longer recording of each counts."""
+    count, twins = expected
+    result = run_cli("import", "--athlete", "Real", "--timezone", "Australia/Sydney", str(path))
+    assert (
+        f"{count} rows: {count} imported, 0 updated, 0 duplicates, 0 rejected; 3 double recordings"
+        in result.stdout
+    )
     pairs = rows(
         db_path,
         """select a.strava_id, t.strava_id from activities a join activities t on t.activity_id = a.twin_of
            order by a.strava_id""",
     )
-    assert pairs == [(11498781598, 11498777386), (11537951108, 11537956241), (11560190199, 11559938586)]
+    assert pairs == twins
 
 
 def test_strava_rows_in_different_zones_match_on_utc_only(run_cli, db_path: Path, tmp_path: Path) -> None:
