@@ -175,7 +175,9 @@ def test_a_squad_of_old_histories_by_each_athletes_last_activity_and_an_inactive
     assert all("No strength work" in w for w in warnings)  # running only, at their own day
 
     visit(dash_duo, "/athlete/Olga%20Old")
-    note = dash_duo.wait_for_element("#athlete-inactive", timeout=20).text
+    # the note fades in (dbc.Alert): an element at opacity 0 has no text for Selenium yet
+    dash_duo.wait_for_contains_text("#athlete-inactive", "Inactive since", timeout=20)
+    note = dash_duo.find_element("#athlete-inactive").text
     assert (
         "Inactive since 2023-05-01" in note
         and "No warnings" not in dash_duo.find_element("#athlete-content").text
