@@ -22,6 +22,7 @@ import fuzz_corpus as fc
 import numpy as np
 import pytest
 from activity_files import fit_activity, fit_compressed, fit_strength, strength_set
+from conftest import MIRRORS
 
 from ingest.files import fit
 from ingest.files.model import FileFormatError
@@ -55,7 +56,9 @@ def _ours(folder: Path) -> dict[str, bytes]:
 
 
 def _real() -> dict[str, bytes]:
-    folders = [SHARED] if SHARED is not None else []
+    """Our mirrors of ../shared/formats' FIT files (tests/fixtures/mirrors), the real ones when beside
+    the checkout, and the CROSSTRAIN_REAL_FIT folders: never empty, so nothing skips in a plain clone."""
+    folders = [MIRRORS / "files"] + ([SHARED] if SHARED is not None else [])
     folders += [Path(p) for p in os.environ.get("CROSSTRAIN_REAL_FIT", "").split(os.pathsep) if p]
     return {
         f"{folder.name}/{p.name}": p.read_bytes()
@@ -147,22 +150,32 @@ def test_fitfast_reads_our_files_as_the_sdk_does(tmp_path: Path) -> None:
     assert local.clock_zone == "Etc/GMT-7"
 
 
-@pytest.mark.skipif(not _real(), reason="no real FIT files (../shared/formats, CROSSTRAIN_REAL_FIT)")
 def test_fitfast_reads_every_real_file_as_the_sdk_does() -> None:
     chosen = {name: _compare(name, data) for name, data in _real().items()}
     for name, decoder in SHARED_DECODERS.items():
-        if SHARED is not None and (SHARED / name).exists():
-            assert chosen[f"{SHARED.name}/{name}"] == decoder
+        assert chosen[f"files/{name}"] == decoder  # the mirror (../shared/formats/files is "files" too)
     assert list(chosen.values()).count("fitfast") > len(chosen) / 2, chosen
 
 
-def test_compressed_speed_distance_is_expanded_as_fitdecode_does() -> None:
+FR70 = "files/garmin_fr70_compressed-timestamps_noGPS.fit"
+
+
+REAL_FR70 = [SHARED.parent / FR70] if SHARED is not None and (SHARED.parent / FR70).exists() else []
+
+
+@pytest.mark.parametrize(
+    "path", [pytest.param(None, id="ours-packed"), *[pytest.param(p, id="real-fr70") for p in REAL_FR70]]
+)
+def test_compressed_speed_distance_is_expanded_as_fitdecode_does(path: Path | None, tmp_path: Path) -> None:
     """The Forerunner 70's records: compressed timestamps (the SDK refuses them) and speed packed in
     `compressed_speed_distance`, which fitfast 0.1 leaves as bytes and fit.py expands. Its speed and
-    times equal fitdecode's, the reading before fitfast."""
-    if SHARED is None:
-        pytest.skip("../shared/formats is not beside the checkout")
-    data = (SHARED / "garmin_fr70_compressed-timestamps_noGPS.fit").read_bytes()
+    times equal fitdecode's, the reading before fitfast. Ours is written so; the real file too when
+    ../shared/formats is beside the checkout."""
+    if path is None:
+        path = fit_compressed(
+            tmp_path / "packed.fit", T0, 300, speed=lambda i: 2.5 + (i % 60) / 100, every=5, packed=True
+        )
+    data = path.read_bytes()
     with pytest.raises(fit.CompressedTimestamps):
         fit.decode_sdk(data)
     decoder, messages = fit.reading(data)
