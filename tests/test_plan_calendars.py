@@ -367,6 +367,22 @@ HOSTILE = [
         2,
     ),
     ("duplicated", event(uid="d") + event(uid="d"), None, 2),
+    (  # recurring-ical-events' after() then walked to year 9999 in 15-minute steps (fuzz case 2118)
+        "end before start",
+        event(
+            "DTEND:19000101T000000Z\r\nRRULE:FREQ=WEEKLY;UNTIL=20270301T000000Z\r\n", summary="Hip strength"
+        ),
+        "is not a duration above 0 and up to a day",
+        1,
+    ),
+    (
+        "zone from year 1",
+        "BEGIN:VTIMEZONE\r\nTZID:Europe/Vienna\r\nBEGIN:STANDARD\r\nDTSTART:00010101T030000\r\n"
+        "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=DAILY;INTERVAL=0\r\nEND:STANDARD\r\n"
+        "END:VTIMEZONE\r\n" + event(start="DTSTART;TZID=Europe/Vienna:20270104T070000"),
+        "time zone 'Europe/Vienna' has a rule starting in year 1",
+        2,
+    ),
     ("count 10^9", event("RRULE:FREQ=DAILY;COUNT=1000000000\r\n"), None, 364),
     ("until 9999", event("RRULE:FREQ=DAILY;UNTIL=99991231T000000Z\r\n"), None, 364),
 ]

@@ -33,6 +33,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_EVENTS = 1500
 MAX_RDATES = 1000  # extra dates of one event: almost three years of daily sessions
 MAX_OCCURRENCES = 20_000  # sessions of one calendar, all events together
+CHUNK_DAYS = 31  # a recurrence is expanded a month at a time, up to the plan horizon
 SUB_DAILY = ("SECONDLY", "MINUTELY", "HOURLY")
 
 
@@ -168,7 +169,13 @@ def read_calendar(raw: bytes, shown: str, timezone: str | None, first: date, hor
     out.refused += broken
     if not events and not out.refused:
         raise ImportFormatError(f"{shown}: the calendar holds no events (VEVENT)")
-    timezones = [c for c in cal.subcomponents if c.name == "VTIMEZONE"]
+    timezones = []
+    for tz in (c for c in cal.subcomponents if c.name == "VTIMEZONE"):
+        problem = _zone_problem(tz)
+        if problem:
+            out.refused.append((None, "VTIMEZONE", f"time zone {_text(tz, 'TZID')!r} {problem}; not read"))
+        else:
+            timezones.append(tz)
     series: dict[str, list[tuple[int | None, Any]]] = {}
     seen: set[tuple[str, str]] = set()
     for i, (line, event) in enumerate(events):
@@ -320,6 +327,28 @@ def _check_event(event: Any, zone: ZoneInfo | None, latest: date) -> str | None:
     return _rule_problem(event)
 
 
+def _zone_problem(tz: Any) -> str | None:
+    """Why a VTIMEZONE can't be a real zone's rules, else None. Its transitions are expanded from each
+    rule's DTSTART on (by recurring-ical-events), so a start in year 1 or a rule repeating more often
+    than yearly (INTERVAL=0 never moves) would run for minutes; real zones start after 1800 and repeat
+    yearly (RFC 5545 3.6.5 examples; every zone Google, Outlook and Apple write)."""
+    for part in tz.subcomponents:
+        try:
+            start = part["DTSTART"].dt
+            rules = part.get("RRULE")
+            rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
+            if not 1800 <= start.year <= 2200:
+                return f"has a rule starting in year {start.year}"
+            for rule in rules:
+                if [str(f).upper() for f in rule.get("FREQ", [])] != ["YEARLY"] or 0 in rule.get(
+                    "INTERVAL", [1]
+                ):
+                    return "has a rule repeating other than once a year"
+        except Exception as exc:  # a broken property: icalendar raises many kinds
+            return f"cannot be read ({first_line(exc)})"
+    return None
+
+
 def _expand(
     members: list[tuple[int | None, Any]],
     uid: str,
@@ -355,23 +384,40 @@ def _expand(
     for _, event in members:
         event["UID"] = uid
         cal.add_component(event)
-    for event in recurring_ical_events.of(cal).after(datetime(first.year, first.month, first.day)):
-        start, has_time = _local(event["DTSTART"].dt, zone)
-        if start.date() < first:
-            continue
-        if start.date() > horizon:
-            out.cut_at_horizon += 1
-            return
-        length, _ = _length_s(event, start, zone)
-        yield Occurrence(
-            line,
-            start,
-            has_time,
-            length,
-            _text(event, "SUMMARY"),
-            _text(event, "DESCRIPTION") or None,
-            True,
-        )
+    query = recurring_ical_events.of(cal)
+
+    def starting(day: date, end: date) -> list[tuple[datetime, bool, Any]]:
+        """The occurrences that start on the days [day, end), in order (the query also returns those
+        that only overlap them)."""
+        found = []
+        for event in query.between(
+            datetime(day.year, day.month, day.day), datetime(end.year, end.month, end.day)
+        ):
+            start, has_time = _local(event["DTSTART"].dt, zone)
+            if day <= start.date() < end:
+                found.append((start, has_time, event))
+        return sorted(found, key=lambda f: f[0])
+
+    # Windows of CHUNK_DAYS, each a bounded query, up to the horizon: `after()` walks on 15 minutes at a
+    # time while an occurrence it already gave overlaps each window (an end before the start does), and
+    # would do so to year 9999.
+    day, stop = first, horizon + timedelta(days=1)
+    while day < stop:
+        end = min(day + timedelta(days=CHUNK_DAYS), stop)
+        for start, has_time, event in starting(day, end):
+            length, _ = _length_s(event, start, zone)
+            yield Occurrence(
+                line,
+                start,
+                has_time,
+                length,
+                _text(event, "SUMMARY"),
+                _text(event, "DESCRIPTION") or None,
+                True,
+            )
+        day = end
+    if starting(stop, stop + timedelta(days=CHUNK_DAYS)):
+        out.cut_at_horizon += 1
 
 
 def suggestions_ics(athlete: str, suggestions: list[dict]) -> bytes:
