@@ -98,22 +98,14 @@ def _differences(a: object, b: object, where: str = "") -> list[str]:
     return [] if a == b else [f"{where}: {a!r} against {b!r}"]
 
 
-def _reference(data: bytes) -> tuple[str, dict]:
-    """The reading of Garmin's SDK, or fitdecode's where the SDK refuses compressed timestamps."""
-    try:
-        return "garmin-fit-sdk", fit.decode_sdk(data)
-    except fit.CompressedTimestamps:
-        return "fitdecode", fit.decode_fitdecode(data)
-
-
 def _compare(name: str, data: bytes) -> str:
     """The decoder fit.reading chose for the file, after checking fitfast against the reference."""
     try:
-        fast = fit.decode_with("fitfast", data)
+        fast = fit.decode_fitfast(data)
     except FileFormatError:
         fast = None
     try:
-        ref_name, ref = _reference(data)
+        ref_name, ref = fit.reference_reading(data)
     except FileFormatError:
         ref = None
     try:

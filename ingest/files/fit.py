@@ -29,7 +29,6 @@ MESSAGES = ("file_id", "session", "lap", "record", "set", "activity", "sport")
 # Records more than this after a session's declared end still belong to it (the last record is
 # often written a second after the session's end).
 SESSION_SLACK_S = 2.0
-DECODERS = ("fitfast", "garmin-fit-sdk", "fitdecode")
 # The fields crosstrain reads (recordings() below); a developer field of one of these names would
 # stand in fitfast's dict where the SDK keeps the native field.
 USED_FIELDS = frozenset(
@@ -101,19 +100,16 @@ def reading(data: bytes) -> tuple[str, dict[str, list[dict[str, Any]]]]:
         return "fitfast", decode_fitfast(data)
     except FileFormatError:
         pass  # refused or read differently: the SDK decides
+    return reference_reading(data)
+
+
+def reference_reading(data: bytes) -> tuple[str, dict[str, list[dict[str, Any]]]]:
+    """(decoder, messages) of Garmin's SDK, or fitdecode's where the SDK refuses compressed
+    timestamps: the reading before fitfast, and the one fitfast is compared with."""
     try:
         return "garmin-fit-sdk", decode_sdk(data)
     except CompressedTimestamps:
         return "fitdecode", decode_fitdecode(data)
-
-
-def decode_with(decoder: str, data: bytes) -> dict[str, list[dict[str, Any]]]:
-    """One decoder's normalised reading (DECODERS), for comparing them (tests, bench)."""
-    if decoder == "fitfast":
-        return decode_fitfast(data)
-    if decoder == "garmin-fit-sdk":
-        return decode_sdk(data)
-    return decode_fitdecode(data)
 
 
 def decode_fitfast(data: bytes) -> dict[str, list[dict[str, Any]]]:
