@@ -117,9 +117,7 @@ def attach_read_only(con: duckdb.DuckDBPyConnection, path: Path, alias: str, wai
     Attaching to a long-lived in-memory instance costs ~3 ms of CPU, opening the file ~19 ms (most of
     it making a DuckDB instance: an in-memory one costs as much)."""
     if not path.exists():
-        raise CrosstrainError(
-            f"{path}: no database yet; import some activities first (crosstrain import --help)"
-        )
+        raise _no_database(path)
     quoted = str(path).replace("'", "''")
     _retried(path, wait_s, lambda: con.execute(f"attach '{quoted}' as {alias} (read_only)"))
     try:
@@ -130,7 +128,17 @@ def attach_read_only(con: duckdb.DuckDBPyConnection, path: Path, alias: str, wai
         version = 0
     if version != SCHEMA_VERSION:
         con.execute(f"detach {alias}")
-        raise CrosstrainError(f"{path}: database schema is outdated; run any crosstrain import to upgrade it")
+        raise _outdated(path)
+
+
+def _no_database(path: Path) -> CrosstrainError:
+    return CrosstrainError(
+        f"{path}: no database yet; import some activities first (crosstrain import --help)"
+    )
+
+
+def _outdated(path: Path) -> CrosstrainError:
+    return CrosstrainError(f"{path}: database schema is outdated; run any crosstrain import to upgrade it")
 
 
 T = TypeVar("T")
@@ -162,18 +170,14 @@ def connect(
     """
     db = Path(path) if path else default_db_path()
     if read_only and not db.exists():
-        raise CrosstrainError(
-            f"{db}: no database yet; import some activities first (crosstrain import --help)"
-        )
+        raise _no_database(db)
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
     con = _open(db, read_only, wait_s)
     try:
         if read_only:
             if schema_version(con) != SCHEMA_VERSION:
-                raise CrosstrainError(
-                    f"{db}: database schema is outdated; run any crosstrain import to upgrade it"
-                )
+                raise _outdated(db)
         else:
             before = schema_version(con)
             migrate(con)
