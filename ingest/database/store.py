@@ -239,14 +239,18 @@ def write_activities(
     counts.duplicate += known - updated
 
     last_id = con.execute("select coalesce(max(activity_id), 0) from activities").fetchone()[0]
+    # New ids from a sequence rather than `row_number() over ()`: that window holds every row in one
+    # partition, so the insert, and the compression of the rows it writes, ran on one thread.
+    con.execute(f"create or replace temp sequence _activity_ids start {int(last_id) + 1}")
     counts.new = con.execute(
         f"""insert into activities ({cols}, category, excluded, excluded_reason, import_id, activity_id)
-            select {cols}, category, excluded, excluded_reason, ?, ? + row_number() over ()
+            select {cols}, category, excluded, excluded_reason, ?, nextval('_activity_ids')
             from ({incoming}) i
             where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
                               and k.source = i.source and k.source_id = i.source_id)""",
-        [import_id, last_id],
+        [import_id],
     ).fetchone()[0]
+    con.execute("drop sequence _activity_ids")
     if counts.new or updated:
         touched = f"""select activity_id from activities where activity_id > {int(last_id)}
                       union all select activity_id from _known where changed"""
