@@ -3,10 +3,12 @@
 Generates the CSV with DuckDB COPY into bench/.data/ (1,000 athletes), imports it with the real CLI
 in a subprocess into a fresh database (wall time, CPU seconds of all its threads, peak RSS), and
 times `create table t as select * from read_csv(...)` of the same file into a fresh database file in
-this process. Each `--compare NAME=DIR` imports the same file with another checkout's code
-(`PYTHONPATH=DIR python -m crosstrain`, e.g. a `git worktree` of an older commit); all are run in
-turn, round after round, so that a busy machine slows each alike, and the medians count. Targets:
-the import within 3x of the bare read (issues 9 and 22), peak memory under 1 GB (issue 22).
+this process. A one-row file imported the same way shows the fixed part of the import's time (Python
+and the CLI starting, a new database created). Each `--compare NAME=DIR` imports the same file with
+another checkout's code (`PYTHONPATH=DIR python -m crosstrain`, e.g. a `git worktree` of an older
+commit); all are run in turn, round after round, so that a busy machine slows each alike, and the
+medians count. Targets: the import within 3x of the bare read (issues 9 and 22), peak memory under
+1 GB (issue 22).
 
     .venv/bin/python bench/ingest.py [--rows N] [--repeat N] [--compare NAME=DIR ...]
 """
@@ -106,10 +108,13 @@ def main() -> None:
 
     t0 = time.perf_counter()
     generate(csv_path, args.rows)
+    one_row = DATA / "generic_1.csv"
+    with csv_path.open() as lines:
+        one_row.write_text(next(lines) + next(lines))
     size_mb = csv_path.stat().st_size / 1e6
     print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - t0:.1f} s")
 
-    walls: dict[str, list[float]] = {name: [] for name in [*sources, "bare"]}
+    walls: dict[str, list[float]] = {name: [] for name in [*sources, "bare", "one row"]}
     cpus: dict[str, list[float]] = {name: [] for name in walls}
     peaks: dict[str, float] = dict.fromkeys(sources, 0.0)
     output = ""
@@ -123,6 +128,9 @@ def main() -> None:
         wall, cpu = run_bare(csv_path, DATA / "bare.duckdb", args.rows)
         walls["bare"].append(wall)
         cpus["bare"].append(cpu)
+        wall, cpu, _, _ = run_import(ROOT, one_row, DATA / "import.duckdb")
+        walls["one row"].append(wall)
+        cpus["one row"].append(cpu)
     print(output)
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores shared: wall times move)")
 
@@ -131,7 +139,9 @@ def main() -> None:
     print(f"{heading:34} {'wall':>7} {'ratio':>6} {'CPU':>7} {'ratio':>6} {'peak':>8}  each run's wall")
     for name in walls:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
-        label = "bare read_csv into a table" if name == "bare" else f"import: {name}"
+        label = {"bare": "bare read_csv into a table", "one row": "import of 1 row (start-up)"}.get(
+            name, f"import: {name}"
+        )
         runs = ", ".join(f"{t:.2f}" for t in walls[name])
         peak = f"{peaks[name]:5.0f} MB" if name in peaks else " " * 8
         ratios = f"{wall / bare_wall:5.2f}x {cpu:6.2f}s {cpu / bare_cpu:5.2f}x"
