@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from datetime import UTC, date, datetime
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as Bar
+from rich.progress import BarColumn, TextColumn
 
 from crosstrain.env import Env
+from crosstrain.sync_bar import SyncBar
 from ingest.errors import CrosstrainError
 
 # ingest.garmin loads the activity-file decoders: only the garmin commands pay for it.
@@ -147,60 +145,24 @@ def sync_command(env: Env, athlete: str | None, full: bool, since: datetime | No
         raise SystemExit(1)
 
 
-class SyncDisplay:
-    """Progress on stderr: a rich bar of date windows on a terminal; summaries on stdout."""
+class SyncDisplay(SyncBar):
+    """Garmin's progress: date windows done and files fetched per athlete."""
 
     def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.bar = Bar(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
+        super().__init__(
             BarColumn(),
             TextColumn("{task.completed}/{task.total} windows"),
             TextColumn("{task.fields[files]} files"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            redirect_stdout=False,
-            redirect_stderr=False,
         )
-        self.live = False
-        self.tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> SyncDisplay:
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        if self.live:
-            self.bar.stop()
-            self.live = False
 
     def __call__(self, event: Progress) -> None:
         if event.done:
-            if event.athlete in self.tasks:
-                self.bar.remove_task(self.tasks.pop(event.athlete))
-            if self.live and not self.tasks:
-                self.bar.stop()
-                self.live = False
-            click.echo(event.result.summary())
+            self.finish(event.athlete, event.result.summary())
             return
-        if not self.tty:
-            return
-        if not self.live:
-            self.bar.start()
-            self.live = True
         description = event.athlete
         if event.waiting_s is not None:
             description = f"{event.athlete}: Garmin asked to wait {event.waiting_s:.0f} s"
-        if event.athlete not in self.tasks:
-            self.tasks[event.athlete] = self.bar.add_task(description, total=event.windows_total, files=0)
-        self.bar.update(
-            self.tasks[event.athlete],
-            description=description,
-            completed=event.windows,
-            total=event.windows_total,
-            files=event.activities,
-        )
+        self.step(event.athlete, description, event.windows_total, event.windows, files=event.activities)
 
 
 COMMANDS: list[click.Command] = [garmin]

@@ -6,15 +6,13 @@ import contextlib
 import os
 import sys
 import webbrowser
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import Progress as Bar
-from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import TextColumn
 
 from crosstrain.env import Env
+from crosstrain.sync_bar import SyncBar
 
 # ingest.strava imports stravalib (about a second): only the strava commands pay for it.
 if TYPE_CHECKING:
@@ -115,43 +113,17 @@ def sync_command(env: Env, athlete: str | None, full: bool, no_wait: bool) -> No
         raise SystemExit(1)
 
 
-class SyncDisplay:
-    """Progress on stderr: a rich bar on a terminal, plain lines otherwise; summaries on stdout."""
+class SyncDisplay(SyncBar):
+    """Strava's progress: pages listed and activities per athlete; a rate-limit wait said once as a
+    line when stderr is not a terminal."""
 
     def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.bar = Bar(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TextColumn("page {task.fields[pages]}"),
-            TextColumn("{task.completed} activities"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-        self.live = False
-        self.tasks: dict[str, TaskID] = {}
+        super().__init__(TextColumn("page {task.fields[pages]}"), TextColumn("{task.completed} activities"))
         self.announced: set[object] = set()
-
-    def __enter__(self) -> SyncDisplay:
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self._stop()
-
-    def _stop(self) -> None:
-        if self.live:
-            self.bar.stop()
-            self.live = False
 
     def __call__(self, event: Progress) -> None:
         if event.done:
-            self._stop()  # the summary goes to stdout, below the finished bar
-            if event.athlete in self.tasks:
-                self.bar.remove_task(self.tasks.pop(event.athlete))
-            click.echo(event.result.summary())
+            self.finish(event.athlete, event.result.summary())
             return
         description = event.athlete
         if event.waiting_for is not None and event.waiting_s is not None:
@@ -165,16 +137,7 @@ class SyncDisplay:
 
                 self.announced.add(hit)
                 click.echo(f"{hit.describe()}; waiting until {until_text(hit.until)} ...", err=True)
-        if not self.tty:
-            return
-        if not self.live:
-            self.bar.start()
-            self.live = True
-        if event.athlete not in self.tasks:
-            self.tasks[event.athlete] = self.bar.add_task(description, total=None, pages=0)
-        self.bar.update(
-            self.tasks[event.athlete], description=description, completed=event.activities, pages=event.pages
-        )
+        self.step(event.athlete, description, None, event.activities, pages=event.pages)
 
 
 COMMANDS: list[click.Command] = [strava]

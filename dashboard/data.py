@@ -23,7 +23,8 @@ import duckdb
 import flask
 
 from dashboard.import_job import ImportJob
-from dashboard.strava_job import SyncJob
+from dashboard.strava_job import strava_job
+from dashboard.sync_job import SyncJob
 from ingest.database.db import attach_read_only, connect
 from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
 from queries.athletes import athletes as list_athletes
@@ -152,7 +153,7 @@ class DashboardConfig:
     db_path: Path
     settings: dict[str, Any] = field(default_factory=dict)
     access: FileAccess = field(default_factory=FileAccess)
-    strava: SyncJob = field(default_factory=SyncJob)
+    strava: SyncJob = field(default_factory=strava_job)
     oauth_states: set[str] = field(default_factory=set)
     # Query results by (database state, question): a page shown again before anything was written
     # is answered from here; any write (by any process) changes the state and so the key.

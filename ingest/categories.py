@@ -323,15 +323,16 @@ def keyword_table(settings: dict[str, Any]) -> list[tuple[str, str]]:
             if not isinstance(word, str) or not word.strip("- "):
                 raise ConfigError(f"[category_keywords]: '{category}' has an empty or non-text word")
             if word.startswith("-"):
-                dropped.add((category, _key(word[1:])))
+                dropped.add((category, lookup_key(word[1:])))
             else:
                 added.append((category, word))
     defaults = [(c, w) for c, words in DEFAULT_KEYWORDS.items() for w in words]
-    return [(c, w) for c, w in added + defaults if (c, _key(w)) not in dropped]
+    return [(c, w) for c, w in added + defaults if (c, lookup_key(w)) not in dropped]
 
 
-def _key(word: str) -> str:
-    """key_sql in Python, for comparing a `"-word"` with the words it drops."""
+def lookup_key(word: str) -> str:
+    """key_sql in Python: a type or word as its lookup key (a `"-word"` against the words it drops, a
+    plan's sport type against the category table)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 

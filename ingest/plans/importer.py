@@ -388,8 +388,8 @@ def checking(check: Check, settings: dict[str, Any], as_of: date) -> Then:
 
 def family(sport_type: str, table: dict[str, str]) -> str | None:
     """The pace kind of a sport type (run, ride, swim, walk, hike, row, ski), or None."""
-    key = categories._key(sport_type)
-    if any(categories._key(t) == key and c == "run" for t, c in table.items()):
+    key = categories.lookup_key(sport_type)
+    if any(categories.lookup_key(t) == key and c == "run" for t, c in table.items()):
         return "run"
     for kind, words in FAMILY_WORDS.items():
         if any(w in key for w in words):
@@ -449,7 +449,7 @@ def _resolve(
     RPEs filled, days over the limit refused; what was guessed goes into the result's notes."""
     codes = plan_words.keyword_map(settings)
     table = categories.category_table(settings)
-    decides = {categories._key(t) for t in categories.NAME_DECIDES}
+    decides = {categories.lookup_key(t) for t in categories.NAME_DECIDES}
     rows: list[tuple] = []
     said: Counter = Counter()
     for athlete_id, items in entries.items():
@@ -464,7 +464,7 @@ def _resolve(
                 guesses: list[str] = []
                 w = plan_words.read(part, e.description, codes)
                 kind = e.sport_type
-                if kind is None or categories._key(kind) in decides:
+                if kind is None or categories.lookup_key(kind) in decides:
                     kind = w.sport_type or kind
                 if kind is None:
                     if not (w.seconds or w.distance_m or w.intensity):
