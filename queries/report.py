@@ -162,10 +162,10 @@ def _reports(con: engine.Con, athletes: list[str], as_of: date, params: Params) 
     # Activity files: hip and glute sets, each week's minutes in Seiler's three intensity zones.
     hips = files.hip_sets(con, as_of)
     weeks = _weeks(con, as_of)
-    summaries = {s["athlete_id"]: s for s in rows}
+    by_id = {s["athlete_id"]: s for s in rows}
     out = []
     for athlete_id in ids:
-        summary = dict(summaries[athlete_id], hip_sets=hips.get(athlete_id))
+        summary = dict(by_id[athlete_id], hip_sets=hips.get(athlete_id))
         one = {
             "athlete": summary["athlete"],
             "as_of": as_of.isoformat(),
