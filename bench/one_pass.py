@@ -7,7 +7,9 @@ each on its own, as `athlete_view.athlete_data` made them before the steps were 
 (queries/engine.py STEPS): the same SQL, each call ordering and running its own steps.
 "Cold" clears the dashboard's cache and the overview's kept rows before each call and varies the
 athlete; every call opens a new read-only connection (as a page does).
-Targets (issue 22): athlete page cold < 150 ms server time, report < 30 ms, overview cold p95 < 150 ms.
+Targets (issue 22): athlete page cold < 150 ms server time, report < 30 ms, overview cold p95 < 150 ms,
+the compare page < 300 ms (p95; its data: two athletes' reports and their weekly balance, timed against
+ed51f14's way of asking for them, in turns).
 Each target line names the figure of the last quiet run (2026-11-29, bench/README.md) beside it; the page's
 before and now are timed taking turns, and CPU time (this process, all threads) is printed beside wall
 time, as the wall time of a shared machine says more about the neighbours than about the code.
@@ -100,6 +102,8 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{n:,} activities, 1,000 athletes, as of {AS_OF} (load average {load}; {os.cpu_count()} cores)")
     app = create_app(db)
+    from dashboard.pages import compare  # registers its page: after the app is made
+
     with app.server.test_request_context("/"):
         cfg = data.config()
 
@@ -130,6 +134,23 @@ def main() -> None:
                 return queries.report(con, name(i), AS_OF, {})
 
         print(line("report (one athlete, new connection)", measure(report, runs), 30, None, QUIET["report"]))
+
+        def compare_before(i: int) -> object:
+            """The compare page's data as ed51f14 made it: each athlete's report, then the weekly
+            balance, each call running its own steps."""
+            with data.reading() as con:
+                names = [name(i), name(i + 1)]
+                return (
+                    [queries.report(con, n, AS_OF, {}) for n in names],
+                    queries.weekly_balance(
+                        con, names, AS_OF - timedelta(weeks=compare.WEEKS) + timedelta(days=1), AS_OF, {}
+                    ),
+                )
+
+        two = [cold(compare_before), cold(lambda i: compare.compare_data([name(i), name(i + 1)], AS_OF))]
+        base, both = alternate(two, runs)
+        print(line("compare page data (two athletes), before", base))
+        print(line("compare page data (two athletes), one request", both, 300, base))
         overview = measure(cold(lambda i: data.overview(AS_OF)), 7)
         print(
             line("overview (1,000 athletes, new day: all computed)", overview, 150, None, QUIET["overview"])

@@ -16,6 +16,6 @@ running progression), Lauersen et al. 2014 (strength training and injuries).
 """
 
 from queries.frames import daily_metrics, overview, sessions, weekly_balance
-from queries.report import compare, report
+from queries.report import compare, report, reports
 
-__all__ = ["compare", "daily_metrics", "overview", "report", "sessions", "weekly_balance"]
+__all__ = ["compare", "daily_metrics", "overview", "report", "reports", "sessions", "weekly_balance"]

@@ -66,22 +66,20 @@ def zones(con: engine.Con) -> None:
     engine.ensure(con, "hr_zones", {})
 
 
-def weekly_intensity(con: engine.Con, athlete_id: int) -> dict[date, dict[str, float]]:
-    """Minutes of low, moderate and high intensity of runs and cross-training per ISO week (Monday),
-    from q_hr_zones_time."""
-    found: dict[date, dict[str, float]] = {}
+def weekly_intensity(con: engine.Con) -> dict[tuple[int, date], dict[str, float]]:
+    """Minutes of low, moderate and high intensity of runs and cross-training per athlete and ISO week
+    (Monday), from q_hr_zones_time."""
+    found: dict[tuple[int, date], dict[str, float]] = {}
     for r in engine.fetch(
         con,
-        f"""select day, intensity, seconds from q_hr_zones_time
-            where athlete_id = $athlete_id and category in {ENDURANCE}""",
-        {"athlete_id": athlete_id},
+        f"""select athlete_id, day, intensity, seconds from q_hr_zones_time
+            where category in {ENDURANCE}""",
     ):
-        day, intensity, seconds = r["day"], r["intensity"], r["seconds"]
-        week = engine.monday(day)
-        found.setdefault(week, dict.fromkeys(INTENSITIES, 0.0))[intensity] += seconds
+        key = (r["athlete_id"], engine.monday(r["day"]))
+        found.setdefault(key, dict.fromkeys(INTENSITIES, 0.0))[r["intensity"]] += r["seconds"]
     # seconds added first, divided once: whole seconds add exactly in any row order, so the same
     # sessions give the same rounded minutes however they were imported (minutes do not)
-    return {week: {k: v / 60.0 for k, v in by.items()} for week, by in found.items()}
+    return {key: {k: v / 60.0 for k, v in by.items()} for key, by in found.items()}
 
 
 def activity_fields(con: engine.Con) -> dict[int, dict]:

@@ -28,12 +28,23 @@ def has_plan(con: engine.Con, athlete_id: int) -> bool:
 def plan_vs_done(con: engine.Con, athlete_id: int, start: date, end: date) -> dict | None:
     """Planned against done for the weeks from the one holding `start` to `end` (days after `end` are
     not past), and how many planned sessions lie ahead; None when the athlete has no plan at all.
-    Reads q_scope (the athlete)."""
+    Reads q_scope (holding the athlete, and maybe others)."""
     if not has_plan(con, athlete_id):
         return None
     engine.materialise(con, "plan_missed", {"start": engine.monday(start), "end": end})
-    rows = engine.fetch(con, engine.sql("plan_vs_done") + "\norder by week, category_order", {"end": end})
-    missed = engine.fetch(con, "select * from q_plan_missed where missed order by start_local, planned_id")
+    # (q_scope may hold more athletes than this one: `reports` of the compare page)
+    rows = engine.fetch(
+        con,
+        f"select * from (\n{engine.sql('plan_vs_done')}\n) as p where athlete_id = $athlete_id"
+        "\norder by week, category_order",
+        {"end": end, "athlete_id": athlete_id},
+    )
+    missed = engine.fetch(
+        con,
+        """select * from q_plan_missed where missed and athlete_id = $athlete_id
+           order by start_local, planned_id""",
+        {"athlete_id": athlete_id},
+    )
     weeks: dict[date, dict] = {}
     for r in rows:
         w = weeks.setdefault(

@@ -100,27 +100,31 @@ def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
     }
 
 
-def _weeks(con: engine.Con, as_of: date, intensity: dict[date, dict[str, float]] | None = None) -> list[dict]:
-    """The report's weeks: weekly_report.sql's rows with q_weekly_balance's minutes and sessions, and
-    the minutes at low, moderate and high intensity from activity files (`intensity`, null without)."""
-    intensity = intensity or {}
-    by_week: dict[date, dict[str, tuple[float, int]]] = {}
-    for r in engine.fetch(con, "select week, category, minutes, sessions from q_weekly_balance"):
-        by_week.setdefault(r["week"], {})[r["category"]] = (r["minutes"], r["sessions"])
-    return [
-        {
-            "week": w["week"].isoformat(),
-            **_by_category(by_week.get(w["week"], {})),
-            "run_km": _num(w["run_km"], 2),
-            "load": _num(w["load"], 1),
-            "monotony": _num(w["monotony"], 2),
-            "strain": _num(w["strain"], 1),
-            "intensity": (
-                {k: round(v, 1) for k, v in intensity[w["week"]].items()} if w["week"] in intensity else None
-            ),
-        }
-        for w in engine.fetch(con, engine.sql("weekly_report") + "\norder by week", {"end": as_of})
-    ]
+def _weeks(con: engine.Con, as_of: date) -> dict[int, list[dict]]:
+    """Each scope athlete's report weeks by athlete id: weekly_report.sql's rows with
+    q_weekly_balance's minutes and sessions, and the minutes at low, moderate and high intensity from
+    activity files (null without)."""
+    by_week: dict[tuple[int, date], dict[str, tuple[float, int]]] = {}
+    for r in engine.fetch(con, "select athlete_id, week, category, minutes, sessions from q_weekly_balance"):
+        by_week.setdefault((r["athlete_id"], r["week"]), {})[r["category"]] = (r["minutes"], r["sessions"])
+    intensity = files.weekly_intensity(con)
+    weeks: dict[int, list[dict]] = {}
+    for w in engine.fetch(con, engine.sql("weekly_report") + "\norder by athlete_id, week", {"end": as_of}):
+        key = (w["athlete_id"], w["week"])
+        weeks.setdefault(w["athlete_id"], []).append(
+            {
+                "week": w["week"].isoformat(),
+                **_by_category(by_week.get(key, {})),
+                "run_km": _num(w["run_km"], 2),
+                "load": _num(w["load"], 1),
+                "monotony": _num(w["monotony"], 2),
+                "strain": _num(w["strain"], 1),
+                "intensity": (
+                    {k: round(v, 1) for k, v in intensity[key].items()} if key in intensity else None
+                ),
+            }
+        )
+    return weeks
 
 
 def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str, Any] | Params) -> dict:
@@ -130,44 +134,58 @@ def report(con: engine.Con, athlete: str, as_of: date | None, settings: dict[str
     Every window ends on `as_of` (None: today). `settings`: the parsed settings file ({} for the
     defaults; nothing here reads a file). Unknown athlete: UnknownAthleteError.
     """
+    return reports(con, [athlete], as_of, settings)[0]
+
+
+def reports(
+    con: engine.Con, athletes: list[str], as_of: date | None, settings: dict[str, Any] | Params
+) -> list[dict]:
+    """`report` of each of `athletes`, in their order, from one pass: each step runs once over all of
+    them (the compare page's two athletes cost about one report, not two), each report equal to its
+    own call's."""
     params = resolve(settings)
     as_of = as_of or date.today()
     engine.check_days(as_of)
     with engine.request(con):
-        return _report(con, athlete, as_of, params)
+        return _reports(con, athletes, as_of, params)
 
 
-def _report(con: engine.Con, athlete: str, as_of: date, params: Params) -> dict:
-    ids = engine.athlete_ids(con, [athlete])
+def _reports(con: engine.Con, athletes: list[str], as_of: date, params: Params) -> list[dict]:
+    ids = engine.athlete_ids(con, athletes)
     first_week = engine.monday(as_of) - timedelta(weeks=REPORT_WEEKS - 1)
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, engine.EPOCH, as_of)
     engine.prepare_metrics(con, params, first_week, as_of)
-    [summary], raised, by_category = _summaries(con, params, as_of)
+    rows, raised, by_category = _summaries(con, params, as_of)
     engine.ensure(con, "weekly_balance", {"start": first_week, "end": as_of})
     # Activity files: hip and glute sets, each week's minutes in Seiler's three intensity zones.
-    summary["hip_sets"] = files.hip_sets(con, as_of).get(summary["athlete_id"])
-    warnings = [
-        {
-            "code": w["code"],
-            "severity": w["severity"],
-            "message": warning_registry.message(w["code"], summary, params.thresholds),
-            "advice": warning_registry.get(w["code"]).advice,
+    hips = files.hip_sets(con, as_of)
+    weeks = _weeks(con, as_of)
+    by_id = {s["athlete_id"]: s for s in rows}
+    out = []
+    for athlete_id in ids:
+        summary = dict(by_id[athlete_id], hip_sets=hips.get(athlete_id))
+        one = {
+            "athlete": summary["athlete"],
+            "as_of": as_of.isoformat(),
+            "summary": _summary_json(summary, by_category.get(athlete_id, {})),
+            "weeks": weeks.get(athlete_id, []),
+            "warnings": [
+                {
+                    "code": w["code"],
+                    "severity": w["severity"],
+                    "message": warning_registry.message(w["code"], summary, params.thresholds),
+                    "advice": warning_registry.get(w["code"]).advice,
+                }
+                for w in raised.get(athlete_id, [])
+            ],
+            "thresholds": thresholds(params),
         }
-        for w in raised.get(summary["athlete_id"], [])
-    ]
-    out = {
-        "athlete": summary["athlete"],
-        "as_of": as_of.isoformat(),
-        "summary": _summary_json(summary, by_category.get(summary["athlete_id"], {})),
-        "weeks": _weeks(con, as_of, files.weekly_intensity(con, summary["athlete_id"])),
-        "warnings": warnings,
-        "thresholds": thresholds(params),
-    }
-    # planned against done, where the athlete has a plan (queries/plan_done.py)
-    if (plan := plan_vs_done(con, summary["athlete_id"], first_week, as_of)) is not None:
-        out["plan"] = plan
+        # planned against done, where the athlete has a plan (queries/plan_done.py)
+        if (plan := plan_vs_done(con, athlete_id, first_week, as_of)) is not None:
+            one["plan"] = plan
+        out.append(one)
     return out
 
 

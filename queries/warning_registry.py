@@ -55,7 +55,8 @@ class WarningKind:
 
     @property
     def condition(self) -> str:
-        """The SQL that raises it: its branch of warnings.sql, or its whole file."""
+        """The SQL that raises it: its branch of warnings.sql (a `case` giving its severity, `as <code>`),
+        or its whole file."""
         if self.sql_file != "warnings":
             return sql(self.sql_file)
         return branches().get(self.code, "")
@@ -67,8 +68,10 @@ class WarningKind:
 
 @cache
 def branches() -> dict[str, str]:
-    """warnings.sql's branches by code: the text from each `-- warning: <code>` line to the next."""
-    text = sql("warnings")
+    """warnings.sql's branches by code: the text from each `-- warning: <code>` line to the next (the
+    last to the `-- end of the warnings` line): the `case` column named after the code, holding its
+    severity where the athlete raises it."""
+    text = sql("warnings").split("-- end of the warnings")[0]
     parts = re.split(r"^\s*-- warning: (\w+)\s*$", text, flags=re.MULTILINE)
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts), 2)}
 

@@ -16,6 +16,7 @@ from ingest.database.db import connect
 from ingest.sample.synthetic import load_sample
 from queries import engine, frames, report
 from queries.params import resolve
+from queries.report import reports
 
 # Written by tests/one_pass_pages.py's `pages` from the code before the declared steps (commit 5bc0623).
 BEFORE = Path(__file__).parent / "fixtures" / "one_pass_sample.json.gz"
@@ -140,3 +141,35 @@ def test_plan_check_runs_each_step_once_per_input(tmp_path: Path, db_path: Path,
     twice = {"scope", "athlete_history", "session_hr_max", "session_intensity", "session_load"}
     assert found["days"] and {s for s, n in engine.RUNS.items() if n == 2} == twice
     assert set(engine.RUNS.values()) == {1, 2}, sorted(engine.RUNS.items())
+
+
+def test_reports_of_two_athletes_run_each_step_once_and_equal_each_report(sample: Path, run_cli) -> None:
+    """The compare page's two athletes in one pass (`report.reports`): each report, plan included, is
+    its own call's, and each step runs once for both."""
+    names = ["Tri Tom (synthetic)", "Mona Monotone (synthetic)"]
+    for i, name in enumerate(names):
+        plan = sample.parent / f"plan{i}.csv"
+        rows = [
+            f"{END - dt.timedelta(days=d)},{kind},{(40 + 10 * i) * 60},,planned" for d, kind in PLANNED[i]
+        ]
+        plan.write_text("date,type,duration,distance_km,name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        result = run_cli(
+            "plan", "import", str(plan), "--athlete", name, "--as-of", str(END - dt.timedelta(days=30))
+        )
+        assert result.exit_code == 0, result.output
+    with connect(sample, read_only=True) as con:
+        alone = [report(con, name, END, {}) for name in names]
+        engine.RUNS.clear()
+        both = reports(con, names, END, {})
+    assert engine.RUNS["session_load"] == 1 and engine.RUNS["summary"] == 1, dict(engine.RUNS)
+    assert both == alone
+    assert all("plan" in r for r in both) and both[0]["plan"] != both[1]["plan"]
+    assert [w["week"] for w in both[0]["weeks"]] == [w["week"] for w in both[1]["weeks"]]
+    assert both[0]["weeks"] != both[1]["weeks"]
+
+
+# Planned sessions of the two athletes (days before END, type): different weeks and types each.
+PLANNED = [
+    [(20, "Run"), (13, "WeightTraining"), (6, "Run")],
+    [(25, "Pilates"), (9, "Run"), (2, "Ride")],
+]

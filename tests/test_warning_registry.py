@@ -31,7 +31,7 @@ def test_every_code_has_all_its_parts(w):
     for key in w.thresholds:
         assert key in DEFAULT_THRESHOLDS, (w.code, key)
     # the condition is SQL that raises this code, and names every threshold it reads
-    assert f"'{w.code}'" in w.condition or w.sql_file != "warnings", w.code
+    assert re.search(rf"\bend as {w.code},?$", w.condition) or w.sql_file != "warnings", w.code
     for key in re.findall(r"\$(\w+)", w.condition if w.sql_file == "warnings" else ""):
         assert key in w.thresholds or key in ("runner_min_runs", "runner_min_share"), (w.code, key)
     # its message never fails, whatever the summary row lacks
@@ -42,11 +42,14 @@ def test_every_code_has_all_its_parts(w):
 
 def test_every_code_the_sql_can_raise_is_registered_and_each_branch_raises_its_own():
     text = sql("warnings")
-    raised = set(re.findall(r"select\s+athlete_id,\s*'(\w+)'", text))
+    # each branch is a column of `raised` named after its code, and the unpivot turns each into rows
+    unpivoted = re.search(r"unpivot \(\s*severity for code in \(([^)]*)\)", text)
+    raised = set(re.split(r"[\s,]+", unpivoted[1].strip()))
     assert raised == set(branches()), "every branch opens with its `-- warning: code` line"
     assert raised <= set(CODES)
     for code, branch in branches().items():
-        assert re.findall(r"'(\w+)'", branch)[0] == code
+        assert re.findall(r"\bas (\w+),?$", branch) == [code], code
+        assert set(re.findall(r"'(\w+)'", branch)) <= set(SEVERITIES), code
     # the codes raised outside warnings.sql: plan check's back-to-back hard days
     assert {w.code for w in REGISTRY if w.sql_file != "warnings"} == {"back_to_back_hard"}
     assert set(CODES) == raised | {"back_to_back_hard"}

@@ -12,6 +12,7 @@ from dash import Input, Output, callback, dcc, html
 
 import queries
 from dashboard import components, data, figures, thresholds, words
+from queries import engine
 
 dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain: compare", order=2)
 
@@ -154,11 +155,12 @@ def content(
 
 
 def compare_data(names: list[str], day: dt.date) -> tuple[list[dict[str, Any]], pd.DataFrame]:
-    """Each chosen athlete's report as of `day` and their weekly balance over WEEKS weeks."""
+    """Each chosen athlete's report as of `day` and their weekly balance over WEEKS weeks, in one pass
+    (the steps run once for all of them)."""
     settings = data.settings()
     first = max(data.FIRST_DATE, day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1))
-    with data.reading() as con:
-        reports = [queries.report(con, n, as_of=day, settings=settings) for n in names]
+    with data.reading() as con, engine.request(con):
+        reports = queries.reports(con, names, as_of=day, settings=settings)
         return reports, queries.weekly_balance(con, names, first, day, settings=settings)
 
 

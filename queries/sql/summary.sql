@@ -40,88 +40,138 @@
 -- strides (activity_files; `quality` is what queries/plan.py gives a planned tempo, threshold, race or
 -- mixed run),
 -- or pace at least $pace_outlier faster than the 28-day mean pace.
-with window_28 as (
+with sessions as (
+    -- the 28 days' sessions, each with what it counts as (one scan of q_session_load, one join each)
     select
         l.athlete_id,
-        sum(case when c.running then 1 else 0 end) as run_sessions,
-        sum(case when c.support_work then 1 else 0 end) as support_sessions,
-        count(distinct case when c.support_work then l.day end) as support_days,
-        sum(case when c.running then l.distance_km else 0 end) as run_km,
-        sum(case when c.running and l.day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d,
-        min(case when l.day >= cast($as_of as date) - 6 then l.day end) as first_day_7d,
-        sum(case when l.day >= cast($as_of as date) - 6 then 1 else 0 end) as sessions_7d,
-        sum(case when c.catch_all and g.type_name is not null then 1 else 0 end) as unlabelled_sessions,
-        sum(
-            case when c.running and l.day between cast($as_of as date) - 13 and cast($as_of as date) - 7
-                then l.distance_km else 0 end
-        ) as run_km_w1,
-        sum(
-            case when c.running and l.day between cast($as_of as date) - 20 and cast($as_of as date) - 14
-                then l.distance_km else 0 end
-        ) as run_km_w2,
-        sum(
-            case when c.running and l.day between cast($as_of as date) - 27 and cast($as_of as date) - 21
-                then l.distance_km else 0 end
-        ) as run_km_w3,
-        sum(case when l.day between cast($as_of as date) - 13 and cast($as_of as date) - 7 then l.load else 0 end)
-            as load_w1,
-        sum(case when l.day between cast($as_of as date) - 20 and cast($as_of as date) - 14 then l.load else 0 end)
-            as load_w2,
-        sum(case when l.day between cast($as_of as date) - 27 and cast($as_of as date) - 21 then l.load else 0 end)
-            as load_w3
+        l.activity_id,
+        l.name,
+        l.day,
+        l.distance_km,
+        l.minutes,
+        l.load,
+        coalesce(c.running, false) as running,
+        coalesce(c.support_work, false) as support_work,
+        coalesce(c.catch_all and g.type_name is not null, false) as unlabelled,
+        coalesce(
+            c.running and l.load_source in ('rpe', 'hr_samples', 'hr_avg') and l.minutes > 0, false
+        ) as rated,
+        coalesce(c.running and l.distance_km >= 0.5 and l.minutes > 0, false) as measured,
+        case when c.running and l.distance_km >= 0.5 and l.minutes > 0 then l.minutes * 60.0 / l.distance_km end
+            as pace_s_per_km
     from q_session_load l
     left join q_categories c on c.category = l.category
     left join q_generic_types g on g.type_name = lower(trim(l.sport_type))
     where l.day between cast($as_of as date) - 27 and cast($as_of as date)
-    group by l.athlete_id
 ),
 
-active_days as (
-    select distinct athlete_id, day
-    from q_session_load
-    where day between cast($as_of as date) - 27 and cast($as_of as date)
+meant_easy as (
+    select distinct s.activity_id
+    from sessions s
+    join q_easy_keywords k on lower(coalesce(s.name, '')) like '%' || k.keyword || '%'
+),
+
+named_quality as (
+    select distinct s.activity_id
+    from sessions s
+    join q_run_keywords k on lower(coalesce(s.name, '')) like '%' || k.keyword || '%'
+    where s.measured
+    union
+    -- activity files (issue 12): intervals, hills or strides recognised from the pace samples
+    select s.activity_id
+    from sessions s
+    join activity_files f on f.activity_id = s.activity_id
+    where s.measured and f.structure in ('intervals', 'hills', 'strides', 'quality')
 ),
 
 gaps as (
+    -- days without a session before each day with one (the days before the window's first count)
     select
         athlete_id,
-        day,
         date_diff(
-            'day',
-            coalesce(lag(day) over (partition by athlete_id order by day), cast($as_of as date) - 28),
-            day
+            'day', coalesce(lag(day) over (partition by athlete_id order by day), cast($as_of as date) - 28), day
         ) - 1 as gap_before
-    from active_days
+    from (select distinct athlete_id, day from sessions) as d
 ),
 
 longest_gap as (
-    select
-        athlete_id,
-        max(gap_before) as chronic_gap_days
+    select athlete_id, max(gap_before) as chronic_gap_days
     from gaps
     group by athlete_id
 ),
 
-rated_runs as (
+mean_pace as (
+    select athlete_id, avg(pace_s_per_km) as mean_pace
+    from sessions
+    group by athlete_id
+),
+
+runs as (
     select
-        l.athlete_id,
-        count(*) as runs_rated,
-        sum(case when l.load / l.minutes >= $hard_run_intensity then 1 else 0 end) as hard_runs,
-        sum(case when e.activity_id is not null then 1 else 0 end) as easy_runs_rated,
-        sum(case when e.activity_id is not null and l.load / l.minutes >= $hard_run_intensity then 1 else 0 end)
-            as easy_runs_hard
-    from q_session_load l
-    left join (
-        select distinct s.activity_id
-        from q_session_load s
-        join q_easy_keywords k on lower(coalesce(s.name, '')) like '%' || k.keyword || '%'
-    ) as e on e.activity_id = l.activity_id
-    where
-        l.category in (select category from q_categories where running)
-        and l.load_source in ('rpe', 'hr_samples', 'hr_avg')
-        and l.minutes > 0
-        and l.day between cast($as_of as date) - 27 and cast($as_of as date)
-    group by l.athlete_id
+        s.*,
+        m.mean_pace,
+        g.chronic_gap_days,
+        e.activity_id is not null as easy,
+        q.activity_id is not null as quality
+    from sessions s
+    join mean_pace m on m.athlete_id = s.athlete_id
+    join longest_gap g on g.athlete_id = s.athlete_id
+    left join meant_easy e on e.activity_id = s.activity_id
+    left join named_quality q on q.activity_id = s.activity_id
+),
+
+window_28 as (
+    select
+        athlete_id,
+        sum(case when running then 1 else 0 end) as run_sessions,
+        sum(case when support_work then 1 else 0 end) as support_sessions,
+        count(distinct case when support_work then day end) as support_days,
+        sum(case when running then distance_km else 0 end) as run_km,
+        sum(case when running and day >= cast($as_of as date) - 13 then 1 else 0 end) as runs_14d,
+        min(case when day >= cast($as_of as date) - 6 then day end) as first_day_7d,
+        sum(case when day >= cast($as_of as date) - 6 then 1 else 0 end) as sessions_7d,
+        sum(case when unlabelled then 1 else 0 end) as unlabelled_sessions,
+        sum(
+            case when running and day between cast($as_of as date) - 13 and cast($as_of as date) - 7
+                then distance_km else 0 end
+        ) as run_km_w1,
+        sum(
+            case when running and day between cast($as_of as date) - 20 and cast($as_of as date) - 14
+                then distance_km else 0 end
+        ) as run_km_w2,
+        sum(
+            case when running and day between cast($as_of as date) - 27 and cast($as_of as date) - 21
+                then distance_km else 0 end
+        ) as run_km_w3,
+        sum(case when day between cast($as_of as date) - 13 and cast($as_of as date) - 7 then load else 0 end)
+            as load_w1,
+        sum(case when day between cast($as_of as date) - 20 and cast($as_of as date) - 14 then load else 0 end)
+            as load_w2,
+        sum(case when day between cast($as_of as date) - 27 and cast($as_of as date) - 21 then load else 0 end)
+            as load_w3,
+        max(chronic_gap_days) as chronic_gap_days,
+        sum(case when rated then 1 else 0 end) as runs_rated,
+        -- (load per minute only where minutes > 0: `rated`)
+        sum(case when rated then case when load / minutes >= $hard_run_intensity then 1 else 0 end else 0 end)
+            as hard_runs,
+        sum(case when rated and easy then 1 else 0 end) as easy_runs_rated,
+        sum(
+            case when rated and easy then case when load / minutes >= $hard_run_intensity then 1 else 0 end else 0 end
+        ) as easy_runs_hard,
+        sum(case when measured then 1 else 0 end) as runs_measured,
+        case
+            when avg(case when measured then distance_km end) > 0
+                then stddev_pop(case when measured then distance_km end)
+                / avg(case when measured then distance_km end)
+        end as cv_distance,
+        case
+            when avg(pace_s_per_km) > 0 then stddev_pop(pace_s_per_km) / avg(pace_s_per_km)
+        end as cv_pace,
+        sum(case when measured and quality then 1 else 0 end) as named_quality_runs,
+        sum(case when measured and pace_s_per_km <= mean_pace * (1 - $pace_outlier) then 1 else 0 end)
+            as fast_runs
+    from runs
+    group by athlete_id
 ),
 
 hr_time as (
@@ -134,57 +184,6 @@ hr_time as (
     join q_categories c on c.category = z.category
     where c.heart_rate_load and z.day between cast($as_of as date) - 27 and cast($as_of as date)
     group by z.athlete_id
-),
-
-recent_runs as (
-    select athlete_id, activity_id, name, distance_km, minutes * 60.0 / distance_km as pace_s_per_km
-    from q_session_load
-    where
-        category in (select category from q_categories where running)
-        and distance_km >= 0.5 and minutes > 0
-        and day between cast($as_of as date) - 27 and cast($as_of as date)
-),
-
-named_quality as (
-    select distinct r.activity_id
-    from recent_runs r
-    join q_run_keywords k on lower(coalesce(r.name, '')) like '%' || k.keyword || '%'
-    union
-    -- activity files (issue 12): intervals, hills or strides recognised from the pace samples
-    select r.activity_id
-    from recent_runs r
-    join activity_files f on f.activity_id = r.activity_id
-    where f.structure in ('intervals', 'hills', 'strides', 'quality')
-),
-
-mean_pace as (
-    select athlete_id, avg(pace_s_per_km) as mean_pace
-    from recent_runs
-    group by athlete_id
-),
-
-runs as (
-    select
-        r.athlete_id,
-        r.distance_km,
-        r.pace_s_per_km,
-        m.mean_pace,
-        case when q.activity_id is not null then 1 else 0 end as named_quality
-    from recent_runs r
-    join mean_pace m on m.athlete_id = r.athlete_id
-    left join named_quality q on q.activity_id = r.activity_id
-),
-
-variety as (
-    select
-        athlete_id,
-        count(*) as runs_measured,
-        case when avg(distance_km) > 0 then stddev_pop(distance_km) / avg(distance_km) end as cv_distance,
-        case when avg(pace_s_per_km) > 0 then stddev_pop(pace_s_per_km) / avg(pace_s_per_km) end as cv_pace,
-        sum(named_quality) as named_quality_runs,
-        sum(case when pace_s_per_km <= mean_pace * (1 - $pace_outlier) then 1 else 0 end) as fast_runs
-    from runs
-    group by athlete_id
 )
 
 select
@@ -228,28 +227,25 @@ select
     coalesce(greatest(w.run_km_w1, w.run_km_w2, w.run_km_w3), 0) as run_km_max_prev_7d,
     coalesce(w.run_km_w1, 0) as run_km_week_before,
     coalesce(greatest(w.run_km_w2, w.run_km_w3), 0) as run_km_max_before_7d,
-    coalesce(g.chronic_gap_days, 28) as chronic_gap_days,
+    coalesce(w.chronic_gap_days, 28) as chronic_gap_days,
     (case when w.load_w1 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)
     + (case when w.load_w2 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)
     + (case when w.load_w3 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end) as thin_weeks,
-    coalesce(r.runs_rated, 0) as runs_rated,
-    coalesce(r.hard_runs, 0) as hard_runs,
-    coalesce(r.easy_runs_rated, 0) as easy_runs_rated,
-    coalesce(r.easy_runs_hard, 0) as easy_runs_hard,
+    coalesce(w.runs_rated, 0) as runs_rated,
+    coalesce(w.hard_runs, 0) as hard_runs,
+    coalesce(w.easy_runs_rated, 0) as easy_runs_rated,
+    coalesce(w.easy_runs_hard, 0) as easy_runs_hard,
     coalesce(z.hr_low_min, 0) as hr_low_min,
     coalesce(z.hr_moderate_min, 0) as hr_moderate_min,
     coalesce(z.hr_high_min, 0) as hr_high_min,
-    coalesce(v.runs_measured, 0) as runs_measured,
-    v.cv_distance,
-    v.cv_pace,
-    coalesce(v.named_quality_runs, 0) as named_quality_runs,
-    coalesce(v.fast_runs, 0) as fast_runs
+    coalesce(w.runs_measured, 0) as runs_measured,
+    w.cv_distance,
+    w.cv_pace,
+    coalesce(w.named_quality_runs, 0) as named_quality_runs,
+    coalesce(w.fast_runs, 0) as fast_runs
 from q_scope sc
 join athletes a on a.athlete_id = sc.athlete_id
 left join q_metrics m on m.athlete_id = sc.athlete_id and m.day = cast($as_of as date)
 left join window_28 w on w.athlete_id = sc.athlete_id
 left join q_athlete_history h on h.athlete_id = sc.athlete_id
-left join variety v on v.athlete_id = sc.athlete_id
-left join longest_gap g on g.athlete_id = sc.athlete_id
-left join rated_runs r on r.athlete_id = sc.athlete_id
 left join hr_time z on z.athlete_id = sc.athlete_id
