@@ -6,13 +6,13 @@ import base64
 import hmac
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import dash
 import dash_ag_grid
 import dash_bootstrap_components as dbc
 import flask
-from dash import MATCH, Input, Output, State, html
+from dash import MATCH, Input, Output, State, _pages, html
 from dash.exceptions import CallbackException
 from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException
@@ -83,6 +83,7 @@ def create_app(
     add_strava_routes(app.server)
     if password:
         require_password(app.server, password)
+    start_pages_early(app.server)  # after the password check: only a let-in request starts a page
     return app
 
 
@@ -140,6 +141,40 @@ def defer_components(app: dash.Dash) -> None:
         Output({"type": components.DEFERRED + "-slot", "slot": MATCH}, "children"),
         Input({"type": components.DEFERRED, "slot": MATCH}, "data"),
     )
+
+
+# A page registered with `prefetch=True` starts reading its data when the browser asks for the page's
+# HTML, ~0.3 s (scripts loaded and run, the layout fetched) before Dash's router asks for its content.
+PREFETCH = "prefetch"
+
+
+def start_pages_early(server: flask.Flask) -> None:
+    """On a page's HTML request, compute its layout in the background (answer dropped): what it reads
+    is then in the query cache (`data.cached`, which makes the router's call wait for it rather than
+    compute it twice) when the router asks, while the browser was still loading scripts."""
+
+    @server.before_request
+    def prefetch() -> None:
+        request = flask.request
+        if request.method != "GET" or request.path.startswith(("/_", "/assets/", "/strava/")):
+            return
+        page, variables = _pages._path_to_page(request.path.strip("/"))
+        if not page.get(PREFETCH) or not callable(page.get("layout")):
+            return
+        # As the router gets them: the path URL-quoted (the browser's location), the query parsed.
+        variables = {k: quote(v, safe="") for k, v in (variables or {}).items()}
+        query = request.query_string.decode("utf-8", "replace")
+        arguments = {**variables, **_pages._parse_query_string("?" + query if query else "")}
+        cfg: DashboardConfig = server.config[CONFIG_KEY]
+        cfg.prefetch.submit(_layout_quietly, server, page["layout"], arguments)
+
+
+def _layout_quietly(server: flask.Flask, layout: Any, arguments: dict[str, Any]) -> None:
+    with server.app_context():
+        try:
+            layout(**arguments)
+        except Exception:  # noqa: BLE001 - the router's own call shows any problem
+            server.logger.debug("early start of a page failed", exc_info=True)
 
 
 def answer_bad_requests(server: flask.Flask) -> None:

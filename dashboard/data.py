@@ -14,6 +14,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,6 +159,11 @@ class DashboardConfig:
     # is answered from here; any write (by any process) changes the state and so the key.
     cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    computing: dict[tuple, Future] = field(default_factory=dict)  # `cached` questions being answered
+    # Pages' early starts (`prefetch`): two at a time, beside the server's request threads.
+    prefetch: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="prefetch")
+    )
     # The coach overview by athlete: after a write, only the athletes it changed are computed again.
     overview: OverviewCache = field(default_factory=OverviewCache)
     # The demo: the pages show `db_path` (the sample athletes); imports go into the user's database.
@@ -262,18 +268,38 @@ def db_state(path: Path) -> tuple[int, ...]:
 
 
 def cached(key: tuple, compute: Callable[[], T]) -> T:
-    """`compute()` once per database state and `key`; later calls get the same answer until a write."""
+    """`compute()` once per database state and `key`; later calls get the same answer until a write.
+
+    A call that finds the same question already being computed (the page's early start, `prefetch`,
+    or another client) waits for that answer instead of computing it a second time."""
     cfg = config()
     full = (db_state(cfg.db_path), *key)
     with cfg.cache_lock:
         if full in cfg.cache:
             cfg.cache.move_to_end(full)
             return cfg.cache[full]
-    value = compute()
+        pending = cfg.computing.get(full)
+        if pending is None:
+            pending = cfg.computing[full] = Future()
+            pending.set_running_or_notify_cancel()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        return pending.result()  # the computing call's answer, or its exception
+    try:
+        value = compute()
+    except BaseException as exc:
+        with cfg.cache_lock:
+            cfg.computing.pop(full, None)
+        pending.set_exception(exc)
+        raise
     with cfg.cache_lock:
         cfg.cache[full] = value
+        cfg.computing.pop(full, None)
         while len(cfg.cache) > CACHE_ENTRIES:
             cfg.cache.popitem(last=False)
+    pending.set_result(value)
     return value
 
 

@@ -13,7 +13,9 @@ from dash import Input, Output, callback, dcc, html
 import queries
 from dashboard import components, data, figures, thresholds, words
 
-dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain: compare", order=2)
+dash.register_page(
+    __name__, path="/compare", name="Compare", title="crosstrain: compare", order=2, prefetch=True
+)
 
 WEEKS = 12
 METRICS = [

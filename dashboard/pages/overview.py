@@ -14,7 +14,9 @@ from dashboard import athlete_view, components, data, figures, words
 from queries import plan_done
 from queries.overview_last import overview_each_last
 
-dash.register_page(__name__, path="/", name="Coach overview", title="crosstrain: coach overview", order=0)
+dash.register_page(
+    __name__, path="/", name="Coach overview", title="crosstrain: coach overview", order=0, prefetch=True
+)
 
 SPARK_WEEKS = data.SPARK_WEEKS
 
