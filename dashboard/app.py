@@ -135,12 +135,19 @@ function (component) {
 
 
 def defer_components(app: dash.Dash) -> None:
-    """One clientside callback for every deferred slot of every page (no round trip)."""
+    """Clientside callbacks (no round trip): one for every deferred slot of every page, one per
+    athlete picker whose long list comes later (`components.athlete_picker`)."""
     app.clientside_callback(
         PUT_WHEN_IDLE,
         Output({"type": components.DEFERRED + "-slot", "slot": MATCH}, "children"),
         Input({"type": components.DEFERRED, "slot": MATCH}, "data"),
     )
+    for picker in components.PICKERS:
+        app.clientside_callback(
+            PUT_WHEN_IDLE,
+            Output(picker, "options"),
+            Input({"type": components.DEFERRED_OPTIONS, "picker": picker}, "data"),
+        )
 
 
 # A page registered with `prefetch=True` starts reading its data when the browser asks for the page's
