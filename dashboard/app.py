@@ -88,11 +88,8 @@ def create_app(
 
 
 # Script chunks of the component libraries that no page uses (DataTable, Markdown, MathJax, AG Grid
-# Enterprise), or that no page needs before its charts are drawn (AG Grid's community code: the
-# overview's table asks for it as it appears, the athlete page's sessions grid comes after the
-# charts; the slider). Eager loading, there to fetch plotly.js with the page, would make every page
-# fetch and parse all of them (~8 MB) before Dash starts; "lazy" leaves them served, fetched when a
-# component first asks.
+# Enterprise). Eager loading, there to fetch plotly.js with the page, would make every page fetch and
+# parse these ~7 MB too before Dash starts; "lazy" leaves them served, fetched only if ever asked for.
 UNUSED_SCRIPTS = (
     "async-mathjax",
     "async-markdown",
@@ -100,8 +97,6 @@ UNUSED_SCRIPTS = (
     "async-table",
     "async-export",
     "async-enterprise",
-    "async-community",
-    "async-slider",
 )
 
 
