@@ -12,6 +12,7 @@ from dash import Input, Output, callback, dcc, html
 
 import queries
 from dashboard import components, data, figures, thresholds, words
+from queries import engine
 
 dash.register_page(
     __name__, path="/compare", name="Compare", title="crosstrain: compare", order=2, prefetch=True
@@ -159,7 +160,8 @@ def compare_data(names: list[str], day: dt.date) -> tuple[list[dict[str, Any]], 
     """Each chosen athlete's report as of `day` and their weekly balance over WEEKS weeks."""
     settings = data.settings()
     first = max(data.FIRST_DATE, day - dt.timedelta(weeks=WEEKS) + dt.timedelta(days=1))
-    with data.reading() as con:
+    # One request: the steps the reports share (the files' constant tables, the athlete lookups) once.
+    with data.reading() as con, engine.request(con):
         reports = [queries.report(con, n, as_of=day, settings=settings) for n in names]
         return reports, queries.weekly_balance(con, names, first, day, settings=settings)
 
