@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -173,15 +174,21 @@ def start_pages_early(server: flask.Flask) -> None:
         query = request.query_string.decode("utf-8", "replace")
         arguments = {**variables, **_pages._parse_query_string("?" + query if query else "")}
         cfg: DashboardConfig = server.config[CONFIG_KEY]
-        cfg.prefetch.submit(_layout_quietly, server, page["layout"], arguments)
+        if cfg.prefetching.acquire(blocking=False):  # else two are running: the router computes it
+            work = (server, cfg, page["layout"], arguments)
+            threading.Thread(target=_layout_quietly, args=work, name=PREFETCH, daemon=True).start()
 
 
-def _layout_quietly(server: flask.Flask, layout: Any, arguments: dict[str, Any]) -> None:
-    with server.app_context():
-        try:
+def _layout_quietly(
+    server: flask.Flask, cfg: DashboardConfig, layout: Any, arguments: dict[str, Any]
+) -> None:
+    try:
+        with server.app_context():
             layout(**arguments)
-        except Exception:  # noqa: BLE001 - the router's own call shows any problem
-            server.logger.debug("early start of a page failed", exc_info=True)
+    except Exception:  # noqa: BLE001 - the router's own call shows any problem
+        server.logger.debug("early start of a page failed", exc_info=True)
+    finally:
+        cfg.prefetching.release()
 
 
 def answer_bad_requests(server: flask.Flask) -> None:

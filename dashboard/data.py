@@ -14,7 +14,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,10 +160,8 @@ class DashboardConfig:
     cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
     computing: dict[tuple, Future] = field(default_factory=dict)  # `cached` questions being answered
-    # Pages' early starts (`prefetch`): two at a time, beside the server's request threads.
-    prefetch: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="prefetch")
-    )
+    # Pages' early starts (`app.start_pages_early`): two at a time, beside the request threads.
+    prefetching: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
     # The coach overview by athlete: after a write, only the athletes it changed are computed again.
     overview: OverviewCache = field(default_factory=OverviewCache)
     # The demo: the pages show `db_path` (the sample athletes); imports go into the user's database.

@@ -462,6 +462,10 @@ def test_pages_answer_from_committed_data_while_this_dashboard_writes(app, db):
     assert "Half Written" in [a["name"] for a in data.athletes()]  # committed: the next page shows it
 
 
+def started_early() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "prefetch"]
+
+
 def test_a_pages_html_request_starts_its_data_and_the_router_gets_the_same_page(db):
     from urllib.parse import quote
 
@@ -472,8 +476,10 @@ def test_a_pages_html_request_starts_its_data_and_the_router_gets_the_same_page(
     cfg = app.server.config[CONFIG_KEY]
     client = app.server.test_client()
     assert client.get("/import").status_code == 200  # a page without prefetch starts nothing
+    assert not started_early()
     assert client.get("/athlete/" + quote(MONA, safe="")).status_code == 200
-    cfg.prefetch.shutdown(wait=True)  # the early start has finished
+    for thread in started_early():
+        thread.join(30)
     assert [key[2] for key in cfg.cache if key[1] == "athlete"] == [MONA]
     with app.server.test_request_context("/"):
         early = json.dumps(athlete.layout(name=quote(MONA, safe="")), cls=PlotlyJSONEncoder)
@@ -487,9 +493,7 @@ def test_without_the_password_a_page_request_starts_nothing(db):
 
     app = create_app(db, password="s3cret")
     assert app.server.test_client().get("/athlete/x").status_code == 401
-    cfg = app.server.config[CONFIG_KEY]
-    cfg.prefetch.shutdown(wait=True)
-    assert not cfg.cache
+    assert not started_early() and not app.server.config[CONFIG_KEY].cache
 
 
 def test_a_question_being_computed_is_computed_once_for_every_caller(app):
