@@ -18,7 +18,7 @@ from dash.exceptions import CallbackException
 from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException
 
-from dashboard import components, vendor
+from dashboard import components, data, vendor
 from dashboard.data import CONFIG_KEY, DashboardConfig, importing
 from dashboard.uploads import MAX_REQUEST_BYTES, MAX_TOTAL_MB
 from ingest.errors import CrosstrainError
@@ -183,6 +183,7 @@ def _layout_quietly(
     server: flask.Flask, cfg: DashboardConfig, layout: Any, arguments: dict[str, Any]
 ) -> None:
     try:
+        data.PREFETCH_ONLY.set(True)  # this thread's own context: pages stop after their reads
         with server.app_context():
             layout(**arguments)
     except Exception:  # noqa: BLE001 - the router's own call shows any problem

@@ -163,6 +163,8 @@ def render(
         )
     except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "athlete")
+    if data.prefetching():
+        return None
     return content(*found, first, last, settings=data.settings(), notice=notice)
 
 

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -251,6 +252,15 @@ def one_connection(cfg: DashboardConfig | None = None) -> Iterator[None]:
 
 
 CACHE_ENTRIES = 64
+
+# Set while a page's layout runs only to fill the query cache (`app.start_pages_early`): the page reads
+# its data, then returns before building components the router's own call would build again.
+PREFETCH_ONLY: ContextVar[bool] = ContextVar("prefetch_only", default=False)
+
+
+def prefetching() -> bool:
+    """Whether this layout call is an early start whose answer is dropped (stop after the reads)."""
+    return PREFETCH_ONLY.get()
 
 
 def db_state(path: Path) -> tuple[int, ...]:

@@ -176,6 +176,8 @@ def render(names: list[str] | None, as_of: str | None) -> Any:
         )
     except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "compare")
+    if data.prefetching():
+        return None
     return content(reports, weekly, data.settings())
 
 

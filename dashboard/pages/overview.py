@@ -234,7 +234,10 @@ def page(as_of: str | None) -> Any:
         else:
             day = data.parse_date(as_of, data.default_as_of(everyone), "as_of")
             result, weekly = data.overview(day)
-        rows = table_rows(result, weekly, plan_column())
+        checks = plan_column()
+        if data.prefetching():
+            return None
+        rows = table_rows(result, weekly, checks)
     except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "overview")
     when = "each athlete's last 28 days of activity" if day is None else f"the 28 days to {day}"
