@@ -235,9 +235,13 @@ def page(as_of: str | None) -> Any:
             day = data.parse_date(as_of, data.default_as_of(everyone), "as_of")
             result, weekly = data.overview(day)
         checks = plan_column()
+        # The rows (words, sparklines, formatted numbers: ~20 ms for 1,000 athletes) are kept like the
+        # data they come from: a warm overview only sends them.
+        rows = data.cached(
+            ("overview-rows", day, repr(data.settings())), lambda: table_rows(result, weekly, checks)
+        )
         if data.prefetching():
             return None
-        rows = table_rows(result, weekly, checks)
     except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "overview")
     when = "each athlete's last 28 days of activity" if day is None else f"the 28 days to {day}"
