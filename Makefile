@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 BASE   := $(VENV)/.base
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint demo browser java bench clean screenshot
+.PHONY: install test lint demo browser java bench clean screenshot plotly-basic
 
 $(BASE): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo.duckdb .pytest_cache
+
+# plotly.js's basic bundle that the dashboard serves (dashboard/vendor), again from the npm registry at
+# the plotly.js version the installed plotly bundles: after a plotly upgrade (tests/test_dashboard_assets.py).
+plotly-basic: $(BASE)
+	@version=$$($(BIN)/python -c "from plotly.offline import get_plotlyjs_version as v; print(v())"); \
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent plotly.js-basic-dist-min@$$version >/dev/null && \
+	tar xzf plotly.js-basic-dist-min-$$version.tgz && \
+	cp package/plotly-basic.min.js $(CURDIR)/dashboard/vendor/ && cp package/LICENSE $(CURDIR)/dashboard/vendor/plotly.js-LICENSE.txt && \
+	sed -i "s/^__version__ = \"[^\"]*\"/__version__ = \"$$version\"/" $(CURDIR)/dashboard/vendor/__init__.py && \
+	rm -rf $$tmp && echo "dashboard/vendor: plotly.js basic $$version"

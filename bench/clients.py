@@ -8,11 +8,12 @@ drawn at random from every athlete) as a browser does once the scripts are cache
 is that whole sequence. An error is a failed connection, a timeout (30 s), a status other than 200 or
 content without what the page must show (the overview table; the athlete's name).
 
-Baseline, in the same run against the same server: one client alone. Loops are bounded: each client
+Baselines, in the same run: one client alone against the same server; with --rev, an earlier commit's
+server timed the same way right after (its own process, the same database). Loops are bounded: each client
 stops starting pages when the time is up and every request has a timeout.
 Targets (issue 22): 20 clients, p95 < 1 s for both pages, 0 errors.
 
-.venv/bin/python bench/clients.py [--clients 20] [--seconds 30] [--athletes 300]
+.venv/bin/python bench/clients.py [--clients 20] [--seconds 30] [--athletes 300] [--rev ed51f14]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -38,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.draw import tree_of  # noqa: E402
 from bench.synth import build_db  # noqa: E402
 from bench.timing import p95  # noqa: E402
 
@@ -63,13 +66,17 @@ class Tally:
 
 
 class Server:
-    """`crosstrain --db DB dashboard --port PORT` in its own process, until `stop`."""
+    """`crosstrain --db DB dashboard --port PORT` in its own process, until `stop`; with `root`, the
+    crosstrain of that tree (an earlier commit's files, `bench.draw.tree_of`)."""
 
-    def __init__(self, db: Path, port: int) -> None:
+    def __init__(self, db: Path, port: int, root: Path | None = None) -> None:
         self.base = f"http://127.0.0.1:{port}"
-        crosstrain = Path(sys.executable).with_name("crosstrain")
+        crosstrain = [str(Path(sys.executable).with_name("crosstrain"))]
+        if root is not None:
+            run = f"import sys; sys.path.insert(0, {str(root)!r}); from crosstrain.cli import main; main()"
+            crosstrain = [sys.executable, "-c", run]
         self.process = subprocess.Popen(
-            [str(crosstrain), "--db", str(db), "dashboard", "--port", str(port)],
+            [*crosstrain, "--db", str(db), "dashboard", "--port", str(port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -204,13 +211,27 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--baseline-seconds", type=float, default=15.0)
     parser.add_argument("--athletes", type=int, default=300)
+    parser.add_argument("--rev", help="an earlier commit, served and timed the same way after this one")
     args = parser.parse_args()
     db = build_db(athletes=args.athletes)
     names = [f"Synthetic athlete {i:04d}" for i in range(1, args.athletes + 1)]
-    server = Server(db, free_port())
+    print(f"{args.athletes} athletes x 5 years ({db.name})")
+    with tempfile.TemporaryDirectory() as tmp:
+        trees: dict[str, Path | None] = {"this checkout": None}
+        if args.rev:
+            trees[args.rev] = tree_of(args.rev, Path(tmp))
+        for name, root in trees.items():
+            serve_and_time(name, db, root, names, args)
+
+
+def serve_and_time(
+    name: str, db: Path, root: Path | None, names: list[str], args: argparse.Namespace
+) -> None:
+    """One server (this checkout's, or the tree at `root`): one client alone, then all of them."""
+    server = Server(db, free_port(), root)
     try:
         body = page_callback(requests.get(server.base + "/_dash-dependencies", timeout=TIMEOUT_S).json())
-        print(f"{args.athletes} athletes x 5 years ({db.name}); `crosstrain dashboard` on {server.base}")
+        print(f"== {name}: `crosstrain dashboard` on {server.base}")
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores, shared)")
         # Untimed: the first overview computes every athlete's row, once per dashboard process.
         with requests.Session() as warm:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import base64
 import hmac
+import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import dash
 import dash_ag_grid
 import dash_bootstrap_components as dbc
 import flask
-from dash import MATCH, Input, Output, State, html
+from dash import MATCH, Input, Output, State, _pages, html
 from dash.exceptions import CallbackException
 from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException
 
-from dashboard import components
+from dashboard import components, data, vendor
 from dashboard.data import CONFIG_KEY, DashboardConfig, importing
 from dashboard.uploads import MAX_REQUEST_BYTES, MAX_TOTAL_MB
 from ingest.errors import CrosstrainError
@@ -56,6 +57,7 @@ def create_app(
         eager_loading=True,  # fetch plotly.js with the page, not after the first chart appears
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    serve_plotly_basic()
     app.server.config[CONFIG_KEY] = DashboardConfig(
         db_path=Path(db_path), settings=settings, user_db=Path(user_db) if user_db else None
     )
@@ -82,6 +84,7 @@ def create_app(
     add_strava_routes(app.server)
     if password:
         require_password(app.server, password)
+    start_pages_early(app.server)  # after the password check: only a let-in request starts a page
     return app
 
 
@@ -106,6 +109,18 @@ def fetch_unused_scripts_lazily() -> None:
                 resource["async"] = "lazy"
 
 
+def serve_plotly_basic() -> None:
+    """Serve plotly.js's basic bundle (dashboard/vendor) where Dash would serve its full one.
+
+    Dash adds the full bundle (4.8 MB; scatter and bar are all the pages draw) to dcc's scripts each
+    time an app is made; dcc's Graph takes `window.Plotly`, which either bundle sets. Served from
+    this package with a fingerprint, so the browser caches it as it does Dash's own scripts.
+    """
+    basic = {"relative_package_path": vendor.PLOTLY_BASIC, "namespace": vendor.__name__, "async": "eager"}
+    scripts = dash.dcc._js_dist
+    scripts[:] = [r for r in scripts if r.get("namespace") not in ("plotly", vendor.__name__)] + [basic]
+
+
 UPDATE_PATH = "/_dash-update-component"
 
 # A deferred component (`components.deferred`) is put on the page when the browser is first idle, at
@@ -121,12 +136,60 @@ function (component) {
 
 
 def defer_components(app: dash.Dash) -> None:
-    """One clientside callback for every deferred slot of every page (no round trip)."""
+    """Clientside callbacks (no round trip): one for every deferred slot of every page, one per
+    athlete picker whose long list comes later (`components.athlete_picker`)."""
     app.clientside_callback(
         PUT_WHEN_IDLE,
         Output({"type": components.DEFERRED + "-slot", "slot": MATCH}, "children"),
         Input({"type": components.DEFERRED, "slot": MATCH}, "data"),
     )
+    for picker in components.PICKERS:
+        app.clientside_callback(
+            PUT_WHEN_IDLE,
+            Output(picker, "options"),
+            Input({"type": components.DEFERRED_OPTIONS, "picker": picker}, "data"),
+        )
+
+
+# A page registered with `prefetch=True` starts reading its data when the browser asks for the page's
+# HTML, ~0.3 s (scripts loaded and run, the layout fetched) before Dash's router asks for its content.
+PREFETCH = "prefetch"
+
+
+def start_pages_early(server: flask.Flask) -> None:
+    """On a page's HTML request, compute its layout in the background (answer dropped): what it reads
+    is then in the query cache (`data.cached`, which makes the router's call wait for it rather than
+    compute it twice) when the router asks, while the browser was still loading scripts."""
+
+    @server.before_request
+    def prefetch() -> None:
+        request = flask.request
+        if request.method != "GET" or request.path.startswith(("/_", "/assets/", "/strava/")):
+            return
+        page, variables = _pages._path_to_page(request.path.strip("/"))
+        if not page.get(PREFETCH) or not callable(page.get("layout")):
+            return
+        # As the router gets them: the path URL-quoted (the browser's location), the query parsed.
+        variables = {k: quote(v, safe="") for k, v in (variables or {}).items()}
+        query = request.query_string.decode("utf-8", "replace")
+        arguments = {**variables, **_pages._parse_query_string("?" + query if query else "")}
+        cfg: DashboardConfig = server.config[CONFIG_KEY]
+        if cfg.prefetching.acquire(blocking=False):  # else two are running: the router computes it
+            work = (server, cfg, page["layout"], arguments)
+            threading.Thread(target=_layout_quietly, args=work, name=PREFETCH, daemon=True).start()
+
+
+def _layout_quietly(
+    server: flask.Flask, cfg: DashboardConfig, layout: Any, arguments: dict[str, Any]
+) -> None:
+    try:
+        data.PREFETCH_ONLY.set(True)  # this thread's own context: pages stop after their reads
+        with server.app_context():
+            layout(**arguments)
+    except Exception:  # noqa: BLE001 - the router's own call shows any problem
+        server.logger.debug("early start of a page failed", exc_info=True)
+    finally:
+        cfg.prefetching.release()
 
 
 def answer_bad_requests(server: flask.Flask) -> None:

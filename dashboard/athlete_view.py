@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 from dash import dcc, html
 
@@ -162,6 +163,8 @@ def render(
         )
     except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "athlete")
+    if data.prefetching():
+        return None
     return content(*found, first, last, settings=data.settings(), notice=notice)
 
 
@@ -338,11 +341,12 @@ def sessions_table(sessions: pd.DataFrame) -> Any:
     """The sessions in the range, newest first, in a sortable, filterable grid; names are plain text.
     Below the charts: it comes with the page and is drawn after them (`components.deferred`)."""
     frame = sessions.sort_values("start_local", ascending=False)
-    frame = frame.assign(
-        day=pd.to_datetime(frame["day"]).dt.strftime("%Y-%m-%d"), name=frame["name"].fillna("")
-    )
-    columns = [c["field"] for c in SESSION_COLUMNS]
-    rows = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+    values = {c["field"]: frame[c["field"]].to_numpy(dtype=object) for c in SESSION_COLUMNS}
+    values["day"] = np.array(figures.iso_days(frame["day"]), dtype=object)
+    values["name"] = frame["name"].fillna("").to_numpy(dtype=object)
+    for field, column in values.items():  # gaps (None, NaN, NA) as None: a dash in the grid
+        values[field] = np.where(pd.isna(column), None, column)
+    rows = [dict(zip(values, row, strict=True)) for row in zip(*values.values(), strict=True)]
     grid = components.grid(
         "athlete-sessions",
         rows,

@@ -221,15 +221,36 @@ def category_legend() -> html.Div:
     )
 
 
+# Pickers whose long list of athletes comes after the charts (`athlete_picker`): their ids, for
+# `app.defer_components` to register one clientside callback each.
+PICKERS = ("athlete-select", "compare-select", "plan-athlete")
+# From this many names on, the picker's search index (built by the browser when its options are set:
+# ~0.1 s for 1,000 names) waits until the charts are drawn.
+LONG_LIST = 50
+DEFERRED_OPTIONS = "deferred-options"
+
+
 def athlete_picker(picker_id: str, names: list[str], value: Any, placeholder: str, **options: Any) -> Any:
-    """A dropdown of athletes by name (`multi=True` for several), the same on every page."""
-    return dcc.Dropdown(
+    """A dropdown of athletes by name (`multi=True` for several), the same on every page.
+
+    A long list starts with the chosen names only; the rest is sent with the page in a store and
+    put on the picker when the browser is first idle (as `deferred`), the charts drawn first."""
+    every = [{"label": n, "value": n} for n in names]
+    long_list = len(names) >= LONG_LIST
+    if long_list:
+        assert picker_id in PICKERS, f"{picker_id}: add it to components.PICKERS"
+        chosen = set(value if isinstance(value, list) else [value])
+        first = [o for o in every if o["value"] in chosen]
+    picker = dcc.Dropdown(
         id=picker_id,
-        options=[{"label": n, "value": n} for n in names],
+        options=first if long_list else every,
         value=value,
         placeholder=placeholder,
         **({"clearable": False} | options),
     )
+    if not long_list:
+        return picker
+    return html.Div([picker, dcc.Store(id={"type": DEFERRED_OPTIONS, "picker": picker_id}, data=every)])
 
 
 def graph(fig_id: str, figure: Any) -> dcc.Graph:

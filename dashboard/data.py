@@ -14,7 +14,9 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -159,6 +161,9 @@ class DashboardConfig:
     # is answered from here; any write (by any process) changes the state and so the key.
     cache: OrderedDict[tuple, Any] = field(default_factory=OrderedDict)
     cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    computing: dict[tuple, Future] = field(default_factory=dict)  # `cached` questions being answered
+    # Pages' early starts (`app.start_pages_early`): two at a time, beside the request threads.
+    prefetching: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
     # The coach overview by athlete: after a write, only the athletes it changed are computed again.
     overview: OverviewCache = field(default_factory=OverviewCache)
     # The demo: the pages show `db_path` (the sample athletes); imports go into the user's database.
@@ -249,6 +254,15 @@ def one_connection(cfg: DashboardConfig | None = None) -> Iterator[None]:
 
 CACHE_ENTRIES = 64
 
+# Set while a page's layout runs only to fill the query cache (`app.start_pages_early`): the page reads
+# its data, then returns before building components the router's own call would build again.
+PREFETCH_ONLY: ContextVar[bool] = ContextVar("prefetch_only", default=False)
+
+
+def prefetching() -> bool:
+    """Whether this layout call is an early start whose answer is dropped (stop after the reads)."""
+    return PREFETCH_ONLY.get()
+
 
 def db_state(path: Path) -> tuple[int, ...]:
     """What changes whenever any process commits: the database file's and its WAL's time and size."""
@@ -263,18 +277,38 @@ def db_state(path: Path) -> tuple[int, ...]:
 
 
 def cached(key: tuple, compute: Callable[[], T]) -> T:
-    """`compute()` once per database state and `key`; later calls get the same answer until a write."""
+    """`compute()` once per database state and `key`; later calls get the same answer until a write.
+
+    A call that finds the same question already being computed (the page's early start, `prefetch`,
+    or another client) waits for that answer instead of computing it a second time."""
     cfg = config()
     full = (db_state(cfg.db_path), *key)
     with cfg.cache_lock:
         if full in cfg.cache:
             cfg.cache.move_to_end(full)
             return cfg.cache[full]
-    value = compute()
+        pending = cfg.computing.get(full)
+        if pending is None:
+            pending = cfg.computing[full] = Future()
+            pending.set_running_or_notify_cancel()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        return pending.result()  # the computing call's answer, or its exception
+    try:
+        value = compute()
+    except BaseException as exc:
+        with cfg.cache_lock:
+            cfg.computing.pop(full, None)
+        pending.set_exception(exc)
+        raise
     with cfg.cache_lock:
         cfg.cache[full] = value
+        cfg.computing.pop(full, None)
         while len(cfg.cache) > CACHE_ENTRIES:
             cfg.cache.popitem(last=False)
+    pending.set_result(value)
     return value
 
 

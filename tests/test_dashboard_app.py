@@ -16,6 +16,7 @@ from typing import Any
 import dashboard_data
 import pytest
 from dash.development.base_component import Component
+from plotly.utils import PlotlyJSONEncoder
 
 from crosstrain.cli_dashboard import is_loopback
 from dashboard import athlete_view, create_app, data, uploads
@@ -459,3 +460,86 @@ def test_pages_answer_from_committed_data_while_this_dashboard_writes(app, db):
         finish.set()
         writer.join()
     assert "Half Written" in [a["name"] for a in data.athletes()]  # committed: the next page shows it
+
+
+def started_early() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "prefetch"]
+
+
+def test_a_pages_html_request_starts_its_data_and_the_router_gets_the_same_page(db):
+    from urllib.parse import quote
+
+    from dashboard.data import CONFIG_KEY
+    from dashboard.pages import athlete
+
+    app = create_app(db)
+    cfg = app.server.config[CONFIG_KEY]
+    client = app.server.test_client()
+    assert client.get("/import").status_code == 200  # a page without prefetch starts nothing
+    assert not started_early()
+    assert client.get("/athlete/" + quote(MONA, safe="")).status_code == 200
+    for thread in started_early():
+        thread.join(30)
+    assert [key[2] for key in cfg.cache if key[1] == "athlete"] == [MONA]
+    with app.server.test_request_context("/"):
+        early = json.dumps(athlete.layout(name=quote(MONA, safe="")), cls=PlotlyJSONEncoder)
+        cfg.cache.clear()
+        fresh = json.dumps(athlete.layout(name=quote(MONA, safe="")), cls=PlotlyJSONEncoder)
+    assert early == fresh
+
+
+def test_without_the_password_a_page_request_starts_nothing(db):
+    from dashboard.data import CONFIG_KEY
+
+    app = create_app(db, password="s3cret")
+    assert app.server.test_client().get("/athlete/x").status_code == 401
+    assert not started_early() and not app.server.config[CONFIG_KEY].cache
+
+
+def test_a_question_being_computed_is_computed_once_for_every_caller(app):
+    calls: list[int] = []
+    started, release = threading.Event(), threading.Event()
+    answers: list[Any] = []
+
+    def slow() -> str:
+        calls.append(1)
+        started.set()
+        release.wait(10)
+        return "answer"
+
+    def ask() -> None:
+        with app.server.test_request_context("/"):
+            answers.append(data.cached(("slow question",), slow))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=ask)
+    second.start()
+    time.sleep(0.2)  # the second caller is waiting for the first one's answer
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == [1] and answers == ["answer", "answer"]
+
+    def broken() -> str:
+        raise ValueError("the database said no")
+
+    with pytest.raises(ValueError, match="said no"):
+        data.cached(("broken",), broken)
+    assert data.cached(("broken",), lambda: "later") == "later"  # a failure is not kept
+
+
+def test_a_long_athlete_list_comes_to_its_picker_after_the_charts():
+    from dashboard import components
+
+    names = [f"Athlete {i:03d}" for i in range(components.LONG_LIST)]
+    picker = components.athlete_picker("athlete-select", names, "Athlete 007", "Choose an athlete")
+    assert find(picker, "athlete-select").options == [{"label": "Athlete 007", "value": "Athlete 007"}]
+    store = picker.children[1]
+    assert store.id == {"type": components.DEFERRED_OPTIONS, "picker": "athlete-select"}
+    assert [o["value"] for o in store.data] == names
+    several = components.athlete_picker("compare-select", names, names[:2], "Choose", multi=True)
+    assert [o["value"] for o in find(several, "compare-select").options] == names[:2]
+    short = components.athlete_picker("athlete-select", names[:4], "Athlete 001", "Choose an athlete")
+    assert [o["value"] for o in short.options] == names[:4]  # a short list: all at once

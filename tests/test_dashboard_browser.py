@@ -302,7 +302,8 @@ def test_hip_sets_column_and_intensity_chart_from_watch_files(dash_duo, db_path,
     assert hips == {HANA: "4", "Mona Monotone (test)": "–", "Bea Balanced (test)": "–"}
 
     visit(dash_duo, athlete_path(HANA) + "?start=2026-11-01&end=2026-11-22")
-    dash_duo.wait_for_element("#athlete-intensity .main-svg", timeout=20)
+    # The legend is drawn after the plot's SVG appears: wait for its last entry, then read all three.
+    dash_duo.wait_for_contains_text("#athlete-intensity .legend", "low", timeout=20)
     legend = dash_duo.find_element("#athlete-intensity .legend").text
     assert all(zone in legend for zone in ("low", "moderate", "high"))
     assert dash_duo.get_logs() == []

@@ -16,7 +16,9 @@ def title(name: str | None = None, **_: Any) -> str:
     return f"crosstrain: {unquote(name)}" if name else "crosstrain: athlete"
 
 
-dash.register_page(__name__, path_template="/athlete/<name>", name="Athlete", title=title, order=1)
+dash.register_page(
+    __name__, path_template="/athlete/<name>", name="Athlete", title=title, order=1, prefetch=True
+)
 
 
 def layout(

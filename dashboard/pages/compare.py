@@ -14,7 +14,9 @@ import queries
 from dashboard import components, data, figures, thresholds, words
 from queries import engine
 
-dash.register_page(__name__, path="/compare", name="Compare", title="crosstrain: compare", order=2)
+dash.register_page(
+    __name__, path="/compare", name="Compare", title="crosstrain: compare", order=2, prefetch=True
+)
 
 WEEKS = 12
 METRICS = [
@@ -174,6 +176,8 @@ def render(names: list[str] | None, as_of: str | None) -> Any:
         )
     except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "compare")
+    if data.prefetching():
+        return None
     return content(reports, weekly, data.settings())
 
 
