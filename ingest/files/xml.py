@@ -126,6 +126,11 @@ _PLAIN_UTC = re.compile(
 
 def _times(texts: list[str | None]) -> np.ndarray:
     """UTC seconds of each time text, NaN where it is no time (as _time reads them)."""
+    if None in texts:  # points without a time: the others' still read at once
+        out = np.full(len(texts), np.nan)
+        known = [i for i, text in enumerate(texts) if text is not None]
+        out[known] = _times([texts[i] for i in known])
+        return out
     joined = "\n".join(text or "" for text in texts) + "\n"
     if joined.count("\n") == len(texts) and _PLAIN_UTC.fullmatch(joined):  # no line break in a text
         try:  # a day that no month has (Feb 30) passes the pattern: numpy refuses it
@@ -136,23 +141,88 @@ def _times(texts: list[str | None]) -> np.ndarray:
     return column([_time(text) for text in texts])
 
 
-_MISSING = object()  # an element not found (its text may be None: found, without text)
+def _all(scopes: list[etree._Element], tag: str) -> list[etree._Element]:
+    """Every element named `tag` (any namespace) in the scopes, in document order."""
+    return [el for scope in scopes for el in scope.iter(tag)]
 
 
-def _extension_text(extensions: list[etree._Element], tags: tuple[str, ...]) -> str | None:
-    """The text of the first element (at any depth, any namespace) with one of `tags` as local
-    name and a text, in the point's extensions in order ('extensions' before 'Extensions')."""
-    for ext in extensions:
-        for tag in tags:
-            for el in ext.iter(tag):
-                if el.text:
-                    return el.text
-    return None
+def _child_texts(
+    scopes: list[etree._Element], owner: dict[etree._Element, int], tag: str, n: int
+) -> list[str | None]:
+    """For each of n points, the text of the first child named `tag` of its owner elements (the
+    point itself, or its Position...); None: no such child, or no text."""
+    out: list[str | None] = [None] * n
+    seen = [False] * n
+    for el in _all(scopes, tag):
+        i = owner.get(el.getparent())
+        if i is not None and not seen[i]:
+            seen[i] = True
+            out[i] = el.text
+    return out
 
 
-def _present(el: etree._Element, tags: tuple[str, ...]) -> tuple[str, ...]:
-    """The tags (in order) of which `el` holds at least one element."""
-    return tuple(tag for tag in tags if next(el.iter(tag), None) is not None)
+def _first_children(
+    scopes: list[etree._Element], index: dict[etree._Element, int], tag: str
+) -> dict[etree._Element, int]:
+    """Each point's first child named `tag`, mapped to the point's index."""
+    found: dict[etree._Element, int] = {}
+    seen = [False] * len(index)
+    for el in _all(scopes, tag):
+        i = index.get(el.getparent())
+        if i is not None and not seen[i]:
+            seen[i] = True
+            found[el] = i
+    return found
+
+
+def _extension_texts(
+    scopes: list[etree._Element], index: dict[etree._Element, int], tags: tuple[str, ...]
+) -> list[str | None]:
+    """Each point's text of the first element (at any depth, any namespace) named one of `tags` (in
+    that order) with a text, in its 'extensions' children in order, then its 'Extensions' children.
+
+    Read from the whole track at once: each candidate element walks up to the extensions that hold
+    it (a point's own child), which ranks it for that point; the best rank per point wins."""
+    rank: dict[etree._Element, tuple[int, int]] = {}  # a point's extensions child -> (point, order)
+    order = 0
+    for tag in ("{*}extensions", "{*}Extensions"):  # all 'extensions' before any 'Extensions'
+        for ext in _all(scopes, tag):
+            i = index.get(ext.getparent())
+            if i is not None:
+                rank[ext] = (i, order)
+                order += 1
+    out: list[str | None] = [None] * len(index)
+    best: list[tuple[int, int] | None] = [None] * len(index)
+    if not rank:
+        return out
+    # a point inside another point's extensions (no writer does it): its elements count for both
+    nested = any(_inside(parent, index) for parent in {pt.getparent() for pt in index})
+    for name_rank, tag in enumerate(tags):
+        for el in _all(scopes, tag):
+            text = el.text
+            if not text:
+                continue
+            up = el.getparent()
+            while up is not None:  # up to the extensions (a point's child) that hold it
+                held = rank.get(up)
+                if held is not None:
+                    i, ext_order = held
+                    key = (ext_order, name_rank)
+                    if best[i] is None or key < best[i]:  # equal: the earlier element stays
+                        best[i], out[i] = key, text
+                    if not nested:
+                        break
+                up = up.getparent()
+    return out
+
+
+def _inside(el: etree._Element | None, index: dict[etree._Element, int]) -> bool:
+    """Whether `el` is one of the indexed points or inside one."""
+    while el is not None:
+        if el in index:
+            return True
+        el = el.getparent()
+    return False
 
 
 def _samples(times: list, lats: list, lons: list, alts: list, hrs: list, speeds: list) -> list[np.ndarray]:
@@ -173,104 +243,38 @@ def _fill(rec: Recording, samples: list[np.ndarray]) -> None:
     rec.t, rec.hr, rec.speed, rec.altitude, rec.lat, rec.lon = samples
 
 
-GPX_HR = ("{*}hr", "{*}heartrate")
-GPX_SPEED = ("{*}speed",)
-
-
 def _gpx_samples(trk: etree._Element) -> list[np.ndarray]:
-    """A track's points (at any depth, any namespace), one pass over each point's children."""
-    times: list[str | None] = []
-    lats: list[str | None] = []
-    lons: list[str | None] = []
-    alts: list[str | None] = []
-    hrs: list[str | None] = []
-    speeds: list[str | None] = []
-    hr_tags = _present(trk, GPX_HR)  # tags no point has are not looked for in each point
-    speed_tags = _present(trk, GPX_SPEED)
-    names = _LOCAL_NAMES
-    for pt in trk.iter("{*}trkpt"):
-        time = ele = _MISSING
-        lower: list[etree._Element] = []
-        upper: list[etree._Element] = []
-        for child in pt:
-            name = names.get(child.tag) or _local(child)
-            if name == "time":
-                if time is _MISSING:
-                    time = child.text
-            elif name == "ele":
-                if ele is _MISSING:
-                    ele = child.text
-            elif name == "extensions":
-                lower.append(child)
-            elif name == "Extensions":
-                upper.append(child)
-        if time is _MISSING or time is None:  # no time: the point is not read
-            continue
-        extensions = lower + upper if upper else lower
-        times.append(time)
-        lats.append(pt.get("lat"))
-        lons.append(pt.get("lon"))
-        alts.append(None if ele is _MISSING else ele)
-        hrs.append(_extension_text(extensions, hr_tags) if extensions and hr_tags else None)
-        speeds.append(_extension_text(extensions, speed_tags) if extensions and speed_tags else None)
-    return _samples(times, lats, lons, alts, hrs, speeds)
+    """A track's points (trkpt at any depth, any namespace), each column read over the whole track."""
+    scopes = [trk]
+    points = _all(scopes, "{*}trkpt")
+    index = {pt: i for i, pt in enumerate(points)}
+    n = len(points)
+    return _samples(
+        _child_texts(scopes, index, "{*}time", n),
+        [pt.get("lat") for pt in points],
+        [pt.get("lon") for pt in points],
+        _child_texts(scopes, index, "{*}ele", n),
+        _extension_texts(scopes, index, ("{*}hr", "{*}heartrate")),
+        _extension_texts(scopes, index, ("{*}speed",)),
+    )
 
 
-TCX_SPEED = ("{*}Speed",)
-
-
-def _tcx_samples(act: etree._Element, laps: list[etree._Element]) -> list[np.ndarray]:
-    """The laps' Trackpoints (at any depth, any namespace), one pass over each point's children."""
-    times: list[str | None] = []
-    lats: list[str | None] = []
-    lons: list[str | None] = []
-    alts: list[str | None] = []
-    hrs: list[str | None] = []
-    speeds: list[str | None] = []
-    speed_tags = _present(act, TCX_SPEED)  # no Speed in the activity: not looked for in each point
-    names = _LOCAL_NAMES
-    for lap in laps:
-        for pt in lap.iter("{*}Trackpoint"):
-            time = alt = hr = position = _MISSING
-            lower: list[etree._Element] = []
-            upper: list[etree._Element] = []
-            for child in pt:
-                name = names.get(child.tag) or _local(child)
-                if name == "Time":
-                    if time is _MISSING:
-                        time = child.text
-                elif name == "HeartRateBpm":
-                    if hr is _MISSING:  # the first HeartRateBpm holding a Value
-                        hr = next((v.text for v in child if _local(v) == "Value"), _MISSING)
-                elif name == "Position":
-                    if position is _MISSING:
-                        position = child
-                elif name == "AltitudeMeters":
-                    if alt is _MISSING:
-                        alt = child.text
-                elif name == "extensions":
-                    lower.append(child)
-                elif name == "Extensions":
-                    upper.append(child)
-            if time is _MISSING or time is None:  # no time: the point is not read
-                continue
-            extensions = lower + upper if upper else lower
-            times.append(time)
-            lat = lon = _MISSING
-            if position is not _MISSING:  # the first LatitudeDegrees and LongitudeDegrees in it
-                for child in position:
-                    name = names.get(child.tag) or _local(child)
-                    if name == "LatitudeDegrees":
-                        if lat is _MISSING:
-                            lat = child.text
-                    elif name == "LongitudeDegrees" and lon is _MISSING:
-                        lon = child.text
-            lats.append(None if lat is _MISSING else lat)
-            lons.append(None if lon is _MISSING else lon)
-            alts.append(None if alt is _MISSING else alt)
-            hrs.append(None if hr is _MISSING else hr)
-            speeds.append(_extension_text(extensions, speed_tags) if extensions and speed_tags else None)
-    return _samples(times, lats, lons, alts, hrs, speeds)
+def _tcx_samples(laps: list[etree._Element]) -> list[np.ndarray]:
+    """The laps' Trackpoints (at any depth, any namespace), each column read over all laps at once."""
+    points = _all(laps, "{*}Trackpoint")
+    index = {pt: i for i, pt in enumerate(points)}
+    n = len(points)
+    # HeartRateBpm/Value: the first Value in the point's HeartRateBpm children, in order
+    holders = {el: i for el in _all(laps, "{*}HeartRateBpm") if (i := index.get(el.getparent())) is not None}
+    positions = _first_children(laps, index, "{*}Position")  # the first Position's coordinates
+    return _samples(
+        _child_texts(laps, index, "{*}Time", n),
+        _child_texts(laps, positions, "{*}LatitudeDegrees", n),
+        _child_texts(laps, positions, "{*}LongitudeDegrees", n),
+        _child_texts(laps, index, "{*}AltitudeMeters", n),
+        _child_texts(laps, holders, "{*}Value", n),
+        _extension_texts(laps, index, ("{*}Speed",)),
+    )
 
 
 def gpx(data: bytes) -> list[Recording]:
@@ -322,7 +326,7 @@ def tcx(data: bytes) -> list[Recording]:
             top = _float(_text(lap, "MaximumHeartRateBpm", "Value"))
             if top:
                 max_hr = max(max_hr or 0.0, top)
-        _fill(rec, _tcx_samples(act, laps))
+        _fill(rec, _tcx_samples(laps))
         start = _time(laps[0].get("StartTime")) if laps else None
         if start is None and not len(rec.t):
             continue
