@@ -175,15 +175,12 @@ def _first_children(
     return found
 
 
-def _extension_texts(
-    scopes: list[etree._Element], index: dict[etree._Element, int], tags: tuple[str, ...]
-) -> list[str | None]:
-    """Each point's text of the first element (at any depth, any namespace) named one of `tags` (in
-    that order) with a text, in its 'extensions' children in order, then its 'Extensions' children.
-
-    Read from the whole track at once: each candidate element walks up to the extensions that hold
-    it (a point's own child), which ranks it for that point; the best rank per point wins."""
-    rank: dict[etree._Element, tuple[int, int]] = {}  # a point's extensions child -> (point, order)
+def _extensions(
+    scopes: list[etree._Element], index: dict[etree._Element, int]
+) -> tuple[dict[etree._Element, tuple[int, int]], bool]:
+    """The points' own 'extensions' children, then 'Extensions' children, each mapped to (point,
+    order); and whether a point lies inside another point (its values then count for both)."""
+    rank: dict[etree._Element, tuple[int, int]] = {}
     order = 0
     for tag in ("{*}extensions", "{*}Extensions"):  # all 'extensions' before any 'Extensions'
         for ext in _all(scopes, tag):
@@ -191,14 +188,26 @@ def _extension_texts(
             if i is not None:
                 rank[ext] = (i, order)
                 order += 1
-    out: list[str | None] = [None] * len(index)
-    best: list[tuple[int, int] | None] = [None] * len(index)
+    nested = bool(rank) and any(_inside(parent, index) for parent in {pt.getparent() for pt in index})
+    return rank, nested
+
+
+def _extension_texts(
+    candidates: list[list[etree._Element]],
+    extensions: tuple[dict[etree._Element, tuple[int, int]], bool],
+    n: int,
+) -> list[str | None]:
+    """Each of n points' text of the first candidate element (candidates: one list per name, in
+    order of preference, each in document order) with a text in its 'extensions' children in order,
+    then its 'Extensions' children: each candidate walks up to the extensions that hold it, which
+    ranks it for that point; the best rank per point wins."""
+    out: list[str | None] = [None] * n
+    rank, nested = extensions
     if not rank:
         return out
-    # a point inside another point's extensions (no writer does it): its elements count for both
-    nested = any(_inside(parent, index) for parent in {pt.getparent() for pt in index})
-    for name_rank, tag in enumerate(tags):
-        for el in _all(scopes, tag):
+    best: list[tuple[int, int] | None] = [None] * n
+    for name_rank, elements in enumerate(candidates):
+        for el in elements:
             text = el.text
             if not text:
                 continue
@@ -249,13 +258,16 @@ def _gpx_samples(trk: etree._Element) -> list[np.ndarray]:
     points = _all(scopes, "{*}trkpt")
     index = {pt: i for i, pt in enumerate(points)}
     n = len(points)
+    hrs = [_all(scopes, "{*}hr"), _all(scopes, "{*}heartrate")]
+    speeds = [_all(scopes, "{*}speed")]
+    extensions = _extensions(scopes, index) if any(hrs) or any(speeds) else ({}, False)
     return _samples(
         _child_texts(scopes, index, "{*}time", n),
         [pt.get("lat") for pt in points],
         [pt.get("lon") for pt in points],
         _child_texts(scopes, index, "{*}ele", n),
-        _extension_texts(scopes, index, ("{*}hr", "{*}heartrate")),
-        _extension_texts(scopes, index, ("{*}speed",)),
+        _extension_texts(hrs, extensions, n),
+        _extension_texts(speeds, extensions, n),
     )
 
 
@@ -267,13 +279,14 @@ def _tcx_samples(laps: list[etree._Element]) -> list[np.ndarray]:
     # HeartRateBpm/Value: the first Value in the point's HeartRateBpm children, in order
     holders = {el: i for el in _all(laps, "{*}HeartRateBpm") if (i := index.get(el.getparent())) is not None}
     positions = _first_children(laps, index, "{*}Position")  # the first Position's coordinates
+    speeds = _all(laps, "{*}Speed")
     return _samples(
         _child_texts(laps, index, "{*}Time", n),
         _child_texts(laps, positions, "{*}LatitudeDegrees", n),
         _child_texts(laps, positions, "{*}LongitudeDegrees", n),
         _child_texts(laps, index, "{*}AltitudeMeters", n),
         _child_texts(laps, holders, "{*}Value", n),
-        _extension_texts(laps, index, ("{*}Speed",)),
+        _extension_texts([speeds], _extensions(laps, index) if speeds else ({}, False), n),
     )
 
 
