@@ -18,7 +18,8 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 def command_paths(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every leaf command (and group that runs without a subcommand) as its words after `crosstrain`."""
     paths = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(click.Context(group)):  # the top group loads its commands lazily
+        command = group.get_command(click.Context(group), name)
         if isinstance(command, click.Group):
             if command.invoke_without_command:
                 paths.append((*prefix, name))

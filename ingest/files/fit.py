@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.files.model import FileFormatError, Recording, StrengthSet
+from ingest.files.model import FileFormatError, Recording, StrengthSet, column, one_per_time
 
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z, FIT's time zero (FIT SDK: date_time type)
 SEMICIRCLE_DEG = 180.0 / 2**31  # FIT positions are semicircles (FIT SDK profile: position_lat)
@@ -345,45 +345,16 @@ def _samples(records: list[dict[str, Any]]) -> list[np.ndarray]:
     """t, hr, speed, altitude, lat, lon of time-ordered records as float arrays (NaN: unknown), one
     entry per timestamp: records sharing one (HR and GPS written apart) give each series its first
     known value. Whole columns at once: a file's records are the bulk of its decoding."""
-    t = _column([r["timestamp"] for r in records])
-    hr = _column([r.get("heart_rate") for r in records])
+    t = column([r["timestamp"] for r in records])
+    hr = column([r.get("heart_rate") for r in records])
     columns = [
         np.where(hr > 0, hr, np.nan),  # FIT writes 0 for no heart rate
-        _column([r.get("enhanced_speed", r.get("speed")) for r in records]),
-        _column([r.get("enhanced_altitude", r.get("altitude")) for r in records]),
-        _column([r.get("position_lat") for r in records]) * SEMICIRCLE_DEG,
-        _column([r.get("position_long") for r in records]) * SEMICIRCLE_DEG,
+        column([r.get("enhanced_speed", r.get("speed")) for r in records]),
+        column([r.get("enhanced_altitude", r.get("altitude")) for r in records]),
+        column([r.get("position_lat") for r in records]) * SEMICIRCLE_DEG,
+        column([r.get("position_long") for r in records]) * SEMICIRCLE_DEG,
     ]
-    new = np.ones(len(t), dtype=bool)
-    new[1:] = t[1:] != t[:-1]
-    if new.all():
-        return [t, *columns]
-    starts = np.flatnonzero(new)
-    merged = [t[starts]]
-    index = np.arange(len(t))
-    for c in columns:
-        first = np.minimum.reduceat(np.where(np.isnan(c), len(t), index), starts)
-        known = first < len(t)
-        out = np.full(len(starts), np.nan)
-        out[known] = c[first[known]]
-        merged.append(out)
-    return merged
-
-
-def _column(values: list[Any]) -> np.ndarray:
-    """Floats, NaN for None; a value that is no number (a damaged field) is NaN too."""
-    try:
-        return np.array(values, dtype=float)
-    except (TypeError, ValueError):
-        return np.array([_num(v) for v in values], dtype=float)
-
-
-def _num(value: Any) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if value == value else None
+    return one_per_time(t, columns)
 
 
 def _strength_set(m: dict[str, Any]) -> StrengthSet:

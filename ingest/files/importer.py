@@ -33,15 +33,21 @@ from ingest.errors import CrosstrainError, ImportFormatError, first_line
 from ingest.exports.archive import csv_of
 from ingest.exports.importer import FileResult, ImportOptions, import_connection, import_file
 from ingest.files import attach
-from ingest.files.decode import Decoded, Session, decode
+from ingest.files.decode import Decoded, Session, decode, decode_each, preload
 from ingest.files.sources import Found, Item, find, is_activity_path
 from ingest.timezones import default_timezone
 
 # Decoded files written per transaction: large enough that DuckDB's per-statement cost is spread,
 # small enough that a progress bar moves (crosstrain's convention, bench/README.md).
 BATCH_FILES = 200
-# Below this many files, decoding in this process beats starting workers.
+# Below this many files, or this many bytes in all, decoding in this process beats starting workers
+# (a worker costs ~0.2 s of CPU to start; ten files of 2 MB decode in ~0.1 s; crosstrain's convention,
+# measured in bench/README.md "Activity files").
 PARALLEL_FROM = 8
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024
+# Files sent to a worker at once: one per task cost the import's own process ~0.3 ms each (pickling,
+# futures), 0.3 s for a 1,000-file export; a few per task keep both cores busy to the end.
+FILES_PER_TASK = 8
 # Decode workers at most, and files larger than this decoded one at a time in this process: each
 # worker holds a decoded file (up to ~60 times its size for FIT), and an import stays < 1 GB.
 MAX_WORKERS = 4
@@ -205,31 +211,47 @@ def _decode_all(found: Found, progress: Progress | None) -> list[Decoded]:
 
     if progress:
         progress(0, total, "reading")
-    small = [i for i, item in enumerate(items) if _size(item) <= BIG_FILE_BYTES]
-    if len(small) >= PARALLEL_FROM:
+    zips: dict[str, zipfile.ZipFile] = {}  # each archive's directory read once, not once per member
+    try:
+        sizes = [_size(item, zips) for item in items]
+    finally:
+        for archive in zips.values():
+            archive.close()
+    small = [i for i, size in enumerate(sizes) if size <= BIG_FILE_BYTES]
+    known = [sizes[i] for i in small]  # 0: not known cheaply (a zip inside the zip): taken as large
+    if len(small) >= PARALLEL_FROM and (sum(known) >= PARALLEL_FROM_BYTES or 0 in known):
         workers = max(1, min(os.cpu_count() or 1, len(small), MAX_WORKERS))
+        per_task = max(1, min(FILES_PER_TASK, len(small) // (workers * 4)))
+        tasks = [small[at : at + per_task] for at in range(0, len(small), per_task)]
+        preload()  # forked workers inherit what is imported here
         with ProcessPoolExecutor(workers, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(decode, items[i]): i for i in small}
+            futures = {pool.submit(decode_each, [items[i] for i in task]): task for task in tasks}
             for future in as_completed(futures):
-                i = futures[future]
+                task = futures[future]
                 try:
-                    finished(i, future.result())
+                    for i, d in zip(task, future.result(), strict=True):
+                        finished(i, d)
                 except BrokenProcessPool:  # a worker killed (out of memory): its files are said
-                    finished(i, Decoded(items[i], error="the decoding process ended abruptly"))
+                    for i in task:
+                        finished(i, Decoded(items[i], error="the decoding process ended abruptly"))
     for i, item in enumerate(items):
         if done[i] is None:
             finished(i, decode(item))
     return [d for d in done if d is not None]
 
 
-def _size(item: Item) -> int:
-    """Bytes of an item as stored (compressed in a zip or .gz), 0 when not known cheaply."""
+def _size(item: Item, zips: dict[str, zipfile.ZipFile]) -> int:
+    """Bytes of an item as stored (compressed in a zip or .gz), 0 when not known cheaply; `zips`
+    keeps the archives opened (opening one per member read a 1,000-file export's directory 1,000
+    times: 2.6 s)."""
     try:
         if item.member is None:
             return os.stat(item.path).st_size
         if item.inner is None:
-            with zipfile.ZipFile(item.path) as archive:
-                return archive.getinfo(item.member).file_size
+            archive = zips.get(item.path)
+            if archive is None:
+                archive = zips[item.path] = zipfile.ZipFile(item.path)
+            return archive.getinfo(item.member).file_size
     except (OSError, KeyError, zipfile.BadZipFile):
         pass
     return 0

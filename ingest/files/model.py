@@ -7,6 +7,7 @@ facts crosstrain keeps (heart-rate seconds, pace structure, missing totals).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +40,8 @@ class Recording(Totals):
     """One session of an activity file: its totals (None where the file has none) and its samples.
 
     Times are UTC seconds since the Unix epoch. Samples are parallel series, one entry per timestamp
-    (records sharing a timestamp already merged): lists with None for a missing value as a parser
-    fills them, float arrays with NaN from fit.py and from checks.clean on.
+    (records sharing a timestamp already merged): float arrays with NaN for a missing value as
+    fit.py and xml.py fill them (checks.clean also takes lists with None).
     """
 
     sport: str  # the sport type name, in the words categories.py maps ('Run', 'Strength Training', ...)
@@ -62,6 +63,42 @@ class Recording(Totals):
         lat, lon = np.asarray(self.lat, dtype=float), np.asarray(self.lon, dtype=float)
         found = np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon) & ((lat != 0.0) | (lon != 0.0)))
         return (float(lat[found[0]]), float(lon[found[0]])) if len(found) else None
+
+
+def column(values: list[Any]) -> np.ndarray:
+    """Floats (numbers, or text as float() reads it), NaN for None; a value that is no number (a
+    damaged field, a word where a number belongs) is NaN too. numpy converts text with float()."""
+    try:
+        return np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        return np.array([_number(v) for v in values], dtype=float)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value == value else None
+
+
+def one_per_time(t: np.ndarray, columns: list[np.ndarray]) -> list[np.ndarray]:
+    """t and the columns (float, NaN: unknown) with one entry per run of equal times: samples sharing
+    a time (HR and GPS written apart) give each series its first known value."""
+    new = np.ones(len(t), dtype=bool)
+    new[1:] = t[1:] != t[:-1]
+    if new.all():
+        return [t, *columns]
+    starts = np.flatnonzero(new)
+    merged = [t[starts]]
+    index = np.arange(len(t))
+    for c in columns:
+        first = np.minimum.reduceat(np.where(np.isnan(c), len(t), index), starts)
+        known = first < len(t)
+        out = np.full(len(starts), np.nan)
+        out[known] = c[first[known]]
+        merged.append(out)
+    return merged
 
 
 class FileFormatError(Exception):

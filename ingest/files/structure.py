@@ -80,8 +80,20 @@ def running_median(values: np.ndarray, k: int) -> np.ndarray:
     windows = sliding_window_view(padded, k)
     out = np.full(len(values), np.nan)
     has = np.isfinite(windows).any(axis=1)
-    out[has] = np.nanmedian(windows[has], axis=1)
+    out[has] = _nan_medians(windows[has])
     return np.where(np.isfinite(values), out, np.nan)
+
+
+def _nan_medians(rows: np.ndarray) -> np.ndarray:
+    """The median of each row ignoring NaN, as np.nanmedian(rows, axis=1) computes it (the mean of
+    the two middle values of the sorted known ones), without its masked-array path (half of an
+    activity file's sample facts)."""
+    ordered = np.sort(rows, axis=1)  # NaN sorts last
+    known = (~np.isnan(rows)).sum(axis=1)
+    high = known // 2
+    low = np.where(known % 2 == 1, high, high - 1)
+    pick = np.take_along_axis(ordered, np.stack([low, high], axis=1), axis=1)
+    return (pick[:, 0] + pick[:, 1]) / 2.0
 
 
 def spans(mask: np.ndarray) -> list[tuple[int, int]]:
