@@ -3,7 +3,7 @@
 -- athletes in q_scope that started on a local day up to $end (second recordings and excluded activities
 -- left out).
 -- Parameters: $end (local date, inclusive); $trimp_scale; $own_median_sessions (0: off),
---   $own_median_last;
+--   $own_median_last, $own_median_preceding (queries/engine.py: ceil($own_median_last) - 1, at least 0);
 --   $candidate_key (the intensity a support-work candidate scores as); $other_intensity.
 -- Relations: activities, activity_files (rpe), q_scope, q_categories(category, heart_rate_load,
 --   catch_all), q_generic_types(type_name), q_intensity(intensity_key, intensity),
@@ -94,9 +94,9 @@ counted as (
     from rated r
 ),
 
--- the median of the last $own_median_last measured sessions (a fractional setting: the next whole number,
--- as seq > k - $own_median_last counts them) once the k-th measured one is in (seq = k), computed once
--- per measured session as a window (DuckDB's framed median; queries/spark_sql.py gives
+-- the median of the last $own_median_last measured sessions once the k-th measured one is in (seq = k):
+-- the k-th and the $own_median_preceding before it (the engine's whole number: Spark takes only a literal
+-- frame), computed once per measured session as a window (DuckDB's framed median; queries/spark_sql.py gives
 -- Spark, which refuses a frame on median, percentile(rate, 0.5))
 own_after as (
     select
@@ -105,7 +105,7 @@ own_after as (
         before_n + 1 as seq,
         median(rate) over (
             partition by athlete_id, intensity_key order by before_n
-            rows between cast(greatest(ceil($own_median_last), 1) as integer) - 1 preceding and current row
+            rows between $own_median_preceding preceding and current row
         ) as own_rate
     from counted
     where rate is not null
