@@ -87,7 +87,9 @@ def test_parameters_become_typed_literals():
 
 
 def test_a_framed_median_becomes_spark_percentile_and_a_plain_one_stays():
-    framed = "select median(x) over (partition by g order by o rows between $n preceding and current row) from t"
+    framed = (
+        "select median(x) over (partition by g order by o rows between $n preceding and current row) from t"
+    )
     out = to_spark(framed, {"n": 19})
     assert "PERCENTILE(x, CAST(0.5 AS DOUBLE)) OVER" in out and "MEDIAN" not in out
     assert "BETWEEN 19 PRECEDING" in out.upper()
