@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import os
 import re
 from collections import Counter
@@ -522,6 +523,9 @@ def _load(params: Params) -> dict[str, Any]:
         "trimp_b_f": b_f,
         "other_intensity": params.intensity["other"],
         "candidate_key": CANDIDATE_KEY,
+        # session_intensity.sql's window frame (a literal for Spark): the sessions before the last one
+        # of the own median's last `own_median_last` (seq > k - own_median_last: ceil of a fraction)
+        "own_median_preceding": max(math.ceil(params.load["own_median_last"]), 1) - 1,
     }
 
 

@@ -1,7 +1,8 @@
 """DuckDB-dialect SQL as Spark SQL (SQLGlot), and the constructs SQLGlot cannot carry over faithfully.
 
 `to_spark` is `sqlglot.transpile(text, read="duckdb", write="spark")` with the `$name` parameters
-replaced by typed literals in the parsed tree. `problems` names what in a SQL file would transpile
+replaced by typed literals in the parsed tree (and a framed `median`, which Spark refuses, as
+`percentile(x, 0.5)`). `problems` names what in a SQL file would transpile
 into something that runs on Spark but means something else (or does not run): those files are made
 portable instead (README "Scale out"); tests/test_sql_portable.py runs it over every file.
 """
@@ -56,6 +57,9 @@ def to_spark(text: str, values: dict[str, Any]) -> str:
     def substitute(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Placeholder) and node.name in values:
             return literal(values[node.name])
+        if isinstance(node, exp.Median) and isinstance(node.parent, exp.Window):
+            # Spark refuses a frame on median; percentile(x, 0.5) is the same median and takes one
+            return exp.Anonymous(this="percentile", expressions=[node.this, literal(0.5)])
         return node
 
     tree = parsed(text).copy().transform(substitute)

@@ -183,3 +183,17 @@ def test_the_own_median_follows_the_last_20_sessions(db_path):
     assert scored(db_path, "Flo")["Unrated"] == (120.0, "default", False)
     wider = scored(db_path, "Flo", settings={"load": {"own_median_last": 40}})
     assert wider["Unrated"][0] == 40 * 5.5
+
+
+def test_a_fractional_own_median_last_counts_the_next_whole_number_of_sessions(db_path):
+    # 10 Pilates classes rated 8, then one rated 2 and one rated 4, then one unrated class of 40 min:
+    # the last 2.5 sessions are the last 3 (8, 2, 4: median 4 -> 160), the last 2 are (2, 4): 3 -> 120.
+    rows = [
+        {"start_local": at(20 - i), "sport_type": "Pilates", "name": f"Class {i}", "minutes": 40, "rpe": r}
+        for i, r in enumerate([8] * 10 + [2, 4])
+    ]
+    rows.append({"start_local": at(0), "sport_type": "Pilates", "name": "Unrated", "minutes": 40})
+    write(db_path, "Gus", rows)
+    for last, load in ((2.5, 160.0), (3, 160.0), (2, 120.0), (1, 160.0)):
+        got = scored(db_path, "Gus", settings={"load": {"own_median_last": last}})
+        assert got["Unrated"] == (load, "default", False), last

@@ -84,3 +84,13 @@ def test_parameters_become_typed_literals():
     assert out == "SELECT CAST(0.1 AS DOUBLE) + 1, 3, CAST('2024-02-29' AS DATE), 'it\\'s' FROM t"
     with pytest.raises(KeyError, match="e"):
         to_spark("select $e from t", {})
+
+
+def test_a_framed_median_becomes_spark_percentile_and_a_plain_one_stays():
+    framed = (
+        "select median(x) over (partition by g order by o rows between $n preceding and current row) from t"
+    )
+    out = to_spark(framed, {"n": 19})
+    assert "PERCENTILE(x, CAST(0.5 AS DOUBLE)) OVER" in out and "MEDIAN" not in out
+    assert "BETWEEN 19 PRECEDING" in out.upper()
+    assert to_spark("select median(x) from t", {}) == "SELECT MEDIAN(x) FROM t"

@@ -3,7 +3,7 @@
 -- athletes in q_scope that started on a local day up to $end (second recordings and excluded activities
 -- left out).
 -- Parameters: $end (local date, inclusive); $trimp_scale; $own_median_sessions (0: off),
---   $own_median_last;
+--   $own_median_last, $own_median_preceding (queries/engine.py: ceil($own_median_last) - 1, at least 0);
 --   $candidate_key (the intensity a support-work candidate scores as); $other_intensity.
 -- Relations: activities, activity_files (rpe), q_scope, q_categories(category, heart_rate_load,
 --   catch_all), q_generic_types(type_name), q_intensity(intensity_key, intensity),
@@ -82,36 +82,44 @@ rated as (
     from keyed k
 ),
 
--- how many measured sessions of the same key came before each session (a running count)
+-- how many measured sessions of the same key came before each session (a running count up to and
+-- with the session, less its own: a cumulative frame is cheaper than one that ends a row before)
 counted as (
     select
         r.*,
         count(r.rate) over (
             partition by r.athlete_id, r.intensity_key order by r.start_local, r.activity_id
-            rows between unbounded preceding and 1 preceding
-        ) as before_n
+            rows between unbounded preceding and current row
+        ) - case when r.rate is null then 0 else 1 end as before_n
     from rated r
 ),
 
-measured as (
+-- the median of the last $own_median_last measured sessions once the k-th measured one is in (seq = k):
+-- the k-th and the $own_median_preceding before it (the engine's whole number: Spark takes only a literal
+-- frame), computed once per measured session as a window (DuckDB's framed median; queries/spark_sql.py gives
+-- Spark, which refuses a frame on median, percentile(rate, 0.5))
+own_after as (
     select
         athlete_id,
         intensity_key,
-        rate,
-        row_number() over (partition by athlete_id, intensity_key order by start_local, activity_id) as seq
-    from rated
+        before_n + 1 as seq,
+        median(rate) over (
+            partition by athlete_id, intensity_key order by before_n
+            rows between $own_median_preceding preceding and current row
+        ) as own_rate
+    from counted
     where rate is not null
 ),
 
--- the median of the last $own_median_last of them, for the sessions that have no rate of their own
+-- a session without a rate of its own takes the median as it stood after the last measured session
+-- before it (seq = its count before): an equi-join, not a join to each of the earlier sessions
 own as (
-    select c.athlete_id, c.activity_id, median(m.rate) as own_rate
+    select c.athlete_id, c.activity_id, m.own_rate
     from counted c
-    join measured m
-        on m.athlete_id = c.athlete_id and m.intensity_key = c.intensity_key
-        and m.seq <= c.before_n and m.seq > c.before_n - $own_median_last
+    join own_after m
+        on m.athlete_id = c.athlete_id and m.intensity_key = c.intensity_key and m.seq = c.before_n
     where c.rate is null and $own_median_sessions > 0 and c.before_n >= $own_median_sessions
-    group by c.athlete_id, c.activity_id
+        and $own_median_last > 0
 )
 
 select
