@@ -78,3 +78,70 @@ def test_workers_end_when_the_import_is_killed(tmp_path: Path, db_path: Path) ->
     for w in left:  # leave no orphan behind, whatever the result
         os.kill(w, signal.SIGKILL)
     assert left == [], f"decode workers alive 10 s after the import was killed: {left}"
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except OSError:
+        return ""
+
+
+def descendants(pid: int) -> list[int]:
+    """Live processes below `pid`, children first."""
+    found = children(pid)
+    return found + [d for c in found for d in descendants(c)]
+
+
+THREADED_IMPORT = """
+import sys, threading
+from pathlib import Path
+from ingest.exports.importer import ImportOptions
+from ingest.files.importer import import_activity_paths
+results = []
+job = threading.Thread(target=lambda: results.extend(
+    import_activity_paths(sys.argv[1], [Path(sys.argv[2])], ImportOptions(athlete="Ana"), {})))
+job.start()
+job.join()
+print(results[0].summary())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_an_import_on_a_thread_decodes_in_spawned_workers_that_end_with_it(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """The dashboard imports on a thread beside its page requests: its workers are spawned, not forked
+    (a child forked from a threaded process inherits what another thread held), import every file, and
+    end with the import when it is killed."""
+    one = fit_activity(tmp_path / "one.fit", datetime(2026, 10, 1, 7, tzinfo=UTC), 12_000)
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    for i in range(60):
+        shutil.copy(one, folder / f"run{i}.fit")
+    script = [sys.executable, "-c", THREADED_IMPORT, str(db_path), str(folder)]
+    done = subprocess.run(script, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "60 activity files, 60 sessions" in done.stdout and "0 rejected" in done.stdout, done.stdout
+
+    proc = subprocess.Popen([*script[:3], str(tmp_path / "again.duckdb"), str(folder)])
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and not workers and proc.poll() is None:
+            workers = [c for c in children(proc.pid) if "spawn_main" in cmdline(c)]
+            time.sleep(0.1)
+        assert workers, "no spawned decode workers"
+        everyone = descendants(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(w) for w in everyone):
+            time.sleep(0.2)
+        left = [w for w in everyone if alive(w)]
+    finally:
+        for w in descendants(proc.pid):
+            os.kill(w, signal.SIGKILL)
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert left == [], f"workers alive 10 s after the import was killed: {left}"

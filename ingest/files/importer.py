@@ -9,6 +9,8 @@ zone of its file's GPS start point; its files then add their samples to those ro
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
 import threading
 import time
@@ -223,8 +225,9 @@ def _decode_all(found: Found, progress: Progress | None) -> list[Decoded]:
         workers = max(1, min(os.cpu_count() or 1, len(small), MAX_WORKERS))
         per_task = max(1, min(FILES_PER_TASK, len(small) // (workers * 4)))
         tasks = [small[at : at + per_task] for at in range(0, len(small), per_task)]
-        preload()  # forked workers inherit what is imported here
-        with ProcessPoolExecutor(workers, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=_worker_context(), initializer=_end_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = {pool.submit(decode_each, [items[i] for i in task]): task for task in tasks}
             for future in as_completed(futures):
                 task = futures[future]
@@ -255,6 +258,20 @@ def _size(item: Item, zips: dict[str, zipfile.ZipFile]) -> int:
     except (OSError, KeyError, zipfile.BadZipFile):
         pass
     return 0
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """How decode workers start. Forked from this process when the import runs on its main thread (the
+    command line): fast, and they inherit the decoders imported here (`preload`). Spawned (a new
+    interpreter each, ~0.3 s of CPU to start) when it runs on another thread (the dashboard's import,
+    beside its page requests): a child forked from a threaded server inherits whatever another thread
+    held at that moment, and one such worker crashed while freeing lxml objects it inherited (a
+    dashboard upload of 120 GPX files, all refused). (A fork server outlived a killed import.)"""
+    if threading.current_thread() is not threading.main_thread():
+        return multiprocessing.get_context("spawn")
+    preload()  # forked workers inherit what is imported here
+    gc.collect()  # and no garbage of this process to free
+    return multiprocessing.get_context("fork")
 
 
 def _end_with_parent(parent: int) -> None:
