@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -190,3 +194,23 @@ def test_rows_sharing_a_key_but_not_every_value_are_kept_apart_with_stable_keys(
             ("h", "easy"),
             ("h#2", "hard"),
         ]
+
+
+def test_a_store_killed_while_it_is_made_leaves_nothing_half_made(tmp_path: Path) -> None:
+    """DuckDB 2.0.1 can't replay a write-ahead log holding the schema's statements (now() is not loaded
+    yet when it reads the log): a store killed while its tables were made could never be opened. It is
+    made under a temporary name and put in place whole; killed while it is made, the store's path holds
+    nothing, and the next command makes it."""
+    db = tmp_path / "new.duckdb"
+    making = "import sys\nfrom ingest.database.db import connect\nwith connect(sys.argv[1]):\n    pass\n"
+    proc = subprocess.Popen([sys.executable, "-c", making, str(db)], cwd=Path(__file__).parents[1])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if list(tmp_path.glob(".new.duckdb.*.creating*")):
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    assert proc.wait(10) == -signal.SIGKILL, "killed while the store was made"
+    assert not db.exists()
+    with connect(db) as con:
+        assert con.execute("select max(version) from schema_version").fetchone()[0] == SCHEMA_VERSION

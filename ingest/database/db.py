@@ -54,7 +54,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply every migration newer than the database, each in its own transaction."""
-    current = schema_version(con)
+    current = before = schema_version(con)
     for version, sql in migration_files():
         if version <= current:
             continue
@@ -69,6 +69,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("rollback")
             raise
         current = version
+    if current > before:
+        con.execute("checkpoint")  # the schema out of the write-ahead log at once (see _create)
     return current
 
 
@@ -100,6 +102,32 @@ def mark_interrupted(con: duckdb.DuckDBPyConnection) -> int:
             [gone],
         )
     return len(gone)
+
+
+def _create(db: Path) -> None:
+    """A new store, made whole under a temporary name, then put in place: a process killed while it
+    is made leaves no half-made store. (DuckDB 2.0.1 can't replay a write-ahead log that holds the
+    schema's statements: functions such as now() are not loaded yet when it reads the log, so a store
+    killed while its tables were made could never be opened again.)"""
+    making = db.with_name(f".{db.name}.{os.getpid()}.creating")
+    try:
+        con = duckdb.connect(str(making))
+        try:
+            con.execute("set TimeZone = 'UTC'")
+            migrate(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        try:
+            os.link(making, db)  # refused when another process made the store meanwhile: theirs stays
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not db.exists():
+                os.replace(making, db)
+    finally:
+        making.unlink(missing_ok=True)
+        making.with_name(making.name + ".wal").unlink(missing_ok=True)
 
 
 def _open(path: Path, read_only: bool, wait_s: float) -> duckdb.DuckDBPyConnection:
@@ -173,6 +201,8 @@ def connect(
         raise _no_database(db)
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
+        if not db.exists():
+            _create(db)
     con = _open(db, read_only, wait_s)
     try:
         if read_only:
