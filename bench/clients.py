@@ -75,15 +75,20 @@ class Server:
         if root is not None:
             run = f"import sys; sys.path.insert(0, {str(root)!r}); from crosstrain.cli import main; main()"
             crosstrain = [sys.executable, "-c", run]
+        # stderr to a file, not a pipe nobody reads: waitress warns of its queue depth on every request
+        # under load, and a full pipe (64 KB) blocked the server's event loop for good (requests then
+        # timed out after 30 s: the "errors" of runs before 2026-12-07 07:50).
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [*crosstrain, "--db", str(db), "dashboard", "--port", str(port)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"the dashboard stopped: {self.process.stderr.read().decode()[-500:]}")
+                self.log.seek(0)
+                raise SystemExit(f"the dashboard stopped: {self.log.read().decode()[-500:]}")
             try:
                 if requests.get(self.base + "/_dash-layout", timeout=5).ok:
                     return
@@ -107,6 +112,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
 
 
 def free_port() -> int:
