@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +46,29 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def started(proc: subprocess.Popen, find: Callable[[], list[int]]) -> list[int]:
+    """What `find` returns once it finds something (within 60 s, while `proc` runs)."""
+    deadline = time.monotonic() + 60
+    found: list[int] = []
+    while time.monotonic() < deadline and not found and proc.poll() is None:
+        found = find()
+        time.sleep(0.1)
+    return found
+
+
+def survivors_of_a_kill(proc: subprocess.Popen, processes: list[int]) -> list[int]:
+    """`kill -9` of `proc`; those of `processes` still alive 10 s later (then killed: no orphan stays)."""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(p) for p in processes):
+        time.sleep(0.2)
+    left = [p for p in processes if alive(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    return left
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_workers_end_when_the_import_is_killed(tmp_path: Path, db_path: Path) -> None:
     one = fit_activity(tmp_path / "one.fit", datetime(2026, 10, 1, 7, tzinfo=UTC), 12_000)
@@ -58,25 +82,12 @@ def test_workers_end_when_the_import_is_killed(tmp_path: Path, db_path: Path) ->
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        workers: list[int] = []
-        while time.monotonic() < deadline and not workers and proc.poll() is None:
-            workers = children(proc.pid)
-            time.sleep(0.1)
-        assert workers, "the import started no decode workers"
+        assert started(proc, lambda: children(proc.pid)), "the import started no decode workers"
         time.sleep(0.5)
-        workers = children(proc.pid)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(alive(w) for w in workers):
-            time.sleep(0.2)
-        left = [w for w in workers if alive(w)]
+        left = survivors_of_a_kill(proc, children(proc.pid))
     finally:
         for w in children(proc.pid):
             os.kill(w, signal.SIGKILL)
-    for w in left:  # leave no orphan behind, whatever the result
-        os.kill(w, signal.SIGKILL)
     assert left == [], f"decode workers alive 10 s after the import was killed: {left}"
 
 
@@ -126,22 +137,10 @@ def test_an_import_on_a_thread_decodes_in_spawned_workers_that_end_with_it(
 
     proc = subprocess.Popen([*script[:3], str(tmp_path / "again.duckdb"), str(folder)])
     try:
-        deadline = time.monotonic() + 60
-        workers: list[int] = []
-        while time.monotonic() < deadline and not workers and proc.poll() is None:
-            workers = [c for c in children(proc.pid) if "spawn_main" in cmdline(c)]
-            time.sleep(0.1)
-        assert workers, "no spawned decode workers"
-        everyone = descendants(proc.pid)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(alive(w) for w in everyone):
-            time.sleep(0.2)
-        left = [w for w in everyone if alive(w)]
+        spawned = started(proc, lambda: [c for c in children(proc.pid) if "spawn_main" in cmdline(c)])
+        assert spawned, "no spawned decode workers"
+        left = survivors_of_a_kill(proc, descendants(proc.pid))
     finally:
         for w in descendants(proc.pid):
             os.kill(w, signal.SIGKILL)
-    for w in left:
-        os.kill(w, signal.SIGKILL)
     assert left == [], f"workers alive 10 s after the import was killed: {left}"
