@@ -12,7 +12,12 @@ user would, with the CLI (`crosstrain --db X import FILE --athlete NAME`), into 
    false): the false rate, the red risks that are red only because of false warnings, the warnings not
    judged yet, and the warnings judged true that are no longer raised ("lost").
 
-    .venv/bin/python bench/real_warnings.py --data /work/realdata [--no-rates] [--json OUT]
+    .venv/bin/python bench/real_warnings.py --data /work/realdata [--set tuned|held_out|all]
+        [--no-rates] [--json OUT]
+
+`--set`: the manifest's `athletes` are the set the warning rules were tuned on ("tuned", the default);
+its `held_out` athletes were added afterwards to check the false rate on data no rule was tuned on.
+With `all`, the figures are printed for each set separately.
 
 It runs the crosstrain of the checkout it sits in (its .venv), so the same script evaluates a branch.
 """
@@ -39,6 +44,13 @@ CLI = ROOT / ".venv" / "bin" / "crosstrain"
 DATES_PER_ATHLETE = 5
 BREAK_DAYS = 14  # a gap this long counts as a break: one more report date a week after the return
 WINDOW = 28
+
+
+def select_athletes(manifest: dict, which: str) -> list[dict]:
+    """The manifest's athletes of one set ("tuned": `athletes`, "held_out": `held_out`, or "all"),
+    each marked with its set."""
+    sets = {"tuned": manifest["athletes"], "held_out": manifest.get("held_out", [])}
+    return [{**a, "set": name} for name, group in sets.items() if which in (name, "all") for a in group]
 
 
 def run_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -166,103 +178,17 @@ def rates(db: Path, days: dict[str, list[date]], workers: int, step: int = 1) ->
     return counts, len(wanted), per_athlete
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=Path("/work/realdata"))
-    ap.add_argument("--manifest", type=Path, default=ROOT / "docs" / "real_athletes.json")
-    ap.add_argument("--judgements", type=Path, default=ROOT / "docs" / "warning_judgements.csv")
-    ap.add_argument("--db", type=Path, help="database to create (default: a temporary one)")
-    ap.add_argument("--dates", type=int, default=DATES_PER_ATHLETE, help="spread dates per athlete")
-    ap.add_argument("--no-rates", action="store_true", help="skip the all-active-days rates")
-    ap.add_argument("--no-context", action="store_true", help="print warnings without the 28 days")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--no-import", action="store_true", help="read the --db as it is (imported before)")
-    ap.add_argument("--rate-step", type=int, default=1, help="rates on every N-th active day only (a sample)")
-    ap.add_argument("--no-reports", action="store_true", help="only the rates")
-    ap.add_argument("--json", type=Path, help="write the warnings and figures here")
-    args = ap.parse_args()
-
-    athletes = json.loads(args.manifest.read_text())["athletes"]
-    tmp = tempfile.TemporaryDirectory()
-    db = args.db or Path(tmp.name) / "real.duckdb"
-    t0 = time.monotonic()
-    if not (args.no_import and args.db and db.exists()):
-        if db.exists():
-            db.unlink()
-        import_all(db, args.data, athletes)
-    days = active_days(db)
-    judged = read_judgements(args.judgements)
-
-    raised: list[dict] = []
-    reports = reds = reds_false_only = 0
-    for a in [] if args.no_reports else athletes:
-        name = a["label"]
-        if name not in days:
-            print(f"\n### {name}: nothing imported")
-            continue
-        ds = days[name]
-        print(f"\n### {name} ({a['kind']}): {len(ds)} active days {ds[0]} .. {ds[-1]}")
-        for day, why in report_dates(ds, args.dates):
-            p = run_cli(db, "report", "--athlete", name, "--as-of", day.isoformat(), "--json")
-            if p.returncode != 0:
-                print(f"  {day} ({why}): report failed: {p.stderr.strip()[-300:]}")
-                raised.append(
-                    {
-                        "athlete": name,
-                        "as_of": day.isoformat(),
-                        "code": "REPORT_FAILED",
-                        "severity": "high",
-                        "message": p.stderr.strip()[-300:],
-                        "verdict": "false",
-                    }
-                )
-                continue
-            rep = json.loads(p.stdout)
-            reports += 1
-            s = rep["summary"]
-            ws = rep["warnings"]
-            red_warns = rep["thresholds"].get("risk_red_warns", 2)
-            print(
-                f"\n  == {name} as of {day} ({why}): risk {s['risk']}; 28 d run {s['minutes']['run']} min "
-                f"{s['run_km']} km, strength {s['minutes']['strength']} min, support share "
-                f"{s['support_share']}, ACWR {s['acwr']}, monotony {s['monotony']}"
-            )
-            verdicts = []
-            for w in ws:
-                key = (name, day.isoformat(), w["code"])
-                verdict, reason = judged.get(key, ("UNJUDGED", ""))
-                verdicts.append(verdict)
-                raised.append(
-                    {
-                        "athlete": name,
-                        "as_of": day.isoformat(),
-                        "code": w["code"],
-                        "severity": w["severity"],
-                        "message": w["message"],
-                        "verdict": verdict,
-                        "reason": reason,
-                        "risk": s["risk"],
-                    }
-                )
-                print(f"   [{w['severity']}] {w['code']}: {w['message']}")
-                print(f"       judged: {verdict}{' - ' + reason if reason else ''}")
-            if s["risk"] == "red":
-                reds += 1
-                kept = [w for w, v in zip(ws, verdicts, strict=True) if v != "false"]
-                if not is_red(kept, red_warns):
-                    reds_false_only += 1
-                    print("   RED ONLY FROM FALSE WARNINGS")
-            if ws and not args.no_context:
-                print("    28 days before:")
-                for act in context(db, name, day):
-                    print(fmt_activity(act))
-
-    now = {(r["athlete"], r["as_of"], r["code"]) for r in raised}
-    lost = sorted(
-        k
-        for k, (v, _) in judged.items()
-        if v == "true" and k not in now and k[0] in days and not args.no_reports
-    )
+def print_figures(
+    which: str,
+    raised: list[dict],
+    athletes: int,
+    reports: int,
+    reds: int,
+    reds_false_only: int,
+    lost: list[tuple[str, str, str]],
+    judged: dict[tuple[str, str, str], tuple[str, str]],
+) -> dict:
+    """Print one set's figures (false rate, reds from false warnings, per code, lost) and return them."""
     real = [r for r in raised if r["code"] != "REPORT_FAILED"]
     false = [r for r in raised if r["verdict"] == "false"]
     unjudged = [r for r in raised if r["verdict"] == "UNJUDGED"]
@@ -270,9 +196,9 @@ def main() -> int:
     for r in raised:
         by_code[r["code"]][r["verdict"]] += 1
 
-    print("\n## Figures")
+    print(f"\n## Figures: {which} athletes")
     print(
-        f"athletes {len(days)}, reports {reports}, warnings {len(real)}, "
+        f"athletes {athletes}, reports {reports}, warnings {len(real)}, "
         f"failed reports {len(raised) - len(real)}"
     )
     judged_n = len(raised) - len(unjudged)
@@ -291,9 +217,8 @@ def main() -> int:
         print(f"   FALSE {r['athlete']} {r['as_of']} {r['code']}: {r.get('reason', '')}")
     for r in unjudged:
         print(f"   UNJUDGED {r['athlete']},{r['as_of']},{r['code']}")
-
-    figures = {
-        "athletes": len(days),
+    return {
+        "athletes": athletes,
         "reports": reports,
         "warnings": len(real),
         "false": len(false),
@@ -303,6 +228,128 @@ def main() -> int:
         "reds_false_only": reds_false_only,
         "lost": [list(k) for k in lost],
     }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("/work/realdata"))
+    ap.add_argument("--manifest", type=Path, default=ROOT / "docs" / "real_athletes.json")
+    ap.add_argument("--judgements", type=Path, default=ROOT / "docs" / "warning_judgements.csv")
+    ap.add_argument("--db", type=Path, help="database to create (default: a temporary one)")
+    ap.add_argument("--dates", type=int, default=DATES_PER_ATHLETE, help="spread dates per athlete")
+    ap.add_argument("--no-rates", action="store_true", help="skip the all-active-days rates")
+    ap.add_argument("--no-context", action="store_true", help="print warnings without the 28 days")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-import", action="store_true", help="read the --db as it is (imported before)")
+    ap.add_argument("--rate-step", type=int, default=1, help="rates on every N-th active day only (a sample)")
+    ap.add_argument("--no-reports", action="store_true", help="only the rates")
+    ap.add_argument("--json", type=Path, help="write the warnings and figures here")
+    ap.add_argument(
+        "--set",
+        choices=["tuned", "held_out", "all"],
+        default="tuned",
+        help="the athletes the rules were tuned on, the held-out ones, or both (figures per set)",
+    )
+    args = ap.parse_args()
+
+    athletes = select_athletes(json.loads(args.manifest.read_text()), args.set)
+    tmp = tempfile.TemporaryDirectory()
+    db = args.db or Path(tmp.name) / "real.duckdb"
+    t0 = time.monotonic()
+    if not (args.no_import and args.db and db.exists()):
+        if db.exists():
+            db.unlink()
+        import_all(db, args.data, athletes)
+    days = active_days(db)
+    judged = read_judgements(args.judgements)
+
+    raised: list[dict] = []
+    reports: Counter = Counter()
+    reds: Counter = Counter()
+    reds_false_only: Counter = Counter()
+    for a in [] if args.no_reports else athletes:
+        name = a["label"]
+        if name not in days:
+            print(f"\n### {name}: nothing imported")
+            continue
+        ds = days[name]
+        print(f"\n### {name} ({a['kind']}): {len(ds)} active days {ds[0]} .. {ds[-1]}")
+        for day, why in report_dates(ds, args.dates):
+            p = run_cli(db, "report", "--athlete", name, "--as-of", day.isoformat(), "--json")
+            if p.returncode != 0:
+                print(f"  {day} ({why}): report failed: {p.stderr.strip()[-300:]}")
+                raised.append(
+                    {
+                        "set": a["set"],
+                        "athlete": name,
+                        "as_of": day.isoformat(),
+                        "code": "REPORT_FAILED",
+                        "severity": "high",
+                        "message": p.stderr.strip()[-300:],
+                        "verdict": "false",
+                    }
+                )
+                continue
+            rep = json.loads(p.stdout)
+            reports[a["set"]] += 1
+            s = rep["summary"]
+            ws = rep["warnings"]
+            red_warns = rep["thresholds"].get("risk_red_warns", 2)
+            print(
+                f"\n  == {name} as of {day} ({why}): risk {s['risk']}; 28 d run {s['minutes']['run']} min "
+                f"{s['run_km']} km, strength {s['minutes']['strength']} min, support share "
+                f"{s['support_share']}, ACWR {s['acwr']}, monotony {s['monotony']}"
+            )
+            verdicts = []
+            for w in ws:
+                key = (name, day.isoformat(), w["code"])
+                verdict, reason = judged.get(key, ("UNJUDGED", ""))
+                verdicts.append(verdict)
+                raised.append(
+                    {
+                        "set": a["set"],
+                        "athlete": name,
+                        "as_of": day.isoformat(),
+                        "code": w["code"],
+                        "severity": w["severity"],
+                        "message": w["message"],
+                        "verdict": verdict,
+                        "reason": reason,
+                        "risk": s["risk"],
+                    }
+                )
+                print(f"   [{w['severity']}] {w['code']}: {w['message']}")
+                print(f"       judged: {verdict}{' - ' + reason if reason else ''}")
+            if s["risk"] == "red":
+                reds[a["set"]] += 1
+                kept = [w for w, v in zip(ws, verdicts, strict=True) if v != "false"]
+                if not is_red(kept, red_warns):
+                    reds_false_only[a["set"]] += 1
+                    print("   RED ONLY FROM FALSE WARNINGS")
+            if ws and not args.no_context:
+                print("    28 days before:")
+                for act in context(db, name, day):
+                    print(fmt_activity(act))
+
+    now = {(r["athlete"], r["as_of"], r["code"]) for r in raised}
+    lost = sorted(
+        k
+        for k, (v, _) in judged.items()
+        if v == "true" and k not in now and k[0] in days and not args.no_reports
+    )
+    set_of = {a["label"]: a["set"] for a in athletes}
+    figures = {}
+    for which in dict.fromkeys(a["set"] for a in athletes):
+        figures[which] = print_figures(
+            which,
+            [r for r in raised if r["set"] == which],
+            sum(set_of.get(name) == which for name in days),
+            reports[which],
+            reds[which],
+            reds_false_only[which],
+            [k for k in lost if set_of.get(k[0]) == which],
+            judged,
+        )
     if not args.no_rates:
         t = time.monotonic()
         counts, n_days, per_athlete = rates(db, days, args.workers, args.rate_step)
@@ -312,9 +359,11 @@ def main() -> int:
         )
         for code, n in counts.most_common():
             print(f"   {code:22} {n:5} {n / n_days:6.1%}")
-        figures["active_days"] = n_days
-        figures["rates"] = {code: n for code, n in counts.items()}
-        figures["rates_by_athlete"] = {a: dict(c) for a, c in per_athlete.items()}
+        figures["rates"] = {
+            "active_days": n_days,
+            "codes": dict(counts),
+            "by_athlete": {a: dict(c) for a, c in per_athlete.items()},
+        }
     print(f"\ntotal {time.monotonic() - t0:.0f} s")
     if args.json:
         args.json.write_text(json.dumps({"figures": figures, "warnings": raised}, indent=1, default=str))
