@@ -5,6 +5,8 @@ The fixtures are written by us in the real files' own headers, with the type nam
 quirks of these public exports (tests/fixtures/README.md, heading "real"):
 RGazzaneo/projeto_garmin (pt), PhilippPro/Running-App (de), Bjarke848/AI_TrainingPlanner (da),
 IsakJacobsson/garmin-extended-data (sv), NL-0/ruuvi (fi). Each failed on the code before this change.
+The held-out evaluation's exports (docs/warnings_on_real_data.md, "Held-out evaluation") added
+Helmutdo/AI-coach (es), mkolon/Garmin and MDMM02/Healthy-Girly (en).
 """
 
 from __future__ import annotations
@@ -124,6 +126,36 @@ def test_finnish_header_with_type_keys(run_cli, db_path: Path) -> None:
         ("walking", "cross"),
     ]
     assert "types:" not in result.stdout
+
+
+def test_spanish_strength_and_multisport_names_of_a_real_export(run_cli, db_path: Path) -> None:
+    # Helmutdo/AI-coach: 35 "Entreno de fuerza" (not the "Entrenamiento de fuerza" the map had) and 4
+    # "Multideporte" were `other`: a triathlete lifting twice a week read "no strength for 130 days"
+    result = _import(run_cli, "garmin_real_es_names.csv")
+    assert "4 rows: 4 imported" in result.stdout and "language: es" in result.stdout
+    assert "types:" not in result.stdout
+    assert rows(db_path, "select sport_type, category from activities order by start_local") == [
+        ("Running", "run"),
+        ("Strength Training", "strength"),
+        ("Multisport", "cross"),
+        ("Yoga", "mobility"),
+    ]
+
+
+def test_english_snowshoeing_and_a_watch_with_no_clock(run_cli, db_path: Path) -> None:
+    # mkolon/Garmin: "Snowshoeing" was `other`; MDMM02/Healthy-Girly: a session dated 1989-12-31 (FIT's
+    # time zero) made her 2026 record "the first week back after 13145 days"
+    result = _import(run_cli, "garmin_real_en_quirks.csv")
+    assert "3 rows: 2 imported, 0 updated, 0 duplicates, 1 rejected" in result.stdout
+    assert "types:" not in result.stdout
+    assert error_lines(result.stderr) == [
+        f"error: {FIXTURES / 'garmin_real_en_quirks.csv'}:4: column 'start_at': start 1989-12-31 01:05 UTC "
+        "is FIT's time zero (1989-12-31): the device's clock was not set; row skipped"
+    ]
+    assert rows(db_path, "select sport_type, category from activities order by start_local") == [
+        ("Running", "run"),
+        ("Snowshoe", "cross"),
+    ]
 
 
 def test_a_timer_left_running_is_stored_excluded_with_its_reason(run_cli, db_path: Path) -> None:

@@ -138,6 +138,10 @@ RULES: tuple[Rule, ...] = (
 ZERO_IS_UNKNOWN = ("avg_hr", "max_hr", "moving_s")
 
 EARLIEST = "1970-01-01"
+# FIT's time zero, 1989-12-31T00:00:00Z (FIT SDK, date_time type): a Garmin device whose clock was never
+# set dates its sessions there, and Garmin Connect exports them so (MDMM02/Healthy-Girly: a 1989-12-31
+# 01:05 "Running" of 8 minutes among 2026 sessions). A day either side covers every UTC offset.
+CLOCK_NOT_SET = ("1989-12-30", "1990-01-02")
 # Start times: from 1970 to tomorrow (UTC), and a local time within 18 hours of the UTC one (real
 # offsets run from -12 to +14 hours). A watch whose clock says 2030 must not hide later sessions.
 DATE_RULES: tuple[tuple[str, str, str], ...] = (
@@ -147,6 +151,12 @@ DATE_RULES: tuple[tuple[str, str, str], ...] = (
         "start_at",
         f"start_at < timestamp '{EARLIEST}' or start_at > (now() at time zone 'UTC') + interval 1 day",
         f"'start ' || strftime(start_at, '%Y-%m-%d %H:%M') || ' UTC is not between {EARLIEST} and tomorrow'",
+    ),
+    (
+        "start_at",
+        f"start_at >= timestamp '{CLOCK_NOT_SET[0]}' and start_at < timestamp '{CLOCK_NOT_SET[1]}'",
+        "'start ' || strftime(start_at, '%Y-%m-%d %H:%M') || ' UTC is FIT''s time zero (1989-12-31): "
+        "the device''s clock was not set'",
     ),
     (
         "start_local",

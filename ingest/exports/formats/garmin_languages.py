@@ -270,6 +270,7 @@ TYPES: dict[str, dict[str, str]] = {
         "uncategorized": "Other",  # NL-0/ruuvi
         "paddling": "Canoeing",  # GerjanM/DDP-wk4
         "transition": "Other",  # GerjanM/DDP-wk4 (a triathlon's transition)
+        "Snowshoeing": "Snowshoe",  # mkolon/Garmin
     },
     "de": {
         "Laufen": "Running",
@@ -320,6 +321,8 @@ TYPES: dict[str, dict[str, str]] = {
         "Entrenamiento en cinta": "Treadmill Running",  # asierrodri/EDA-Running
         "Carrera en pista": "Track Running",
         "Entrenamiento de fuerza": "Strength Training",
+        "Entreno de fuerza": "Strength Training",  # Helmutdo/AI-coach
+        "Multideporte": "Multisport",  # Helmutdo/AI-coach
         "Pilates": "Pilates",
         "Yoga": "Yoga",
         "Ciclismo": "Cycling",
