@@ -12,9 +12,12 @@ Helmutdo/AI-coach (es), mkolon/Garmin and MDMM02/Healthy-Girly (en).
 from __future__ import annotations
 
 import json
+from datetime import UTC as UTC_ZONE
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from activity_files import VIENNA, fit_activity, gpx_track
 from conftest import FIXTURES
 from import_helpers import error_lines, one, rows
 
@@ -155,6 +158,47 @@ def test_english_snowshoeing_and_a_watch_with_no_clock(run_cli, db_path: Path) -
     assert rows(db_path, "select sport_type, category from activities order by start_local") == [
         ("Running", "run"),
         ("Snowshoe", "cross"),
+    ]
+
+
+def test_an_italian_strava_export_folder_links_its_files(run_cli, db_path: Path, tmp_path: Path) -> None:
+    # ratnanil/Project_Daniel_Sophie: the real Italian header ("Data dell’attività" with a typographic
+    # apostrophe, "Nome del file") was "an unknown CSV format"; with the header read, its 347 files were
+    # not matched to their rows ("not in activities.csv"), and FIT's cross_country_skiing was unknown
+    export = tmp_path / "export_it"
+    (export / "activities").mkdir(parents=True)
+    (export / "activities.csv").write_text(
+        "ID attività,Data dell’attività,Nome attività,Tipo attività,Descrizione dell’attività,"
+        "Tempo trascorso,Distanza,Frequenza cardiaca massima,Sforzo relativo,Tragitto pendolare,"
+        "Nota privata sulle attività,Attrezzatura attività,Nome del file\n"
+        '5001,"14 gen 2025, 08:00:00",Corsa mattutina,Corsa,"",1800,"6,00",,,false,,"",activities/5001.gpx\n'
+        '5002,"15 gen 2025, 09:00:00",Attività mattutina,Sci nordico,,3600,"12,00",,,false,,,'
+        "activities/5002.fit.gz\n",
+        encoding="utf-8",
+    )
+    gpx_track(
+        export / "activities" / "5001.gpx",
+        datetime(2025, 1, 14, 8, tzinfo=UTC_ZONE),
+        [3.3] * 1800,
+        point=VIENNA,
+    )
+    fit_activity(
+        export / "activities" / "5002.fit.gz",
+        datetime(2025, 1, 15, 9, tzinfo=UTC_ZONE),
+        3600,
+        speed=lambda i: 3.3,
+        point=VIENNA,
+        sport="cross_country_skiing",
+        gz=True,
+    )
+    result = run_cli("import", "--athlete", "Ana", str(export))
+    assert result.exit_code == 0, result.output
+    assert "2 rows: 2 imported" in result.stdout and "language: it" in result.stdout
+    assert "2 activity files: samples of 2 activities" in result.stdout
+    assert "not in activities.csv" not in result.stdout and "types:" not in result.stdout
+    assert rows(db_path, "select sport_type, category from activities order by start_at") == [
+        ("Run", "run"),
+        ("Nordic Ski", "cross"),
     ]
 
 

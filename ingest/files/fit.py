@@ -72,6 +72,8 @@ SPORTS: dict[tuple[str, str | None], str] = {
     ("swimming", None): "Swim",
     ("walking", None): "Walk",
     ("hiking", None): "Hike",
+    ("cross_country_skiing", None): "Nordic Ski",  # ratnanil/Project_Daniel_Sophie's Strava export
+    ("alpine_skiing", None): "Alpine Ski",
     ("rowing", None): "Rowing",
     ("generic", None): "Workout",
 }

@@ -26,6 +26,7 @@ from ingest.exports.archive import (
     read_member,
     too_large,
 )
+from ingest.exports.formats.strava_languages import HEADERS as STRAVA_HEADERS
 from ingest.files.model import FileFormatError
 
 FILE_KINDS = ("fit", "gpx", "tcx")
@@ -212,14 +213,18 @@ def _zip(path: Path) -> Found:
         return Found(items, refused, strava_csv=True)
 
 
+# A localized export's header names (Strava's locales: "Nome del file") -> the English ones, lower case.
+_ENGLISH = {k.lower(): v.lower() for names in STRAVA_HEADERS.values() for k, v in names.items()}
+
+
 def _strava_files(fh: IO[bytes]) -> dict[str, str]:
     """Filename -> Activity ID from a Strava export's activities.csv (rows without a file left out)."""
     rows = csv.reader(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
-    header = [h.strip().lower() for h in next(rows, [])]
+    header = [_ENGLISH.get(h.strip().lower(), h.strip().lower()) for h in next(rows, [])]
     if "filename" not in header:
         return {}
     f_col = header.index("filename")
-    id_col = next((i for i, h in enumerate(header) if h in ("activity id", "id", "aktivitäts-id")), 0)
+    id_col = next((i for i, h in enumerate(header) if h in ("activity id", "id")), 0)
     found = {}
     for row in rows:
         if len(row) > max(f_col, id_col) and row[f_col].strip():

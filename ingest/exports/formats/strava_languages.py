@@ -1,10 +1,13 @@
 """Strava's bulk-export `activities.csv` in the locales Strava offers: header, type and month names.
 
 Sources: German from a real export (../shared/formats/strava_de_to_en_header_map.json); French and
-Dutch headers and type names from exports' headers published in public repositories; Spanish,
-Italian and Portuguese from Strava's own translations of the same labels in its web app, which no
-public export confirmed yet. Only the columns crosstrain reads are listed. Dates in these locales
-name the month (`9 mei 2026, 19:00:00`, `9 déc. 2022, 15:24:49`); MONTHS maps those names.
+Dutch headers and type names from exports' headers published in public repositories; Italian's date,
+description and file headers and five type names from a real export (ratnanil/Project_Daniel_Sophie:
+the reconstructed "Data attività" had refused it); Spanish, Portuguese and the rest of Italian from
+Strava's own translations of the same labels in its web app, which no public export confirmed yet.
+Only the columns crosstrain reads are listed (`Filename` is read by the export folder's file matching,
+ingest/files/sources.py). Dates in these locales name the month (`9 mei 2026, 19:00:00`,
+`9 déc. 2022, 15:24:49`); MONTHS maps those names.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ HEADERS: dict[str, dict[str, str]] = {
         "Durchschnittliche Geschwindigkeit": "Average Speed",
         "Durchschnittliche Herzfrequenz": "Average Heart Rate",
         "Gefühlte Anstrengung": "Perceived Exertion",
+        "Dateiname": "Filename",
     },
     "fr": {
         "ID de l'activité": "Activity ID",
@@ -62,9 +66,12 @@ HEADERS: dict[str, dict[str, str]] = {
     "it": {
         "ID attività": "Activity ID",
         "Data attività": "Activity Date",
+        "Data dell’attività": "Activity Date",  # ratnanil/Project_Daniel_Sophie (typographic apostrophe)
         "Nome attività": "Activity Name",
         "Tipo attività": "Activity Type",
         "Descrizione attività": "Activity Description",
+        "Descrizione dell’attività": "Activity Description",  # ratnanil/Project_Daniel_Sophie
+        "Nome del file": "Filename",  # ratnanil/Project_Daniel_Sophie
         "Tempo trascorso": "Elapsed Time",
         "Distanza": "Distance",
         "Frequenza cardiaca massima": "Max Heart Rate",
@@ -156,7 +163,11 @@ TYPES: dict[str, dict[str, str]] = {
         "Corsa": "Run",
         "Trail running": "Trail Run",
         "Giro in bici": "Ride",
+        "Ciclismo": "Ride",  # ratnanil/Project_Daniel_Sophie
         "Nuoto": "Swim",
+        "Nuotata": "Swim",  # ratnanil/Project_Daniel_Sophie
+        "Sci nordico": "Nordic Ski",  # ratnanil/Project_Daniel_Sophie
+        "Sci alpino": "Alpine Ski",  # ratnanil/Project_Daniel_Sophie
         "Camminata": "Walk",
         "Escursione": "Hike",
         "Allenamento con i pesi": "Weight Training",
