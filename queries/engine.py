@@ -117,8 +117,14 @@ def render(text: str) -> str:
 
 def bind(text: str, values: dict[str, Any]) -> dict[str, Any]:
     """The named parameters the SQL uses, from `values` (DuckDB rejects unused ones)."""
-    code = re.sub(r"--[^\n]*", "", text)
-    return {name: values[name] for name in set(re.findall(r"\$(\w+)", code))}
+    return {name: values[name] for name in _parameters(text)}
+
+
+@functools.lru_cache(maxsize=256)
+def _parameters(text: str) -> frozenset[str]:
+    """The `$name` parameters of `text` outside comments: found once per text (a report binds ~25
+    texts of up to 13,000 characters, each call the same ones)."""
+    return frozenset(re.findall(r"\$(\w+)", re.sub(r"--[^\n]*", "", text)))
 
 
 @runtime_checkable
@@ -386,10 +392,12 @@ def athlete_ids(con: Con, names: list[str]) -> list[int]:
 
 
 def _athlete_ids(con: Con, names: list[str]) -> list[int]:
+    """One statement: a parameter per name (a temp table of the names and a join were two, ~1 ms more
+    on a report's new connection)."""
     engine = backend(con)
-    engine.create_columns("q_names", {"name": ("varchar", list(names))})
-    query = "select a.name, a.athlete_id from athletes a join q_names n on n.name = a.name"
-    found = {row["name"]: row["athlete_id"] for row in engine.rows(query, {})}
+    values = {f"name_{i}": name for i, name in enumerate(dict.fromkeys(names))}
+    query = f"select name, athlete_id from athletes where name in ({', '.join('$' + k for k in values)})"
+    found = {row["name"]: row["athlete_id"] for row in engine.rows(query, values)} if values else {}
     for name in names:
         if name not in found:
             known = [row["name"] for row in engine.rows("select name from athletes order by name", {})]
