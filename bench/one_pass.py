@@ -9,7 +9,9 @@ each on its own, as `athlete_view.athlete_data` made them before the steps were 
 athlete; every call opens a new read-only connection (as a page does).
 Targets (issue 22): athlete page cold < 150 ms server time, report < 30 ms, overview cold p95 < 150 ms,
 the compare page < 300 ms (p95; its data: two athletes' reports and their weekly balance, timed against
-ed51f14's way of asking for them, in turns).
+ed51f14's way of asking for them, in turns). The report is also timed with the file opened as
+`crosstrain report` opens it (a new DuckDB instance, not the dashboard's shared one) and as the whole
+command in a new process: what a user waits for, Python's start and the imports included.
 Each target line names the figure of the last quiet run (2026-11-29, bench/README.md) beside it; the page's
 before and now are timed taking turns, and CPU time (this process, all threads) is printed beside wall
 time, as the wall time of a shared machine says more about the neighbours than about the code.
@@ -18,7 +20,10 @@ time, as the wall time of a shared machine says more about the neighbours than a
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,6 +63,23 @@ def page_before(i: int) -> object:
 def page_now(i: int) -> object:
     """athlete_view.athlete_data: one request, each step once."""
     return athlete_view.athlete_data(name(i), FIRST, AS_OF, AS_OF)
+
+
+def command(db: Path, name: Callable[[int], str], runs: int) -> Timing:
+    """`crosstrain report` as a user runs it, each in a new process (Python's start, imports, opening
+    the file, the report, its tables printed); CPU time is the child's (user + system)."""
+    exe = Path(sys.executable).with_name("crosstrain")
+    env = {**os.environ, "CROSSTRAIN_DB": str(db), "COLUMNS": "120"}
+    wall, cpu = [], []
+    for i in range(runs + 1):
+        args = [str(exe), "report", "--athlete", name(i), "--as-of", str(AS_OF)]
+        t0, c0 = time.perf_counter(), os.times()
+        subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+        c1 = os.times()
+        if i:  # the first run warms the file system cache
+            wall.append(time.perf_counter() - t0)
+            cpu.append(c1.children_user + c1.children_system - c0.children_user - c0.children_system)
+    return Timing(wall, cpu)
 
 
 def runs_per_render(fn: object) -> dict[str, int]:
@@ -134,6 +156,13 @@ def main() -> None:
                 return queries.report(con, name(i), AS_OF, {})
 
         print(line("report (one athlete, new connection)", measure(report, runs), 30, None, QUIET["report"]))
+
+        def report_cli_open(i: int) -> object:
+            with connect(db, read_only=True) as con:
+                return queries.report(con, name(i), AS_OF, {})
+
+        print(line("report, the file opened as the CLI opens it", measure(report_cli_open, runs)))
+        print(line("crosstrain report (a new process, whole command)", command(db, name, 7)))
 
         def compare_before(i: int) -> object:
             """The compare page's data as ed51f14 made it: each athlete's report, then the weekly

@@ -173,13 +173,15 @@ def athlete_data(name: str, first: dt.date, last: dt.date, day: dt.date | None =
     to `last`, and the athlete's unlabelled sessions."""
     settings = data.settings()
     # One request: each analytics step runs once for the four calls (queries/engine.py STEPS). The
-    # daily series asks first, as its window is usually the wider one the report's weeks fit in.
+    # daily series and the weekly balance ask first, as their windows are usually the wider ones the
+    # report's weeks fit in.
     with data.reading() as con, engine.request(con):
         daily = queries.daily_metrics(con, name, first, last, settings=settings)
+        weekly = queries.weekly_balance(con, [name], first, last, settings=settings)
         return (
             queries.report(con, name, as_of=day or last, settings=settings),
             daily,
-            queries.weekly_balance(con, [name], first, last, settings=settings),
+            weekly,
             queries.sessions(con, name, first, last, settings=settings),
             unlabelled(con, name),
         )

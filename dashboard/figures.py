@@ -461,7 +461,7 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
     weekday = (day.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
     offset = pd.to_timedelta(3.5 + (slot - (count - 1) / 2) * 1.6, unit="D").to_numpy()
     x = pd.DatetimeIndex((day - weekday).astype("datetime64[ns]") + offset).strftime("%Y-%m-%d %H:%M")
-    when = pd.DatetimeIndex(day).strftime("%a %d %b %Y")
+    when = pd.DatetimeIndex(day).strftime("%a %d %b %Y").tolist()  # a list: read one by one below
     names = sessions["name"].to_numpy(dtype=object)[order]
     km_values = pd.to_numeric(sessions["distance_km"]).to_numpy(dtype=float)[order]
     minutes = sessions["minutes"].to_numpy()[order]

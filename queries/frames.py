@@ -70,7 +70,9 @@ def weekly_balance(
     first = engine.monday(start)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, first, end)
-    return weekly_frame(con, first, end)
+    # q_weekly_balance, which a report in the same request then reads too (its weeks: a later start)
+    engine.ensure(con, "weekly_balance", {"start": first, "end": end})
+    return _named(con, "select * from q_weekly_balance where week >= $start", first, end)
 
 
 @engine.in_request
@@ -91,7 +93,12 @@ def weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.D
 
     The rows go straight into the frame (no temp table), sorted by each name's rank: sorting 1,000
     athletes' names once is cheaper than sorting 54,000 rows by name."""
-    query = f"""with balance as (\n{engine.sql("weekly_balance")}\n),
+    return _named(con, engine.sql("weekly_balance"), first, end)
+
+
+def _named(con: duckdb.DuckDBPyConnection, balance: str, first: date, end: date) -> pd.DataFrame:
+    """The weekly balance frame from query `balance` (weekly_balance.sql's columns): athletes by name."""
+    query = f"""with balance as (\n{balance}\n),
         named as (select athlete_id, name, row_number() over (order by name) as name_order from athletes)
         select n.name as athlete, b.week, b.category, b.minutes, b.sessions, b.run_km, b.load
         from balance b join named n on n.athlete_id = b.athlete_id

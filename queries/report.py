@@ -100,8 +100,8 @@ def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
     }
 
 
-def _weeks(con: engine.Con, as_of: date) -> dict[int, list[dict]]:
-    """Each scope athlete's report weeks by athlete id: weekly_report.sql's rows with
+def _weeks(con: engine.Con, first_week: date, as_of: date) -> dict[int, list[dict]]:
+    """Each scope athlete's report weeks from `first_week` by athlete id: weekly_report.sql's rows with
     q_weekly_balance's minutes and sessions, and the minutes at low, moderate and high intensity from
     activity files (null without)."""
     by_week: dict[tuple[int, date], dict[str, tuple[float, int]]] = {}
@@ -109,7 +109,8 @@ def _weeks(con: engine.Con, as_of: date) -> dict[int, list[dict]]:
         by_week.setdefault((r["athlete_id"], r["week"]), {})[r["category"]] = (r["minutes"], r["sessions"])
     intensity = files.weekly_intensity(con)
     weeks: dict[int, list[dict]] = {}
-    for w in engine.fetch(con, engine.sql("weekly_report") + "\norder by athlete_id, week", {"end": as_of}):
+    order = "\norder by athlete_id, week"
+    for w in engine.fetch(con, engine.sql("weekly_report") + order, {"start": first_week, "end": as_of}):
         key = (w["athlete_id"], w["week"])
         weeks.setdefault(w["athlete_id"], []).append(
             {
@@ -161,7 +162,7 @@ def _reports(con: engine.Con, athletes: list[str], as_of: date, params: Params) 
     engine.ensure(con, "weekly_balance", {"start": first_week, "end": as_of})
     # Activity files: hip and glute sets, each week's minutes in Seiler's three intensity zones.
     hips = files.hip_sets(con, as_of)
-    weeks = _weeks(con, as_of)
+    weeks = _weeks(con, first_week, as_of)
     by_id = {s["athlete_id"]: s for s in rows}
     out = []
     for athlete_id in ids:

@@ -43,9 +43,15 @@ SCHEMA_VERSION = migration_files()[-1][0]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The version the database is at; 0 for an empty file."""
+    """The version the database is at; 0 for an empty file.
+
+    Looks the table up in `duckdb_tables()` of the file's own catalog: 0.8 ms on a new connection,
+    where `information_schema.tables` cost 5.7 ms (its views are bound on their first use in each
+    DuckDB instance, so on every `connect`). (Reading the table and catching its absence won't do:
+    DuckDB's Python replacement scan then finds this function under the table's name.)"""
     exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+        """select count(*) from duckdb_tables() where database_name = current_database()
+           and schema_name = 'main' and table_name = 'schema_version'"""
     ).fetchone()[0]
     if not exists:
         return 0
