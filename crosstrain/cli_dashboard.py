@@ -143,6 +143,7 @@ def demo_cmd(env, host: str, port: int, password: str | None, demo_db: Path | No
         click.echo(f"{db} held athletes of your own; kept it as {kept}")
     settings = env.settings()
     load_sample(db, settings, end=dt.date.today())
+    env.store_values(db)
     click.echo(f"loaded the synthetic sample athletes, their data ending today, into {db}")
     if not no_serve:
         serve(db, settings, host, port, password, user_db=env.db)
