@@ -109,6 +109,8 @@ def server_options(f):
 def dashboard_cmd(env, host: str, port: int, password: str | None) -> None:
     """Serve the dashboard (coach overview, athlete pages, compare, import)."""
     check_exposure(host, password)
+    if env.db.exists():  # a database upgraded or written by an older version: its values stored first
+        env.store_values(env.db)
     serve(env.db, env.settings(), host, port, password)
 
 
