@@ -323,3 +323,17 @@ def test_demo_database_is_stored(tmp_path: Path, run_cli) -> None:
     with connect(demo, read_only=True) as con:
         assert con.execute("select count(*) from session_values_state").fetchone()[0] == 4
     assert path_taken(demo) == "stored"
+
+
+def test_a_dashboard_write_stores_the_values_when_its_turn_ends(db_path: Path) -> None:
+    from dashboard import create_app, data
+    from ingest.database.corrections import set_activities
+
+    assert load_sample(db_path, {}).error is None
+    assert path_taken(db_path) == "computed"
+    app = create_app(db_path)
+    # as the label and correction callbacks write
+    with app.server.app_context(), data.writing() as path, connect(path) as con:
+        first = con.execute("select min(activity_id) from activities").fetchone()[0]
+        set_activities(con, [first], rpe=7)
+    assert path_taken(db_path) == "stored"
