@@ -19,6 +19,10 @@ whole history, nothing materialised per session).
 The SQL names the stored tables it reads (`activities`, `athletes`); `reading(...)` renames them for
 the calls inside its block, so `crosstrain plan check` runs the very same files over done plus planned
 sessions (queries/plan.py) rather than a second implementation.
+Each session's HRmax, default intensity and load are also stored at write time (queries/session_values.py
+computes them with these steps after every write; ingest/database/session_values.py keeps them): when
+every scope athlete's stored values are current (`stored_path`), q_session_load, q_session_hr_max and
+the EWMA carry are read from them (STORED) instead of computed over the whole history.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 
@@ -261,8 +265,9 @@ STEPS: dict[str, Step] = {
 # The same three tables from each session's stored values (ingest/database/session_values.py, computed
 # at write time by queries/session_values.py from the steps above), for a scope whose every athlete's
 # values are stored under the marker and basis in force (`stored_path`): one scan of one table instead
-# of the history's HRmax spans, own medians and joins. Same rows, same columns, the scan in the order
-# the values were written (the computed session_load's).
+# of the history's HRmax spans, own medians and joins. Same rows, same columns, every value bit for bit
+# (tests/test_session_values.py); a sum over several sessions (the carry, a day's or a week's load) may
+# add them in another order than the computed step's joins emit them (the last bits of 16 digits).
 STORED = {
     "session_hr_max": "session_hr_max_stored",
     "session_load": "session_load_stored",
@@ -523,7 +528,7 @@ def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
     """q_session_hr_max (each session's HRmax from the data up to it), q_athlete_history (first and last
     support day, whole history up to `end`) and q_session_load: the scope's sessions with their load,
     local days [start, end]."""
-    ensure(con, "session_load", {"from": start, "end": end, **load_values(params)}, stored_path(con, params))
+    ensure(con, "session_load", {"from": start, "end": end, **_load(params)}, stored_path(con, params))
 
 
 def stored_path(con: Con, params: Params) -> bool:
@@ -553,18 +558,13 @@ def stored_path(con: Con, params: Params) -> bool:
 VALUE_STEPS = ("session_hr_max", "athlete_history", "session_intensity", "session_load")
 
 
-@functools.lru_cache(maxsize=16)
-def _basis(settings: str) -> str:
-    return hashlib.sha256(settings.encode()).hexdigest()[:32]
-
-
 def basis(params: Params) -> str:
     """A hash of everything besides the data that shapes the stored session values: the SQL texts of
     VALUE_STEPS and of the STORED readers, the parameters those steps bind (but the days), and the
     constant tables prepare_scope makes from the settings that they read. Values stored under another
     basis are never read, so a changed setting or SQL file computes until the next refresh."""
     texts = [sql(n) for n in VALUE_STEPS]
-    values = {**load_values(params), "from": None, "end": None}
+    values = {**_load(params), "from": None, "end": None}
     bound = {k: v for t in texts for k, v in bind(t, values).items() if k not in ("from", "end")}
     texts += [STEPS[n].text() for n in STORED.values()]
     constants = {
@@ -574,7 +574,8 @@ def basis(params: Params) -> str:
         "intensity": params.intensity,
         "intensity_types": INTENSITY_TYPES,
     }
-    return _basis(json.dumps([texts, sorted(bound.items()), constants], sort_keys=True, default=str))
+    shaped = json.dumps([texts, sorted(bound.items()), constants], sort_keys=True, default=str)
+    return hashlib.sha256(shaped.encode()).hexdigest()[:32]
 
 
 def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_from: date = EPOCH) -> None:
@@ -617,7 +618,7 @@ def prepare_carry(con: Con, params: Params, end: date) -> None:
     values = {
         "from": start,
         "end": end,
-        **load_values(params),
+        **_load(params),
         **_alphas(params),
         "acwr_model": params.acwr_model,
     }
@@ -634,7 +635,7 @@ def _alphas(params: Params) -> dict[str, float]:
     }
 
 
-def load_values(params: Params) -> dict[str, Any]:
+def _load(params: Params) -> dict[str, Any]:
     """The load settings plus Banister's TRIMP constants by sex, as SQL parameters."""
     (k_m, b_m), (k_f, b_f) = TRIMP_BY_SEX["m"], TRIMP_BY_SEX["f"]
     return {

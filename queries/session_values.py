@@ -41,7 +41,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: dict[str, Any] | Params) -
     with engine.request(con):
         engine.use_threads(con)
         engine.prepare_scope(con, [athlete_id for athlete_id, _ in markers], params)
-        values = {"from": engine.EPOCH, "end": LAST_DAY, **engine.load_values(params)}
+        values = {"from": engine.EPOCH, "end": LAST_DAY, **engine._load(params)}
         engine.ensure(con, "session_load", values)  # computed: never the stored path
         session_values.replace(con, markers, basis, "q_session_load")
     return len(markers)

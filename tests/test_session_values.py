@@ -193,7 +193,7 @@ def test_stored_rows_equal_the_computed_rows(db_path: Path, tmp_path: Path, run_
     params = resolve({})
     with connect(db_path, read_only=True) as con:
         engine.prepare_scope(con, None, params)
-        values = {"from": engine.EPOCH, "end": D + timedelta(days=1), **engine.load_values(params)}
+        values = {"from": engine.EPOCH, "end": D + timedelta(days=1), **engine._load(params)}
         engine.ensure(con, "session_load", values)
         n = con.execute("select count(*) from q_session_load").fetchone()[0]
         assert n > 100 and n == con.execute("select count(*) from session_values").fetchone()[0]
