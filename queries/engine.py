@@ -560,9 +560,10 @@ VALUE_STEPS = ("session_hr_max", "athlete_history", "session_intensity", "sessio
 
 def basis(params: Params) -> str:
     """A hash of everything besides the data that shapes the stored session values: the SQL texts of
-    VALUE_STEPS and of the STORED readers, the parameters those steps bind (but the days), and the
-    constant tables prepare_scope makes from the settings that they read. Values stored under another
-    basis are never read, so a changed setting or SQL file computes until the next refresh."""
+    VALUE_STEPS and of the STORED readers, the parameters those steps bind (but the days), the
+    constant tables prepare_scope makes from the settings that they read, and DuckDB's version. Values
+    stored under another basis are never read, so a changed setting, SQL file or DuckDB computes until
+    the next refresh."""
     texts = [sql(n) for n in VALUE_STEPS]
     values = {**_load(params), "from": None, "end": None}
     bound = {k: v for t in texts for k, v in bind(t, values).items() if k not in ("from", "end")}
@@ -574,7 +575,10 @@ def basis(params: Params) -> str:
         "intensity": params.intensity,
         "intensity_types": INTENSITY_TYPES,
     }
-    shaped = json.dumps([texts, sorted(bound.items()), constants], sort_keys=True, default=str)
+    # DuckDB's own version too: another release may compute a median or an exp in other last bits
+    shaped = json.dumps(
+        [texts, sorted(bound.items()), constants, duckdb.__version__], sort_keys=True, default=str
+    )
     return hashlib.sha256(shaped.encode()).hexdigest()[:32]
 
 

@@ -4,9 +4,10 @@
 -- write the values of the athletes it touched are computed once (queries/session_values.py, the same
 -- SQL files) and kept here; the coach overview and the EWMA carry then read one table instead of
 -- recomputing every session of the history. A reader uses them only when the athlete's marker (its
--- athlete_versions tokens and heart-rate settings, as now) and the basis (a hash of the settings and
--- SQL texts that shaped them) equal what they were computed at; else it computes as before. So a
--- write without a refresh, a changed setting or a changed SQL file can never serve stale values.
+-- athlete_versions tokens and heart-rate settings, as now) and the basis (a hash of the settings, the
+-- SQL texts and the DuckDB version that shaped them) equal what they were computed at; else it
+-- computes as before. So a write without a refresh, a changed setting, SQL file or DuckDB can never
+-- serve stale values.
 -- Both tables carry athlete_id, so their rows move with a merge and go with a delete (the marker then
 -- differs: the next refresh replaces them).
 -- One row per counted session (session_load.sql's row: twins and excluded activities have none).
