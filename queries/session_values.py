@@ -38,6 +38,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: dict[str, Any] | Params) -
     markers = session_values.stale(con, basis)  # read before the data: see session_values.replace
     if not markers:
         return 0
+    con.execute("set enable_progress_bar = false")  # after the command's own lines: no bar of ours
     with engine.request(con):
         engine.use_threads(con)
         engine.prepare_scope(con, [athlete_id for athlete_id, _ in markers], params)
