@@ -182,7 +182,7 @@ def main() -> None:
         print(line("compare page data (two athletes), one request", both, 300, base))
         overview = measure(cold(lambda i: data.overview(AS_OF)), 7)
         print(
-            line("overview (1,000 athletes, new day: all computed)", overview, 150, None, QUIET["overview"])
+            line("overview (1,000 athletes, new day: nothing kept)", overview, 150, None, QUIET["overview"])
         )
 
 

@@ -3,7 +3,8 @@
 About 0.82 activities per athlete-day (1,000 athletes x 5 years ~ 1.5 million), generated in one
 DuckDB SQL statement from deterministic hashes, so every build is identical. Athletes differ in how
 much support work they do (some never), so every warning fires somewhere. Rows go straight into
-`activities` with their category set (the bench measures reading, not the write path).
+`activities` with their category set (the bench measures reading, not the write path); then each
+session's values are stored (queries/session_values.py), as every import ends.
 
 Reused by the dashboard bench: `from bench.synth import build_db, AS_OF`.
 """
@@ -19,6 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ingest.database.db import connect  # noqa: E402
+from queries.session_values import refresh  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / ".data"
 AS_OF = date(2026, 11, 22)  # the last day of generated data
@@ -77,7 +79,8 @@ def build_db(path: Path | str | None = None, athletes: int = 1000, years: int = 
     later migration is migrated when found)."""
     path = Path(path) if path else DATA / f"synth-{athletes}x{years}y.duckdb"
     if path.exists():
-        with connect(path):
+        with connect(path) as con:
+            refresh(con, {})  # a file made before the stored session values: they are made once
             return path
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_suffix(".building")
@@ -90,6 +93,7 @@ def build_db(path: Path | str | None = None, athletes: int = 1000, years: int = 
                 used = {k: v for k, v in params.items() if f"${k}" in statement}
                 con.execute(statement, used)
         con.execute("commit")
+        refresh(con, {})  # each session's values, stored as an import stores them
         con.execute("checkpoint")
     building.rename(path)
     return path

@@ -51,10 +51,16 @@ class CrosstrainGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            done = super().invoke(ctx)
+            store_values(ctx)
+            return done
+        except click.exceptions.Abort:
+            raise
+        except (click.exceptions.Exit, click.ClickException, SystemExit):  # also an import with rejects
+            store_values(ctx)
             raise
         except CrosstrainError as exc:
+            store_values(ctx)  # what a partly done sync or import wrote
             fail(str(exc))
         except KeyboardInterrupt:
             fail("interrupted; nothing half-written was kept", code=130)
@@ -62,6 +68,13 @@ class CrosstrainGroup(click.Group):
             fail(f"{ctx_db(ctx)}: database error: {first_line(exc)}")
         except OSError as exc:
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+def store_values(ctx: click.Context) -> None:
+    """The session values of what the command wrote (Env.store_values), once, after it."""
+    env = ctx.find_object(Env)
+    if env is not None:
+        env.store_values()
 
 
 def ctx_db(ctx: click.Context) -> str:

@@ -109,6 +109,8 @@ def server_options(f):
 def dashboard_cmd(env, host: str, port: int, password: str | None) -> None:
     """Serve the dashboard (coach overview, athlete pages, compare, import)."""
     check_exposure(host, password)
+    if env.db.exists():  # a database upgraded or written by an older version: its values stored first
+        env.store_values(env.db)
     serve(env.db, env.settings(), host, port, password)
 
 
@@ -143,6 +145,7 @@ def demo_cmd(env, host: str, port: int, password: str | None, demo_db: Path | No
         click.echo(f"{db} held athletes of your own; kept it as {kept}")
     settings = env.settings()
     load_sample(db, settings, end=dt.date.today())
+    env.store_values(db)
     click.echo(f"loaded the synthetic sample athletes, their data ending today, into {db}")
     if not no_serve:
         serve(db, settings, host, port, password, user_db=env.db)

@@ -31,6 +31,7 @@ from ingest.database.db import attach_read_only, connect
 from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
 from queries.athletes import athletes as list_athletes
 from queries.overview_cache import OverviewCache
+from queries.session_values import refresh_file
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -185,10 +186,15 @@ def config() -> DashboardConfig:
 
 @contextmanager
 def writing(cfg: DashboardConfig | None = None, wait_s: float = 30.0) -> Iterator[Path]:
-    """This process's write turn on the database file (yields its path); pages keep reading meanwhile."""
+    """This process's write turn on the database file (yields its path); pages keep reading meanwhile.
+    When the block ends, still in the turn, the session values it made stale are stored (every
+    dashboard write ends here; a sync's child process stores its own: dashboard/sync_job.py)."""
     cfg = cfg or config()
     with cfg.access.writer(wait_s):
-        yield cfg.db_path
+        try:
+            yield cfg.db_path
+        finally:
+            refresh_file(cfg.db_path, cfg.settings)
 
 
 @contextmanager
@@ -201,7 +207,10 @@ def importing(cfg: DashboardConfig | None = None, wait_s: float = 30.0) -> Itera
             yield path
         return
     with cfg.user_access.writer(wait_s):
-        yield cfg.user_db
+        try:
+            yield cfg.user_db
+        finally:
+            refresh_file(cfg.user_db, cfg.settings)
 
 
 def is_demo() -> bool:

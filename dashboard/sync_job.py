@@ -35,12 +35,15 @@ def _child(
     def report(step: dict[str, Any]) -> None:
         events.put({"kind": "progress", **step})
 
+    from queries.session_values import refresh_file
+
     try:
         end = work(db_path, settings, report)
     except CrosstrainError as exc:  # includes rate-limit stops: what was fetched is kept
         end = {"text": words(str(exc)), "ok": False}
     except Exception as exc:  # noqa: BLE001 - the parent shows one line, never a traceback
         end = {"text": f"sync failed: {type(exc).__name__}: {exc}", "ok": False}
+    refresh_file(db_path, settings)  # what the sync stored, as every write ends (dashboard/data.py)
     events.put({"kind": "finished", **end})
 
 

@@ -19,6 +19,10 @@ whole history, nothing materialised per session).
 The SQL names the stored tables it reads (`activities`, `athletes`); `reading(...)` renames them for
 the calls inside its block, so `crosstrain plan check` runs the very same files over done plus planned
 sessions (queries/plan.py) rather than a second implementation.
+Each session's HRmax, default intensity and load are also stored at write time (queries/session_values.py
+computes them with these steps after every write; ingest/database/session_values.py keeps them): when
+every scope athlete's stored values are current (`stored_path`), q_session_load, q_session_hr_max and
+the EWMA carry are read from them (STORED) instead of computed over the whole history.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 
@@ -30,7 +34,9 @@ parameters) into a temp relation, fetch a query's rows, and make a small relatio
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import math
 import os
 import re
@@ -47,6 +53,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import duckdb
 
 from ingest.categories import CATEGORIES, NAME_DECIDES
+from ingest.database import session_values
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from queries.params import CANDIDATE_KEY, CATEGORY_ROLES, INTENSITY_TYPES, ROLES, TRIMP_BY_SEX, Params
 
@@ -264,7 +271,67 @@ STEPS: dict[str, Step] = {
     ),
     "hip_sets": Step(_file("hip_sets"), "hip_sets", ("scope",)),
 }
-# How many times each step ran in this process (tests and bench/dashboard.py read it).
+
+# The same three tables from each session's stored values (ingest/database/session_values.py, computed
+# at write time by queries/session_values.py from the steps above), for a scope whose every athlete's
+# values are stored under the marker and basis in force (`stored_path`): one scan of one table instead
+# of the history's HRmax spans, own medians and joins. Same rows, same columns, every value bit for bit
+# (tests/test_session_values.py); a sum over several sessions (the carry, a day's or a week's load) may
+# add them in another order than the computed step's joins emit them (the last bits of 16 digits).
+STORED = {
+    "session_hr_max": "session_hr_max_stored",
+    "session_load": "session_load_stored",
+    "ewma_carry": "ewma_carry_stored",
+}
+_STORED_ROWS = """select {columns}
+    from session_values v
+    where v.athlete_id in (select athlete_id from q_scope) and v.day {days}"""
+_STORED_LOAD = ", ".join(
+    f"v.{c}"
+    for c in (
+        "activity_id", "athlete_id", "day", "start_local", "category", "sport_type", "name", "minutes",
+        "distance_km", "load", "load_source", "hr_max", "rpe",
+    )
+)  # fmt: skip
+STEPS.update(
+    {
+        # Only athlete_history reads q_session_hr_max on this path (its latest value: the largest, as
+        # the estimate only rises), so it holds each athlete's session with the largest HRmax up to $end
+        # (a subset of the computed rows with the same maximum: 23 instead of 33 ms for 1.5M sessions).
+        "session_hr_max_stored": Step(
+            lambda: _STORED_ROWS.format(
+                columns="v.athlete_id, arg_max(v.activity_id, v.hr_max) as activity_id, "
+                "max(v.hr_max) as hr_max",
+                days="<= cast($end as date) group by v.athlete_id",
+            ),
+            "session_hr_max",
+            ("scope",),
+        ),
+        "session_load_stored": Step(
+            lambda: _STORED_ROWS.format(
+                columns=_STORED_LOAD, days="between cast($from as date) and cast($end as date)"
+            ),
+            "session_load",
+            ("scope", "athlete_history"),
+            floor="from",
+        ),
+        "ewma_carry_stored": Step(
+            lambda: (
+                "with session_history as (\n"
+                + _STORED_ROWS.format(
+                    columns="v.athlete_id, v.day, v.load",
+                    days="between cast($from as date) and cast($end as date)",
+                )
+                + f"\n)\n{sql('ewma_carry')}"
+            ),
+            "ewma_carry",
+            ("scope",),
+        ),
+    }
+)
+# How many times each step ran in this process (tests and bench/dashboard.py read it); "path:stored"
+# and "path:computed" count how prepare_sessions and prepare_carry chose (see stored_path: once per
+# scope in a request).
 RUNS: Counter[str] = Counter()
 
 
@@ -320,11 +387,13 @@ def _made(con: Con) -> dict[str, _Made] | None:
     return kept.setdefault(id(con), (con, {}))[1]
 
 
-def _order(target: str) -> list[str]:
-    """`target` after the steps it reads, each once, dependencies first."""
+def _order(target: str, stored: bool = False) -> list[str]:
+    """`target` after the steps it reads, each once, dependencies first; `stored`: the STORED variant
+    of each step that has one."""
     seen: list[str] = []
 
     def visit(name: str) -> None:
+        name = STORED.get(name, name) if stored else name
         if name in seen or name not in STEPS:
             return
         for dep in STEPS[name].reads:
@@ -335,14 +404,15 @@ def _order(target: str) -> list[str]:
     return seen
 
 
-def ensure(con: Con, target: str, values: dict[str, Any]) -> None:
-    """Make step `target` and the steps it reads, in dependency order, with the parameters `values`.
-    Inside a `request`, a table already made with the same parameters from the same inputs is kept
-    (a `floor` parameter: made from an earlier value is enough)."""
+def ensure(con: Con, target: str, values: dict[str, Any], stored: bool = False) -> None:
+    """Make step `target` and the steps it reads, in dependency order, with the parameters `values`
+    (`stored`: from the stored session values, see STORED). Inside a `request`, a table already made by
+    the same step with the same parameters from the same inputs is kept (a `floor` parameter: made
+    from an earlier value is enough)."""
     made = _made(con)
     memo: dict[str, _Made] = {} if made is None else made
     values = dict(values)
-    for name in _order(target):
+    for name in _order(target, stored):
         step = STEPS[name]
         text = render(step.text())
         args = bind(text, values)
@@ -470,7 +540,58 @@ def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
     """q_session_hr_max (each session's HRmax from the data up to it), q_athlete_history (first and last
     support day, whole history up to `end`) and q_session_load: the scope's sessions with their load,
     local days [start, end]."""
-    ensure(con, "session_load", {"from": start, "end": end, **_load(params)})
+    ensure(con, "session_load", {"from": start, "end": end, **_load(params)}, stored_path(con, params))
+
+
+def stored_path(con: Con, params: Params) -> bool:
+    """Whether the scope's session values can be read as stored: a DuckDB connection over the stored
+    tables (not Spark, not a `reading(...)` run over other rows), and every q_scope athlete's values
+    stored under its current marker and this `basis` (one small query; once per scope in a request).
+    Else (values missing or stale after a write without a refresh, other settings) the steps compute."""
+    if not isinstance(con, duckdb.DuckDBPyConnection) or _RELATIONS.get():
+        RUNS["path:computed"] += 1
+        return False
+    key = basis(params)
+    made = _made(con)
+    scope = made.get("scope") if made is not None else None
+    query = f"""select count(*) from q_scope s
+        where s.athlete_id in (select athlete_id from ({session_values.STALE}) x)"""
+
+    def decide() -> bool:
+        ok = con.execute(query, {"basis": key}).fetchone()[0] == 0
+        RUNS["path:stored" if ok else "path:computed"] += 1
+        return ok
+
+    ok = once(con, f"stored:{key}:{scope.token if scope else ''}", decide)
+    return ok
+
+
+# The steps whose SQL shapes the stored values (queries/session_values.py computes them with these).
+VALUE_STEPS = ("session_hr_max", "athlete_history", "session_intensity", "session_load")
+
+
+def basis(params: Params) -> str:
+    """A hash of everything besides the data that shapes the stored session values: the SQL texts of
+    VALUE_STEPS and of the STORED readers, the parameters those steps bind (but the days), the
+    constant tables prepare_scope makes from the settings that they read, and DuckDB's version. Values
+    stored under another basis are never read, so a changed setting, SQL file or DuckDB computes until
+    the next refresh."""
+    texts = [sql(n) for n in VALUE_STEPS]
+    values = {**_load(params), "from": None, "end": None}
+    bound = {k: v for t in texts for k, v in bind(t, values).items() if k not in ("from", "end")}
+    texts += [STEPS[n].text() for n in STORED.values()]
+    constants = {
+        "categories": list(CATEGORIES),
+        "roles": {c: CATEGORY_ROLES[c] for c in CATEGORIES},
+        "generic_types": sorted(NAME_DECIDES),
+        "intensity": params.intensity,
+        "intensity_types": INTENSITY_TYPES,
+    }
+    # DuckDB's own version too: another release may compute a median or an exp in other last bits
+    shaped = json.dumps(
+        [texts, sorted(bound.items()), constants, duckdb.__version__], sort_keys=True, default=str
+    )
+    return hashlib.sha256(shaped.encode()).hexdigest()[:32]
 
 
 def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_from: date = EPOCH) -> None:
@@ -510,8 +631,14 @@ def prepare_carry(con: Con, params: Params, end: date) -> None:
     longest = max(params.load[k] for k in ("fitness_days", "fatigue_days", "acwr_chronic_days"))
     days = int(CARRY_TIME_CONSTANTS * longest)
     start = end - timedelta(days=days) if (end - EPOCH).days > days else EPOCH
-    values = {"from": start, "end": end, **_load(params), **_alphas(params), "acwr_model": params.acwr_model}
-    ensure(con, "ewma_carry", values)
+    values = {
+        "from": start,
+        "end": end,
+        **_load(params),
+        **_alphas(params),
+        "acwr_model": params.acwr_model,
+    }
+    ensure(con, "ewma_carry", values, stored_path(con, params))
 
 
 def _alphas(params: Params) -> dict[str, float]:

@@ -1,0 +1,81 @@
+"""Each session's stored values (migration 017): the one writer, and the athlete markers they are kept under.
+
+queries/session_values.py computes the values with the analytics SQL and hands them here; readers in
+queries/engine.py use them only while an athlete's `MARKERS` row and the basis equal the ones stored
+with them. ingest owns the tables, so this module knows nothing of how the values are computed.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingest.database.transaction import transaction
+
+# Per athlete, what their stored values depend on besides the settings: the change markers every
+# write to their activities or activity files renews (versions.py) and the athlete's own heart-rate
+# settings and sex (an edit of those does not renew the markers). Columns athlete_id, marker.
+MARKERS = """
+    select a.athlete_id,
+           concat_ws('|', coalesce(string_agg(v.version, ',' order by v.version), ''),
+                     coalesce(cast(a.hr_max as varchar), ''), coalesce(cast(a.hr_rest as varchar), ''),
+                     coalesce(a.sex, '')) as marker
+    from athletes a left join athlete_versions v on v.athlete_id = a.athlete_id
+    group by a.athlete_id, a.hr_max, a.hr_rest, a.sex
+"""
+
+# session_load.sql's row, as the table holds it.
+COLUMNS = (
+    "athlete_id", "activity_id", "day", "start_local", "category", "sport_type", "name", "minutes",
+    "distance_km", "load", "load_source", "hr_max", "rpe",
+)  # fmt: skip
+
+# The athletes (column athlete_id) whose stored values are missing, or were computed at a marker other
+# than their MARKERS row or a basis other than $basis. Parameter: $basis.
+STALE = f"""
+    select m.athlete_id, m.marker
+    from ({MARKERS}) m
+    where not exists (
+            select 1 from session_values_state s
+            where s.athlete_id = m.athlete_id and s.marker = m.marker and s.basis = $basis)
+       or exists (
+            select 1 from session_values_state s
+            where s.athlete_id = m.athlete_id and (s.marker <> m.marker or s.basis <> $basis))
+"""
+
+
+def stale(con: duckdb.DuckDBPyConnection, basis: str) -> list[tuple[int, str]]:
+    """(athlete id, current marker) of the STALE athletes, by id."""
+    return con.execute(f"{STALE} order by m.athlete_id", {"basis": basis}).fetchall()
+
+
+def replace(con: duckdb.DuckDBPyConnection, markers: list[tuple[int, str]], basis: str, relation: str) -> int:
+    """Replace the stored values of the athletes in `markers` ((athlete id, marker) read BEFORE the values
+    were computed) by the rows of `relation` (a table or view with COLUMNS, those athletes' sessions), in
+    one transaction; rows are written in the relation's order. Returns the rows written.
+
+    The markers are the ones read before the data: if a write came in between, the stored marker is
+    older than the data and the next check finds it stale (computed again), never the reverse."""
+    cols = ", ".join(COLUMNS)
+    ids = [athlete_id for athlete_id, _ in markers]
+    with transaction(con):
+        con.execute(
+            "create or replace temp table _values_athletes as "
+            "select unnest(?::integer[]) as athlete_id, unnest(?::varchar[]) as marker",
+            [ids, [marker for _, marker in markers]],
+        )
+        con.execute(
+            "delete from session_values where athlete_id in (select athlete_id from _values_athletes)"
+        )
+        con.execute(
+            "delete from session_values_state where athlete_id in (select athlete_id from _values_athletes)"
+        )
+        written = con.execute(
+            f"""insert into session_values ({cols})
+                select {cols} from {relation}
+                where athlete_id in (select athlete_id from _values_athletes)"""
+        ).fetchone()[0]
+        con.execute(
+            "insert into session_values_state select athlete_id, marker, ? from _values_athletes", [basis]
+        )
+        con.execute("drop table _values_athletes")
+    return int(written)
