@@ -102,6 +102,7 @@ DEFAULT_CATEGORIES: dict[str, str] = {
             "Windsurf",
             "Stand Up Paddling",
             "Rock Climbing",
+            "Rock Climb",  # Strava's export name (dennissmith0/Running_Performance)
             "Bouldering",
             "Soccer",
             "Tennis",

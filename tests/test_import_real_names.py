@@ -235,3 +235,14 @@ def test_include_counts_an_excluded_session_and_a_reimport_keeps_it(run_cli, db_
     load = {a["name"]: a["load"] for a in json.loads(listed.stdout)}
     assert load["Evening Weight Training"] == pytest.approx(432.5 * 5, rel=0.01)  # minutes x strength's 5
     assert load["Afternoon Weight Training"] is None
+
+
+def test_strava_rock_climb_is_cross_training(run_cli, db_path: Path) -> None:
+    # dennissmith0/Running_Performance (held-out-2): Strava's export names climbing "Rock Climb" (195
+    # sessions), which the table only knew as Garmin's "Rock Climbing": they were `other`
+    result = _import(run_cli, "strava_real_rock_climb.csv")
+    assert "types:" not in result.stdout
+    assert rows(db_path, "select sport_type, category from activities order by start_local") == [
+        ("Rock Climb", "cross"),
+        ("Run", "run"),
+    ]
