@@ -107,6 +107,7 @@ DEFAULT_CATEGORIES: dict[str, str] = {
             "Soccer",
             "Tennis",
             "Badminton",
+            "Padel",  # Garmin Connect's type (carbsi/garmin24)
             "Pickleball",
             "Racquetball",
             "Squash",

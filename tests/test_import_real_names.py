@@ -246,3 +246,20 @@ def test_strava_rock_climb_is_cross_training(run_cli, db_path: Path) -> None:
         ("Rock Climb", "cross"),
         ("Run", "run"),
     ]
+
+
+def test_garmin_rows_quoted_whole_are_read(run_cli, db_path: Path) -> None:
+    # carbsi/garmin24 and spiderolga/myHealthReportGenerator (held-out-2, tried): a plain header, then every
+    # row one quoted field holding the row (quotes doubled); all rows were rejected ("fewer fields than
+    # the header"). Also Garmin's `Padel` (159 sessions of carbsi's), which was `other`.
+    result = _import(run_cli, "garmin_real_quoted_rows.csv")
+    assert "3 rows: 3 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert "rows: each row was quoted whole (one field holding the row); read unwrapped" in result.stdout
+    assert "types:" not in result.stdout
+    assert rows(
+        db_path, "select sport_type, category, name, moving_s, elapsed_s from activities order by start_local"
+    ) == [
+        ("Running", "run", "Jyvaskyla Running", 2780.0, 2797.0),
+        ("Padel", "cross", "Padel, evening", 2470.0, 5554.0),
+        ("Strength Training", "strength", "Strength", 580.0, 1742.0),
+    ]
