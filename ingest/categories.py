@@ -102,10 +102,12 @@ DEFAULT_CATEGORIES: dict[str, str] = {
             "Windsurf",
             "Stand Up Paddling",
             "Rock Climbing",
+            "Rock Climb",  # Strava's export name (dennissmith0/Running_Performance)
             "Bouldering",
             "Soccer",
             "Tennis",
             "Badminton",
+            "Padel",  # Garmin Connect's type (carbsi/garmin24)
             "Pickleball",
             "Racquetball",
             "Squash",

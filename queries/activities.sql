@@ -4,7 +4,8 @@
 -- Parameters: $athlete_id, $from, $to (local dates, inclusive), $category (varchar or null).
 -- Relations: activities, athletes, q_session_load (session_load.sql: the load the report uses; rows
 -- that count in no metric, second recordings and excluded ones, have none there, so their load is null).
--- minutes as session_load.sql counts them: moving time, else elapsed time. rpe: the RPE that set the
+-- minutes as session_load.sql counts them (session_intensity.sql's definition); rows it does not count
+-- (second recordings, excluded) show moving time, else elapsed time. rpe: the RPE that set the
 -- load, whatever its source (the row's, a correction's, the watch's: session_load.sql), else the row's.
 -- excluded_reason: why crosstrain excluded it (ingest/database/plausibility.py EXCLUSIONS), else null.
 select

@@ -67,16 +67,23 @@ CANDIDATE_KEY = "strength"
 #                    cross-training; strength, Pilates and mobility never: average-HR TRIMP badly
 #                    underrates resistance work, for which session RPE is validated: Day et al. 2004,
 #                    Sweet et al. 2004);
-#   catch_all      : where sessions whose type and name say nothing land (unlabelled_sessions).
+#   catch_all      : where sessions whose type and name say nothing land (unlabelled_sessions);
+#   whole_session  : its minutes are the whole session (elapsed time) when elapsed time is known, rests
+#                    included, not the watch's moving time: session-RPE load is RPE x the duration of the
+#                    whole session (Foster et al. 2001), and the rests between sets are part of a
+#                    resistance session (ACSM 2009 prescribes them); Garmin's 2025-26 exports give a
+#                    strength session a Moving Time of about a third of it. Running and cross-training
+#                    keep moving time first (a stop at a traffic light is not training).
+#                    queries/sql/session_intensity.sql writes the minutes once; every reader takes them.
 CATEGORY_ROLES: dict[str, dict[str, bool]] = {
     "run": {"running": True, "heart_rate_load": True},
-    "strength": {"support_share": True, "support_work": True},
-    "pilates": {"support_share": True, "support_work": True},
-    "mobility": {"support_share": True},
+    "strength": {"support_share": True, "support_work": True, "whole_session": True},
+    "pilates": {"support_share": True, "support_work": True, "whole_session": True},
+    "mobility": {"support_share": True, "whole_session": True},
     "cross": {"heart_rate_load": True},
     "other": {"catch_all": True},
 }
-ROLES = ("support_share", "support_work", "running", "heart_rate_load", "catch_all")
+ROLES = ("support_share", "support_work", "running", "heart_rate_load", "catch_all", "whole_session")
 
 # Heart-rate load (Banister 1991 TRIMP) and fitness/fatigue constants. An athlete's own settings
 # (`crosstrain athletes set NAME --hr-max N --hr-rest N --sex f|m`, stored on `athletes`) win over these.
@@ -141,7 +148,18 @@ THRESHOLDS: tuple[Threshold, ...] = (
         4,
         CONVENTION + ": running is a substantial part of the training from this many runs in 28 days ...",
     ),
-    Threshold("runner_min_share", 0.25, CONVENTION + ": ... and this share of all training minutes"),
+    Threshold(
+        "runner_min_share",
+        0.25,
+        CONVENTION + ": ... and this share of all training minutes, or runner_min_km",
+    ),
+    Threshold(
+        "runner_min_km",
+        60,
+        CONVENTION + ": ... or this many km of running in the 28 days (15 km a week, run_jump_base_km: the "
+        "weekly volume from which a run volume jump is flagged), so a triathlete's swim, bike and gym "
+        "minutes never make a regular runner a non-runner",
+    ),
     # Support work (strength, Pilates).
     Threshold(
         "support_gap_days",
@@ -187,6 +205,16 @@ THRESHOLDS: tuple[Threshold, ...] = (
         "ratios); a flag, not a verdict",
     ),
     Threshold("acwr_very_high", 2.0, CONVENTION + " (high severity; not in Gabbett 2016)"),
+    Threshold(
+        "acwr_min_acute_load",
+        600,
+        CONVENTION + ": no acwr_spike while the last 7 days hold less load than this, the floor "
+        "high_monotony has (monotony_min_load_7d): WHO 2020's minimum for every adult, 150 minutes of "
+        "moderate activity a week (Bull et al. 2020), is 450-600 at CR-10 3-4 ('moderate' to 'somewhat "
+        "hard', Foster 2001's scale); a rise to about that is what the guidelines ask, and the ratio of "
+        "two small loads swings on one walk. Gabbett 2016's ratios come from athletes training hours a "
+        "week",
+    ),
     Threshold("acwr_low", 0.8, 'below Gabbett 2016\'s "sweet spot" of 0.8-1.3'),
     Threshold("acwr_min_history_days", 28, CONVENTION + ": the chronic window must hold this much history"),
     Threshold(

@@ -128,20 +128,26 @@ class Draft:
         )
 
 
-def _usual_week(con: duckdb.DuckDBPyConnection, draft: Draft, week: date, first: date) -> None:
+def _usual_week(
+    con: duckdb.DuckDBPyConnection, draft: Draft, week: date, first: date, params: Params
+) -> None:
     """Fill the draft with the athlete's usual week: the sessions of the last full week before `week`
-    on the weekdays from `first` to Sunday, moved into this week."""
+    on the weekdays from `first` to Sunday, moved into this week, each with the minutes it counts
+    (session_intensity.sql's, the one definition: a strength session's whole duration)."""
     last_week = week - timedelta(days=7)
+    engine.prepare_scope(con, [draft.athlete_id], params)
+    engine.prepare_sessions(con, params, last_week + (first - week), week - timedelta(days=1))
     con.execute(
         """insert into q_plan_draft (planned_id, athlete_id, start_local, has_time, sport_type, category,
                name,
                moving_s, distance_m, rpe, source)
-           select ? + row_number() over (order by start_local), athlete_id, start_local + interval 7 day,
-                  has_time, sport_type, category, name, coalesce(nullif(moving_s, 0), elapsed_s, 0),
-                  distance_m, rpe, 'usual'
-           from activities
-           where athlete_id = ? and twin_of is null and not excluded
-             and start_local >= ? and start_local < ?""",
+           select ? + row_number() over (order by a.start_local), a.athlete_id,
+                  a.start_local + interval 7 day, a.has_time, a.sport_type, a.category, a.name,
+                  si.minutes * 60, a.distance_m, a.rpe, 'usual'
+           from activities a
+           join q_session_intensity si on si.activity_id = a.activity_id
+           where a.athlete_id = ? and a.twin_of is null and not a.excluded
+             and a.start_local >= ? and a.start_local < ?""",
         [USUAL_IDS, draft.athlete_id, last_week + (first - week), week],
     )
 
@@ -237,7 +243,7 @@ def suggest(
         > 0
     )
     if not has_plan:
-        _usual_week(con, draft, week, first)
+        _usual_week(con, draft, week, first, params)
     changes: list[Change] = []
     tried: set[tuple] = set()
     undone: set[int] = set()

@@ -82,7 +82,13 @@ REGISTRY: tuple[WarningKind, ...] = (
         code="no_support_work",
         title="no strength work",
         severity="warn; high from support_gap_high_days days (or never)",
-        thresholds=("runner_min_runs", "runner_min_share", "support_gap_days", "support_gap_high_days"),
+        thresholds=(
+            "runner_min_runs",
+            "runner_min_share",
+            "runner_min_km",
+            "support_gap_days",
+            "support_gap_high_days",
+        ),
         message=advice.no_support_work,
         advice=(
             "Add two short strength sessions a week for the hips and legs (squats, lunges, step-ups, "
@@ -100,7 +106,13 @@ REGISTRY: tuple[WarningKind, ...] = (
         code="low_support_share",
         title="little support work",
         severity="warn",
-        thresholds=("runner_min_runs", "runner_min_share", "support_share_low", "support_days_week"),
+        thresholds=(
+            "runner_min_runs",
+            "runner_min_share",
+            "runner_min_km",
+            "support_share_low",
+            "support_days_week",
+        ),
         message=advice.low_support_share,
         advice=(
             "Give strength work for the hips and legs (squats, lunges, step-ups, Romanian deadlifts) a "
@@ -122,6 +134,7 @@ REGISTRY: tuple[WarningKind, ...] = (
         thresholds=(
             "runner_min_runs",
             "runner_min_share",
+            "runner_min_km",
             "run_jump_week",
             "run_jump_min_km",
             "run_jump_base_km",
@@ -147,6 +160,7 @@ REGISTRY: tuple[WarningKind, ...] = (
         thresholds=(
             "acwr_high",
             "acwr_very_high",
+            "acwr_min_acute_load",
             "acwr_min_history_days",
             "acwr_min_active_days",
             "acwr_max_gap_days",

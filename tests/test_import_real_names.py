@@ -235,3 +235,31 @@ def test_include_counts_an_excluded_session_and_a_reimport_keeps_it(run_cli, db_
     load = {a["name"]: a["load"] for a in json.loads(listed.stdout)}
     assert load["Evening Weight Training"] == pytest.approx(432.5 * 5, rel=0.01)  # minutes x strength's 5
     assert load["Afternoon Weight Training"] is None
+
+
+def test_strava_rock_climb_is_cross_training(run_cli, db_path: Path) -> None:
+    # dennissmith0/Running_Performance (held-out-2): Strava's export names climbing "Rock Climb" (195
+    # sessions), which the table only knew as Garmin's "Rock Climbing": they were `other`
+    result = _import(run_cli, "strava_real_rock_climb.csv")
+    assert "types:" not in result.stdout
+    assert rows(db_path, "select sport_type, category from activities order by start_local") == [
+        ("Rock Climb", "cross"),
+        ("Run", "run"),
+    ]
+
+
+def test_garmin_rows_quoted_whole_are_read(run_cli, db_path: Path) -> None:
+    # carbsi/garmin24 and spiderolga/myHealthReportGenerator (held-out-2, tried): a plain header, then every
+    # row one quoted field holding the row (quotes doubled); all rows were rejected ("fewer fields than
+    # the header"). Also Garmin's `Padel` (159 sessions of carbsi's), which was `other`.
+    result = _import(run_cli, "garmin_real_quoted_rows.csv")
+    assert "3 rows: 3 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert "rows: each row was quoted whole (one field holding the row); read unwrapped" in result.stdout
+    assert "types:" not in result.stdout
+    assert rows(
+        db_path, "select sport_type, category, name, moving_s, elapsed_s from activities order by start_local"
+    ) == [
+        ("Running", "run", "Jyvaskyla Running", 2780.0, 2797.0),
+        ("Padel", "cross", "Padel, evening", 2470.0, 5554.0),
+        ("Strength Training", "strength", "Strength", 580.0, 1742.0),
+    ]

@@ -7,7 +7,8 @@ import json
 from datetime import date, timedelta
 
 import icalendar
-from test_plan_check import S, check, history, plan_csv
+from activity_rows import write
+from test_plan_check import S, at, check, history, plan_csv
 
 from ingest.database.db import connect
 from queries.plan_done import findings_text, stored_checks
@@ -267,3 +268,24 @@ def test_a_load_spike_is_never_eased_by_cutting_support_work(tmp_path, db_path, 
     out = suggest(run_cli)
     shortened = [(s["category"], s["date"]) for s in out["suggestions"] if s["action"] == "shorten"]
     assert shortened and all(category == "run" for category, _ in shortened)
+
+
+def test_planned_against_done_counts_a_gym_session_whole(tmp_path, db_path, run_cli):
+    """Plan-against-done reads the report's minutes (session_intensity.sql, role whole_session): a done
+    strength session of 90 min elapsed whose watch says 30 "moving" (Garmin's 2025-26 exports) counts
+    90 against the 60 planned; a run keeps its moving time (40 of 45 elapsed)."""
+    day = S - timedelta(days=5)
+    rows = [
+        {"start_local": at(day, 18), "sport_type": "Strength Training", "minutes": 30, "elapsed_s": 90 * 60},
+        {"start_local": at(day + timedelta(days=1)), "sport_type": "Run", "minutes": 40, "km": 8,
+         "elapsed_s": 45 * 60},
+    ]  # fmt: skip
+    write(db_path, "Ann", rows)
+    plan = [(-5, "Strength", 60, None, "Hips"), (-4, "Run", 40, 8, "Easy run")]
+    week_start = S - timedelta(days=6)
+    run_cli("plan", "import", str(plan_csv(tmp_path, plan)), "--athlete", "Ann", "--as-of", str(week_start))
+    rep = json.loads(run_cli("report", "--athlete", "Ann", "--as-of", str(S), "--json").output)
+    [week] = rep["plan"]["weeks"]
+    assert week["planned"]["minutes"]["strength"] == 60.0
+    assert week["done"]["minutes"]["strength"] == 90.0
+    assert week["done"]["minutes"]["run"] == 40.0

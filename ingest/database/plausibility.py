@@ -85,8 +85,9 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
               "share from about 18% to 45%)"),
 )  # fmt: skip
 
-# The minutes a session counts (queries/sql/session_load.sql): moving time, else elapsed time.
-SESSION_S = "coalesce(nullif(moving_s, 0), elapsed_s)"
+# The time the EXCLUSIONS' kinds of session count (all whole-session categories: queries/params.py
+# CATEGORY_ROLES, queries/sql/session_intensity.sql): the whole session, elapsed time, else moving time.
+SESSION_S = "coalesce(nullif(elapsed_s, 0), moving_s)"
 
 
 def exclusion_sql() -> str:

@@ -27,7 +27,7 @@ from ingest.exports.detect import NAMES, detect, read_header
 from ingest.exports.formats.common import FEWER_FIELDS, MACROS, MORE_FIELDS
 from ingest.exports.formats.header import Header
 from ingest.exports.formats.registry import Format
-from ingest.exports.read import read_raw, record_lines
+from ingest.exports.read import read_raw, record_lines, unwrapped
 from ingest.timezones import check_timezone, default_timezone
 
 # A field count that doesn't match the header, and other reasons DuckDB gives, in words.
@@ -164,6 +164,23 @@ def import_paths(
 
 
 def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    shown: str,
+    options: ImportOptions,
+    settings: dict[str, Any],
+    profile_name: str | None = None,
+) -> FileResult:
+    """Import one CSV file in one transaction and say what it did (rows quoted whole are unwrapped
+    first: ingest/exports/read.py)."""
+    with unwrapped(path) as (readable, was_wrapped):
+        result = _import_file(con, readable, shown, options, settings, profile_name)
+    if was_wrapped:
+        result.notes.insert(0, "rows: each row was quoted whole (one field holding the row); read unwrapped")
+    return result
+
+
+def _import_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     shown: str,

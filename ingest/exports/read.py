@@ -20,6 +20,11 @@ text no field holds so that an empty field reads as '' and only padding is NULL.
 
 from __future__ import annotations
 
+import csv
+import itertools
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -108,3 +113,49 @@ def record_lines(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str = ",
            where record > 1 and not blank and record not in (select line from _read_rejects)"""
     )
     return True
+
+
+# Rows quoted whole: a plain header line, then every row one quoted field holding the whole row with its
+# quotes doubled (`"Strength Training,2024-12-22 15:00:19,false,""Strength"",...`). Two real Garmin
+# Connect exports are written so (carbsi/garmin24 2024, spiderolga/myHealthReportGenerator 2025-26);
+# DuckDB reads each such row as one field and every row was rejected ("fewer fields than the header").
+QUOTED_WHOLE_SAMPLE = 20  # data rows looked at: all must be quoted whole (crosstrain's convention)
+
+
+def rows_quoted_whole(path: Path) -> bool:
+    """True when `path`'s header is plain and its first data rows are each one field holding a row."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            sample = [r for r in itertools.islice(reader, QUOTED_WHOLE_SAMPLE) if r]
+    except (OSError, csv.Error):
+        return False
+    if not header or len(header) < 2 or not sample:
+        return False
+    return all(len(r) == 1 and len(next(csv.reader([r[0]]), [])) >= 2 for r in sample)
+
+
+@contextmanager
+def unwrapped(path: Path) -> Iterator[tuple[Path, bool]]:
+    """`path`, or a temporary copy with its rows unwrapped when they are quoted whole (then True). The
+    copy keeps every line where it was (a row's own line breaks stay inside it), so rejects name the
+    lines of the user's file."""
+    if not rows_quoted_whole(path):
+        yield path, False
+        return
+    with tempfile.TemporaryDirectory(prefix="crosstrain-") as tmp:
+        target = Path(tmp) / path.name
+        with (
+            path.open(encoding="utf-8-sig", errors="replace", newline="") as src,
+            target.open("w", encoding="utf-8", newline="") as dst,
+        ):
+            reader = csv.reader(src)
+            writer = csv.writer(dst, lineterminator="\n")
+            writer.writerow(next(reader))
+            for row in reader:
+                if len(row) == 1:
+                    dst.write(row[0] + "\n")
+                else:
+                    writer.writerow(row)
+        yield target, True

@@ -2,7 +2,8 @@
 -- weeks of q_plan_missed (weeks holding a past planned session) and category of q_categories:
 -- planned and done minutes and sessions, and planned sessions missed.
 -- Parameters: $end (last local day counted, inclusive). Relations: q_plan_missed, activities,
---   q_categories(category, category_order).
+--   q_categories(category, category_order), q_session_intensity(activity_id, minutes: the one definition
+--   of a session's minutes, made by the report up to $end).
 with weeks as (
     select distinct athlete_id, week from q_plan_missed
 ),
@@ -24,9 +25,10 @@ done as (
         a.athlete_id,
         cast(date_trunc('week', a.start_local) as date) as week,
         a.category,
-        sum(coalesce(nullif(a.moving_s, 0), a.elapsed_s, 0)) / 60.0 as minutes,
+        sum(si.minutes) as minutes,
         count(*) as sessions
     from activities a
+    join q_session_intensity si on si.activity_id = a.activity_id
     join weeks w on w.athlete_id = a.athlete_id and cast(date_trunc('week', a.start_local) as date) = w.week
     where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
     group by a.athlete_id, cast(date_trunc('week', a.start_local) as date), a.category

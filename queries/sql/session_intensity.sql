@@ -1,12 +1,13 @@
 -- Default intensity of each session: the load per minute it gets when it has neither an RPE nor (for
--- categories whose load may come from heart rate) a heart rate. Grain: one row per activity of the
+-- categories whose load may come from heart rate) a heart rate; and each session's minutes (written
+-- here once: session_load.sql, plan_vs_done.sql and so the activities list read them). Grain: one row per activity of the
 -- athletes in q_scope that started on a local day up to $end (second recordings and excluded activities
 -- left out).
 -- Parameters: $end (local date, inclusive); $trimp_scale; $own_median_sessions (0: off),
 --   $own_median_last, $own_median_preceding (queries/engine.py: ceil($own_median_last) - 1, at least 0);
 --   $candidate_key (the intensity a support-work candidate scores as); $other_intensity.
 -- Relations: activities, activity_files (rpe), q_scope, q_categories(category, heart_rate_load,
---   catch_all), q_generic_types(type_name), q_intensity(intensity_key, intensity),
+--   catch_all, whole_session), q_generic_types(type_name), q_intensity(intensity_key, intensity),
 --   q_intensity_types(type_name, intensity_key), q_athlete_history(hr_rest, trimp_k, trimp_b),
 --   q_session_hr_max(activity_id, hr_max).
 -- intensity_key: what a session scores like, so the same session scores the same whatever its name:
@@ -29,11 +30,18 @@ with sessions as (
         a.start_local,
         a.category,
         lower(trim(a.sport_type)) as type_name,
-        coalesce(nullif(a.moving_s, 0), a.elapsed_s, 0) / 60.0 as minutes,
+        -- minutes, the one definition (every reader takes these): the whole session (elapsed time) for
+        -- categories whose role is whole_session (strength, Pilates, mobility: queries/params.py), else
+        -- moving time; elapsed time where the other is missing
+        case
+            when wc.whole_session and a.elapsed_s > 0 then a.elapsed_s
+            else coalesce(nullif(a.moving_s, 0), a.elapsed_s, 0)
+        end / 60.0 as minutes,
         a.avg_hr,
         a.rpe
     from activities a
     join q_scope s on s.athlete_id = a.athlete_id
+    left join q_categories wc on wc.category = a.category
     where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
 ),
 
@@ -125,6 +133,7 @@ own as (
 select
     c.athlete_id,
     c.activity_id,
+    c.minutes,
     c.intensity_key,
     coalesce(o.own_rate, i.intensity, $other_intensity) as intensity,
     case when o.own_rate is not null then 'own_median' else 'table' end as intensity_source

@@ -4,10 +4,11 @@
 -- Relations: activities, q_scope(athlete_id), q_categories(category, intensity, heart_rate_load),
 --   activity_files (rpe), activity_hr_seconds (seconds per whole bpm: ingest/files),
 --   q_athlete_history(athlete_id, hr_rest, trimp_k, trimp_b) (athlete_history.sql up to at least $end),
---   q_session_intensity(athlete_id, activity_id, intensity) (session_intensity.sql),
+--   q_session_intensity(athlete_id, activity_id, minutes, intensity) (session_intensity.sql),
 --   q_session_hr_max(athlete_id, activity_id, hr_max) (session_hr_max.sql: each session's HRmax from the
 --   data up to that session, so later imports never change a past session's load).
--- minutes = moving time, else elapsed time. day = the local calendar date the session started on
+-- minutes: q_session_intensity's (the whole session for strength, Pilates and mobility, else moving time;
+-- elapsed time where the other is missing: queries/params.py role whole_session). day = the local calendar date the session started on
 -- (start_local), so a run across midnight or a DST change belongs to its start date.
 -- Second recordings of a session (twin_of not null) and excluded activities count in no metric.
 -- rpe: the session RPE that set the load (the activity's, a correction's or the watch's), else null.
@@ -60,7 +61,7 @@ measured as (
         sc.category,
         sc.sport_type,
         sc.name,
-        coalesce(nullif(sc.moving_s, 0), sc.elapsed_s, 0) / 60.0 as minutes,
+        si.minutes,  -- session_intensity.sql: the one definition of a session's minutes
         coalesce(sc.distance_m, 0) / 1000.0 as distance_km,
         case when coalesce(sc.rpe, fl.file_rpe) between 1 and 10 then coalesce(sc.rpe, fl.file_rpe) end as rpe,
         case when c.heart_rate_load then fl.sample_trimp end as sample_trimp,

@@ -1,12 +1,12 @@
 -- Warnings. Grain: one row per athlete per warning raised at the summary's day.
 -- Parameters: the thresholds (queries/params.py THRESHOLDS: each with its default and its source as what
 --   it found, or crosstrain's convention; overridable in [thresholds]). Relations: q_summary.
---   Thresholds read: $acwr_high, $acwr_low, $acwr_max_gap_days, $acwr_min_active_days,
---   $acwr_min_history_days, $acwr_thin_weeks, $acwr_very_high, $break_days, $easy_runs_hard_share,
---   $easy_runs_min_rated, $hard_runs_min_rated, $hard_runs_share, $moderate_min_minutes,
---   $moderate_share, $monotony_high, $monotony_min_load_7d, $monotony_warn, $run_jump_base_km,
---   $run_jump_min_km, $run_jump_week, $runner_min_runs, $runner_min_share, $support_days_week,
---   $support_gap_days, $support_gap_high_days, $support_share_low,
+--   Thresholds read: $acwr_high, $acwr_low, $acwr_max_gap_days, $acwr_min_acute_load,
+--   $acwr_min_active_days, $acwr_min_history_days, $acwr_thin_weeks, $acwr_very_high, $break_days,
+--   $easy_runs_hard_share, $easy_runs_min_rated, $hard_runs_min_rated, $hard_runs_share,
+--   $moderate_min_minutes, $moderate_share, $monotony_high, $monotony_min_load_7d, $monotony_warn,
+--   $run_jump_base_km, $run_jump_min_km, $run_jump_week, $runner_min_km, $runner_min_runs,
+--   $runner_min_share, $support_days_week, $support_gap_days, $support_gap_high_days, $support_share_low,
 --   $variety_cv_distance, $variety_cv_pace, $variety_min_runs.
 -- Severity: info < warn < high. queries/warning_registry.py holds everything else about each code (its
 -- message, advice, source, order and plan behaviour) and reads each code's condition from this file:
@@ -19,7 +19,8 @@
 -- unlabelled_sessions: their risk says "inactive" instead.
 -- Shared facts (crosstrain's convention):
 --   is_runner: running is a substantial part of the training: at least $runner_min_runs runs in 28 days
---     and running at least $runner_min_share of all minutes;
+--     and running at least $runner_min_share of all minutes or at least $runner_min_km km (a triathlete's
+--     swim, bike and gym minutes don't make a regular runner a non-runner);
 --   unlabelled: the 28 days hold support-work candidates (sessions of the catch-all category), so "no
 --     support work" would be a guess: the support warnings wait for a label (unlabelled_sessions asks);
 --   established: the 28 days' load is an established chronic load: $acwr_min_history_days days of
@@ -33,7 +34,8 @@
 with base as (
     select
         *,
-        run_sessions >= $runner_min_runs and run_share >= $runner_min_share as is_runner,
+        run_sessions >= $runner_min_runs
+        and (run_share >= $runner_min_share or run_km >= $runner_min_km) as is_runner,
         unlabelled_sessions > 0 as unlabelled,
         history_days >= $acwr_min_history_days
         and active_days_28d >= $acwr_min_active_days
@@ -84,8 +86,9 @@ raised as (
                 then case when monotony >= $monotony_high then 'high' else 'warn' end
         end as high_monotony,
         -- warning: acwr_spike
+        -- (not on a trivial week: under $acwr_min_acute_load load in the last 7 days)
         case
-            when active and acwr > $acwr_high and established
+            when active and acwr > $acwr_high and established and load_7d >= $acwr_min_acute_load
                 then case when acwr > $acwr_very_high then 'high' else 'warn' end
         end as acwr_spike,
         -- warning: acwr_low
