@@ -19,7 +19,7 @@ create table if not exists session_values (
     category    varchar,
     sport_type  varchar,
     name        varchar,
-    minutes     double,              -- moving time, else elapsed time
+    minutes     double,              -- the minutes it counts (session_intensity.sql: whole session for strength, Pilates, mobility)
     distance_km double,
     load        double,              -- session_load.sql's load (arbitrary units)
     load_source varchar,             -- rpe | hr_samples | hr_avg | default
