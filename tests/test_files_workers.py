@@ -14,11 +14,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
-from activity_files import fit_activity
+from activity_files import fit_activity, gpx
 
 CROSSTRAIN = str(Path(sys.executable).with_name("crosstrain"))
 
@@ -144,3 +145,45 @@ def test_an_import_on_a_thread_decodes_in_spawned_workers_that_end_with_it(
         for w in descendants(proc.pid):
             os.kill(w, signal.SIGKILL)
     assert left == [], f"workers alive 10 s after the import was killed: {left}"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_worker_killed_mid_import_loses_no_file(tmp_path: Path, db_path: Path) -> None:
+    """A decode worker killed while the import runs (the out-of-memory killer, a user) breaks the pool:
+    the files not decoded by then are decoded again in a new worker, every good file is imported, and
+    the summary says what happened (before: each of them was refused, "ended abruptly")."""
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    for i in range(80):  # ~0.9 MB each: decoded in workers, ~65 ms apiece (several seconds in all)
+        gpx(folder / f"run{i:02d}.gpx", datetime(2026, 6, 1, 7, tzinfo=UTC) + timedelta(days=i), 5000)
+    proc = subprocess.Popen(
+        [CROSSTRAIN, "--db", str(db_path), "import", "--athlete", "Ana", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        workers = started(proc, lambda: children(proc.pid))
+        assert workers, "the import started no decode workers"
+        time.sleep(0.3)  # decoding
+        os.kill(workers[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=300)
+    finally:
+        for w in descendants(proc.pid):
+            os.kill(w, signal.SIGKILL)
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert err == "", err
+    assert (
+        "80 activity files, 80 sessions: 80 imported, 0 updated, 0 duplicates or already stored, 0 rejected"
+        in out
+    )
+    assert "a worker process ended abruptly (killed, out of memory or crashed)" in out, out
+    assert "were decoded again in new ones" in out and "were not imported" not in out, out
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        days, with_hr = con.execute(
+            """select count(distinct cast(start_at as date)),
+                      (select count(distinct activity_id) from activity_hr_seconds)
+               from activities"""
+        ).fetchone()
+    assert (days, with_hr) == (80, 80)
