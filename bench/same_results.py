@@ -2,10 +2,11 @@
 
 For each input, `crosstrain import` runs with both codes into fresh databases (`git archive` of the
 baseline under bench/.data/baseline-<sha>, as bench/files.py); then compared: the import's output
-(stdout, stderr, exit code), `activities list --json` (activity ids aside: the same code numbers
-them differently from one run to the next), `report --json`, and every table's rows hashed (activity
-ids replaced by the activity's key; times of the run itself, pids and paths left out). The sample
-data of `crosstrain demo --no-serve` is compared the same way.
+(stdout, stderr, exit code), `activities list --json` (activity ids aside, rows as a set: the same
+code numbers activities differently from one run to the next, and lists rows sharing a start by
+id), `report --json`, and every table's rows hashed (activity ids replaced by the activity's key;
+times of the run itself, pids and paths left out). The sample data of `crosstrain demo --no-serve`
+is compared the same way.
 
 Inputs: the 1,000-file Strava export zip and the folder of real files that bench/files.py builds
 (bench/.data/strava_export_files.zip, bench/.data/real_files), the 10 shared activity files, and the
@@ -84,14 +85,14 @@ def tables(db: Path) -> dict[str, tuple[int, int]]:
 
 
 def without_ids(text: str) -> str:
-    """`activities list --json` with each activity's id and twin's id left out."""
+    """`activities list --json` with each activity's id and twin's id left out, its rows sorted: rows
+    sharing a start are listed in id order, which differs between two runs of the same code too."""
     try:
         rows = json.loads(text.split("\n", 1)[1].split("\n--- stderr")[0])
     except (json.JSONDecodeError, IndexError):
         return text
-    return json.dumps(
-        [{k: v for k, v in r.items() if k not in ("id", "twin_of")} for r in rows], sort_keys=True
-    )
+    kept = [{k: v for k, v in r.items() if k not in ("id", "twin_of")} for r in rows]
+    return "\n".join(sorted(json.dumps(r, sort_keys=True) for r in kept))
 
 
 def results(code: Path, name: str, athletes: list[str], make: list[list[str]]) -> dict[str, object]:
