@@ -236,6 +236,9 @@ def _decode_all(found: Found, progress: Progress | None, notes: list[str] | None
 
 # A file whose decoding process ended abruptly (killed, out of memory, a decoder's crash), every time.
 ENDED_ABRUPTLY = "the decoding process ended abruptly"
+# New workers in a row that end on their first file: no worker can run here (a broken environment,
+# not one bad file), and the files left are refused at once rather than one new worker each.
+ENDED_ON_FIRST_FILE = 3
 
 
 def _in_workers(
@@ -280,16 +283,22 @@ def _decoded_again(
     (the out-of-memory killer, a user) loses no file. When those end abruptly too, a file may crash
     its decoder every time: the rest go to one new worker, one file a task in their order, so that
     the first file left when it ends is the one that ended it; only that file is refused, and
-    another new worker takes the files after it."""
-    again, refused = len(left), 0
+    another new worker takes the files after it (until ENDED_ON_FIRST_FILE workers in a row end on
+    their first file: then the rest are refused)."""
+    again, refused, first_only = len(left), 0, 0
     _in_workers(items, left, finished, workers)
     left = [i for i in left if undone(i)]
     while left:
+        before = len(left)
         _in_workers(items, left, finished, 1, per_task=1)
         left = [i for i in left if undone(i)]
-        if left:
-            finished(left[0], Decoded(items[left[0]], error=ENDED_ABRUPTLY))
-            left, refused = left[1:], refused + 1
+        if not left:
+            break
+        first_only = first_only + 1 if len(left) == before else 0
+        ended = left if first_only >= ENDED_ON_FIRST_FILE else left[:1]
+        for i in ended:
+            finished(i, Decoded(items[i], error=ENDED_ABRUPTLY))
+        left, refused = left[len(ended) :], refused + len(ended)
     if notes is not None:
         lost = f"; {refused} of them ended it again and were not imported" if refused else ""
         notes.append(
