@@ -286,7 +286,7 @@ def _decoded_again(
     another new worker takes the files after it (until ENDED_ON_FIRST_FILE workers in a row end on
     their first file: then the rest are refused)."""
     again, refused, first_only = len(left), 0, 0
-    _in_workers(items, left, finished, workers)
+    _in_workers(items, left, finished, min(workers, len(left)))
     left = [i for i in left if undone(i)]
     while left:
         before = len(left)
