@@ -6,8 +6,6 @@ import json
 from datetime import datetime
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from crosstrain.cli_athletes import existing_db
 from crosstrain.env import Env
@@ -57,6 +55,9 @@ def list_command(
     if not rows:
         click.echo(f"no activities of '{athlete}' in that range")
         return
+    from rich.console import Console  # the table only: --json doesn't load rich
+    from rich.table import Table
+
     table = Table()
     for column in (
         "id",

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import click
 import duckdb
-from rich.console import Console
-from rich.table import Table
 
 from crosstrain.env import Env
 from ingest.admin import athletes as athletes_admin
@@ -56,6 +54,9 @@ def athletes_group(ctx: click.Context, as_json: bool) -> None:
     if not rows:
         click.echo("no athletes yet: import some activities (crosstrain import --help)")
         return
+    from rich.console import Console  # the table only: --json doesn't load rich
+    from rich.table import Table
+
     table = Table("athlete", "sources", "activities", "first", "last")
     table.add_column("time zone (from)", no_wrap=True)
     for column in ("HRmax", "HRrest", "sex"):

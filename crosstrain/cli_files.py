@@ -1,4 +1,8 @@
-"""The activity-files part of `crosstrain import`: progress on a terminal, one line per result."""
+"""The activity-files part of `crosstrain import`: progress on a terminal, one line per result.
+
+rich (the bars and the spinner) is imported only when stderr is a terminal: scripts, cron jobs and
+logs get the same lines without loading it (~20 ms of every import's start).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from crosstrain.echo import echo_results
 from ingest.exports.importer import ImportOptions
@@ -24,8 +26,32 @@ def working(what: str) -> Iterator[None]:
     if not sys.stderr.isatty():
         yield
         return
+    from rich.console import Console
+
     with Console(stderr=True).status(what):
         yield
+
+
+@contextmanager
+def bars(stages: dict[str, str]) -> Iterator[Any]:
+    """`progress(done, total, stage)` drawing a bar per stage (reading files, writing them), each
+    counting its own files, on a terminal's stderr; None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(done: int, total: int, stage: str) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stages.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield progress
 
 
 def import_files(
@@ -40,23 +66,7 @@ def import_files(
         return False, rest, []
     from ingest.files.importer import STAGES, import_activity_paths  # the decoders: only here
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        disable=not sys.stderr.isatty(),
-        console=Console(stderr=True),
-    ) as bar:
-        tasks: dict[str, Any] = {}
-
-        def progress(done: int, total: int, stage: str) -> None:
-            """A bar per stage (reading files, writing them), each counting its own files."""
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with bars(STAGES) as progress:
         results = import_activity_paths(db, mine, options, settings, progress)
     failed = False
     for result in results:

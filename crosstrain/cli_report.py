@@ -6,12 +6,9 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 import queries
 from crosstrain.env import Env
@@ -20,6 +17,9 @@ from ingest.database.db import connect
 from ingest.errors import CrosstrainError
 from queries.engine import check_days
 from queries.warning_registry import title
+
+if TYPE_CHECKING:  # rich draws the tables; --json (scripts) doesn't load it (~20 ms of start-up)
+    from rich.console import Console
 
 SEVERITY_STYLE = {"high": "bold red", "warn": "yellow", "info": "cyan"}
 RISK_STYLE = {"red": "bold red", "amber": "yellow", "green": "green", "inactive": "dim"}
@@ -110,6 +110,9 @@ def _inactive(s: dict) -> str:
 
 
 def _print_report(rep: dict, console: Console) -> None:
+    from rich import box
+    from rich.table import Table
+
     s = rep["summary"]
     risk = s["risk"]
     style = RISK_STYLE.get(risk, "")
@@ -168,6 +171,9 @@ def _print_report(rep: dict, console: Console) -> None:
 
 
 def _print_compare(out: dict, console: Console) -> None:
+    from rich import box
+    from rich.table import Table
+
     if not out["athletes"]:
         console.print("no athletes yet: import some activities (crosstrain import --help)")
         return
@@ -234,6 +240,8 @@ def report(
     if as_json:
         click.echo(json.dumps(rep, indent=2, allow_nan=False))
     else:
+        from rich.console import Console
+
         _print_report(rep, Console(soft_wrap=False))
 
 
@@ -250,6 +258,8 @@ def compare(env: Env, as_of: str | None, as_json: bool, engine: str, source: str
     if as_json:
         click.echo(json.dumps(out, indent=2, allow_nan=False))
     else:
+        from rich.console import Console
+
         # the table needs about 104 columns; a narrow terminal wraps lines rather than squeezing names away
         _print_compare(out, Console(width=max(Console().width, 104)))
 

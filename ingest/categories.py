@@ -347,8 +347,14 @@ def key_sql(column: str) -> str:
 def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
     """Load the mapping into temp tables `category_map` (flagging name-decides types), `category_keywords`."""
     types = category_table(settings)
-    con.execute("create or replace temp table _category_src (sport_type varchar, category varchar)")
-    con.executemany("insert into _category_src values (?, ?)", list(types.items()))
+    # One statement for the whole table, `rid` its order (executemany ran one insert per type: ~15 ms of
+    # every write, a third of this function).
+    con.execute(
+        """create or replace temp table _category_src as
+           select unnest(?::varchar[]) as sport_type, unnest(?::varchar[]) as category,
+                  unnest(range(?)) as rid""",
+        [list(types), list(types.values()), len(types)],
+    )
     con.execute(
         f"""create or replace temp table category_map as
             with decides as (
@@ -356,7 +362,7 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
                 from (select unnest(?::varchar[]) as name) t
             ),
             keyed as (
-                select {key_sql("sport_type")} as type_key, category, rowid as rid from _category_src
+                select {key_sql("sport_type")} as type_key, category, rid from _category_src
                 union all
                 select type_key, 'other', -1 from decides
             )

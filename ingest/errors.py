@@ -21,6 +21,11 @@ class ConfigError(CrosstrainError):
     """The settings file cannot be read."""
 
 
+class FileFormatError(Exception):
+    """An activity file that can't be read: truncated, corrupt, or with nothing recorded (that file's
+    one line; the import goes on with the others)."""
+
+
 def first_line(exc: BaseException) -> str:
     """The first line of an error's message, or its type's name when it has none: what a one-line
     error shows of a library's multi-line message."""

@@ -7,6 +7,7 @@ its workers exist, and the workers must be gone within seconds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -14,11 +15,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
-from activity_files import fit_activity
+from activity_files import fit_activity, gpx
 
 CROSSTRAIN = str(Path(sys.executable).with_name("crosstrain"))
 
@@ -144,3 +146,80 @@ def test_an_import_on_a_thread_decodes_in_spawned_workers_that_end_with_it(
         for w in descendants(proc.pid):
             os.kill(w, signal.SIGKILL)
     assert left == [], f"workers alive 10 s after the import was killed: {left}"
+
+
+def runs_in_gpx(folder: Path, n: int = 80) -> Path:
+    """`n` runs on `n` days, ~0.9 MB of GPX each: decoded in workers, ~65 ms apiece (seconds in all)."""
+    folder.mkdir()
+    for i in range(n):
+        gpx(folder / f"run{i:02d}.gpx", datetime(2026, 6, 1, 7, tzinfo=UTC) + timedelta(days=i), 5000)
+    return folder
+
+
+def import_killing_workers(db_path: Path, folder: Path, kills: int) -> tuple[int, str, str]:
+    """`crosstrain import` of `folder`, a decode worker of each of its first `kills` pools killed
+    (the next kill waits for workers not seen before); returns exit code, stdout, stderr."""
+    proc = subprocess.Popen(
+        [CROSSTRAIN, "--db", str(db_path), "import", "--athlete", "Ana", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: set[int] = set()
+    try:
+        while kills:
+            assert started(proc, lambda: [c for c in children(proc.pid) if c not in seen]), "no new workers"
+            time.sleep(0.2)  # decoding
+            new = [c for c in children(proc.pid) if c not in seen]
+            seen.update(new)  # the pool's workers (and a broken pool's last ones, ending)
+            with contextlib.suppress(IndexError, ProcessLookupError):
+                os.kill(new[0], signal.SIGKILL)
+                kills -= 1
+        out, err = proc.communicate(timeout=300)
+    finally:
+        for w in descendants(proc.pid):
+            os.kill(w, signal.SIGKILL)
+        proc.kill()
+    return proc.returncode, out, err
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_worker_killed_mid_import_loses_no_file(tmp_path: Path, db_path: Path) -> None:
+    """A decode worker killed while the import runs (the out-of-memory killer, a user) breaks the pool:
+    the files not decoded by then are decoded again in new workers, every good file is imported, and
+    the summary says what happened (before: each of them was refused, "ended abruptly")."""
+    code, out, err = import_killing_workers(db_path, runs_in_gpx(tmp_path / "watch"), kills=1)
+    assert code == 0, err
+    assert err == "", err
+    assert "80 activity files, 80 sessions: 80 imported, 0 updated, 0 duplicates" in out, out
+    assert ", 0 rejected" in out, out
+    assert "a worker process ended abruptly (killed, out of memory or crashed)" in out, out
+    assert "were decoded again in new ones" in out and "were not imported" not in out, out
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        days, with_hr = con.execute(
+            """select count(distinct cast(start_at as date)),
+                      (select count(distinct activity_id) from activity_hr_seconds)
+               from activities"""
+        ).fetchone()
+    assert (days, with_hr) == (80, 80)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_a_file_that_ends_its_worker_every_time_is_the_only_one_refused(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """When the new workers end abruptly too, the rest are decoded one file a task by one worker: the
+    file it was on when it ended is refused (a decoder crash on that file would end it every time),
+    and another worker takes the files after it. Here the workers of three pools in a row are killed:
+    exactly one file is refused, with its line, and the other 79 are imported."""
+    code, out, err = import_killing_workers(db_path, runs_in_gpx(tmp_path / "watch"), kills=3)
+    assert code == 1, err
+    [line] = err.splitlines()
+    assert line.startswith("error: ") and line.endswith(
+        ".gpx: the decoding process ended abruptly; file skipped"
+    )
+    assert "79 activity files, 79 sessions: 79 imported, 0 updated, 0 duplicates" in out, out
+    assert ", 1 rejected" in out, out
+    assert "were decoded again in new ones; 1 of them ended it again and were not imported" in out, out
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("select count(*) from activities").fetchone()[0] == 79

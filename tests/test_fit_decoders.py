@@ -24,8 +24,8 @@ import pytest
 from activity_files import fit_activity, fit_compressed, fit_strength, strength_set
 from conftest import MIRRORS
 
+from ingest.errors import FileFormatError
 from ingest.files import fit
-from ingest.files.model import FileFormatError
 
 T0 = datetime(2026, 5, 4, 6, 30, tzinfo=UTC)
 SHARED = fc.SHARED_FORMATS / "files" if fc.SHARED_FORMATS is not None else None

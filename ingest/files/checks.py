@@ -28,7 +28,8 @@ import numpy as np
 
 from ingest.database.plausibility import EARLIEST, WEEK_S
 from ingest.database.store import MAX_NAME_CHARS
-from ingest.files.model import FileFormatError, Recording
+from ingest.errors import FileFormatError
+from ingest.files.model import Recording
 
 # A week at one sample a second: no session lasts longer (ingest/database/plausibility.py: moving time).
 MAX_SAMPLES = WEEK_S

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
-from ingest.errors import first_line
+from ingest.errors import FileFormatError, first_line
 from ingest.files import checks, fit, samples, xml
-from ingest.files.model import FileFormatError, StrengthSet
+from ingest.files.model import StrengthSet
 from ingest.files.sources import Item, read
 
 

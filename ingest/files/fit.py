@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ingest.files.model import FileFormatError, Recording, StrengthSet, column, one_per_time
+from ingest.errors import FileFormatError
+from ingest.files.model import Recording, StrengthSet, column, one_per_time
 
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z, FIT's time zero (FIT SDK: date_time type)
 SEMICIRCLE_DEG = 180.0 / 2**31  # FIT positions are semicircles (FIT SDK profile: position_lat)

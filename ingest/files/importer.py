@@ -163,7 +163,7 @@ def _import_path(
         if zipfile.is_zipfile(path):
             raise ImportFormatError(f"{path}: no activities.csv in this archive: not a Strava export")
         raise ImportFormatError(f"{path}: no .fit, .gpx or .tcx files here")
-    decoded = list(_decode_all(found, progress))
+    decoded = _decode_all(found, progress, result.notes)
     good = []
     for d in decoded:
         result.rejects += [f"{d.item.shown}: {why}; not imported" for why in d.refused]
@@ -197,9 +197,10 @@ def _import_path(
         result.notes.append("time zone: " + athlete_zone.gps_note([athlete], zone))
 
 
-def _decode_all(found: Found, progress: Progress | None) -> list[Decoded]:
+def _decode_all(found: Found, progress: Progress | None, notes: list[str] | None = None) -> list[Decoded]:
     """Decoded files in their order: small ones on every core (at most MAX_WORKERS), large ones here
-    one at a time, so that the memory of an import stays bounded whatever the folder holds."""
+    one at a time, so that the memory of an import stays bounded whatever the folder holds. `notes`
+    hears a line when a decode worker ended abruptly and its files were decoded again."""
     items = found.items
     total = len(items)
     done: list[Decoded | None] = [None] * total
@@ -223,24 +224,87 @@ def _decode_all(found: Found, progress: Progress | None) -> list[Decoded]:
     known = [sizes[i] for i in small]  # 0: not known cheaply (a zip inside the zip): taken as large
     if len(small) >= PARALLEL_FROM and (sum(known) >= PARALLEL_FROM_BYTES or 0 in known):
         workers = max(1, min(os.cpu_count() or 1, len(small), MAX_WORKERS))
-        per_task = max(1, min(FILES_PER_TASK, len(small) // (workers * 4)))
-        tasks = [small[at : at + per_task] for at in range(0, len(small), per_task)]
-        with ProcessPoolExecutor(
-            workers, mp_context=_worker_context(), initializer=_end_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            futures = {pool.submit(decode_each, [items[i] for i in task]): task for task in tasks}
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    for i, d in zip(task, future.result(), strict=True):
-                        finished(i, d)
-                except BrokenProcessPool:  # a worker killed (out of memory): its files are said
-                    for i in task:
-                        finished(i, Decoded(items[i], error="the decoding process ended abruptly"))
+        _in_workers(items, small, finished, workers)
+        left = [i for i in small if done[i] is None]
+        if left:
+            _decoded_again(items, left, finished, lambda i: done[i] is None, workers, notes)
     for i, item in enumerate(items):
         if done[i] is None:
             finished(i, decode(item))
     return [d for d in done if d is not None]
+
+
+# A file whose decoding process ended abruptly (killed, out of memory, a decoder's crash), every time.
+ENDED_ABRUPTLY = "the decoding process ended abruptly"
+# New workers in a row that end on their first file: no worker can run here (a broken environment,
+# not one bad file), and the files left are refused at once rather than one new worker each.
+ENDED_ON_FIRST_FILE = 3
+
+
+def _in_workers(
+    items: list[Item],
+    indices: list[int],
+    finished: Callable[[int, Decoded], None],
+    workers: int,
+    per_task: int = FILES_PER_TASK,
+) -> None:
+    """Decode `items[i]` for i in `indices` in a pool of `workers` processes, up to `per_task` files
+    a task, calling `finished(i, decoded)` for each; a worker that ends abruptly breaks the pool, and
+    the files not finished by then are left to the caller."""
+    per_task = max(1, min(per_task, len(indices) // (workers * 4)))
+    tasks = [indices[at : at + per_task] for at in range(0, len(indices), per_task)]
+    with ProcessPoolExecutor(
+        workers, mp_context=_worker_context(), initializer=_end_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        futures = {}
+        for task in tasks:
+            try:
+                futures[pool.submit(decode_each, [items[i] for i in task])] = task
+            except BrokenProcessPool:  # broken while tasks were still being handed out
+                break
+        for future in as_completed(futures):
+            try:
+                decoded = future.result()
+            except BrokenProcessPool:
+                continue
+            for i, d in zip(futures[future], decoded, strict=True):
+                finished(i, d)
+
+
+def _decoded_again(
+    items: list[Item],
+    left: list[int],
+    finished: Callable[[int, Decoded], None],
+    undone: Callable[[int], bool],
+    workers: int,
+    notes: list[str] | None,
+) -> None:
+    """The files a broken pool left, decoded once more in new workers: a worker killed from outside
+    (the out-of-memory killer, a user) loses no file. When those end abruptly too, a file may crash
+    its decoder every time: the rest go to one new worker, one file a task in their order, so that
+    the first file left when it ends is the one that ended it; only that file is refused, and
+    another new worker takes the files after it (until ENDED_ON_FIRST_FILE workers in a row end on
+    their first file: then the rest are refused)."""
+    again, refused, first_only = len(left), 0, 0
+    _in_workers(items, left, finished, min(workers, len(left)))
+    left = [i for i in left if undone(i)]
+    while left:
+        before = len(left)
+        _in_workers(items, left, finished, 1, per_task=1)
+        left = [i for i in left if undone(i)]
+        if not left:
+            break
+        first_only = first_only + 1 if len(left) == before else 0
+        ended = left if first_only >= ENDED_ON_FIRST_FILE else left[:1]
+        for i in ended:
+            finished(i, Decoded(items[i], error=ENDED_ABRUPTLY))
+        left, refused = left[len(ended) :], refused + len(ended)
+    if notes is not None:
+        lost = f"; {refused} of them ended it again and were not imported" if refused else ""
+        notes.append(
+            f"decoding: a worker process ended abruptly (killed, out of memory or crashed); the {again} "
+            f"files not decoded by then were decoded again in new ones{lost}"
+        )
 
 
 def _size(item: Item, zips: dict[str, zipfile.ZipFile]) -> int:

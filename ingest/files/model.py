@@ -99,7 +99,3 @@ def one_per_time(t: np.ndarray, columns: list[np.ndarray]) -> list[np.ndarray]:
         out[known] = c[first[known]]
         merged.append(out)
     return merged
-
-
-class FileFormatError(Exception):
-    """An activity file that can't be read: truncated, corrupt, or with nothing recorded."""

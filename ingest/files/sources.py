@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from ingest.errors import CrosstrainError
+from ingest.errors import CrosstrainError, FileFormatError
 from ingest.exports.archive import (
     MAX_UNZIPPED_BYTES,
     ArchiveLimitError,
@@ -27,7 +27,6 @@ from ingest.exports.archive import (
     too_large,
 )
 from ingest.exports.formats.strava_languages import HEADERS as STRAVA_HEADERS
-from ingest.files.model import FileFormatError
 
 FILE_KINDS = ("fit", "gpx", "tcx")
 MiB = 1024 * 1024

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 from lxml import etree
 
-from ingest.files.model import FileFormatError, Recording, column, one_per_time
+from ingest.errors import FileFormatError
+from ingest.files.model import Recording, column, one_per_time
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
 
