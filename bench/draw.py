@@ -106,7 +106,7 @@ def main() -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     from bench.dashboard import ATHLETES
-    from bench.synth import build_db
+    from bench.synth import build_db, build_db_of
     from dashboard.screenshot import charts_drawn, chrome
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the servers below are stopped
@@ -116,7 +116,8 @@ def main() -> None:
     ).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         trees = {"this checkout": ROOT, f"{args.rev} ({label})": tree_of(args.rev, Path(tmp))}
-        servers = {name: start(root, db) for name, root in trees.items()}
+        dbs = {name: db if root == ROOT else build_db_of(root) for name, root in trees.items()}
+        servers = {name: start(root, dbs[name]) for name, root in trees.items()}
         browser = chrome(1400, 1000)
         times: dict[str, list[list[float]]] = {name: [] for name in trees}
         try:

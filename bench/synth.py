@@ -11,6 +11,8 @@ Reused by the dashboard bench: `from bench.synth import build_db, AS_OF`.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -97,6 +99,21 @@ def build_db(path: Path | str | None = None, athletes: int = 1000, years: int = 
         con.execute("checkpoint")
     building.rename(path)
     return path
+
+
+def build_db_of(tree: Path, athletes: int = 1000, years: int = 5) -> Path:
+    """The bench database as the code in `tree` (an earlier commit's files) builds it, under that tree's
+    own bench/.data: an earlier commit refuses a database a later schema wrote."""
+    code = f"from bench.synth import build_db; print(build_db(athletes={athletes}, years={years}))"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tree,
+        env=os.environ | {"PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Path(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
