@@ -14,7 +14,7 @@ import duckdb
 
 from ingest.categories import CATEGORIES
 from queries import engine
-from queries.params import CATEGORY_ROLES
+from queries.params import CATEGORY_ROLES, Params
 
 # the categories that count toward the support share (queries/params.py decides)
 SUPPORT = tuple(c for c in CATEGORIES if CATEGORY_ROLES[c].get("support_share"))
@@ -25,12 +25,14 @@ def has_plan(con: engine.Con, athlete_id: int) -> bool:
     return engine.fetch(con, query, {"athlete_id": athlete_id})[0]["n"] > 0
 
 
-def plan_vs_done(con: engine.Con, athlete_id: int, start: date, end: date) -> dict | None:
+def plan_vs_done(con: engine.Con, athlete_id: int, start: date, end: date, params: Params) -> dict | None:
     """Planned against done for the weeks from the one holding `start` to `end` (days after `end` are
     not past), and how many planned sessions lie ahead; None when the athlete has no plan at all.
-    Reads q_scope (holding the athlete, and maybe others)."""
+    Reads q_scope (holding the athlete, and maybe others); done minutes from q_session_load (the
+    minutes each session counts), made here unless the request holds it for those days already."""
     if not has_plan(con, athlete_id):
         return None
+    engine.prepare_sessions(con, params, engine.monday(start), end)
     engine.materialise(con, "plan_missed", {"start": engine.monday(start), "end": end})
     # (q_scope may hold more athletes than this one: `reports` of the compare page)
     rows = engine.fetch(

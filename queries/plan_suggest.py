@@ -133,7 +133,8 @@ def _usual_week(
 ) -> None:
     """Fill the draft with the athlete's usual week: the sessions of the last full week before `week`
     on the weekdays from `first` to Sunday, moved into this week, each with the minutes it counts
-    (session_intensity.sql's, the one definition: a strength session's whole duration)."""
+    (q_session_load's: session_intensity.sql's one definition, a strength session's whole duration;
+    counted sessions only)."""
     last_week = week - timedelta(days=7)
     engine.prepare_scope(con, [draft.athlete_id], params)
     engine.prepare_sessions(con, params, last_week + (first - week), week - timedelta(days=1))
@@ -143,11 +144,10 @@ def _usual_week(
                moving_s, distance_m, rpe, source)
            select ? + row_number() over (order by a.start_local), a.athlete_id,
                   a.start_local + interval 7 day, a.has_time, a.sport_type, a.category, a.name,
-                  si.minutes * 60, a.distance_m, a.rpe, 'usual'
+                  s.minutes * 60, a.distance_m, a.rpe, 'usual'
            from activities a
-           join q_session_intensity si on si.activity_id = a.activity_id
-           where a.athlete_id = ? and a.twin_of is null and not a.excluded
-             and a.start_local >= ? and a.start_local < ?""",
+           join q_session_load s on s.activity_id = a.activity_id
+           where a.athlete_id = ? and a.start_local >= ? and a.start_local < ?""",
         [USUAL_IDS, draft.athlete_id, last_week + (first - week), week],
     )
 

@@ -184,7 +184,7 @@ def _reports(con: engine.Con, athletes: list[str], as_of: date, params: Params) 
             "thresholds": thresholds(params),
         }
         # planned against done, where the athlete has a plan (queries/plan_done.py)
-        if (plan := plan_vs_done(con, athlete_id, first_week, as_of)) is not None:
+        if (plan := plan_vs_done(con, athlete_id, first_week, as_of, params)) is not None:
             one["plan"] = plan
         out.append(one)
     return out

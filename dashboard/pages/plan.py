@@ -216,8 +216,9 @@ def show_plan(athlete: str | None, _uploaded: int, _applied: int, as_of: str, we
             weekly, daily = plans.projected_series(con, athlete, day, settings=settings)
             checked = plans.check_or_none(con, athlete, day, settings)
             found = suggest(con, athlete, data.parse_date(week, None), day, settings)
-            engine.prepare_scope(con, [athlete_id], resolve(settings))
-            past = plan_vs_done(con, athlete_id, day - dt.timedelta(weeks=12), day)
+            params = resolve(settings)
+            engine.prepare_scope(con, [athlete_id], params)
+            past = plan_vs_done(con, athlete_id, day - dt.timedelta(weeks=12), day, params)
     except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "plan")
     lines = thresholds.in_force(None, settings)  # the dashboard's settings, as the warnings use them

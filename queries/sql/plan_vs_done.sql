@@ -1,9 +1,10 @@
 -- Planned against done. Grain: one row per athlete, ISO week (Monday) and category (all six) for the
 -- weeks of q_plan_missed (weeks holding a past planned session) and category of q_categories:
 -- planned and done minutes and sessions, and planned sessions missed.
--- Parameters: $end (last local day counted, inclusive). Relations: q_plan_missed, activities,
---   q_categories(category, category_order), q_session_intensity(activity_id, minutes: the one definition
---   of a session's minutes, made by the report up to $end).
+-- Parameters: $end (last local day counted, inclusive). Relations: q_plan_missed,
+--   q_categories(category, category_order), q_session_load(athlete_id, activity_id, start_local,
+--   category, minutes: session_intensity.sql's one definition of the minutes a session counts; counted
+--   sessions only, holding the plan's weeks up to $end: queries/plan_done.py makes it).
 with weeks as (
     select distinct athlete_id, week from q_plan_missed
 ),
@@ -22,16 +23,15 @@ planned as (
 
 done as (
     select
-        a.athlete_id,
-        cast(date_trunc('week', a.start_local) as date) as week,
-        a.category,
-        sum(si.minutes) as minutes,
+        s.athlete_id,
+        cast(date_trunc('week', s.start_local) as date) as week,
+        s.category,
+        sum(s.minutes) as minutes,
         count(*) as sessions
-    from activities a
-    join q_session_intensity si on si.activity_id = a.activity_id
-    join weeks w on w.athlete_id = a.athlete_id and cast(date_trunc('week', a.start_local) as date) = w.week
-    where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
-    group by a.athlete_id, cast(date_trunc('week', a.start_local) as date), a.category
+    from q_session_load s
+    join weeks w on w.athlete_id = s.athlete_id and cast(date_trunc('week', s.start_local) as date) = w.week
+    where s.start_local < cast($end as date) + 1
+    group by s.athlete_id, cast(date_trunc('week', s.start_local) as date), s.category
 )
 
 select
