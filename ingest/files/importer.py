@@ -163,7 +163,7 @@ def _import_path(
         if zipfile.is_zipfile(path):
             raise ImportFormatError(f"{path}: no activities.csv in this archive: not a Strava export")
         raise ImportFormatError(f"{path}: no .fit, .gpx or .tcx files here")
-    decoded = _decode_all(found, progress, result.notes)
+    decoded = decode_items(found.items, progress, result.notes)
     good = []
     for d in decoded:
         result.rejects += [f"{d.item.shown}: {why}; not imported" for why in d.refused]
@@ -197,11 +197,13 @@ def _import_path(
         result.notes.append("time zone: " + athlete_zone.gps_note([athlete], zone))
 
 
-def _decode_all(found: Found, progress: Progress | None, notes: list[str] | None = None) -> list[Decoded]:
+def decode_items(
+    items: list[Item], progress: Progress | None = None, notes: list[str] | None = None
+) -> list[Decoded]:
     """Decoded files in their order: small ones on every core (at most MAX_WORKERS), large ones here
     one at a time, so that the memory of an import stays bounded whatever the folder holds. `notes`
-    hears a line when a decode worker ended abruptly and its files were decoded again."""
-    items = found.items
+    hears a line when a decode worker ended abruptly and its files were decoded again. The one way
+    activity files are decoded (imports and the Garmin sync)."""
     total = len(items)
     done: list[Decoded | None] = [None] * total
     count = 0

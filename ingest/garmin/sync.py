@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import tempfile
 import threading
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -39,8 +38,8 @@ from ingest.database import db, store, twins, versions
 from ingest.database.transaction import transaction
 from ingest.errors import CrosstrainError, UnknownAthleteError
 from ingest.files import attach, sources
-from ingest.files.decode import Decoded, decode, zone_at
-from ingest.files.importer import PARALLEL_FROM, STAGED_TYPES, source_id, write_decoded
+from ingest.files.decode import Decoded, zone_at
+from ingest.files.importer import STAGED_TYPES, decode_items, source_id, write_decoded
 from ingest.garmin.client import (
     KEY_PAGE,
     MAX_IN_FLIGHT,
@@ -349,7 +348,6 @@ class _AthleteSync:
         self.result = AthleteResult(name)
         self.windows_total = 0
         self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
         self._pending: tuple[date, date] | None = None  # windows listed empty, not yet in the cursor
 
     def run(self, full: bool, since: date | None, today: date) -> None:
@@ -397,9 +395,6 @@ class _AthleteSync:
             raise CrosstrainError(
                 f"{exc}; {self.name}: {done} activities saved, the next sync resumes from there"
             ) from None
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(cancel_futures=True)
         self._save_token()
         self._finish("ok")
         self._report(done=True)
@@ -516,7 +511,7 @@ class _AthleteSync:
                     if files:
                         items.append((fetched, files))
             flat = [item for _, files in items for item in files]
-            decoded = iter(self._decode_all(flat))
+            decoded = iter(decode_items(flat, notes=self.result.notes))  # a dead worker loses no file
             for fetched, files in items:
                 for d in [next(decoded) for _ in files]:
                     if fetched.problem is None and (d.error or d.skipped or not d.sessions):
@@ -556,13 +551,6 @@ class _AthleteSync:
             file.write_bytes(content)
             files.append(sources.Item(f"Garmin activity {s.garmin_id}: {name}", str(file)))
         return _Fetched(s), files
-
-    def _decode_all(self, items: list[sources.Item]) -> list[Decoded]:
-        if len(items) < PARALLEL_FROM:
-            return [decode(item) for item in items]
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1))
-        return list(self._pool.map(decode, items, chunksize=4))
 
     # -- the window's write ---------------------------------------------------------------------------
 
