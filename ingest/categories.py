@@ -210,6 +210,8 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "core",
         "crossfit",
         "bodypump",
+        "plyometric",
+        "abdomin",  # abdominal(es), abdominais
         # German, French, Spanish, Italian, Portuguese, Dutch, Nordic, Polish, Czech, Finnish
         "kraft",  # Krafttraining, Krafttrening
         "fitnessstudio",
@@ -233,12 +235,16 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "posilovna",
         "kuntosali",
         "voimaharjoittelu",
+        "pliometri",  # pliometría, pliometria (es, it, pt): DanielAlejandroDuquePerez/running-coach
+        "addominal",
     ],
     "mobility": [
         "yoga",
         "stretch",
         "mobility",
         "foam roll",
+        "flexibility",
+        "loosen",  # "Quick loosen up with ...": DanielAlejandroDuquePerez/running-coach
         "dehnen",
         "beweglichkeit",
         "etirement",
@@ -286,6 +292,7 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "bike",
         "cycling",
         "spinning",
+        "walk",  # Garmin Other "Phoenix Walk": jordankbartos/weight_loss
     ],
 }
 

@@ -161,31 +161,51 @@ def _jump(now: Any, top: Any, t: Thresholds) -> bool:
     )
 
 
+def jump_reference(top: Any, level: Any) -> Any:
+    """What a week's run km is judged against: the largest of the weeks before, or the usual level when
+    that is higher (warnings.sql's greatest(run_km_max_prev_7d, run_km_level_7d))."""
+    return top if level is None or (top is not None and top >= level) else level
+
+
 def run_volume_jump(s: Row, t: Thresholds) -> str:
-    now, top, usual = s.get("run_km_7d"), s.get("run_km_max_prev_7d"), s.get("run_km_usual_7d")
+    now, usual = s.get("run_km_7d"), s.get("run_km_usual_7d")
+    top, level = s.get("run_km_max_prev_7d"), s.get("run_km_level_7d")
     before, top_before = s.get("run_km_week_before"), s.get("run_km_max_before_7d")
+    level_before = s.get("run_km_level_before_7d")
+    weeks = f"{t['run_jump_level_weeks']:.0f}"
+    ref, ref_before = jump_reference(top, level), jump_reference(top_before, level_before)
     parts = []
-    if _jump(now, top, t) or not _jump(before, top_before, t):
-        against = (
-            f"{_fmt(100 * (now / top - 1), '+.0f')}% on the largest of the 3 weeks before "
-            f"({_fmt(top, '.1f')} km"
-            if top
-            else "after no running in the 3 weeks before (0.0 km"
+    if _jump(now, ref, t) or not _jump(before, ref_before, t):
+        if ref and ref != top:
+            against = (
+                f"{_fmt(100 * (now / ref - 1), '+.0f')}% on the usual level of the {weeks} weeks before "
+                f"({_fmt(ref, '.1f')} km, their second-largest week; the 3 weeks' mean"
+            )
+        elif ref:
+            against = (
+                f"{_fmt(100 * (now / ref - 1), '+.0f')}% on the largest of the 3 weeks before "
+                f"({_fmt(ref, '.1f')} km; their mean"
+            )
+        else:
+            against = "after no running in the 3 weeks before (0.0 km; their mean"
+        parts.append(f"Ran {_fmt(now, '.1f')} km in the last 7 days, {against} {_fmt(usual, '.1f')} km).")
+    if _jump(before, ref_before, t) and ref_before:
+        what = (
+            f"the usual level of the {weeks} weeks before them ({_fmt(ref_before, '.1f')} km, their "
+            "second-largest week)"
+            if ref_before != top_before
+            else f"the larger of the 2 weeks before them ({_fmt(ref_before, '.1f')} km)"
         )
-        parts.append(
-            f"Ran {_fmt(now, '.1f')} km in the last 7 days, {against}; their mean {_fmt(usual, '.1f')} km)."
-        )
-    if _jump(before, top_before, t) and top_before:
         parts.append(
             f"Ran {_fmt(before, '.1f')} km in the 7 days before, "
-            f"{_fmt(100 * (before / top_before - 1), '+.0f')}% on the larger of the 2 weeks before them "
-            f"({_fmt(top_before, '.1f')} km)."
+            f"{_fmt(100 * (before / ref_before - 1), '+.0f')}% on {what}."
         )
     return " ".join(parts) + (
         f" Flag above +{_pct(t['run_jump_week'])} and {t['run_jump_min_km']:.0f} km more, from "
-        f"{t['run_jump_base_km']:.0f} km a week. Nielsen et al. 2014 saw more distance-related injuries in "
-        f"novice runners who progressed by over {_pct(t['run_jump_week'])} a week (HR 1.59, 95% CI "
-        "0.96-2.66; not significant overall)."
+        f"{t['run_jump_base_km']:.0f} km a week; a return to the usual level (the second-largest week of "
+        f"the {weeks} before, since the last break) is no jump. Nielsen et al. 2014 saw more "
+        f"distance-related injuries in novice runners who progressed by over {_pct(t['run_jump_week'])} a "
+        "week (HR 1.59, 95% CI 0.96-2.66; not significant overall)."
     )
 
 

@@ -256,6 +256,14 @@ THRESHOLDS: tuple[Threshold, ...] = (
     ),
     Threshold("run_jump_min_km", 3.0, CONVENTION + ": a jump of fewer km than this is not flagged"),
     Threshold(
+        "run_jump_level_weeks",
+        8,
+        CONVENTION + ": a jump must also exceed the athlete's usual level, the second-largest run week "
+        "of this many weeks before the last 7 (one big week cannot set it), since the last run-free gap "
+        "of break_days: a return to the usual level after a light week or two is no jump. 8 weeks is the "
+        "window evaluation 6 measured (docs/warnings_on_real_data.md), fixed before evaluation 7's set",
+    ),
+    Threshold(
         "run_jump_base_km",
         15.0,
         CONVENTION + ": no jump is flagged while the last 7 days hold fewer km than this (one to three "

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ingest.categories import CATEGORIES
+from queries.advice import jump_reference
 from queries.plan_done import SUPPORT
 
 if TYPE_CHECKING:
@@ -238,11 +239,11 @@ def _levers(ctx: Context, sessions: list[dict], size) -> list[dict]:
 
 def shorten_runs(ctx: Context) -> Change | None:
     """run_volume_jump: shorten the biggest lever (the longest non-quality run, usually the long run) by
-    the km above what the largest of the 3 weeks before allows (at most to half of it)."""
+    the km above what the largest of the 3 weeks before (or the usual level) allows (at most to half)."""
     if not ctx.can_change:
         return None
     row, t = ctx.row, ctx.params.thresholds
-    top = row.get("run_km_max_prev_7d") or 0
+    top = jump_reference(row.get("run_km_max_prev_7d"), row.get("run_km_level_7d")) or 0
     if top <= 0:
         return None
     allowed = max(top * (1 + t["run_jump_week"]), top + t["run_jump_min_km"], t["run_jump_base_km"]) * 0.99
@@ -261,7 +262,8 @@ def shorten_runs(ctx: Context) -> Change | None:
         minutes,
         s["name"] or s["sport_type"],
         ctx.why(
-            f"{row['run_km_7d']:.1f} km in 7 days against {top:.1f} km in the largest of the 3 weeks before; "
+            f"{row['run_km_7d']:.1f} km in 7 days against {top:.1f} km in the "
+            f"{'largest of the 3 weeks before' if top == row.get('run_km_max_prev_7d') else 'usual level'}; "
             "shorten "
             f"{label(s)} to {km:.1f} km, the biggest lever of the week."
         ),

@@ -263,3 +263,40 @@ def test_garmin_rows_quoted_whole_are_read(run_cli, db_path: Path) -> None:
         ("Padel", "cross", "Padel, evening", 2470.0, 5554.0),
         ("Strength Training", "strength", "Strength", 580.0, 1742.0),
     ]
+
+
+def test_a_latin_american_spanish_strava_export_with_12_hour_dates(run_cli, db_path: Path) -> None:
+    # DanielAlejandroDuquePerez/running-coach (held-out-3): "Id. de actividad" (not "ID de actividad")
+    # refused the whole export as an unknown format; its dates are on a 12-hour clock with U+202F before
+    # "a.m."/"p.m." (12:15 a.m. is a quarter past midnight); "Vuelta ciclista" is a ride
+    result = _import(run_cli, "strava_real_es419.csv")
+    assert "4 rows: 4 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert "language: es" in result.stdout and "types:" not in result.stdout
+    assert rows(
+        db_path,
+        "select strftime(start_local, '%Y-%m-%d %H:%M:%S'), sport_type, category, round(distance_m), avg_hr "
+        "from activities order by start_local",
+    ) == [
+        ("2026-03-03 06:05:10", "Run", "run", 6020.0, 148.0),
+        ("2026-03-03 12:40:00", "Weight Training", "strength", 0.0, None),
+        ("2026-03-04 00:15:30", "Yoga", "mobility", 0.0, None),
+        ("2026-03-05 19:30:00", "Ride", "cross", 18500.0, None),
+    ]
+
+
+def test_workout_names_of_real_exports_find_their_category(run_cli, db_path: Path) -> None:
+    # DanielAlejandroDuquePerez/running-coach (held-out-3) named Strava Workouts "Pliometria",
+    # "Nike Training Club: Abdominales perfectos", "Quick loosen up with ...", "Ankle Flexibility ...";
+    # jordankbartos/weight_loss (held-out-2) a Garmin Other "Phoenix Walk": all were the catch-all
+    # category, asked about as unlabelled gym work. A strength word still wins over "walk".
+    result = _import(run_cli, "strava_real_workout_names.csv")
+    assert "7 rows: 7 imported" in result.stdout
+    assert rows(db_path, "select name, category from activities order by start_local") == [
+        ("Pliometría 🦘", "strength"),
+        ("Nike Training Club: Abdominales perfectos", "strength"),
+        ("Quick loosen up with a coach", "mobility"),
+        ("Ankle Flexibility", "mobility"),
+        ("Lunch walk", "cross"),
+        ("Walking lunges", "strength"),
+        ("Evening Workout", "other"),
+    ]

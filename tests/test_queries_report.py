@@ -366,3 +366,59 @@ def test_no_acwr_spike_on_a_trivial_week(db_path, run_minutes, raised):
     load_7d = 2 * run_minutes * 5
     assert rep["summary"]["acwr"] == round(load_7d / ((600 + load_7d) / 4), 2)
     assert codes(rep).get("acwr_spike") == raised
+
+
+def _pilates_9_weeks() -> list[dict]:
+    return [session(d, "Pilates") for d in range(1, 70, 4)]
+
+
+def test_a_return_to_the_usual_level_after_light_weeks_is_no_jump(db_path):
+    # Mirrors kauber 2021-03-10 and felipeasousa 2025-03-25 (held_out_3), conmog, antontr3, savmul: 40 km
+    # weeks (weeks_back 4..8, days -62..-28), three light weeks (25, 20, 22 km), then 40 km again. Against
+    # the largest of the 3 weeks before (25 km) it is +60%; the usual level, the second-largest week of
+    # the 8 before the last 7, is 40 km: 40 is not above 40 x 1.3 -> nothing.
+    usual = [r for d in (62, 55, 48, 41, 34) for r in week(d, 40)]
+    dip = [*week(27, 25), *week(20, 20), *week(13, 22)]
+    write(db_path, "Ann", [*usual, *dip, *week(6, 40), *_pilates_9_weeks()])
+    assert "run_volume_jump" not in codes(report(db_path))
+
+
+def test_one_big_week_does_not_set_the_usual_level(db_path):
+    # Mirrors tnosten 2025-01-07 and thenewthinktank 2021-04-05 (true ramps an 8-week maximum lost): 30 km
+    # weeks with one 60 km week (weeks_back 6); the level is the second-largest week, 30 km, so 41 km
+    # (+37% and 11 km on 30) is still a jump, reported against the largest of the 3 weeks before.
+    weeks = [r for d in (62, 55, 41, 34, 27, 20, 13) for r in week(d, 30)] + week(48, 60)
+    write(db_path, "Ann", [*weeks, *week(6, 41), *_pilates_9_weeks()])
+    rep = report(db_path)
+    assert codes(rep)["run_volume_jump"] == "warn"
+    message = next(w["message"] for w in rep["warnings"] if w["code"] == "run_volume_jump")
+    assert message.startswith(
+        "Ran 41.0 km in the last 7 days, +37% on the largest of the 3 weeks before (30.0 km"
+    )
+
+
+def test_a_layoff_resets_the_usual_level(db_path):
+    # 40 km weeks (days -62..-39), then no run for 26 days (Pilates every 4 days: a run-free gap, not a
+    # training break), 15 km, then 40 km: the weeks before the layoff do not count, so the level is 0 and
+    # 40 km against 15 km (+167%) is a jump.
+    before = [r for d in (62, 55, 48, 41) for r in week(d, 40)]
+    write(db_path, "Ann", [*before, *week(13, 15), *week(6, 40), *_pilates_9_weeks()])
+    assert codes(report(db_path))["run_volume_jump"] == "warn"
+
+
+@pytest.mark.parametrize(("km", "raised"), [(39, False), (40, True)])
+def test_a_jump_above_the_usual_level_names_it(db_path, km, raised):
+    # 30 km weeks (weeks_back 4..8), then 20 km weeks (1..3): the largest of the 3 weeks before is 20 km,
+    # the usual level 30 km (second-largest of the 8). 39 km = +30% on 30: not above -> nothing; 40 km =
+    # +33% and 10 km more -> warn, named against the usual level.
+    weeks = [r for d in (62, 55, 48, 41, 34) for r in week(d, 30)]
+    weeks += [r for d in (27, 20, 13) for r in week(d, 20)]
+    write(db_path, "Ann", [*weeks, *week(6, km), *_pilates_9_weeks()])
+    rep = report(db_path)
+    assert ("run_volume_jump" in codes(rep)) is raised
+    if raised:
+        message = next(w["message"] for w in rep["warnings"] if w["code"] == "run_volume_jump")
+        assert message.startswith(
+            "Ran 40.0 km in the last 7 days, +33% on the usual level of the 8 weeks before (30.0 km, their "
+            "second-largest week; the 3 weeks' mean 20.0 km)."
+        )

@@ -1,6 +1,7 @@
 -- Summary at $as_of. Grain: one row per athlete in q_scope.
 -- Parameters: $as_of (date), $pace_outlier (fraction), $inactive_days (days), $hard_run_intensity
---   (load per minute from which a rated run is hard), $acwr_thin_week_share (fraction). Relations:
+--   (load per minute from which a rated run is hard), $acwr_thin_week_share (fraction),
+--   $run_jump_level_weeks (weeks), $break_days (days). Relations: activities (runs' day and km),
 --   athletes, q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history
 --   (athlete_history.sql up to $as_of), q_metrics (scores.sql; must hold the day $as_of),
 --   q_run_keywords(keyword), q_easy_keywords(keyword), q_categories(category, running, support_work,
@@ -27,6 +28,13 @@
 -- run_km_usual_7d, run_km_max_prev_7d: the mean and the largest run km of those 3 weeks;
 --   run_km_week_before: the first of them ([$as_of - 13, $as_of - 7]), run_km_max_before_7d: the larger
 --   of the two before it (so a jump last week can be judged as this week's is).
+-- run_km_level_7d: the athlete's usual running level, which a run volume jump must also exceed
+--   (crosstrain's convention): the second-largest run km of the $run_jump_level_weeks weeks before the
+--   last 7 (weeks_back 1 = [$as_of - 13, $as_of - 7] ...), so one big week cannot set it, counting only
+--   the runs since the last layoff (a run-free gap of $break_days+ days between two run days): a week or
+--   two light keep the level, a layoff resets it; run_km_level_before_7d: the same for the week before,
+--   from the $run_jump_level_weeks weeks before it (weeks_back 2 ...). 0 when fewer than two such weeks
+--   hold runs. These read the runs of those weeks from `activities` (day and km only).
 -- Run intensity, from runs whose load came from an RPE or heart rate (load_source rpe, hr_samples,
 --   hr_avg: the load per minute is then on the CR-10 scale): runs_rated, hard_runs (load per minute >=
 --   $hard_run_intensity); easy_runs_rated, easy_runs_hard: the same for runs whose name holds a word of
@@ -174,6 +182,84 @@ window_28 as (
     group by athlete_id
 ),
 
+recent_runs as (
+    -- runs of the $run_jump_level_weeks + 1 weeks before the last 7 and the $break_days days before them
+    select a.athlete_id, cast(a.start_local as date) as day, coalesce(a.distance_m, 0) / 1000.0 as km
+    from activities a
+    join q_scope s on s.athlete_id = a.athlete_id
+    join q_categories c on c.category = a.category
+    where
+        c.running
+        and a.start_local >= cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($break_days as integer)
+        and a.start_local < cast($as_of as date) + 1
+        and a.twin_of is null
+        and not a.excluded
+),
+
+layoff as (
+    -- the first run day after the last run-free gap of $break_days+ days (a first run read counts from
+    -- the day before the read window, so it ends a layoff only when the gap is within it)
+    select athlete_id, max(day) as back_day
+    from (
+        select
+            athlete_id,
+            day,
+            date_diff(
+                'day',
+                coalesce(
+                    lag(day) over (partition by athlete_id order by day),
+                    cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($break_days as integer) - 1
+                ),
+                day
+            ) as gap_before
+        from (select distinct athlete_id, day from recent_runs) as d
+    ) as g
+    where gap_before >= cast($break_days as integer)
+    group by athlete_id
+),
+
+run_weeks as (
+    -- run km of each week before the last 7 (weeks_back 1 = [$as_of - 13, $as_of - 7]) since the layoff,
+    -- ranked by km within the two windows the level reads (weeks 1.. and weeks 2..)
+    select
+        athlete_id,
+        weeks_back,
+        km,
+        case when weeks_back <= cast($run_jump_level_weeks as integer) then
+            row_number() over (
+                partition by athlete_id, weeks_back <= cast($run_jump_level_weeks as integer) order by km desc, weeks_back
+            )
+        end as rank_now,
+        case when weeks_back >= 2 then
+            row_number() over (partition by athlete_id, weeks_back >= 2 order by km desc, weeks_back)
+        end as rank_before
+    from (
+        select r.athlete_id, r.weeks_back, sum(r.km) as km
+        from (
+            select
+                athlete_id,
+                day,
+                km,
+                cast(floor(date_diff('day', day, cast($as_of as date)) / 7.0) as integer) as weeks_back
+            from recent_runs
+        ) as r
+        left join layoff l on l.athlete_id = r.athlete_id
+        where
+            r.weeks_back between 1 and cast($run_jump_level_weeks as integer) + 1
+            and (l.back_day is null or r.day >= l.back_day)
+        group by r.athlete_id, r.weeks_back
+    ) as wk
+),
+
+run_level as (
+    select
+        athlete_id,
+        max(case when rank_now = 2 then km end) as run_km_level_7d,
+        max(case when rank_before = 2 then km end) as run_km_level_before_7d
+    from run_weeks
+    group by athlete_id
+),
+
 hr_time as (
     select
         z.athlete_id,
@@ -227,6 +313,8 @@ select
     coalesce(greatest(w.run_km_w1, w.run_km_w2, w.run_km_w3), 0) as run_km_max_prev_7d,
     coalesce(w.run_km_w1, 0) as run_km_week_before,
     coalesce(greatest(w.run_km_w2, w.run_km_w3), 0) as run_km_max_before_7d,
+    coalesce(rl.run_km_level_7d, 0) as run_km_level_7d,
+    coalesce(rl.run_km_level_before_7d, 0) as run_km_level_before_7d,
     coalesce(w.chronic_gap_days, 28) as chronic_gap_days,
     (case when w.load_w1 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)
     + (case when w.load_w2 < $acwr_thin_week_share * coalesce(m.load_28d, 0) / 4.0 then 1 else 0 end)
@@ -249,3 +337,4 @@ left join q_metrics m on m.athlete_id = sc.athlete_id and m.day = cast($as_of as
 left join window_28 w on w.athlete_id = sc.athlete_id
 left join q_athlete_history h on h.athlete_id = sc.athlete_id
 left join hr_time z on z.athlete_id = sc.athlete_id
+left join run_level rl on rl.athlete_id = sc.athlete_id

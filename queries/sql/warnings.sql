@@ -100,7 +100,8 @@ raised as (
         -- the first week after a dip is no jump; this week's, silent in the first week back after a
         -- break, where return_after_break speaks, but not in the weeks after it: a ramp back is the
         -- risk; or last week's, against the two weeks before it, unless they held no running: a jump
-        -- stays in view for two weeks)
+        -- stays in view for two weeks); and above the usual level of the weeks before
+        -- (run_km_level_7d: a return to it after a light week or two is no jump)
         case
             when
                 active_runner
@@ -108,14 +109,16 @@ raised as (
                     (
                         not long_break
                         and run_km_7d >= $run_jump_base_km
-                        and run_km_7d > run_km_max_prev_7d * (1 + $run_jump_week)
-                        and run_km_7d - run_km_max_prev_7d >= $run_jump_min_km
+                        and run_km_7d > greatest(run_km_max_prev_7d, run_km_level_7d) * (1 + $run_jump_week)
+                        and run_km_7d - greatest(run_km_max_prev_7d, run_km_level_7d) >= $run_jump_min_km
                     )
                     or (
                         run_km_max_before_7d > 0
                         and run_km_week_before >= $run_jump_base_km
-                        and run_km_week_before > run_km_max_before_7d * (1 + $run_jump_week)
-                        and run_km_week_before - run_km_max_before_7d >= $run_jump_min_km
+                        and run_km_week_before
+                        > greatest(run_km_max_before_7d, run_km_level_before_7d) * (1 + $run_jump_week)
+                        and run_km_week_before - greatest(run_km_max_before_7d, run_km_level_before_7d)
+                        >= $run_jump_min_km
                     )
                 )
                 then 'warn'

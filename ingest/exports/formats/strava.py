@@ -48,9 +48,11 @@ DATE_FORMATS = [
 NEW_REQUIRED = ("activity id", "activity date", "activity type")
 OLD_REQUIRED = ("id", "date", "name", "type", "elapsed_time", "distance")
 # A localized date naming its month: day, month name, year, time (`9 déc. 2022, 15:24:49`, `9 de dez.
-# de 2022, 15:24:49`).
+# de 2022, 15:24:49`), the time on a 12-hour clock in some locales (`2 ago 2026, 12:20:32 p.m.`, the
+# space before it U+202F in a real Latin-American Spanish export).
 NAMED_MONTH = (
-    r"^([0-9]{1,2})\.? (?:de )?([^ 0-9.,]+)\.? (?:de )?([0-9]{4}),? ([0-9]{1,2}):([0-9]{2}):([0-9]{2})$"
+    r"^([0-9]{1,2})\.? (?:de )?([^ 0-9.,]+)\.? (?:de )?([0-9]{4}),? ([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
+    r"(?:[ \x{00a0}\x{202f}]*([ap])\.? ?m\.?)?$"
 )
 
 
@@ -93,9 +95,10 @@ def _named_month_date(raw: str, language: str) -> str:
     if not months:
         return "null::timestamp"
     whens = " ".join(f"when {lit(k)} then {v}" for k, v in months.items())
-    p = f"regexp_extract(lower({raw}), {lit(NAMED_MONTH)}, ['d', 'mon', 'y', 'h', 'mi', 's'])"
+    p = f"regexp_extract(lower({raw}), {lit(NAMED_MONTH)}, ['d', 'mon', 'y', 'h', 'mi', 's', 'ap'])"
+    hour = "(x.h::int % 12 + case x.ap when 'p' then 12 when 'a' then 0 else x.h::int - x.h::int % 12 end)"
     return (
-        f"(select try(make_timestamp(x.y::int, (case x.mon {whens} end), x.d::int, x.h::int, x.mi::int, "
+        f"(select try(make_timestamp(x.y::int, (case x.mon {whens} end), x.d::int, {hour}, x.mi::int, "
         f"x.s::double)) from (select {p} as x) where x.y <> '')"
     )
 

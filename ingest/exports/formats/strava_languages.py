@@ -4,7 +4,9 @@ Sources: German from a real export (../shared/formats/strava_de_to_en_header_map
 Dutch headers and type names from exports' headers published in public repositories; Italian's date,
 description and file headers and five type names from a real export (ratnanil/Project_Daniel_Sophie:
 the reconstructed "Data attività" had refused it); Spanish, Portuguese and the rest of Italian from
-Strava's own translations of the same labels in its web app, which no public export confirmed yet.
+Strava's own translations of the same labels in its web app, except the Latin-American Spanish
+variants a real export wrote (DanielAlejandroDuquePerez/running-coach: "Id. de actividad",
+"Ritmo cardíaco", 12-hour dates `2 ago 2026, 12:20:32 p.m.`).
 Only the columns crosstrain reads are listed (`Filename` is read by the export folder's file matching,
 ingest/files/sources.py). Dates in these locales name the month (`9 mei 2026, 19:00:00`,
 `9 déc. 2022, 15:24:49`); MONTHS maps those names.
@@ -49,6 +51,7 @@ HEADERS: dict[str, dict[str, str]] = {
     },
     "es": {
         "ID de actividad": "Activity ID",
+        "Id. de actividad": "Activity ID",  # DanielAlejandroDuquePerez/running-coach (es-419 export)
         "Fecha de la actividad": "Activity Date",
         "Nombre de la actividad": "Activity Name",
         "Tipo de actividad": "Activity Type",
@@ -56,12 +59,17 @@ HEADERS: dict[str, dict[str, str]] = {
         "Tiempo transcurrido": "Elapsed Time",
         "Distancia": "Distance",
         "Frecuencia cardiaca máxima": "Max Heart Rate",
+        "Ritmo cardíaco máx.": "Max Heart Rate",  # DanielAlejandroDuquePerez/running-coach
+        "Nombre de archivo": "Filename",  # DanielAlejandroDuquePerez/running-coach
         "Esfuerzo relativo": "Relative Effort",
         "Tiempo en movimiento": "Moving Time",
         "Desnivel positivo": "Elevation Gain",
         "Velocidad media": "Average Speed",
+        "Velocidad promedio": "Average Speed",  # DanielAlejandroDuquePerez/running-coach
         "Frecuencia cardiaca media": "Average Heart Rate",
+        "Ritmo cardíaco promedio": "Average Heart Rate",  # DanielAlejandroDuquePerez/running-coach
         "Esfuerzo percibido": "Perceived Exertion",
+        "Esfuerzo Percibido": "Perceived Exertion",  # DanielAlejandroDuquePerez/running-coach
     },
     "it": {
         "ID attività": "Activity ID",
@@ -150,6 +158,7 @@ TYPES: dict[str, dict[str, str]] = {
         "Carrera": "Run",
         "Carrera por montaña": "Trail Run",
         "Bicicleta": "Ride",
+        "Vuelta ciclista": "Ride",  # DanielAlejandroDuquePerez/running-coach
         "Natación": "Swim",
         "Caminata": "Walk",
         "Excursionismo": "Hike",
@@ -188,6 +197,8 @@ TYPES: dict[str, dict[str, str]] = {
         "Virtuele fietsrit": "Virtual Ride",
         "Crosstrainer": "Elliptical",
         "Roeien": "Rowing",
+        "Kayakken": "Kayaking",  # JoranVerspreet/2025_activities_dashboard
+        "Kitesurfen": "Kitesurf",  # JoranVerspreet/2025_activities_dashboard
     },
     "pt": {
         "Corrida": "Run",
