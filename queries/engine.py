@@ -286,6 +286,10 @@ STORED = {
 _STORED_ROWS = """select {columns}
     from session_values v
     where v.athlete_id in (select athlete_id from q_scope) and v.day {days}"""
+# The scope filter of _STORED_ROWS, left out when the scope is every athlete (stored_path's "all"):
+# the table then holds only scope athletes' rows, and the semi join over 1.5M rows cost the overview
+# ~25 ms CPU (HRmax aggregate, carry, 12 weeks' sessions).
+_SCOPE_FILTER = "v.athlete_id in (select athlete_id from q_scope) and "
 _STORED_LOAD = ", ".join(
     f"v.{c}"
     for c in (
@@ -329,6 +333,7 @@ STEPS.update(
         ),
     }
 )
+_UNSCOPED = frozenset(STORED.values())
 # How many times each step ran in this process (tests and bench/dashboard.py read it); "path:stored"
 # and "path:computed" count how prepare_sessions and prepare_carry chose (see stored_path: once per
 # scope in a request).
@@ -404,17 +409,19 @@ def _order(target: str, stored: bool = False) -> list[str]:
     return seen
 
 
-def ensure(con: Con, target: str, values: dict[str, Any], stored: bool = False) -> None:
+def ensure(con: Con, target: str, values: dict[str, Any], stored: bool | str = False) -> None:
     """Make step `target` and the steps it reads, in dependency order, with the parameters `values`
-    (`stored`: from the stored session values, see STORED). Inside a `request`, a table already made by
-    the same step with the same parameters from the same inputs is kept (a `floor` parameter: made
-    from an earlier value is enough)."""
+    (`stored`: from the stored session values, see STORED; "all": the same, the scope being every
+    athlete and the table holding no one else, so without the scope filter). Inside a `request`, a
+    table already made by the same step with the same parameters from the same inputs is kept (a
+    `floor` parameter: made from an earlier value is enough)."""
     made = _made(con)
     memo: dict[str, _Made] = {} if made is None else made
     values = dict(values)
-    for name in _order(target, stored):
+    for name in _order(target, bool(stored)):
         step = STEPS[name]
-        text = render(step.text())
+        text = step.text()
+        text = render(text.replace(_SCOPE_FILTER, "") if stored == "all" and name in _UNSCOPED else text)
         args = bind(text, values)
         tables = (STEPS[t].table if t in STEPS else t for t in (*step.reads, *step.uses))
         inputs = tuple(memo[t].token if t in memo else None for t in tables)
@@ -543,23 +550,31 @@ def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
     ensure(con, "session_load", {"from": start, "end": end, **_load(params)}, stored_path(con, params))
 
 
-def stored_path(con: Con, params: Params) -> bool:
+def stored_path(con: Con, params: Params) -> bool | str:
     """Whether the scope's session values can be read as stored: a DuckDB connection over the stored
     tables (not Spark, not a `reading(...)` run over other rows), and every q_scope athlete's values
     stored under its current marker and this `basis` (one small query; once per scope in a request).
-    Else (values missing or stale after a write without a refresh, other settings) the steps compute."""
+    Else (values missing or stale after a write without a refresh, other settings) the steps compute.
+    "all" (true too): stored, the scope is every athlete (prepare_scope's None, in a request) and no
+    stored values belong to anyone else (a delete or merge moves them with the athlete), so the stored
+    reads need no scope filter (ensure)."""
     if not isinstance(con, duckdb.DuckDBPyConnection) or _RELATIONS.get():
         RUNS["path:computed"] += 1
         return False
     key = basis(params)
     made = _made(con)
     scope = made.get("scope") if made is not None else None
+    everyone = scope is not None and scope.args["ids"] is None
     query = f"""select count(*) from q_scope s
         where s.athlete_id in (select athlete_id from ({session_values.STALE}) x)"""
+    others = """select count(*) from session_values_state
+        where athlete_id not in (select athlete_id from athletes)"""
 
-    def decide() -> bool:
+    def decide() -> bool | str:
         ok = con.execute(query, {"basis": key}).fetchone()[0] == 0
         RUNS["path:stored" if ok else "path:computed"] += 1
+        if ok and everyone and con.execute(others).fetchone()[0] == 0:
+            return "all"
         return ok
 
     ok = once(con, f"stored:{key}:{scope.token if scope else ''}", decide)

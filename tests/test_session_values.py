@@ -256,6 +256,33 @@ def test_another_setting_computes_until_it_is_stored(db_path: Path) -> None:
     assert equal(db_path, computed, pilates)
 
 
+def test_all_athletes_scope_reads_unfiltered_only_while_no_one_else_has_values(db_path: Path) -> None:
+    """The coach overview's scope (every athlete) reads the stored tables without the scope's semi join
+    (engine.stored_path "all"); stored values of an athlete missing from `athletes` bring the filter
+    back, and a scope of some athletes always has it. The answers are the same either way."""
+    assert load_sample(db_path, {}).error is None
+    store(db_path)
+    params = resolve({})
+    want = answers(db_path)
+
+    def path(some: bool) -> bool | str:
+        with connect(db_path, read_only=True) as con, engine.request(con):
+            ids = engine.athlete_ids(con, ["Bea Balanced (synthetic)"]) if some else None
+            engine.prepare_scope(con, ids, params)
+            return engine.stored_path(con, params)
+
+    assert path(some=False) == "all" and path(some=True) is True
+    with connect(db_path) as con:  # values left behind by an athlete no longer in `athletes`
+        con.execute("insert into session_values_state values (999999, 'gone', 'gone')")
+        con.execute(
+            """insert into session_values (athlete_id, activity_id, day, start_local, category, minutes, load)
+               values (999999, 999999, ?, ?, 'run', 60, 500)""",
+            [D, datetime.combine(D, datetime.min.time())],
+        )
+    assert path(some=False) is True
+    assert equal(db_path, want)
+
+
 def test_the_basis_follows_the_settings_that_shape_the_values() -> None:
     basis = engine.basis(resolve({}))
     assert engine.basis(resolve({"load": {"trimp_scale": 2.5}})) == basis  # the default
