@@ -49,8 +49,10 @@ def _summaries(
     for found in raised.values():
         found.sort(key=warning_registry.sort_key)
     names: dict[int, list[tuple[str, int]]] = {}
-    for n in engine.fetch(con, engine.sql("unlabelled_window"), {"as_of": as_of}):
-        names.setdefault(n["athlete_id"], []).append((n["name"], int(n["sessions"])))
+    # the names of the sessions summary.sql counts as unlabelled (the same join): none counted, none read
+    if any(row["unlabelled_sessions"] for row in rows):
+        for n in engine.fetch(con, engine.sql("unlabelled_window"), {"as_of": as_of}):
+            names.setdefault(n["athlete_id"], []).append((n["name"], int(n["sessions"])))
     for row in rows:
         found = sorted(names.get(row["athlete_id"], []), key=lambda x: (-x[1], x[0]))
         row["unlabelled_names"] = found[:UNLABELLED_NAMES]
