@@ -14,13 +14,18 @@ from ingest.database.transaction import transaction
 # Per athlete, what their stored values depend on besides the settings: the change markers every
 # write to their activities or activity files renews (versions.py) and the athlete's own heart-rate
 # settings and sex (an edit of those does not renew the markers). Columns athlete_id, marker.
+# (The versions aggregated before the join: the athletes' rows are not grouped by four keys, which cost
+# a reader's check of one athlete ~1.5 ms more; the same marker text.)
 _MARKERS = """
     select a.athlete_id,
-           concat_ws('|', coalesce(string_agg(v.version, ',' order by v.version), ''),
-                     coalesce(cast(a.hr_max as varchar), ''), coalesce(cast(a.hr_rest as varchar), ''),
-                     coalesce(a.sex, '')) as marker
-    from athletes a left join athlete_versions v on v.athlete_id = a.athlete_id{where}
-    group by a.athlete_id, a.hr_max, a.hr_rest, a.sex
+           concat_ws('|', coalesce(v.versions, ''), coalesce(cast(a.hr_max as varchar), ''),
+                     coalesce(cast(a.hr_rest as varchar), ''), coalesce(a.sex, '')) as marker
+    from athletes a
+    left join (
+        select athlete_id, string_agg(version, ',' order by version) as versions
+        from athlete_versions
+        group by athlete_id
+    ) v on v.athlete_id = a.athlete_id{where}
 """
 MARKERS = _MARKERS.format(where="")
 
@@ -32,15 +37,14 @@ COLUMNS = (
 
 # The athletes (column athlete_id) whose stored values are missing, or were computed at a marker other
 # than their MARKERS row or a basis other than $basis. Parameter: $basis.
+# (Stale: no state row, or any state row at another marker or basis; a merge can leave two. One join
+# and one aggregate: the `exists` and `not exists` subqueries this replaces planned ~1 ms more.)
 _STALE = """
     select m.athlete_id, m.marker
     from ({markers}) m
-    where not exists (
-            select 1 from session_values_state s
-            where s.athlete_id = m.athlete_id and s.marker = m.marker and s.basis = $basis)
-       or exists (
-            select 1 from session_values_state s
-            where s.athlete_id = m.athlete_id and (s.marker <> m.marker or s.basis <> $basis))
+    left join session_values_state s on s.athlete_id = m.athlete_id
+    group by m.athlete_id, m.marker
+    having not coalesce(bool_and(s.marker = m.marker and s.basis = $basis), false)
 """
 STALE = _STALE.format(markers=MARKERS)
 
