@@ -49,9 +49,8 @@ def daily_metrics(
     engine.prepare_sessions(con, params, engine.EPOCH, end)
     engine.prepare_metrics(con, params, start, end)
     cols = ", ".join(DAILY_COLUMNS)
-    return con.execute(
-        f"select {cols} from q_metrics where day between ? and ? order by day", [start, end]
-    ).df()
+    query = f"select {cols} from q_metrics where day between ? and ? order by day"
+    return con.execute(engine.parsed(con, query), [start, end]).df()
 
 
 @engine.in_request
@@ -111,7 +110,7 @@ def _named(con: duckdb.DuckDBPyConnection, balance: str, first: date, end: date)
         select n.name_order, b.week, b.category_order, b.minutes, b.sessions, b.run_km, b.load
         from balance b join named n on n.athlete_id = b.athlete_id
         order by n.name_order, b.week, b.category_order"""
-    frame = con.execute(query, engine.bind(query, {"start": first, "end": end})).df()
+    frame = con.execute(engine.parsed(con, query), engine.bind(query, {"start": first, "end": end})).df()
     names = [r[0] for r in con.execute("select name from athletes order by name").fetchall()]
     text = pd.StringDtype(na_value=np.nan)  # the dtype DuckDB gives a varchar column
     athlete = pd.array(np.array(names, dtype=object), dtype=text).take(frame.pop("name_order").to_numpy() - 1)
@@ -140,4 +139,5 @@ def sessions(
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, start, end)
-    return con.execute(engine.sql("sessions") + "\norder by l.start_local", {"start": start, "end": end}).df()
+    query = engine.sql("sessions") + "\norder by l.start_local"
+    return con.execute(engine.parsed(con, query), {"start": start, "end": end}).df()

@@ -42,15 +42,17 @@ def _summaries(
         {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]},
     )
     engine.ensure(con, "warnings", params.thresholds)
-    rows = engine.fetch(con, engine.sql("risk"), params.thresholds)
+    rows = sorted(engine.fetch(con, engine.sql("risk"), params.thresholds), key=_order_key)
     raised: dict[int, list[dict]] = {}
     for w in engine.fetch(con, "select * from q_warnings"):
         raised.setdefault(w["athlete_id"], []).append(w)
     for found in raised.values():
         found.sort(key=warning_registry.sort_key)
     names: dict[int, list[tuple[str, int]]] = {}
-    for n in engine.fetch(con, engine.sql("unlabelled_window"), {"as_of": as_of}):
-        names.setdefault(n["athlete_id"], []).append((n["name"], int(n["sessions"])))
+    # the names of the sessions summary.sql counts as unlabelled (the same join): none counted, none read
+    if any(row["unlabelled_sessions"] for row in rows):
+        for n in engine.fetch(con, engine.sql("unlabelled_window"), {"as_of": as_of}):
+            names.setdefault(n["athlete_id"], []).append((n["name"], int(n["sessions"])))
     for row in rows:
         found = sorted(names.get(row["athlete_id"], []), key=lambda x: (-x[1], x[0]))
         row["unlabelled_names"] = found[:UNLABELLED_NAMES]
@@ -217,7 +219,7 @@ def compare_rows(
 ) -> list[tuple[int, tuple, dict]]:
     """`compare`'s rows of the athletes `ids` (None: all) in its order, each as (athlete id, sort key,
     row): sorting rows of several calls by the key gives the order one call over all of them gives
-    (risk.sql's `order by`), so a caller can recompute some athletes only (queries/overview_cache.py).
+    (`_order_key`), so a caller can recompute some athletes only (queries/overview_cache.py).
     q_session_load is left as for compare_scope."""
     with engine.request(con):
         return _compare_rows(con, params, as_of, sessions_from, ids)
@@ -252,8 +254,8 @@ def _compare_rows(
 
 
 def _order_key(s: dict) -> tuple:
-    """risk.sql's `order by` as a Python sort key: risk_rank desc, support share (active athletes;
-    nulls last), last_activity desc nulls last, name (both sort strings by code point)."""
+    """The order of the summary rows (compare's, the overview's): risk_rank desc, support share (active
+    athletes; nulls last), last_activity desc nulls last, name (by code point, as SQL orders UTF-8)."""
     share = s["support_share"] if s["active"] and s["support_share"] is not None else math.inf
     last = -s["last_activity"].toordinal() if s["last_activity"] is not None else math.inf
     return (-s["risk_rank"], share, last, s["athlete"])

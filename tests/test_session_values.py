@@ -244,6 +244,63 @@ def test_a_write_or_an_edit_without_a_refresh_is_computed_never_stale(db_path: P
         assert con.execute("select count(*) from session_values_state").fetchone()[0] == 1
 
 
+def test_a_scope_is_checked_on_its_own_athletes_markers(db_path: Path) -> None:
+    # the reader's check (stale_among) computes the markers of the scope's athletes only: Ben's report
+    # reads his stored values while Ana's are stale, Ana's computes, and over both it finds what STALE finds
+    write(
+        db_path, "Ana", [{"start_local": "2026-11-20T07:00", "sport_type": "Run", "minutes": 40, "km": 8.0}]
+    )
+    write(db_path, "Ben", [{"start_local": "2026-11-20T07:00", "sport_type": "Pilates", "minutes": 50}])
+    store(db_path)
+    write(
+        db_path, "Ana", [{"start_local": "2026-11-21T07:00", "sport_type": "Run", "minutes": 60, "km": 12.0}]
+    )
+    key = engine.basis(resolve({}))
+    with connect(db_path, read_only=True) as con:
+        ana, ben = (con.execute("select athlete_id from athletes where name = ?", [n]).fetchone()[0]
+                    for n in ("Ana", "Ben"))  # fmt: skip
+        for ids, want in (([ben], []), ([ana, ben], stored_values.stale(con, key))):
+            con.execute(
+                "create or replace temp table asked as select unnest(?::integer[]) as athlete_id", [ids]
+            )
+            assert sorted(con.execute(stored_values.stale_among("asked"), {"basis": key}).fetchall()) == want
+        assert [a for a, _ in stored_values.stale(con, key)] == [ana]
+        for name, path in (("Ben", "path:stored"), ("Ana", "path:computed")):
+            engine.RUNS.clear()
+            queries.report(con, name, D, {})
+            assert engine.RUNS[path] == 1 and engine.RUNS["path:stored"] + engine.RUNS["path:computed"] == 1
+
+
+def test_stale_means_no_state_row_or_any_at_another_marker_or_basis(db_path: Path) -> None:
+    names = ("Ana", "Ben", "Cy", "Di", "Ed", "Flo")
+    for name in names:
+        write(
+            db_path,
+            name,
+            [{"start_local": "2026-11-20T07:00", "sport_type": "Run", "minutes": 30, "km": 6.0}],
+        )
+    store(db_path)
+    key = engine.basis(resolve({}))
+    with connect(db_path) as con:
+        ids = {
+            n: con.execute("select athlete_id from athletes where name = ?", [n]).fetchone()[0] for n in names
+        }
+        state = "update session_values_state set {} where athlete_id = ?"
+        con.execute("delete from session_values_state where athlete_id = ?", [ids["Ben"]])  # none
+        con.execute(state.format("marker = 'old'"), [ids["Cy"]])  # another marker
+        con.execute(state.format("basis = 'old'"), [ids["Di"]])  # another basis
+        for name, marker in (("Ed", "'old'"), ("Flo", "marker")):  # a merge's second row: wrong, same
+            con.execute(
+                f"insert into session_values_state select athlete_id, {marker}, basis "
+                "from session_values_state where athlete_id = ?",
+                [ids[name]],
+            )
+        markers = dict(con.execute(stored_values.MARKERS).fetchall())
+        want = sorted((ids[n], markers[ids[n]]) for n in ("Ben", "Cy", "Di", "Ed"))
+        assert stored_values.stale(con, key) == want
+        assert [a for a, _ in stored_values.stale(con, "another basis")] == sorted(ids.values())
+
+
 def test_another_setting_computes_until_it_is_stored(db_path: Path) -> None:
     assert load_sample(db_path, {}).error is None
     store(db_path)

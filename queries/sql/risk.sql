@@ -1,6 +1,7 @@
--- Summary with its risk level. Grain: one row per athlete in q_summary: active athletes first, highest
--- risk first, then the lowest support share, then by name; then the inactive ones, the most recently
--- active first.
+-- Summary with its risk level. Grain: one row per athlete in q_summary, in no order: callers sort them
+-- (queries/report.py `_order_key`: active athletes first, highest risk first, then the lowest support
+-- share, then by name; then the inactive ones, the most recently active first; sorting one wide row in
+-- SQL cost a report ~1 ms).
 -- Rule: "inactive" when the athlete has no activity in the last $inactive_days days (see summary.sql);
 -- else red when any warning is high or at least $risk_red_warns are warn; amber when any is warn; green
 -- otherwise (info warnings such as acwr_low do not raise the risk). Crosstrain's convention.
@@ -32,4 +33,3 @@ select
     *,
     case risk_rank when 0 then 'inactive' when 3 then 'red' when 2 then 'amber' else 'green' end as risk
 from ranked
-order by risk_rank desc, case when active then support_share end, last_activity desc nulls last, athlete
