@@ -258,3 +258,20 @@ def test_crc16_is_the_fit_files_own() -> None:
 
             assert fit.crc16(data[:-2]) == CrcCalculator.calculate_crc(data[:-2], 0, len(data) - 2), name
     assert checked >= 4
+
+
+def test_a_header_crc_left_0_is_read_by_fitfast(tmp_path: Path) -> None:
+    """A 14-byte header whose CRC is 0 ("not computed": Garmin's Edge 810, six of python-fitparse's
+    files): fitfast 0.1 checks the file CRC over the data alone and refused such intact files, which
+    the SDK then read ~20x slower. Now fitfast reads them, as the SDK does; a wrong file CRC is still
+    refused."""
+    from garmin_fit_sdk.crc_calculator import CrcCalculator
+
+    ours = fit_activity(tmp_path / "run.fit", T0, 600, hr=lambda i: 130 + i % 30).read_bytes()
+    data = bytes([14]) + ours[1:12] + b"\0\0" + ours[ours[0] : -2]
+    intact = data + CrcCalculator.calculate_crc(data, 0, len(data)).to_bytes(2, "little")
+    assert _compare("header crc 0", intact) == "fitfast"
+    assert fit.reading(intact).messages["record"] == fit.reading(ours).messages["record"]
+    damaged = intact[:-2] + bytes([intact[-2] ^ 1, intact[-1]])
+    with pytest.raises(FileFormatError, match="checksum mismatch"):
+        fit.decode_fitfast(damaged)
