@@ -103,7 +103,7 @@ def _decode(item: Item, out: Decoded) -> None:
     out.digest = f"{zlib.crc32(data):08x}{len(data):x}"
     kind = item.kind
     if kind == "fit":
-        fit_reading = fit.reading(data)
+        fit_reading = fit.reading(data, partial=not item.download)
         del data
         messages, out.note = fit_reading.messages, fit_reading.note()
         types = {str(m.get("type")) for m in messages["file_id"]}

@@ -109,20 +109,23 @@ def decode(data: bytes, name: str) -> dict[str, list[dict[str, Any]]]:
     return reading(data).messages
 
 
-def reading(data: bytes) -> Reading:
+def reading(data: bytes, partial: bool = True) -> Reading:
     """fitfast's reading where it reads the file as the SDK would; a truncated file's complete messages
-    (`complete_part`); else the SDK's (fitdecode's for compressed timestamps). FileFormatError when
-    none reads it."""
+    (`complete_part`; with `partial` False, as for a download that a new try may get whole, a
+    truncated file is refused at once instead); else the SDK's (fitdecode's for compressed
+    timestamps). FileFormatError when none reads it."""
     if len(data) < 12 or data[8:12] != b".FIT":
         raise FileFormatError("not a FIT file (no .FIT signature)")
     try:
         return Reading("fitfast", decode_fitfast(data))
-    except FileFormatError:
-        pass  # refused or read differently: truncated, or the SDK decides
-    part = complete_part(data)
+    except FileFormatError as exc:  # refused or read differently: truncated, or the SDK decides
+        ran_out = "unexpected EOF" in str(exc)  # fitfast's words for bytes that ended inside a message
+    part = complete_part(data, ran_out)
     if part is None:
         return Reading(*reference_reading(data))
     whole, cut = part
+    if not partial:
+        raise FileFormatError(f"corrupt or truncated FIT file (truncated at byte {cut:,})")
     try:
         decoder, messages, _ = reading(whole)
     except FileFormatError as exc:
@@ -132,11 +135,14 @@ def reading(data: bytes) -> Reading:
     return Reading(decoder, messages, cut)
 
 
-def complete_part(data: bytes) -> tuple[bytes, int] | None:
+def complete_part(data: bytes, ran_out: bool = False) -> tuple[bytes, int] | None:
     """(a FIT file of `data`'s complete messages, the byte where they end) when `data` is truncated:
-    it ends before its header's data size or inside a message (a watch that died mid-activity, a cut
-    download; the header's size may be 0, never written). None when it is not truncated but damaged
-    otherwise (a message of an undefined local type, a bad checksum): the SDK decides, as before.
+    it ends before its header's data size (the header's size may be 0, never written), or `ran_out`
+    (fitfast found the bytes ending inside a message: python-fitparse's nick.fit, whose header was made
+    to fit the cut) and a message does run past the data's end (a watch that died mid-activity, a cut
+    copy). None when it is not truncated but damaged otherwise (a message of an undefined local type,
+    a bad checksum; a message running past the end of a file of the size it declares, when fitfast
+    saw something else wrong first: a size damaged mid-file): the SDK decides, as before.
 
     The messages are walked by their headers and definitions alone (FIT protocol: record headers,
     definition messages), a few milliseconds for a large file; the complete ones get a header
@@ -150,10 +156,10 @@ def complete_part(data: bytes) -> tuple[bytes, int] | None:
             return None
         declared = int.from_bytes(data[start + 4 : start + 8], "little")
         end = start + size + declared
-        if declared == 0 or end > len(data):
-            end = len(data)  # the header's size never written, or bytes missing: read what is there
+        short = declared == 0 or end + 2 > len(data)  # the header's size never written, or bytes missing
+        end = min(end, len(data)) if declared else len(data)
         stop, whole = _message_end(data, start + size, end)
-        if stop is None:
+        if stop is None or not (whole or short or ran_out):
             return None
         if whole and end + 2 <= len(data) and declared:
             if end + 2 == len(data):
