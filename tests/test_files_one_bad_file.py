@@ -164,3 +164,30 @@ def test_a_long_name_in_a_csv_is_cut(run_cli, tmp_path: Path, db_path: Path) -> 
         assert con.execute("select length(name) from activities").fetchone()[0] == 500
     finally:
         con.close()
+
+
+def test_a_truncated_fit_imports_its_records_and_says_so(run_cli, tmp_path: Path, db_path: Path) -> None:
+    """A watch that died mid-activity (no session message, the file cut inside a record): the records
+    before the cut are imported, with their heart rate, and the summary names the file and the cut."""
+    folder = good_folder(tmp_path / "watch", 3)
+    start = START + timedelta(days=20)
+    data = fit_activity(tmp_path / "whole.fit", start, 900, hr=lambda i: 150, session=False).read_bytes()
+    (folder / "died.fit").write_bytes(data[: len(data) * 2 // 3])
+    result = run_cli("import", "--athlete", "Ana", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and result.stderr == ""
+    line = re.search(
+        r"died\.fit: truncated at byte ([\d,]+): imported the first ([\d,]+) records", result.stdout
+    )
+    assert line, result.stdout
+    kept = int(line[2].replace(",", ""))
+    assert 500 < kept < 900
+    assert "4 sessions: 4 imported" in result.stdout
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        elapsed, hr = con.execute(
+            "select elapsed_s, avg_hr from activities where start_at = ?", [start.replace(tzinfo=None)]
+        ).fetchone()
+    finally:
+        con.close()
+    assert (elapsed, hr) == (kept - 1, 150)

@@ -109,11 +109,17 @@ def _compare(name: str, data: bytes) -> str:
     except FileFormatError:
         ref = None
     try:
-        chosen, messages = fit.reading(data)
+        chosen, messages, cut = fit.reading(data)
     except FileFormatError as exc:
         assert "\n" not in str(exc)
         assert fast is None and ref is None, f"{name}: a decoder reads it, yet reading() refused it"
         return "refused"
+    if cut is not None:
+        # truncated: both refused the whole; its complete messages are read as the SDK reads them
+        assert fast is None and ref is None, f"{name}: read whole, yet called truncated"
+        whole, at = fit.complete_part(data, ran_out=True)  # as reading() found it
+        assert at == cut and fit.reading(whole) == (chosen, messages, None)
+        return f"{_compare(name, whole)}, truncated"
     if fast is not None and ref is not None:
         # the file's messages are equal where crosstrain reads them, from both decoders
         diff = _differences(_taken(fast), _taken(ref))
@@ -170,7 +176,7 @@ def test_compressed_speed_distance_is_expanded_as_fitdecode_does(path: Path | No
     data = path.read_bytes()
     with pytest.raises(fit.CompressedTimestamps):
         fit.decode_sdk(data)
-    decoder, messages = fit.reading(data)
+    decoder, messages, _ = fit.reading(data)
     assert decoder == "fitfast"
     rec = fit.recordings(messages)[0]
     ref = fit.recordings(fit.decode_fitdecode(data))[0]
@@ -195,3 +201,97 @@ def test_mutated_fit_files_end_in_one_line(capfd: pytest.CaptureFixture[str]) ->
             panics += "divisor of zero" in str(exc)
     assert panics > 0  # the panic path was exercised
     assert capfd.readouterr().err == ""
+
+
+def _cut_at(data: bytes, at: int, declared: str) -> bytes:
+    """`data` cut at byte `at`, its header's data size as a dying watch or a cut copy leaves it:
+    "kept" (the whole file's), "zero" (never written) or "fitting" (rewritten to the cut length, so
+    that the last message runs into the CRC: the shape of python-fitparse's nick.fit)."""
+    size = {"kept": int.from_bytes(data[4:8], "little"), "zero": 0, "fitting": at - data[0] - 2}[declared]
+    return data[:4] + size.to_bytes(4, "little") + data[8:at]
+
+
+@pytest.mark.parametrize("declared", ["kept", "zero"])
+def test_a_truncated_file_gives_its_complete_records_fast(tmp_path: Path, declared: str) -> None:
+    """A watch that died mid-activity: the records before the cut are read by fitfast (not the SDK,
+    which read a 400 KB file to its end for 0.9 s to refuse it), equal to the whole file's first
+    records, and the file says where it was cut and how many records it kept."""
+    data = fit_activity(tmp_path / "run.fit", T0, 900, hr=lambda i: 120 + i % 40, session=False).read_bytes()
+    full = fit.reading(data)
+    assert full.cut is None and full.note() is None
+    for at in (len(data) * 2 // 3, len(data) * 2 // 3 + 5, len(data) - 2):
+        cut_data = _cut_at(data, at, declared)
+        with pytest.raises(FileFormatError):
+            fit.decode_fitfast(cut_data)
+        read = fit.reading(cut_data)
+        assert read.decoder == "fitfast"
+        kept = len(read.messages["record"])
+        assert 0 < kept <= len(full.messages["record"])
+        assert read.messages["record"] == full.messages["record"][:kept]
+        assert read.cut is not None and read.cut <= min(at, len(data) - 2)
+        assert read.note() == f"truncated at byte {read.cut:,}: imported the first {kept:,} records"
+        assert _compare("cut", cut_data) == "fitfast, truncated"  # the SDK reads the kept part alike
+        rec, whole = fit.recordings(read.messages)[0], fit.recordings(full.messages)[0]
+        np.testing.assert_array_equal(rec.hr, whole.hr[: len(rec.hr)])
+    # the cut falls between two messages (only the CRC missing): every record kept
+    assert len(fit.reading(_cut_at(data, len(data) - 2, declared)).messages["record"]) == 900
+
+
+def test_a_cut_download_or_a_damaged_size_is_refused_not_read_in_part(tmp_path: Path) -> None:
+    """A download cut short (the Garmin sync: a new try may get it whole) is refused in one line, fast;
+    and a file of the size it declares whose messages run past its end because a size was damaged
+    mid-file (the fuzz corpus's crash files: fitfast panics there, not "unexpected EOF") is no
+    truncation: it goes to the SDK as before and nothing of it is read."""
+    data = fit_activity(tmp_path / "run.fit", T0, 600).read_bytes()
+    with pytest.raises(
+        FileFormatError, match=r"^corrupt or truncated FIT file \(truncated at byte [\d,]+\)$"
+    ):
+        fit.reading(data[: len(data) // 2], partial=False)
+    for kind in ("value_error_size", "assertion"):
+        crash = fc.crash_fit(kind)
+        assert fit.complete_part(crash) is None  # the SDK then fitdecode, as before (decode.py's line)
+    # the header's size made to fit a cut (the shape of nick.fit): a truncation only when fitfast says
+    # the bytes ran out inside a message ("unexpected EOF", as for nick.fit); ours it refuses for its
+    # checksum, which a size damaged mid-file gives too: refused, as before
+    fitting = _cut_at(data, len(data) * 2 // 3, "fitting")
+    assert fit.complete_part(fitting) is None and fit.complete_part(fitting, ran_out=True) is not None
+    with pytest.raises(FileFormatError, match="^corrupt or truncated FIT file"):
+        fit.reading(fitting)
+
+
+def test_a_file_cut_before_its_first_record_is_one_line(tmp_path: Path) -> None:
+    data = fit_activity(tmp_path / "run.fit", T0, 60).read_bytes()
+    for at in (14, 20, 40):
+        with pytest.raises(FileFormatError, match=r"^truncated at byte \d+: no complete (message|record)"):
+            fit.reading(_cut_at(data, at, "kept"))
+
+
+def test_crc16_is_the_fit_files_own() -> None:
+    """The CRC a truncated file's kept part gets: the stored CRC of every FIT file we hold (short,
+    long, odd lengths)."""
+    checked = 0
+    for name, data in [*_real().items(), ("empty", b"\0\0")]:
+        if fit.crc16(data[:-2]) == int.from_bytes(data[-2:], "little"):
+            checked += 1
+        else:  # files whose CRC is wrong on purpose (or chained): the byte-by-byte reference disagrees too
+            from garmin_fit_sdk.crc_calculator import CrcCalculator
+
+            assert fit.crc16(data[:-2]) == CrcCalculator.calculate_crc(data[:-2], 0, len(data) - 2), name
+    assert checked >= 4
+
+
+def test_a_header_crc_left_0_is_read_by_fitfast(tmp_path: Path) -> None:
+    """A 14-byte header whose CRC is 0 ("not computed": Garmin's Edge 810, six of python-fitparse's
+    files): fitfast 0.1 checks the file CRC over the data alone and refused such intact files, which
+    the SDK then read ~20x slower. Now fitfast reads them, as the SDK does; a wrong file CRC is still
+    refused."""
+    from garmin_fit_sdk.crc_calculator import CrcCalculator
+
+    ours = fit_activity(tmp_path / "run.fit", T0, 600, hr=lambda i: 130 + i % 30).read_bytes()
+    data = bytes([14]) + ours[1:12] + b"\0\0" + ours[ours[0] : -2]
+    intact = data + CrcCalculator.calculate_crc(data, 0, len(data)).to_bytes(2, "little")
+    assert _compare("header crc 0", intact) == "fitfast"
+    assert fit.reading(intact).messages["record"] == fit.reading(ours).messages["record"]
+    damaged = intact[:-2] + bytes([intact[-2] ^ 1, intact[-1]])
+    with pytest.raises(FileFormatError, match="checksum mismatch"):
+        fit.decode_fitfast(damaged)

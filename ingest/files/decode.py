@@ -47,6 +47,7 @@ class Decoded:
     skipped: str | None = None
     refused: list[str] = field(default_factory=list)  # sessions refused by checks.py, with the reason
     recorded: int = 0  # sessions in the file, refused ones included
+    note: str | None = None  # what the import says of the file, e.g. that it was truncated
 
 
 @cache
@@ -102,8 +103,9 @@ def _decode(item: Item, out: Decoded) -> None:
     out.digest = f"{zlib.crc32(data):08x}{len(data):x}"
     kind = item.kind
     if kind == "fit":
-        messages = fit.decode(data, item.shown)
+        fit_reading = fit.reading(data, partial=not item.download)
         del data
+        messages, out.note = fit_reading.messages, fit_reading.note()
         types = {str(m.get("type")) for m in messages["file_id"]}
         if types and not types & {"activity", "4"}:
             out.skipped = f"not an activity file ({', '.join(sorted(types))})"

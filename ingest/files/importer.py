@@ -92,7 +92,7 @@ class FilesResult:
     attached: int = 0  # activities that got a file's samples
     unlisted: int = 0  # a Strava export's files that no row of activities.csv names (their own activities)
     error: str | None = None
-    notes: list[str] = field(default_factory=list)  # the athlete's zone, when taken from GPS
+    notes: list[str] = field(default_factory=list)  # the athlete's zone from GPS; files read in part
     athletes: list[str] = field(default_factory=list)  # whose sessions these were (as FileResult's)
 
     def summary(self) -> str:
@@ -167,6 +167,8 @@ def _import_path(
     good = []
     for d in decoded:
         result.rejects += [f"{d.item.shown}: {why}; not imported" for why in d.refused]
+        if d.note:
+            result.notes.append(f"{d.item.shown}: {d.note}")
         if d.error:
             result.rejects.append(f"{d.item.shown}: {d.error}; file skipped")
         elif d.skipped:

@@ -46,6 +46,7 @@ class Item:
     member: str | None = None  # member of `path` when it is a zip
     inner: str | None = None  # member of the zip `member` (Garmin's nested upload zips)
     strava_id: str | None = None  # the Strava export row (Activity ID) this file belongs to
+    download: bool = False  # a service's download: cut short, it is refused (a new try may get it whole)
 
     @property
     def kind(self) -> str | None:

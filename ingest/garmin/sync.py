@@ -549,7 +549,7 @@ class _AthleteSync:
             name = Path(item.member or "activity.fit").name
             file = tmp / f"{s.garmin_id}_{len(files)}_{name}"
             file.write_bytes(content)
-            files.append(sources.Item(f"Garmin activity {s.garmin_id}: {name}", str(file)))
+            files.append(sources.Item(f"Garmin activity {s.garmin_id}: {name}", str(file), download=True))
         return _Fetched(s), files
 
     # -- the window's write ---------------------------------------------------------------------------

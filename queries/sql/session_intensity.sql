@@ -45,10 +45,13 @@ with sessions as (
     where a.start_local < cast($end as date) + 1 and a.twin_of is null and not a.excluded
 ),
 
+-- the files' RPE of the scope's activities (joined to sessions below: the sessions are not read twice,
+-- which made DuckDB write them all out once more, 1M rows for a CSV import that has no file at all)
 file_rpe as (
     select f.activity_id, max(f.rpe) as rpe
     from activity_files f
-    join sessions x on x.activity_id = f.activity_id
+    join activities a on a.activity_id = f.activity_id
+    join q_scope s on s.athlete_id = a.athlete_id
     group by f.activity_id
 ),
 
