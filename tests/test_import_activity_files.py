@@ -125,11 +125,16 @@ def test_bad_files_are_one_line_each_and_the_rest_is_imported(run_cli, db_path, 
         [line] = [x for x in lines if f"{tmp_path / name}:" in x]
         assert line.endswith("; file skipped")
     assert "empty.gpx: no track points" in " ".join(lines)
-    # the truncated copy keeps its complete records and says so: its first 5 minutes, a session of its
-    # own (half of good.fit's length: not taken for its double recording)
+    # the truncated copy keeps its complete records and says so: its first 5 minutes, whose sport (in
+    # the session message at the end) was cut off: a Workout of category other, which the line says
+    # how to correct (a category of its own: not linked to good.fit as its double recording)
     assert re.search(
-        rf"{re.escape(str(tmp_path / 'truncated.fit'))}: truncated at byte [\d,]+: imported", result.stdout
+        rf"{re.escape(str(tmp_path / 'truncated.fit'))}: truncated at byte [\d,]+: imported the first \d+"
+        r" records; its sport was after the cut, so it is stored as a Workout of category other",
+        result.stdout,
     )
+    assert "activities set ID --category run` corrects it" in result.stdout
+    assert rows(db_path, "select category from activities order by category") == [("other",), ("run",)]
     assert one(db_path, "select count(*) from activities where twin_of is null") == 2
     assert "Traceback" not in result.output
 

@@ -101,7 +101,13 @@ class Reading(NamedTuple):
         """The import's line for a truncated file (its complete records were imported)."""
         if self.cut is None:
             return None
-        return f"truncated at byte {self.cut:,}: imported the first {len(self.messages['record']):,} records"
+        line = f"truncated at byte {self.cut:,}: imported the first {len(self.messages['record']):,} records"
+        if not any(m.get("sport") is not None for m in self.messages["session"] + self.messages["sport"]):
+            line += (
+                "; its sport was after the cut, so it is stored as a Workout of category other (`crosstrain"
+                " activities list`, then `crosstrain activities set ID --category run` corrects it)"
+            )
+        return line
 
 
 def decode(data: bytes, name: str) -> dict[str, list[dict[str, Any]]]:
