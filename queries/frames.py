@@ -74,11 +74,21 @@ def split(
 ) -> dict[str, pd.DataFrame]:
     """`frame`'s rows by name: those whose `column` holds each name's key in `keys` (`drop`: without
     that column), each indexed from 0 and typed as its own query's frame is (see `_as_queried`)."""
+    import numpy as np
+
     rest = frame.drop(columns=column) if drop else frame
     if len(set(keys.values())) == 1:
         return dict.fromkeys(keys, rest)
+    # One stable sort by the key (rows keep their order within each), then a slice per name.
     at = frame[column].to_numpy()
-    return {name: _as_queried(rest[at == key].reset_index(drop=True)) for name, key in keys.items()}
+    order = np.argsort(at, kind="stable")
+    at = at[order]
+    rest = rest.take(order)
+    parts = {}
+    for name, key in keys.items():
+        lo, hi = np.searchsorted(at, key, "left"), np.searchsorted(at, key, "right")
+        parts[name] = _as_queried(rest.iloc[lo:hi].reset_index(drop=True))
+    return parts
 
 
 def _as_queried(part: pd.DataFrame) -> pd.DataFrame:
