@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import functools
 import hmac
 import threading
 from pathlib import Path
@@ -86,16 +85,7 @@ def create_app(
     if password:
         require_password(app.server, password)
     start_pages_early(app.server)  # after the password check: only a let-in request starts a page
-    keep_index_tags(app)
     return app
-
-
-def keep_index_tags(app: dash.Dash) -> None:
-    """Make the page HTML's script and stylesheet tags once: Dash makes them again for every page's
-    HTML (each script's path fingerprinted, ~0.6 ms of a 1.2 ms answer), though they are the same
-    for every page while the app runs (its scripts are registered before the first request)."""
-    for name in ("_generate_scripts_html", "_generate_css_dist_html"):
-        setattr(app, name, functools.cache(getattr(app, name)))
 
 
 # Script chunks of the component libraries that no page uses (DataTable, Markdown, MathJax, AG Grid
