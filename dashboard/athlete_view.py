@@ -19,7 +19,7 @@ from dashboard import components, data, figures, thresholds
 from dashboard.unlabelled_view import unlabelled_section
 from queries import engine, frames
 from queries.params import resolve
-from queries.unlabelled import unlabelled
+from queries.unlabelled import unlabelled_of
 
 DEFAULT_WEEKS = 16
 SESSION_COLUMNS = [
@@ -196,8 +196,9 @@ def athletes_data(
         reports = queries.reports(con, names, day or last, settings)
         sessions = frames.sessions_of(con, names, first, last, settings=settings)
         weekly_of = frames.split(weekly, "athlete", {n: n for n in names}, drop=False)
+        unlabelled = unlabelled_of(con, names)
         return {
-            name: (report, daily[name], weekly_of[name], sessions[name], unlabelled(con, name))
+            name: (report, daily[name], weekly_of[name], sessions[name], unlabelled[name])
             for name, report in zip(names, reports, strict=True)
         }
 
