@@ -17,9 +17,9 @@ from dash import dcc, html
 import queries
 from dashboard import components, data, figures, thresholds
 from dashboard.unlabelled_view import unlabelled_section
-from queries import engine
+from queries import engine, frames
 from queries.params import resolve
-from queries.unlabelled import unlabelled
+from queries.unlabelled import unlabelled_of
 
 DEFAULT_WEEKS = 16
 SESSION_COLUMNS = [
@@ -157,10 +157,8 @@ def render(
         if first > last:
             first, last = last, first
         day = data.parse_date(as_of, last, "as_of")
-        found = data.cached(
-            ("athlete", name, first, last, day, repr(data.settings())),
-            lambda: athlete_data(name, first, last, day),
-        )
+        shared = (first, last, day, repr(data.settings()))
+        found = data.cached(("athlete", name, *shared), lambda: together(name, shared))
     except Exception as exc:  # noqa: BLE001 - one line for the user
         return components.problem(data.error_message(exc), "athlete")
     if data.prefetching():
@@ -168,23 +166,41 @@ def render(
     return content(*found, first, last, settings=data.settings(), notice=notice)
 
 
+def together(name: str, shared: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`athlete_data` of `name`, computed with the other athlete pages asked at the same moment for
+    the same dates and settings (`data.Batches`: many people at once cost a fraction each)."""
+    first, last, day, _ = shared
+    group = (data.db_state(data.config().db_path), *shared)
+    return data.config().athlete_pages.ask(group, name, lambda names: athletes_data(names, first, last, day))
+
+
 def athlete_data(name: str, first: dt.date, last: dt.date, day: dt.date | None = None) -> tuple[Any, ...]:
     """The report as of `day` (default `last`), daily metrics, weekly balance and sessions from `first`
     to `last`, and the athlete's unlabelled sessions."""
+    return athletes_data([name], first, last, day)[name]
+
+
+def athletes_data(
+    names: list[str], first: dt.date, last: dt.date, day: dt.date | None = None
+) -> dict[str, tuple[Any, ...]]:
+    """`athlete_data` of each of `names`, from one analytics request over all of them: each step runs
+    once for the page's four calls (queries/engine.py STEPS) and once for every athlete asked at the
+    same moment (`data.Batches`), each athlete's data equal to its own call's."""
     settings = data.settings()
-    # One request: each analytics step runs once for the four calls (queries/engine.py STEPS). The
-    # daily series and the weekly balance ask first, as their windows are usually the wider ones the
-    # report's weeks fit in.
+    names = list(dict.fromkeys(names))
+    # The daily series and the weekly balance ask first, as their windows are usually the wider ones
+    # the report's weeks fit in.
     with data.reading() as con, engine.request(con):
-        daily = queries.daily_metrics(con, name, first, last, settings=settings)
-        weekly = queries.weekly_balance(con, [name], first, last, settings=settings)
-        return (
-            queries.report(con, name, as_of=day or last, settings=settings),
-            daily,
-            weekly,
-            queries.sessions(con, name, first, last, settings=settings),
-            unlabelled(con, name),
-        )
+        daily = frames.daily_metrics_of(con, names, first, last, settings=settings)
+        weekly = queries.weekly_balance(con, names, first, last, settings=settings)
+        reports = queries.reports(con, names, day or last, settings)
+        sessions = frames.sessions_of(con, names, first, last, settings=settings)
+        weekly_of = frames.split(weekly, "athlete", {n: n for n in names}, drop=False)
+        unlabelled = unlabelled_of(con, names)
+        return {
+            name: (report, daily[name], weekly_of[name], sessions[name], unlabelled[name])
+            for name, report in zip(names, reports, strict=True)
+        }
 
 
 # Why a number shows as a dash.

@@ -41,16 +41,65 @@ def daily_metrics(
 ) -> pd.DataFrame:
     """One row per day in [start, end]: load, monotony, strain, acwr, fitness, fatigue, form and the
     28-day support share (see metrics.sql for formulas). acwr is NaN where undefined (no 28-day load)."""
+    return daily_metrics_of(con, [athlete], start, end, settings)[athlete]
+
+
+@engine.in_request
+def daily_metrics_of(
+    con: duckdb.DuckDBPyConnection,
+    athletes: list[str],
+    start: date,
+    end: date,
+    settings: dict[str, Any] | Params,
+) -> dict[str, pd.DataFrame]:
+    """`daily_metrics` of each of `athletes` by name, from one pass: each step runs once over all of
+    them (the statements' planning, most of a page's cost, is paid once; bench/README.md "Many pages
+    at once"), each frame equal to its own call's."""
     params = resolve(settings)
     engine.check_days(start, end)
-    ids = engine.athlete_ids(con, [athlete])
+    ids = engine.athlete_ids(con, athletes)
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, engine.EPOCH, end)
     engine.prepare_metrics(con, params, start, end)
     cols = ", ".join(DAILY_COLUMNS)
-    query = f"select {cols} from q_metrics where day between ? and ? order by day"
-    return con.execute(engine.parsed(con, query), [start, end]).df()
+    query = f"select athlete_id, {cols} from q_metrics where day between ? and ? order by athlete_id, day"
+    found = con.execute(engine.parsed(con, query), [start, end]).df()
+    return split(found, "athlete_id", dict(zip(athletes, ids, strict=True)))
+
+
+def split(
+    frame: pd.DataFrame, column: str, keys: dict[str, Any], drop: bool = True
+) -> dict[str, pd.DataFrame]:
+    """`frame`'s rows by name: those whose `column` holds each name's key in `keys` (`drop`: without
+    that column), each indexed from 0 and typed as its own query's frame is (see `_as_queried`)."""
+    import numpy as np
+
+    rest = frame.drop(columns=column) if drop else frame
+    if len(set(keys.values())) == 1:
+        return dict.fromkeys(keys, rest)
+    # One stable sort by the key (rows keep their order within each), then a slice per name.
+    at = frame[column].to_numpy()
+    order = np.argsort(at, kind="stable")
+    at = at[order]
+    rest = rest.take(order)
+    parts = {}
+    for name, key in keys.items():
+        lo, hi = np.searchsorted(at, key, "left"), np.searchsorted(at, key, "right")
+        parts[name] = _as_queried(rest.iloc[lo:hi].reset_index(drop=True))
+    return parts
+
+
+def _as_queried(part: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB types an integer or boolean column holding a NULL as pandas' nullable one (Int32,
+    boolean), one without as numpy's: a part without any NULL of a column gets numpy's type, as its
+    own query would have given it."""
+    from pandas.core.dtypes.dtypes import BaseMaskedDtype
+
+    for name, dtype in part.dtypes.items():
+        if isinstance(dtype, BaseMaskedDtype) and not part[name].isna().any():
+            part[name] = part[name].to_numpy(dtype.numpy_dtype)
+    return part
 
 
 @engine.in_request
@@ -133,11 +182,26 @@ def sessions(
     """One row per session in [start, end] (local days): activity_id, day, start_local, category,
     sport_type, name, minutes, distance_km, load, load_source (rpe, hr_samples, hr_avg or default) and
     unlabelled (type and name say nothing: the sessions `unlabelled_sessions` counts)."""
+    return sessions_of(con, [athlete], start, end, settings)[athlete]
+
+
+@engine.in_request
+def sessions_of(
+    con: duckdb.DuckDBPyConnection,
+    athletes: list[str],
+    start: date,
+    end: date,
+    settings: dict[str, Any] | Params,
+) -> dict[str, pd.DataFrame]:
+    """`sessions` of each of `athletes` by name, from one pass (as `daily_metrics_of`)."""
     params = resolve(settings)
     engine.check_days(start, end)
-    ids = engine.athlete_ids(con, [athlete])
+    ids = engine.athlete_ids(con, athletes)
     engine.use_threads(con, 1)
     engine.prepare_scope(con, ids, params)
     engine.prepare_sessions(con, params, start, end)
-    query = engine.sql("sessions") + "\norder by l.start_local"
-    return con.execute(engine.parsed(con, query), {"start": start, "end": end}).df()
+    query = f"""with s as (\n{engine.sql("sessions")}\n)
+        select a.athlete_id as athlete_of, s.* from s join q_session_load a using (activity_id)
+        order by s.start_local, s.activity_id"""
+    found = con.execute(engine.parsed(con, query), {"start": start, "end": end}).df()
+    return split(found, "athlete_of", dict(zip(athletes, ids, strict=True)))

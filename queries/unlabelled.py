@@ -19,8 +19,18 @@ def unlabelled(con: duckdb.DuckDBPyConnection, athlete: str) -> list[dict[str, A
 
     An unknown athlete has none.
     """
+    return unlabelled_of(con, [athlete])[athlete]
+
+
+def unlabelled_of(con: duckdb.DuckDBPyConnection, athletes: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """`unlabelled` of each of `athletes` by name, from one scan of the activities (the athlete pages
+    computed together: dashboard/data.py Batches)."""
     catch_all = [c for c, roles in CATEGORY_ROLES.items() if roles.get("catch_all")]
-    values = {"athlete": athlete, "types": [t.lower() for t in NAME_DECIDES], "catch_all": catch_all}
+    values = {"athletes": list(athletes), "types": [t.lower() for t in NAME_DECIDES], "catch_all": catch_all}
     cur = con.execute(SQL, values)
     columns = [d[0] for d in cur.description]
-    return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
+    found: dict[str, list[dict[str, Any]]] = {name: [] for name in athletes}
+    for row in cur.fetchall():
+        one = dict(zip(columns, row, strict=True))
+        found[one.pop("athlete")].append(one)
+    return found

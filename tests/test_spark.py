@@ -71,7 +71,7 @@ VALUES = {
     **engine._load(PARAMS),
     **PARAMS.thresholds,
     # unlabelled.sql (the athlete page's category picker)
-    "athlete": TOM,
+    "athletes": [TOM],
     "types": [t.lower() for t in NAME_DECIDES],
     "catch_all": [c for c, roles in CATEGORY_ROLES.items() if roles.get("catch_all")],
 }

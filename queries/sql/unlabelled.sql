@@ -1,13 +1,14 @@
 -- Unlabelled sessions: the athlete's activities whose type says nothing (Workout, Other, Training)
 -- and whose name matched no category keyword, so they count as `other`; the athlete page offers a
 -- category for them. Grain: one row per such activity (twins and excluded rows left out), newest first.
--- Parameters: $athlete (name), $types (those type names in lower case: ingest.categories.NAME_DECIDES),
+-- Parameters: $athletes (names; each row's `athlete` says whose), $types (those type names in lower
+--   case: ingest.categories.NAME_DECIDES),
 --   $catch_all (the categories such sessions land in: queries.params.CATEGORY_ROLES' catch_all role).
 with source as (
-    select a.activity_id, a.start_local, a.sport_type, a.name, a.moving_s, a.elapsed_s
+    select p.name as athlete, a.activity_id, a.start_local, a.sport_type, a.name, a.moving_s, a.elapsed_s
     from activities a
     join athletes p on p.athlete_id = a.athlete_id
-    where p.name = $athlete
+    where array_contains($athletes, p.name)
       and array_contains($catch_all, a.category)
       and a.twin_of is null
       and not a.excluded
@@ -15,6 +16,7 @@ with source as (
 ),
 shaped as (
     select
+        athlete,
         activity_id,
         cast(start_local as date) as day,
         start_local,
@@ -23,6 +25,6 @@ shaped as (
         round(coalesce(moving_s, elapsed_s, 0) / 60.0, 1) as minutes
     from source
 )
-select activity_id, day, sport_type, name, minutes
+select athlete, activity_id, day, sport_type, name, minutes
 from shaped
-order by start_local desc, activity_id desc
+order by athlete, start_local desc, activity_id desc
