@@ -55,17 +55,32 @@ def daily_metrics_of(
     """`daily_metrics` of each of `athletes` by name, from one pass: each step runs once over all of
     them (the statements' planning, most of a page's cost, is paid once; bench/README.md "Many pages
     at once"), each frame equal to its own call's."""
-    params = resolve(settings)
-    engine.check_days(start, end)
-    ids = engine.athlete_ids(con, athletes)
-    engine.use_threads(con, 1)
-    engine.prepare_scope(con, ids, params)
-    engine.prepare_sessions(con, params, engine.EPOCH, end)
+    params, ids = _sessions_of(con, athletes, start, end, settings, engine.EPOCH)
     engine.prepare_metrics(con, params, start, end)
     cols = ", ".join(DAILY_COLUMNS)
     query = f"select athlete_id, {cols} from q_metrics where day between ? and ? order by athlete_id, day"
     found = con.execute(engine.parsed(con, query), [start, end]).df()
     return split(found, "athlete_id", dict(zip(athletes, ids, strict=True)))
+
+
+def _sessions_of(
+    con: duckdb.DuckDBPyConnection,
+    athletes: list[str],
+    start: date,
+    end: date,
+    settings: dict[str, Any] | Params,
+    sessions_from: date,
+) -> tuple[Params, list[int]]:
+    """The settings and the ids of `athletes`, their sessions from `sessions_from` to `end` made
+    (q_scope, q_session_load) on one thread (a few athletes' rows: engine.use_threads), for the
+    frames of [start, end]; the one preparation daily_metrics_of and sessions_of share."""
+    params = resolve(settings)
+    engine.check_days(start, end)
+    ids = engine.athlete_ids(con, athletes)
+    engine.use_threads(con, 1)
+    engine.prepare_scope(con, ids, params)
+    engine.prepare_sessions(con, params, sessions_from, end)
+    return params, ids
 
 
 def split(
@@ -194,12 +209,7 @@ def sessions_of(
     settings: dict[str, Any] | Params,
 ) -> dict[str, pd.DataFrame]:
     """`sessions` of each of `athletes` by name, from one pass (as `daily_metrics_of`)."""
-    params = resolve(settings)
-    engine.check_days(start, end)
-    ids = engine.athlete_ids(con, athletes)
-    engine.use_threads(con, 1)
-    engine.prepare_scope(con, ids, params)
-    engine.prepare_sessions(con, params, start, end)
+    _, ids = _sessions_of(con, athletes, start, end, settings, start)
     query = f"""with s as (\n{engine.sql("sessions")}\n)
         select a.athlete_id as athlete_of, s.* from s join q_session_load a using (activity_id)
         order by s.start_local, s.activity_id"""
