@@ -328,6 +328,13 @@ def _without_records(data: bytes) -> tuple[bytes, int] | None:
     ms for a large file). None where the rest would not be read alike without the records, or the walk is
     not simple: a chained or truncated file, compressed timestamp headers (times carried from
     record to message), compressed_speed_distance (expanded record by record)."""
+    try:
+        return _walked_without_records(data)
+    except IndexError:  # a definition running past the end, which fitfast read anyway: read it whole
+        return None
+
+
+def _walked_without_records(data: bytes) -> tuple[bytes, int] | None:
     size = data[0]
     end = size + int.from_bytes(data[4:8], "little")
     if size not in (12, 14) or end + 2 != len(data):
