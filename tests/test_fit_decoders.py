@@ -25,7 +25,7 @@ from activity_files import fit_activity, fit_compressed, fit_strength, strength_
 from conftest import MIRRORS
 
 from ingest.errors import FileFormatError
-from ingest.files import fit
+from ingest.files import fit, fit_layout
 
 T0 = datetime(2026, 5, 4, 6, 30, tzinfo=UTC)
 SHARED = fc.SHARED_FORMATS / "files" if fc.SHARED_FORMATS is not None else None
@@ -117,7 +117,7 @@ def _compare(name: str, data: bytes) -> str:
     if cut is not None:
         # truncated: both refused the whole; its complete messages are read as the SDK reads them
         assert fast is None and ref is None, f"{name}: read whole, yet called truncated"
-        whole, at = fit.complete_part(data, ran_out=True)  # as reading() found it
+        whole, at = fit_layout.complete_part(data, ran_out=True)  # as reading() found it
         assert at == cut and fit.reading(whole) == (chosen, messages, None)
         return f"{_compare(name, whole)}, truncated"
     if fast is not None and ref is not None:
@@ -253,12 +253,15 @@ def test_a_cut_download_or_a_damaged_size_is_refused_not_read_in_part(tmp_path: 
         fit.reading(data[: len(data) // 2], partial=False)
     for kind in ("value_error_size", "assertion"):
         crash = fc.crash_fit(kind)
-        assert fit.complete_part(crash) is None  # the SDK then fitdecode, as before (decode.py's line)
+        assert fit_layout.complete_part(crash) is None  # the SDK then fitdecode, as before (decode.py's line)
     # the header's size made to fit a cut (the shape of nick.fit): a truncation only when fitfast says
     # the bytes ran out inside a message ("unexpected EOF", as for nick.fit); ours it refuses for its
     # checksum, which a size damaged mid-file gives too: refused, as before
     fitting = _cut_at(data, len(data) * 2 // 3, "fitting")
-    assert fit.complete_part(fitting) is None and fit.complete_part(fitting, ran_out=True) is not None
+    assert (
+        fit_layout.complete_part(fitting) is None
+        and fit_layout.complete_part(fitting, ran_out=True) is not None
+    )
     with pytest.raises(FileFormatError, match="^corrupt or truncated FIT file"):
         fit.reading(fitting)
 
@@ -275,12 +278,14 @@ def test_crc16_is_the_fit_files_own() -> None:
     long, odd lengths)."""
     checked = 0
     for name, data in [*_real().items(), ("empty", b"\0\0")]:
-        if fit.crc16(data[:-2]) == int.from_bytes(data[-2:], "little"):
+        if fit_layout.crc16(data[:-2]) == int.from_bytes(data[-2:], "little"):
             checked += 1
         else:  # files whose CRC is wrong on purpose (or chained): the byte-by-byte reference disagrees too
             from garmin_fit_sdk.crc_calculator import CrcCalculator
 
-            assert fit.crc16(data[:-2]) == CrcCalculator.calculate_crc(data[:-2], 0, len(data) - 2), name
+            assert fit_layout.crc16(data[:-2]) == CrcCalculator.calculate_crc(data[:-2], 0, len(data) - 2), (
+                name
+            )
     assert checked >= 4
 
 
