@@ -314,13 +314,7 @@ _STORED_ROWS = """select {columns}
 # the table then holds only scope athletes' rows, and the semi join over 1.5M rows cost the overview
 # ~25 ms CPU (HRmax aggregate, carry, 12 weeks' sessions).
 _SCOPE_FILTER = "v.athlete_id in (select athlete_id from q_scope) and "
-_STORED_LOAD = ", ".join(
-    f"v.{c}"
-    for c in (
-        "activity_id", "athlete_id", "day", "start_local", "category", "sport_type", "name", "minutes",
-        "distance_km", "load", "load_source", "hr_max", "rpe",
-    )
-)  # fmt: skip
+_STORED_LOAD = ", ".join(f"v.{c}" for c in session_values.COLUMNS)
 STEPS.update(
     {
         # Only athlete_history reads q_session_hr_max on this path (its latest value: the largest, as
@@ -600,8 +594,7 @@ def stored_path(con: Con, params: Params) -> bool | str:
             return "all"
         return ok
 
-    ok = once(con, f"stored:{key}:{scope.token if scope else ''}", decide)
-    return ok
+    return once(con, f"stored:{key}:{scope.token if scope else ''}", decide)
 
 
 # The steps whose SQL shapes the stored values (queries/session_values.py computes them with these).

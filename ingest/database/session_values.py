@@ -29,9 +29,9 @@ _MARKERS = """
 """
 MARKERS = _MARKERS.format(where="")
 
-# session_load.sql's row, as the table holds it.
+# session_load.sql's row, in its order (the stored reader, engine.STORED, selects them so).
 COLUMNS = (
-    "athlete_id", "activity_id", "day", "start_local", "category", "sport_type", "name", "minutes",
+    "activity_id", "athlete_id", "day", "start_local", "category", "sport_type", "name", "minutes",
     "distance_km", "load", "load_source", "hr_max", "rpe",
 )  # fmt: skip
 
