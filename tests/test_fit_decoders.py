@@ -139,12 +139,12 @@ def test_fitfast_reads_our_files_as_the_sdk_does(tmp_path: Path) -> None:
     chosen = {name: _compare(name, data) for name, data in _ours(tmp_path).items()}
     # our compressed-timestamp file has plain speed fields, so fitfast reads it (the SDK can't)
     assert set(chosen.values()) == {"fitfast"}, chosen
-    strength = fit.recordings(fit.decode(_ours(tmp_path)["strength.fit"], "strength.fit"))[0]
+    strength = fit.recordings(fit.reading(_ours(tmp_path)["strength.fit"]).messages)[0]
     assert [(s.category, s.name, s.reps, s.weight_kg) for s in strength.sets] == [
         *[("squat", "back_squats", 8, 60.0)] * 3,
         ("bench_press", "barbell_bench_press", 10, 40.0),
     ]
-    local = fit.recordings(fit.decode(_ours(tmp_path)["no_gps_local_time.fit"], "x"))[0]
+    local = fit.recordings(fit.reading(_ours(tmp_path)["no_gps_local_time.fit"]).messages)[0]
     assert local.clock_zone == "Etc/GMT-7"
 
 

@@ -98,7 +98,7 @@ def test_garmin_decimal_commas(path: Path, _: None) -> None:
 
 
 def _messages(path: Path) -> dict:
-    return fit.decode(path.read_bytes(), path.name)
+    return fit.reading(path.read_bytes()).messages
 
 
 @pytest.mark.parametrize(("path", "_"), ours_and_real("files/garmin_fr70_compressed-timestamps_noGPS.fit"))

@@ -110,11 +110,6 @@ class Reading(NamedTuple):
         return line
 
 
-def decode(data: bytes, name: str) -> dict[str, list[dict[str, Any]]]:
-    """The messages of a FIT file by name (MESSAGES only); FileFormatError when it can't be read."""
-    return reading(data).messages
-
-
 def reading(data: bytes, partial: bool = True) -> Reading:
     """fitfast's reading where it reads the file as the SDK would; a truncated file's complete messages
     (`complete_part`; with `partial` False, as for a download that a new try may get whole, a
