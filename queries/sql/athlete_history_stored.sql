@@ -1,5 +1,6 @@
 -- Athlete history from the stored values (engine.STORED: only when every scope athlete's are current).
--- Grain and columns: athlete_history.sql's, the same values; its `athlete` part is the same text.
+-- Grain: one row per athlete in q_scope, athlete_history.sql's columns and values; its `athlete` part
+--   is the same text.
 -- Parameters: $end (local date, inclusive); $hr_rest, $hr_max, $trimp_k, $trimp_b, $trimp_k_m,
 --   $trimp_b_m, $trimp_k_f, $trimp_b_f (as athlete_history.sql).
 -- Relations: athletes, q_scope, q_categories(category, support_work), session_months (migration 018:

@@ -1,6 +1,7 @@
 -- EWMA state carried in, from the stored values (engine.STORED: only when every scope athlete's are
--- current). Grain, parameters and columns: ewma_carry.sql's; the same sum over the sessions of [$from,
--- $end], grouped by month (so the last bits may differ from the computed step's order).
+-- current). Grain: one row per athlete in q_scope, ewma_carry.sql's columns: the same sum over the
+-- sessions of [$from, $end], grouped by month (so the last bits may differ from the computed step's
+-- order). Parameters: ewma_carry.sql's ($from, $end, $a_fit, $a_fat, $a_acute, $a_chronic, $acwr_model).
 -- Relations: q_scope, session_months (migration 018: each month's loads weighted to its last day,
 --   session_months.sql), session_values (each session's stored row).
 -- The months wholly inside [$from, $end] (from F = last_day($from - 1) + 1, the first month starting

@@ -16,10 +16,21 @@ select
     max(l.start_local) as last_start,
     max(case when c.support_work then l.start_local end) as last_support_start,
     max(l.hr_max) as hr_max,
-    sum(l.load * power(1 - $a_fit, date_diff('day', l.day, last_day(l.day)))) as fit,
-    sum(l.load * power(1 - $a_fat, date_diff('day', l.day, last_day(l.day)))) as fat,
-    sum(l.load * power(1 - $a_acute, date_diff('day', l.day, last_day(l.day)))) as acute,
-    sum(l.load * power(1 - $a_chronic, date_diff('day', l.day, last_day(l.day)))) as chronic
+    sum(l.load * f.fit) as fit,
+    sum(l.load * f.fat) as fat,
+    sum(l.load * f.acute) as acute,
+    sum(l.load * f.chronic) as chronic
 from q_session_load l
 left join q_categories c on c.category = l.category
+join (
+    -- each factor once per number of days to a month's end (as ewma_carry.sql: the same power() of the
+    -- same numbers as per session, 31 calls instead of one per session)
+    select
+        d.days,
+        power(1 - $a_fit, d.days) as fit,
+        power(1 - $a_fat, d.days) as fat,
+        power(1 - $a_acute, d.days) as acute,
+        power(1 - $a_chronic, d.days) as chronic
+    from (select unnest(generate_series(0, 30)) as days) as d
+) as f on f.days = date_diff('day', l.day, last_day(l.day))
 group by l.athlete_id, cast(date_trunc('month', l.day) as date)
