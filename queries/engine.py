@@ -544,9 +544,9 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
 
 
 def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
-    """q_session_hr_max (each session's HRmax from the data up to it), q_athlete_history (first and last
-    support day, whole history up to `end`) and q_session_load: the scope's sessions with their load,
-    local days [start, end]."""
+    """q_athlete_history (first and last support day, whole history up to `end`) and q_session_load:
+    the scope's sessions with their load, local days [start, end]; computed, also q_session_hr_max (each
+    session's HRmax from the data up to it; the stored path needs none)."""
     ensure(con, "session_load", {"from": start, "end": end, **_load(params)}, stored_path(con, params))
 
 
