@@ -7,8 +7,9 @@
 -- The months wholly inside [$from, $end] (from F = last_day($from - 1) + 1, the first month starting
 -- on or after $from, to L = the last month's end on or before $end) count as their sums x
 -- (1 - a)^(days from the month's last day to $end); the sessions of the days the window cuts at
--- either end count one by one, as in ewma_carry.sql: the days of [$from, $end] outside [F, L] (one
--- scan with a range; two range scans measured slower).
+-- either end count one by one, as in ewma_carry.sql: [$from, least(F - 1, $end)] and
+-- [greatest(L + 1, F), $end] (every day of [$from, $end] outside [F, L] once, also when no month is
+-- whole and F > L), one scan with the two ranges (two scans, a union, measured slower).
 select
     sc.athlete_id,
     cast($end as date) as day,
@@ -33,10 +34,11 @@ left join (
             v.load * power(1 - $a_chronic, date_diff('day', v.day, cast($end as date))) as chronic
         from session_values v
         where
-            v.athlete_id in (select athlete_id from q_scope) and v.day between cast($from as date) and cast($end as date)
-            and (
-                v.day < last_day(cast($from as date) - 1) + 1
-                or v.day > cast(date_trunc('month', cast($end as date) + 1) as date) - 1
+            v.athlete_id in (select athlete_id from q_scope) and (
+                v.day between cast($from as date) and least(last_day(cast($from as date) - 1), cast($end as date))
+                or v.day between greatest(
+                    cast(date_trunc('month', cast($end as date) + 1) as date), last_day(cast($from as date) - 1) + 1
+                ) and cast($end as date)
             )
         union all
         select
