@@ -19,10 +19,11 @@ whole history, nothing materialised per session).
 The SQL names the stored tables it reads (`activities`, `athletes`); `reading(...)` renames them for
 the calls inside its block, so `crosstrain plan check` runs the very same files over done plus planned
 sessions (queries/plan.py) rather than a second implementation.
-Each session's HRmax, default intensity and load are also stored at write time (queries/session_values.py
-computes them with these steps after every write; ingest/database/session_values.py keeps them): when
-every scope athlete's stored values are current (`stored_path`), q_session_load, q_session_hr_max and
-the EWMA carry are read from them (STORED) instead of computed over the whole history.
+Each session's HRmax, default intensity and load are also stored at write time, with each athlete's
+sessions summed per month (queries/session_values.py computes them after every write;
+ingest/database/session_values.py keeps them): when every scope athlete's stored values are current
+(`stored_path`), q_session_load, q_athlete_history and the EWMA carry are read from them (STORED)
+instead of computed over the whole history.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 
@@ -296,39 +297,31 @@ STEPS: dict[str, Step] = {
     "hip_sets": Step(_file("hip_sets"), "hip_sets", ("scope",)),
 }
 
-# The same three tables from each session's stored values (ingest/database/session_values.py, computed
-# at write time by queries/session_values.py from the steps above), for a scope whose every athlete's
-# values are stored under the marker and basis in force (`stored_path`): one scan of one table instead
-# of the history's HRmax spans, own medians and joins. Same rows, same columns, every value bit for bit
-# (tests/test_session_values.py); a sum over several sessions (the carry, a day's or a week's load) may
-# add them in another order than the computed step's joins emit them (the last bits of 16 digits).
+# The same tables from each session's stored values and their monthly sums (ingest/database/
+# session_values.py, computed at write time by queries/session_values.py from the steps above), for a
+# scope whose every athlete's values are stored under the marker and basis in force (`stored_path`):
+# a few dozen month rows per athlete and the sessions of the months a window cuts, or one scan of one
+# table for a window's sessions, instead of the history's HRmax spans, own medians and joins. Same rows,
+# same columns, every value bit for bit (tests/test_session_values.py); a sum over several sessions
+# (the carry, a day's or a week's load) may add them in another order than the computed step's joins
+# emit them (the last bits of 16 digits). athlete_history_stored reads no q_session_hr_max (the months
+# keep the largest HRmax), so on this path no step makes it.
 STORED = {
-    "session_hr_max": "session_hr_max_stored",
+    "athlete_history": "athlete_history_stored",
     "session_load": "session_load_stored",
     "ewma_carry": "ewma_carry_stored",
 }
 _STORED_ROWS = """select {columns}
     from session_values v
     where v.athlete_id in (select athlete_id from q_scope) and v.day {days}"""
-# The scope filter of _STORED_ROWS, left out when the scope is every athlete (stored_path's "all"):
-# the table then holds only scope athletes' rows, and the semi join over 1.5M rows cost the overview
+# The scope filter of the stored readers, left out when the scope is every athlete (stored_path's "all"):
+# the tables then hold only scope athletes' rows, and the semi join over 1.5M rows cost the overview
 # ~25 ms CPU (HRmax aggregate, carry, 12 weeks' sessions).
 _SCOPE_FILTER = "v.athlete_id in (select athlete_id from q_scope) and "
 _STORED_LOAD = ", ".join(f"v.{c}" for c in session_values.COLUMNS)
 STEPS.update(
     {
-        # Only athlete_history reads q_session_hr_max on this path (its latest value: the largest, as
-        # the estimate only rises), so it holds each athlete's session with the largest HRmax up to $end
-        # (a subset of the computed rows with the same maximum: 23 instead of 33 ms for 1.5M sessions).
-        "session_hr_max_stored": Step(
-            lambda: _STORED_ROWS.format(
-                columns="v.athlete_id, arg_max(v.activity_id, v.hr_max) as activity_id, "
-                "max(v.hr_max) as hr_max",
-                days="<= cast($end as date) group by v.athlete_id",
-            ),
-            "session_hr_max",
-            ("scope",),
-        ),
+        "athlete_history_stored": Step(_file("athlete_history_stored"), "athlete_history", ("scope",)),
         "session_load_stored": Step(
             lambda: _STORED_ROWS.format(
                 columns=_STORED_LOAD, days="between cast($from as date) and cast($end as date)"
@@ -337,18 +330,7 @@ STEPS.update(
             ("scope", "athlete_history"),
             floor="from",
         ),
-        "ewma_carry_stored": Step(
-            lambda: (
-                "with session_history as (\n"
-                + _STORED_ROWS.format(
-                    columns="v.athlete_id, v.day, v.load",
-                    days="between cast($from as date) and cast($end as date)",
-                )
-                + f"\n)\n{sql('ewma_carry')}"
-            ),
-            "ewma_carry",
-            ("scope",),
-        ),
+        "ewma_carry_stored": Step(_file("ewma_carry_stored"), "ewma_carry", ("scope",)),
     }
 )
 _UNSCOPED = frozenset(STORED.values())
@@ -562,9 +544,9 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
 
 
 def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:
-    """q_session_hr_max (each session's HRmax from the data up to it), q_athlete_history (first and last
-    support day, whole history up to `end`) and q_session_load: the scope's sessions with their load,
-    local days [start, end]."""
+    """q_athlete_history (first and last support day, whole history up to `end`) and q_session_load:
+    the scope's sessions with their load, local days [start, end]; computed, also q_session_hr_max (each
+    session's HRmax from the data up to it; the stored path needs none)."""
     ensure(con, "session_load", {"from": start, "end": end, **_load(params)}, stored_path(con, params))
 
 
@@ -597,8 +579,9 @@ def stored_path(con: Con, params: Params) -> bool | str:
     return once(con, f"stored:{key}:{scope.token if scope else ''}", decide)
 
 
-# The steps whose SQL shapes the stored values (queries/session_values.py computes them with these).
-VALUE_STEPS = ("session_hr_max", "athlete_history", "session_intensity", "session_load")
+# The SQL that shapes the stored values (queries/session_values.py computes them with these steps, and
+# the monthly sums with session_months.sql).
+VALUE_STEPS = ("session_hr_max", "athlete_history", "session_intensity", "session_load", "session_months")
 
 
 def basis(params: Params) -> str:
@@ -608,7 +591,7 @@ def basis(params: Params) -> str:
     stored under another basis are never read, so a changed setting, SQL file or DuckDB computes until
     the next refresh."""
     texts = [sql(n) for n in VALUE_STEPS]
-    values = {**_load(params), "from": None, "end": None}
+    values = {**_load(params), **_alphas(params), "from": None, "end": None}
     bound = {k: v for t in texts for k, v in bind(t, values).items() if k not in ("from", "end")}
     texts += [STEPS[n].text() for n in STORED.values()]
     constants = {

@@ -5,8 +5,9 @@ the athlete's row and the settings. So after every command or dashboard action t
 activities, `refresh` computes them for the athletes whose stored marker or basis is missing or
 differs (engine.basis), with the very SQL the reports run (queries/sql/session_*.sql through
 engine.ensure, never the stored path), in one pass over those athletes' whole history, and hands the
-rows to ingest's writer. Readers use them only while marker and basis still match (engine.stored_path),
-so a refresh that fails or is killed leaves values stale (computed again), never wrong.
+rows, with each athlete's sessions summed per month (session_months.sql), to ingest's writer. Readers
+use them only while marker and basis still match (engine.stored_path), so a refresh that fails or is
+killed leaves values stale (computed again), never wrong.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: dict[str, Any] | Params) -
         engine.prepare_scope(con, [athlete_id for athlete_id, _ in markers], params)
         values = {"from": engine.EPOCH, "end": LAST_DAY, **engine._load(params)}
         engine.ensure(con, "session_load", values)  # computed: never the stored path
-        session_values.replace(con, markers, basis, "q_session_load")
+        engine.materialise(con, "session_months", engine._alphas(params))
+        session_values.replace(con, markers, basis, "q_session_load", "q_session_months")
     return len(markers)
 
 

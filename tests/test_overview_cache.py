@@ -122,3 +122,33 @@ def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cl
     assert "3 rows: 0 imported, 0 updated" in result.stdout and "samples of 1 activities" in result.stdout
     overview(cache, db_path, as_of=as_of)
     assert cache.computed == ["Zoe Zhang"]
+
+
+def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
+    """frames.weekly_frame lays out weekly_balance.sql's zero-filled grid in numpy from its non-empty
+    cells: the same rows, order, values and dtypes as weekly_balance.sql's rows by name (`_named`), for
+    every athlete or some (the cache's partial update), a window ending mid-week, a category without
+    sessions, a session outside the window, an athlete without any, a ride's km (not run_km)."""
+    from queries import engine, frames
+    from queries.params import resolve
+
+    ride = {"start_local": "2026-11-10T07:00", "sport_type": "Ride", "minutes": 60, "km": 30.0}  # km, no run
+    write(
+        db_path,
+        "Ana",
+        sessions(60, ride, {"start_local": "2026-09-01T07:00", "sport_type": "Run", "km": 5.0}),
+    )
+    write(db_path, "Ben", sessions(30, {"start_local": "2026-11-20T18:00", "sport_type": "Workout"}))
+    write(db_path, "Cy", sessions(3))
+    write(db_path, "Al", [{"start_local": "2025-01-01T07:00", "sport_type": "Swim", "minutes": 30}])
+    params = resolve({})
+    with connect(db_path, read_only=True) as con:
+        ids = dict(con.execute("select name, athlete_id from athletes").fetchall())
+        for scope, end in ((None, D), (None, D - timedelta(days=3)), ([ids["Cy"], ids["Ana"]], D)):
+            first = engine.monday(START)
+            engine.prepare_scope(con, scope, params)
+            engine.prepare_sessions(con, params, first, end)
+            want = frames._named(con, engine.sql("weekly_balance"), first, end)
+            got = frames.weekly_frame(con, first, end)
+            assert len(got) >= 96 and got["sessions"].sum() > 20 and (got["run_km"] > 0).any()
+            assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end)

@@ -206,6 +206,47 @@ def test_stored_rows_equal_the_computed_rows(db_path: Path, tmp_path: Path, run_
             )
 
 
+def _step_rows(con, target: str, values: dict, stored: bool) -> list[tuple]:
+    engine.ensure(con, target, values, stored)
+    return con.execute(f"select * from q_{engine.STEPS[target].table} order by athlete_id").fetchall()
+
+
+def test_monthly_readers_equal_the_computed_steps_on_every_kind_of_day(db_path: Path) -> None:
+    """athlete_history and the EWMA carry from the stored monthly sums (athlete_history_stored.sql,
+    ewma_carry_stored.sql) equal the computed steps for ends on a month's first and last day, mid-month,
+    the 7 days ending $end in two months, carry windows starting on a month's first day or inside a
+    month, shorter than a month, before the first session: the history exactly, the carry to 1e-12."""
+    assert load_sample(db_path, {}).error is None
+    store(db_path)
+    params = resolve({"acwr_model": "ewma"})  # the acute and chronic sums too
+    with connect(db_path) as con:
+        refresh(con, params)  # (the basis of these settings: acwr_model is read after the values)
+        first = con.execute("select min(day) from session_values").fetchone()[0]
+    ends = [D, D - timedelta(days=21), date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 5), first]
+    windows = [1100, 365, 40, 9, 0]  # days before $end the carry starts (prepare_carry's is 1,050)
+    with connect(db_path, read_only=True) as con:
+        engine.prepare_scope(con, None, params)
+        load = engine._load(params)
+        nonzero = 0
+        for end in ends:
+            engine.ensure(con, "session_load", {"from": engine.EPOCH, "end": end, **load})  # the carry's uses
+            want = _step_rows(con, "athlete_history", {"end": end, **load}, False)
+            assert want and _step_rows(con, "athlete_history", {"end": end, **load}, True) == want, end
+            for days in windows:
+                values = {"from": end - timedelta(days=days), "end": end, **load, **engine._alphas(params)}
+                values["acwr_model"] = "ewma"
+                computed = _step_rows(con, "ewma_carry", values, False)
+                stored = _step_rows(con, "ewma_carry", values, True)
+                assert len(stored) == len(computed), end
+                nonzero += sum(1 for r in computed if r[2] and r[4])
+                for a, b in zip(computed, stored, strict=True):
+                    assert a[:2] == b[:2] and all(
+                        abs(x - y) <= 1e-12 * max(abs(x), abs(y), 1.0)
+                        for x, y in zip(a[2:], b[2:], strict=True)
+                    ), (end, days, a, b)
+        assert nonzero > 20  # fitness and the acute EWMA compared, not only zeros
+
+
 def test_a_write_or_an_edit_without_a_refresh_is_computed_never_stale(db_path: Path) -> None:
     write(db_path, "Ana", [{"start_local": f"2026-11-{d:02d}T07:00", "sport_type": "Run", "minutes": 40,
                             "km": 8.0, "avg_hr": 150} for d in range(1, 22)])  # fmt: skip
@@ -343,8 +384,14 @@ def test_all_athletes_scope_reads_unfiltered_only_while_no_one_else_has_values(d
 def test_the_basis_follows_the_settings_that_shape_the_values() -> None:
     basis = engine.basis(resolve({}))
     assert engine.basis(resolve({"load": {"trimp_scale": 2.5}})) == basis  # the default
-    assert engine.basis(resolve({"load": {"fitness_days": 30}})) == basis  # read after the values
-    for other in ({"load": {"hr_max_ceiling": 210}}, {"intensity": {"golf": 3}}, {"load": {"hr_rest": 55}}):
+    assert engine.basis(resolve({"acwr_model": "ewma"})) == basis  # read after the values
+    # the EWMA factors too: the stored monthly sums are weighted with them (session_months.sql)
+    for other in (
+        {"load": {"hr_max_ceiling": 210}},
+        {"intensity": {"golf": 3}},
+        {"load": {"hr_rest": 55}},
+        {"load": {"fitness_days": 30}},
+    ):
         assert engine.basis(resolve(other)) != basis, other
 
 
@@ -356,7 +403,7 @@ def test_a_failed_refresh_leaves_the_values_as_they_were(db_path: Path) -> None:
         state = con.execute("select * from session_values_state order by all").fetchall()
         markers = stored_values.stale(con, "another basis")
         with pytest.raises(Exception, match="no_such_relation"):
-            stored_values.replace(con, markers, "another basis", "no_such_relation")
+            stored_values.replace(con, markers, "another basis", "no_such_relation", "no_such_months")
         assert con.execute("select * from session_values_state order by all").fetchall() == state
     assert path_taken(db_path) == "stored" and equal(db_path, want)
 

@@ -1,4 +1,5 @@
-"""Each session's stored values (migration 017): the one writer, and the athlete markers they are kept under.
+"""Each session's stored values (migration 017) and each athlete's monthly sums of them (018): the one
+writer, and the athlete markers they are kept under.
 
 queries/session_values.py computes the values with the analytics SQL and hands them here; readers in
 queries/engine.py use them only while an athlete's `MARKERS` row and the basis equal the ones stored
@@ -34,6 +35,11 @@ COLUMNS = (
     "activity_id", "athlete_id", "day", "start_local", "category", "sport_type", "name", "minutes",
     "distance_km", "load", "load_source", "hr_max", "rpe",
 )  # fmt: skip
+# session_months.sql's row, in its order.
+MONTH_COLUMNS = (
+    "athlete_id", "month", "first_start", "last_start", "last_support_start", "hr_max", "fit", "fat",
+    "acute", "chronic",
+)  # fmt: skip
 
 # The athletes (column athlete_id) whose stored values are missing, or were computed at a marker other
 # than their MARKERS row or a basis other than $basis. Parameter: $basis.
@@ -61,10 +67,13 @@ def stale(con: duckdb.DuckDBPyConnection, basis: str) -> list[tuple[int, str]]:
     return con.execute(f"{STALE} order by m.athlete_id", {"basis": basis}).fetchall()
 
 
-def replace(con: duckdb.DuckDBPyConnection, markers: list[tuple[int, str]], basis: str, relation: str) -> int:
+def replace(
+    con: duckdb.DuckDBPyConnection, markers: list[tuple[int, str]], basis: str, relation: str, months: str
+) -> int:
     """Replace the stored values of the athletes in `markers` ((athlete id, marker) read BEFORE the values
-    were computed) by the rows of `relation` (a table or view with COLUMNS, those athletes' sessions), in
-    one transaction; rows are written in the relation's order. Returns the rows written.
+    were computed) by the rows of `relation` (a table or view with COLUMNS, those athletes' sessions) and
+    their monthly sums by the rows of `months` (MONTH_COLUMNS), in one transaction; rows are written in
+    the relation's order. Returns the session rows written.
 
     The markers are the ones read before the data: if a write came in between, the stored marker is
     older than the data and the next check finds it stale (computed again), never the reverse."""
@@ -79,14 +88,19 @@ def replace(con: duckdb.DuckDBPyConnection, markers: list[tuple[int, str]], basi
         con.execute(
             "delete from session_values where athlete_id in (select athlete_id from _values_athletes)"
         )
-        con.execute(
-            "delete from session_values_state where athlete_id in (select athlete_id from _values_athletes)"
-        )
+        for table in ("session_months", "session_values_state"):
+            con.execute(f"delete from {table} where athlete_id in (select athlete_id from _values_athletes)")
         written = con.execute(
             f"""insert into session_values ({cols})
                 select {cols} from {relation}
                 where athlete_id in (select athlete_id from _values_athletes)"""
         ).fetchone()[0]
+        month_cols = ", ".join(MONTH_COLUMNS)
+        con.execute(
+            f"""insert into session_months ({month_cols})
+                select {month_cols} from {months}
+                where athlete_id in (select athlete_id from _values_athletes)"""
+        )
         con.execute(
             "insert into session_values_state select athlete_id, marker, ? from _values_athletes", [basis]
         )
