@@ -292,7 +292,11 @@ STEPS: dict[str, Step] = {
     # From an earlier Monday on, it serves a later one: its readers take the weeks from their own start
     # (the athlete page's 16 weeks hold the report's 12).
     "weekly_balance": Step(
-        _file("weekly_balance"), "weekly_balance", ("scope",), ("session_load",), floor="start"
+        lambda: f"with by_week as (\n{sql('weekly_sums')}\n)\n{sql('weekly_balance')}",
+        "weekly_balance",
+        ("scope",),
+        ("session_load",),
+        floor="start",
     ),
     "hip_sets": Step(_file("hip_sets"), "hip_sets", ("scope",)),
 }

@@ -152,10 +152,9 @@ def overview(
     return rows, weekly_frame(con, first, as_of)
 
 
-# weekly_frame's non-empty cells of weekly_balance.sql's grid: its `by_week` sums (the same aggregate)
-# of the scope's sessions by athlete (its name's rank), week (its index from $start) and category (its
-# order), for the categories of q_categories and the grid's weeks.
-_WEEK_SUMS = """
+# weekly_frame's non-empty cells of weekly_balance.sql's grid (weekly_sums.sql, the aggregate it
+# zero-fills) by athlete (its name's rank), week (its index from $start) and category (its order).
+_WEEK_CELLS = """
     select
         n.name_order,
         date_diff('day', cast($start as date), b.week) // 7 as week_index,
@@ -165,19 +164,7 @@ _WEEK_SUMS = """
         b.sessions,
         coalesce(b.distance_km, 0) as distance_km,
         coalesce(b.load, 0) as load
-    from (
-        select
-            athlete_id,
-            cast(date_trunc('week', day) as date) as week,
-            category,
-            sum(minutes) as minutes,
-            count(*) as sessions,
-            sum(distance_km) as distance_km,
-            sum(load) as load
-        from q_session_load
-        where day between cast($start as date) and cast($end as date)
-        group by athlete_id, cast(date_trunc('week', day) as date), category
-    ) as b
+    from ({weekly_sums}) as b
     join (
         select s.athlete_id, row_number() over (order by a.name) as name_order
         from q_scope s
@@ -196,7 +183,7 @@ def weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.D
     `_named`'s order (athletes by name, week, category order): the same rows and dtypes
     (tests/test_overview_cache.py holds it to that).
 
-    The grid is laid out in numpy and only its non-empty cells come from SQL (_WEEK_SUMS: ~20,000 of
+    The grid is laid out in numpy and only its non-empty cells come from SQL (weekly_sums.sql: ~20,000 of
     54,000 for 1,000 athletes' 12 weeks): joining, sorting and fetching the whole zero-filled grid cost
     the cold overview ~25 ms CPU more."""
     import numpy as np
@@ -205,7 +192,8 @@ def weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.D
     values = {"start": first, "end": end}
     weeks = con.execute(engine.parsed(con, _WEEKS), engine.bind(_WEEKS, values)).df()["week"]
     names = [r[0] for r in con.execute(engine.parsed(con, _SCOPE_NAMES)).fetchall()]
-    cells = con.execute(engine.parsed(con, _WEEK_SUMS), engine.bind(_WEEK_SUMS, values)).fetchnumpy()
+    cells_text = _WEEK_CELLS.format(weekly_sums=engine.sql("weekly_sums"))
+    cells = con.execute(engine.parsed(con, cells_text), engine.bind(cells_text, values)).fetchnumpy()
     n_weeks, n_categories = len(weeks), len(CATEGORIES)
     size = len(names) * n_weeks * n_categories
     at = (

@@ -148,7 +148,7 @@ def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
             first = engine.monday(START)
             engine.prepare_scope(con, scope, params)
             engine.prepare_sessions(con, params, first, end)
-            want = frames._named(con, engine.sql("weekly_balance"), first, end)
+            want = frames._named(con, engine.STEPS["weekly_balance"].text(), first, end)
             got = frames.weekly_frame(con, first, end)
             assert len(got) >= 96 and got["sessions"].sum() > 20 and (got["run_km"] > 0).any()
             assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end)

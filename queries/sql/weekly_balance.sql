@@ -2,35 +2,8 @@
 -- category (all of q_categories, zero-filled). run_km is the week's run distance on the running row and 0
 -- on the others, so summing any column over a week's rows gives the week's total.
 -- Parameters: $start (a Monday), $end (last local day counted, inclusive). Relations: q_scope,
--- q_session_load, q_categories(category, category_order, running).
-with weeks as (
-    select cast(w.week as date) as week
-    from (
-        select unnest(generate_series(cast($start as date), cast($end as date), interval 7 day)) as week
-    ) as w
-),
-
-grid as (
-    select s.athlete_id, w.week, c.category, c.category_order, c.running
-    from q_scope s
-    cross join weeks w
-    cross join q_categories c
-),
-
-by_week as (
-    select
-        athlete_id,
-        cast(date_trunc('week', day) as date) as week,
-        category,
-        sum(minutes) as minutes,
-        count(*) as sessions,
-        sum(distance_km) as distance_km,
-        sum(load) as load
-    from q_session_load
-    where day between cast($start as date) and cast($end as date)
-    group by athlete_id, cast(date_trunc('week', day) as date), category
-)
-
+-- q_categories(category, category_order, running), by_week (weekly_sums.sql's non-empty cells, which
+-- the engine supplies as a common table expression).
 select
     g.athlete_id,
     g.week,
@@ -40,5 +13,13 @@ select
     coalesce(b.sessions, 0) as sessions,
     case when g.running then coalesce(b.distance_km, 0) else 0 end as run_km,
     coalesce(b.load, 0) as load
-from grid g
+from (
+    select s.athlete_id, w.week, c.category, c.category_order, c.running
+    from q_scope s
+    cross join (
+        select cast(unnest(generate_series(cast($start as date), cast($end as date), interval 7 day)) as date)
+            as week
+    ) as w
+    cross join q_categories c
+) as g
 left join by_week b on b.athlete_id = g.athlete_id and b.week = g.week and b.category = g.category
