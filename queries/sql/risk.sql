@@ -6,30 +6,28 @@
 -- else red when any warning is high or at least $risk_red_warns are warn; amber when any is warn; green
 -- otherwise (info warnings such as acwr_low do not raise the risk). Crosstrain's convention.
 -- Parameters: $risk_red_warns. Relations: q_summary, q_warnings.
-with counted as (
+-- The rank is worked out on the athlete's id alone and joined to the summary's row once: each of the
+-- summary's ~60 columns passed through a step costs planning time (one wide pass instead of two).
+with ranked as (
     select
         s.athlete_id,
-        sum(case when w.severity = 'high' then 1 else 0 end) as highs,
-        sum(case when w.severity = 'warn' then 1 else 0 end) as warns
-    from q_summary s
-    left join q_warnings w on w.athlete_id = s.athlete_id
-    group by s.athlete_id
-),
-
-ranked as (
-    select
-        s.*,
         case
             when not s.active then 0
-            when c.highs > 0 or c.warns >= $risk_red_warns then 3
-            when c.warns > 0 then 2
+            when
+                sum(case when w.severity = 'high' then 1 else 0 end) > 0
+                or sum(case when w.severity = 'warn' then 1 else 0 end) >= $risk_red_warns
+                then 3
+            when sum(case when w.severity = 'warn' then 1 else 0 end) > 0 then 2
             else 1
         end as risk_rank
     from q_summary s
-    join counted c on c.athlete_id = s.athlete_id
+    left join q_warnings w on w.athlete_id = s.athlete_id
+    group by s.athlete_id, s.active
 )
 
 select
-    *,
-    case risk_rank when 0 then 'inactive' when 3 then 'red' when 2 then 'amber' else 'green' end as risk
-from ranked
+    s.*,
+    r.risk_rank,
+    case r.risk_rank when 0 then 'inactive' when 3 then 'red' when 2 then 'amber' else 'green' end as risk
+from q_summary s
+join ranked r on r.athlete_id = s.athlete_id
