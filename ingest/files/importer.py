@@ -425,14 +425,15 @@ def write_decoded(
         athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
         fallback = _athlete_zone(con, athlete_id, timezone)
         counts = store.WriteCounts()
-        for wave in _waves([(d, s) for d in batch for s in d.sessions]):
+        for n, wave in enumerate(_waves([(d, s) for d in batch for s in d.sessions])):
             rows = [
                 _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback)) for d, s in wave
             ]
             if names:
                 rows = [(*r[:8], names.get(r[2], r[8]), *r[9:]) for r in rows]
             _stage(con, rows)
-            counts.add(store.write_activities(con, "_staged", import_id, settings))
+            # one transaction (the caller's): the categories registered by the first wave serve the rest
+            counts.add(store.write_activities(con, "_staged", import_id, settings, registered=n > 0))
             if rejects is not None:
                 rejects += _implausible(con, wave)
         if step:
