@@ -35,7 +35,7 @@ from ingest.errors import CrosstrainError, ImportFormatError, first_line
 from ingest.exports.archive import csv_of
 from ingest.exports.importer import FileResult, ImportOptions, import_connection, import_file
 from ingest.files import attach
-from ingest.files.decode import Decoded, Session, decode, decode_each, preload
+from ingest.files.decode import Decoded, Session, decode, decode_each, with_zones
 from ingest.files.sources import Found, Item, find, is_activity_path
 from ingest.timezones import default_timezone
 
@@ -350,7 +350,7 @@ def _collect(futures: dict[Future, list[int]], finished: Callable[[int, Decoded]
         except BrokenProcessPool:
             continue
         for i, d in zip(futures[future], decoded, strict=True):
-            finished(i, d)
+            finished(i, with_zones(d))
 
 
 def _decoded_again(
@@ -408,15 +408,14 @@ def _size(item: Item, zips: dict[str, zipfile.ZipFile]) -> int:
 
 def _worker_context() -> multiprocessing.context.BaseContext:
     """How decode workers start. Forked from this process when the import runs on its main thread (the
-    command line): fast, and they inherit the decoders imported here (`preload`). Spawned (a new
+    command line): fast, and they inherit the decoders imported here. Spawned (a new
     interpreter each, ~0.3 s of CPU to start) when it runs on another thread (the dashboard's import,
     beside its page requests): a child forked from a threaded server inherits whatever another thread
     held at that moment, and one such worker crashed while freeing lxml objects it inherited (a
     dashboard upload of 120 GPX files, all refused). (A fork server outlived a killed import.)"""
     if threading.current_thread() is not threading.main_thread():
         return multiprocessing.get_context("spawn")
-    preload()  # forked workers inherit what is imported here
-    gc.collect()  # and no garbage of this process to free
+    gc.collect()  # no garbage of this process for the workers to free
     return multiprocessing.get_context("fork")
 
 
