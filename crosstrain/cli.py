@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-import duckdb
 
 from crosstrain.env import Env
-from ingest.database.db import default_db_path
 from ingest.errors import CrosstrainError, first_line
 from ingest.settings import config_path
 
@@ -64,10 +62,19 @@ class CrosstrainGroup(click.Group):
             fail(str(exc))
         except KeyboardInterrupt:
             fail("interrupted; nothing half-written was kept", code=130)
-        except duckdb.Error as exc:
-            fail(f"{ctx_db(ctx)}: database error: {first_line(exc)}")
-        except OSError as exc:
-            fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        except Exception as exc:
+            if is_duckdb_error(exc):
+                fail(f"{ctx_db(ctx)}: database error: {first_line(exc)}")
+            if isinstance(exc, OSError):
+                fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+            raise
+
+
+def is_duckdb_error(exc: BaseException) -> bool:
+    """Whether `exc` is DuckDB's; DuckDB is imported by the commands that open the database, not here
+    (~0.06 s of `--help` and of every command's start): when none did, it can't be."""
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, duckdb.Error)
 
 
 def store_values(ctx: click.Context) -> None:
@@ -115,6 +122,8 @@ def cli(ctx: click.Context, db: Path | None, config: Path | None) -> None:
     Imports activities from Strava or CSV exports into DuckDB and warns about monotone,
     running-only training.
     """
+    from ingest.database.db import default_db_path  # DuckDB: not for --help
+
     ctx.obj = Env(db=db or default_db_path(), config=config or config_path())
 
 

@@ -34,6 +34,10 @@ class Session:
     lon: float | None
     timezone: str | None  # IANA zone of the start point, else a fixed-offset zone of the watch's clock
     sets: list[StrengthSet] = field(default_factory=list)
+    # Decoded in a worker: what gives `timezone` (own start point, the file's first start point, the
+    # watch's clock zone), looked up by `with_zones` in the import's process (one time-zone finder
+    # there instead of one a worker: ~0.06 s of CPU each to import, its C declarations parsed).
+    zone_from: tuple[tuple[float, float] | None, tuple[float, float] | None, str | None] | None = None
 
 
 @dataclass
@@ -62,40 +66,64 @@ def zone_at(lat: float, lon: float) -> str | None:
     return _finder().timezone_at(lng=lon, lat=lat)
 
 
-def preload() -> None:
-    """Import what decoding needs but loads on first use, before worker processes are forked: each
-    worker would import it again (timezonefinder: ~0.15 s of CPU)."""
-    import timezonefinder  # noqa: F401
+def _zone(
+    point: tuple[float, float] | None, file_point: tuple[float, float] | None, clock: str | None
+) -> str | None:
+    """A session's zone: its start point's; without GPS (strength before a run in a multisport file)
+    the file's first start point's, else the watch's own local time (FIT activity.local_timestamp)."""
+    if point:
+        return zone_at(*point)
+    return (zone_at(*file_point) if file_point else None) or clock
+
+
+def with_zones(decoded: Decoded) -> Decoded:
+    """`decoded` with its sessions' zones looked up (those a worker left to this process); a lookup
+    that raises refuses the file as `decode` would."""
+    try:
+        for s in decoded.sessions:
+            if s.zone_from is not None:
+                s.timezone, s.zone_from = _zone(*s.zone_from), None
+    except Exception as exc:  # noqa: BLE001 - this file's line, as in the worker
+        return failed(decoded, exc)
+    return decoded
 
 
 _ZIPS: dict[str, zipfile.ZipFile] = {}
 
 
 def decode_each(items: list[Item]) -> list[Decoded]:
-    """`decode` of several items: a worker's task."""
-    return [decode(item) for item in items]
+    """`decode` of several items, their zones left to the import's process (`with_zones`): a worker's
+    task."""
+    return [decode(item, zones=False) for item in items]
 
 
-def decode(item: Item) -> Decoded:
+def decode(item: Item, zones: bool = True) -> Decoded:
     """Read and decode one file; a file that can't be read gives `error`, never an exception.
 
     Whatever a decoder or a computation raises for this file (a library's ValueError on a damaged
     field, numpy on a malformed series) is this file's one error line: the other files of the import
-    go on. Sessions refused by the plausibility checks (checks.py) are listed in `refused`.
+    go on. Sessions refused by the plausibility checks (checks.py) are listed in `refused`. Without
+    `zones`, the sessions' zones are left to `with_zones`.
     """
     out = Decoded(item)
     try:
         _decode(item, out)
-        return out
-    except FileFormatError as exc:
+    except Exception as exc:  # noqa: BLE001 - this file's line (MemoryError included)
+        return failed(out, exc)
+    return with_zones(out) if zones else out
+
+
+def failed(out: Decoded, exc: Exception) -> Decoded:
+    """The file of `out` refused for what decoding it raised: its one error line."""
+    if isinstance(exc, FileFormatError):
         error = first_line(exc)
-    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, KeyError) as exc:
+    elif isinstance(exc, OSError | EOFError | zipfile.BadZipFile | gzip.BadGzipFile | zlib.error | KeyError):
         error = f"cannot read the file ({first_line(exc)})"
-    except MemoryError:
+    elif isinstance(exc, MemoryError):
         error = "too large to decode in memory"
-    except Exception as exc:  # noqa: BLE001 - a decoder library's or a computation's fault on this file
+    else:  # a decoder library's or a computation's fault on this file
         error = f"cannot decode the file ({type(exc).__name__}: {first_line(exc)[:200]})"
-    return Decoded(item, digest=out.digest, error=error)
+    return Decoded(out.item, digest=out.digest, error=error)
 
 
 def _decode(item: Item, out: Decoded) -> None:
@@ -132,9 +160,7 @@ def _decode(item: Item, out: Decoded) -> None:
             starts[rec.start_at] = rec.index + 1
             kept.append(rec)
     out.refused += [f"{n} more sessions with the start of session {first}" for first, n in again.items()]
-    # Sessions without GPS (strength before a run in a multisport file) take the file's zone.
     points = [p for p in (rec.start_point() for rec in kept) if p]
-    file_zone = zone_at(*points[0]) if points else None
     for rec in kept:
         point = rec.start_point()
         out.sessions.append(
@@ -147,8 +173,8 @@ def _decode(item: Item, out: Decoded) -> None:
                 facts=samples.facts(rec),
                 lat=point[0] if point else None,
                 lon=point[1] if point else None,
-                # without GPS, the watch's own local time (FIT activity.local_timestamp) tells the zone
-                timezone=zone_at(*point) if point else (file_zone or rec.clock_zone),
+                timezone=None,  # `_zone`, by `with_zones`
                 sets=rec.sets,
+                zone_from=(point, points[0] if points else None, rec.clock_zone),
             )
         )

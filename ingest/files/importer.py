@@ -17,7 +17,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,7 +35,7 @@ from ingest.errors import CrosstrainError, ImportFormatError, first_line
 from ingest.exports.archive import csv_of
 from ingest.exports.importer import FileResult, ImportOptions, import_connection, import_file
 from ingest.files import attach
-from ingest.files.decode import Decoded, Session, decode, decode_each, preload
+from ingest.files.decode import Decoded, Session, decode, decode_each, with_zones
 from ingest.files.sources import Found, Item, find, is_activity_path
 from ingest.timezones import default_timezone
 
@@ -125,45 +125,81 @@ def import_activity_paths(
     settings: dict[str, Any],
     progress: Progress | None = None,
 ) -> list[FilesResult]:
-    """Import every path; a bad file or path doesn't stop the others."""
+    """Import every path; a bad file or path doesn't stop the others. The first path's files start
+    decoding before the database is opened: its creation (a first import) or its schema check runs
+    beside the decode workers instead of before them."""
     results = []
-    with import_connection(db_path, options) as con:
-        for path in paths:
-            result = FilesResult(str(path))
-            try:
-                _import_path(con, path, options, settings, result, progress)
-            except CrosstrainError as exc:
-                result.error = str(exc)
-            except ARCHIVE_ERRORS as exc:
-                result.error = f"{path}: cannot read the archive: {first_line(exc)}"
-            except OSError as exc:
-                result.error = f"{path}: cannot read: {exc}"
-            except duckdb.Error as exc:
-                first = first_line(exc)
-                result.error = f"{path}: not imported: {first}"
-            except Exception as exc:  # noqa: BLE001 - one path's fault is its line; the others go on
-                result.error = f"{path}: not imported: {type(exc).__name__}: {first_line(exc)[:200]}"
-            results.append(result)
+    first = _Started.of(paths[0], progress) if paths else None
+    try:
+        with import_connection(db_path, options) as con:
+            for n, path in enumerate(paths):
+                result = FilesResult(str(path))
+                try:
+                    started = first if n == 0 and first is not None else _Started.of(path, progress)
+                    _import_path(con, path, started, options, settings, result, progress)
+                except CrosstrainError as exc:
+                    result.error = str(exc)
+                except ARCHIVE_ERRORS as exc:
+                    result.error = f"{path}: cannot read the archive: {first_line(exc)}"
+                except OSError as exc:
+                    result.error = f"{path}: cannot read: {exc}"
+                except duckdb.Error as exc:
+                    result.error = f"{path}: not imported: {first_line(exc)}"
+                except Exception as exc:  # noqa: BLE001 - one path's fault is its line; the others go on
+                    result.error = f"{path}: not imported: {type(exc).__name__}: {first_line(exc)[:200]}"
+                results.append(result)
+    finally:
+        if first is not None:
+            first.close()  # when the database could not be opened: no worker left decoding
     return results
+
+
+@dataclass
+class _Started:
+    """A path's files found and their decoding started, or what finding them raised: raised again by
+    `_import_path` among its path's handlers, so that the path's line is what it was."""
+
+    found: Found | None = None
+    decoding: Decoding | None = None
+    error: Exception | None = None
+
+    @classmethod
+    def of(cls, path: Path, progress: Progress | None) -> _Started:
+        started = cls()
+        try:
+            if not path.exists():
+                raise CrosstrainError(f"{path}: no such file or folder")
+            found = started.found = find(path)
+            if not found.items and not found.strava_csv:
+                if zipfile.is_zipfile(path):
+                    raise ImportFormatError(f"{path}: no activities.csv in this archive: not a Strava export")
+                raise ImportFormatError(f"{path}: no .fit, .gpx or .tcx files here")
+            started.decoding = Decoding(found.items, progress)
+        except Exception as exc:  # noqa: BLE001 - the path's own handlers decide its line
+            started.error = exc
+        return started
+
+    def close(self) -> None:
+        if self.decoding is not None:
+            self.decoding.close()
 
 
 def _import_path(
     con: duckdb.DuckDBPyConnection,
     path: Path,
+    started: _Started,
     options: ImportOptions,
     settings: dict[str, Any],
     result: FilesResult,
     progress: Progress | None,
 ) -> None:
-    if not path.exists():
-        raise CrosstrainError(f"{path}: no such file or folder")
-    found = find(path)
-    result.rejects += [f"{name}: {reason}" for name, reason in found.refused]
-    if not found.items and not found.strava_csv:
-        if zipfile.is_zipfile(path):
-            raise ImportFormatError(f"{path}: no activities.csv in this archive: not a Strava export")
-        raise ImportFormatError(f"{path}: no .fit, .gpx or .tcx files here")
-    decoded = decode_items(found.items, progress, result.notes)
+    found = started.found
+    if found is not None:
+        result.rejects += [f"{name}: {reason}" for name, reason in found.refused]
+    if started.error is not None:
+        raise started.error
+    assert found is not None and started.decoding is not None
+    decoded = started.decoding.result(result.notes)
     good = []
     for d in decoded:
         result.rejects += [f"{d.item.shown}: {why}; not imported" for why in d.refused]
@@ -202,40 +238,67 @@ def _import_path(
 def decode_items(
     items: list[Item], progress: Progress | None = None, notes: list[str] | None = None
 ) -> list[Decoded]:
-    """Decoded files in their order: small ones on every core (at most MAX_WORKERS), large ones here
-    one at a time, so that the memory of an import stays bounded whatever the folder holds. `notes`
-    hears a line when a decode worker ended abruptly and its files were decoded again. The one way
-    activity files are decoded (imports and the Garmin sync)."""
-    total = len(items)
-    done: list[Decoded | None] = [None] * total
-    count = 0
+    """Decoded files in their order (`Decoding`): the one way activity files are decoded (imports and
+    the Garmin sync)."""
+    return Decoding(items, progress).result(notes)
 
-    def finished(i: int, d: Decoded) -> None:
-        nonlocal count
-        done[i], count = d, count + 1
+
+class Decoding:
+    """Files being decoded: small ones on every core (at most MAX_WORKERS) from the moment this is
+    made, large ones in this process one at a time when `result` is asked, so that the memory of an
+    import stays bounded whatever the folder holds. Between the two, this process is free for other
+    work (opening the database)."""
+
+    def __init__(self, items: list[Item], progress: Progress | None = None) -> None:
+        self.items, self.progress = items, progress
+        self.done: list[Decoded | None] = [None] * len(items)
+        self.count = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[Future, list[int]] = {}
         if progress:
-            progress(count, total, "reading")
+            progress(0, len(items), "reading")
+        zips: dict[str, zipfile.ZipFile] = {}  # each archive's directory read once, not once per member
+        try:
+            sizes = [_size(item, zips) for item in items]
+        finally:
+            for archive in zips.values():
+                archive.close()
+        self.small = [i for i, size in enumerate(sizes) if size <= BIG_FILE_BYTES]
+        known = [sizes[i] for i in self.small]  # 0: not known cheaply (a zip inside the zip): taken as large
+        self.workers = max(1, min(os.cpu_count() or 1, len(self.small), MAX_WORKERS))
+        if len(self.small) >= PARALLEL_FROM and (sum(known) >= PARALLEL_FROM_BYTES or 0 in known):
+            self.pool, self.futures = _submitted(items, self.small, self.workers)
 
-    if progress:
-        progress(0, total, "reading")
-    zips: dict[str, zipfile.ZipFile] = {}  # each archive's directory read once, not once per member
-    try:
-        sizes = [_size(item, zips) for item in items]
-    finally:
-        for archive in zips.values():
-            archive.close()
-    small = [i for i, size in enumerate(sizes) if size <= BIG_FILE_BYTES]
-    known = [sizes[i] for i in small]  # 0: not known cheaply (a zip inside the zip): taken as large
-    if len(small) >= PARALLEL_FROM and (sum(known) >= PARALLEL_FROM_BYTES or 0 in known):
-        workers = max(1, min(os.cpu_count() or 1, len(small), MAX_WORKERS))
-        _in_workers(items, small, finished, workers)
-        left = [i for i in small if done[i] is None]
-        if left:
-            _decoded_again(items, left, finished, lambda i: done[i] is None, workers, notes)
-    for i, item in enumerate(items):
-        if done[i] is None:
-            finished(i, decode(item))
-    return [d for d in done if d is not None]
+    def finished(self, i: int, d: Decoded) -> None:
+        self.done[i], self.count = d, self.count + 1
+        if self.progress:
+            self.progress(self.count, len(self.items), "reading")
+
+    def result(self, notes: list[str] | None = None) -> list[Decoded]:
+        """Every file decoded, in their order. `notes` hears a line when a decode worker ended
+        abruptly and its files were decoded again. The large files are decoded here while the
+        workers decode the small ones (one at a time: a large FIT file's samples are ~60 times it)."""
+        if self.pool is not None:
+            for i in sorted(set(range(len(self.items))) - set(self.small)):
+                self.finished(i, decode(self.items[i]))
+            try:
+                _collect(self.futures, self.finished)
+            finally:
+                self.close()
+            left = [i for i in self.small if self.done[i] is None]
+            if left:
+                undone = lambda i: self.done[i] is None  # noqa: E731
+                _decoded_again(self.items, left, self.finished, undone, self.workers, notes)
+        for i, item in enumerate(self.items):
+            if self.done[i] is None:
+                self.finished(i, decode(item))
+        return [d for d in self.done if d is not None]
+
+    def close(self) -> None:
+        """The workers stopped (files not started yet are not decoded)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 # A file whose decoding process ended abruptly (killed, out of memory, a decoder's crash), every time.
@@ -255,24 +318,39 @@ def _in_workers(
     """Decode `items[i]` for i in `indices` in a pool of `workers` processes, up to `per_task` files
     a task, calling `finished(i, decoded)` for each; a worker that ends abruptly breaks the pool, and
     the files not finished by then are left to the caller."""
+    pool, futures = _submitted(items, indices, workers, per_task)
+    with pool:
+        _collect(futures, finished)
+
+
+def _submitted(
+    items: list[Item], indices: list[int], workers: int, per_task: int = FILES_PER_TASK
+) -> tuple[ProcessPoolExecutor, dict[Future, list[int]]]:
+    """A pool of `workers` processes decoding `items[i]` for i in `indices`, up to `per_task` files a
+    task, and its futures (-> the task's indices)."""
     per_task = max(1, min(per_task, len(indices) // (workers * 4)))
     tasks = [indices[at : at + per_task] for at in range(0, len(indices), per_task)]
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers, mp_context=_worker_context(), initializer=_end_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        futures = {}
-        for task in tasks:
-            try:
-                futures[pool.submit(decode_each, [items[i] for i in task])] = task
-            except BrokenProcessPool:  # broken while tasks were still being handed out
-                break
-        for future in as_completed(futures):
-            try:
-                decoded = future.result()
-            except BrokenProcessPool:
-                continue
-            for i, d in zip(futures[future], decoded, strict=True):
-                finished(i, d)
+    )
+    futures = {}
+    for task in tasks:
+        try:
+            futures[pool.submit(decode_each, [items[i] for i in task])] = task
+        except BrokenProcessPool:  # broken while tasks were still being handed out
+            break
+    return pool, futures
+
+
+def _collect(futures: dict[Future, list[int]], finished: Callable[[int, Decoded], None]) -> None:
+    """`finished(i, decoded)` for each file of each future as it completes; a broken pool's are left."""
+    for future in as_completed(futures):
+        try:
+            decoded = future.result()
+        except BrokenProcessPool:
+            continue
+        for i, d in zip(futures[future], decoded, strict=True):
+            finished(i, with_zones(d))
 
 
 def _decoded_again(
@@ -330,15 +408,14 @@ def _size(item: Item, zips: dict[str, zipfile.ZipFile]) -> int:
 
 def _worker_context() -> multiprocessing.context.BaseContext:
     """How decode workers start. Forked from this process when the import runs on its main thread (the
-    command line): fast, and they inherit the decoders imported here (`preload`). Spawned (a new
+    command line): fast, and they inherit the decoders imported here. Spawned (a new
     interpreter each, ~0.3 s of CPU to start) when it runs on another thread (the dashboard's import,
     beside its page requests): a child forked from a threaded server inherits whatever another thread
     held at that moment, and one such worker crashed while freeing lxml objects it inherited (a
     dashboard upload of 120 GPX files, all refused). (A fork server outlived a killed import.)"""
     if threading.current_thread() is not threading.main_thread():
         return multiprocessing.get_context("spawn")
-    preload()  # forked workers inherit what is imported here
-    gc.collect()  # and no garbage of this process to free
+    gc.collect()  # no garbage of this process for the workers to free
     return multiprocessing.get_context("fork")
 
 
@@ -425,14 +502,15 @@ def write_decoded(
         athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
         fallback = _athlete_zone(con, athlete_id, timezone)
         counts = store.WriteCounts()
-        for wave in _waves([(d, s) for d in batch for s in d.sessions]):
+        for n, wave in enumerate(_waves([(d, s) for d in batch for s in d.sessions])):
             rows = [
                 _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback)) for d, s in wave
             ]
             if names:
                 rows = [(*r[:8], names.get(r[2], r[8]), *r[9:]) for r in rows]
             _stage(con, rows)
-            counts.add(store.write_activities(con, "_staged", import_id, settings))
+            # one transaction (the caller's): the categories registered by the first wave serve the rest
+            counts.add(store.write_activities(con, "_staged", import_id, settings, registered=n > 0))
             if rejects is not None:
                 rejects += _implausible(con, wave)
         if step:
