@@ -160,6 +160,21 @@ def test_french_swim_walk_and_rowing_names_of_a_real_export(run_cli, db_path: Pa
     ]
 
 
+def test_a_garmin_pause_left_open_counts_the_timer(run_cli, db_path: Path) -> None:
+    # newbabak/activity-to-sleep-analysis (held-out-4, re-saved by a spreadsheet): strength sessions whose
+    # Time (the timer) is 0:45-0:52 but Moving and Elapsed Time 6-22 h were stored excluded as "a timer
+    # left running"; the timer says what was trained. A normal session keeps its own times.
+    result = _import(run_cli, "garmin_real_paused_strength.csv")
+    assert "3 rows: 3 imported" in result.stdout and "excluded" not in result.stdout
+    assert rows(
+        db_path, "select sport_type, moving_s, elapsed_s, excluded from activities order by start_local"
+    ) == [
+        ("Treadmill Running", 1370, 1420, False),
+        ("Strength Training", 2880, 2880, False),
+        ("Strength Training", 3090, 3090, False),
+    ]
+
+
 def test_english_snowshoeing_and_a_watch_with_no_clock(run_cli, db_path: Path) -> None:
     # mkolon/Garmin: "Snowshoeing" was `other`; MDMM02/Healthy-Girly: a session dated 1989-12-31 (FIT's
     # time zero) made her 2026 record "the first week back after 13145 days"

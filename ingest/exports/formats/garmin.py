@@ -53,6 +53,12 @@ EVIDENCE = "runs with cadence and stride length"
 # Average speeds no activity (no run) reaches, the plausibility rules' ceilings: a whole number that would
 # give more, read in the account's unit, is metres.
 FAST_M_S, RUN_FAST_M_S = plausibility.MAX_M_S, plausibility.RUN_MAX_M_S
+# A Moving or Elapsed Time this many seconds or more above the row's Time (the timer, which stops while
+# the activity is paused) is a pause left open, not training: the timer's value is taken (crosstrain's
+# convention; newbabak/activity-to-sleep-analysis, held-out-4: strength sessions of Time 0:45-0:52 with
+# 6-22 h moving and elapsed were excluded as timers left running). 4 h, the exclusion bound of a gym
+# session (ingest/database/plausibility.py EXCLUSIONS).
+PAUSED_S = 4 * 3600
 
 
 def missing(header: Header) -> list[str]:
@@ -148,8 +154,9 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
     elevation_unit = METRES_PER["ft" if imperial else "m"]
 
     def duration(c: str | None, label: str) -> Field:
-        """A duration column, the timer's value where it is missing or zero (pool swims' moving time);
-        unreadable text rejects the row (a wider row's misplaced value must not pass as the timer's)."""
+        """A duration column, the timer's value where it is missing or zero (pool swims' moving time) or
+        PAUSED_S or more below it (a pause left open: not training); unreadable text rejects the row (a
+        wider row's misplaced value must not pass as the timer's)."""
         if c is None:
             return Field(raw=None, parse=timer_s)
         return f(
@@ -157,6 +164,7 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
             label,
             "a duration (HH:MM:SS)",
             parse=f"case when {{raw}} is null or ct_secs({{raw}}) = 0 then coalesce({timer_s}, 0) "
+            f"when ct_secs({{raw}}) - {timer_s} >= {PAUSED_S} then {timer_s} "
             "else ct_secs({raw}) end",
             zero_is_missing=True,
         )
