@@ -163,15 +163,17 @@ def test_french_swim_walk_and_rowing_names_of_a_real_export(run_cli, db_path: Pa
 def test_a_garmin_pause_left_open_counts_the_timer(run_cli, db_path: Path) -> None:
     # newbabak/activity-to-sleep-analysis (held-out-4, re-saved by a spreadsheet): strength sessions whose
     # Time (the timer) is 0:45-0:52 but Moving and Elapsed Time 6-22 h were stored excluded as "a timer
-    # left running"; the timer says what was trained. A normal session keeps its own times.
+    # left running"; the timer says what was trained. A normal session keeps its own times, and so does a
+    # 6-hour race whose Time Garmin wrote as H:MM ("6:01": Bjarke848/AI_TrainingPlanner's races).
     result = _import(run_cli, "garmin_real_paused_strength.csv")
-    assert "3 rows: 3 imported" in result.stdout and "excluded" not in result.stdout
+    assert "4 rows: 4 imported" in result.stdout and "excluded" not in result.stdout
     assert rows(
         db_path, "select sport_type, moving_s, elapsed_s, excluded from activities order by start_local"
     ) == [
         ("Treadmill Running", 1370, 1420, False),
         ("Strength Training", 2880, 2880, False),
         ("Strength Training", 3090, 3090, False),
+        ("Running", 21640, 21670, False),
     ]
 
 
