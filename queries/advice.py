@@ -203,7 +203,8 @@ def run_volume_jump(s: Row, t: Thresholds) -> str:
     return " ".join(parts) + (
         f" Flag above +{_pct(t['run_jump_week'])} and {t['run_jump_min_km']:.0f} km more, from "
         f"{t['run_jump_base_km']:.0f} km a week; a return to the usual level (the second-largest week of "
-        f"the {weeks} before, since the last break) is no jump. Nielsen et al. 2014 saw more "
+        f"the {weeks} before, since the last layoff of {t['run_jump_layoff_days']:.0f}+ days without a run) "
+        "is no jump. Nielsen et al. 2014 saw more "
         f"distance-related injuries in novice runners who progressed by over {_pct(t['run_jump_week'])} a "
         "week (HR 1.59, 95% CI 0.96-2.66; not significant overall)."
     )

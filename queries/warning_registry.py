@@ -139,6 +139,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "run_jump_min_km",
             "run_jump_base_km",
             "run_jump_level_weeks",
+            "run_jump_layoff_days",
             "break_days",
         ),
         message=advice.run_volume_jump,
@@ -150,7 +151,8 @@ REGISTRY: tuple[WarningKind, ...] = (
             "Nielsen et al. 2014 (novice runners, progression week on week): above +30% a week, more "
             "distance-related injuries (HR 1.59, 95% CI 0.96-2.66; no significant difference between the "
             "groups overall). Measuring against the largest of the 3 weeks before and the usual level (the "
-            "second-largest week of the 8 before, since the last layoff), the 15 km base and silence in the "
+            "second-largest week of the 8 before, since the last layoff: a run-free gap of 28+ days, after "
+            "Mujika & Padilla 2000's 4 weeks of short-term detraining), the 15 km base and silence in the "
             "first week back are crosstrain's convention."
         ),
         plan=PlanBehaviour(7, True, plan_rules.shorten_runs, "run_km_7d"),

@@ -145,19 +145,53 @@ def test_spanish_strength_and_multisport_names_of_a_real_export(run_cli, db_path
     ]
 
 
+def test_french_swim_walk_and_rowing_names_of_a_real_export(run_cli, db_path: Path) -> None:
+    # irrif/Sleeping_score (held-out-4): 18 "Nat. piscine", 5 "Marche à pied" and a "Rameur
+    # d'intérieur" were `other`, scored at a fixed 3 a minute: a 35-min walk at HR 94 weighed 105
+    result = _import(run_cli, "garmin_real_fr_names.csv")
+    assert "5 rows: 5 imported" in result.stdout and "language: fr" in result.stdout
+    assert "types:" not in result.stdout
+    assert rows(db_path, "select sport_type, category, distance_m from activities order by start_local") == [
+        ("Running", "run", 10020),
+        ("Strength Training", "strength", None),
+        ("Pool Swimming", "cross", 1500),
+        ("Walking", "cross", 2900),
+        ("Indoor Rowing", "cross", None),
+    ]
+
+
+def test_a_garmin_pause_left_open_counts_the_timer(run_cli, db_path: Path) -> None:
+    # newbabak/activity-to-sleep-analysis (held-out-4, re-saved by a spreadsheet): strength sessions whose
+    # Time (the timer) is 0:45-0:52 but Moving and Elapsed Time 6-22 h were stored excluded as "a timer
+    # left running"; the timer says what was trained. A normal session keeps its own times, and so does a
+    # 6-hour race whose Time Garmin wrote as H:MM ("6:01": Bjarke848/AI_TrainingPlanner's races).
+    result = _import(run_cli, "garmin_real_paused_strength.csv")
+    assert "4 rows: 4 imported" in result.stdout and "excluded" not in result.stdout
+    assert rows(
+        db_path, "select sport_type, moving_s, elapsed_s, excluded from activities order by start_local"
+    ) == [
+        ("Treadmill Running", 1370, 1420, False),
+        ("Strength Training", 2880, 2880, False),
+        ("Strength Training", 3090, 3090, False),
+        ("Running", 21640, 21670, False),
+    ]
+
+
 def test_english_snowshoeing_and_a_watch_with_no_clock(run_cli, db_path: Path) -> None:
     # mkolon/Garmin: "Snowshoeing" was `other`; MDMM02/Healthy-Girly: a session dated 1989-12-31 (FIT's
     # time zero) made her 2026 record "the first week back after 13145 days"
+    # aditioak/Calories-Predictor (held-out-4): Garmin's "Floor Climbing" was `other`
     result = _import(run_cli, "garmin_real_en_quirks.csv")
-    assert "3 rows: 2 imported, 0 updated, 0 duplicates, 1 rejected" in result.stdout
+    assert "4 rows: 3 imported, 0 updated, 0 duplicates, 1 rejected" in result.stdout
     assert "types:" not in result.stdout
     assert error_lines(result.stderr) == [
-        f"error: {FIXTURES / 'garmin_real_en_quirks.csv'}:4: column 'start_at': start 1989-12-31 01:05 UTC "
+        f"error: {FIXTURES / 'garmin_real_en_quirks.csv'}:5: column 'start_at': start 1989-12-31 01:05 UTC "
         "is FIT's time zero (1989-12-31): the device's clock was not set; row skipped"
     ]
     assert rows(db_path, "select sport_type, category from activities order by start_local") == [
         ("Running", "run"),
         ("Snowshoe", "cross"),
+        ("Floor Climbing", "cross"),
     ]
 
 
@@ -287,10 +321,11 @@ def test_a_latin_american_spanish_strava_export_with_12_hour_dates(run_cli, db_p
 def test_workout_names_of_real_exports_find_their_category(run_cli, db_path: Path) -> None:
     # DanielAlejandroDuquePerez/running-coach (held-out-3) named Strava Workouts "Pliometria",
     # "Nike Training Club: Abdominales perfectos", "Quick loosen up with ...", "Ankle Flexibility ...";
-    # jordankbartos/weight_loss (held-out-2) a Garmin Other "Phoenix Walk": all were the catch-all
-    # category, asked about as unlabelled gym work. A strength word still wins over "walk".
+    # jordankbartos/weight_loss (held-out-2) a Garmin Other "Phoenix Walk"; MichaelDik/CoachAgent
+    # (held-out-4) Workouts "Afternoon Pickleball": all were the catch-all category, asked about as
+    # unlabelled gym work. A strength word still wins over "walk".
     result = _import(run_cli, "strava_real_workout_names.csv")
-    assert "7 rows: 7 imported" in result.stdout
+    assert "8 rows: 8 imported" in result.stdout
     assert rows(db_path, "select name, category from activities order by start_local") == [
         ("Pliometría 🦘", "strength"),
         ("Nike Training Club: Abdominales perfectos", "strength"),
@@ -299,4 +334,5 @@ def test_workout_names_of_real_exports_find_their_category(run_cli, db_path: Pat
         ("Lunch walk", "cross"),
         ("Walking lunges", "strength"),
         ("Evening Workout", "other"),
+        ("Afternoon Pickleball", "cross"),
     ]

@@ -398,12 +398,23 @@ def test_one_big_week_does_not_set_the_usual_level(db_path):
 
 
 def test_a_layoff_resets_the_usual_level(db_path):
-    # 40 km weeks (days -62..-39), then no run for 26 days (Pilates every 4 days: a run-free gap, not a
-    # training break), 15 km, then 40 km: the weeks before the layoff do not count, so the level is 0 and
-    # 40 km against 15 km (+167%) is a jump.
-    before = [r for d in (62, 55, 48, 41) for r in week(d, 40)]
+    # Mirrors slalom007 2025-06-10 (held_out_4: 20.5 km after 6 km weeks, back from 7 weeks without a
+    # run). 40 km weeks (days -62..-46), then no run for 33 days (Pilates every 4 days: a run-free gap, not
+    # a training break), 15 km, then 40 km: a gap of run_jump_layoff_days (28) or more is a layoff, the
+    # weeks before it do not count, so the level is 0 and 40 km against 15 km (+167%) is a jump.
+    before = [r for d in (62, 55, 48) for r in week(d, 40)]
     write(db_path, "Ann", [*before, *week(13, 15), *week(6, 40), *_pilates_9_weeks()])
     assert codes(report(db_path))["run_volume_jump"] == "warn"
+
+
+def test_a_gap_of_two_or_three_weeks_keeps_the_usual_level(db_path):
+    # Mirrors jeremy 2022-01-24 (a 17-day Covid gap), felipeasousa 2025-03-25 (14 days) and the 28-day
+    # rule of evaluation 8: 40 km weeks (days -62..-32), no run for 19 days, 15 km, then 40 km in the
+    # second week back: the gap is shorter than a layoff, so the level stays 40 km and 40 is no jump (a
+    # gap of break_days, 14, reset it before: +167% on 15 km).
+    before = [r for d in (62, 55, 48, 41, 34) for r in week(d, 40)]
+    write(db_path, "Ann", [*before, *week(13, 15), *week(6, 40), *_pilates_9_weeks()])
+    assert "run_volume_jump" not in codes(report(db_path))
 
 
 @pytest.mark.parametrize(("km", "raised"), [(39, False), (40, True)])

@@ -1,7 +1,7 @@
 -- Summary at $as_of. Grain: one row per athlete in q_scope.
 -- Parameters: $as_of (date), $pace_outlier (fraction), $inactive_days (days), $hard_run_intensity
 --   (load per minute from which a rated run is hard), $acwr_thin_week_share (fraction),
---   $run_jump_level_weeks (weeks), $break_days (days). Relations: activities (runs' day and km),
+--   $run_jump_level_weeks (weeks), $run_jump_layoff_days (days), $break_days (days). Relations: activities (runs' day and km),
 --   athletes, q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history
 --   (athlete_history.sql up to $as_of), q_metrics (scores.sql; must hold the day $as_of),
 --   q_run_keywords(keyword), q_easy_keywords(keyword), q_categories(category, running, support_work,
@@ -31,8 +31,8 @@
 -- run_km_level_7d: the athlete's usual running level, which a run volume jump must also exceed
 --   (crosstrain's convention): the second-largest run km of the $run_jump_level_weeks weeks before the
 --   last 7 (weeks_back 1 = [$as_of - 13, $as_of - 7] ...), so one big week cannot set it, counting only
---   the runs since the last layoff (a run-free gap of $break_days+ days between two run days): a week or
---   two light keep the level, a layoff resets it; run_km_level_before_7d: the same for the week before,
+--   the runs since the last layoff (a run-free gap of $run_jump_layoff_days+ days between two run days): a
+--   week or two light, or a shorter gap, keep the level; a layoff resets it; run_km_level_before_7d: the same for the week before,
 --   from the $run_jump_level_weeks weeks before it (weeks_back 2 ...). 0 when fewer than two such weeks
 --   hold runs. These read the runs of those weeks from `activities` (day and km only).
 -- Run intensity, from runs whose load came from an RPE or heart rate (load_source rpe, hr_samples,
@@ -202,21 +202,21 @@ window_28 as (
 ),
 
 recent_runs as (
-    -- runs of the $run_jump_level_weeks + 1 weeks before the last 7 and the $break_days days before them
+    -- runs of the $run_jump_level_weeks + 1 weeks before the last 7 and the $run_jump_layoff_days days before them
     select a.athlete_id, cast(a.start_local as date) as day, coalesce(a.distance_m, 0) / 1000.0 as km
     from activities a
     join q_scope s on s.athlete_id = a.athlete_id
     join q_categories c on c.category = a.category
     where
         c.running
-        and a.start_local >= cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($break_days as integer)
+        and a.start_local >= cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($run_jump_layoff_days as integer)
         and a.start_local < cast($as_of as date) + 1
         and a.twin_of is null
         and not a.excluded
 ),
 
 layoff as (
-    -- the first run day after the last run-free gap of $break_days+ days (a first run read counts from
+    -- the first run day after the last run-free gap of $run_jump_layoff_days+ days (a first run read counts from
     -- the day before the read window, so it ends a layoff only when the gap is within it)
     select athlete_id, max(day) as back_day
     from (
@@ -227,13 +227,13 @@ layoff as (
                 'day',
                 coalesce(
                     lag(day) over (partition by athlete_id order by day),
-                    cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($break_days as integer) - 1
+                    cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($run_jump_layoff_days as integer) - 1
                 ),
                 day
             ) as gap_before
         from (select distinct athlete_id, day from recent_runs) as d
     ) as g
-    where gap_before >= cast($break_days as integer)
+    where gap_before >= cast($run_jump_layoff_days as integer)
     group by athlete_id
 ),
 

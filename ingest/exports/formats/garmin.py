@@ -53,6 +53,12 @@ EVIDENCE = "runs with cadence and stride length"
 # Average speeds no activity (no run) reaches, the plausibility rules' ceilings: a whole number that would
 # give more, read in the account's unit, is metres.
 FAST_M_S, RUN_FAST_M_S = plausibility.MAX_M_S, plausibility.RUN_MAX_M_S
+# A Moving or Elapsed Time this many seconds or more above the row's Time (the timer, which stops while
+# the activity is paused; when written H:MM:SS) is a pause left open, not training: the timer's value is
+# taken (crosstrain's convention; newbabak/activity-to-sleep-analysis, held-out-4: strength sessions of
+# Time 0:45-0:52 with 6-22 h moving and elapsed were excluded as timers left running). 4 h, the
+# exclusion bound of a gym session (ingest/database/plausibility.py EXCLUSIONS).
+PAUSED_S = 4 * 3600
 
 
 def missing(header: Header) -> list[str]:
@@ -147,9 +153,18 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
     swim_unit = METRES_PER["yd" if imperial else "m"]
     elevation_unit = METRES_PER["ft" if imperial else "m"]
 
+    # the timer read for a pause only when written H:MM:SS: Garmin writes long sessions' Time as H:MM
+    # ("6:01" for a 6-hour race, "23:00" for a 162 km ultra: Bjarke848/AI_TrainingPlanner)
+    timed = (
+        f"regexp_matches(coalesce(ct_txt({at(timer)}), ''), '^[0-9]+:[0-9][0-9]:[0-9][0-9]')"
+        if timer
+        else "false"
+    )
+
     def duration(c: str | None, label: str) -> Field:
-        """A duration column, the timer's value where it is missing or zero (pool swims' moving time);
-        unreadable text rejects the row (a wider row's misplaced value must not pass as the timer's)."""
+        """A duration column, the timer's value where it is missing or zero (pool swims' moving time) or
+        PAUSED_S or more below it (a pause left open: not training); unreadable text rejects the row (a
+        wider row's misplaced value must not pass as the timer's)."""
         if c is None:
             return Field(raw=None, parse=timer_s)
         return f(
@@ -157,6 +172,7 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
             label,
             "a duration (HH:MM:SS)",
             parse=f"case when {{raw}} is null or ct_secs({{raw}}) = 0 then coalesce({timer_s}, 0) "
+            f"when {timed} and ct_secs({{raw}}) - {timer_s} >= {PAUSED_S} then {timer_s} "
             "else ct_secs({raw}) end",
             zero_is_missing=True,
         )

