@@ -168,10 +168,14 @@ def render(
 
 def together(name: str, shared: tuple[Any, ...]) -> tuple[Any, ...]:
     """`athlete_data` of `name`, computed with the other athlete pages asked at the same moment for
-    the same dates and settings (`data.Batches`: many people at once cost a fraction each)."""
+    the same dates and settings (`data.Batches`: many people at once cost a fraction each), in the
+    analytics worker process when the dashboard has one (`data.apart`)."""
     first, last, day, _ = shared
-    group = (data.db_state(data.config().db_path), *shared)
-    return data.config().athlete_pages.ask(group, name, lambda names: athletes_data(names, first, last, day))
+    cfg = data.config()
+    group = (data.db_state(cfg.db_path), *shared)
+    return cfg.athlete_pages.ask(
+        group, name, lambda names: data.apart(cfg, athletes_data_on, names, first, last, day)
+    )
 
 
 def athlete_data(name: str, first: dt.date, last: dt.date, day: dt.date | None = None) -> tuple[Any, ...]:
@@ -183,14 +187,27 @@ def athlete_data(name: str, first: dt.date, last: dt.date, day: dt.date | None =
 def athletes_data(
     names: list[str], first: dt.date, last: dt.date, day: dt.date | None = None
 ) -> dict[str, tuple[Any, ...]]:
-    """`athlete_data` of each of `names`, from one analytics request over all of them: each step runs
-    once for the page's four calls (queries/engine.py STEPS) and once for every athlete asked at the
-    same moment (`data.Batches`), each athlete's data equal to its own call's."""
-    settings = data.settings()
+    """`athlete_data` of each of `names`, from one analytics request over all of them (`athletes_data_on`
+    on a reading connection of this process)."""
+    with data.reading() as con:
+        return athletes_data_on(con, data.settings(), names, first, last, day)
+
+
+def athletes_data_on(
+    con: Any,
+    settings: dict[str, Any],
+    names: list[str],
+    first: dt.date,
+    last: dt.date,
+    day: dt.date | None = None,
+) -> dict[str, tuple[Any, ...]]:
+    """`athletes_data` on `con`: each step runs once for the page's four calls (queries/engine.py
+    STEPS) and once for every athlete asked at the same moment (`data.Batches`), each athlete's data
+    equal to its own call's. Needs no Flask app: the analytics worker process runs it too."""
     names = list(dict.fromkeys(names))
     # The daily series and the weekly balance ask first, as their windows are usually the wider ones
     # the report's weeks fit in.
-    with data.reading() as con, engine.request(con):
+    with engine.request(con):
         daily = frames.daily_metrics_of(con, names, first, last, settings=settings)
         weekly = queries.weekly_balance(con, names, first, last, settings=settings)
         reports = queries.reports(con, names, day or last, settings)
