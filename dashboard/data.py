@@ -350,6 +350,10 @@ def apart(cfg: DashboardConfig, fn: Callable[..., T], *args: Any) -> T:
     keeps the file to itself) here on a reading connection. The worker's read holds a reader's turn
     here, so a write from this dashboard waits for it as for any page; the worker lets go of the file
     before it answers. `fn` must be a module-level function of plain data (it is pickled)."""
+    shared = flask.g.get(SHARED_KEY) if flask.has_request_context() else None
+    if shared is not None and shared["cfg"] is cfg:  # inside `one_connection`: its turn, its connection
+        with reading(cfg) as con:
+            return fn(con, cfg.settings, *args)
     with cfg.access.reader(READ_WAIT_S) as read_only:
         if read_only and cfg.worker is not None:
             try:
