@@ -9,8 +9,9 @@ is that whole sequence. An error is a failed connection, a timeout (30 s), a sta
 content without what the page must show (the overview table; the athlete's name).
 
 Baselines, in the same run: one client alone against the same server; with --rev, an earlier commit's
-server timed the same way right after (its own process, the same database). Loops are bounded: each client
-stops starting pages when the time is up and every request has a timeout.
+server timed the same way right after (its own process, the same database). The server's CPU is its
+process's and its children's (the analytics worker, dashboard/worker.py), from /proc. Loops are
+bounded: each client stops starting pages when the time is up and every request has a timeout.
 Targets (issue 22): 20 clients, p95 < 1 s for both pages, 0 errors.
 
 .venv/bin/python bench/clients.py [--clients 20] [--seconds 30] [--athletes 300] [--rev ed51f14]
@@ -270,9 +271,12 @@ def serve_and_time(
         body = page_callback(requests.get(server.base + "/_dash-dependencies", timeout=TIMEOUT_S).json())
         print(f"== {name}: `crosstrain dashboard` on {server.base}")
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores, shared)")
-        # Untimed: the first overview computes every athlete's row, once per dashboard process.
+        # Untimed: the first overview computes every athlete's row, once per dashboard process; the
+        # first athlete page waits for the analytics worker to have started (dashboard/worker.py).
         with requests.Session() as warm:
             visit(warm, server.base, body, "/", "overview-table")
+            last = names[-1]
+            visit(warm, server.base, body, "/athlete/" + quote(last, safe=""), json.dumps(last)[1:-1])
         print(f"{'':22} {'page':9} {'':5} {'':5} {'median':>10} {'p95':>10} {'errors':>6}")
         for clients, seconds in ((1, args.baseline_seconds), (args.clients, args.seconds)):
             label = f"{clients} clients at once" if clients > 1 else "1 client (baseline)"
