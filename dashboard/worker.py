@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -104,6 +105,9 @@ PRELOAD = ("dashboard.athlete_view",)
 
 def serve(conn: Connection, preload: tuple[str, ...] = ()) -> None:
     """The child's loop: a call in, its answer out, until the parent closes the pipe or is gone."""
+    # Ctrl+C in the terminal reaches the whole process group: the parent stops the server and closes
+    # the pipe, which ends this loop (no traceback from here).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for module in preload:
         importlib.import_module(module)
     while True:
