@@ -375,12 +375,20 @@ def intensity_section(weeks: list[dict[str, Any]]) -> Any:
 def sessions_table(sessions: pd.DataFrame) -> Any:
     """The sessions in the range, newest first, in a sortable, filterable grid; names are plain text.
     Below the charts: it comes with the page and is drawn after them (`components.deferred`)."""
-    frame = sessions.sort_values("start_local", ascending=False)
-    values = {c["field"]: frame[c["field"]].to_numpy(dtype=object) for c in SESSION_COLUMNS}
-    values["day"] = np.array(figures.iso_days(frame["day"]), dtype=object)
-    values["name"] = frame["name"].fillna("").to_numpy(dtype=object)
-    for field, column in values.items():  # gaps (None, NaN, NA) as None: a dash in the grid
-        values[field] = np.where(pd.isna(column), None, column)
+    # Newest first (the order pandas' sort gives), column by column in numpy: sorting the whole frame
+    # took every column, and pandas' isna on float columns ~0.1 ms each.
+    order = sessions["start_local"].reset_index(drop=True).sort_values(ascending=False).index.to_numpy()
+    values = {}
+    for field in (c["field"] for c in SESSION_COLUMNS):
+        column = sessions[field]
+        if field == "day":
+            values[field] = np.array(figures.iso_days(column), dtype=object)[order]
+        elif isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+            numbers = column.to_numpy()[order]  # NaN and inf as None: a dash in the grid
+            values[field] = np.where(np.isfinite(numbers), numbers.astype(object), None)
+        else:
+            texts = (column.fillna("") if field == "name" else column).to_numpy(dtype=object)[order]
+            values[field] = np.where(pd.isna(texts), None, texts)  # gaps (None, NA) as None
     rows = [dict(zip(values, row, strict=True)) for row in zip(*values.values(), strict=True)]
     grid = components.grid(
         "athlete-sessions",
