@@ -6,8 +6,9 @@ two take turns on the GIL and a batch waits for it between statements (a batch o
 alone, 480-800 ms beside one thread building pages; bench/README.md "A second process"). Here the
 batches run in a child process with its own interpreter, which opens the database file read-only
 for each batch and lets go of it after (`SharedReader`), so the dashboard's own writes and other
-processes' imports find the file as free as before. The child is started on first use (spawned:
-the server has threads), answers one call at a time, and ends when the dashboard's process does.
+processes' imports find the file as free as before. The child is started with the server (or on
+first use; spawned, as the server has threads), answers one call at a time, and ends when the
+dashboard's process does.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ class AnalyticsWorker:
         """`fn(*args)` in the child; its exception is raised here. WorkerGoneError when the child
         died or could not be started (it is started again on the next call)."""
         with self._lock:
-            conn = self._started()
             try:
+                conn = self._started()
                 conn.send((fn, args))
                 while not conn.poll(ALIVE_CHECK_S):
                     if not self._process.is_alive():
