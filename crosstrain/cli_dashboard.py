@@ -49,12 +49,16 @@ def serve(
     import waitress
 
     from dashboard import create_app
+    from dashboard.app import close_worker, start_worker
     from dashboard.uploads import MAX_REQUEST_BYTES
 
     check_exposure(host, password)
     where = f"http://{host}:{port}"
     check_port_free(host, port, where)
-    app = create_app(db, settings=settings, password=password, user_db=user_db)
+    # The athlete pages' analytics in a second process: the pages' Python and the analytics each have
+    # a core (20 clients at once: bench/README.md "A second process").
+    app = create_app(db, settings=settings, password=password, user_db=user_db, worker=True)
+    start_worker(app)
     click.echo(f"crosstrain dashboard on {where} (database {db}); Ctrl+C stops it")
     if user_db is not None:
         click.echo(f"  the demo's sample athletes; files uploaded on its Import page go into {user_db}")
@@ -79,6 +83,8 @@ def serve(
         click.echo("dashboard stopped")
     except OSError as exc:
         raise CrosstrainError(f"cannot serve on {where}: {exc.strerror or exc}") from exc
+    finally:
+        close_worker(app)
 
 
 def check_port_free(host: str, port: int, where: str) -> None:

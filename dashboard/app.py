@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from dashboard import components, data, vendor
 from dashboard.data import CONFIG_KEY, DashboardConfig, importing
 from dashboard.uploads import MAX_REQUEST_BYTES, MAX_TOTAL_MB
+from dashboard.worker import AnalyticsWorker
 from ingest.errors import CrosstrainError
 from queries.params import resolve
 
@@ -33,6 +34,7 @@ def create_app(
     settings: dict[str, Any] | None = None,
     password: str | None = None,
     user_db: Path | str | None = None,
+    worker: bool = False,
 ) -> dash.Dash:
     """The dashboard over the database at `db_path`; with `password`, every request needs basic auth.
 
@@ -42,6 +44,10 @@ def create_app(
     `settings` are the ones resolved once at start (`crosstrain --config`; None: the defaults); every
     page uses them and nothing reads a settings file later. They are checked here, so a bad value
     stops the start with one line. The database is read only when a page is shown.
+
+    `worker`: the athlete pages' analytics run in a second process (dashboard/worker.py), started on
+    the first page that needs it or by `start_worker`; the server (`crosstrain dashboard`) has one,
+    and ends it with `close_worker`.
     """
     settings = settings or {}
     resolve(settings)  # ConfigError naming the key, before anything is served
@@ -59,7 +65,10 @@ def create_app(
     )
     serve_plotly_basic()
     app.server.config[CONFIG_KEY] = DashboardConfig(
-        db_path=Path(db_path), settings=settings, user_db=Path(user_db) if user_db else None
+        db_path=Path(db_path),
+        settings=settings,
+        user_db=Path(user_db) if user_db else None,
+        worker=AnalyticsWorker() if worker else None,
     )
     app.layout = html.Div(
         [
@@ -86,6 +95,20 @@ def create_app(
         require_password(app.server, password)
     start_pages_early(app.server)  # after the password check: only a let-in request starts a page
     return app
+
+
+def start_worker(app: dash.Dash) -> None:
+    """Start the app's analytics worker process now, if it has one (else the first page starts it)."""
+    cfg: DashboardConfig = app.server.config[CONFIG_KEY]
+    if cfg.worker is not None:
+        cfg.worker.start()
+
+
+def close_worker(app: dash.Dash) -> None:
+    """End the app's analytics worker process, if it has one."""
+    cfg: DashboardConfig = app.server.config[CONFIG_KEY]
+    if cfg.worker is not None:
+        cfg.worker.close()
 
 
 # Script chunks of the component libraries that no page uses (DataTable, Markdown, MathJax, AG Grid

@@ -27,6 +27,7 @@ import flask
 from dashboard.import_job import ImportJob
 from dashboard.strava_job import strava_job
 from dashboard.sync_job import SyncJob
+from dashboard.worker import AnalyticsWorker, WorkerGoneError, on_file
 from ingest.database.db import attach_read_only, connect
 from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
 from queries.athletes import athletes as list_athletes
@@ -260,6 +261,8 @@ class DashboardConfig:
     imports: ImportJob = field(default_factory=ImportJob)
     # Athlete pages asked at the same moment: their data computed together (`Batches`).
     athlete_pages: Batches = field(default_factory=Batches)
+    # Where those are computed: a second process (`crosstrain dashboard`), else None: in this one.
+    worker: AnalyticsWorker | None = None
 
     @property
     def import_db(self) -> Path:
@@ -322,17 +325,43 @@ def reading(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConne
 
 @contextmanager
 def _open_reader(cfg: DashboardConfig) -> Iterator[duckdb.DuckDBPyConnection]:
-    with cfg.access.reader(READ_WAIT_S) as read_only:
-        if not read_only:  # this dashboard is writing: read through its instance's last commit
-            with connect(cfg.db_path, read_only=False, wait_s=READ_WAIT_S) as con:
-                yield con
-            return
-        with cfg.cache_lock:
-            if cfg.shared is None or cfg.shared.path != cfg.db_path:
-                cfg.shared = SharedReader(cfg.db_path)
-            shared = cfg.shared
-        with shared.cursor(READ_WAIT_S) as con:
+    with cfg.access.reader(READ_WAIT_S) as read_only, _connection(cfg, read_only) as con:
+        yield con
+
+
+@contextmanager
+def _connection(cfg: DashboardConfig, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A reader's connection, once it has its turn (`FileAccess.reader`)."""
+    if not read_only:  # this dashboard is writing: read through its instance's last commit
+        with connect(cfg.db_path, read_only=False, wait_s=READ_WAIT_S) as con:
             yield con
+        return
+    with cfg.cache_lock:
+        if cfg.shared is None or cfg.shared.path != cfg.db_path:
+            cfg.shared = SharedReader(cfg.db_path)
+        shared = cfg.shared
+    with shared.cursor(READ_WAIT_S) as con:
+        yield con
+
+
+def apart(cfg: DashboardConfig, fn: Callable[..., T], *args: Any) -> T:
+    """`fn(con, settings, *args)`: in the analytics worker process when the app has one
+    (dashboard/worker.py: both cores for the pages), else (or while this dashboard writes, which
+    keeps the file to itself) here on a reading connection. The worker's read holds a reader's turn
+    here, so a write from this dashboard waits for it as for any page; the worker lets go of the file
+    before it answers. `fn` must be a module-level function of plain data (it is pickled)."""
+    shared = flask.g.get(SHARED_KEY) if flask.has_request_context() else None
+    if shared is not None and shared["cfg"] is cfg:  # inside `one_connection`: its turn, its connection
+        with reading(cfg) as con:
+            return fn(con, cfg.settings, *args)
+    with cfg.access.reader(READ_WAIT_S) as read_only:
+        if read_only and cfg.worker is not None:
+            try:
+                return cfg.worker.call(on_file, cfg.db_path, READ_WAIT_S, fn, cfg.settings, *args)
+            except WorkerGoneError:
+                log.warning("the analytics worker process ended; this batch is computed in process")
+        with _connection(cfg, read_only) as con:
+            return fn(con, cfg.settings, *args)
 
 
 @contextmanager

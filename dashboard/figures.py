@@ -203,20 +203,28 @@ def _top(frame: pd.DataFrame, column: str) -> float:
 
 def _stacked_bars(table: pd.DataFrame, **trace: object) -> list[dict]:
     """One bar trace per category present (columns of `table`), in category order, palette colours."""
-    weeks = pd.to_datetime(table.index).strftime("%Y-%m-%d").tolist()
-    return [
-        {
-            "type": "bar",
-            "x": weeks,
-            "y": table[cat].fillna(0).tolist(),
-            "name": cat,
-            "marker": {"color": PALETTE[cat]},
-            "hovertemplate": "%{y:.0f} min",
-            **trace,
-        }
-        for cat in CATEGORIES
-        if cat in table.columns and table[cat].fillna(0).any()
-    ]
+    weeks = iso_days(table.index)
+    bars = []
+    for cat in CATEGORIES:
+        if cat not in table.columns:
+            continue
+        minutes = table[cat].to_numpy()  # gaps as 0, in numpy (pandas' fillna: ~0.1 ms a call)
+        minutes = (
+            np.where(np.isnan(minutes), 0.0, minutes) if minutes.dtype.kind == "f" else table[cat].fillna(0)
+        )
+        if minutes.any():
+            bars.append(
+                {
+                    "type": "bar",
+                    "x": weeks,
+                    "y": minutes.tolist(),
+                    "name": cat,
+                    "marker": {"color": PALETTE[cat]},
+                    "hovertemplate": "%{y:.0f} min",
+                    **trace,
+                }
+            )
+    return bars
 
 
 def weekly_minutes(weekly: pd.DataFrame, title: str = "Weekly minutes by category") -> Figure:
@@ -473,8 +481,14 @@ def calendar(sessions: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Ti
     count = np.diff(np.r_[first_of_day, len(day)])[group]
     weekday = (day.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
     offset = pd.to_timedelta(3.5 + (slot - (count - 1) / 2) * 1.6, unit="D").to_numpy()
-    x = pd.DatetimeIndex((day - weekday).astype("datetime64[ns]") + offset).strftime("%Y-%m-%d %H:%M")
-    when = pd.DatetimeIndex(day).strftime("%a %d %b %Y").tolist()  # a list: read one by one below
+    # Written by numpy, not pandas' strftime (a Python call per value: ~1.5 ms of a page).
+    stamps = ((day - weekday).astype("datetime64[ns]") + offset).astype("datetime64[m]")
+    x = np.array(
+        [s.replace("T", " ") for s in np.datetime_as_string(stamps, unit="m").tolist()], dtype=object
+    )
+    days, day_at = np.unique(day, return_inverse=True)
+    shown = [d.strftime("%a %d %b %Y") for d in days.astype(object)]
+    when = [shown[i] for i in day_at.tolist()]
     names = sessions["name"].to_numpy(dtype=object)[order]
     km_values = pd.to_numeric(sessions["distance_km"]).to_numpy(dtype=float)[order]
     minutes = sessions["minutes"].to_numpy()[order]
