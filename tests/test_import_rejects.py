@@ -69,6 +69,20 @@ def test_unterminated_quote_rejects_the_rest_of_the_file(run_cli, db_path: Path,
     assert one(db_path, "select count(*) from activities") == 1
 
 
+def test_a_field_holding_a_bare_carriage_return_is_a_rejected_row(
+    run_cli, db_path: Path, tmp_path: Path
+) -> None:
+    # found by tests/test_import_property.py: the check for rows quoted whole raised csv.Error (a traceback)
+    path = tmp_path / "log.csv"
+    path.write_bytes(b'date,type,duration\n"\r1"')
+    result = run_cli("import", "--athlete", "Ana", str(path))
+    assert result.exit_code == 1
+    assert error_lines(result.stderr) == [
+        f"error: {path}:2: column 'type': the row has fewer fields than the header; row skipped"
+    ]
+    assert one(db_path, "select count(*) from activities") == 0
+
+
 def test_a_file_of_only_bad_rows_imports_nothing(run_cli, db_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("date,type,duration\nnot a date,Run,30:00\n2024-01-01,,30:00\n2024-01-01,Run,\n")

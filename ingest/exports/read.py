@@ -133,7 +133,10 @@ def rows_quoted_whole(path: Path) -> bool:
         return False
     if not header or len(header) < 2 or not sample:
         return False
-    return all(len(r) == 1 and len(next(csv.reader([r[0]]), [])) >= 2 for r in sample)
+    try:
+        return all(len(r) == 1 and len(next(csv.reader([r[0]]), [])) >= 2 for r in sample)
+    except csv.Error:  # a field holding a bare line break (`"\r1"`): not a row quoted whole
+        return False
 
 
 @contextmanager
