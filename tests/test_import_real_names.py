@@ -167,6 +167,11 @@ def test_a_garmin_pause_left_open_counts_the_timer(run_cli, db_path: Path) -> No
     # 6-hour race whose Time Garmin wrote as H:MM ("6:01": Bjarke848/AI_TrainingPlanner's races).
     result = _import(run_cli, "garmin_real_paused_strength.csv")
     assert "4 rows: 4 imported" in result.stdout and "excluded" not in result.stdout
+    # never silently: the summary says which rows' times were replaced
+    assert (
+        "  1 row (2024-03-22): Moving or Elapsed Time 4 h or more above Time (the timer): taken as a pause "
+        "left open, the Time counted"
+    ) in result.stdout.splitlines()
     assert rows(
         db_path, "select sport_type, moving_s, elapsed_s, excluded from activities order by start_local"
     ) == [

@@ -254,10 +254,28 @@ def read_rows(
     read_raw(con, path, len(header.names), fmt.extra_fields, header.delimiter)
     facts = fmt.facts(con, header, units=units, date_order=date_order, athlete_given=athlete is not None)
     con.execute("set preserve_insertion_order = false")  # `_raw` keeps its order; the rest carry `rec`
-    con.execute(f"create or replace temp table _parsed as {fmt.parse_query(header, facts).sql()}")
+    query = fmt.parse_query(header, facts)
+    con.execute(f"create or replace temp table _parsed as {query.sql()}")
+    facts.notes += _marked(con, query.marks)
     _locate_rejects(con, path, header)
     con.execute("drop table _raw")  # parsed: its memory goes before the staging's
     return facts.notes
+
+
+def _marked(con: duckdb.DuckDBPyConnection, marks: dict[str, tuple[str, str]]) -> list[str]:
+    """The summary's notes of the good rows a format marked (ParseQuery.marks): how many, their first
+    days; the marks' columns dropped from `_parsed`."""
+    notes = []
+    for name, (_, note) in marks.items():
+        count, days = con.execute(
+            f"""select count(*), list(distinct strftime(cast(coalesce(local_at, utc_at) as date), '%Y-%m-%d'))
+                from _parsed where mark_{name} and reject_reason is null"""
+        ).fetchone()
+        if count:
+            shown = ", ".join(sorted(d for d in days if d)[:3]) + (", ..." if len(days) > 3 else "")
+            notes.append(f"{count} row{'s' if count > 1 else ''} ({shown}): {note}")
+        con.execute(f"alter table _parsed drop column mark_{name}")
+    return notes
 
 
 def stage_rows(con: duckdb.DuckDBPyConnection, fmt: Format, athlete: str | None, timezone: str | None) -> str:

@@ -208,6 +208,10 @@ class ParseQuery:
     constants: dict[str, str] = field(default_factory=dict)
     # SQL (column, reason) over `_raw` rejecting a whole row before its values (a row of the wrong width)
     row_reject: tuple[str, str] | None = None
+    # Rows a format read in a way the summary must say (a value it replaced): name -> (a condition over
+    # the row's raw `r_<field>` and parsed fields, the note). `_parsed` gets a boolean `mark_<name>`;
+    # the importer counts the good rows it marks, notes them and drops the column (importer.read_rows).
+    marks: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def sql(self) -> str:
         inner = ["rowid as rec"]
@@ -225,6 +229,9 @@ class ParseQuery:
             else:  # no such column: a constant or an expression over other columns
                 parsed = "null" if "{raw}" in f.parse else f.parse
             inner.append(f"{parsed} as {name}")
+        inner += [
+            f"coalesce({condition}, false) as mark_{name}" for name, (condition, _) in self.marks.items()
+        ]
         for name, f in self.fields.items():
             if f.raw is None:
                 continue
@@ -249,6 +256,7 @@ class ParseQuery:
                 outer.append(f"nullif({name}, 0) as {name}" if self.fields[name].zero_is_missing else name)
             else:
                 outer.append(f"{self.constants.get(name, 'null')} as {name}")
+        outer += [f"mark_{name}" for name in self.marks]
         # The checks are tested once per row, giving the number of the first that fails; the column and
         # the reason are then picked by that number, and a good row (no number) passes them at once.
         failed = "case " + " ".join(f"when {c} then {i}" for i, (c, _, _) in enumerate(checks)) + " end"

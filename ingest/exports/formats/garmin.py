@@ -211,8 +211,18 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
         "max_hr": f(col(p, "max hr"), "Max HR", zero_is_missing=True),
     }
     widest = n if trailing is None else n + EXTRA_FIELDS
+    paused = " or ".join(
+        f"ct_secs(r_{name}) - timer_s >= {PAUSED_S}" for name in ("moving_s", "elapsed_s") if fields[name].raw
+    )
     return ParseQuery(
         fields=fields,
         constants={"has_time": "true", "id_key": "''"},
         row_reject=width_reject(header.shown, widest),
+        marks={
+            "paused": (
+                f"{timed} and ({paused})" if paused else "false",
+                f"Moving or Elapsed Time {PAUSED_S // 3600} h or more above Time (the timer): taken as a "
+                "pause left open, the Time counted",
+            )
+        },
     )
