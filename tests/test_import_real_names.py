@@ -145,6 +145,35 @@ def test_spanish_strength_and_multisport_names_of_a_real_export(run_cli, db_path
     ]
 
 
+def test_spanish_swim_kayak_tennis_and_gym_names_of_a_real_export(run_cli, db_path: Path) -> None:
+    # domin2662/entrenamiento (held-out-5): "Natación", "Piragüismo", "Tenis", "Ciclismo de montaña" and
+    # "Gimnasio y equipo de fitness" were kept untranslated and counted as `other`
+    result = _import(run_cli, "garmin_real_es_sports.csv")
+    assert "6 rows: 6 imported" in result.stdout and "language: es" in result.stdout
+    assert "types:" not in result.stdout
+    assert rows(db_path, "select sport_type, category, distance_m from activities order by start_local") == [
+        ("Running", "run", pytest.approx(8120)),
+        ("Swimming", "cross", 1850),
+        ("Kayaking", "cross", 4400),
+        ("Tennis", "cross", None),
+        ("Mountain Biking", "cross", 31500),
+        ("Gym & Fitness Equipment", "strength", None),
+    ]
+
+
+def test_dutch_multisport_names_under_garmin_type_keys(run_cli, db_path: Path) -> None:
+    # GerjanM/DDP-wk4 (held-out-5): a Dutch export writing Garmin's type keys; its type `other` sessions
+    # "1/8 e triathlon" and "Lopen-zwemmen-lopen ..." were asked about as saying nothing
+    result = _import(run_cli, "garmin_real_nl_keys.csv")
+    assert "4 rows: 4 imported" in result.stdout and "language: nl" in result.stdout
+    assert rows(db_path, "select name, category from activities order by start_local") == [
+        ("Culemborg Hardlopen", "run"),
+        ("1/4 e triathlon", "cross"),
+        ("Lopen-zwemmen-lopen Vinkeveen", "cross"),
+        ("Leiden Overig", "other"),
+    ]
+
+
 def test_french_swim_walk_and_rowing_names_of_a_real_export(run_cli, db_path: Path) -> None:
     # irrif/Sleeping_score (held-out-4): 18 "Nat. piscine", 5 "Marche à pied" and a "Rameur
     # d'intérieur" were `other`, scored at a fixed 3 a minute: a 35-min walk at HR 94 weighed 105
