@@ -6,7 +6,8 @@ quirks of these public exports (tests/fixtures/README.md, heading "real"):
 RGazzaneo/projeto_garmin (pt), PhilippPro/Running-App (de), Bjarke848/AI_TrainingPlanner (da),
 IsakJacobsson/garmin-extended-data (sv), NL-0/ruuvi (fi). Each failed on the code before this change.
 The held-out evaluation's exports (docs/warnings_on_real_data.md, "Held-out evaluation") added
-Helmutdo/AI-coach (es), mkolon/Garmin and MDMM02/Healthy-Girly (en).
+Helmutdo/AI-coach (es), mkolon/Garmin and MDMM02/Healthy-Girly (en); evaluation 9's domin2662/entrenamiento
+(es) and GerjanM/DDP-wk4 (nl).
 """
 
 from __future__ import annotations
