@@ -209,9 +209,11 @@ def backend(con: Con) -> Backend:
 
 
 def materialise(con: Con, name: str, values: dict[str, Any], table: str | None = None) -> None:
-    """Run `name`.sql with `values` into temp table `q_<table or name>`, every time (the analytics steps
-    go through `ensure`; this is for the plan's own SQL and steps run over other rows)."""
-    backend(con).create(f"q_{table or name}", render(sql(name)), values)
+    """Run `name`.sql (a step's own text when `name` is one of STEPS: weekly_balance.sql with its
+    weekly sums) with `values` into temp table `q_<table or name>`, every time (the analytics steps go
+    through `ensure`; this is for the plan's own SQL and steps run over other rows)."""
+    text = STEPS[name].text() if name in STEPS else sql(name)
+    backend(con).create(f"q_{table or name}", render(text), values)
     kept = _REQUEST.get()
     if kept is not None:
         kept.get(id(con), (con, {}))[1].pop(table or name, None)

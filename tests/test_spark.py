@@ -116,6 +116,7 @@ def _pipeline(con: engine.Con) -> None:
     # the relations the engine supplies as common table expressions, for the files run on their own
     engine.backend(con).create("session_history", "select * from q_session_load", {})
     engine.backend(con).create("windows", engine.sql("metrics"), VALUES)
+    engine.backend(con).create("by_week", engine.sql("weekly_sums"), VALUES)
 
 
 @pytest.fixture(scope="module")

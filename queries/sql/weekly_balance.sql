@@ -17,8 +17,10 @@ from (
     select s.athlete_id, w.week, c.category, c.category_order, c.running
     from q_scope s
     cross join (
-        select cast(unnest(generate_series(cast($start as date), cast($end as date), interval 7 day)) as date)
-            as week
+        select cast(d.week as date) as week
+        from (
+            select unnest(generate_series(cast($start as date), cast($end as date), interval 7 day)) as week
+        ) as d
     ) as w
     cross join q_categories c
 ) as g
