@@ -16,7 +16,7 @@ main: the code before this branch), unpacked by `git archive` into bench/.data/b
 the figures of both codes come from the same run. Targets (issue 22): import <= 3x the bare fast
 decode, both cores used, peak memory < 1 GB. --parsers also times each candidate parser per real file.
 
-    .venv/bin/python bench/files.py [--files N] [--repeat N] [--baseline REF|none] [--parsers]
+    .venv/bin/python bench/files.py [--files N] [--repeat N] [--baseline REF|none] [--parsers] [--folder-only]
 """
 
 from __future__ import annotations
@@ -305,6 +305,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each; the best counts")
     parser.add_argument("--baseline", default="merge-base", help="commit to compare with, or none")
     parser.add_argument("--parsers", action="store_true", help="also time each candidate parser")
+    parser.add_argument("--folder-only", action="store_true", help="the folder of real files, not the zip")
     args = parser.parse_args()
     if not REAL.exists():
         sys.exit(f"real files not found at {REAL}")
@@ -320,6 +321,8 @@ def main() -> None:
         shutil.copy(p, folder / f"{p.parent.name}_{p.name}")
     real = [(p.suffix.lower()[1:], p.read_bytes()) for p in found]
     compare("folder of real files", real, ["--athlete", "Bench", str(folder)], base, args.repeat)
+    if args.folder_only:
+        return
     archive = DATA / "strava_export_files.zip"
     t0 = time.perf_counter()
     files = build(archive, args.files)
