@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -130,7 +131,8 @@ def cases() -> dict[str, tuple[list[str], list[list[str]]]]:
     shared = sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".fit", ".gpx", ".tcx"))
     into = ["--db", "{db}", "import", "--athlete"]
     found["10 shared files"] = (["Runner"], [[*into, "Runner", *map(str, shared)]])
-    mirrors = ROOT / "tests" / "fixtures" / "mirrors" / "files"  # our files in the real ones' shapes
+    mirrors = WORK / "fixture_files"  # tests/fixtures' files (real shapes, our data): one path for both codes
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mirrors" / "files", mirrors, dirs_exist_ok=True)
     found["tests/fixtures files"] = (["Runner"], [[*into, "Runner", str(mirrors)]])
     csvs = sorted((REAL.parent).glob("*.csv"))
     if csvs:
