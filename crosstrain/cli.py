@@ -21,7 +21,7 @@ from ingest.settings import config_path, default_db_path
 # and each command's summary for the command list, so that `crosstrain --help` imports none of them
 # (DuckDB, queries/, rich: ~0.2 s). A summary is the first paragraph of its command's help, as click
 # shortens it (tests/test_cli.py compares them).
-COMMANDS: dict[str, tuple[str, str]] = {
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "import": (
         "cli_import",
         "Import CSV files, activity files, folders, a Strava export or a Garmin Connect data export (.zip).",
@@ -66,21 +66,20 @@ class CrosstrainGroup(click.Group):
     only when the command is asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted(COMMAND_MODULES)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
+        if cmd_name not in COMMAND_MODULES:
             return None
-        commands = importlib.import_module(f"crosstrain.{COMMANDS[cmd_name][0]}").COMMANDS
+        commands = importlib.import_module(f"crosstrain.{COMMAND_MODULES[cmd_name][0]}").COMMANDS
         return next(command for command in commands if command.name == cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The command list as click writes it, from COMMANDS' summaries: no command module imported."""
+        """The command list as click writes it, from the summaries: no command module imported."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)  # click's own
-        rows = [
-            (name, click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)) for name in names
-        ]
+        summary = {name: COMMAND_MODULES[name][1] for name in names}
+        rows = [(name, click.Command(name, help=summary[name]).get_short_help_str(limit)) for name in names]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
