@@ -8,9 +8,9 @@ medians count. Each command's output (stdout and stderr) must be the same for bo
 bench says so per command and stops when it is not.
 
 The commands: a 1-row CSV import into a new database and into an existing one, one FIT file, the
-10 shared activity files (decoded in the import's own process), `athletes`, `report --json` and
-`activities list --json` on the synthetic sample data (`crosstrain demo --no-serve`), and the
-command list (`--help`).
+10 shared activity files (decoded in the import's own process), `athletes`, `report --json`,
+`report` (its tables drawn) and `activities list --json` on the synthetic sample data (`crosstrain
+demo --no-serve`), and the command list (`--help`).
 
     .venv/bin/python bench/startup.py [--repeat N] [--baseline REF|none]
 """
@@ -90,6 +90,7 @@ def commands(demo: Path, work: Path) -> dict[str, Callable[[], list[str]]]:
         "import 10 shared files, new database": imported(shared),
         "athletes": lambda: [*on_demo, "athletes"],
         "report --json": lambda: [*on_demo, "report", "--athlete", ATHLETE, "--as-of", AS_OF, "--json"],
+        "report (its tables)": lambda: [*on_demo, "report", "--athlete", ATHLETE, "--as-of", AS_OF],
         "activities list --json": lambda: [*on_demo, "activities", "list", "--athlete", ATHLETE, "--json"],
         "--help": lambda: ["--help"],
     }

@@ -14,22 +14,50 @@ import click
 
 from crosstrain.env import Env
 from ingest.errors import CrosstrainError, first_line
-from ingest.settings import config_path
+from ingest.settings import config_path, default_db_path
 
 # Each command's module, imported when that command runs or its help is shown: `crosstrain import`
-# does not load the report's, the dashboard's or the plan's code and libraries (~0.3 s of start-up).
-COMMAND_MODULES = {
-    "import": "cli_import",
-    "athletes": "cli_athletes",
-    "activities": "cli_activities",
-    "report": "cli_report",
-    "compare": "cli_report",
-    "strava": "cli_strava",
-    "garmin": "cli_garmin",
-    "dashboard": "cli_dashboard",
-    "demo": "cli_dashboard",
-    "plan": "cli_plan",
-    "export": "cli_export",
+# does not load the report's, the dashboard's or the plan's code and libraries (~0.3 s of start-up);
+# and each command's summary for the command list, so that `crosstrain --help` imports none of them
+# (DuckDB, queries/, rich: ~0.2 s). A summary is the first paragraph of its command's help, as click
+# shortens it (tests/test_cli.py compares them).
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "import": (
+        "cli_import",
+        "Import CSV files, activity files, folders, a Strava export or a Garmin Connect data export (.zip).",
+    ),
+    "athletes": (
+        "cli_athletes",
+        "List athletes (their sources, activities, time zone and HR settings), or manage one.",
+    ),
+    "activities": (
+        "cli_activities",
+        "List stored activities, correct them, and re-apply the category settings.",
+    ),
+    "report": (
+        "cli_report",
+        "The balance report and warnings for one athlete (28-day summary, 12 weeks, advice).",
+    ),
+    "compare": ("cli_report", "One row per athlete, highest risk first: the coach's comparison table."),
+    "strava": ("cli_strava", "Connect Strava accounts and sync their activities."),
+    "garmin": (
+        "cli_garmin",
+        "Connect Garmin Connect accounts through Garmin's Personal API and sync their activities.",
+    ),
+    "dashboard": ("cli_dashboard", "Serve the dashboard (coach overview, athlete pages, compare, import)."),
+    "demo": (
+        "cli_dashboard",
+        "Load the synthetic sample athletes, their data ending today, into the demo's own fresh database, "
+        "then serve the dashboard over it.",
+    ),
+    "plan": (
+        "cli_plan",
+        "Planned sessions: import a plan, check it against the thresholds, suggest changes.",
+    ),
+    "export": (
+        "cli_export",
+        "The data as Parquet: one file per table, activities in one folder per athlete (athlete_id=N/).",
+    ),
 }
 
 
@@ -41,11 +69,19 @@ class CrosstrainGroup(click.Group):
         return sorted(COMMAND_MODULES)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = COMMAND_MODULES.get(cmd_name)
-        if module is None:
+        if cmd_name not in COMMAND_MODULES:
             return None
-        commands = importlib.import_module(f"crosstrain.{module}").COMMANDS
+        commands = importlib.import_module(f"crosstrain.{COMMAND_MODULES[cmd_name][0]}").COMMANDS
         return next(command for command in commands if command.name == cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list as click writes it, from the summaries: no command module imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)  # click's own
+        summary = {name: COMMAND_MODULES[name][1] for name in names}
+        rows = [(name, click.Command(name, help=summary[name]).get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -122,8 +158,6 @@ def cli(ctx: click.Context, db: Path | None, config: Path | None) -> None:
     Imports activities from Strava or CSV exports into DuckDB and warns about monotone,
     running-only training.
     """
-    from ingest.database.db import default_db_path  # DuckDB: not for --help
-
     ctx.obj = Env(db=db or default_db_path(), config=config or config_path())
 
 

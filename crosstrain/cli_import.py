@@ -8,8 +8,7 @@ import click
 
 from crosstrain.cli_files import import_files, working
 from crosstrain.echo import echo_results
-from ingest.database.store import WriteCounts
-from ingest.exports.importer import ImportOptions, import_paths
+from ingest.exports.options import ImportOptions
 
 
 @click.command("import")
@@ -63,6 +62,8 @@ def import_command(
     failed, csv_paths, file_results = import_files(env.db, list(paths), options, env.settings())
     results = []
     if csv_paths:
+        from ingest.exports.importer import import_paths  # DuckDB: after the activity files' workers start
+
         with working(f"importing {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''}"):
             results = import_paths(env.db, csv_paths, options, env.settings())
     ok = echo_results(results)
@@ -75,6 +76,8 @@ def import_command(
 
 def _total(parts: list) -> str:
     """`in all: ...` over the summaries of every file, folder and export of one import."""
+    from ingest.database.store import WriteCounts
+
     counts = WriteCounts()
     rejected = errors = 0
     for p in parts:

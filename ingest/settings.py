@@ -23,6 +23,16 @@ def config_path() -> Path:
     return Path(config_home) / "crosstrain" / "config.toml"
 
 
+def default_db_path() -> Path:
+    """`$CROSSTRAIN_DB`, else `$XDG_DATA_HOME/crosstrain/crosstrain.duckdb`: here, not in
+    database/db.py, so that a command finds its database without importing DuckDB (`--help`, and an
+    import whose decode workers start before DuckDB is loaded)."""
+    if env := os.environ.get("CROSSTRAIN_DB"):
+        return Path(env).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "crosstrain" / "crosstrain.duckdb"
+
+
 def load_settings(path: Path | None = None) -> dict[str, Any]:
     """The parsed settings file, or {} when there is none."""
     path = path or config_path()

@@ -60,6 +60,18 @@ def test_every_command_has_help_and_is_in_the_readme(path: tuple[str, ...]) -> N
     )
 
 
+@pytest.mark.parametrize("width", [40, 60, 80, 120, 200])
+def test_the_command_list_summarises_each_command_as_click_would(width: int) -> None:
+    """`crosstrain --help` lists the commands from crosstrain/cli.py's summaries (no command module
+    loaded); click's own list, from each command's help, must read the same at any width."""
+    ours, clicks = (click.HelpFormatter(width=width) for _ in range(2))
+    ctx = click.Context(cli)
+    cli.format_commands(ctx, ours)
+    click.Group.format_commands(cli, ctx, clicks)  # loads every command module
+    assert ours.getvalue() == clicks.getvalue()
+    assert ours.getvalue().count("\n") == len(cli.list_commands(ctx)) + 1  # the heading and a line each
+
+
 def test_errors_are_one_line_on_stderr_without_traceback(tmp_path: Path) -> None:
     proc = subprocess.run(
         [

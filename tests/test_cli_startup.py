@@ -69,3 +69,25 @@ def test_a_gpx_import_loads_its_decoder_only(tmp_path: Path, db_path: Path) -> N
     found = loaded(db_path, "import", "--athlete", "Ana", str(run))
     assert {"numpy", "lxml", "timezonefinder"} <= found  # the samples, the XML, the start point's zone
     assert not found & (HEAVY - {"numpy"} | {"fitfast", "garmin_fit_sdk", "fitdecode"}), found
+
+
+def test_the_command_list_loads_no_command_module(db_path: Path) -> None:
+    found = loaded(db_path, "--help")
+    assert not found & (HEAVY | DECODERS | {"duckdb", "queries", "dashboard"}), found
+
+
+WORKERS_FIRST = """
+import sys
+import crosstrain.cli_import, ingest.files.workers
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def test_decode_workers_start_before_duckdb_is_loaded() -> None:
+    """An import of activity files forks its decode workers from what `crosstrain import` and
+    ingest/files/workers.py load (crosstrain/cli_files.py), then loads DuckDB and the write path
+    while they decode: neither may bring DuckDB in."""
+    done = subprocess.run([sys.executable, "-c", WORKERS_FIRST], capture_output=True, text=True, timeout=120)
+    found = set(done.stdout.split())
+    assert {"numpy", "lxml", "ingest"} <= found, done.stderr
+    assert "duckdb" not in found

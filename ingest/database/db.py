@@ -17,17 +17,10 @@ import duckdb
 
 from ingest.database import plausibility
 from ingest.errors import CrosstrainError, DatabaseBusyError
+from ingest.settings import default_db_path
 
 MIGRATIONS = "ingest.database.migrations"
 PLAUSIBILITY_SCHEMA = 6  # the version that brought ingest/database/plausibility.py
-
-
-def default_db_path() -> Path:
-    """`$CROSSTRAIN_DB`, else `$XDG_DATA_HOME/crosstrain/crosstrain.duckdb`."""
-    if env := os.environ.get("CROSSTRAIN_DB"):
-        return Path(env).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "crosstrain" / "crosstrain.duckdb"
 
 
 def migration_files() -> list[tuple[int, str]]:

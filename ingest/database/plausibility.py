@@ -22,8 +22,8 @@ import duckdb
 
 from ingest import categories
 from ingest.database import versions
+from ingest.database.limits import EARLIEST, WEEK_S
 
-WEEK_S = 7 * 86400
 RUN_MAX_M_S = 12.5  # average speed no run reaches (see RULES)
 MAX_M_S = 100.0  # average speed no activity reaches (see RULES)
 
@@ -138,7 +138,6 @@ RULES: tuple[Rule, ...] = (
 # Values that mean "not recorded" rather than a reading (see the module docstring).
 ZERO_IS_UNKNOWN = ("avg_hr", "max_hr", "moving_s")
 
-EARLIEST = "1970-01-01"
 # FIT's time zero, 1989-12-31T00:00:00Z (FIT SDK, date_time type): a Garmin device whose clock was never
 # set dates its sessions there, and Garmin Connect exports them so (MDMM02/Healthy-Girly: a 1989-12-31
 # 01:05 "Running" of 8 minutes among 2026 sessions). A day either side covers every UTC offset.

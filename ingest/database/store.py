@@ -15,6 +15,7 @@ import duckdb
 
 from ingest import categories
 from ingest.database import corrections, plausibility, twins, versions
+from ingest.database.limits import MAX_NAME_CHARS
 
 # What an activity says about itself, whatever its source.
 ACTIVITY_FIELDS = (
@@ -43,8 +44,7 @@ STAGED_COLUMNS = (
     "raw",
 )
 VALUE_COLUMNS = STAGED_COLUMNS[3:18] + ("category", "excluded", "excluded_reason")
-# Longest name and description stored (Strava allows 255 characters in a name): crosstrain's convention.
-MAX_NAME_CHARS = 500
+# Longest description stored (the longest name: limits.MAX_NAME_CHARS): crosstrain's convention.
 MAX_TEXT_CHARS = 10_000
 
 

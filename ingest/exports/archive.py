@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-import duckdb
-
 from ingest.errors import CrosstrainError, ImportFormatError, first_line
 
 MiB = 1024 * 1024
@@ -239,6 +237,8 @@ def csv_of(path: Path) -> Iterator[tuple[Path, str, str | None]]:
 @contextmanager
 def _named(tmp: str, shown: str) -> Iterator[None]:
     """Errors raised while the extracted copy is read name the archive member, never the temp path."""
+    import duckdb  # loaded already by what reads the copy; not by finding activity files (sources.py)
+
     try:
         yield
     except CrosstrainError as exc:

@@ -27,6 +27,7 @@ from ingest.exports.detect import NAMES, detect, read_header
 from ingest.exports.formats.common import FEWER_FIELDS, MACROS, MORE_FIELDS
 from ingest.exports.formats.header import Header
 from ingest.exports.formats.registry import Format
+from ingest.exports.options import ImportOptions
 from ingest.exports.read import read_raw, record_lines, unwrapped
 from ingest.timezones import check_timezone, default_timezone
 
@@ -101,17 +102,6 @@ class FileResult:
             f"{self.file} ({self.format}{', ' + who if who else ''}): {self.rows} rows: {c.new} imported, "
             f"{c.updated} updated, {c.duplicate} duplicates, {len(self.rejects)} rejected{c.twins_note()}"
         )
-
-
-@dataclass
-class ImportOptions:
-    """What the user said on the command line."""
-
-    athlete: str | None = None
-    format: str = "auto"
-    timezone: str | None = None
-    units: str | None = None  # 'metric' | 'imperial'; None: from the file's evidence
-    date_order: str | None = None  # 'dmy' | 'mdy'; None: from the file's evidence
 
 
 @contextmanager

@@ -26,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ingest.database.plausibility import EARLIEST, WEEK_S
-from ingest.database.store import MAX_NAME_CHARS
+from ingest.database.limits import EARLIEST, MAX_NAME_CHARS, WEEK_S
 from ingest.errors import FileFormatError
 from ingest.files.model import Recording
 
