@@ -115,3 +115,14 @@ def test_the_page_html_is_the_same_with_its_script_addresses_kept(app) -> None:
     app._kept_sources.clear()  # Dash finds every address again
     assert html() == kept
     assert "_dash-component-suites/dash/dcc/" in kept
+
+
+def test_dash_layout_and_dependencies_are_the_same_when_kept(app) -> None:
+    client = app.server.test_client()
+    layout, deps = client.get("/_dash-layout").data, client.get("/_dash-dependencies").data
+    assert client.get("/_dash-layout").data == layout and client.get("/_dash-dependencies").data == deps
+    app.__dict__.pop("_kept_layout")
+    app.__dict__.pop("_kept_dependencies")
+    assert client.get("/_dash-layout").data == layout and client.get("/_dash-dependencies").data == deps
+    router_request(client, "/")  # the router's callback, added on the first request, is in the list
+    assert b"_pages_content.children" in client.get("/_dash-dependencies").data
