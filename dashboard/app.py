@@ -253,7 +253,7 @@ def keep_page_answers(server: flask.Flask) -> None:
     """The router's answer for a `keep_answer` page is kept by (database state, today, the request's
     bytes) once the page said it showed its content (`data.answer_may_be_kept`), and sent again for
     the same request without building or encoding the page (20 clients at once: ~3 ms of the server's
-    Python for each overview; bench/README.md "The server's own Python")."""
+    Python for each overview; bench/README.md "The worker's allocator and the server's own Python")."""
 
     @server.before_request
     def send_kept() -> flask.Response | None:

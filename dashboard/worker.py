@@ -12,9 +12,9 @@ dashboard's process does.
 
 The child runs with a faster memory allocator than glibc's when one is at hand (`allocator`): the
 analytics (DuckDB's planner, pandas) allocate many small blocks, and jemalloc or mimalloc takes
-~0.7x the worker's CPU a page (bench/README.md "The worker's allocator"). A process's allocator is
-chosen when it starts (LD_PRELOAD), so the child is started with it; CROSSTRAIN_ALLOCATOR=off turns
-it off, and without one the child uses glibc's as before.
+~0.75x the worker's CPU a page (bench/README.md "The worker's allocator and the server's own
+Python"). A process's allocator is chosen when it starts (LD_PRELOAD), so the child is started with
+it; CROSSTRAIN_ALLOCATOR=off turns it off, and without one the child uses glibc's as before.
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ ALIVE_CHECK_S = 1.0
 
 # "off": the worker uses glibc's allocator; a path: that allocator library; unset: `allocator` finds one.
 ALLOCATOR_ENV = "CROSSTRAIN_ALLOCATOR"
-# The allocators tried, best first (measured: bench/README.md "The worker's allocator"): the system's
-# jemalloc (Debian's libjemalloc2), then mimalloc from the cmeel-mimalloc wheel (a dependency).
+# The allocators tried, best first (measured: bench/README.md "The worker's allocator and the
+# server's own Python"): the system's jemalloc (Debian's libjemalloc2), then mimalloc from the
+# cmeel-mimalloc wheel (a dependency).
 JEMALLOC = "jemalloc"
 MIMALLOC_WHEEL, MIMALLOC_FILE = "cmeel-mimalloc", "cmeel.prefix/lib/libmimalloc.so.3"
 
