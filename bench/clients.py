@@ -140,6 +140,20 @@ def tree_of_pids(pid: int) -> list[int]:
     return found
 
 
+def allocators_of(pid: int) -> str:
+    """Which allocator each of the server's processes runs with (dashboard/worker.py starts its
+    analytics worker with jemalloc or mimalloc when one is at hand): from /proc/PID/maps."""
+    found = []
+    for at in tree_of_pids(pid):
+        try:
+            maps = Path(f"/proc/{at}/maps").read_text()
+        except OSError:
+            continue
+        names = {line.rsplit("/", 1)[-1] for line in maps.splitlines() if "malloc" in line.rsplit("/", 1)[-1]}
+        found.append(", ".join(sorted(names)) or "glibc")
+    return "; ".join(found)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -277,6 +291,7 @@ def serve_and_time(
             visit(warm, server.base, body, "/", "overview-table")
             last = names[-1]
             visit(warm, server.base, body, "/athlete/" + quote(last, safe=""), json.dumps(last)[1:-1])
+        print(f"allocator of each of the server's processes: {allocators_of(server.process.pid)}")
         print(f"{'':22} {'page':9} {'':5} {'':5} {'median':>10} {'p95':>10} {'errors':>6}")
         for clients, seconds in ((1, args.baseline_seconds), (args.clients, args.seconds)):
             label = f"{clients} clients at once" if clients > 1 else "1 client (baseline)"

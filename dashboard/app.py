@@ -14,6 +14,7 @@ import dash_ag_grid
 import dash_bootstrap_components as dbc
 import flask
 from dash import MATCH, Input, Output, State, _pages, html
+from dash._utils import to_json
 from dash.exceptions import CallbackException
 from plotly.io.json import to_json_plotly
 from werkzeug.exceptions import HTTPException
@@ -27,6 +28,46 @@ from queries.params import resolve
 
 PAGES = Path(__file__).parent / "pages"
 AUTH_USER = "crosstrain"
+
+
+class Dashboard(dash.Dash):
+    """Dash, with what every page load asks for again kept once made (issue 22, 20 clients at once):
+    the script addresses of the page HTML (Dash finds each anew for every page, a stat of the file
+    for its fingerprint, ~22 a page: ~1 ms of the HTML's ~1.7 ms), by the scripts asked for, so a
+    library or bundle added later (`serve_plotly_basic`) gets its own, and a script file replaced
+    while the server runs keeps its old address (no page is served from a changed install without a
+    restart); and the JSON of `_dash-layout` (by the layout object) and `_dash-dependencies` (by
+    how many callbacks there are: Dash adds its router's on the first request), ~0.25 ms each."""
+
+    KEPT = 64
+
+    def serve_layout(self) -> Any:
+        layout = self.get_layout()
+        kept = self.__dict__.get("_kept_layout")
+        if kept is None or kept[0] is not layout:
+            kept = self.__dict__["_kept_layout"] = (layout, to_json(layout))
+        return self.backend.make_response(kept[1], mimetype="application/json")
+
+    def dependencies(self) -> Any:
+        kept = self.__dict__.get("_kept_dependencies")
+        if kept is None or kept[0] != len(self._callback_list):
+            kept = self.__dict__["_kept_dependencies"] = (
+                len(self._callback_list),
+                to_json(self._callback_list),
+            )
+        return self.backend.make_response(kept[1], content_type="application/json")
+
+    def _collect_and_register_resources(
+        self, resources: list[dict], include_async: bool = True, url_attr: str = "src"
+    ) -> list:
+        kept: dict[tuple, list] = self.__dict__.setdefault("_kept_sources", {})
+        key = (repr(resources), include_async, url_attr)
+        found = kept.get(key)
+        if found is None:  # the first time, Dash also registers these paths for serving
+            found = super()._collect_and_register_resources(resources, include_async, url_attr)
+            if len(kept) < self.KEPT:
+                kept[key] = found
+        return list(found)
 
 
 def create_app(
@@ -52,7 +93,7 @@ def create_app(
     settings = settings or {}
     resolve(settings)  # ConfigError naming the key, before anything is served
     fetch_unused_scripts_lazily()
-    app = dash.Dash(
+    app = Dashboard(
         "dashboard",
         use_pages=True,
         pages_folder=str(PAGES),
@@ -94,6 +135,7 @@ def create_app(
     if password:
         require_password(app.server, password)
     start_pages_early(app.server)  # after the password check: only a let-in request starts a page
+    keep_page_answers(app.server)  # after it too: only a let-in request is answered
     return app
 
 
@@ -200,6 +242,48 @@ def start_pages_early(server: flask.Flask) -> None:
         if cfg.prefetching.acquire(blocking=False):  # else two are running: the router computes it
             work = (server, cfg, page["layout"], arguments)
             threading.Thread(target=_layout_quietly, args=work, name=PREFETCH, daemon=True).start()
+
+
+# A page registered with `keep_answer=True` (the coach overview: the same page for everyone): the
+# router's answer for it, as sent, is sent again for the same request until a write or the next day.
+KEEP_ANSWER = "keep_answer"
+
+
+def keep_page_answers(server: flask.Flask) -> None:
+    """The router's answer for a `keep_answer` page is kept by (database state, today, the request's
+    bytes) once the page said it showed its content (`data.answer_may_be_kept`), and sent again for
+    the same request without building or encoding the page (20 clients at once: ~3 ms of the server's
+    Python for each overview; bench/README.md "The worker's allocator and the server's own Python")."""
+
+    @server.before_request
+    def send_kept() -> flask.Response | None:
+        request = flask.request
+        if request.method != "POST" or request.path != UPDATE_PATH:
+            return None
+        asked = request.get_json(silent=True)  # Flask keeps it parsed for Dash
+        if not isinstance(asked, dict) or "_pages_content.children" not in str(asked.get("output")):
+            return None
+        inputs = asked.get("inputs") if isinstance(asked.get("inputs"), list) else []
+        path = next(
+            (i.get("value") for i in inputs if isinstance(i, dict) and i.get("property") == "pathname"), None
+        )
+        if not isinstance(path, str) or not _pages._path_to_page(path.strip("/"))[0].get(KEEP_ANSWER):
+            return None
+        cfg: DashboardConfig = server.config[CONFIG_KEY]
+        key = (data.db_state(cfg.db_path), data.default_as_of(), request.get_data())
+        found = data.kept_answer(key)
+        if found is not None:
+            return flask.Response(found[0], 200, content_type=found[1])
+        flask.g.crosstrain_answer_key = key
+        return None
+
+    @server.after_request
+    def keep(response: flask.Response) -> flask.Response:
+        key = flask.g.pop("crosstrain_answer_key", None)
+        keepable = flask.g.pop(data.KEEP_KEY, False)
+        if key is not None and keepable and response.status_code == 200 and not response.direct_passthrough:
+            data.keep_answer(key, (response.get_data(), response.content_type))
+        return response
 
 
 def _layout_quietly(

@@ -263,6 +263,9 @@ class DashboardConfig:
     athlete_pages: Batches = field(default_factory=Batches)
     # Where those are computed: a second process (`crosstrain dashboard`), else None: in this one.
     worker: AnalyticsWorker | None = None
+    # Whole answers of pages registered with `keep_answer` (the coach overview), as sent, by database
+    # state, day and request (`app.keep_page_answers`).
+    answers: OrderedDict[tuple, tuple[bytes, str]] = field(default_factory=OrderedDict)
 
     @property
     def import_db(self) -> Path:
@@ -379,6 +382,35 @@ def one_connection(cfg: DashboardConfig | None = None) -> Iterator[None]:
 
 
 CACHE_ENTRIES = 64
+ANSWER_ENTRIES = 8  # whole page answers (`keep_answer`): the overview's is ~185 KB for 300 athletes
+
+# flask.g's flag: the page answered as it should be kept (not a busy message or another problem).
+KEEP_KEY = "crosstrain_keep_answer"
+
+
+def answer_may_be_kept() -> None:
+    """Said by a page registered with `keep_answer` when it shows its content (not a problem): the
+    router's answer for this request may then be sent again until the next write or day."""
+    if flask.has_request_context():
+        setattr(flask.g, KEEP_KEY, True)
+
+
+def kept_answer(key: tuple) -> tuple[bytes, str] | None:
+    cfg = config()
+    with cfg.cache_lock:
+        found = cfg.answers.get(key)
+        if found is not None:
+            cfg.answers.move_to_end(key)
+        return found
+
+
+def keep_answer(key: tuple, answer: tuple[bytes, str]) -> None:
+    cfg = config()
+    with cfg.cache_lock:
+        cfg.answers[key] = answer
+        while len(cfg.answers) > ANSWER_ENTRIES:
+            cfg.answers.popitem(last=False)
+
 
 # Set while a page's layout runs only to fill the query cache (`app.start_pages_early`): the page reads
 # its data, then returns before building components the router's own call would build again.

@@ -9,23 +9,44 @@ for each batch and lets go of it after (`SharedReader`), so the dashboard's own 
 processes' imports find the file as free as before. The child is started with the server (or on
 first use; spawned, as the server has threads), answers one call at a time, and ends when the
 dashboard's process does.
+
+The child runs with a faster memory allocator than glibc's when one is at hand (`allocator`): the
+analytics (DuckDB's planner, pandas) allocate many small blocks, and jemalloc or mimalloc takes
+~0.75x the worker's CPU a page (bench/README.md "The worker's allocator and the server's own
+Python"). A process's allocator is chosen when it starts (LD_PRELOAD), so the child is started with
+it; CROSSTRAIN_ALLOCATOR=off turns it off, and without one the child uses glibc's as before.
 """
 
 from __future__ import annotations
 
+import ctypes.util
 import importlib
+import importlib.metadata
+import logging
 import multiprocessing
+import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import CrosstrainError, first_line
 
+log = logging.getLogger(__name__)
+
 # How often a caller waiting for an answer checks that the child is still there.
 ALIVE_CHECK_S = 1.0
+
+# "off": the worker uses glibc's allocator; a path: that allocator library; unset: `allocator` finds one.
+ALLOCATOR_ENV = "CROSSTRAIN_ALLOCATOR"
+# The allocators tried, best first (measured: bench/README.md "The worker's allocator and the
+# server's own Python"): the system's jemalloc (Debian's libjemalloc2), then mimalloc from the
+# cmeel-mimalloc wheel (a dependency).
+JEMALLOC = "jemalloc"
+MIMALLOC_WHEEL, MIMALLOC_FILE = "cmeel-mimalloc", "cmeel.prefix/lib/libmimalloc.so.3"
 
 
 class WorkerGoneError(CrosstrainError):
@@ -42,6 +63,7 @@ class AnalyticsWorker:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self.calls = 0  # calls the child answered (tests and benches)
+        self.allocator = allocator()  # the library the child is started with; None: glibc's
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """`fn(*args)` in the child; its exception is raised here. WorkerGoneError when the child
@@ -75,7 +97,8 @@ class AnalyticsWorker:
             process = context.Process(
                 target=serve, args=(theirs, PRELOAD), name="crosstrain-analytics", daemon=True
             )
-            process.start()
+            with preloaded(self.allocator):
+                process.start()
             theirs.close()
             self._process, self._conn = process, mine
         return self._conn
@@ -98,6 +121,66 @@ class AnalyticsWorker:
                 self._process.kill()
                 self._process.join()
         self._process = self._conn = None
+
+
+def allocator() -> str | None:
+    """The allocator library to start the worker with (a path or a library name that the dynamic
+    loader finds), or None for glibc's: CROSSTRAIN_ALLOCATOR's path, else the first found of the
+    system's jemalloc and the cmeel-mimalloc wheel's mimalloc; "off" or nothing found: None."""
+    asked = os.environ.get(ALLOCATOR_ENV, "").strip()
+    if asked.lower() == "off":
+        return None
+    if asked:
+        if os.path.isfile(asked):
+            return asked
+        log.warning(
+            "%s=%s: no such file; the analytics worker uses the default allocator", ALLOCATOR_ENV, asked
+        )
+        return None
+    found = ctypes.util.find_library(JEMALLOC)
+    if found:
+        return found
+    try:
+        wheel = importlib.metadata.distribution(MIMALLOC_WHEEL).locate_file(MIMALLOC_FILE)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return str(wheel) if os.path.isfile(wheel) else None
+
+
+_ENVIRON = threading.Lock()
+
+
+@contextmanager
+def preloaded(library: str | None) -> Iterator[None]:
+    """Inside the block, processes started get `library` preloaded (LD_PRELOAD in this process's
+    environment, put back after: a spawned child inherits the environment it is started with)."""
+    if library is None:
+        yield
+        return
+    with _ENVIRON:
+        before = os.environ.get("LD_PRELOAD")
+        os.environ["LD_PRELOAD"] = library if not before else f"{library}:{before}"
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["LD_PRELOAD"]
+            else:
+                os.environ["LD_PRELOAD"] = before
+
+
+def mapped_allocator() -> str | None:
+    """The jemalloc or mimalloc library this process has loaded (its file name), or None (Linux's
+    /proc; tests and benches ask the worker, to see what it runs with)."""
+    try:
+        maps = open("/proc/self/maps").read()  # noqa: SIM115, PTH123 - read at once
+    except OSError:
+        return None
+    for line in maps.splitlines():
+        name = line.rsplit("/", 1)[-1]
+        if "jemalloc" in name or "mimalloc" in name:
+            return name
+    return None
 
 
 # What the child imports as it starts, before the first call comes (~1-2 s: pandas, Dash, DuckDB).

@@ -4,6 +4,7 @@ and other processes find it free, errors handed back as the page's own, a lost w
 
 from __future__ import annotations
 
+import ctypes.util
 import datetime as dt
 import os
 import signal
@@ -16,6 +17,7 @@ from one_pass_pages import plain
 from dashboard import athlete_view, create_app, data
 from dashboard.app import close_worker, start_worker
 from dashboard.data import CONFIG_KEY, DashboardConfig
+from dashboard.worker import ALLOCATOR_ENV, AnalyticsWorker, allocator, mapped_allocator
 from ingest.database.db import connect
 from ingest.errors import DatabaseBusyError, UnknownAthleteError
 from ingest.sample.synthetic import load_sample
@@ -107,3 +109,40 @@ def test_a_lost_worker_is_replaced(served, db_path: Path) -> None:
     assert cfg.worker.pid() not in (None, first)
     close_worker(served)
     assert cfg.worker.pid() is None
+
+
+def test_the_worker_runs_with_the_allocator_found_and_its_pages_are_the_same(served) -> None:
+    """cmeel-mimalloc is a dependency, so an allocator is found (the system's jemalloc first); the
+    child has it loaded, this process not (only the worker is started with it), and the first test
+    above compared its pages with the in-process ones."""
+    cfg = served.server.config[CONFIG_KEY]
+    assert cfg.worker.allocator is not None
+    loaded = cfg.worker.call(mapped_allocator)
+    assert loaded is not None and loaded.split(".so")[0] in cfg.worker.allocator
+    assert mapped_allocator() is None and cfg.worker.allocator not in os.environ.get("LD_PRELOAD", "")
+
+
+@pytest.mark.parametrize("setting", ["off", "OFF", "/no/such/allocator.so"])
+def test_the_allocator_can_be_turned_off(monkeypatch, setting: str) -> None:
+    """CROSSTRAIN_ALLOCATOR=off (or a path that is not there) starts the worker with glibc's."""
+    monkeypatch.setenv(ALLOCATOR_ENV, setting)
+    worker = AnalyticsWorker()
+    try:
+        assert worker.allocator is None
+        assert worker.call(mapped_allocator) is None
+    finally:
+        worker.close()
+
+
+def test_an_allocator_named_is_the_one_used(monkeypatch) -> None:
+    """CROSSTRAIN_ALLOCATOR=PATH: that library (here the one found without it)."""
+    found = allocator()
+    assert found is not None
+    path = found if os.path.isabs(found) else ctypes.util.find_library(found)
+    monkeypatch.setenv(ALLOCATOR_ENV, path)
+    worker = AnalyticsWorker()
+    try:
+        assert worker.allocator == path
+        assert worker.call(mapped_allocator) == Path(path).resolve().name  # the file a link names
+    finally:
+        worker.close()

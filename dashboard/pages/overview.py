@@ -15,7 +15,13 @@ from queries import plan_done
 from queries.overview_last import overview_each_last
 
 dash.register_page(
-    __name__, path="/", name="Coach overview", title="crosstrain: coach overview", order=0, prefetch=True
+    __name__,
+    path="/",
+    name="Coach overview",
+    title="crosstrain: coach overview",
+    order=0,
+    prefetch=True,
+    keep_answer=True,
 )
 
 SPARK_WEEKS = data.SPARK_WEEKS
@@ -244,6 +250,7 @@ def page(as_of: str | None) -> Any:
             return None
     except Exception as exc:  # noqa: BLE001 - shown as one line
         return components.problem(data.error_message(exc), "overview")
+    data.answer_may_be_kept()  # the table, not a problem: the same answer until a write or the next day
     when = "each athlete's last 28 days of activity" if day is None else f"the 28 days to {day}"
     inactive = sum(r["risk"] == "inactive" for r in rows)
     return html.Div(
