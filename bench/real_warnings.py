@@ -79,14 +79,17 @@ def import_all(db: Path, data: Path, athletes: list[dict]) -> None:
 
 
 def active_days(db: Path) -> dict[str, list[date]]:
-    """Each athlete's days with at least one counted activity (local date)."""
+    """Each athlete's days with at least one counted activity (local date), or a run the import left out
+    as slower than a walk (ingest/database/plausibility.py SLOW_RUN_SQL): that rule came after the
+    judgements of six sets, and the report dates must not move under it (a moved date is a new date,
+    its warnings unjudged, not a measurement of the rule)."""
     from ingest.database import db as store
 
     with store.connect(db, read_only=True) as con:
         rows = con.execute(
             """select a.name, s.start_local::date as day
                from activities s join athletes a using (athlete_id)
-               where not s.excluded and s.twin_of is null
+               where s.twin_of is null and (not s.excluded or s.excluded_reason like 'run at % km/h, HR %')
                group by all order by 1, 2"""
         ).fetchall()
     days: dict[str, list[date]] = defaultdict(list)
