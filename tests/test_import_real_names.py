@@ -424,7 +424,8 @@ def test_a_garmin_export_re_saved_by_r_is_read(run_cli, db_path: Path) -> None:
     assert "(garmin, Ana): 4 rows: 4 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
     assert rows(
         db_path,
-        "select name, category, round(distance_m), round(moving_s), avg_hr from activities order by start_local",
+        "select name, category, round(distance_m), round(moving_s), avg_hr from activities "
+        "order by start_local",
     ) == [
         ("Abs", "cross", None, 370.0, 118.0),
         ("County Dublin Running", "run", 5200.0, 1710.0, 152.0),
