@@ -190,8 +190,9 @@ NAME_DECIDES = GENERIC_TYPES
 
 # Words in the name of a NAME_DECIDES activity, per category, in the languages Strava and Garmin Connect
 # export. Matched as substrings after normalisation (key_sql: "step-up", "Step up" and "stepups" all
-# contain "stepup"). User words (`[category_keywords]`) are tried first, then these, in this order;
-# the first hit wins. Crosstrain's convention, from gym-class and workout names in real exports.
+# contain "stepup"); the words of WHOLE_WORDS only as whole words of the name. User words
+# (`[category_keywords]`) are tried first, then these, in this order; the first hit wins. Crosstrain's
+# convention, from gym-class and workout names in real exports.
 DEFAULT_KEYWORDS: dict[str, list[str]] = {
     "pilates": ["pilates", "reformer"],
     "strength": [
@@ -238,6 +239,9 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "voimaharjoittelu",
         "pliometri",  # pliometría, pliometria (es, it, pt): DanielAlejandroDuquePerez/running-coach
         "addominal",
+        # body parts (whole words): Strava Workout "Recovery Upper and Lower Body": Dean-Sabroso/StraVisdis
+        "upper body",
+        "lower body",
     ],
     "mobility": [
         "yoga",
@@ -298,8 +302,14 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "triathlon",  # Garmin other "1/8 e triathlon", "Lopen-zwemmen-lopen": GerjanM/DDP-wk4 (held-out-5)
         "triatlon",
         "zwem",  # zwemmen (nl)
+        "ski",  # whole word: Garmin Other "Ligonier Ski", "Plum Ski": kendall-lucas25/Garmin_Project
     ],
 }
+
+# Words of DEFAULT_KEYWORDS matched only as whole words (the name's letters and digits between
+# separators, accents dropped): "ski" is inside "whiskey" and Polish place names ("Gdański"), and a
+# phrase like "lower body" should not match across words that merely touch ("flowerbody").
+WHOLE_WORDS: frozenset[str] = frozenset({"ski", "upper body", "lower body"})
 
 
 def _validated(mapping: dict[str, Any], where: str) -> dict[str, str]:
@@ -356,6 +366,15 @@ def key_sql(column: str) -> str:
     return f"regexp_replace(lower(strip_accents(coalesce({column}, ''))), '[^\\p{{L}}\\p{{N}}]', '', 'g')"
 
 
+def words_sql(column: str) -> str:
+    """SQL of a name's words for whole-word matching: lower case, no accents, each run of other
+    characters one space, a space before and after (" upper and lower body ")."""
+    return (
+        f"' ' || trim(regexp_replace(lower(strip_accents(coalesce({column}, ''))), "
+        f"'[^\\p{{L}}\\p{{N}}]+', ' ', 'g')) || ' '"
+    )
+
+
 def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
     """Load the mapping into temp tables `category_map` (flagging name-decides types), `category_keywords`."""
     types = category_table(settings)
@@ -386,11 +405,13 @@ def register(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> None:
     pairs = keyword_table(settings)
     con.execute(
         f"""create or replace temp table category_keywords as
-            select category, {key_sql("word")} as keyword, priority
+            select category, {key_sql("word")} as keyword, priority,
+                   case when {key_sql("word")} in (select unnest(?::varchar[])) then {words_sql("word")}
+                   end as whole_word
             from (select unnest(?::varchar[]) as category, unnest(?::varchar[]) as word,
                          unnest(range(?)) as priority)
             where {key_sql("word")} <> ''""",
-        [[c for c, _ in pairs], [w for _, w in pairs], len(pairs)],
+        [[lookup_key(w) for w in WHOLE_WORDS], [c for c, _ in pairs], [w for _, w in pairs], len(pairs)],
     )
     # Whether a name key holds any keyword, in one pass of one regular expression: most names hold none
     # ("Session 17"), and trying each of a hundred keywords on each of 100,000 names cost 0.13 s.
@@ -419,7 +440,9 @@ def categorised(rows: str, staged: str) -> str:
                                  from (select distinct s.name from {staged} s
                                        join types t on t.sport_type = s.sport_type where t.name_decides))
                   where ct_has_keyword(name_key)) n
-            join category_keywords kw on contains(n.name_key, kw.keyword)
+            join category_keywords kw
+              on case when kw.whole_word is null then contains(n.name_key, kw.keyword)
+                      else contains({words_sql("n.name")}, kw.whole_word) end
             group by n.name
         )
         select r.*, coalesce(case when t.name_decides then h.category end, t.category) as category

@@ -151,7 +151,7 @@ REGISTRY: tuple[WarningKind, ...] = (
             "Nielsen et al. 2014 (novice runners, progression week on week): above +30% a week, more "
             "distance-related injuries (HR 1.59, 95% CI 0.96-2.66; no significant difference between the "
             "groups overall). Measuring against the largest of the 3 weeks before and the usual level (the "
-            "second-largest week of the 8 before, since the last layoff: a run-free gap of 28+ days, after "
+            "second-largest week of the 13 before, since the last layoff: a run-free gap of 28+ days, after "
             "Mujika & Padilla 2000's 4 weeks of short-term detraining), the 15 km base and silence in the "
             "first week back are crosstrain's convention."
         ),

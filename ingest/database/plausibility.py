@@ -85,6 +85,27 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
               "share from about 18% to 45%)"),
 )  # fmt: skip
 
+# A "run" slower than a walk at a walking heart rate is no run: watches that count steps (HUAWEI's
+# "Indoor run" sessions of 1-3 km/h at HR 84-111 over a working day, Dean-Sabroso/StraVisdis) or a
+# treadmill walk typed as a run. Stored, excluded, said in the import summary. Below 4 km/h: slower
+# than a comfortable walk (Bohannon 1997: 1.27-1.46 m/s, 4.6-5.3 km/h, for adults of 20-79); an
+# average heart rate under 115 bpm: about 60% of the default HRmax of 190, light intensity (ACSM's
+# Guidelines: 57-63% of HRmax). Without a heart rate the run is kept: a treadmill or app run without
+# GPS distance (Nike Run Club, 0.02 km in 19 min at HR 168) looks as slow. Mountain runs this slow
+# (2-4 km/h up steep trails) run at 115+ bpm. Crosstrain's convention, measured on seven real sets
+# (docs/warnings_on_real_data.md, evaluation 10).
+SLOW_RUN_KMH = 4.0
+SLOW_RUN_HR = 115.0
+SLOW_RUN_SQL = (
+    f"category = 'run' and avg_hr < {SLOW_RUN_HR!r} and coalesce(moving_s, elapsed_s) > 0 "
+    f"and distance_m > 0 and distance_m / coalesce(moving_s, elapsed_s) * 3.6 < {SLOW_RUN_KMH!r}"
+)
+SLOW_RUN_REASON = (
+    "'run at ' || round(distance_m / coalesce(moving_s, elapsed_s) * 3.6, 1)::varchar || ' km/h, HR ' || "
+    f"round(avg_hr)::integer::varchar || ': slower than a walk (under {SLOW_RUN_KMH:g} km/h, HR under "
+    f"{SLOW_RUN_HR:g}): counted steps or a walk?'"
+)
+
 # The time the EXCLUSIONS' kinds of session count (all whole-session categories: queries/params.py
 # CATEGORY_ROLES, queries/sql/session_intensity.sql): the whole session, elapsed time, else moving time.
 SESSION_S = "coalesce(nullif(elapsed_s, 0), moving_s)"
@@ -98,7 +119,7 @@ def exclusion_sql() -> str:
         f"' h, over {e.hours:g} h: a timer left running?'"
         for e in EXCLUSIONS
     )
-    return f"case {whens} end"
+    return f"case {whens} when {SLOW_RUN_SQL} then {SLOW_RUN_REASON} end"
 
 
 def _num(x: float) -> str:

@@ -70,6 +70,7 @@ def read_header(path: Path) -> Header:
     if not first or not any(f.strip() for f in first):
         raise ImportFormatError(f"{path}: empty file or empty header line: not a CSV export")
     shown, renamed = unsuffixed([cleaned(f) for f in first])
+    shown = unmangled(shown)
     return Header(
         raw=first, shown=shown, names=[s.lower() for s in shown], delimiter=delimiter, renamed=renamed
     )
@@ -89,6 +90,19 @@ def unsuffixed(shown: list[str]) -> tuple[list[str], tuple[str, ...]]:
             name = m.group(1)
         out.append(name)
     return out, tuple(renamed)
+
+
+def unmangled(shown: list[str]) -> list[str]:
+    """The names with R's mangling undone: R's read.csv turns every character that is not a letter,
+    digit or dot into a dot (`Activity.Type`, `Avg..Swolf`, `Training.Stress.Score.`) and write.csv
+    adds a first, unnamed column of row numbers (Lucasrv79/capstone_project: a Garmin Connect
+    Activities.csv so re-saved was refused as an unknown format). Only a header with no space anywhere
+    and a dot inside a name is read so: dots become spaces."""
+    if any(" " in s for s in shown) or not any(re.search(r"\w\.+\w", s) for s in shown):
+        return shown
+    if not all(re.fullmatch(r"[\w.]*", s) for s in shown):
+        return shown
+    return [" ".join(s.replace(".", " ").split()) for s in shown]
 
 
 def _outside_quotes(line: str, char: str) -> int:
