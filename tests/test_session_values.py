@@ -206,6 +206,19 @@ def test_stored_rows_equal_the_computed_rows(db_path: Path, tmp_path: Path, run_
             )
 
 
+def test_session_rows_are_written_by_quarter_athlete_and_day(db_path: Path) -> None:
+    """A refresh writes the session rows in stored_values.ORDER (readers of the last weeks skip the other
+    quarters' row groups): stored in that order, read back by rowid."""
+    assert load_sample(db_path, {}).error is None
+    forget(db_path)
+    assert store(db_path) > 1
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute(f"select {stored_values.ORDER} from session_values order by rowid").fetchall()
+        quarters = {r[0] for r in rows}
+    assert len(rows) > 100 and len(quarters) > 1 and len({r[1] for r in rows}) > 1
+    assert rows == sorted(rows)
+
+
 def _step_rows(con, target: str, values: dict, stored: bool) -> list[tuple]:
     engine.ensure(con, target, values, stored)
     return con.execute(f"select * from q_{engine.STEPS[target].table} order by athlete_id").fetchall()
