@@ -340,6 +340,22 @@ STEPS.update(
     }
 )
 _UNSCOPED = frozenset(STORED.values())
+
+
+def stored_sessions(text: str, stored: bool | str, start: str, end: str) -> str:
+    """`text` reading, where it reads q_session_load, the stored session rows of the days [$start, $end]
+    (`start`, `end`: the parameters' names) of the scope: the rows session_load_stored copies into
+    q_session_load, read in place. For a reader of more days than the request's q_session_load holds
+    (the overview's weekly cells: 12 weeks, where the summary needs 28 days), on the stored path."""
+    rows = _STORED_ROWS.format(
+        columns=_STORED_LOAD, days=f"between cast(${start} as date) and cast(${end} as date)"
+    )
+    rows = rows.replace(_SCOPE_FILTER, "") if stored == "all" else rows
+    return re.sub(
+        r"\b(from|join)(\s+)q_session_load\b", lambda m: f"{m[1]}{m[2]}({rows}) as q_session_load", text
+    )
+
+
 # How many times each step ran in this process (tests and bench/dashboard.py read it); "path:stored"
 # and "path:computed" count how prepare_sessions and prepare_carry chose (see stored_path: once per
 # scope in a request).

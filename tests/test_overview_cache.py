@@ -16,6 +16,7 @@ from ingest.admin.recategorise import recategorise
 from ingest.database.corrections import set_activities
 from ingest.database.db import connect
 from queries.overview_cache import OverviewCache
+from queries.session_values import refresh
 
 D = date(2026, 11, 22)
 START = D - timedelta(weeks=8) + timedelta(days=1)
@@ -142,13 +143,31 @@ def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
     write(db_path, "Cy", sessions(3))
     write(db_path, "Al", [{"start_local": "2025-01-01T07:00", "sport_type": "Swim", "minutes": 30}])
     params = resolve({})
-    with connect(db_path, read_only=True) as con:
-        ids = dict(con.execute("select name, athlete_id from athletes").fetchall())
-        for scope, end in ((None, D), (None, D - timedelta(days=3)), ([ids["Cy"], ids["Ana"]], D)):
-            first = engine.monday(START)
-            engine.prepare_scope(con, scope, params)
-            engine.prepare_sessions(con, params, first, end)
-            want = frames._named(con, engine.STEPS["weekly_balance"].text(), first, end)
-            got = frames.weekly_frame(con, first, end)
-            assert len(got) >= 96 and got["sessions"].sum() > 20 and (got["run_km"] > 0).any()
-            assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end)
+    for stored_values in (False, True):
+        if stored_values:  # then also the stored path's frame, its cells read from the stored rows in place
+            with connect(db_path) as con:
+                assert refresh(con, {}) == 4
+        with connect(db_path, read_only=True) as con:
+            ids = dict(con.execute("select name, athlete_id from athletes").fetchall())
+            for scope, end in ((None, D), (None, D - timedelta(days=3)), ([ids["Cy"], ids["Ana"]], D)):
+                first = engine.monday(START)
+                engine.prepare_scope(con, scope, params)
+                engine.prepare_sessions(con, params, first, end)
+                want = frames._named(con, engine.STEPS["weekly_balance"].text(), first, end)
+                got = frames.weekly_frame(con, first, end)
+                assert len(got) >= 96 and got["sessions"].sum() > 20 and (got["run_km"] > 0).any()
+                assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end)
+                with engine.request(con):
+                    since, path = frames.weeks_path(con, params, scope, first, end)
+                    assert (since, path) == (
+                        (end, "all" if scope is None else True) if stored_values else (first, False)
+                    )
+                    if path:
+                        engine.ensure(
+                            con,
+                            "session_load",
+                            {"from": end - timedelta(days=27), "end": end, **engine._load(params)},
+                            path,
+                        )
+                        got = frames.weekly_frame(con, first, end, path)
+                assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end, path)
