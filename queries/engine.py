@@ -244,6 +244,12 @@ def _file(name: str) -> Callable[[], str]:
     return lambda: sql(name)
 
 
+def _counted(counted: str) -> str:
+    """summary.sql with `counted` (the scope's counted sessions: day, category, distance_km) from the
+    query `counted`. summary.sql has its own common table expressions: it is the subquery."""
+    return f"with counted as (\n{counted}\n)\nselect * from (\n{sql('summary')}\n) as summary"
+
+
 def _scored(windows: str) -> Callable[[], str]:
     """scores.sql (each metric's formula, written once) over `windows`.sql's rows."""
     return lambda: f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}"
@@ -287,8 +293,13 @@ STEPS: dict[str, Step] = {
     ),
     "hr_zones": Step(_file("hr_zones"), "hr_zones_time", (), ("session_load", "athlete_history")),
     # hr_zones also needs queries/files.py's constants: files.zones asks for it first.
+    # summary.sql reads `counted` (its run level's sessions: counted_sessions.sql) as a common table
+    # expression; the stored path supplies the stored session rows instead (summary_stored, STORED).
     "summary": Step(
-        _file("summary"), "summary", ("scope",), ("session_load", "athlete_history", "metrics", "hr_zones")
+        lambda: _counted(sql("counted_sessions")),
+        "summary",
+        ("scope",),
+        ("session_load", "athlete_history", "metrics", "hr_zones"),
     ),
     "warnings": Step(_file("warnings"), "warnings", (), ("summary",)),
     # From an earlier Monday on, it serves a later one: its readers take the weeks from their own start
@@ -316,6 +327,7 @@ STORED = {
     "athlete_history": "athlete_history_stored",
     "session_load": "session_load_stored",
     "ewma_carry": "ewma_carry_stored",
+    "summary": "summary_stored",
 }
 _STORED_ROWS = """select {columns}
     from session_values v
@@ -325,6 +337,11 @@ _STORED_ROWS = """select {columns}
 # ~25 ms CPU (HRmax aggregate, carry, 12 weeks' sessions).
 _SCOPE_FILTER = "v.athlete_id in (select athlete_id from q_scope) and "
 _STORED_LOAD = ", ".join(f"v.{c}" for c in session_values.COLUMNS)
+# counted_sessions.sql's rows from the stored session rows (summary.sql filters its days; up to $as_of
+# here, as the summary reads nothing later)
+_STORED_COUNTED = _STORED_ROWS.format(
+    columns="v.athlete_id, v.day, v.category, v.distance_km", days="<= cast($as_of as date)"
+)
 STEPS.update(
     {
         "athlete_history_stored": Step(_file("athlete_history_stored"), "athlete_history", ("scope",)),
@@ -337,6 +354,11 @@ STEPS.update(
             floor="from",
         ),
         "ewma_carry_stored": Step(_file("ewma_carry_stored"), "ewma_carry", ("scope",)),
+        # the run level's sessions from the stored rows (the last weeks' row groups), not a pass over
+        # every activity (~12 ms CPU of the cold overview's summary)
+        "summary_stored": Step(
+            lambda: _counted(_STORED_COUNTED), "summary", STEPS["summary"].reads, STEPS["summary"].uses
+        ),
     }
 )
 _UNSCOPED = frozenset(STORED.values())
@@ -615,7 +637,9 @@ def basis(params: Params) -> str:
     texts = [sql(n) for n in VALUE_STEPS]
     values = {**_load(params), **_alphas(params), "from": None, "end": None}
     bound = {k: v for t in texts for k, v in bind(t, values).items() if k not in ("from", "end")}
-    texts += [STEPS[n].text() for n in STORED.values()]
+    # (summary_stored reads columns of the stored rows session_load_stored reads too: its own text, the
+    # summary's rules, does not shape what is stored)
+    texts += [STEPS[n].text() for n in STORED.values() if n != "summary_stored"]
     constants = {
         "categories": list(CATEGORIES),
         "roles": {c: CATEGORY_ROLES[c] for c in CATEGORIES},

@@ -51,6 +51,7 @@ def _summaries(
         con,
         "summary",
         {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]},
+        engine.stored_path(con, params),
     )
     engine.ensure(con, "warnings", params.thresholds)
     risk = (

@@ -1,8 +1,9 @@
 -- Summary at $as_of. Grain: one row per athlete in q_scope.
 -- Parameters: $as_of (date), $pace_outlier (fraction), $inactive_days (days), $hard_run_intensity
 --   (load per minute from which a rated run is hard), $acwr_thin_week_share (fraction),
---   $run_jump_level_weeks (weeks), $run_jump_layoff_days (days), $break_days (days). Relations: activities (runs' day and km),
---   athletes, q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history
+--   $run_jump_level_weeks (weeks), $run_jump_layoff_days (days), $break_days (days). Relations: counted (the
+--   scope's counted sessions' day, category and distance_km: counted_sessions.sql's rows, which the engine
+--   supplies as a common table expression), athletes, q_scope, q_session_load (at least the 28 days up to $as_of), q_athlete_history
 --   (athlete_history.sql up to $as_of), q_metrics (scores.sql; must hold the day $as_of),
 --   q_run_keywords(keyword), q_easy_keywords(keyword), q_categories(category, running, support_work,
 --   heart_rate_load, catch_all), q_generic_types(type_name), activity_files, q_hr_zones_time (hr_zones.sql).
@@ -34,7 +35,7 @@
 --   the runs since the last layoff (a run-free gap of $run_jump_layoff_days+ days between two run days): a
 --   week or two light, or a shorter gap, keep the level; a layoff resets it; run_km_level_before_7d: the same for the week before,
 --   from the $run_jump_level_weeks weeks before it (weeks_back 2 ...). 0 when fewer than two such weeks
---   hold runs. These read the runs of those weeks from `activities` (day and km only).
+--   hold runs. These read the runs of those weeks from `counted` (day and km only).
 -- Run intensity, from runs whose load came from an RPE or heart rate (load_source rpe, hr_samples,
 --   hr_avg: the load per minute is then on the CR-10 scale): runs_rated, hard_runs (load per minute >=
 --   $hard_run_intensity); easy_runs_rated, easy_runs_hard: the same for runs whose name holds a word of
@@ -203,16 +204,13 @@ window_28 as (
 
 recent_runs as (
     -- runs of the $run_jump_level_weeks + 1 weeks before the last 7 and the $run_jump_layoff_days days before them
-    select a.athlete_id, cast(a.start_local as date) as day, coalesce(a.distance_m, 0) / 1000.0 as km
-    from activities a
-    join q_scope s on s.athlete_id = a.athlete_id
-    join q_categories c on c.category = a.category
+    select r.athlete_id, r.day, r.distance_km as km
+    from counted r
+    join q_categories c on c.category = r.category
     where
         c.running
-        and a.start_local >= cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($run_jump_layoff_days as integer)
-        and a.start_local < cast($as_of as date) + 1
-        and a.twin_of is null
-        and not a.excluded
+        and r.day between cast($as_of as date) - 7 * (cast($run_jump_level_weeks as integer) + 2) - cast($run_jump_layoff_days as integer)
+        and cast($as_of as date)
 ),
 
 layoff as (
