@@ -236,45 +236,50 @@ layoff as (
 ),
 
 run_weeks as (
-    -- run km of each week before the last 7 (weeks_back 1 = [$as_of - 13, $as_of - 7]) since the layoff,
-    -- ranked by km within the two windows the level reads (weeks 1.. and weeks 2..)
+    -- run km of each week before the last 7 (weeks_back 1 = [$as_of - 13, $as_of - 7]) since the layoff
+    select r.athlete_id, r.weeks_back, sum(r.km) as km
+    from (
+        select
+            athlete_id,
+            day,
+            km,
+            cast(floor(date_diff('day', day, cast($as_of as date)) / 7.0) as integer) as weeks_back
+        from recent_runs
+    ) as r
+    left join layoff l on l.athlete_id = r.athlete_id
+    where
+        r.weeks_back between 1 and cast($run_jump_level_weeks as integer) + 1
+        and (l.back_day is null or r.day >= l.back_day)
+    group by r.athlete_id, r.weeks_back
+),
+
+run_top as (
+    -- the largest week of each of the two windows the level reads (weeks 1.. and weeks 2..)
     select
         athlete_id,
-        weeks_back,
-        km,
-        case when weeks_back <= cast($run_jump_level_weeks as integer) then
-            row_number() over (
-                partition by athlete_id, weeks_back <= cast($run_jump_level_weeks as integer) order by km desc, weeks_back
-            )
-        end as rank_now,
-        case when weeks_back >= 2 then
-            row_number() over (partition by athlete_id, weeks_back >= 2 order by km desc, weeks_back)
-        end as rank_before
-    from (
-        select r.athlete_id, r.weeks_back, sum(r.km) as km
-        from (
-            select
-                athlete_id,
-                day,
-                km,
-                cast(floor(date_diff('day', day, cast($as_of as date)) / 7.0) as integer) as weeks_back
-            from recent_runs
-        ) as r
-        left join layoff l on l.athlete_id = r.athlete_id
-        where
-            r.weeks_back between 1 and cast($run_jump_level_weeks as integer) + 1
-            and (l.back_day is null or r.day >= l.back_day)
-        group by r.athlete_id, r.weeks_back
-    ) as wk
+        max(case when weeks_back <= cast($run_jump_level_weeks as integer) then km end) as top_now,
+        max(case when weeks_back >= 2 then km end) as top_before
+    from run_weeks
+    group by athlete_id
 ),
 
 run_level as (
+    -- the second-largest week of each window: the largest again when two weeks share it, else the
+    -- largest below it (aggregates, not a ranking window per window: the same km)
     select
-        athlete_id,
-        max(case when rank_now = 2 then km end) as run_km_level_7d,
-        max(case when rank_before = 2 then km end) as run_km_level_before_7d
-    from run_weeks
-    group by athlete_id
+        w.athlete_id,
+        case
+            when sum(case when w.weeks_back <= cast($run_jump_level_weeks as integer) and w.km = t.top_now then 1 else 0 end) >= 2
+                then max(t.top_now)
+            else max(case when w.weeks_back <= cast($run_jump_level_weeks as integer) and w.km < t.top_now then w.km end)
+        end as run_km_level_7d,
+        case
+            when sum(case when w.weeks_back >= 2 and w.km = t.top_before then 1 else 0 end) >= 2 then max(t.top_before)
+            else max(case when w.weeks_back >= 2 and w.km < t.top_before then w.km end)
+        end as run_km_level_before_7d
+    from run_weeks w
+    join run_top t on t.athlete_id = w.athlete_id
+    group by w.athlete_id
 ),
 
 hr_time as (
