@@ -168,6 +168,21 @@ def weeks_path(
     return (end if stored else first), stored
 
 
+def weekly_frame_apart(
+    con: duckdb.DuckDBPyConnection, params: Params, ids: list[int], first: date, end: date
+) -> pd.DataFrame:
+    """weekly_frame of the athletes `ids` on the stored path without a scope filter (engine.stored_path's
+    "all": the caller decided it for these ids), computed on a new cursor of `con`'s database with its
+    own scope tables: it reads none of the caller's tables, so it may run in another thread while `con`
+    computes the rest of the overview (queries/overview_cache.py: the other core)."""
+    cur = con.cursor()
+    try:
+        engine.prepare_scope(cur, ids, params)
+        return weekly_frame(cur, first, end, "all")
+    finally:
+        cur.close()
+
+
 # weekly_frame's non-empty cells of weekly_balance.sql's grid (weekly_sums.sql, the aggregate it
 # zero-fills) by athlete (its name's rank), week (its index from $start) and category (its order).
 _WEEK_CELLS = """

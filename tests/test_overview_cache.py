@@ -125,6 +125,24 @@ def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cl
     assert cache.computed == ["Zoe Zhang"]
 
 
+def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_same(db_path):
+    """With every athlete's values stored, the cold overview computes its weekly rows on a second cursor
+    (frames.weekly_frame_apart: its own scope tables) while the compare rows are computed: the same
+    answer as frames.overview's one connection, and as computing every value."""
+    from queries import engine
+
+    write(db_path, "Ana", sessions(60))
+    write(db_path, "Ben", sessions(30, {"start_local": "2026-11-20T18:00", "sport_type": "Workout"}))
+    with connect(db_path) as con:
+        assert refresh(con, {}) == 2
+    engine.RUNS.clear()
+    stored = overview(OverviewCache(), db_path)
+    assert engine.RUNS["path:stored"] == 2 and engine.RUNS["scope"] == 3  # the cache's two, overview's one
+    with connect(db_path) as con:
+        con.execute("delete from session_values_state")
+    assert overview(OverviewCache(), db_path) == stored and stored["Ana"]["run_km"] > 0
+
+
 def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
     """frames.weekly_frame lays out weekly_balance.sql's zero-filled grid in numpy from its non-empty
     cells: the same rows, order, values and dtypes as weekly_balance.sql's rows by name (`_named`), for
