@@ -5,6 +5,7 @@ defaults) or a resolved `Params`: nothing here reads a file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -170,17 +171,25 @@ def weeks_path(
 
 def weekly_frame_apart(
     con: duckdb.DuckDBPyConnection, params: Params, ids: list[int], first: date, end: date
-) -> pd.DataFrame:
+) -> Callable[[], pd.DataFrame]:
     """weekly_frame of the athletes `ids` on the stored path without a scope filter (engine.stored_path's
-    "all": the caller decided it for these ids), computed on a new cursor of `con`'s database with its
-    own scope tables: it reads none of the caller's tables, so it may run in another thread while `con`
-    computes the rest of the overview (queries/overview_cache.py: the other core)."""
+    "all": the caller decided it for these ids), as a function to call in another thread while `con`
+    computes the rest of the overview (queries/overview_cache.py: the other core). It runs on a new
+    cursor of `con`'s database, made here (a connection refuses a second call while busy), reading
+    where `con` reads (the dashboard's shared reader attaches the file under an alias and `use`s it),
+    with its own scope tables: none of the caller's."""
+    catalog, schema = con.execute("select current_database(), current_schema()").fetchone()
     cur = con.cursor()
-    try:
-        engine.prepare_scope(cur, ids, params)
-        return weekly_frame(cur, first, end, "all")
-    finally:
-        cur.close()
+    cur.execute(f'use "{catalog}"."{schema}"')
+
+    def run() -> pd.DataFrame:
+        try:
+            engine.prepare_scope(cur, ids, params)
+            return weekly_frame(cur, first, end, "all")
+        finally:
+            cur.close()
+
+    return run
 
 
 # weekly_frame's non-empty cells of weekly_balance.sql's grid (weekly_sums.sql, the aggregate it

@@ -107,7 +107,7 @@ class OverviewCache:
                     # of ~170 on a quiet 2-core machine), over the same athletes
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
                     with ThreadPoolExecutor(1) as pool:
-                        apart = pool.submit(weekly_frame_apart, con, params, everyone, first, as_of)
+                        apart = pool.submit(weekly_frame_apart(con, params, everyone, first, as_of))
                         found = compare_rows(con, params, as_of, sessions_from, ids)
                         fresh = apart.result()
                 else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 from activity_files import T0, fit_activity
 from activity_rows import write
 from conftest import FIXTURES
@@ -138,6 +139,15 @@ def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_
     engine.RUNS.clear()
     stored = overview(OverviewCache(), db_path)
     assert engine.RUNS["path:stored"] == 2 and engine.RUNS["scope"] == 3  # the cache's two, overview's one
+    # as the dashboard reads: a cursor of an instance that attached the file under an alias
+    instance = duckdb.connect()
+    instance.execute(f"attach '{db_path}' as crosstrain (read_only)")
+    instance.execute("use crosstrain")
+    cur = instance.cursor()
+    cur.execute("use crosstrain")
+    got, weekly = OverviewCache().overview(cur, D, START, {})
+    assert {row["athlete"]: row for row in got["athletes"]} == stored and len(weekly) > 0
+    instance.close()
     with connect(db_path) as con:
         con.execute("delete from session_values_state")
     assert overview(OverviewCache(), db_path) == stored and stored["Ana"]["run_km"] > 0
