@@ -22,8 +22,8 @@ sessions (queries/plan.py) rather than a second implementation.
 Each session's HRmax, default intensity and load are also stored at write time, with each athlete's
 sessions summed per month (queries/session_values.py computes them after every write;
 ingest/database/session_values.py keeps them): when every scope athlete's stored values are current
-(`stored_path`), q_session_load, q_athlete_history and the EWMA carry are read from them (STORED)
-instead of computed over the whole history.
+(`stored_path`), q_session_load, q_athlete_history, the EWMA carry and the summary's run level are
+read from them (STORED) instead of computed over the whole history.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 

@@ -41,8 +41,8 @@ COLUMNS = (
 # day, then the rest. Every reader filters on days (a window's sessions, the days a month's sum leaves
 # out), and DuckDB skips the row groups whose days lie outside (zonemaps): the cold overview's reads of
 # the last weeks then scan about a tenth of the 1.5M rows of 1,000 athletes' five years, not all of
-# them (q_session_load, athlete history ~40 ms CPU less). Two filtered inserts cost a full refresh
-# ~50 ms CPU; sorting the rows by day cost ~450 (6% of a 1M-row import). Within each run the rows keep
+# them (q_session_load, athlete history ~40 ms CPU less). The two filtered inserts cost a 1M-row CSV
+# import ~2% CPU; sorting the rows by day cost 6%. Within each run the rows keep
 # the relation's order (one athlete's sessions together: a report reads its athlete's whole history).
 RECENT_DAYS = 183
 # session_months.sql's row, in its order.
