@@ -379,8 +379,8 @@ def stored_sessions(text: str, stored: bool | str, start: str, end: str) -> str:
 
 
 # How many times each step ran in this process (tests and bench/dashboard.py read it); "path:stored"
-# and "path:computed" count how prepare_sessions and prepare_carry chose (see stored_path: once per
-# scope in a request).
+# and "path:computed" count how prepare_sessions, prepare_carry and the summary chose (see stored_path:
+# once per scope in a request).
 RUNS: Counter[str] = Counter()
 
 

@@ -14,7 +14,9 @@ days: everything again.
 
 The markers are read before the data: an athlete written meanwhile is computed from rows at least as
 new as its marker says, so the next call computes it again rather than serving it stale.
-One object per process (the dashboard keeps one); calls are serialised by a lock.
+One object per process (the dashboard keeps one); calls are serialised by a lock. A cold call over
+stored values computes the weekly rows on a second cursor while the compare rows are computed
+(frames.weekly_frame_apart: the machine's other core).
 """
 
 from __future__ import annotations
