@@ -22,8 +22,8 @@ sessions (queries/plan.py) rather than a second implementation.
 Each session's HRmax, default intensity and load are also stored at write time, with each athlete's
 sessions summed per month (queries/session_values.py computes them after every write;
 ingest/database/session_values.py keeps them): when every scope athlete's stored values are current
-(`stored_path`), q_session_load, q_athlete_history and the EWMA carry are read from them (STORED)
-instead of computed over the whole history.
+(`stored_path`), q_session_load, q_athlete_history, the EWMA carry and the summary's run level are
+read from them (STORED) instead of computed over the whole history.
 Temp tables belong to the connection (a DuckDB cursor is a separate one): use one connection or cursor
 per thread. Read-only connections may create them.
 
@@ -244,6 +244,12 @@ def _file(name: str) -> Callable[[], str]:
     return lambda: sql(name)
 
 
+def _counted(counted: str) -> str:
+    """summary.sql with `counted` (the scope's counted sessions: day, category, distance_km) from the
+    query `counted`. summary.sql has its own common table expressions: it is the subquery."""
+    return f"with counted as (\n{counted}\n)\nselect * from (\n{sql('summary')}\n) as summary"
+
+
 def _scored(windows: str) -> Callable[[], str]:
     """scores.sql (each metric's formula, written once) over `windows`.sql's rows."""
     return lambda: f"with windows as (\n{sql(windows)}\n)\n{sql('scores')}"
@@ -287,8 +293,13 @@ STEPS: dict[str, Step] = {
     ),
     "hr_zones": Step(_file("hr_zones"), "hr_zones_time", (), ("session_load", "athlete_history")),
     # hr_zones also needs queries/files.py's constants: files.zones asks for it first.
+    # summary.sql reads `counted` (its run level's sessions: counted_sessions.sql) as a common table
+    # expression; the stored path supplies the stored session rows instead (summary_stored, STORED).
     "summary": Step(
-        _file("summary"), "summary", ("scope",), ("session_load", "athlete_history", "metrics", "hr_zones")
+        lambda: _counted(sql("counted_sessions")),
+        "summary",
+        ("scope",),
+        ("session_load", "athlete_history", "metrics", "hr_zones"),
     ),
     "warnings": Step(_file("warnings"), "warnings", (), ("summary",)),
     # From an earlier Monday on, it serves a later one: its readers take the weeks from their own start
@@ -316,6 +327,7 @@ STORED = {
     "athlete_history": "athlete_history_stored",
     "session_load": "session_load_stored",
     "ewma_carry": "ewma_carry_stored",
+    "summary": "summary_stored",
 }
 _STORED_ROWS = """select {columns}
     from session_values v
@@ -325,6 +337,11 @@ _STORED_ROWS = """select {columns}
 # ~25 ms CPU (HRmax aggregate, carry, 12 weeks' sessions).
 _SCOPE_FILTER = "v.athlete_id in (select athlete_id from q_scope) and "
 _STORED_LOAD = ", ".join(f"v.{c}" for c in session_values.COLUMNS)
+# counted_sessions.sql's rows from the stored session rows (summary.sql filters its days; up to $as_of
+# here, as the summary reads nothing later)
+_STORED_COUNTED = _STORED_ROWS.format(
+    columns="v.athlete_id, v.day, v.category, v.distance_km", days="<= cast($as_of as date)"
+)
 STEPS.update(
     {
         "athlete_history_stored": Step(_file("athlete_history_stored"), "athlete_history", ("scope",)),
@@ -337,12 +354,33 @@ STEPS.update(
             floor="from",
         ),
         "ewma_carry_stored": Step(_file("ewma_carry_stored"), "ewma_carry", ("scope",)),
+        # the run level's sessions from the stored rows (the last weeks' row groups), not a pass over
+        # every activity (~12 ms CPU of the cold overview's summary)
+        "summary_stored": Step(
+            lambda: _counted(_STORED_COUNTED), "summary", STEPS["summary"].reads, STEPS["summary"].uses
+        ),
     }
 )
 _UNSCOPED = frozenset(STORED.values())
+
+
+def stored_sessions(text: str, stored: bool | str, start: str, end: str) -> str:
+    """`text` reading, where it reads q_session_load, the stored session rows of the days [$start, $end]
+    (`start`, `end`: the parameters' names) of the scope: the rows session_load_stored copies into
+    q_session_load, read in place. For a reader of more days than the request's q_session_load holds
+    (the overview's weekly cells: 12 weeks, where the summary needs 28 days), on the stored path."""
+    rows = _STORED_ROWS.format(
+        columns=_STORED_LOAD, days=f"between cast(${start} as date) and cast(${end} as date)"
+    )
+    rows = rows.replace(_SCOPE_FILTER, "") if stored == "all" else rows
+    return re.sub(
+        r"\b(from|join)(\s+)q_session_load\b", lambda m: f"{m[1]}{m[2]}({rows}) as q_session_load", text
+    )
+
+
 # How many times each step ran in this process (tests and bench/dashboard.py read it); "path:stored"
-# and "path:computed" count how prepare_sessions and prepare_carry chose (see stored_path: once per
-# scope in a request).
+# and "path:computed" count how prepare_sessions, prepare_carry and the summary chose (see stored_path:
+# once per scope in a request).
 RUNS: Counter[str] = Counter()
 
 
@@ -599,7 +637,9 @@ def basis(params: Params) -> str:
     texts = [sql(n) for n in VALUE_STEPS]
     values = {**_load(params), **_alphas(params), "from": None, "end": None}
     bound = {k: v for t in texts for k, v in bind(t, values).items() if k not in ("from", "end")}
-    texts += [STEPS[n].text() for n in STORED.values()]
+    # (summary_stored reads columns of the stored rows session_load_stored reads too: its own text, the
+    # summary's rules, does not shape what is stored)
+    texts += [STEPS[n].text() for n in STORED.values() if n != "summary_stored"]
     constants = {
         "categories": list(CATEGORIES),
         "roles": {c: CATEGORY_ROLES[c] for c in CATEGORIES},

@@ -5,6 +5,7 @@ defaults) or a resolved `Params`: nothing here reads a file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -148,8 +149,47 @@ def overview(
     (one HRmax pass, one pass over the sessions of both windows)."""
     engine.check_days(start, as_of)
     first = engine.monday(start)
-    rows = compare_scope(con, resolve(settings), as_of, first)
-    return rows, weekly_frame(con, first, as_of)
+    params = resolve(settings)
+    sessions_from, stored = weeks_path(con, params, None, first, as_of)
+    rows = compare_scope(con, params, as_of, sessions_from)
+    return rows, weekly_frame(con, first, as_of, stored)
+
+
+def weeks_path(
+    con: duckdb.DuckDBPyConnection, params: Params, ids: list[int] | None, first: date, end: date
+) -> tuple[date, bool | str]:
+    """For the overview of the athletes `ids` (None: all), inside a request: the day from which
+    compare_rows must load q_session_load so that weekly_frame(first, end) finds its weeks, and the path
+    to pass weekly_frame (engine.stored_path, decided once per scope). On the stored path the weekly
+    cells read the stored session rows in place, so q_session_load holds only the summary's 28 days
+    (`end`: compare_rows loads those anyway); writing the 12 weeks' sessions into it cost the cold
+    overview ~15 ms CPU more. Computed, q_session_load holds the weeks from `first`."""
+    engine.prepare_scope(con, ids, params)
+    stored = engine.stored_path(con, params)
+    return (end if stored else first), stored
+
+
+def weekly_frame_apart(
+    con: duckdb.DuckDBPyConnection, params: Params, ids: list[int], first: date, end: date
+) -> Callable[[], pd.DataFrame]:
+    """weekly_frame of the athletes `ids` on the stored path without a scope filter (engine.stored_path's
+    "all": the caller decided it for these ids), as a function to call in another thread while `con`
+    computes the rest of the overview (queries/overview_cache.py: the other core). It runs on a new
+    cursor of `con`'s database, made here (a connection refuses a second call while busy), reading
+    where `con` reads (the dashboard's shared reader attaches the file under an alias and `use`s it),
+    with its own scope tables: none of the caller's."""
+    catalog, schema = con.execute("select current_database(), current_schema()").fetchone()
+    cur = con.cursor()
+    cur.execute(f'use "{catalog}"."{schema}"')
+
+    def run() -> pd.DataFrame:
+        try:
+            engine.prepare_scope(cur, ids, params)
+            return weekly_frame(cur, first, end, "all")
+        finally:
+            cur.close()
+
+    return run
 
 
 # weekly_frame's non-empty cells of weekly_balance.sql's grid (weekly_sums.sql, the aggregate it
@@ -178,10 +218,13 @@ _WEEKS = """select
 _SCOPE_NAMES = "select a.name from q_scope s join athletes a on a.athlete_id = s.athlete_id order by a.name"
 
 
-def weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.DataFrame:
-    """weekly_balance.sql's rows for q_scope (q_session_load must hold [first, end]) as the frame, in
-    `_named`'s order (athletes by name, week, category order): the same rows and dtypes
-    (tests/test_overview_cache.py holds it to that).
+def weekly_frame(
+    con: duckdb.DuckDBPyConnection, first: date, end: date, stored: bool | str = False
+) -> pd.DataFrame:
+    """weekly_balance.sql's rows for q_scope (q_session_load must hold [first, end], or on the `stored`
+    path, see weeks_path, the stored session rows are read) as the frame, in `_named`'s order
+    (athletes by name, week, category order): the same rows and dtypes (tests/test_overview_cache.py
+    holds it to that).
 
     The grid is laid out in numpy and only its non-empty cells come from SQL (weekly_sums.sql: ~20,000 of
     54,000 for 1,000 athletes' 12 weeks): joining, sorting and fetching the whole zero-filled grid cost
@@ -192,7 +235,10 @@ def weekly_frame(con: duckdb.DuckDBPyConnection, first: date, end: date) -> pd.D
     values = {"start": first, "end": end}
     weeks = con.execute(engine.parsed(con, _WEEKS), engine.bind(_WEEKS, values)).df()["week"]
     names = [r[0] for r in con.execute(engine.parsed(con, _SCOPE_NAMES)).fetchall()]
-    cells_text = _WEEK_CELLS.format(weekly_sums=engine.sql("weekly_sums"))
+    sums = engine.sql("weekly_sums")
+    cells_text = _WEEK_CELLS.format(
+        weekly_sums=engine.stored_sessions(sums, stored, "start", "end") if stored else sums
+    )
     cells = con.execute(engine.parsed(con, cells_text), engine.bind(cells_text, values)).fetchnumpy()
     n_weeks, n_categories = len(weeks), len(CATEGORIES)
     size = len(names) * n_weeks * n_categories

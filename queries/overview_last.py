@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from queries import engine
-from queries.frames import weekly_frame
+from queries.frames import weekly_frame, weeks_path
 from queries.params import Params, resolve
 from queries.report import compare_rows, thresholds
 
@@ -42,9 +42,11 @@ def overview_each_last(
     frames = []
     for day, ids in sorted(by_day.items()):
         first = engine.monday(max(engine.EPOCH, day - timedelta(weeks=weeks) + timedelta(days=1)))
-        for _, order, row in compare_rows(con, params, day, first, ids):
-            found.append((order, {**row, "as_of": day.isoformat()}))
-        frames.append(weekly_frame(con, first, day))
+        with engine.request(con):
+            sessions_from, stored = weeks_path(con, params, ids, first, day)
+            for _, order, row in compare_rows(con, params, day, sessions_from, ids):
+                found.append((order, {**row, "as_of": day.isoformat()}))
+            frames.append(weekly_frame(con, first, day, stored))
     found.sort(key=lambda x: x[0])
     weekly = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return {"as_of": None, "athletes": [row for _, row in found], "thresholds": thresholds(params)}, weekly

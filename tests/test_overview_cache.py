@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 from activity_files import T0, fit_activity
 from activity_rows import write
 from conftest import FIXTURES
@@ -16,6 +17,7 @@ from ingest.admin.recategorise import recategorise
 from ingest.database.corrections import set_activities
 from ingest.database.db import connect
 from queries.overview_cache import OverviewCache
+from queries.session_values import refresh
 
 D = date(2026, 11, 22)
 START = D - timedelta(weeks=8) + timedelta(days=1)
@@ -124,6 +126,33 @@ def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cl
     assert cache.computed == ["Zoe Zhang"]
 
 
+def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_same(db_path):
+    """With every athlete's values stored, the cold overview computes its weekly rows on a second cursor
+    (frames.weekly_frame_apart: its own scope tables) while the compare rows are computed: the same
+    answer as frames.overview's one connection, and as computing every value."""
+    from queries import engine
+
+    write(db_path, "Ana", sessions(60))
+    write(db_path, "Ben", sessions(30, {"start_local": "2026-11-20T18:00", "sport_type": "Workout"}))
+    with connect(db_path) as con:
+        assert refresh(con, {}) == 2
+    engine.RUNS.clear()
+    stored = overview(OverviewCache(), db_path)
+    assert engine.RUNS["path:stored"] == 2 and engine.RUNS["scope"] == 3  # the cache's two, overview's one
+    # as the dashboard reads: a cursor of an instance that attached the file under an alias
+    instance = duckdb.connect()
+    instance.execute(f"attach '{db_path}' as crosstrain (read_only)")
+    instance.execute("use crosstrain")
+    cur = instance.cursor()
+    cur.execute("use crosstrain")
+    got, weekly = OverviewCache().overview(cur, D, START, {})
+    assert {row["athlete"]: row for row in got["athletes"]} == stored and len(weekly) > 0
+    instance.close()
+    with connect(db_path) as con:
+        con.execute("delete from session_values_state")
+    assert overview(OverviewCache(), db_path) == stored and stored["Ana"]["run_km"] > 0
+
+
 def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
     """frames.weekly_frame lays out weekly_balance.sql's zero-filled grid in numpy from its non-empty
     cells: the same rows, order, values and dtypes as weekly_balance.sql's rows by name (`_named`), for
@@ -142,13 +171,31 @@ def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
     write(db_path, "Cy", sessions(3))
     write(db_path, "Al", [{"start_local": "2025-01-01T07:00", "sport_type": "Swim", "minutes": 30}])
     params = resolve({})
-    with connect(db_path, read_only=True) as con:
-        ids = dict(con.execute("select name, athlete_id from athletes").fetchall())
-        for scope, end in ((None, D), (None, D - timedelta(days=3)), ([ids["Cy"], ids["Ana"]], D)):
-            first = engine.monday(START)
-            engine.prepare_scope(con, scope, params)
-            engine.prepare_sessions(con, params, first, end)
-            want = frames._named(con, engine.STEPS["weekly_balance"].text(), first, end)
-            got = frames.weekly_frame(con, first, end)
-            assert len(got) >= 96 and got["sessions"].sum() > 20 and (got["run_km"] > 0).any()
-            assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end)
+    for stored_values in (False, True):
+        if stored_values:  # then also the stored path's frame, its cells read from the stored rows in place
+            with connect(db_path) as con:
+                assert refresh(con, {}) == 4
+        with connect(db_path, read_only=True) as con:
+            ids = dict(con.execute("select name, athlete_id from athletes").fetchall())
+            for scope, end in ((None, D), (None, D - timedelta(days=3)), ([ids["Cy"], ids["Ana"]], D)):
+                first = engine.monday(START)
+                engine.prepare_scope(con, scope, params)
+                engine.prepare_sessions(con, params, first, end)
+                want = frames._named(con, engine.STEPS["weekly_balance"].text(), first, end)
+                got = frames.weekly_frame(con, first, end)
+                assert len(got) >= 96 and got["sessions"].sum() > 20 and (got["run_km"] > 0).any()
+                assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end)
+                with engine.request(con):
+                    since, path = frames.weeks_path(con, params, scope, first, end)
+                    assert (since, path) == (
+                        (end, "all" if scope is None else True) if stored_values else (first, False)
+                    )
+                    if path:
+                        engine.ensure(
+                            con,
+                            "session_load",
+                            {"from": end - timedelta(days=27), "end": end, **engine._load(params)},
+                            path,
+                        )
+                        got = frames.weekly_frame(con, first, end, path)
+                assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end, path)

@@ -206,6 +206,25 @@ def test_stored_rows_equal_the_computed_rows(db_path: Path, tmp_path: Path, run_
             )
 
 
+def test_the_last_days_sessions_are_written_after_the_older_ones(db_path: Path) -> None:
+    """A refresh writes the session rows more than RECENT_DAYS before the last day first, then the
+    others (readers of the last weeks skip the older row groups): by rowid, never a recent row before an
+    older one."""
+    assert load_sample(db_path, {}).error is None
+    forget(db_path)
+    assert store(db_path) > 1
+    with connect(db_path, read_only=True) as con:
+        cutoff = con.execute("select max(day) from session_values").fetchone()[0] - timedelta(
+            days=stored_values.RECENT_DAYS
+        )
+        recent = [
+            r[0]
+            for r in con.execute("select day > ? from session_values order by rowid", [cutoff]).fetchall()
+        ]
+    assert 0 < sum(recent) < len(recent)
+    assert recent == sorted(recent)
+
+
 def _step_rows(con, target: str, values: dict, stored: bool) -> list[tuple]:
     engine.ensure(con, target, values, stored)
     return con.execute(f"select * from q_{engine.STEPS[target].table} order by athlete_id").fetchall()

@@ -117,6 +117,7 @@ def _pipeline(con: engine.Con) -> None:
     engine.backend(con).create("session_history", "select * from q_session_load", {})
     engine.backend(con).create("windows", engine.sql("metrics"), VALUES)
     engine.backend(con).create("by_week", engine.sql("weekly_sums"), VALUES)
+    engine.backend(con).create("counted", engine.sql("counted_sessions"), VALUES)
 
 
 @pytest.fixture(scope="module")
