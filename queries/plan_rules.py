@@ -124,7 +124,7 @@ def hard(s: dict) -> bool:
     return (
         (s.get("rpe") or 0) >= HARD_RPE
         or s.get("intensity") in HARD_INTENSITIES
-        or any(k in (s.get("name") or "").lower() for k in HARD_KEYWORDS)
+        or (s.get("intensity") is None and any(k in (s.get("name") or "").lower() for k in HARD_KEYWORDS))
     )
 
 
