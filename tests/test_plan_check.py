@@ -332,3 +332,22 @@ def test_load_well_below_usual_is_the_plan_in_a_taper_or_a_recovery_week(tmp_pat
         run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
         low = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "acwr_low"]
         assert len(low) == expected, (after, low)
+
+
+def test_a_plan_after_no_history_does_not_jump_from_nothing(tmp_path, db_path, run_cli):
+    """Checked for an athlete with no done session, a plan's second week "jumped" from its first
+    (15 -> 24 km) and its first from nothing (docs/plan_judgements.csv: 20 findings, all false): the 28
+    days the rule reads hold nothing before the plan. After 4 weeks of 12 km the second week's 24 km
+    still jumps (the rule is not switched off)."""
+    rows = [(o, "Run", 30, 5.0, "Easy run") for o in (1, 3, 5)]
+    rows += [(o, "Run", 48, 8.0, "Easy run") for o in (8, 10, 12, 15, 17, 19)]
+    plan = plan_csv(tmp_path, rows)
+
+    def jumps() -> list[str]:
+        run_cli("plan", "import", str(plan), "--athlete", "Ann", "--as-of", str(S))
+        return [f["date"] for f in check(run_cli)["findings"] if f["code"] == "run_volume_jump"]
+
+    assert jumps() == []  # the plan import makes the athlete: no done session
+    db_path.unlink()
+    history(db_path, 4, km=4.0, strength_days=())
+    assert jumps() != []
