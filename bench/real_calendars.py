@@ -201,6 +201,13 @@ PAIRS: dict[str, list[tuple[str, str]]] = {
     ],
     "mmichelli+training/plan.ics": [("kostaskes", "2022-04-10"), ("bjarke", "2025-09-10")],
     "erichmahringer+training/plan.ics": [("financenik", "2024-10-20"), ("marya", "2026-01-20")],
+    # plan tables added in evaluation 10 (judged after the fixes: refused at 3af46b6)
+    "EulateMikel+Behobia/training_plan.csv": [("kostaskes", "2023-04-20"), ("bjarke", "2025-08-20")],
+    "jimhigginson+fitness/training_plan.csv": [
+        ("thenewthinktank", "2021-03-01"),
+        ("bergolito", "2021-05-01"),
+    ],
+    "bdimitrako+training-calendar/training_plan.csv": [("marya", "2025-04-20"), ("carl", "2025-06-01")],
 }
 JUDGEMENTS = ROOT / "docs" / "plan_judgements.csv"
 KEY = ("calendar", "athlete", "as_of", "code", "week")
@@ -229,6 +236,27 @@ def moved_calendar(text: str, days: int) -> str:
             line = f"{name}:{value}"
         out.append(line)
     return "".join(out)
+
+
+ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+SLASHED_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def moved_table(text: str, days: int) -> str:
+    """A plan table with every date moved by `days` (ISO, or d/m/y or m/d/y as its own dates decide);
+    a week grid has none (its weeks start on the Monday of --as-of)."""
+
+    def iso(m: re.Match[str]) -> str:
+        return (date(int(m[1]), int(m[2]), int(m[3])) + timedelta(days=days)).isoformat()
+
+    day_first = any(int(m[1]) > 12 for m in SLASHED_DAY.finditer(text))
+
+    def slashed(m: re.Match[str]) -> str:
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        moved = (date(y, b, a) if day_first else date(y, a, b)) + timedelta(days=days)
+        return moved.strftime("%d/%m/%Y" if day_first else "%m/%d/%Y")
+
+    return SLASHED_DAY.sub(slashed, ISO_DAY.sub(iso, text))
 
 
 def athletes_db(data: Path, folder: Path) -> Path:
@@ -279,7 +307,8 @@ def check_pair(
         if template is not None:
             shutil.copy(template, db)
         cal = home / path.name
-        cal.write_text(moved_calendar(path.read_text(encoding="utf-8"), shift), encoding="utf-8")
+        move = moved_table if path.suffix.lower() == ".csv" else moved_calendar
+        cal.write_text(move(path.read_text(encoding="utf-8"), shift), encoding="utf-8")
         first = (as_of + timedelta(days=1)).isoformat()
         imported = crosstrain_db(
             ["plan", "import", str(cal), "--athlete", athlete, "--as-of", first], home, db
