@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from ingest.errors import CrosstrainError
 from queries import engine, warning_registry
 from queries.params import Params, resolve
-from queries.plan_rules import HARD_INTENSITIES, HARD_KEYWORDS, HARD_RPE
+from queries.plan_rules import HARD_INTENSITIES, HARD_KEYWORDS, HARD_RPE, LONG_MIN_S
 from queries.report import summaries, summary_json
 from queries.warning_registry import SEVERITY_RANK
 
@@ -183,7 +183,9 @@ def project(
         "create or replace temp table q_hard_intensities as select unnest(?::varchar[]) as intensity",
         [list(HARD_INTENSITIES)],
     )
-    engine.materialise(con, "plan_hard_days", {"from": first, "to": last, "hard_rpe": HARD_RPE})
+    engine.materialise(
+        con, "plan_hard_days", {"from": first, "to": last, "hard_rpe": HARD_RPE, "long_min_s": LONG_MIN_S}
+    )
     hard = engine.fetch(con, "select * from q_plan_hard_days order by day")
     [(first_done,)] = con.execute(
         "select min(cast(start_local as date)) from q_plan_sessions where planned_id is null"

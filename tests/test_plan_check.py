@@ -289,9 +289,12 @@ def test_a_plan_that_repeats_the_athletes_weeks_scores_like_them(tmp_path, db_pa
 def test_a_planned_session_is_hard_by_its_intensity_not_its_names_words(tmp_path, db_path, run_cli):
     """mmichelli/training's weekend: "Easy 60 min OR long run" plans the easy run (the import reads it
     easy, RPE 3); the hard-day check read the name's "long run" and flagged it with Sunday's long run
-    every week (docs/plan_judgements.csv). A tempo on Saturday before the long run is still flagged."""
+    every week (docs/plan_judgements.csv). A tempo on Saturday before the long run is still flagged; a
+    20-minute "long run" after a tempo is none (alexteal's deload week: plan_rules.LONG_MIN_S)."""
     history(db_path, 4)
     events = [
+        (20, "Tempo 40 min"),
+        (21, "Long run 20 min"),
         (6, "Easy 60 min OR long run"),
         (7, "Long run 90 min"),
         (13, "Tempo 45 min"),
