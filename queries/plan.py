@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 from ingest.errors import CrosstrainError
 from queries import engine, warning_registry
 from queries.params import Params, resolve
+from queries.plan_done import SUPPORT
 from queries.plan_rules import HARD_INTENSITIES, HARD_KEYWORDS, HARD_RPE, LONG_MIN_S
 from queries.report import summaries, summary_json
 from queries.warning_registry import SEVERITY_RANK
@@ -232,6 +233,8 @@ def _behind(code: str, day: date, sessions: list[dict]) -> list[dict]:
 # convention: 2 days, so the window holds at least 5 of the days the earlier finding read). Real
 # calendars showed each such repeat (docs/plan_judgements.csv: "repeats the ... of").
 CARRY_DAYS = 2
+# The categories no_support_work looks for (strength or Pilates; warnings.sql), and those of the share.
+STRENGTH = ("strength", "pilates")
 # A planned race: the 14 days before it are its taper, the 7 after its recovery (crosstrain's
 # convention after the usual 1-3 week taper, Mujika & Padilla 2003): load well below usual is the plan.
 TAPER_DAYS, AFTER_RACE_DAYS = 14, 7
@@ -250,11 +253,25 @@ def _planned_minutes(p: Projection, start: date, end: date) -> float:
     return sum(float(m) for d, m in by_day.items() if start <= d <= end)
 
 
-def _planned_shape(p: Projection, code: str, day: date) -> bool:
+def _planned_share(p: Projection, day: date, categories: tuple[str, ...]) -> tuple[int, float]:
+    """Sessions of `categories` the plan holds in the 7 days from `day`, and their share of its minutes."""
+    week = [s for s in p.sessions if day <= s["day"] <= day + timedelta(days=6)]
+    total = sum(float(s["minutes"]) for s in week)
+    mine = [s for s in week if s["category"] in categories]
+    return len(mine), (sum(float(s["minutes"]) for s in mine) / total if total else 0.0)
+
+
+def _planned_shape(p: Projection, code: str, day: date, params: Params) -> bool:
     """True where the plan's own shape explains a warning the done-history rules can't know about:
     load well below usual in a race's taper or the days after it, in a planned recovery week or as the
     plan winds down; a volume jump or a return from a break while the 28 days looked at reach before
-    the athlete's first session (a plan's first weeks after a history of nothing)."""
+    the athlete's first session (a plan's first weeks after a history of nothing); a support gap or
+    share of the days before that the plan's own 7 days from the warning close (a strength or Pilates
+    session; at least the support_share_low target of support minutes)."""
+    if code == "no_support_work":
+        return _planned_share(p, day, STRENGTH)[0] > 0
+    if code == "low_support_share":
+        return _planned_share(p, day, SUPPORT)[1] >= params.thresholds["support_share_low"]
     if code in ("run_volume_jump", "return_after_break", "acwr_spike"):
         return p.first_done is None and day < p.first + timedelta(days=28)
     if code != "acwr_low":
@@ -282,7 +299,7 @@ def findings(p: Projection, params: Params) -> list[dict]:
     for day, row, warns in p.days:  # p.days is in day order, so a week's finding is kept before the next's
         for w in warns:
             code = w["code"]
-            if _planned_shape(p, code, day):
+            if _planned_shape(p, code, day, params):
                 continue
             monday = engine.monday(day)
             earlier = best.get((monday - timedelta(days=7), code))

@@ -354,3 +354,17 @@ def test_a_plan_after_no_history_does_not_jump_from_nothing(tmp_path, db_path, r
     db_path.unlink()
     history(db_path, 4, km=4.0, strength_days=())
     assert jumps() != []
+
+
+def test_a_support_gap_the_plan_closes_is_the_historys(tmp_path, db_path, run_cli):
+    """Four weeks of runs and no strength, then a plan with a strength session every Wednesday: the
+    days before it said "no strength work" and "little support work" over 28 days (lennee's and
+    Armaan-Mangat's plans with real athletes, docs/plan_judgements.csv: 16 findings, all false), though
+    the plan's own week holds 30 of 150 minutes. A plan without strength still gets both."""
+    history(db_path, 4, strength_days=())
+    runs = [(o, "Run", 40, 8, "Easy run") for o in (1, 5, 8, 12, 15, 19)]
+    strength = [(o, "Weight Training", 30, None, "Strength") for o in (3, 10, 17)]
+    codes = {"no_support_work", "low_support_share"}
+    for rows, expected in ((runs + strength, set()), (runs, codes)):
+        run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
+        assert {f["code"] for f in check(run_cli)["findings"]} & codes == expected
