@@ -37,6 +37,8 @@ HARD_KEYWORDS = (
     "long run",
 )
 HARD_RPE = 7.0
+# A planned long run shorter than this is no hard day (crosstrain's convention; plan_hard_days.sql)
+LONG_MIN_S = 45 * 60
 # Planned intensities (planned_sessions.intensity) that make a session hard, and those of a quality
 # session a shortening leaves alone while an easy run is left.
 HARD_INTENSITIES = ("tempo", "threshold", "intervals", "hills", "race", "long")
@@ -123,8 +125,11 @@ def hard(s: dict) -> bool:
     """A hard session, as plan_hard_days.sql decides."""
     return (
         (s.get("rpe") or 0) >= HARD_RPE
-        or s.get("intensity") in HARD_INTENSITIES
-        or any(k in (s.get("name") or "").lower() for k in HARD_KEYWORDS)
+        or (
+            s.get("intensity") in HARD_INTENSITIES
+            and not (s.get("intensity") == "long" and float(s.get("minutes") or 0) * 60 < LONG_MIN_S)
+        )
+        or (s.get("intensity") is None and any(k in (s.get("name") or "").lower() for k in HARD_KEYWORDS))
     )
 
 

@@ -55,6 +55,17 @@ REAL = [
         {"rest day": 8, "no training named": 4},
         {},
     ),
+    # 9 in a coach's numbered weeks with tasks: W1 walk-jog, Gym A, "Easy ... OR long run", long run;
+    # W2 "THRESHOLD intervals + Gym B" and "Easy 40 min + Circuit class" (two sessions each) = runs 5,
+    # strength 3; the tasks "⚙ Set watch HR zones ..." and "❄ Spikes + headlamp ..." name no training,
+    # "✈ ... entry registration" is a reminder
+    (
+        "coach_weeks_tasks.ics",
+        "2027-06-07",
+        {"run": 5, "strength": 3},
+        {"no training named": 2, "reminder": 1},
+        {},
+    ),
     # 41: 6 week-long "Cycle: ..." blocks + the one-day "Cycle: Highlight Hill Race" = 7 phase blocks;
     # six full weeks' LG, RI, LE, KR, RG, RE less the recovery week's LG, RI, RG (weeks 1-4 and 6 full,
     # week 5 LE, KR, RE) + the race's WK: runs LG 5 + LE 6 + WK 1 = 12, strength KR 6,
@@ -563,3 +574,30 @@ def test_a_plan_csv_of_thousands_of_rows_is_one_line(tmp_path, db_path, run_cli)
     result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-01")
     assert result.exit_code == 1
     assert f"{path}: 5001 rows are not a training plan (at most 5000; split the file)" in result.output
+
+
+def test_a_coachs_weeks_read_as_sessions_not_as_the_weeks_notes(db_path, run_cli):
+    """mmichelli/training's shape (coach_weeks_tasks.ics): each description starts with the week's
+    target ("Weekly target: 2.5h"), which was read as the session's length (Gym A 150 min, a
+    sub-threshold run 510 min); a walk-jog's "30s jog / 90s walk" was an intervals session (RPE 8, a
+    hard day); the split "THRESHOLD intervals + Gym B" took the description's "Gym B" for both parts
+    (two strength sessions); tasks with a training word in their notes were sessions."""
+    result = run_cli(
+        "plan", "import", str(PLANS / "coach_weeks_tasks.ics"), "--athlete", "Ann", "--as-of", "2027-06-07"
+    )
+    assert result.exit_code == 0, result.output
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute(
+            """select start_local::date::varchar, category, round(moving_s / 60), intensity
+               from planned_sessions order by start_local, category"""
+        ).fetchall()
+    assert rows == [
+        ("2027-06-08", "run", 20.0, "easy"),
+        ("2027-06-10", "strength", 45.0, "easy"),
+        ("2027-06-12", "run", 55.0, "easy"),
+        ("2027-06-13", "run", 70.0, "long"),
+        ("2027-06-15", "run", 50.0, "intervals"),
+        ("2027-06-15", "strength", 30.0, None),
+        ("2027-06-16", "run", 40.0, "easy"),
+        ("2027-06-16", "strength", 30.0, None),
+    ]

@@ -284,3 +284,87 @@ def test_a_plan_that_repeats_the_athletes_weeks_scores_like_them(tmp_path, db_pa
     sd = (sum((x - mean) ** 2 for x in daily) / 7) ** 0.5
     last = out["days"][-1]
     assert abs(last["strain"] - 3 * run * mean / sd) < 1.0
+
+
+def test_a_planned_session_is_hard_by_its_intensity_not_its_names_words(tmp_path, db_path, run_cli):
+    """mmichelli/training's weekend: "Easy 60 min OR long run" plans the easy run (the import reads it
+    easy, RPE 3); the hard-day check read the name's "long run" and flagged it with Sunday's long run
+    every week (docs/plan_judgements.csv). A tempo on Saturday before the long run is still flagged; a
+    20-minute "long run" after a tempo is none (alexteal's deload week: plan_rules.LONG_MIN_S)."""
+    history(db_path, 4)
+    events = [
+        (20, "Tempo 40 min"),
+        (21, "Long run 20 min"),
+        (6, "Easy 60 min OR long run"),
+        (7, "Long run 90 min"),
+        (13, "Tempo 45 min"),
+        (14, "Long run 90 min"),
+    ]
+    body = "".join(
+        f"BEGIN:VEVENT\r\nUID:e{o}@t\r\nDTSTART;VALUE=DATE:{S + timedelta(days=o):%Y%m%d}\r\n"
+        f"SUMMARY:{name}\r\nEND:VEVENT\r\n"
+        for o, name in events
+    )
+    path = tmp_path / "weekends.ics"
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{body}END:VCALENDAR\r\n", encoding="utf-8")
+    run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S))
+    hard = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "back_to_back_hard"]
+    assert hard == ["2026-11-15"]
+
+
+def low_weeks(after: str) -> list[tuple]:
+    """Two weeks of 5 x 60 min, a week of 3 x 30 min, then: a 10K race ("race"), two weeks of 5 x 60
+    ("back"), or another low week before them ("low")."""
+    full = [(o, "Run", 60, None, "Easy run") for o in (1, 2, 3, 5, 6)]
+    rows = full + [(o + 7, *r) for o, *r in full] + [(o, "Run", 30, None, "Easy run") for o in (15, 17, 19)]
+    if after == "race":
+        return [*rows, (21, "Run", 60, 10.0, "10K race")]
+    if after == "low":
+        rows += [(o, "Run", 30, None, "Easy run") for o in (22, 24, 26)]
+        return rows + [(o + 28, *r) for o, *r in full] + [(o + 35, *r) for o, *r in full]
+    return rows + [(o + 21, *r) for o, *r in full] + [(o + 28, *r) for o, *r in full]
+
+
+def test_load_well_below_usual_is_the_plan_in_a_taper_or_a_recovery_week(tmp_path, db_path, run_cli):
+    """A week of 90 min after weeks of 300 raises acwr_low; before a planned race it is the taper,
+    followed by a return to 300 it is a recovery week (crosstrain's conventions, queries/plan.py:
+    TAPER_DAYS, RECOVERY_SHARE). Two low weeks in the middle of a plan stay findings."""
+    history(db_path, 6, minutes=60.0)
+    for after, expected in (("race", 0), ("back", 0), ("low", 2)):
+        rows = low_weeks(after)
+        run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
+        low = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "acwr_low"]
+        assert len(low) == expected, (after, low)
+
+
+def test_a_plan_after_no_history_does_not_jump_from_nothing(tmp_path, db_path, run_cli):
+    """Checked for an athlete with no done session, a plan's second week "jumped" from its first
+    (15 -> 24 km) and its first from nothing (docs/plan_judgements.csv: 20 findings, all false): the 28
+    days the rule reads hold nothing before the plan. After 4 weeks of 12 km the second week's 24 km
+    still jumps (the rule is not switched off)."""
+    rows = [(o, "Run", 30, 5.0, "Easy run") for o in (1, 3, 5)]
+    rows += [(o, "Run", 48, 8.0, "Easy run") for o in (8, 10, 12, 15, 17, 19)]
+    plan = plan_csv(tmp_path, rows)
+
+    def jumps() -> list[str]:
+        run_cli("plan", "import", str(plan), "--athlete", "Ann", "--as-of", str(S))
+        return [f["date"] for f in check(run_cli)["findings"] if f["code"] == "run_volume_jump"]
+
+    assert jumps() == []  # the plan import makes the athlete: no done session
+    db_path.unlink()
+    history(db_path, 4, km=4.0, strength_days=())
+    assert jumps() != []
+
+
+def test_a_support_gap_the_plan_closes_is_the_historys(tmp_path, db_path, run_cli):
+    """Four weeks of runs and no strength, then a plan with a strength session every Wednesday: the
+    days before it said "no strength work" and "little support work" over 28 days (lennee's and
+    Armaan-Mangat's plans with real athletes, docs/plan_judgements.csv: 16 findings, all false), though
+    the plan's own week holds 30 of 150 minutes. A plan without strength still gets both."""
+    history(db_path, 4, strength_days=())
+    runs = [(o, "Run", 40, 8, "Easy run") for o in (1, 5, 8, 12, 15, 19)]
+    strength = [(o, "Weight Training", 30, None, "Strength") for o in (3, 10, 17)]
+    codes = {"no_support_work", "low_support_share"}
+    for rows, expected in ((runs + strength, set()), (runs, codes)):
+        run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
+        assert {f["code"] for f in check(run_cli)["findings"]} & codes == expected

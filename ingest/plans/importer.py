@@ -38,6 +38,7 @@ from ingest.exports.formats.common import MACROS, ParseQuery
 from ingest.exports.importer import TEMP_TABLES, Reject, read_rows, stage_rows
 from ingest.plans import words as plan_words
 from ingest.plans.ics import Calendar, Occurrence, Skipped, read_calendar
+from ingest.plans.table import as_datetime, is_plan_table, read_table
 
 # The columns a staged plan table holds.
 PLAN_COLUMNS = (
@@ -65,6 +66,8 @@ MAX_SESSIONS_PER_DAY = 4  # [plan] max_sessions_per_day: more on one day is refu
 MAX_SESSION_S = 24 * 3600
 MAX_CSV_ROWS = 5000  # a plan CSV's rows (a team's year of daily sessions; crosstrain's convention)
 PACE_DAYS = 90
+# Categories of support work: a planned session of these takes no run intensity from its words
+SUPPORT_CATEGORIES = ("strength", "pilates", "mobility")
 PACE_MIN_SESSIONS = 3
 # crosstrain's convention: seconds per km where the athlete's history and --pace don't say
 DEFAULT_PACE = {
@@ -324,7 +327,14 @@ def _import_csv(
     result: PlanResult,
     then: Then | None,
 ) -> None:
-    fmt, header = detect(path, read_header(path), "generic")
+    header = read_header(path)
+    try:
+        fmt, header = detect(path, header, "generic")
+    except CrosstrainError:
+        if not is_plan_table(header.raw):
+            raise
+        _import_table(con, path, shown, athlete, settings, win, pace, result, then)
+        return
     fmt = _plan_format(fmt, win)
     if athlete is None and "athlete" not in header.names:
         raise CrosstrainError(f"{shown}: whose plan is this? pass --athlete NAME (or add an athlete column)")
@@ -356,6 +366,39 @@ def _import_csv(
         if before:
             result.notes.append(f"{before} rows before {win.first} (--as-of) not read")
         rows = _resolve(con, entries, shown, settings, win, pace, result)
+        _stage(con, rows)
+        _write(con, result, shown, settings, then)
+
+
+def _import_table(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    shown: str,
+    athlete: str | None,
+    settings: dict[str, Any],
+    win: Window,
+    pace: dict[str, float],
+    result: PlanResult,
+    then: Then | None,
+) -> None:
+    """A plan CSV in its own columns (ingest/plans/table.py): its rows read like calendar events."""
+    if athlete is None:
+        raise CrosstrainError(f"{shown}: whose plan is this? pass --athlete NAME")
+    table = read_table(path.read_bytes(), shown, win.first)
+    result.format = f"csv ({table.shape})"
+    result.rejects += [Reject(shown, line, column, reason) for line, column, reason in table.refused]
+    if len(table.rows) > MAX_CSV_ROWS:
+        raise CrosstrainError(
+            f"{shown}: {len(table.rows)} rows are not a training plan "
+            f"(at most {MAX_CSV_ROWS}; split the file)"
+        )
+    kept = [r for r in table.rows if r.day >= win.first]
+    if len(kept) < len(table.rows):
+        result.notes.append(f"{len(table.rows) - len(kept)} rows before {win.first} (--as-of) not read")
+    with transaction(con):
+        athlete_id = store.ensure_athlete(con, athlete)
+        entries = [Entry(r.line, as_datetime(r.day), False, r.summary, r.description) for r in kept]
+        rows = _resolve(con, {athlete_id: entries}, shown, settings, win, pace, result)
         _stage(con, rows)
         _write(con, result, shown, settings, then)
 
@@ -462,10 +505,20 @@ def _resolve(
                 continue
             for part in parts:
                 guesses: list[str] = []
-                w = plan_words.read(part, e.description, codes)
+                # the description is the whole event's: a part of a split summary ("SUB-THRESHOLD
+                # intervals + Gym B") reads only its own words, or each part takes the other's kind
+                w = plan_words.read(part, e.description if len(parts) == 1 else None, codes)
+                said_here = plan_words.read(part, None, codes)
                 kind = e.sport_type
                 if kind is None or categories.lookup_key(kind) in decides:
                     kind = w.sport_type or kind
+                if e.sport_type is None and not (
+                    said_here.sport_type or said_here.seconds or said_here.distance_m or said_here.intensity
+                ):
+                    # an event's summary names the training; a description only completes it ("⚙
+                    # Override Garmin HR zones", "❄ Studded shoes + headlamp" are tasks)
+                    _skip(result, shown, Skipped(e.line, e.name, e.start.date(), "no training named"))
+                    continue
                 if kind is None:
                     if not (w.seconds or w.distance_m or w.intensity):
                         _skip(result, shown, Skipped(e.line, e.name, e.start.date(), "no training named"))
@@ -476,6 +529,12 @@ def _resolve(
                 metres = e.distance_m or w.distance_m
                 source = "given"
                 fam = family(kind, table)
+                if not e.seconds and w.seconds_in_description and metres:
+                    # a description's minutes are often a part ("Walk 10 min to warm up" before a 6 km
+                    # run): kept only where they fit the distance, as a timed event's length is
+                    per_km, _ = _pace(fam, w.pace_s_per_km, pace, history)
+                    if not 0.6 <= w.seconds / (metres / 1000 * per_km) <= 1.6:
+                        seconds = None
                 if seconds is None and metres:
                     per_km, how = _pace(fam, w.pace_s_per_km, pace, history)
                     estimate = metres / 1000 * per_km
@@ -505,15 +564,18 @@ def _resolve(
                         )
                     )
                     continue
+                intensity = w.intensity
+                if table.get(kind) in SUPPORT_CATEGORIES and intensity not in ("easy", "recovery"):
+                    intensity = None  # "3x10" squats or "box jumps" are no intervals or hills session
                 rpe = e.rpe if e.rpe is not None else w.rpe
                 rpe_source = "given" if rpe is not None else None
-                if rpe is None and w.intensity:
-                    rpe, rpe_source = plan_words.INTENSITY_RPE[w.intensity], "intensity"
+                if rpe is None and intensity:
+                    rpe, rpe_source = plan_words.INTENSITY_RPE[intensity], "intensity"
                 structure = w.structure if fam == "run" or table.get(kind) == "run" else None
                 name = e.name if len(parts) == 1 else part
                 row = (
                     athlete_id, e.start, e.has_time, kind, name, e.description, float(seconds),
-                    metres, rpe, w.intensity, structure, source, rpe_source,
+                    metres, rpe, intensity, structure, source, rpe_source,
                 )  # fmt: skip
                 per_day.setdefault(e.start.date(), []).append((e.line, row, guesses))
         for day, found in sorted(per_day.items()):

@@ -64,7 +64,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     ),
     "Ride": (
         "ride", "bike", "biking", "cycle", "cycling", "bicycle", "bicycling", "spin", "spinning", "zwift",
-        "rad", "radfahren", "radeln", "rennrad", "bicicleta", "ciclismo", "bici", "velo", "cyclisme",
+        "rouvy", "rad", "radfahren", "radeln", "rennrad", "bicicleta", "ciclismo", "bici", "velo", "cyclisme",
         "fietsen", "fiets", "wielrennen", "cykel", "cykling", "sykkel", "sykling", "cyklist", "pyoraily",
         "pyora", "kolarstwo", "kolo", "cyklistika", "pedal", "pedalada", "trainer ride",
     ),
@@ -184,7 +184,7 @@ SKIPS: dict[str, tuple[str, ...]] = {
         "reminder", "remember", "remind", "register", "registration", "sign up", "packet pickup",
         "bib pickup", "buy", "order", "book", "erinnerung", "recordatorio", "rappel", "promemoria",
         "herinnering", "paamindelse", "paminnelse", "muistutus", "przypomnienie", "pripominka", "lembrete",
-        "weigh in", "weigh", "taper starts", "deadline",
+        "weigh in", "weigh", "taper starts", "deadline", "membership", "flights", "accommodation",
     ),
     "phase block": (
         "phase", "block", "mesocycle", "macrocycle", "microcycle", "cycle", "base phase", "build phase",
@@ -244,6 +244,11 @@ DISTANCE = re.compile(
     re.I,
 )
 # "5 x 1 km", "6x800m", "4 × 400 m", "3 x 10 min", "2×10′"
+# A description's sentences about the week, not the session ("Weekly target: 6.0h", "Sauna 5x this
+# week, 30-35 min sessions"): not read for the session's numbers.
+WEEK_WORDS = re.compile(r"\b(?:weekly|per week|this week|a week|week total|wochen\w*|semanal\w*)\b", re.I)
+SENTENCE_END = re.compile(r"(\n|(?<=[.!?;])\s+)")
+WALK_JOG = re.compile(r"\b(?:walk[- /]?jog|jog[- /]?walk|run[- /]?walk|walk[- /]?run)\b", re.I)
 REPEATS = re.compile(
     r"(\d{1,2})\s*[x×*]\s*(\d+(?:[.,]\d+)?)\s*(km|k|mi|miles?|m|meters?|metres?|min|mins|minutes?|'|′|s|sec)(?![a-z0-9])",
     re.I,
@@ -269,6 +274,7 @@ class Words:
     distance_m: float | None = None
     pace_s_per_km: float | None = None  # a pace written in the event
     rpe: float | None = None
+    seconds_in_description: bool = False  # the duration came from the description, not the summary
     skip: str | None = None  # 'rest day', 'reminder', 'phase block', 'meeting'
 
 
@@ -437,6 +443,12 @@ def text_rpe(text: str) -> float | None:
     return value if 0 <= value <= 10 else None
 
 
+def without_week_totals(text: str) -> str:
+    """The text without its sentences about the week rather than the session ("Weekly target:
+    6.0h", "Sauna 5x this week, 30-35 min sessions"): a session's numbers are not read from them."""
+    return "".join(part for part in SENTENCE_END.split(text) if not WEEK_WORDS.search(part))
+
+
 def skip_reason(summary: str) -> str | None:
     """Why an event with this summary plans no session ('rest day', 'reminder', 'phase block',
     'meeting'), or None. A summary naming a kind or a duration is a session ("Rest or easy run 30
@@ -453,7 +465,9 @@ def skip_reason(summary: str) -> str | None:
         if _kind(fold(first)) and not folded.strip().startswith(("rest", "off", "day off")):
             return None
         return reason
-    if _kind(folded) or text_seconds(first) or text_distance_m(first):
+    # "Two Oceans Ultra entry registration", "Buy running shoes": a kind word alone doesn't make a
+    # reminder a session; a written duration or distance does ("Physio, then 5 km easy")
+    if text_seconds(first) or text_distance_m(first):
         return None
     return reason
 
@@ -473,7 +487,7 @@ def split_sessions(summary: str) -> list[str]:
 def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str], str]]) -> Words:
     """What the summary says, completed from the description for what the summary doesn't say."""
     summary = expand(summary, codes)
-    description = expand(description or "", codes)
+    description = without_week_totals(expand(description or "", codes))
     words = Words(skip=skip_reason(summary))
     if words.skip:
         return words
@@ -484,7 +498,12 @@ def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str
         words.sport_type = words.sport_type or _kind(folded)
         if words.intensity is None:
             words.intensity, words.structure = _intensity(folded, text)
-        words.seconds = words.seconds or text_seconds(text)
+            if WALK_JOG.search(text) and words.intensity in (None, "intervals"):
+                # "Walk-jog 20 min (30s jog / 90s walk)": a beginner's run-walk, talking pace, no
+                # intervals session (mmichelli/training's first weeks)
+                words.intensity, words.structure = "easy", "steady"
+        if words.seconds is None and (found := text_seconds(text)):
+            words.seconds, words.seconds_in_description = found, text is description
         words.distance_m = words.distance_m or text_distance_m(text)
         words.pace_s_per_km = words.pace_s_per_km or text_pace(text)
         words.rpe = words.rpe if words.rpe is not None else text_rpe(text)

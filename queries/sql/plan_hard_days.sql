@@ -4,8 +4,12 @@
 -- easy one, Bowerman; Foster et al. 2001 advise alternating hard and easy days, as monotony measures):
 -- a session RPE of at least $hard_rpe ("very hard" on Foster's CR-10 scale is 7), a planned intensity of
 -- q_hard_intensities (tempo, threshold, intervals, hills, race, long), or a name holding a keyword of
--- q_hard_keywords (interval, tempo, threshold, hill, race ...).
--- Parameters: $from, $to (local dates, inclusive), $hard_rpe. Relations: q_plan_sessions (with
+-- q_hard_keywords (interval, tempo, threshold, hill, race ...). A planned session the import gave an
+-- intensity is read by it, not by its name's words: "Easy 60-75 min OR long run" plans the easy run
+-- (the first choice), a "Pre-race shakeout" is a recovery run (real calendars, docs/plan_judgements.csv).
+-- A planned "long" run shorter than $long_min_s is no long run (alexteal's deload week: "1 miles Long
+-- Run", 10 min, after a tempo; crosstrain's convention: 45 min).
+-- Parameters: $from, $to (local dates, inclusive), $hard_rpe, $long_min_s. Relations: q_plan_sessions (with
 --   plan_intensity, and plan_rpe: a planned session's RPE is the plan's, not the load per minute it
 --   scores), q_hard_keywords(keyword), q_hard_intensities(intensity).
 with hard as (
@@ -20,8 +24,11 @@ with hard as (
         and s.start_local >= cast($from as date) - 1 and s.start_local < cast($to as date) + 1
         and (
             case when s.planned_id is null then s.rpe else s.plan_rpe end >= $hard_rpe
-            or k.keyword is not null
-            or s.plan_intensity in (select intensity from q_hard_intensities)
+            or (k.keyword is not null and (s.planned_id is null or s.plan_intensity is null))
+            or (
+                s.plan_intensity in (select intensity from q_hard_intensities)
+                and not (s.plan_intensity = 'long' and coalesce(s.moving_s, 0) < $long_min_s)
+            )
         )
 )
 
