@@ -130,7 +130,7 @@ def project(
     if not again:  # the done history, so the rates, are the same for a second projection
         plan_rates(con, params, athlete_id, as_of)
     plan_materialise(con, "plan_sessions", {"athlete_id": athlete_id, "as_of": as_of})
-    plan_materialise(con, "plan_files", {})
+    plan_materialise(con, "plan_files", {"hard_run_intensity": params.thresholds["hard_run_intensity"]})
     if not again:  # the days, stand-in athletes and keywords stay for a second projection of this span
         engine.use_threads(con, 1)
         con.execute(
