@@ -411,3 +411,25 @@ def test_a_run_the_plan_names_easy_counts_easy_for_the_intensity_rules(tmp_path,
         "2026-11-23",
     ]
     assert "easy_runs_hard" in {c for _, c in found}
+
+
+def test_a_planned_race_is_no_training_jump(tmp_path, db_path, run_cli):
+    """Four weeks of 3 x 8 km (24 km a week), then a plan of the same week and a week of 2 x 8 km and a
+    21.1 km half marathon: 37.1 km, +55% on 24 and 13.1 km more (run_jump_week 30%, run_jump_min_km 3):
+    run_volume_jump on done data. The race's km are out of a plan's jump: 16 km, none (matthewbeckler's
+    plan: each race week judged false). The same week with a 21.1 km long run instead still jumps."""
+    history(db_path, 4, km=8.0, minutes=40.0)
+    week = [(o, "Run", 40, 8, "Easy run") for o in (1, 3, 5)]
+    for name, found in (("Half Marathon race", []), ("Long run", ["2026-11-15"])):
+        plan = week + [
+            (8, "Run", 40, 8, "Easy run"),
+            (10, "Run", 40, 8, "Easy run"),
+            (14, "Run", 120, 21.1, name),
+        ]
+        path = plan_csv(tmp_path, plan)
+        assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S)).exit_code == 0
+        with connect(db_path) as con:
+            kinds = con.execute("select intensity from planned_sessions where distance_m > 20000").fetchall()
+        assert kinds == [("race" if "race" in name else "long",)]
+        jumps = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "run_volume_jump"]
+        assert jumps == found, name
