@@ -262,11 +262,16 @@ def _planned_share(p: Projection, day: date, categories: tuple[str, ...]) -> tup
 
 
 def _race_km(p: Projection, start: date, end: date) -> float:
-    """Run km of the plan's races from `start` to `end`."""
-    return sum(
-        float(s["distance_km"])
-        for s in p.sessions
-        if s.get("intensity") == "race" and s["category"] == "run" and start <= s["day"] <= end
+    """Run km of the plan's longest race from `start` to `end`: one race is no training jump, but a
+    week of "race days" is more than a race (mmichelli's week 48 writes RACE DAY, 56 km, on all 7 days:
+    judged a true jump, the calendar's error for the coach to see)."""
+    return max(
+        (
+            float(s["distance_km"])
+            for s in p.sessions
+            if s.get("intensity") == "race" and s["category"] == "run" and start <= s["day"] <= end
+        ),
+        default=0.0,
     )
 
 
@@ -282,8 +287,8 @@ def _jump(km: float, reference: float, params: Params) -> bool:
 
 
 def _race_is_the_jump(p: Projection, row: dict, day: date, params: Params) -> bool:
-    """A run volume jump that the plan's race makes: with the km of the races in the weeks that jumped
-    taken out, neither this week (the 7 days to `day`) nor the week before jumps. A race is no training
+    """A run volume jump that the plan's race makes: with the km of the race in the weeks that jumped
+    taken out (_race_km), neither this week (the 7 days to `day`) nor the week before jumps. A race is no training
     jump (docs/plan_judgements.csv: a half marathon or marathon in the 7 days, 11 findings judged false)."""
     races_7d = _race_km(p, day - timedelta(days=6), day)
     races_before = _race_km(p, day - timedelta(days=13), day - timedelta(days=7))
