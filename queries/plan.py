@@ -288,8 +288,8 @@ def _jump(km: float, reference: float, params: Params) -> bool:
 
 def _race_is_the_jump(p: Projection, row: dict, day: date, params: Params) -> bool:
     """A run volume jump that the plan's race makes: with the km of the race in the weeks that jumped
-    taken out (_race_km), neither this week (the 7 days to `day`) nor the week before jumps. A race is no training
-    jump (docs/plan_judgements.csv: a half marathon or marathon in the 7 days, 11 findings judged false)."""
+    taken out (_race_km), neither this week (the 7 days to `day`) nor the week before jumps. A race is
+    no training jump (docs/plan_judgements.csv: a half marathon or marathon in the 7 days, judged false)."""
     races_7d = _race_km(p, day - timedelta(days=6), day)
     races_before = _race_km(p, day - timedelta(days=13), day - timedelta(days=7))
     if races_7d == 0 and races_before == 0:
