@@ -27,6 +27,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -514,6 +515,24 @@ def print_counts(rows: list[dict], judged: dict[tuple[str, ...], dict]) -> None:
     print(f"judged-false findings no longer raised: {len(gone)}")
 
 
+SAMPLE_SEED = 20261207  # the hand re-check's draw (docs/plan_judgements_sample.csv)
+
+
+def draw_sample(rows: list[dict], judged: dict[tuple[str, ...], dict], seed: int = SAMPLE_SEED) -> list[dict]:
+    """Judged findings to re-read by hand, stratified by rule: 5 of each rule and one more of the five
+    rules with the most findings (60 of 11 rules), drawn with a fixed seed in the --json file's order."""
+    by_code: dict[str, list[dict]] = {}
+    for r in rows:
+        if tuple(r[k] for k in KEY) in judged:
+            by_code.setdefault(r["code"], []).append(r)
+    largest = sorted(by_code, key=lambda c: -len(by_code[c]))[:5]
+    rng = random.Random(seed)
+    picked: list[dict] = []
+    for code in sorted(by_code):
+        picked += rng.sample(by_code[code], min(5 + (code in largest), len(by_code[code])))
+    return picked
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("/work/realdata"))
@@ -524,7 +543,13 @@ def main() -> int:
     parser.add_argument("--judged", type=Path, default=JUDGEMENTS, help="the judgements CSV")
     parser.add_argument("--counts", type=Path, help="count the findings of a --json file against --judged")
     parser.add_argument("--untuned", action="store_true", help="with --counts: main 3af46b6's verdicts")
+    parser.add_argument("--sample", type=Path, help="the hand re-check's sample of a --json file's findings")
     args = parser.parse_args()
+    if args.sample:
+        rows = json.loads(args.sample.read_text(encoding="utf-8"))["findings"]
+        for r in draw_sample(rows, read_judgements(args.judged)):
+            print(",".join(r[k] for k in KEY))
+        return 0
     if args.counts:
         rows = json.loads(args.counts.read_text(encoding="utf-8"))["findings"]
         print_counts(rows, read_judgements(args.judged, args.untuned))

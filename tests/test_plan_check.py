@@ -368,3 +368,68 @@ def test_a_support_gap_the_plan_closes_is_the_historys(tmp_path, db_path, run_cl
     for rows, expected in ((runs + strength, set()), (runs, codes)):
         run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
         assert {f["code"] for f in check(run_cli)["findings"]} & codes == expected
+
+
+INTENSITY_RULES = ("hard_every_run", "easy_runs_hard")
+
+
+def test_a_run_the_plan_names_easy_counts_easy_for_the_intensity_rules(tmp_path, db_path, run_cli):
+    """hard_every_run / easy_runs_hard (summary.sql) on a plan: an athlete whose runs score 5.39 a minute
+    by heart rate (hard: hard_run_intensity 5; see the test above) is planned 12 "Easy run"s and 2 long
+    runs in 26 days. Scored at the athlete's rate (its load, unchanged) every planned run was hard, so on
+    the plan's last day (window [S - 1, S + 26]: no done run) 14 of 14 rated runs were hard and 12 of 12
+    named easy too: both rules raised against what the plan says (docs/plan_judgements.csv: alexteal,
+    lennee, duarteocarmo with real athletes). Now a run the plan names easy, recovery or long at an RPE
+    under 5 counts as easy: 0 of 14 hard. A run the plan names easy at "RPE 6" keeps the athlete's rate."""
+    rows = [
+        {"start_local": at(S - timedelta(days=d)), "sport_type": "Run", "minutes": 40, "km": 8, "name": "Run"}
+        | {"avg_hr": 160}
+        for d in range(42)
+        if (S - timedelta(days=d)).weekday() in (0, 2, 4)
+    ]
+    write(db_path, "Ann", rows)
+    plan = [
+        (o, "Run", 40, 8, "Easy run") for o in range(1, 27) if (S + timedelta(days=o)).weekday() in (0, 2, 4)
+    ] + [(o, "Run", 60, 12, "Long run") for o in (13, 20)]
+    path = plan_csv(tmp_path, plan)
+    assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S)).exit_code == 0
+    found = [(f["date"], f["code"]) for f in check(run_cli)["findings"] if f["code"] in INTENSITY_RULES]
+    # weeks 1 and 2: the 28 days hold 9 done runs (hard) and 1 or 4 planned: 9 of 10, 9 of 13 hard
+    # (>= 60%): the history's; from week 3 (6 done, 8 planned, 6 of 14) no more
+    assert found == [("2026-11-02", "hard_every_run"), ("2026-11-09", "hard_every_run")]
+    # the same plan writing its easy runs at RPE 6: not easy by the plan's own number, so they keep the
+    # athlete's rate: hard_every_run every week, easy_runs_hard once 3 such runs are in the 28 days
+    path = plan_csv(
+        tmp_path, [(o, k, m, km, n.replace("Easy run", "Easy run RPE 6")) for o, k, m, km, n in plan]
+    )
+    assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S)).exit_code == 0
+    found = [(f["date"], f["code"]) for f in check(run_cli)["findings"] if f["code"] in INTENSITY_RULES]
+    assert [d for d, c in found if c == "hard_every_run"] == [
+        "2026-11-02",
+        "2026-11-09",
+        "2026-11-16",
+        "2026-11-23",
+    ]
+    assert "easy_runs_hard" in {c for _, c in found}
+
+
+def test_a_planned_race_is_no_training_jump(tmp_path, db_path, run_cli):
+    """Four weeks of 3 x 8 km (24 km a week), then a plan of the same week and a week of 2 x 8 km and a
+    21.1 km half marathon: 37.1 km, +55% on 24 and 13.1 km more (run_jump_week 30%, run_jump_min_km 3):
+    run_volume_jump on done data. The race's km are out of a plan's jump: 16 km, none (matthewbeckler's
+    plan: each race week judged false). The same week with a 21.1 km long run instead still jumps."""
+    history(db_path, 4, km=8.0, minutes=40.0)
+    week = [(o, "Run", 40, 8, "Easy run") for o in (1, 3, 5)]
+    for name, found in (("Half Marathon race", []), ("Long run", ["2026-11-15"])):
+        plan = week + [
+            (8, "Run", 40, 8, "Easy run"),
+            (10, "Run", 40, 8, "Easy run"),
+            (14, "Run", 120, 21.1, name),
+        ]
+        path = plan_csv(tmp_path, plan)
+        assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S)).exit_code == 0
+        with connect(db_path) as con:
+            kinds = con.execute("select intensity from planned_sessions where distance_m > 20000").fetchall()
+        assert kinds == [("race" if "race" in name else "long",)]
+        jumps = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "run_volume_jump"]
+        assert jumps == found, name

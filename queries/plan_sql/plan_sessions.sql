@@ -19,9 +19,10 @@
 -- That load per minute is the `rpe` the report's SQL reads (crosstrain's loads are all in session-RPE
 -- units: session_load.sql), held to the CR-10 range 1-10 that session_load.sql accepts; the plan's own
 -- RPE stays in `plan_rpe` for what the plan means (hard days: plan_hard_days.sql; `plan suggest`).
--- So the projected hard_every_run and easy_runs_hard read a planned run at the athlete's own intensity
--- for its kind: a plan's "easy" runs count as hard for an athlete whose easy runs are (what they will
--- be if run as usual; the plan's words still decide hard days).
+-- A planned run is thus scored at the athlete's own intensity for its kind; for hard_every_run and
+-- easy_runs_hard a run the plan names easy, recovery or long (under RPE 5 by the plan) still counts as
+-- easy (plan_files.sql: a run not run yet is what the plan says; real calendars judged the other way
+-- false: docs/warnings_on_real_data.md), and the plan's words decide hard days.
 -- plan_intensity, plan_structure: the plan's intensity (easy, long, tempo, intervals ...) and structure
 --   (steady, intervals, hills, strides, mixed) of a planned session; null for done ones.
 -- Relations: activities, q_planned (planned_sessions with intensity and structure: queries/plan.py),

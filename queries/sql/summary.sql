@@ -39,7 +39,8 @@
 -- Run intensity, from runs whose load came from an RPE or heart rate (load_source rpe, hr_samples,
 --   hr_avg: the load per minute is then on the CR-10 scale): runs_rated, hard_runs (load per minute >=
 --   $hard_run_intensity); easy_runs_rated, easy_runs_hard: the same for runs whose name holds a word of
---   q_easy_keywords (meant easy).
+--   q_easy_keywords (meant easy), or a planned run the plan names easy (activity_files structure `easy`,
+--   only plan check's: queries/plan_sql/plan_files.sql), which never counts as hard (the plan's word).
 -- hr_low_min, hr_moderate_min, hr_high_min: minutes of heart-rate samples of the 28 days in Seiler's
 --   three intensity zones (q_hr_zones_time), for the categories whose load may come from heart rate
 --   (running and cross-training: endurance work).
@@ -99,6 +100,14 @@ meant_easy as (
     join easy_names e on e.lname = lower(coalesce(s.name, ''))
 ),
 
+planned_easy as (
+    -- plan check: a planned run the plan names easy (queries/plan_sql/plan_files.sql); none on done data
+    select distinct s.activity_id
+    from sessions s
+    join activity_files f on f.activity_id = s.activity_id
+    where s.rated and f.structure = 'easy'
+),
+
 named_quality as (
     select distinct s.activity_id
     from sessions s
@@ -139,12 +148,14 @@ runs as (
         s.*,
         m.mean_pace,
         g.chronic_gap_days,
-        e.activity_id is not null as easy,
+        e.activity_id is not null or pe.activity_id is not null as easy,
+        pe.activity_id is not null as planned_easy,
         q.activity_id is not null as quality
     from sessions s
     join mean_pace m on m.athlete_id = s.athlete_id
     join longest_gap g on g.athlete_id = s.athlete_id
     left join meant_easy e on e.activity_id = s.activity_id
+    left join planned_easy pe on pe.activity_id = s.activity_id
     left join named_quality q on q.activity_id = s.activity_id
 ),
 
@@ -180,11 +191,20 @@ window_28 as (
         max(chronic_gap_days) as chronic_gap_days,
         sum(case when rated then 1 else 0 end) as runs_rated,
         -- (load per minute only where minutes > 0: `rated`)
-        sum(case when rated then case when load / minutes >= $hard_run_intensity then 1 else 0 end else 0 end)
-            as hard_runs,
+        sum(
+            case
+                when rated and not planned_easy
+                    then case when load / minutes >= $hard_run_intensity then 1 else 0 end
+                else 0
+            end
+        ) as hard_runs,
         sum(case when rated and easy then 1 else 0 end) as easy_runs_rated,
         sum(
-            case when rated and easy then case when load / minutes >= $hard_run_intensity then 1 else 0 end else 0 end
+            case
+                when rated and easy and not planned_easy
+                    then case when load / minutes >= $hard_run_intensity then 1 else 0 end
+                else 0
+            end
         ) as easy_runs_hard,
         sum(case when measured then 1 else 0 end) as runs_measured,
         case
