@@ -33,6 +33,17 @@ def history(db: Path, weeks: int, km: float = 8.0, minutes: float = 40.0, streng
     write(db, "Ann", rows)
 
 
+def hr160_runs(db: Path) -> None:
+    """Ann's six weeks of done runs: 40 min, 8 km at HR 160 on Mondays, Wednesdays and Fridays."""
+    rows = [
+        {"start_local": at(S - timedelta(days=d)), "sport_type": "Run", "minutes": 40, "km": 8, "name": "Run"}
+        | {"avg_hr": 160}
+        for d in range(42)
+        if (S - timedelta(days=d)).weekday() in (0, 2, 4)
+    ]
+    write(db, "Ann", rows)
+
+
 def plan_csv(tmp_path: Path, rows: list[tuple]) -> Path:
     """A plan CSV: rows of (day offset from S, type, minutes, km or None, name)."""
     lines = ["date,type,duration,distance_km,name"]
@@ -256,13 +267,7 @@ def test_a_plan_that_repeats_the_athletes_weeks_scores_like_them(tmp_path, db_pa
     at RPE 3 (120 a run) the same weeks would read ACWR 360 / ((3 x 646.8 + 360) / 4) = 0.63 a week in,
     an acwr_low; on the athlete's own 5.39 a minute the plan that repeats the weeks reads 1.0 every day
     (any 7 days hold 3 of the runs, any 28 days 12) and raises no load warning."""
-    rows = [
-        {"start_local": at(S - timedelta(days=d)), "sport_type": "Run", "minutes": 40, "km": 8, "name": "Run"}
-        | {"avg_hr": 160}
-        for d in range(42)
-        if (S - timedelta(days=d)).weekday() in (0, 2, 4)
-    ]
-    write(db_path, "Ann", rows)
+    hr160_runs(db_path)
     plan = [
         (o, "Run", 40, 8, "Easy run") for o in range(1, 27) if (S + timedelta(days=o)).weekday() in (0, 2, 4)
     ]
@@ -381,13 +386,7 @@ def test_a_run_the_plan_names_easy_counts_easy_for_the_intensity_rules(tmp_path,
     named easy too: both rules raised against what the plan says (docs/plan_judgements.csv: alexteal,
     lennee, duarteocarmo with real athletes). Now a run the plan names easy, recovery or long at an RPE
     under 5 counts as easy: 0 of 14 hard. A run the plan names easy at "RPE 6" keeps the athlete's rate."""
-    rows = [
-        {"start_local": at(S - timedelta(days=d)), "sport_type": "Run", "minutes": 40, "km": 8, "name": "Run"}
-        | {"avg_hr": 160}
-        for d in range(42)
-        if (S - timedelta(days=d)).weekday() in (0, 2, 4)
-    ]
-    write(db_path, "Ann", rows)
+    hr160_runs(db_path)
     plan = [
         (o, "Run", 40, 8, "Easy run") for o in range(1, 27) if (S + timedelta(days=o)).weekday() in (0, 2, 4)
     ] + [(o, "Run", 60, 12, "Long run") for o in (13, 20)]
