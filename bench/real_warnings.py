@@ -17,8 +17,8 @@ user would, with the CLI (`crosstrain --db X import FILE --athlete NAME`), into 
 
 `--set`: the manifest's `athletes` are the set the warning rules were tuned on ("tuned", the default);
 its `held_out` athletes were added afterwards to check the false rate on data no rule was tuned on, and
-`held_out_2`, `held_out_3`, `held_out_4`, `held_out_5` and `held_out_6` after those (each judged on the
-rules before the next session's changes).
+`held_out_2`, `held_out_3`, `held_out_4`, `held_out_5`, `held_out_6` and `held_out_7` after those (each
+judged on the rules before the next session's changes).
 With `all`, the figures are printed for each set separately.
 
 It runs the crosstrain of the checkout it sits in (its .venv), so the same script evaluates a branch.
@@ -51,7 +51,7 @@ WINDOW = 28
 def select_athletes(manifest: dict, which: str) -> list[dict]:
     """The manifest's athletes of one set ("tuned": `athletes`, "held_out": `held_out`, "held_out_2":
     `held_out_2`, "held_out_3": `held_out_3`, "held_out_4": `held_out_4`, "held_out_5": `held_out_5`,
-    "held_out_6": `held_out_6`, or "all"), each marked with its set."""
+    "held_out_6": `held_out_6`, "held_out_7": `held_out_7`, or "all"), each marked with its set."""
     sets = {
         "tuned": manifest["athletes"],
         "held_out": manifest.get("held_out", []),
@@ -60,6 +60,7 @@ def select_athletes(manifest: dict, which: str) -> list[dict]:
         "held_out_4": manifest.get("held_out_4", []),
         "held_out_5": manifest.get("held_out_5", []),
         "held_out_6": manifest.get("held_out_6", []),
+        "held_out_7": manifest.get("held_out_7", []),
     }
     return [{**a, "set": name} for name, group in sets.items() if which in (name, "all") for a in group]
 
@@ -268,6 +269,7 @@ def main() -> int:
             "held_out_4",
             "held_out_5",
             "held_out_6",
+            "held_out_7",
             "all",
         ],
         default="tuned",
