@@ -81,16 +81,16 @@ def import_all(db: Path, data: Path, athletes: list[dict]) -> None:
 
 def active_days(db: Path) -> dict[str, list[date]]:
     """Each athlete's days with at least one counted activity (local date), or a run the import left out
-    as slower than a walk (ingest/database/plausibility.py SLOW_RUN_SQL): that rule came after the
-    judgements of six sets, and the report dates must not move under it (a moved date is a new date,
-    its warnings unjudged, not a measurement of the rule)."""
+    as slower than a walk or faster than the 3000 m record (ingest/database/plausibility.py SLOW_RUN_SQL,
+    FAST_RUN_SQL): those rules came after the judgements of six and seven sets, and the report dates must
+    not move under them (a moved date is a new date, its warnings unjudged, not a measurement of a rule)."""
     from ingest.database import db as store
 
     with store.connect(db, read_only=True) as con:
         rows = con.execute(
             """select a.name, s.start_local::date as day
                from activities s join athletes a using (athlete_id)
-               where s.twin_of is null and (not s.excluded or s.excluded_reason like 'run at % km/h, HR %')
+               where s.twin_of is null and (not s.excluded or s.excluded_reason like 'run at % km/h%')
                group by all order by 1, 2"""
         ).fetchall()
     days: dict[str, list[date]] = defaultdict(list)

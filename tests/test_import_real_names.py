@@ -475,3 +475,22 @@ def test_garmin_climbing_kayaking_and_leg_day_find_their_category(run_cli, db_pa
         ("Jefferson County Climb", "cross"),
         ("Denver - Leg Day AMRAP", "strength"),
     ]
+
+
+def test_a_run_faster_than_the_3000_m_record_for_30_min_is_stored_excluded(run_cli, db_path: Path) -> None:
+    # Vicente-Ibanez/DataScienceFinal (held-out-6): a 30-min "run" of 17.1 km (34 km/h, a ride or a GPS
+    # glitch) passed the 12.5 m/s bound and counted as running. A normal run and a 65-s sprint are kept.
+    result = _import(run_cli, "garmin_real_fast_run.csv")
+    assert "3 rows: 3 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert "excluded: 1 session stored but counted nowhere" in result.stdout
+    got = rows(db_path, "select name, excluded, excluded_reason from activities order by start_local")
+    assert got == [
+        ("Waltham Running", False, None),
+        (
+            "Waltham Running",
+            True,
+            "run at 34.1 km/h for 30 min: faster than the 3000 m world record (24.7 km/h) held for longer: "
+            "a ride or a GPS glitch?",
+        ),
+        ("Track Running", False, None),
+    ]
