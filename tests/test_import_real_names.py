@@ -432,3 +432,65 @@ def test_a_garmin_export_re_saved_by_r_is_read(run_cli, db_path: Path) -> None:
         ("Pool Swimming", "cross", 1300.0, 1680.0, 151.0),
         ("Pilates", "pilates", None, 751.0, 103.0),
     ]
+
+
+def test_a_strava_row_without_its_second_elapsed_time_keeps_its_duration(run_cli, db_path: Path) -> None:
+    # GarethHarcombe/cosc470 (held-out-7): 48 older runs of a Strava export (TCX uploads) have the first
+    # Elapsed Time (whole seconds) but an empty second one (Elapsed Time.1 once pandas re-saved it) and no
+    # Moving Time: they were stored with no duration (0 minutes, 0 load, their km counted).
+    result = _import(run_cli, "strava_real_empty_second_elapsed.csv")
+    assert "3 rows: 3 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert rows(db_path, "select name, elapsed_s, moving_s from activities order by start_local") == [
+        ("Hill run to the lake", 4971.0, None),
+        ("Afternoon Run", 1608.0, 1043.0),
+        ("Track session", 2900.0, 2650.0),
+    ]
+
+
+def test_games_weight_training_and_climbing_types_find_their_category(run_cli, db_path: Path) -> None:
+    # justinyan13/strava-wrap (held-out-7): Strava Workouts named after the game played ("spikeball",
+    # "Spikeball + Ultimate", "savage creek golf", "Paddleboard") were `other` and asked about as
+    # unlabelled gym work; Strava's "Football (Soccer)" type was unknown. i-slusarczyk/strava-analysis
+    # (held-out-7): a Workout named "Afternoon Weight Training" was `other`.
+    _import(run_cli, "strava_real_workout_games.csv")
+    assert rows(db_path, "select name, category from activities order by start_local") == [
+        ("savage creek golf", "cross"),
+        ("spikeball", "cross"),
+        ("Spikeball + Ultimate", "cross"),
+        ("Paddleboard", "cross"),
+        ("Afternoon Weight Training", "strength"),
+        ("Beach Volleyball", "cross"),
+        ("Evening Workout", "other"),
+    ]
+
+
+def test_garmin_climbing_kayaking_and_leg_day_find_their_category(run_cli, db_path: Path) -> None:
+    # pelarson28/garmin_race_predictor and suttondaniel/fitprogress (held-out-7): Garmin Connect's
+    # "Indoor Climbing", "Mountaineering" and "Whitewater Kayaking/Rafting" types were unknown (`other`);
+    # a "Gym & Fitness Equipment" session named "Denver - Leg Day AMRAP" was asked about as unlabelled.
+    _import(run_cli, "garmin_real_climb_kayak_legday.csv")
+    assert rows(db_path, "select name, category from activities order by start_local") == [
+        ("Deschutes County Kayak", "cross"),
+        ("Indoor Climbing", "cross"),
+        ("Jefferson County Climb", "cross"),
+        ("Denver - Leg Day AMRAP", "strength"),
+    ]
+
+
+def test_a_run_faster_than_the_3000_m_record_for_30_min_is_stored_excluded(run_cli, db_path: Path) -> None:
+    # Vicente-Ibanez/DataScienceFinal (held-out-6): a 30-min "run" of 17.1 km (34 km/h, a ride or a GPS
+    # glitch) passed the 12.5 m/s bound and counted as running. A normal run and a 65-s sprint are kept.
+    result = _import(run_cli, "garmin_real_fast_run.csv")
+    assert "3 rows: 3 imported, 0 updated, 0 duplicates, 0 rejected" in result.stdout
+    assert "excluded: 1 session stored but counted nowhere" in result.stdout
+    got = rows(db_path, "select name, excluded, excluded_reason from activities order by start_local")
+    assert got == [
+        ("Waltham Running", False, None),
+        (
+            "Waltham Running",
+            True,
+            "run at 34.1 km/h for 30 min: faster than the 3000 m world record (24.7 km/h) held for longer: "
+            "a ride or a GPS glitch?",
+        ),
+        ("Track Running", False, None),
+    ]

@@ -134,6 +134,16 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
             distance.raw = f"coalesce({d2}, {d1})"
         else:
             distance = f(display, "Distance", parse=from_display)
+    # The second Elapsed Time (float seconds) when the row has it, else the first (whole seconds): older
+    # uploads in some exports leave the second empty (GarethHarcombe/cosc470, held-out-7).
+    elapsed = f(
+        col(p, "elapsed time", 1) or col(p, "elapsed time") or col(p, "elapsed_time"),
+        "Elapsed Time",
+        "seconds",
+        parse="ct_secs({raw})",
+    )
+    if (second := col(p, "elapsed time", 1)) and (first := col(p, "elapsed time")):
+        elapsed.raw = f"coalesce(ct_txt({second}), ct_txt({first}))"
     date_formats = sql_list(DATE_FORMATS + numeric_date_formats(facts.date_order))
     named = _named_month_date("{raw}", facts.language)
     fields = {
@@ -163,12 +173,7 @@ def parse_query(header: Header, facts: FileFacts) -> ParseQuery:
         "description": Field(
             raw=f"nullif({c}, '')" if (c := first_col(p, "activity description", "description")) else None
         ),
-        "elapsed_s": f(
-            col(p, "elapsed time", 1) or col(p, "elapsed time") or col(p, "elapsed_time"),
-            "Elapsed Time",
-            "seconds",
-            parse="ct_secs({raw})",
-        ),
+        "elapsed_s": elapsed,
         "moving_s": f(col(p, "moving time"), "Moving Time", "seconds", parse="ct_secs({raw})"),
         "distance_m": distance,
         "elevation_gain_m": f(col(p, "elevation gain"), "Elevation Gain"),
