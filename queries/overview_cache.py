@@ -16,7 +16,7 @@ The markers are read before the data: an athlete written meanwhile is computed f
 new as its marker says, so the next call computes it again rather than serving it stale.
 One object per process (the dashboard keeps one); calls are serialised by a lock. A cold call over
 stored values computes the weekly rows on a second cursor while the compare rows are computed
-(frames.weekly_frame_apart: the machine's other core).
+(frames.overview_apart: the machine's other core), and the 28-day cells by category with them.
 
 A call runs with Python's cyclic garbage collector paused (`_gc_paused`): its rows, dicts and tuples
 set off ~25 young collections a cold call, which promote the ones alive at that moment, and every ~6
@@ -42,7 +42,7 @@ import pandas as pd
 
 from ingest.categories import CATEGORIES
 from queries import engine
-from queries.frames import weekly_frame, weekly_frame_apart, weeks_path
+from queries.frames import overview_apart, weekly_frame, weeks_path
 from queries.params import Params, resolve
 from queries.report import compare_json, compare_rows
 
@@ -116,14 +116,17 @@ class OverviewCache:
                 ids = None if full else stale
                 sessions_from, stored = weeks_path(con, params, ids, first, as_of)
                 if stored == "all" and isinstance(con, duckdb.DuckDBPyConnection):
-                    # every athlete, from the stored rows: the weekly frame needs none of this request's
-                    # tables, so a second cursor computes it meanwhile (the other core: ~30 ms less wall
-                    # of ~170 on a quiet 2-core machine), over the same athletes
+                    # every athlete, from the stored rows: the weekly frame and the 28-day cells by
+                    # category need none of this request's tables, so a second cursor computes them
+                    # meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core machine),
+                    # over the same athletes; the compare rows wait for the cells when they need them
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
                     with ThreadPoolExecutor(1) as pool:
-                        apart = pool.submit(weekly_frame_apart(con, params, everyone, first, as_of))
-                        found = compare_rows(con, params, as_of, sessions_from, ids)
-                        fresh = apart.result()
+                        apart = pool.submit(overview_apart(con, params, everyone, first, as_of))
+                        found = compare_rows(
+                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0]
+                        )
+                        fresh = apart.result()[1]
                 else:
                     found = compare_rows(con, params, as_of, sessions_from, ids)
                     fresh = weekly_frame(con, first, as_of, stored) if full or found else None

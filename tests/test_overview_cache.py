@@ -127,8 +127,9 @@ def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cl
 
 
 def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_same(db_path):
-    """With every athlete's values stored, the cold overview computes its weekly rows on a second cursor
-    (frames.weekly_frame_apart: its own scope tables) while the compare rows are computed: the same
+    """With every athlete's values stored, the cold overview computes its weekly rows and 28-day cells by
+    category on a second cursor (frames.overview_apart: its own scope tables) while the compare rows are
+    computed: the same
     answer as frames.overview's one connection, and as computing every value."""
     from queries import engine
 
