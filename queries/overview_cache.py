@@ -16,7 +16,8 @@ The markers are read before the data: an athlete written meanwhile is computed f
 new as its marker says, so the next call computes it again rather than serving it stale.
 One object per process (the dashboard keeps one); calls are serialised by a lock. A cold call over
 stored values computes the weekly rows on a second cursor while the compare rows are computed
-(frames.overview_apart: the machine's other core), and the 28-day cells by category with them.
+(frames.overview_apart: the machine's other core), and the 28-day cells by category and the hip
+sets with them.
 
 A call runs with Python's cyclic garbage collector paused (`_gc_paused`): its rows, dicts and tuples
 set off ~25 young collections a cold call, which promote the ones alive at that moment, and every ~6
@@ -116,10 +117,10 @@ class OverviewCache:
                 ids = None if full else stale
                 sessions_from, stored = weeks_path(con, params, ids, first, as_of)
                 if stored == "all" and isinstance(con, duckdb.DuckDBPyConnection):
-                    # every athlete, from the stored rows: the weekly frame and the 28-day cells by
-                    # category need none of this request's tables, so a second cursor computes them
-                    # meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core machine),
-                    # over the same athletes; the compare rows wait for the cells when they need them
+                    # every athlete, from the stored rows: the weekly frame, the 28-day cells by category
+                    # and the hip sets need none of this request's tables, so a second cursor computes
+                    # them meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core
+                    # machine), over the same athletes; the compare rows wait for them when they need them
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
                     with ThreadPoolExecutor(1) as pool:
                         apart = pool.submit(overview_apart(con, params, everyone, first, as_of))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -40,6 +41,16 @@ COMPARE_COLUMNS = (
 
 
 Cells = dict[int, dict[str, tuple[float, int]]]
+
+
+@dataclass(frozen=True)
+class Aside:
+    """What `compare_rows` can take made elsewhere, each from the scope's stored rows (the cold
+    overview's second cursor: frames.overview_apart): the 28-day cells by category (`category_cells`)
+    and the hip sets (files.hip_sets)."""
+
+    cells: Cells
+    hips: dict[int, int]
 
 
 def _summaries(
@@ -266,14 +277,15 @@ def compare_rows(
     as_of: date,
     sessions_from: date,
     ids: list[int] | None = None,
-    cells: Callable[[], Cells] | None = None,
+    aside: Callable[[], Aside] | None = None,
 ) -> list[tuple[int, tuple, dict]]:
     """`compare`'s rows of the athletes `ids` (None: all) in its order, each as (athlete id, sort key,
     row): sorting rows of several calls by the key gives the order one call over all of them gives
     (`_order_key`), so a caller can recompute some athletes only (queries/overview_cache.py).
-    q_session_load is left as for compare_scope. `cells`: as for `_summaries`."""
+    q_session_load is left as for compare_scope. `aside`: gives the parts made elsewhere (Aside),
+    called when they are needed."""
     with engine.request(con):
-        return _compare_rows(con, params, as_of, sessions_from, ids, cells)
+        return _compare_rows(con, params, as_of, sessions_from, ids, aside)
 
 
 def _compare_rows(
@@ -282,7 +294,7 @@ def _compare_rows(
     as_of: date,
     sessions_from: date,
     ids: list[int] | None,
-    cells: Callable[[], Cells] | None,
+    aside: Callable[[], Aside] | None,
 ) -> list[tuple[int, tuple, dict]]:
     engine.use_threads(con)
     engine.prepare_scope(con, ids, params)
@@ -291,8 +303,9 @@ def _compare_rows(
         con, params, min(sessions_from, as_of - timedelta(days=engine.LOOKBACK_DAYS)), as_of
     )
     engine.prepare_today(con, params, as_of)
+    cells = None if aside is None else (lambda: aside().cells)
     rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells)
-    hips = files.hip_sets(con, as_of)
+    hips = files.hip_sets(con, as_of) if aside is None else aside().hips
     for s in rows:
         s["hip_sets"] = hips.get(s["athlete_id"])
     return [
