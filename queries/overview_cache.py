@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +46,10 @@ from queries import engine
 from queries.frames import overview_apart, weekly_frame, weeks_path
 from queries.params import Params, resolve
 from queries.report import compare_json, compare_rows
+
+# The thread that computes a cold overview's parts apart (frames.overview_apart), one per process and
+# kept: starting a thread for each call waited for the scheduler on a busy machine (up to ~10 ms).
+_APART = ThreadPoolExecutor(1, thread_name_prefix="overview-apart")
 
 MARKERS = """
     select a.athlete_id, a.name, a.hr_max, a.hr_rest, a.sex,
@@ -122,12 +126,14 @@ class OverviewCache:
                     # them meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core
                     # machine), over the same athletes; the compare rows wait for them when they need them
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
-                    with ThreadPoolExecutor(1) as pool:
-                        apart = pool.submit(overview_apart(con, params, everyone, first, as_of))
+                    apart = _APART.submit(overview_apart(con, params, everyone, first, as_of))
+                    try:
                         found = compare_rows(
                             con, params, as_of, sessions_from, ids, lambda: apart.result()[0]
                         )
                         fresh = apart.result()[1]
+                    finally:
+                        wait([apart])  # its cursor closed before `con` may be
                 else:
                     found = compare_rows(con, params, as_of, sessions_from, ids)
                     fresh = weekly_frame(con, first, as_of, stored) if full or found else None
