@@ -15,9 +15,9 @@ if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a frame is asked 
     import pandas as pd
 
 from ingest.categories import CATEGORIES
-from queries import engine
+from queries import engine, files
 from queries.params import Params, resolve
-from queries.report import compare_scope
+from queries.report import Aside, category_cells, compare_scope
 
 DAILY_COLUMNS = [
     "day",
@@ -169,23 +169,25 @@ def weeks_path(
     return (end if stored else first), stored
 
 
-def weekly_frame_apart(
+def overview_apart(
     con: duckdb.DuckDBPyConnection, params: Params, ids: list[int], first: date, end: date
-) -> Callable[[], pd.DataFrame]:
-    """weekly_frame of the athletes `ids` on the stored path without a scope filter (engine.stored_path's
-    "all": the caller decided it for these ids), as a function to call in another thread while `con`
-    computes the rest of the overview (queries/overview_cache.py: the other core). It runs on a new
-    cursor of `con`'s database, made here (a connection refuses a second call while busy), reading
-    where `con` reads (the dashboard's shared reader attaches the file under an alias and `use`s it),
-    with its own scope tables: none of the caller's."""
+) -> Callable[[], tuple[Aside, pd.DataFrame]]:
+    """The cold overview's parts that need none of its request's tables, on the stored path without a
+    scope filter (engine.stored_path's "all": the caller decided it for these ids): the 28-day cells by
+    category and the hip sets to `end` (report.Aside) and weekly_frame(first, end), as a function to call in
+    another thread while `con` computes the rest (queries/overview_cache.py: the other core). It runs
+    on a new cursor of `con`'s database, made here (a connection refuses a second call while busy),
+    reading where `con` reads (the dashboard's shared reader attaches the file under an alias and
+    `use`s it), with its own scope tables: none of the caller's."""
     catalog, schema = con.execute("select current_database(), current_schema()").fetchone()
     cur = con.cursor()
     cur.execute(f'use "{catalog}"."{schema}"')
 
-    def run() -> pd.DataFrame:
+    def run() -> tuple[Aside, pd.DataFrame]:
         try:
             engine.prepare_scope(cur, ids, params)
-            return weekly_frame(cur, first, end, "all")
+            aside = Aside(category_cells(cur, end, "all"), files.hip_sets(cur, end))
+            return aside, weekly_frame(cur, first, end, "all")
         finally:
             cur.close()
 

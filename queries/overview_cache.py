@@ -16,13 +16,23 @@ The markers are read before the data: an athlete written meanwhile is computed f
 new as its marker says, so the next call computes it again rather than serving it stale.
 One object per process (the dashboard keeps one); calls are serialised by a lock. A cold call over
 stored values computes the weekly rows on a second cursor while the compare rows are computed
-(frames.weekly_frame_apart: the machine's other core).
+(frames.overview_apart: the machine's other core), and the 28-day cells by category and the hip
+sets with them.
+
+A call runs with Python's cyclic garbage collector paused (`_gc_paused`): its rows, dicts and tuples
+set off ~25 young collections a cold call, which promote the ones alive at that moment, and every ~6
+calls the promoted objects set off a full collection of the whole process (40-90 ms in the dashboard's
+process: most of the gap between the overview's median and its p95; overview4's notes). Paused, they
+are freed by their reference counts when the call ends and never reach the old generation.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,9 +43,13 @@ import pandas as pd
 
 from ingest.categories import CATEGORIES
 from queries import engine
-from queries.frames import weekly_frame, weekly_frame_apart, weeks_path
+from queries.frames import overview_apart, weekly_frame, weeks_path
 from queries.params import Params, resolve
 from queries.report import compare_json, compare_rows
+
+# The thread that computes a cold overview's parts apart (frames.overview_apart), one per process and
+# kept: starting a thread for each call waited for the scheduler on a busy machine (up to ~10 ms).
+_APART = ThreadPoolExecutor(1, thread_name_prefix="overview-apart")
 
 MARKERS = """
     select a.athlete_id, a.name, a.hr_max, a.hr_rest, a.sex,
@@ -68,21 +82,24 @@ class OverviewCache:
     def overview(
         self, con: duckdb.DuckDBPyConnection, as_of: date, start: date, settings: dict[str, Any] | Params
     ) -> tuple[dict, pd.DataFrame]:
-        params = resolve(settings)
-        engine.check_days(start, as_of)
-        first = engine.monday(start)
-        key = (as_of, first, repr(params))
-        with self.lock:
-            markers = {r[0]: tuple(r[1:]) for r in con.execute(MARKERS).fetchall()}
-            if key != self.key:
-                self.key, self.parts, self.weekly = key, {}, None
-            stale = sorted(i for i, m in markers.items() if i not in self.parts or self.parts[i].marker != m)
-            gone = any(i not in markers for i in self.parts)
-            if self.weekly is None or stale or gone:
-                self._update(con, params, as_of, first, markers, stale)
-            self.computed = sorted(self.parts[i].row["athlete"] for i in stale if i in self.parts)
-            rows = sorted(self.parts.values(), key=lambda p: p.order)
-            return compare_json(as_of, [p.row for p in rows], params), self.weekly.copy()
+        with _gc_paused():
+            params = resolve(settings)
+            engine.check_days(start, as_of)
+            first = engine.monday(start)
+            key = (as_of, first, repr(params))
+            with self.lock:
+                markers = {r[0]: tuple(r[1:]) for r in con.execute(MARKERS).fetchall()}
+                if key != self.key:
+                    self.key, self.parts, self.weekly = key, {}, None
+                stale = sorted(
+                    i for i, m in markers.items() if i not in self.parts or self.parts[i].marker != m
+                )
+                gone = any(i not in markers for i in self.parts)
+                if self.weekly is None or stale or gone:
+                    self._update(con, params, as_of, first, markers, stale)
+                self.computed = sorted(self.parts[i].row["athlete"] for i in stale if i in self.parts)
+                rows = sorted(self.parts.values(), key=lambda p: p.order)
+                return compare_json(as_of, [p.row for p in rows], params), self.weekly.copy()
 
     def _update(
         self,
@@ -104,14 +121,19 @@ class OverviewCache:
                 ids = None if full else stale
                 sessions_from, stored = weeks_path(con, params, ids, first, as_of)
                 if stored == "all" and isinstance(con, duckdb.DuckDBPyConnection):
-                    # every athlete, from the stored rows: the weekly frame needs none of this request's
-                    # tables, so a second cursor computes it meanwhile (the other core: ~30 ms less wall
-                    # of ~170 on a quiet 2-core machine), over the same athletes
+                    # every athlete, from the stored rows: the weekly frame, the 28-day cells by category
+                    # and the hip sets need none of this request's tables, so a second cursor computes
+                    # them meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core
+                    # machine), over the same athletes; the compare rows wait for them when they need them
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
-                    with ThreadPoolExecutor(1) as pool:
-                        apart = pool.submit(weekly_frame_apart(con, params, everyone, first, as_of))
-                        found = compare_rows(con, params, as_of, sessions_from, ids)
-                        fresh = apart.result()
+                    apart = _APART.submit(overview_apart(con, params, everyone, first, as_of))
+                    try:
+                        found = compare_rows(
+                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0]
+                        )
+                        fresh = apart.result()[1]
+                    finally:
+                        wait([apart])  # its cursor closed before `con` may be
                 else:
                     found = compare_rows(con, params, as_of, sessions_from, ids)
                     fresh = weekly_frame(con, first, as_of, stored) if full or found else None
@@ -126,6 +148,21 @@ class OverviewCache:
             block = ((as_of - first).days // 7 + 1) * len(CATEGORIES)  # weeks x categories an athlete
             weekly = _merged(self.weekly, keep, fresh, block)
         self.parts, self.weekly = parts, weekly
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off inside the block (reference counting frees as always), back on
+    after it unless something else had turned it off. Process-wide: another thread's garbage waits for
+    the collector meanwhile (a call lasts ~0.2 s), and a second thread pausing at once only means the
+    collector may come back a little early."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _merged(kept: pd.DataFrame, keep: set[str], fresh: pd.DataFrame | None, block: int) -> pd.DataFrame:

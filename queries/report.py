@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,11 +24,24 @@ def _num(value: Any, digits: int) -> float | None:
 
     Rounded to 9 decimals first: a sum added in another order (Spark, more threads) differs in its last
     bits, and 1822.5499999999998 against 1822.5500000000002 must not print as 1822.5 and 1822.6.
+    That first rounding moves a value by less than 1e-9, so it can change the result only for a value
+    that close to a midpoint of `digits` decimals ((k + 0.5) / 10^digits): any other value is rounded
+    once, to the same float (round is correctly rounded; ~0.55x the time, and the overview rounds ~12,000
+    values).
     """
     if value is None:
         return None
     value = float(value)
-    return round(round(value, 9), digits) if math.isfinite(value) else None
+    if not math.isfinite(value):
+        return None
+    scaled = value * _SCALE[digits]
+    # |value| < 1e6: the product's error (< 1e-6) is far below the margin, which is far above 1e-9
+    if -1e6 < value < 1e6 and abs(scaled - math.floor(scaled) - 0.5) > 1e-4:
+        return round(value, digits)
+    return round(round(value, 9), digits)
+
+
+_SCALE = (1.0, 10.0, 100.0, 1000.0)  # 10^digits
 
 
 # What a compare row reads of a summary row (_summary_json, _order_key, the warnings' athlete): the
@@ -38,14 +53,33 @@ COMPARE_COLUMNS = (
 )  # fmt: skip
 
 
+Cells = dict[int, dict[str, tuple[float, int]]]
+
+
+@dataclass(frozen=True)
+class Aside:
+    """What `compare_rows` can take made elsewhere, each from the scope's stored rows (the cold
+    overview's second cursor: frames.overview_apart): the 28-day cells by category (`category_cells`)
+    and the hip sets (files.hip_sets)."""
+
+    cells: Cells
+    hips: dict[int, int]
+
+
 def _summaries(
-    con: engine.Con, params: Params, as_of: date, columns: tuple[str, ...] | None = None
-) -> tuple[list[dict], dict[int, list[dict]], dict[int, dict[str, tuple[float, int]]]]:
+    con: engine.Con,
+    params: Params,
+    as_of: date,
+    columns: tuple[str, ...] | None = None,
+    cells: Callable[[], Cells] | None = None,
+) -> tuple[list[dict], dict[int, list[dict]], Cells]:
     """Summary rows of the scope at `as_of` (active first, highest risk first), their warnings by
     athlete id (in the registry's order), and their 28-day (minutes, sessions) by category (only the
     categories with a session: `_by_category` zero-fills). Each row carries `unlabelled_names`: (name,
     sessions) of its unlabelled sessions, the most frequent first. `columns`: only these of each
-    summary row (COMPARE_COLUMNS: a compare row, without the unlabelled names it does not show)."""
+    summary row (COMPARE_COLUMNS: a compare row, without the unlabelled names it does not show).
+    `cells`: gives the cells by category made elsewhere (`category_cells` on the overview's second
+    cursor), else they are read here."""
     files.zones(con)
     engine.ensure(
         con,
@@ -73,11 +107,27 @@ def _summaries(
     for row in rows:
         found = sorted(names.get(row["athlete_id"], []), key=lambda x: (-x[1], x[0]))
         row["unlabelled_names"] = found[:UNLABELLED_NAMES]
-    by_category: dict[int, dict[str, tuple[float, int]]] = {}
-    cells = f"select athlete_id, category, minutes, sessions from (\n{engine.sql('category_window')}\n)"
-    for c in engine.fetch(con, cells + "\nwhere sessions > 0", {"as_of": as_of}):
+    return rows, raised, category_cells(con, as_of) if cells is None else cells()
+
+
+# category_window.sql's cells with a session
+_CELLS = """select athlete_id, category, minutes, sessions from (\n{window}\n)
+where sessions > 0"""
+
+
+def category_cells(con: engine.Con, as_of: date, stored: bool | str = False) -> Cells:
+    """Each scope athlete's 28-day (minutes, sessions) by category, the categories with a session only
+    (category_window.sql over q_session_load; on the `stored` path, see frames.weeks_path, over the
+    stored session rows of those days, read in place: no q_session_load needed)."""
+    window = engine.sql("category_window")
+    values: dict[str, Any] = {"as_of": as_of}
+    if stored:
+        window = engine.stored_sessions(window, stored, "window_start", "as_of")
+        values["window_start"] = as_of - timedelta(days=WINDOW_DAYS - 1)
+    by_category: Cells = {}
+    for c in engine.fetch(con, _CELLS.format(window=window), values):
         by_category.setdefault(c["athlete_id"], {})[c["category"]] = (c["minutes"], c["sessions"])
-    return rows, raised, by_category
+    return by_category
 
 
 def thresholds(params: Params) -> dict[str, Any]:
@@ -235,18 +285,29 @@ def compare_json(as_of: date, rows: list[dict], params: Params) -> dict:
 
 
 def compare_rows(
-    con: engine.Con, params: Params, as_of: date, sessions_from: date, ids: list[int] | None = None
+    con: engine.Con,
+    params: Params,
+    as_of: date,
+    sessions_from: date,
+    ids: list[int] | None = None,
+    aside: Callable[[], Aside] | None = None,
 ) -> list[tuple[int, tuple, dict]]:
     """`compare`'s rows of the athletes `ids` (None: all) in its order, each as (athlete id, sort key,
     row): sorting rows of several calls by the key gives the order one call over all of them gives
     (`_order_key`), so a caller can recompute some athletes only (queries/overview_cache.py).
-    q_session_load is left as for compare_scope."""
+    q_session_load is left as for compare_scope. `aside`: gives the parts made elsewhere (Aside),
+    called when they are needed."""
     with engine.request(con):
-        return _compare_rows(con, params, as_of, sessions_from, ids)
+        return _compare_rows(con, params, as_of, sessions_from, ids, aside)
 
 
 def _compare_rows(
-    con: engine.Con, params: Params, as_of: date, sessions_from: date, ids: list[int] | None
+    con: engine.Con,
+    params: Params,
+    as_of: date,
+    sessions_from: date,
+    ids: list[int] | None,
+    aside: Callable[[], Aside] | None,
 ) -> list[tuple[int, tuple, dict]]:
     engine.use_threads(con)
     engine.prepare_scope(con, ids, params)
@@ -255,8 +316,9 @@ def _compare_rows(
         con, params, min(sessions_from, as_of - timedelta(days=engine.LOOKBACK_DAYS)), as_of
     )
     engine.prepare_today(con, params, as_of)
-    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS)
-    hips = files.hip_sets(con, as_of)
+    cells = None if aside is None else (lambda: aside().cells)
+    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells)
+    hips = files.hip_sets(con, as_of) if aside is None else aside().hips
     for s in rows:
         s["hip_sets"] = hips.get(s["athlete_id"])
     return [

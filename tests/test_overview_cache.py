@@ -127,8 +127,9 @@ def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cl
 
 
 def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_same(db_path):
-    """With every athlete's values stored, the cold overview computes its weekly rows on a second cursor
-    (frames.weekly_frame_apart: its own scope tables) while the compare rows are computed: the same
+    """With every athlete's values stored, the cold overview computes its weekly rows and 28-day cells by
+    category on a second cursor (frames.overview_apart: its own scope tables) while the compare rows are
+    computed: the same
     answer as frames.overview's one connection, and as computing every value."""
     from queries import engine
 
@@ -151,6 +152,45 @@ def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_
     with connect(db_path) as con:
         con.execute("delete from session_values_state")
     assert overview(OverviewCache(), db_path) == stored and stored["Ana"]["run_km"] > 0
+
+
+def test_a_cold_overview_sets_off_no_garbage_collection_and_leaves_the_collector_as_it_was(db_path):
+    """A cold call runs with the cyclic collector paused (its young objects' collections set off the
+    full ones that made the overview's p95): with a collection due at every new object, none starts
+    during the call but the few its return sets off once the collector is back on (~1,800 without the
+    pause); and the collector is on after it, or still off when the caller had turned it off."""
+    import gc
+
+    for i in range(12):
+        write(db_path, f"Athlete {i:02d}", sessions(60 + i))
+    started: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+            import traceback
+
+            traceback.print_stack(limit=12)
+
+    threshold = gc.get_threshold()
+    gc.callbacks.append(seen)
+    try:
+        with connect(db_path, read_only=True) as con:
+            gc.collect()
+            gc.set_threshold(1)  # a young collection at every new object
+            started.clear()
+            got, _ = OverviewCache().overview(con, D, START, {})
+            during = list(started)
+            gc.set_threshold(*threshold)
+            assert gc.isenabled()
+            gc.disable()
+            OverviewCache().overview(con, D, START, {})
+            assert not gc.isenabled()
+            gc.enable()
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert len(got["athletes"]) == 12 and len(during) < 20
 
 
 def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):

@@ -448,3 +448,32 @@ def test_a_jump_above_the_usual_level_names_it(db_path, km, raised):
             "Ran 40.0 km in the last 7 days, +33% on the usual level of the 13 weeks before (30.0 km, their "
             "second-largest week; the 3 weeks' mean 20.0 km)."
         )
+
+
+def test_numbers_are_rounded_as_rounding_to_9_decimals_first_rounds_them_bit_for_bit():
+    """report._num rounds once where rounding to 9 decimals first cannot matter (all but values within
+    1e-4 / 10^digits of a midpoint): the same float as round(round(v, 9), digits) for random values of
+    every size and sign and for values at, next to and 1e-9 around every kind of midpoint and 9-decimal
+    tie; and two sums of one total added in other orders round alike."""
+    import math
+    import random
+    import struct
+
+    from queries.report import _num
+
+    def bits(x: float) -> bytes:
+        return struct.pack("d", x)
+
+    rng = random.Random(20261207)
+    values = [rng.uniform(-1000, 1000) for _ in range(20000)]
+    values += [rng.uniform(0, 1) * 10 ** rng.randint(-12, 8) for _ in range(20000)]
+    for digits in (1, 2, 3):
+        for _ in range(3000):
+            midpoint = (rng.randint(-(10**6), 10**6) + 0.5) / 10**digits
+            for eps in (0.0, 1e-12, 4e-10, 5e-10, 6e-10, 1e-9, 1e-8, 1e-7):
+                for x in (midpoint + eps, midpoint - eps):
+                    values += [x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf)]
+    differ = [(v, d) for d in (1, 2, 3) for v in values if bits(_num(v, d)) != bits(round(round(v, 9), d))]
+    assert differ == []
+    assert _num(1822.5499999999998, 1) == _num(1822.5500000000002, 1) == 1822.5
+    assert _num(None, 1) is None and _num(float("nan"), 2) is None and _num(math.inf, 1) is None
