@@ -206,12 +206,13 @@ def athletes_data_on(
     equal to its own call's. Needs no Flask app: the analytics worker process runs it too."""
     names = list(dict.fromkeys(names))
     # The daily series and the weekly balance ask first, as their windows are usually the wider ones
-    # the report's weeks fit in.
+    # the report's weeks fit in; the sessions next, on the sessions' table they made (when the report's
+    # day is after the charts' last, an inactive athlete's page, the report's steps make their own).
     with engine.request(con):
         daily = frames.daily_metrics_of(con, names, first, last, settings=settings)
         weekly = queries.weekly_balance(con, names, first, last, settings=settings)
-        reports = queries.reports(con, names, day or last, settings)
         sessions = frames.sessions_of(con, names, first, last, settings=settings)
+        reports = queries.reports(con, names, day or last, settings)
         weekly_of = frames.split(weekly, "athlete", {n: n for n in names}, drop=False)
         unlabelled = unlabelled_of(con, names)
         return {
