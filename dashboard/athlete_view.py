@@ -206,23 +206,23 @@ def athletes_data_on(
     equal to its own call's. Needs no Flask app: the analytics worker process runs it too."""
     names = list(dict.fromkeys(names))
     day = day or last
-    # The daily series, the weekly balance and the sessions ask first, as their windows are usually the
-    # wider ones the report's weeks fit in: the report's steps then find their tables made (a request
-    # keeps a step's table for the same last day only). A report's day after the charts' last day is
-    # an inactive athlete's page (the charts show their last active weeks, the report is as of today):
+    # The daily series and the weekly balance ask first, as their windows are usually the wider ones
+    # the report's weeks fit in: the report's steps then find their tables made (a request keeps a
+    # step's table for the same last day only). A report's day after the charts' last day is an
+    # inactive athlete's page (the charts show their last active weeks, the report is as of today):
     # there the charts' data is asked up to the report's day and cut at their last, which gives the
     # same rows when nobody has a session after it (a day's figures read the days before it only, a
     # week's sums the sessions in it); else (a caller's own dates) each asks its own window.
     with engine.request(con):
-        if day > last:
-            found = _charts_to(con, settings, names, first, last, day)
-            if found is not None:
-                daily, weekly, sessions = found
-        if day <= last or found is None:
+        charts = _charts_to(con, settings, names, first, last, day) if day > last else None
+        if charts is None:
             daily = frames.daily_metrics_of(con, names, first, last, settings=settings)
             weekly = queries.weekly_balance(con, names, first, last, settings=settings)
-            sessions = frames.sessions_of(con, names, first, last, settings=settings)
         reports = queries.reports(con, names, day, settings)
+        if charts is None:
+            sessions = frames.sessions_of(con, names, first, last, settings=settings)
+        else:
+            daily, weekly, sessions = charts
         weekly_of = frames.split(weekly, "athlete", {n: n for n in names}, drop=False)
         unlabelled = unlabelled_of(con, names)
         return {
