@@ -14,14 +14,24 @@ trips and polling included) and as the page times itself (Performance API, from 
 bench/draw.py's figure); baseline: a page without charts (import).
 Targets: p95 < 300 ms per callback; athlete page drawn < 0.8 s median (issue 22; bench/draw.py compares
 it with an earlier commit).
+
+`--rev REV`: instead, the cold pages (athlete page, date range, compare page, overview: layout or
+callback and its JSON, as above) of this checkout and of commit REV (`git archive`), each tree in its
+own process, the two taking turns `--rounds` times (a change in the machine's load falls on both),
+on the same database file; wall and CPU time (the process's, all threads) per page.
+
+    .venv/bin/python bench/dashboard.py [--rev b561b1d --rounds 4 --runs 5]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import logging
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -43,7 +53,7 @@ from bench.timing import Timing, measure  # noqa: E402
 from dashboard import athlete_view, create_app, data  # noqa: E402
 from ingest.database.corrections import set_activities  # noqa: E402
 from ingest.database.db import connect  # noqa: E402
-from queries.athletes import athletes as list_athletes  # noqa: E402
+from queries.athletes import names as athlete_names  # noqa: E402
 from queries.overview_cache import OverviewCache  # noqa: E402
 from queries.unlabelled import unlabelled  # noqa: E402
 
@@ -60,7 +70,7 @@ def sent(component: object) -> str:
 def overview_queries(db: Path) -> object:
     """What the overview page asks `queries` for, computed afresh."""
     with connect(db, read_only=True) as con:
-        list_athletes(con)
+        athlete_names(con)
         return queries.overview(con, AS_OF, AS_OF - timedelta(weeks=8), {})
 
 
@@ -228,8 +238,86 @@ def draw_times(db: Path, runs: int = 5) -> tuple[list[float], list[float], list[
     return [a[0] for a in athlete], [b[0] for b in bare], [a[1] for a in athlete], [b[1] for b in bare]
 
 
+# One tree's cold pages, run in that tree (PYTHONPATH): `runs` pages of each kind, another athlete each
+# time (from `offset`), after one untimed page of each; prints {page: [[wall...], [cpu...]]} as JSON.
+COLD_PAGES = """
+import json, sys, time
+from datetime import date, timedelta
+from pathlib import Path
+import plotly.io.json as pjson
+from dashboard import athlete_view, create_app, data
+from queries.overview_cache import OverviewCache
+db, runs, offset, names = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[5:]
+as_of = date.fromisoformat(sys.argv[4])
+app = create_app(db)
+with app.server.test_request_context("/"):
+    from dashboard.pages import compare, overview
+    cfg = data.config()
+    name = lambda i: names[(i + offset) % len(names)]
+    half_year = str(as_of - timedelta(weeks=26) + timedelta(days=1))
+    pages = {
+        "athlete: page (with its charts)": lambda i: athlete_view.layout(name(i)),
+        "athlete: date range changed (callback)": (
+            lambda i: athlete_view.render(name(i), half_year, str(as_of))
+        ),
+        "compare: page (two athletes)": lambda i: compare.layout(athlete=[name(i), name(i + 1)]),
+        "overview: page (table of 1,000)": lambda i: overview.layout(),
+    }
+    found = {}
+    for i in range(-1, runs):
+        for page, fn in pages.items():
+            cfg.cache.clear()
+            cfg.overview = OverviewCache()
+            t0, c0 = time.perf_counter(), time.process_time()
+            pjson.to_json_plotly(fn(i))
+            if i >= 0:
+                found.setdefault(page, [[], []])
+                found[page][0].append(time.perf_counter() - t0)
+                found[page][1].append(time.process_time() - c0)
+print(json.dumps(found))
+"""
+
+
+def in_turns(db: Path, rev: str, rounds: int, runs: int) -> None:
+    """The cold pages of this checkout and of `rev`, each tree in its own process, taking turns."""
+    from bench.draw import tree_of
+
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {"this checkout": ROOT, rev: tree_of(rev, Path(tmp))}
+        found: dict[str, dict[str, Timing]] = {t: {} for t in trees}
+        for r in range(rounds):
+            for label in list(trees) if r % 2 == 0 else list(trees)[::-1]:
+                child = [sys.executable, "-c", COLD_PAGES, str(db), str(runs), str(r * runs), str(AS_OF)]
+                env = {**os.environ, "PYTHONPATH": str(trees[label])}
+                out = subprocess.run(
+                    [*child, *ATHLETES], cwd=trees[label], env=env, capture_output=True, text=True, check=True
+                )
+                for page, (wall, cpu) in json.loads(out.stdout.strip().splitlines()[-1]).items():
+                    t = found[label].setdefault(page, Timing([], []))
+                    t.wall.extend(wall)
+                    t.cpu.extend(cpu)
+    print(f"cold pages, {rounds} rounds of {runs} each, taking turns; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'':56} {'median':>8} {'p95':>8} {'CPU med':>9}")
+    for page in found["this checkout"]:
+        for label in trees:
+            t = found[label][page]
+            ratio = t.cpu_median / found[rev][page].cpu_median
+            print(
+                f"{page[:38] + ', ' + label:56} {1000 * t.median:6.0f} ms {1000 * t.p95:6.0f} ms "
+                f"{1000 * t.cpu_median:6.0f} ms" + (f"   CPU {ratio:4.2f}x {rev}'s" if label != rev else "")
+            )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rev", help="time the cold pages against this commit's, taking turns")
+    parser.add_argument("--rounds", type=int, default=4, help="with --rev: turns of each tree")
+    parser.add_argument("--runs", type=int, default=5, help="with --rev: pages of each kind per turn")
+    args = parser.parse_args()
     db = build_db()
+    if args.rev:
+        in_turns(db, args.rev, args.rounds, args.runs)
+        return
     with connect(db, read_only=True) as con:
         n = con.execute("select count(*) from activities").fetchone()[0]
     print(

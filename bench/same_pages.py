@@ -116,7 +116,8 @@ def verdict(label: str, base: dict[str, object], now: dict[str, object]) -> bool
 
 
 def pages(db: Path, athletes: int) -> list[str]:
-    """The overview, each of the first `athletes` athletes' default page, and three with a date range."""
+    """The overview, each of the first `athletes` athletes' default page, three with a date range, the
+    athlete page without a name (the riskiest athlete's), an unknown athlete's, compare and plan."""
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
@@ -124,7 +125,8 @@ def pages(db: Path, athletes: int) -> list[str]:
     found = ["/"] + ["/athlete/" + quote(n, safe="") for n in names[:athletes]]
     for n in names[:3]:
         found.append(f"/athlete/{quote(n, safe='')}?start={AS_OF.replace(month=6)}&end={AS_OF}")
-    return found
+    pair = "&".join("athlete=" + quote(n, safe="") for n in names[:2])
+    return [*found, "/athlete", "/athlete/nobody%20here", f"/compare?{pair}&as_of={AS_OF}", "/plan"]
 
 
 def demo_db(root: Path | None, into: Path) -> Path:

@@ -205,19 +205,49 @@ def athletes_data_on(
     STEPS) and once for every athlete asked at the same moment (`data.Batches`), each athlete's data
     equal to its own call's. Needs no Flask app: the analytics worker process runs it too."""
     names = list(dict.fromkeys(names))
+    day = day or last
     # The daily series and the weekly balance ask first, as their windows are usually the wider ones
-    # the report's weeks fit in.
+    # the report's weeks fit in: the report's steps then find their tables made (a request keeps a
+    # step's table for the same last day only). A report's day after the charts' last day is an
+    # inactive athlete's page (the charts show their last active weeks, the report is as of today):
+    # there the charts' data is asked up to the report's day and cut at their last, which gives the
+    # same rows when nobody has a session after it (a day's figures read the days before it only, a
+    # week's sums the sessions in it); else (a caller's own dates) each asks its own window.
     with engine.request(con):
-        daily = frames.daily_metrics_of(con, names, first, last, settings=settings)
-        weekly = queries.weekly_balance(con, names, first, last, settings=settings)
-        reports = queries.reports(con, names, day or last, settings)
-        sessions = frames.sessions_of(con, names, first, last, settings=settings)
+        charts = _charts_to(con, settings, names, first, last, day) if day > last else None
+        if charts is None:
+            daily = frames.daily_metrics_of(con, names, first, last, settings=settings)
+            weekly = queries.weekly_balance(con, names, first, last, settings=settings)
+        reports = queries.reports(con, names, day, settings)
+        if charts is None:
+            sessions = frames.sessions_of(con, names, first, last, settings=settings)
+        else:
+            daily, weekly, sessions = charts
         weekly_of = frames.split(weekly, "athlete", {n: n for n in names}, drop=False)
         unlabelled = unlabelled_of(con, names)
         return {
             name: (report, daily[name], weekly_of[name], sessions[name], unlabelled[name])
             for name, report in zip(names, reports, strict=True)
         }
+
+
+def _charts_to(
+    con: Any, settings: dict[str, Any], names: list[str], first: dt.date, last: dt.date, day: dt.date
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, pd.DataFrame]] | None:
+    """The daily series, weekly balance and sessions from `first` to `day`, cut at `last`; None when
+    one of `names` has a session after `last` (the weekly sums would then count it)."""
+    daily = frames.daily_metrics_of(con, names, first, day, settings=settings)
+    sessions = frames.sessions_of(con, names, first, day, settings=settings)
+    if any(len(rows) and rows["day"].iloc[-1] > np.datetime64(last) for rows in sessions.values()):
+        return None
+    weekly = queries.weekly_balance(con, names, first, day, settings=settings)
+    weekly = weekly[weekly["week"] <= np.datetime64(last)].reset_index(drop=True)
+    return {n: _up_to(d, last) for n, d in daily.items()}, weekly, sessions
+
+
+def _up_to(daily: pd.DataFrame, last: dt.date) -> pd.DataFrame:
+    """A daily series' rows (by day) up to `last`."""
+    return daily.iloc[: int(np.searchsorted(daily["day"].to_numpy(), np.datetime64(last), "right"))]
 
 
 # Why a number shows as a dash.

@@ -30,7 +30,7 @@ from dashboard.sync_job import SyncJob
 from dashboard.worker import AnalyticsWorker, WorkerGoneError, on_file
 from ingest.database.db import attach_read_only, connect
 from ingest.errors import CrosstrainError, DatabaseBusyError, first_line
-from queries.athletes import athletes as list_athletes
+from queries.athletes import names as athlete_names
 from queries.overview_cache import OverviewCache
 from queries.session_values import refresh_file
 
@@ -524,10 +524,12 @@ def parse_date(value: Any, fallback: dt.date, what: str = "as_of") -> dt.date:
 
 
 def athletes() -> list[dict[str, Any]]:
-    """Every athlete (none before the first import has made the database)."""
+    """Every athlete as {name, first_activity, last_activity} (none before the first import has made
+    the database): what the pages use of the athlete list, without its counts (queries.athletes.names:
+    the counting was a sixth of a first athlete page)."""
     if not has_database():
         return []
-    return cached(("athletes",), lambda: read(list_athletes))
+    return cached(("athletes",), lambda: read(athlete_names))
 
 
 # Weeks of the overview's sparklines (and of the weekly rows it reads with the summaries).

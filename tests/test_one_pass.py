@@ -214,3 +214,30 @@ PLANNED = [
     [(20, "Run"), (13, "WeightTraining"), (6, "Run")],
     [(25, "Pilates"), (9, "Run"), (2, "Ride")],
 ]
+
+
+@pytest.mark.parametrize(("last", "steps_once"), [(END, True), (END - 10 * dt.timedelta(days=1), False)])
+def test_a_report_day_after_the_charts_gives_each_calls_own_rows(sample: Path, last, steps_once) -> None:
+    """An inactive athlete's page (charts to their last activity, the report as of a later day): the
+    charts' data asked up to the report's day and cut gives the rows of each call on its own, and each
+    step runs once; with sessions after the charts' last day (a caller's own dates) each asks its own
+    window, with the same rows."""
+    import pandas as pd
+
+    name, first, day = "Tri Tom (synthetic)", last - dt.timedelta(weeks=12), END + dt.timedelta(days=20)
+    with create_app(sample).server.app_context():
+        engine.RUNS.clear()
+        got = athlete_view.athlete_data(name, first, last, day)
+        ran = dict(engine.RUNS)
+    with connect(sample, read_only=True) as con:
+        alone = (
+            report(con, name, day, {}),
+            frames.daily_metrics(con, name, first, last, {}),
+            frames.weekly_balance(con, [name], first, last, {}),
+            frames.sessions(con, name, first, last, {}),
+        )
+    assert got[0] == alone[0]
+    for mine, theirs in zip(got[1:4], alone[1:], strict=True):
+        assert len(mine) and mine["day" if "day" in mine else "week"].max() <= pd.Timestamp(last)
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+    assert (set(ran.values()) == {1}) == steps_once, ran
