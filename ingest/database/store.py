@@ -171,6 +171,7 @@ def write_activities(
     import_id: int | None,
     settings: dict[str, Any],
     registered: bool = False,
+    ordered: bool = False,
 ) -> WriteCounts:
     """Write the rows of table `staged` into `activities`, each activity once, each session counted once.
 
@@ -185,7 +186,9 @@ def write_activities(
 
     The key is unique by construction here (no index enforces it: see migration 002). `registered`: the
     caller's transaction already ran `categories.register` with these settings (a file import's second
-    wave: ~15 ms a write saved).
+    wave: ~15 ms a write saved). `ordered`: new rows get their ids in the order of `staged`'s rows (a
+    file import's sessions, whose order decides a tie between two recordings of one session); else in
+    whatever order the insert's plan gives (a bulk import's rows, numbered on every core).
     """
     cols = ", ".join(STAGED_COLUMNS)
     if not registered:
@@ -216,7 +219,8 @@ def write_activities(
     # The rows as they will be stored: a query, not a table, so that a bulk import categorises its
     # rows in the insert itself instead of writing them once more.
     # Sessions far beyond plausible for their kind are stored excluded, with the reason (plausibility.py).
-    categorised = categories.categorised(f"select {cols} from {staged}", staged)
+    row = ", rowid as _row" if ordered else ""  # the staged order, carried for the new rows' ids
+    categorised = categories.categorised(f"select {cols}{row} from {staged}", staged)
     incoming = corrections.overlay(
         con,
         f"select *, {plausibility.exclusion_sql()} as excluded_reason from ({categorised})",
@@ -248,16 +252,19 @@ def write_activities(
     last_id = con.execute("select coalesce(max(activity_id), 0) from activities").fetchone()[0]
     # New ids from a sequence rather than `row_number() over ()`: that window holds every row in one
     # partition, so the insert, and the compression of the rows it writes, ran on one thread.
-    con.execute(f"create or replace temp sequence _activity_ids start {int(last_id) + 1}")
+    new_id = f"{int(last_id)} + row_number() over (order by _row)" if ordered else "nextval('_activity_ids')"
+    if not ordered:
+        con.execute(f"create or replace temp sequence _activity_ids start {int(last_id) + 1}")
     counts.new = con.execute(
         f"""insert into activities ({cols}, category, excluded, excluded_reason, import_id, activity_id)
-            select {cols}, category, excluded, excluded_reason, ?, nextval('_activity_ids')
+            select {cols}, category, excluded, excluded_reason, ?, {new_id}
             from ({incoming}) i
             where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
                               and k.source = i.source and k.source_id = i.source_id)""",
         [import_id],
     ).fetchone()[0]
-    con.execute("drop sequence _activity_ids")
+    if not ordered:
+        con.execute("drop sequence _activity_ids")
     if counts.new or updated:
         touched = f"""select activity_id from activities where activity_id > {int(last_id)}
                       union all select activity_id from _known where changed"""
