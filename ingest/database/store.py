@@ -232,13 +232,20 @@ def write_activities(
         f"select exists (select 1 from {staged} join activities using (athlete_id, source, source_id))"
     ).fetchone()[0]
     changed = " or ".join(f"i.{c} is distinct from a.{c}" for c in VALUE_COLUMNS)
-    con.execute(
-        f"""create or replace temp table _known as
-            select a.activity_id, ({changed}) as changed, a.start_local as stored_start_local, i.*
-            from ({incoming}) i join activities a using (athlete_id, source, source_id)
-            {"" if stored else "limit 0"}"""
-    )
-    known, updated = con.execute("select count(*), count(*) filter (changed) from _known").fetchone()
+    if stored:
+        con.execute(
+            f"""create or replace temp table _known as
+                select a.activity_id, ({changed}) as changed, a.start_local as stored_start_local, i.*
+                from ({incoming}) i join activities a using (athlete_id, source, source_id)"""
+        )
+        known, updated = con.execute("select count(*), count(*) filter (changed) from _known").fetchone()
+    else:  # empty, with the columns read below: made without planning `incoming` once more (~7 ms)
+        con.execute(
+            """create or replace temp table _known (activity_id bigint, changed boolean,
+               stored_start_local timestamp, athlete_id integer, source varchar, source_id varchar,
+               start_local timestamp)"""
+        )
+        known = updated = 0
     if updated:
         sets = ", ".join(f"{c} = k.{c}" for c in VALUE_COLUMNS)
         con.execute(
@@ -255,12 +262,16 @@ def write_activities(
     new_id = f"{int(last_id)} + row_number() over (order by _row)" if ordered else "nextval('_activity_ids')"
     if not ordered:
         con.execute(f"create or replace temp sequence _activity_ids start {int(last_id) + 1}")
+    new_only = (  # no key stored: every row is new
+        """where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
+                             and k.source = i.source and k.source_id = i.source_id)"""
+        if stored
+        else ""
+    )
     counts.new = con.execute(
         f"""insert into activities ({cols}, category, excluded, excluded_reason, import_id, activity_id)
             select {cols}, category, excluded, excluded_reason, ?, {new_id}
-            from ({incoming}) i
-            where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
-                              and k.source = i.source and k.source_id = i.source_id)""",
+            from ({incoming}) i {new_only}""",
         [import_id],
     ).fetchone()[0]
     if not ordered:
