@@ -14,9 +14,12 @@ other (fitfast for FIT, lxml for GPX/TCX: bytes to messages or tree, nothing els
 Each import also runs with the code of a baseline commit (--baseline, default the merge-base with
 main: the code before this branch), unpacked by `git archive` into bench/.data/baseline-<sha>, so
 the figures of both codes come from the same run. Targets (issue 22): import <= 3x the bare fast
-decode, both cores used, peak memory < 1 GB. --parsers also times each candidate parser per real file.
+decode, both cores used, peak memory < 1 GB. --parsers also times each candidate parser per real file;
+--phases prints when each phase of the folder's import ends (workers forked, database open, files
+decoded, sessions written, session values stored, database closed, Python's exit), both codes.
 
-    .venv/bin/python bench/files.py [--files N] [--repeat N] [--baseline REF|none] [--parsers] [--folder-only]
+    .venv/bin/python bench/files.py [--files N] [--repeat N] [--baseline REF|none] [--parsers]
+                                    [--folder-only] [--phases]
 """
 
 from __future__ import annotations
@@ -237,6 +240,106 @@ def run_import(code: Path, db: Path, args: list[str]) -> tuple[float, float, str
     return wall, cpu, proc.stdout.strip(), float(forked.group(1)) if forked else None
 
 
+# The same command with a mark (the wall clock, time.time()) at each phase's end, on stderr: wrappers
+# around functions both this code and the baseline have, put in place as their modules load (an import
+# hook: importing them here first would load DuckDB before the workers fork).
+PHASED = """
+import atexit, builtins, sys, time
+import concurrent.futures as cf
+marks = []
+def mark(what):
+    marks.append((what, time.time()))
+def after(fn, what):
+    def wrapped(*a, **k):
+        try:
+            return fn(*a, **k)
+        finally:
+            mark(what)
+    return wrapped
+first_pool = cf.ProcessPoolExecutor.__init__
+def pool(self, *a, **k):
+    if not any(w == "workers forked" for w, _ in marks):
+        mark("workers forked")
+    first_pool(self, *a, **k)
+cf.ProcessPoolExecutor.__init__ = pool
+done = set()
+real_import = builtins.__import__
+def hooked(name, *a, **k):
+    module = real_import(name, *a, **k)
+    loaded = sys.modules
+    if name == "ingest.files.importer" and "importer" not in done:  # the outer import: module complete
+        done.add("importer")
+        im = loaded["ingest.files.importer"]
+        opened = im.import_connection
+        from contextlib import contextmanager
+        @contextmanager
+        def connection(*a, **k):
+            with opened(*a, **k) as con:
+                mark("database open")
+                yield con
+            mark("database closed")
+        im.import_connection = connection
+        im._write_batch = after(im._write_batch, "sessions written")
+        wk = loaded["ingest.files.workers"]
+        wk.Decoding.result = after(wk.Decoding.result, "files decoded")
+    if name == "queries.session_values" and "values" not in done:
+        done.add("values")
+        qs = loaded["queries.session_values"]
+        qs.refresh = after(qs.refresh, "session values stored")
+    return module
+builtins.__import__ = hooked
+atexit.register(lambda: print("bench-marks " + repr(marks + [("atexit", time.time())]), file=sys.stderr))
+from crosstrain.cli import cli
+sys.argv[0] = "crosstrain"
+cli()
+"""
+PHASES = (
+    "workers forked", "database open", "files decoded", "sessions written", "session values stored",
+    "database closed", "atexit", "process ended",
+)  # fmt: skip
+
+
+def phases(code: Path, db: Path, args: list[str]) -> dict[str, float]:
+    """Seconds from the start of `crosstrain import` (with `code`) to the end of each phase (PHASES;
+    the last mark of each kind), from one run."""
+    import ast
+
+    db.unlink(missing_ok=True)
+    Path(f"{db}.wal").unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    t0 = time.time()
+    proc = subprocess.run(
+        [sys.executable, "-c", PHASED, "--db", str(db), "import", *args],
+        capture_output=True,
+        text=True,
+        cwd=code,
+        env=env,
+    )
+    ended = time.time()
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("bench-marks "))
+    found = {what: at - t0 for what, at in ast.literal_eval(line[len("bench-marks ") :])}
+    return found | {"process ended": ended - t0}
+
+
+def phase_table(title: str, args: list[str], base: Path | None, repeat: int) -> None:
+    """Each phase's end (median of `repeat` runs, the codes in turns) and its length, both codes."""
+    import statistics
+
+    codes = {"this code": ROOT} | ({f"baseline {base.name[9:]}": base} if base else {})
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in codes}
+    for _ in range(repeat):
+        for name, code in codes.items():
+            runs[name].append(phases(code, DATA / "files.duckdb", args))
+    print(f"\n== {title}: where the wall time goes (median of {repeat}, in turns; load {_load()})")
+    print(f"   {'phase ends at (s)':34s}" + "".join(f"{name:>22s}" for name in codes))
+    for what in PHASES:
+        cells = []
+        for name in codes:
+            got = [r[what] for r in runs[name] if what in r]
+            cells.append(f"{statistics.median(got):10.3f}" if got else f"{'-':>10s}")
+        print(f"   {what:34s}" + "".join(f"{c:>22s}" for c in cells))
+
+
 def compare(
     title: str, files: list[tuple[str, bytes]], args: list[str], base: Path | None, repeat: int
 ) -> None:
@@ -330,6 +433,9 @@ def main() -> None:
     parser.add_argument("--baseline", default="merge-base", help="commit to compare with, or none")
     parser.add_argument("--parsers", action="store_true", help="also time each candidate parser")
     parser.add_argument("--folder-only", action="store_true", help="the folder of real files, not the zip")
+    parser.add_argument(
+        "--phases", action="store_true", help="also when each phase of the folder's import ends"
+    )
     args = parser.parse_args()
     if not REAL.exists():
         sys.exit(f"real files not found at {REAL}")
@@ -345,6 +451,8 @@ def main() -> None:
         shutil.copy(p, folder / f"{p.parent.name}_{p.name}")
     real = [(p.suffix.lower()[1:], p.read_bytes()) for p in found]
     compare("folder of real files", real, ["--athlete", "Bench", str(folder)], base, args.repeat)
+    if args.phases:
+        phase_table("folder of real files", ["--athlete", "Bench", str(folder)], base, max(args.repeat, 3))
     if args.folder_only:
         return
     archive = DATA / "strava_export_files.zip"

@@ -3,8 +3,10 @@
 Generates the CSV with DuckDB COPY into bench/.data/ (1,000 athletes), imports it with the real CLI
 in a subprocess into a fresh database (wall time, CPU seconds of all its threads, peak RSS), and
 times `create table t as select * from read_csv(...)` of the same file into a fresh database file in
-this process. A one-row file imported the same way shows the fixed part of the import's time (Python
-and the CLI starting, a new database created). Each `--compare NAME=DIR` imports the same file with
+this process, and the floor: the same rows into a new crosstrain database's `activities` by one
+insert (FLOOR: the schema's columns, a key per row; no rules, staging or double recordings). A
+one-row file imported the same way shows the fixed part of the import's time (Python and the CLI
+starting, a new database created). Each `--compare NAME=DIR` imports the same file with
 another checkout's code (`PYTHONPATH=DIR python -m crosstrain`, e.g. a `git worktree` of an older
 commit); all are run in turn, round after round, so that a busy machine slows each alike, and the
 medians count. Targets: the import within 3x of the bare read (issues 9 and 22), peak memory under
@@ -92,6 +94,41 @@ def run_bare(csv_path: Path, db: Path, rows: int) -> tuple[float, float]:
     return wall, cpu
 
 
+# The least an import can do with the file: its rows into crosstrain's `activities` (every column of
+# the schema, ids from a sequence, a key per row, the athletes made) in one insert, no parsing rules,
+# no staging, no double recordings: what any import of these rows pays at least.
+FLOOR = """
+insert into activities (activity_id, athlete_id, source, source_id, strava_id, start_at, start_local,
+    has_time, sport_type, category, name, description, moving_s, elapsed_s, distance_m,
+    elevation_gain_m, avg_hr, max_hr, rpe, relative_effort, raw, import_id, updated_at, twin_of,
+    excluded, start_timezone, excluded_reason)
+select nextval('_floor_ids'), a.athlete_id, 'generic',
+       md5(concat_ws('|', r.date, r.type, r.duration, r.name)), null, r.date::timestamp,
+       r.date::timestamp, true, r.type, case when r.type in ('Run', 'Trail Run') then 'run' else 'other' end,
+       r.name, null, r.duration::double, r.duration::double, r.distance_km * 1000, null, r.avg_hr,
+       r.max_hr, r.rpe, null, null, null, now() at time zone 'UTC', null, false, null, null
+from read_csv(?) r join athletes a on a.name = r.athlete
+"""
+
+
+def run_floor(csv_path: Path, db: Path, rows: int) -> tuple[float, float]:
+    """Wall and CPU seconds of FLOOR into a new crosstrain database (made first, not timed)."""
+    sys.path.insert(0, str(ROOT))
+    from ingest.database.db import connect
+
+    remove(db)
+    with connect(db) as con:
+        t0, c0 = time.perf_counter(), time.process_time()
+        con.execute("begin transaction")
+        con.execute("create temp sequence _floor_ids start 1")
+        con.execute("insert into athletes (name) select distinct athlete from read_csv(?)", [str(csv_path)])
+        con.execute(FLOOR, [str(csv_path)])
+        con.execute("commit")
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        assert con.execute("select count(*) from activities").fetchone()[0] == rows
+    return wall, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -114,7 +151,7 @@ def main() -> None:
     size_mb = csv_path.stat().st_size / 1e6
     print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - t0:.1f} s")
 
-    walls: dict[str, list[float]] = {name: [] for name in [*sources, "bare", "one row"]}
+    walls: dict[str, list[float]] = {name: [] for name in [*sources, "bare", "floor", "one row"]}
     cpus: dict[str, list[float]] = {name: [] for name in walls}
     peaks: dict[str, float] = dict.fromkeys(sources, 0.0)
     output = ""
@@ -128,6 +165,9 @@ def main() -> None:
         wall, cpu = run_bare(csv_path, DATA / "bare.duckdb", args.rows)
         walls["bare"].append(wall)
         cpus["bare"].append(cpu)
+        wall, cpu = run_floor(csv_path, DATA / "floor.duckdb", args.rows)
+        walls["floor"].append(wall)
+        cpus["floor"].append(cpu)
         wall, cpu, _, _ = run_import(ROOT, one_row, DATA / "import.duckdb")
         walls["one row"].append(wall)
         cpus["one row"].append(cpu)
@@ -139,9 +179,11 @@ def main() -> None:
     print(f"{heading:34} {'wall':>7} {'ratio':>6} {'CPU':>7} {'ratio':>6} {'peak':>8}  each run's wall")
     for name in walls:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
-        label = {"bare": "bare read_csv into a table", "one row": "import of 1 row (start-up)"}.get(
-            name, f"import: {name}"
-        )
+        label = {
+            "bare": "bare read_csv into a table",
+            "floor": "floor: one insert into activities",
+            "one row": "import of 1 row (start-up)",
+        }.get(name, f"import: {name}")
         runs = ", ".join(f"{t:.2f}" for t in walls[name])
         peak = f"{peaks[name]:5.0f} MB" if name in peaks else " " * 8
         ratios = f"{wall / bare_wall:5.2f}x {cpu:6.2f}s {cpu / bare_cpu:5.2f}x"

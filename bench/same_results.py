@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,13 +108,33 @@ def without_ids(text: str) -> str:
     return "\n".join(sorted(json.dumps(r, sort_keys=True) for r in kept))
 
 
+def keyed_ids(db: Path, texts: list[str]) -> list[str]:
+    """The import output with the ids it names (`excluded: ... ids 4, 7`) replaced by their activities'
+    keys, sorted: ids number a write's new rows, and which number a row gets is no result (this
+    code numbers a file batch's new sessions in start order; b561b1d in its insert plan's order)."""
+    if not db.exists():
+        return texts
+    with duckdb.connect(str(db), read_only=True) as con:
+        keys = dict(
+            con.execute(
+                "select activity_id, concat_ws('|', source, source_id, start_at::varchar) from activities"
+            ).fetchall()
+        )
+
+    def named(m: re.Match) -> str:
+        ids = [int(i) for i in re.findall(r"\d+", m.group(1))]
+        return "ids " + ", ".join(sorted(keys.get(i, f"?{i}") for i in ids)) + (m.group(2) or "")
+
+    return [re.sub(r"ids ((?:\d+, )*\d+)( \.\.\.)?", named, t) for t in texts]
+
+
 def results(code: Path, name: str, athletes: list[str], make: list[list[str]]) -> dict[str, object]:
     """What the commands `make` leave in a new database (`{db}` in their arguments), with `code`."""
     db = WORK / f"{name}.duckdb".replace(" ", "_").replace(",", "")
     for p in (db, Path(f"{db}.wal")):
         p.unlink(missing_ok=True)
     made = [[a.replace("{db}", str(db)) for a in args] for args in make]
-    out: dict[str, object] = {"import": [crosstrain(code, args) for args in made]}
+    out: dict[str, object] = {"import": keyed_ids(db, [crosstrain(code, args) for args in made])}
     for a in athletes:
         listed = crosstrain(code, ["--db", str(db), "activities", "list", "--athlete", a, "--json"])
         out[f"list {a}"] = without_ids(listed)
@@ -139,6 +160,10 @@ def cases() -> dict[str, tuple[list[str], list[list[str]]]]:
         found["shared CSV exports"] = (["Runner"], [[*into, "Runner", str(c)] for c in csvs])
     if (DATA / "real_files").is_dir():
         found["folder of real files"] = (["Bench"], [[*into, "Bench", str(DATA / "real_files")]])
+        # into a database holding some of the sessions already: keys stored, twins with stored rows
+        again = [[*into, "Bench", *map(str, shared)], [*into, "Bench", str(DATA / "real_files")]]
+        again += [[*into, "Bench", str(DATA / "real_files")], [*into, "Bench", str(mirrors)]]
+        found["real files over stored ones"] = (["Bench"], again)
     if (DATA / "strava_export_files.zip").exists():
         found["1,000-file Strava zip"] = (["Zip"], [[*into, "Zip", str(DATA / "strava_export_files.zip")]])
     sample = ["Bea Balanced (synthetic)", "Tri Tom (synthetic)"]

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from crosstrain.echo import echo_results
+from crosstrain.env import Env
 from ingest.exports.options import ImportOptions
 from ingest.files.sources import split_paths
 
@@ -55,9 +56,11 @@ def bars(stages: dict[str, str]) -> Iterator[Any]:
 
 
 def import_files(
-    db: Any, paths: list[Path], options: ImportOptions, settings: dict[str, Any]
+    db: Any, paths: list[Path], options: ImportOptions, settings: dict[str, Any], env: Env | None = None
 ) -> tuple[bool, list[Path], list[Any]]:
-    """Import the activity-file paths among `paths` and print their results.
+    """Import the activity-file paths among `paths` and print their results. With `env` and no CSV
+    path left, the session values are stored on the import's own connection before it closes (one
+    open and one checkpoint of the file, not two) and `env` is told so.
 
     Returns whether anything was rejected, the paths left for the CSV importer, and the results.
     """
@@ -74,9 +77,16 @@ def import_files(
         try:
             from ingest.files.importer import import_activity_paths
 
-            results = import_activity_paths(db, mine, options, settings, progress, first=first)
+            after = None
+            if env is not None and not rest:
+                from queries.session_values import refresh_file  # imported beside the workers too
+
+                after = lambda con: refresh_file(db, settings, con)  # noqa: E731
+            results = import_activity_paths(db, mine, options, settings, progress, first=first, after=after)
         finally:
             first.close()
+    if after is not None:
+        env.values_stored()
     failed = False
     for result in results:
         if result.error:

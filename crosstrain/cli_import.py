@@ -59,7 +59,7 @@ def import_command(
     a row was rejected.
     """
     options = ImportOptions(athlete, fmt, timezone, units=units, date_order=date_order)
-    failed, csv_paths, file_results = import_files(env.db, list(paths), options, env.settings())
+    failed, csv_paths, file_results = import_files(env.db, list(paths), options, env.settings(), env)
     results = []
     if csv_paths:
         from ingest.exports.importer import import_paths  # DuckDB: after the activity files' workers start

@@ -40,6 +40,11 @@ class Env:
     def settings(self) -> dict[str, Any]:
         return load_settings(self.config)
 
+    def values_stored(self) -> None:
+        """The command stored the session values itself, after its last write (`crosstrain import`, in
+        its own connection): `store_values` has nothing left to do unless the file changes again."""
+        self.found = file_state(self.db)
+
     def store_values(self, db: Path | None = None) -> None:
         """After a command that wrote the database `db` (default: --db, when its file changed): store
         the session values the write made stale (queries/session_values.py). Any command that writes

@@ -6,6 +6,7 @@ import gzip
 import io
 import re
 import zipfile
+import zlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -64,6 +65,47 @@ def test_one_session_as_fit_gpx_and_tcx_is_stored_once_with_the_richest_samples(
     assert result.exit_code == 0, result.output
     assert one(db_path, "select count(*) from activities where twin_of is null") == 1
     assert rows(db_path, "select format, hr_s from activity_files") == [("fit", 1200.0)]
+
+
+def test_one_file_twice_in_a_folder_is_one_activity_the_second_copy_an_update(
+    run_cli, db_path, tmp_path
+) -> None:
+    # Two names for the same bytes: one key. Written in one go they would be two activities (`key`,
+    # `key#2`); the batch falls back to waves, so the second copy updates the first (its file name).
+    f = fit_activity(tmp_path / "a.fit", T0, 1800)
+    (tmp_path / "b.fit").write_bytes(f.read_bytes())
+    fit_activity(tmp_path / "c.fit", T0 + timedelta(days=1), 1200)
+    result = run_cli("import", "--athlete", "Ana", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "3 sessions: 2 imported, 1 updated, 0 duplicates" in result.stdout
+    assert rows(db_path, "select name from activities order by start_at") == [("b.fit",), ("c.fit",)]
+
+
+def test_a_folders_new_sessions_are_numbered_by_start_and_a_tie_goes_to_the_first_file(
+    run_cli, db_path, tmp_path
+) -> None:
+    # Two recordings alike in every ranked respect (twins.py: RPE, HR, time of day, minutes): the lower
+    # id counts, i.e. the file first in the folder's order, as when each overlap was written apart.
+    a = gpx(tmp_path / "a.gpx", T0, 600)
+    b = gpx(tmp_path / "b.gpx", T0, 600, leading_whitespace=True)  # other bytes, the same track
+    for n in range(2, 10):  # earlier sessions of three sports, their names in the opposite order
+        gpx(
+            tmp_path / f"c{n}.gpx", T0 - timedelta(days=n), 900, sport=("running", "cycling", "hiking")[n % 3]
+        )
+    result = run_cli("import", "--athlete", "Ana", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "1 double recording, counted once" in result.stdout
+    found = rows(
+        db_path, "select activity_id, start_at, source_id, twin_of from activities order by activity_id"
+    )
+    assert [r[1] for r in found] == sorted(r[1] for r in found)  # ids in the order of the starts
+    key = {r[2]: r for r in found}  # source_id: the file's content (decode.py's digest) and session
+
+    def of(path: Path) -> tuple:
+        data = path.read_bytes()
+        return key[f"{zlib.crc32(data):08x}{len(data):x}:0"]
+
+    assert of(a)[3] is None and of(b)[3] == of(a)[0]
 
 
 def test_quirks_of_real_devices(run_cli, db_path, tmp_path) -> None:

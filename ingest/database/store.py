@@ -171,6 +171,7 @@ def write_activities(
     import_id: int | None,
     settings: dict[str, Any],
     registered: bool = False,
+    ordered: bool = False,
 ) -> WriteCounts:
     """Write the rows of table `staged` into `activities`, each activity once, each session counted once.
 
@@ -185,7 +186,9 @@ def write_activities(
 
     The key is unique by construction here (no index enforces it: see migration 002). `registered`: the
     caller's transaction already ran `categories.register` with these settings (a file import's second
-    wave: ~15 ms a write saved).
+    wave: ~15 ms a write saved). `ordered`: new rows get their ids in the order of `staged`'s rows (a
+    file import's sessions, whose order decides a tie between two recordings of one session); else in
+    whatever order the insert's plan gives (a bulk import's rows, numbered on every core).
     """
     cols = ", ".join(STAGED_COLUMNS)
     if not registered:
@@ -216,7 +219,8 @@ def write_activities(
     # The rows as they will be stored: a query, not a table, so that a bulk import categorises its
     # rows in the insert itself instead of writing them once more.
     # Sessions far beyond plausible for their kind are stored excluded, with the reason (plausibility.py).
-    categorised = categories.categorised(f"select {cols} from {staged}", staged)
+    row = ", rowid as _row" if ordered else ""  # the staged order, carried for the new rows' ids
+    categorised = categories.categorised(f"select {cols}{row} from {staged}", staged)
     incoming = corrections.overlay(
         con,
         f"select *, {plausibility.exclusion_sql()} as excluded_reason from ({categorised})",
@@ -228,13 +232,20 @@ def write_activities(
         f"select exists (select 1 from {staged} join activities using (athlete_id, source, source_id))"
     ).fetchone()[0]
     changed = " or ".join(f"i.{c} is distinct from a.{c}" for c in VALUE_COLUMNS)
-    con.execute(
-        f"""create or replace temp table _known as
-            select a.activity_id, ({changed}) as changed, a.start_local as stored_start_local, i.*
-            from ({incoming}) i join activities a using (athlete_id, source, source_id)
-            {"" if stored else "limit 0"}"""
-    )
-    known, updated = con.execute("select count(*), count(*) filter (changed) from _known").fetchone()
+    if stored:
+        con.execute(
+            f"""create or replace temp table _known as
+                select a.activity_id, ({changed}) as changed, a.start_local as stored_start_local, i.*
+                from ({incoming}) i join activities a using (athlete_id, source, source_id)"""
+        )
+        known, updated = con.execute("select count(*), count(*) filter (changed) from _known").fetchone()
+    else:  # empty, with the columns read below: made without planning `incoming` once more (~7 ms)
+        con.execute(
+            """create or replace temp table _known (activity_id bigint, changed boolean,
+               stored_start_local timestamp, athlete_id integer, source varchar, source_id varchar,
+               start_local timestamp)"""
+        )
+        known = updated = 0
     if updated:
         sets = ", ".join(f"{c} = k.{c}" for c in VALUE_COLUMNS)
         con.execute(
@@ -248,16 +259,23 @@ def write_activities(
     last_id = con.execute("select coalesce(max(activity_id), 0) from activities").fetchone()[0]
     # New ids from a sequence rather than `row_number() over ()`: that window holds every row in one
     # partition, so the insert, and the compression of the rows it writes, ran on one thread.
-    con.execute(f"create or replace temp sequence _activity_ids start {int(last_id) + 1}")
+    new_id = f"{int(last_id)} + row_number() over (order by _row)" if ordered else "nextval('_activity_ids')"
+    if not ordered:
+        con.execute(f"create or replace temp sequence _activity_ids start {int(last_id) + 1}")
+    new_only = (  # no key stored: every row is new
+        """where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
+                             and k.source = i.source and k.source_id = i.source_id)"""
+        if stored
+        else ""
+    )
     counts.new = con.execute(
         f"""insert into activities ({cols}, category, excluded, excluded_reason, import_id, activity_id)
-            select {cols}, category, excluded, excluded_reason, ?, nextval('_activity_ids')
-            from ({incoming}) i
-            where not exists (select 1 from _known k where k.athlete_id = i.athlete_id
-                              and k.source = i.source and k.source_id = i.source_id)""",
+            select {cols}, category, excluded, excluded_reason, ?, {new_id}
+            from ({incoming}) i {new_only}""",
         [import_id],
     ).fetchone()[0]
-    con.execute("drop sequence _activity_ids")
+    if not ordered:
+        con.execute("drop sequence _activity_ids")
     if counts.new or updated:
         touched = f"""select activity_id from activities where activity_id > {int(last_id)}
                       union all select activity_id from _known where changed"""

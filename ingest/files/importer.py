@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ingest import athlete_zone
+from ingest import athlete_zone, categories
 from ingest.database import store
 from ingest.database.limits import WEEK_S
 from ingest.database.transaction import transaction
@@ -98,11 +98,13 @@ def import_activity_paths(
     settings: dict[str, Any],
     progress: Progress | None = None,
     first: Started | None = None,
+    after: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
 ) -> list[FilesResult]:
     """Import every path; a bad file or path doesn't stop the others. The first path's files start
     decoding before the database is opened (or before this module was imported: `first`, started
     by the caller with the same `progress`): its creation (a first import) or its schema check runs
-    beside the decode workers instead of before them."""
+    beside the decode workers instead of before them. `after(con)` runs on the import's connection
+    once every path is written, before it closes (the CLI stores the session values there)."""
     results = []
     if first is None and paths:
         first = Started.of(paths[0], progress)
@@ -124,6 +126,8 @@ def import_activity_paths(
                 except Exception as exc:  # noqa: BLE001 - one path's fault is its line; the others go on
                     result.error = f"{path}: not imported: {type(exc).__name__}: {first_line(exc)[:200]}"
                 results.append(result)
+            if after is not None:
+                after(con)
     finally:
         if first is not None:
             first.close()  # when the database could not be opened: no worker left decoding
@@ -145,6 +149,8 @@ def _import_path(
     if started.error is not None:
         raise started.error
     assert found is not None and started.decoding is not None
+    if not found.strava_csv:  # while the workers decode: the writes below find the categories loaded
+        categories.register(con, settings)
     decoded = started.decoding.result(result.notes)
     good = []
     for d in decoded:
@@ -171,9 +177,8 @@ def _import_path(
         if progress:
             progress(start, len(good), "writing")
         batch = good[start : start + BATCH_FILES]
-        _write_batch(
-            con, batch, athlete, options, settings, result, zone, _batch_progress(progress, start, len(good))
-        )
+        step = _batch_progress(progress, start, len(good))
+        _write_batch(con, batch, athlete, options, settings, result, zone, step, registered=True)
     stored = con.execute(
         "select timezone from athletes where name = ? and timezone_source = 'gps'", [athlete]
     ).fetchone()
@@ -208,9 +213,11 @@ def _write_batch(
     result: FilesResult,
     gps_zone: str | None = None,
     step: Callable[[str, int], None] | None = None,
+    registered: bool = False,
 ) -> None:
     """Stage a batch's sessions, write them, attach their samples: one transaction. `gps_zone` becomes
-    the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py)."""
+    the athlete's zone where it is unset or this machine's (ingest/athlete_zone.py); `registered`:
+    `categories.register` ran on `con` with these settings (store.write_activities)."""
     with transaction(con):
         athlete_id = store.ensure_athlete(con, athlete, timezone=options.timezone)
         import_id = store.start_import(con, "files", result.path, "activity files")
@@ -224,6 +231,7 @@ def _write_batch(
             gps_zone,
             step=step,
             rejects=result.rejects,
+            registered=registered,
         )
         result.counts.add(counts)
         result.attached += attached
@@ -242,17 +250,19 @@ def write_decoded(
     names: dict[str, str] | None = None,
     step: Callable[[str, int], None] | None = None,
     rejects: list[str] | None = None,
+    registered: bool = False,
 ) -> tuple[store.WriteCounts, int]:
     """Write decoded files' sessions and attach their samples, inside the caller's transaction (the
     Garmin sync writes its own bookkeeping in the same one). `names` (source_id -> name) replaces a
     session's own name, as a service's title for the activity; `step(stage, files)` says progress;
-    `rejects` hears one line per session the plausibility rules refused. Returns the counts and
+    `rejects` hears one line per session the plausibility rules refused; `registered`: the categories
+    of `settings` are loaded on `con` already (store.write_activities). Returns the counts and
     attached rows."""
     try:
         athlete_zone.store_gps_zone(con, f"select {int(athlete_id)}", gps_zone)
         fallback = _athlete_zone(con, athlete_id, timezone)
         counts = store.WriteCounts()
-        for n, wave in enumerate(_waves([(d, s) for d in batch for s in d.sessions])):
+        for n, wave in enumerate(_write_order([(d, s) for d in batch for s in d.sessions])):
             rows = [
                 _staged_row(athlete_id, d, s, local_time(s.start_at, s.timezone or fallback)) for d, s in wave
             ]
@@ -260,7 +270,10 @@ def write_decoded(
                 rows = [(*r[:8], names.get(r[2], r[8]), *r[9:]) for r in rows]
             _stage(con, rows)
             # one transaction (the caller's): the categories registered by the first wave serve the rest
-            counts.add(store.write_activities(con, "_staged", import_id, settings, registered=n > 0))
+            known = registered or n > 0
+            counts.add(
+                store.write_activities(con, "_staged", import_id, settings, registered=known, ordered=True)
+            )
             if rejects is not None:
                 rejects += _implausible(con, wave)
         if step:
@@ -283,10 +296,25 @@ def _batch_progress(progress: Progress | None, start: int, total: int) -> Callab
     return lambda stage, n: progress(start + n, total, stage)
 
 
+def _write_order(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, Session]]]:
+    """The writes of a batch's sessions: one, its rows in the order of `_waves` (so that each gets the
+    activity id it got when the waves were written one after the other: a tie between two recordings
+    of one session goes to the lower id), when no two sessions share a key; else the waves, one write
+    each. A single write links its own double recordings (twins.link re-links every activity on the
+    days written, the new ones too), and each write costs ~60-90 ms of statement planning whatever
+    its rows. Two sessions share a key when one file is in the batch twice (the same bytes under two
+    names): written in one go they would be two activities (`id`, `id#2`, store._distinct_rows),
+    written in two the second updates the first (its name)."""
+    waves = _waves(sessions)
+    keys = {source_id(d, s) for d, s in sessions}
+    if len(keys) < len(sessions):
+        return waves
+    return [[x for wave in waves for x in wave]]
+
+
 def _waves(sessions: list[tuple[Decoded, Session]]) -> list[list[tuple[Decoded, Session]]]:
-    """Sessions split so that no two in one wave overlap in time: the write path checks a new row
-    against stored rows, so the FIT and GPX of one run in one batch must be written one after the other
-    for the second to be recognised as the same session."""
+    """Sessions split so that no two in one wave overlap in time, the earliest first: written one wave
+    after the other, a second copy of a file finds its first as stored (a key already stored)."""
     waves: list[list[tuple[Decoded, Session]]] = []
     ends: list[list[tuple[datetime, datetime]]] = []
     for d, s in sorted(sessions, key=lambda x: x[1].start_at):

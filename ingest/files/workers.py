@@ -110,7 +110,10 @@ class Decoding:
         known = [sizes[i] for i in self.small]  # 0: not known cheaply (a zip inside the zip): taken as large
         self.workers = max(1, min(os.cpu_count() or 1, len(self.small), MAX_WORKERS))
         if len(self.small) >= PARALLEL_FROM and (sum(known) >= PARALLEL_FROM_BYTES or 0 in known):
-            self.pool, self.futures = _submitted(items, self.small, self.workers)
+            # the largest files first: the last tasks are small ones, so both workers end near together
+            # (the folder of real files: 269 -> 257 ms of makespan simulated from its files' decode times)
+            largest_first = sorted(self.small, key=lambda i: -sizes[i])
+            self.pool, self.futures = _submitted(items, largest_first, self.workers)
 
     def finished(self, i: int, d: Decoded) -> None:
         self.done[i], self.count = d, self.count + 1
@@ -127,7 +130,9 @@ class Decoding:
             try:
                 _collect(self.futures, self.finished)
             finally:
-                self.close()
+                # every task has ended: the workers need only exit, and they do so while this process
+                # goes on (waiting for them cost 20-90 ms of wall before the first write)
+                self.close(wait=False)
             left = [i for i in self.small if self.done[i] is None]
             if left:
                 undone = lambda i: self.done[i] is None  # noqa: E731
@@ -137,10 +142,11 @@ class Decoding:
                 self.finished(i, decode(item))
         return [d for d in self.done if d is not None]
 
-    def close(self) -> None:
-        """The workers stopped (files not started yet are not decoded)."""
+    def close(self, wait: bool = True) -> None:
+        """The workers stopped (files not started yet are not decoded); `wait`: until they have exited
+        (a pool left un-waited is joined at this process's exit, by concurrent.futures)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=wait, cancel_futures=True)
             self.pool = None
 
 
