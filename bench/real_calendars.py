@@ -135,9 +135,10 @@ CALENDARS: list[tuple[str, str, str, str, dict[str, str]]] = [
         "2026-08-16",
         {},
     ),
-    # refused by the import (plans4): a dated table whose columns name no duration, a countdown week
-    # table, a spreadsheet and a table of weekly totals
+    # a dated table in miles (refused at b561b1d: "not a generic CSV"; read since plans4)
     ("parcon/Rocky @0d6dd90b", "training_plan.csv", "parcon+Rocky", "2025-10-12", {}),
+    # refused by the import (plans4): a countdown week table without dates, a spreadsheet (one line
+    # saying to save it as CSV since plans4), a table of weekly totals
     (
         "ntustison/MoreThanAFeeling @6507b047",
         "PfitzingerPlans/Pfitzinger_55to70_18week.csv",
@@ -266,6 +267,8 @@ PAIRS: dict[str, list[tuple[str, str]]] = {
     ],
     "reichenbach1891-byte+training-calendar/training-plan.ics": [("kostaskes", "2023-05-01")],
     "pugu-prog+training-guy-dashboard/training.ics": [("darixxxon", "2025-02-01")],
+    # read since plans4's table columns (refused before): a Daniels-style marathon table in miles
+    "parcon+Rocky/training_plan.csv": [("aakash", "2024-06-01"), ("kostaskes", "2021-10-15")],
 }
 JUDGEMENTS = ROOT / "docs" / "plan_judgements.csv"
 KEY = ("calendar", "athlete", "as_of", "code", "week")
