@@ -239,7 +239,10 @@ STRENGTH = ("strength", "pilates")
 # convention after the usual 1-3 week taper, Mujika & Padilla 2003): load well below usual is the plan.
 TAPER_DAYS, AFTER_RACE_DAYS = 14, 7
 # A planned week at most this share of the 7 days before, with more planned in the 7 after, is a
-# recovery week (crosstrain's convention: plans cut a recovery week by 20-40%).
+# recovery week (crosstrain's convention: plans cut a recovery week by 20-40%). The same share between
+# two calendar weeks of the plan (Monday to Sunday) is one too, whatever follows it: a recovery block
+# of two light weeks, or a recovery week that the rolling 7 days cut across (docs/plan_judgements.csv,
+# acwr_low re-read by hand: raxdne's and Behobia's every fourth week).
 RECOVERY_SHARE = 0.85
 
 
@@ -251,6 +254,28 @@ def _planned_minutes(p: Projection, start: date, end: date) -> float:
     """Minutes of done and planned sessions from `start` to `end`."""
     by_day = p.minutes or {}
     return sum(float(m) for d, m in by_day.items() if start <= d <= end)
+
+
+def _plan_week_minutes(p: Projection, monday: date) -> float:
+    """Minutes of the plan's own sessions in the calendar week from `monday`."""
+    return sum(float(s["minutes"]) for s in p.sessions if monday <= s["day"] <= monday + timedelta(days=6))
+
+
+def _in_recovery_week(p: Projection, day: date) -> bool:
+    """The 7 days to `day` hold sessions of a calendar week that the plan cuts to RECOVERY_SHARE of its
+    own week before (both weeks the plan's, so a plan lighter than the athlete's history is no
+    recovery; a Monday before a light week with nothing planned on it is still the week before)."""
+    first_monday = engine.monday(p.first)
+    start = day - timedelta(days=6)
+    for monday in {engine.monday(start), engine.monday(day)}:
+        before = monday - timedelta(days=7)
+        if before < first_monday:
+            continue
+        held = any(max(start, monday) <= s["day"] <= min(day, monday + timedelta(days=6)) for s in p.sessions)
+        week, previous = _plan_week_minutes(p, monday), _plan_week_minutes(p, before)
+        if held and previous > 0 and week <= RECOVERY_SHARE * previous:
+            return True
+    return False
 
 
 def _planned_share(p: Projection, day: date, categories: tuple[str, ...]) -> tuple[int, float]:
@@ -306,12 +331,13 @@ def _race_is_the_jump(p: Projection, row: dict, day: date, params: Params) -> bo
 
 def _planned_shape(p: Projection, code: str, day: date, params: Params, row: dict | None = None) -> bool:
     """True where the plan's own shape explains a warning the done-history rules can't know about:
-    load well below usual in a race's taper or the days after it, in a planned recovery week or as the
-    plan winds down; a volume jump or a return from a break while the 28 days looked at reach before
-    the athlete's first session (a plan's first weeks after a history of nothing); a support gap or
-    share of the days before that the plan's own 7 days from the warning close (a strength or Pilates
-    session; at least the support_share_low target of support minutes); a volume jump the plan's race
-    makes (_race_is_the_jump)."""
+    load well below usual in a race's taper or 7 days that reach into the days after it, in a planned
+    recovery week (_in_recovery_week too), before a week the calendar leaves empty (a block's or a
+    season's end) or as the plan winds down; a volume jump or a return from a break while the 28 days
+    looked at reach before the athlete's first session (a plan's first weeks after a history of
+    nothing); a support gap or share of the days before that the plan's own 7 days from the warning
+    close (a strength or Pilates session; at least the support_share_low target of support minutes); a
+    volume jump the plan's race makes (_race_is_the_jump)."""
     if code == "no_support_work":
         return _planned_share(p, day, STRENGTH)[0] > 0
     if code == "low_support_share":
@@ -323,16 +349,19 @@ def _planned_shape(p: Projection, code: str, day: date, params: Params, row: dic
     if code != "acwr_low":
         return False
     races = [s["day"] for s in p.sessions if s.get("intensity") == "race"]
-    if any(0 <= (r - day).days <= TAPER_DAYS or 0 < (day - r).days <= AFTER_RACE_DAYS for r in races):
+    # the taper before a race, or 7 days that reach into the AFTER_RACE_DAYS after one
+    if any(0 <= (r - day).days <= TAPER_DAYS or 0 < (day - r).days < AFTER_RACE_DAYS + 7 for r in races):
         return True
     week = _planned_minutes(p, day - timedelta(days=6), day)
     before = _planned_minutes(p, day - timedelta(days=13), day - timedelta(days=7))
     after = _planned_minutes(p, day + timedelta(days=1), day + timedelta(days=7))
     if week == 0 and before + after > 0:
         return True  # a week the calendar leaves empty: a planned break, not a plan of low load
+    if after == 0:
+        return True  # the calendar's next 7 days are empty: a block or season that ends, a break ahead
     if (p.last - day).days < TAPER_DAYS and week < before:
         return True
-    return week <= RECOVERY_SHARE * before and after > week
+    return (week <= RECOVERY_SHARE * before and after > week) or _in_recovery_week(p, day)
 
 
 def findings(p: Projection, params: Params) -> list[dict]:

@@ -601,3 +601,38 @@ def test_a_coachs_weeks_read_as_sessions_not_as_the_weeks_notes(db_path, run_cli
         ("2027-06-16", "run", 40.0, "easy"),
         ("2027-06-16", "strength", 30.0, None),
     ]
+
+
+def test_a_generators_labels_strides_and_race_read_as_the_plan_means(db_path, run_cli):
+    """Shapes of real calendars judged by hand (generator_labels_strides.ics; tests/fixtures/README.md):
+    "Run: Core Stability or Functional" was a 45-min run (its support work missed); "(x4, 2'30" rec)"
+    made a 10-km intervals session 3 minutes long, its "2k" the whole distance; "3 miles easy + 4
+    strides at the end" and "Recovery + strides 7 mi" were two runs, the strides a phantom 30-45 min;
+    "lss" (long slow steady) named no intensity; "HALF MARATHON 13.1 mi" was a tempo run from the
+    description's effort legend."""
+    result = run_cli(
+        "plan",
+        "import",
+        str(PLANS / "generator_labels_strides.ics"),
+        "--athlete",
+        "Ann",
+        "--as-of",
+        "2027-03-01",
+    )
+    assert result.exit_code == 0, result.output
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute(
+            """select start_local::date::varchar, category, round(moving_s / 60), round(distance_m / 1000, 1),
+                      intensity
+               from planned_sessions order by start_local, category"""
+        ).fetchall()
+    assert rows == [
+        ("2027-03-01", "strength", 30.0, None, None),
+        ("2027-03-02", "run", 72.0, 12.0, "intervals"),
+        ("2027-03-03", "run", 54.0, 9.0, "intervals"),
+        ("2027-03-04", "run", 29.0, 4.8, "easy"),
+        ("2027-03-05", "run", 68.0, 11.3, "strides"),
+        ("2027-03-06", "run", 36.0, 6.0, "easy"),
+        ("2027-03-07", "run", 126.0, 21.1, "race"),
+        ("2027-03-08", "run", 60.0, 10.0, None),
+    ]

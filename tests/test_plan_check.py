@@ -333,13 +333,44 @@ def low_weeks(after: str) -> list[tuple]:
 def test_load_well_below_usual_is_the_plan_in_a_taper_or_a_recovery_week(tmp_path, db_path, run_cli):
     """A week of 90 min after weeks of 300 raises acwr_low; before a planned race it is the taper,
     followed by a return to 300 it is a recovery week (crosstrain's conventions, queries/plan.py:
-    TAPER_DAYS, RECOVERY_SHARE). Two low weeks in the middle of a plan stay findings."""
+    TAPER_DAYS, RECOVERY_SHARE). Of two low weeks in the middle of a plan the first is a recovery week
+    too, cut from the full week before it (plans4: raxdne's recovery blocks, judged by hand); the second
+    stays a finding."""
     history(db_path, 6, minutes=60.0)
-    for after, expected in (("race", 0), ("back", 0), ("low", 2)):
+    for after, expected in (("race", 0), ("back", 0), ("low", 1)):
         rows = low_weeks(after)
         run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
         low = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "acwr_low"]
         assert len(low) == expected, (after, low)
+
+
+def test_a_recovery_week_the_rolling_days_cut_across_and_a_block_end_are_the_plan(tmp_path, db_path, run_cli):
+    """Load well below usual that the plan's shape explains, as real calendars showed it (plans4,
+    acwr_low re-read by hand): a recovery week (120 min after weeks of 300) before a week whose runs
+    start on Wednesday, so the 7 days after the recovery week's Wednesday hold less than it (the old
+    "more planned in the 7 after" test missed it; raxdne's and Behobia's every fourth week); and a
+    block that ends with one run, the calendar empty for weeks after it (bendecoste's first block,
+    raxdne's season end)."""
+    history(db_path, 6, minutes=60.0)
+    full = [(o, "Run", 60, None, "Easy run") for o in (1, 2, 3, 5, 6)]
+    recovery = [(o, "Run", 40, None, "Easy run") for o in (2, 4, 7)]
+    late = [(o, "Run", 75, None, "Easy run") for o in (3, 5, 6, 7)]
+    shapes = {
+        "recovery week": full
+        + [(o + 7, *r) for o, *r in full]
+        + [(o + 14, *r) for o, *r in recovery]
+        + [(o + 21, *r) for o, *r in late]
+        + [(o + 28, *r) for o, *r in full],
+        "block end": full
+        + [(o + 7, *r) for o, *r in full]
+        + [(15, "Run", 60, None, "Easy run")]
+        + [(o + 42, *r) for o, *r in full]
+        + [(o + 49, *r) for o, *r in full],
+    }
+    for shape, rows in shapes.items():
+        run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
+        low = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "acwr_low"]
+        assert low == [], (shape, low)
 
 
 def test_a_plan_after_no_history_does_not_jump_from_nothing(tmp_path, db_path, run_cli):

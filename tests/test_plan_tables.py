@@ -36,10 +36,13 @@ def by_category(rows: list[tuple]) -> dict[str, int]:
 # week grid: 3 weeks x 7 days, 6 "Rest"; yoga 3 (mobility); "Kettlebell Strength + Nm Rouvy" twice
 # (2 strength, 2 rides) and the third week's spin (3 rides) and the first week's bike intervals (4);
 # runs: 3 easy, 2 Z2, the 8x300m, the shakeout and the race = 8.
+# countdown in miles (underscored column names, quotes written as &quot;): 14 rows, 4 "Rest"; 10 runs
+# (two quality days a week, easy days, the race); refused at b561b1d as "not a generic CSV".
 TABLES = [
     ("table_dated_rows.csv", "2027-05-03", {"run": 8, "strength": 3}, 3),
     ("table_dmy.csv", "2027-04-05", {"run": 6, "strength": 3}, 4),
     ("table_week_grid.csv", "2027-05-03", {"run": 8, "cross": 4, "mobility": 3, "strength": 2}, 6),
+    ("table_countdown_miles.csv", "2027-05-03", {"run": 10}, 4),
 ]
 
 
@@ -125,3 +128,14 @@ def test_a_csv_that_is_neither_says_what_it_lacks(tmp_path, run_cli):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "not a generic CSV: missing column(s)" in result.output
+
+
+def test_a_spreadsheet_is_one_line_saying_what_to_do(tmp_path, run_cli):
+    """A coach's .xlsx (ntustison/MoreThanAFeeling's marathon plan) was "not a generic CSV: missing
+    column(s) date, type, duration": true of no CSV, and no hint that the file is a spreadsheet."""
+    plan = tmp_path / "Marathon Plan.xlsx"
+    plan.write_bytes(b"PK\x03\x04" + bytes(60))  # a zip file's first bytes, as an .xlsx starts
+    result = run_cli("plan", "import", str(plan), "--athlete", "Ann", "--as-of", "2027-01-01")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"{plan}: a spreadsheet (.xlsx) is not read: save its plan sheet as CSV" in result.output

@@ -241,6 +241,11 @@ def import_plan(
     """Import one plan file (`.ics` by its suffix, else a generic CSV) in one transaction."""
     if not path.is_file():
         raise CrosstrainError(f"{shown}: no such file")
+    if path.suffix.lower() in SPREADSHEETS:
+        raise CrosstrainError(
+            f"{shown}: a spreadsheet ({path.suffix.lower()}) is not read: save its plan sheet as CSV "
+            "(its own columns, or the generic date,type,duration) or export the plan as a calendar (.ics)"
+        )
     ics = path.suffix.lower() in (".ics", ".ical", ".ifb")
     result = PlanResult(file=shown, format="ics" if ics else "csv")
     if athlete:
@@ -473,6 +478,11 @@ def recent_paces(
         [athlete_id, first, first, PACE_MIN_SESSIONS],
     ).fetchall()
     return {kind: (float(p), int(n)) for kind, p, n in rows}
+
+
+# Spreadsheet files a coach may pass as they are (ntustison/MoreThanAFeeling's marathon plan .xlsx was
+# refused as "not a generic CSV", which says nothing about what to do)
+SPREADSHEETS = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
 
 
 def _minutes(seconds: float) -> str:

@@ -26,13 +26,41 @@ from datetime import date, datetime, timedelta
 from ingest.errors import CrosstrainError
 
 DATE_COLUMNS = ("date", "datum", "fecha", "data", "day date", "start date", "start")
-KIND_COLUMNS = ("type", "sport", "activity type", "activity_category", "category", "discipline", "kind")
+KIND_COLUMNS = (
+    "type",
+    "sport",
+    "activity type",
+    "activity category",
+    "category",
+    "discipline",
+    "kind",
+    "workout type",
+)
 NAME_COLUMNS = ("workout", "name", "activity", "session", "title", "summary", "training", "plan item")
-DISTANCE_COLUMNS = ("distance", "distance_km", "distance (km)", "km", "distance_mi", "miles", "mi")
-DURATION_COLUMNS = ("duration", "rpe / duration", "duration (min)", "minutes", "time", "duration_min")
+DISTANCE_COLUMNS = (
+    "distance",
+    "distance km",
+    "distance (km)",
+    "km",
+    "distance mi",
+    "miles",
+    "mi",
+    "total miles",
+    "total km",
+)
+DURATION_COLUMNS = ("duration", "rpe / duration", "duration (min)", "minutes", "time", "duration min")
 RPE_COLUMNS = ("rpe",)
 PACE_COLUMNS = ("pace", "target pace")
-DESCRIPTION_COLUMNS = ("detail", "details", "description", "notes", "note", "comment", "comments")
+DESCRIPTION_COLUMNS = (
+    "detail",
+    "details",
+    "description",
+    "notes",
+    "note",
+    "comment",
+    "comments",
+    "workout description",
+)
 WEEK_COLUMNS = ("week", "wk", "woche", "semana", "semaine")
 WEEKDAYS = (
     ("mon", "monday", "mo", "lun", "lunes", "montag"),
@@ -72,7 +100,8 @@ class Table:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"\s+", " ", name.strip().strip("\ufeff").lower())
+    """A column's name as the tables above write it ("Workout_Type" is "workout type")."""
+    return re.sub(r"[\s_]+", " ", name.strip().strip("\ufeff").lower())
 
 
 def _find(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -147,7 +176,7 @@ def _summary(cells: list[str], header: list[str]) -> tuple[str, str | None]:
     parts = [cell(KIND_COLUMNS), cell(NAME_COLUMNS)]
     distance = _find(header, DISTANCE_COLUMNS)
     if distance is not None and distance < len(cells):
-        unit = "mi" if _key(header[distance]) in ("distance_mi", "miles", "mi") else "km"
+        unit = "mi" if _key(header[distance]) in ("distance mi", "miles", "mi", "total miles") else "km"
         parts.append(_with_unit(cells[distance], unit))
     parts.append(_with_unit(cell(DURATION_COLUMNS), "min"))
     rpe = cell(RPE_COLUMNS)

@@ -126,7 +126,7 @@ INTENSITY_WORDS: dict[str, tuple[str, ...]] = {
         "easy", "ez", "gentle", "light", "aerobic", "conversational", "base", "z1", "z2", "zone 1",
         "zone 2", "ga1", "locker", "leicht", "ruhig", "suave", "facil", "facile", "tranquillo", "lento",
         "makkelijk", "rustig", "rolig", "roligt", "helppo", "kevyt", "peruskunto", "spokojny",
-        "lekki", "lehky", "volny", "leve", "endurance", "general endurance",
+        "lekki", "lehky", "volny", "leve", "endurance", "general endurance", "lss",
     ),
     "long": (
         "long", "lr", "lsd", "long run", "lang", "langer lauf", "largo", "tirada larga", "sortie longue",
@@ -140,7 +140,7 @@ INTENSITY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "tempo": (
         "tempo", "tempolauf", "cruise", "ritmo", "allure", "tempoloop", "tempolob", "tempolop", "tempopass",
-        "vauhtikestavyys", "tempowy", "tempovy",
+        "vauhtikestavyys", "tempowy", "tempovy", "comfortably hard",
     ),
     "threshold": (
         "threshold", "lactate", "lt", "sweet spot", "sweetspot", "ftp", "z4", "zone 4", "schwelle",
@@ -220,6 +220,9 @@ RACE_DISTANCES = {
     "parkrun": 5000.0,
 }
 
+# A distance within 3% of a named race's is that race's ("13.1 mi", "42.2 km"; crosstrain's convention)
+RACE_DISTANCE_TOLERANCE = 0.03
+
 NUM = r"(\d+(?:[.,]\d+)?)"
 RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|bis|a)\s*{NUM})?"
 # "45 min", "20-30 min", "45'", "45′", "60min"
@@ -231,6 +234,11 @@ MINUTES = re.compile(
 HOURS = re.compile(
     rf"(?<![\d:]){RANGE}\s*(?:h|hr|hrs|hours?|std|stunden?|horas?|heures?|ore|uur|timer?|tim|tuntia?|godz|hod)\.?"
     r"(?:\s*(\d{1,2})(?:\s*(?:m|min|mins|minutes?|'|′))?)?(?![a-z])",
+    re.I,
+)
+# "3' rec", "2'30\" rec", "90 s jog between", "2 min rest": the rest between repeats, not the session
+REST_AFTER = re.compile(
+    r"""\s*(?:\d{1,2}\s*(?:"|''|″|s|sec)\s*)?(?:rec|recovery|rest|pause|break|between|jog\s+(?:rec|recovery|rest|between))\b""",
     re.I,
 )
 CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?![\d:])")
@@ -246,6 +254,16 @@ DISTANCE = re.compile(
 # "5 x 1 km", "6x800m", "4 × 400 m", "3 x 10 min", "2×10′"
 # A description's sentences about the week, not the session ("Weekly target: 6.0h", "Sauna 5x this
 # week, 30-35 min sessions"): not read for the session's numbers.
+# "2k (x4, 2'30\" rec)": the repeats written after the distance, as "4 x 2k"
+REPEATS_AFTER = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(km|k|mi|miles?|m|meters?|metres?)\s*\(\s*[x×]\s*(\d{1,2})(?!\d)", re.I
+)
+# "Distance: 10 km", "Total: 12 km": the session's whole distance, as a description labels it
+DISTANCE_LABEL = re.compile(
+    rf"\b(?:total distance|distance|total|distanz|distancia)\s*:\s*{RANGE}\s*"
+    r"(km|kms|k|mi|miles?|m)(?![a-z0-9])",
+    re.I,
+)
 WEEK_WORDS = re.compile(r"\b(?:weekly|per week|this week|a week|week total|wochen\w*|semanal\w*)\b", re.I)
 SENTENCE_END = re.compile(r"(\n|(?<=[.!?;])\s+)")
 WALK_JOG = re.compile(r"\b(?:walk[- /]?jog|jog[- /]?walk|run[- /]?walk|walk[- /]?run)\b", re.I)
@@ -341,8 +359,22 @@ def expand(text: str, codes: list[tuple[re.Pattern[str], str]]) -> str:
 
 
 def _kind(folded: str) -> str | None:
+    """The first kind the words name."""
     hits = _found(folded, KIND_PHRASES)
     return hits[0][1] if hits else None
+
+
+# Kinds whose words after a "Run:" label name the session ("Run: Core Stability or Functional"); the
+# others there are parts of the run ("Run: 8x300m fast / 60s Walk")
+SUPPORT_KINDS = ("Strength", "Pilates", "Yoga", "Mobility")
+
+
+def _labelled_kind(text: str) -> str | None:
+    """The kind of `text`, where a leading "Kind:" label yields to a support kind the words after it
+    name."""
+    label, colon, rest = text.partition(":")
+    after = _kind(fold(rest)) if colon and len(label.split()) <= 2 and _kind(fold(label)) else None
+    return after if after in SUPPORT_KINDS else _kind(fold(text))
 
 
 def _intensity(folded: str, text: str) -> tuple[str | None, str | None]:
@@ -366,7 +398,7 @@ def text_seconds(text: str) -> float | None:
     minutes, "20-30 min" is 25), in seconds, or None."""
     found = [int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) for m in CLOCK.finditer(text)]
     found += [_mid(m[1], m[2]) * 3600 + (int(m[3]) * 60 if m[3] else 0) for m in HOURS.finditer(text)]
-    found += [_mid(m[1], m[2]) * 60 for m in MINUTES.finditer(text)]
+    found += [_mid(m[1], m[2]) * 60 for m in MINUTES.finditer(text) if not REST_AFTER.match(text, m.end())]
     for m in REPEATS.finditer(text):
         unit = m[3].lower()
         if unit in ("s", "sec"):
@@ -411,6 +443,10 @@ def text_distance_m(text: str) -> float | None:
             metres = _metres(_num(m[2]), unit, repeat=True)
             if metres:
                 found.append(int(m[1]) * metres)
+    for m in REPEATS_AFTER.finditer(text):
+        metres = _metres(_num(m[1]), m[2], repeat=True)
+        if metres:
+            found.append(int(m[3]) * metres)
     for m in DISTANCE.finditer(text):
         if any(a <= m.start() < b for a, b in spans):
             continue
@@ -479,7 +515,13 @@ def split_sessions(summary: str) -> list[str]:
     the first is planned."""
     first = re.split(r"\s+(?:or|oder|ou|of|eller|tai|lub|nebo)\s+", summary, maxsplit=1, flags=re.I)[0]
     parts = [p.strip() for p in AND.split(first)]
-    if len(parts) > 1 and all(_kind(fold(p)) or _found(fold(p), INTENSITY_PHRASES) for p in parts):
+    # parts of one kind are one session ("3 miles easy + 4 strides at the end", "Recovery + strides 7
+    # mi"): a part without a kind word is a run, as read() takes it
+    if (
+        len(parts) > 1
+        and all(_kind(fold(p)) or _found(fold(p), INTENSITY_PHRASES) for p in parts)
+        and len({_kind(fold(p)) or "Run" for p in parts}) > 1
+    ):
         return parts
     return [first]
 
@@ -495,7 +537,7 @@ def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str
         if not text.strip():
             continue
         folded = fold(text)
-        words.sport_type = words.sport_type or _kind(folded)
+        words.sport_type = words.sport_type or _labelled_kind(text)
         if words.intensity is None:
             words.intensity, words.structure = _intensity(folded, text)
             if WALK_JOG.search(text) and words.intensity in (None, "intervals"):
@@ -507,7 +549,25 @@ def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str
         words.distance_m = words.distance_m or text_distance_m(text)
         words.pace_s_per_km = words.pace_s_per_km or text_pace(text)
         words.rpe = words.rpe if words.rpe is not None else text_rpe(text)
+    total = DISTANCE_LABEL.search(description)
+    if total and (metres := _metres(_mid(total[1], total[2]), total[3], repeat=False)):
+        words.distance_m = max(words.distance_m or 0.0, metres)  # a repeat's distance is a part of it
     folded = fold(summary)
+    # (a marathon or half; a parkrun is as often run easy as raced)
+    race = [hit for hit in _found(folded, RACE_PHRASES) if float(hit[1]) > RACE_DISTANCES["parkrun"]]
+    if (
+        race
+        and words.intensity != "race"
+        and not _found(folded, INTENSITY_PHRASES)
+        and (
+            words.distance_m is None
+            or abs(words.distance_m / float(race[0][1]) - 1) <= RACE_DISTANCE_TOLERANCE
+        )
+    ):
+        # a summary that names a race distance and no intensity of its own, at that distance, is the
+        # race ("HALF MARATHON 13.1 mi"; the description's words are notes: an effort guide names
+        # every pace); "Marathon training run 10 km" is not
+        words.intensity, words.structure = "race", "steady"
     if words.distance_m is None and (words.intensity == "race" or not _kind(folded)):
         hits = _found(folded, RACE_PHRASES)
         if hits:
