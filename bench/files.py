@@ -216,21 +216,25 @@ cli()
 FORKED = re.compile(r"^bench: workers started at ([0-9.]+) s CPU$", re.M)
 
 
-def run_import(code: Path, db: Path, args: list[str]) -> tuple[float, float, str, float | None]:
-    """Wall and CPU seconds (this subprocess and its workers) of `crosstrain import` with `code`, its
-    output, and its own CPU seconds when its decode workers started (None: it started none)."""
+def _import_process(code: Path, db: Path, script: str, args: list[str]) -> subprocess.CompletedProcess:
+    """`crosstrain import ARGS` run by `script` (CLI or PHASED) with `code` into a new database `db`."""
     db.unlink(missing_ok=True)
     Path(f"{db}.wal").unlink(missing_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", CLI, "--db", str(db), "import", *args],
+    return subprocess.run(
+        [sys.executable, "-c", script, "--db", str(db), "import", *args],
         capture_output=True,
         text=True,
         cwd=code,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(code)},
     )
+
+
+def run_import(code: Path, db: Path, args: list[str]) -> tuple[float, float, str, float | None]:
+    """Wall and CPU seconds (this subprocess and its workers) of `crosstrain import` with `code`, its
+    output, and its own CPU seconds when its decode workers started (None: it started none)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = _import_process(code, db, CLI, args)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):  # 1: some files refused, which real folders have
@@ -304,17 +308,8 @@ def phases(code: Path, db: Path, args: list[str]) -> dict[str, float]:
     the last mark of each kind), from one run."""
     import ast
 
-    db.unlink(missing_ok=True)
-    Path(f"{db}.wal").unlink(missing_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(code)}
     t0 = time.time()
-    proc = subprocess.run(
-        [sys.executable, "-c", PHASED, "--db", str(db), "import", *args],
-        capture_output=True,
-        text=True,
-        cwd=code,
-        env=env,
-    )
+    proc = _import_process(code, db, PHASED, args)
     ended = time.time()
     line = next(x for x in proc.stderr.splitlines() if x.startswith("bench-marks "))
     found = {what: at - t0 for what, at in ast.literal_eval(line[len("bench-marks ") :])}
