@@ -257,6 +257,11 @@ with app.server.test_request_context("/"):
     half_year = str(as_of - timedelta(weeks=26) + timedelta(days=1))
     pages = {
         "athlete: page (with its charts)": lambda i: athlete_view.layout(name(i)),
+        # as of the file's last day: an active athlete's page (as of today, since the bench file ends
+        # on AS_OF, every athlete is inactive and the page shows their last active weeks)
+        "athlete: page, an active athlete": (
+            lambda i: athlete_view.layout(name(i), as_of=str(as_of))
+        ),
         "athlete: date range changed (callback)": (
             lambda i: athlete_view.render(name(i), half_year, str(as_of))
         ),
