@@ -216,12 +216,12 @@ def make_case(seed: int, index: int, bombs: bool = False) -> Case:
     if fmt == "gz":
         inner = rng.choice(("fit", "gpx", "tcx"))
         raw, how = _mutated(inner, rng, bombs)
-        data = gzip.compress(raw)
+        data = gzip.compress(raw, mtime=0)
         if rng.random() < 0.3:
             data, more = _bytes(data, rng)
             how += f"; gz {more}"
         elif rng.random() < 0.1:
-            data, how = gzip.compress(b"\0" * rng.choice((2, 40, 200)) * 1024 * 1024), "gz bomb"
+            data, how = gzip.compress(b"\0" * rng.choice((2, 40, 200)) * 1024 * 1024, mtime=0), "gz bomb"
         return Case(seed, index, fmt, f"case{index}.{inner}.gz", data, how)
     data, how = _mutated(fmt, rng, bombs)
     return Case(seed, index, fmt, f"case{index}.{fmt}", data, how)
@@ -363,6 +363,12 @@ def _ics(raw: bytes, rng: random.Random, name: str, bombs: bool) -> tuple[bytes,
     return ("\r\n".join(lines) + "\r\n").encode(), f"{name} " + ", ".join(hows)
 
 
+def _store(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """A member dated 1980-01-01: `writestr` with a bare name stamps the current time, so two runs
+    straddling a two-second tick made different bytes (the corpus must not depend on the clock)."""
+    archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, archive.compression)
+
+
 def _zip(rng: random.Random) -> tuple[bytes, str]:
     """A Strava export, a Garmin export (nested upload zip) or a plain archive of mutated files."""
     kind = rng.choice(("strava", "garmin", "plain"))
@@ -381,15 +387,15 @@ def _zip(rng: random.Random) -> tuple[bytes, str]:
             data = f"{header}\n{line}\n".encode()
             if rng.random() < 0.4:
                 data = mutate_csv(data.decode(), rng)
-            z.writestr("activities.csv", data)
-            z.writestr(f"activities/1.{inner_fmt}", member)
+            _store(z, "activities.csv", data)
+            _store(z, f"activities/1.{inner_fmt}", member)
         elif kind == "garmin":
             nested = io.BytesIO()
             with zipfile.ZipFile(nested, "w") as n:
-                n.writestr(f"upload_1.{inner_fmt}", member)
-            z.writestr("DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", nested.getvalue())
+                _store(n, f"upload_1.{inner_fmt}", member)
+            _store(z, "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", nested.getvalue())
         else:
-            z.writestr(f"a/1.{inner_fmt}", member)
+            _store(z, f"a/1.{inner_fmt}", member)
     data = buf.getvalue()
     if rng.random() < 0.3:
         data, more = _bytes(data, rng)
