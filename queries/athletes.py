@@ -7,6 +7,8 @@ from typing import Any
 
 import duckdb
 
+from queries import engine
+
 SQL = resources.files("queries").joinpath("athletes.sql").read_text(encoding="utf-8")
 NAMES_SQL = resources.files("queries").joinpath("athlete_names.sql").read_text(encoding="utf-8")
 
@@ -14,16 +16,10 @@ NAMES_SQL = resources.files("queries").joinpath("athlete_names.sql").read_text(e
 def athletes(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every athlete as {name, sources, activities, double_recordings, excluded, first_activity,
     last_activity, timezone, timezone_source, hr_max, hr_rest, sex}, by name."""
-    return _dicts(con, SQL)
+    return engine.fetch(con, SQL)
 
 
 def names(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Every athlete as {name, first_activity, last_activity}, by name: `athletes` without the
     counting (the dashboard's pages need only these; a third of the cost)."""
-    return _dicts(con, NAMES_SQL)
-
-
-def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cur = con.execute(sql)
-    columns = [d[0] for d in cur.description]
-    return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
+    return engine.fetch(con, NAMES_SQL)
