@@ -97,6 +97,24 @@ def test_phone_and_watch_on_one_strava_account_count_once(run_cli, db_path: Path
     assert s["run_km"] == 13.0
 
 
+def test_three_recordings_of_one_run_count_once_and_point_at_one(
+    run_cli, db_path: Path, tmp_path: Path
+) -> None:
+    """A watch, a phone and a third app on one run: two second recordings (not three pairs), each
+    pointing at the watch's row (not at each other), and the week counts one run."""
+    third = {**PHONE, "id": 504, "date": "Mar 4, 2024, 6:31:02 AM", "name": "Runkeeper run", "seconds": 2610}
+    export = write_strava_csv(tmp_path / "activities.csv", [WATCH, PHONE, third, SINGLE])
+    result = run_cli("import", "--athlete", "Ana", "--timezone", "UTC", str(export))
+    assert "4 rows: 4 imported, 0 updated, 0 duplicates, 0 rejected; 2 double recordings, counted once" in (
+        result.stdout
+    )
+    links = dict(rows(db_path, "select strava_id, twin_of from activities"))
+    watch_id = rows(db_path, "select activity_id from activities where strava_id = 501")[0][0]
+    assert links == {501: None, 502: watch_id, 504: watch_id, 503: None}
+    s = report(run_cli)["summary"]
+    assert s["sessions"]["run"] == 2 and s["minutes"]["run"] == 45.0 + 30.0
+
+
 def test_a_second_source_with_rpe_takes_over_and_reimports_keep_the_links(
     run_cli, db_path: Path, tmp_path: Path
 ) -> None:
