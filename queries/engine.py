@@ -2,7 +2,7 @@
 
 The steps and what each reads are declared once, in STEPS below (besides the stored tables and
 "scope": q_scope, q_categories, q_run_keywords, ... which prepare_scope loads from the settings in
-force). category_window, risk, weekly_report and unlabelled_window are read directly, not kept.
+force). category_window, hip_sets, risk, weekly_report and unlabelled_window are read directly, not kept.
 
 Each step materialises one temp table named after its file (`q_session_load` from
 `session_load.sql`, ...). STEPS below declares each step once with what it reads (like dbt's `ref()`);
@@ -311,7 +311,6 @@ STEPS: dict[str, Step] = {
         ("session_load",),
         floor="start",
     ),
-    "hip_sets": Step(_file("hip_sets"), "hip_sets", ("scope",)),
 }
 
 # The same tables from each session's stored values and their monthly sums (ingest/database/
