@@ -2,7 +2,7 @@
 
 The steps and what each reads are declared once, in STEPS below (besides the stored tables and
 "scope": q_scope, q_categories, q_run_keywords, ... which prepare_scope loads from the settings in
-force). category_window, risk, weekly_report and unlabelled_window are read directly, not kept.
+force). category_window, hip_sets, risk, weekly_report and unlabelled_window are read directly, not kept.
 
 Each step materialises one temp table named after its file (`q_session_load` from
 `session_load.sql`, ...). STEPS below declares each step once with what it reads (like dbt's `ref()`);
@@ -311,7 +311,6 @@ STEPS: dict[str, Step] = {
         ("session_load",),
         floor="start",
     ),
-    "hip_sets": Step(_file("hip_sets"), "hip_sets", ("scope",)),
 }
 
 # The same tables from each session's stored values and their monthly sums (ingest/database/
@@ -431,7 +430,9 @@ def _made(con: Con) -> dict[str, _Made] | None:
     if kept is None:
         return None
     if _RELATIONS.get():
-        kept.pop(id(con), None)  # the renamed run overwrites the tables: forget them all
+        forgotten = kept.pop(id(con), None)  # the renamed run overwrites the tables: forget them all
+        if forgotten is not None:  # (but the constant tables stay made, as outside a request)
+            _make_intensity(con, forgotten[1])
         return None
     return kept.setdefault(id(con), (con, {}))[1]
 
@@ -479,6 +480,8 @@ def ensure(con: Con, target: str, values: dict[str, Any], stored: bool | str = F
             if step.floor:
                 values[step.floor] = have.args[step.floor]
             continue
+        if name in _INTENSITY_READERS:
+            _make_intensity(con, memo)
         backend(con).create(f"q_{step.table}", text, args)
         RUNS[name] += 1
         memo[step.table] = _Made(name, args, inputs, next(_TOKENS))
@@ -540,7 +543,8 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
     default intensity and roles: the one place the SQL learns what a category counts as),
     q_generic_types (sport types that say nothing), q_intensity and q_intensity_types (default
     intensities by category and light activity type), q_run_keywords and q_easy_keywords (words of a
-    run meant easy)."""
+    run meant easy). Inside a request q_intensity and q_intensity_types are made only when a step
+    that reads them runs (_INTENSITY_READERS: not on the stored path)."""
     made = _made(con)
     key = {
         "ids": None if ids is None else tuple(sorted(set(ids))),
@@ -568,23 +572,39 @@ def prepare_scope(con: Con, ids: list[int] | None, params: Params) -> None:
         },
     )
     engine.create_columns("q_generic_types", {"type_name": ("varchar", [t.lower() for t in NAME_DECIDES])})
-    engine.create_columns(
-        "q_intensity",
-        {
+    typed = [(t, key) for key, types in INTENSITY_TYPES.items() for t in types]
+    intensity = {
+        "q_intensity": {
             "intensity_key": ("varchar", list(params.intensity)),
             "intensity": ("double", list(params.intensity.values())),
         },
-    )
-    typed = [(t, key) for key, types in INTENSITY_TYPES.items() for t in types]
-    engine.create_columns(
-        "q_intensity_types",
-        {
+        "q_intensity_types": {
             "type_name": ("varchar", [t for t, _ in typed]),
             "intensity_key": ("varchar", [k for _, k in typed]),
         },
-    )
+    }
+    if made is None:
+        for table, columns in intensity.items():
+            engine.create_columns(table, columns)
+    else:
+        made[_INTENSITY] = _Made(_INTENSITY, {"tables": intensity}, (), next(_TOKENS))
     engine.create_columns("q_run_keywords", {"keyword": ("varchar", list(params.run_keywords))})
     engine.create_columns("q_easy_keywords", {"keyword": ("varchar", list(params.easy_keywords))})
+
+
+# The steps that read q_intensity and q_intensity_types, and the request's entry holding those tables'
+# columns until one of them runs (prepare_scope): a report or page on the stored path reads neither, and
+# two constant tables cost it ~1 ms of planning.
+_INTENSITY_READERS = frozenset({"session_intensity"})
+_INTENSITY = "scope:intensity"
+
+
+def _make_intensity(con: Con, made: dict[str, _Made]) -> None:
+    """The intensity tables prepare_scope left for their first reader in this request, once."""
+    pending = made.pop(_INTENSITY, None)
+    if pending is not None:
+        for table, columns in pending.args["tables"].items():
+            backend(con).create_columns(table, columns)
 
 
 def prepare_sessions(con: Con, params: Params, start: date, end: date) -> None:

@@ -110,22 +110,19 @@ def _summaries(
     return rows, raised, category_cells(con, as_of) if cells is None else cells()
 
 
-# category_window.sql's cells with a session
-_CELLS = """select athlete_id, category, minutes, sessions from (\n{window}\n)
-where sessions > 0"""
-
-
 def category_cells(con: engine.Con, as_of: date, stored: bool | str = False) -> Cells:
     """Each scope athlete's 28-day (minutes, sessions) by category, the categories with a session only
     (category_window.sql over q_session_load; on the `stored` path, see frames.weeks_path, over the
-    stored session rows of those days, read in place: no q_session_load needed)."""
+    stored session rows of those days, read in place: no q_session_load needed). A category outside
+    ingest/categories.py would have a cell here that `_by_category` leaves out, as the zero-filled grid
+    of the categories did."""
     window = engine.sql("category_window")
     values: dict[str, Any] = {"as_of": as_of}
     if stored:
         window = engine.stored_sessions(window, stored, "window_start", "as_of")
         values["window_start"] = as_of - timedelta(days=WINDOW_DAYS - 1)
     by_category: Cells = {}
-    for c in engine.fetch(con, _CELLS.format(window=window), values):
+    for c in engine.fetch(con, window, values):
         by_category.setdefault(c["athlete_id"], {})[c["category"]] = (c["minutes"], c["sessions"])
     return by_category
 

@@ -140,6 +140,28 @@ def test_sample_pages_from_stored_values_equal_the_fixture_bit_for_bit(db_path: 
         assert same(now[key], before[key], key.startswith(FRAMES)), (key, differences(now[key], before[key]))
 
 
+def test_a_stored_report_makes_only_the_tables_it_reads(db_path: Path) -> None:
+    """On the stored path a report makes neither constant table of the session intensity (only
+    session_intensity.sql reads them: engine._INTENSITY_READERS) nor a table of its hip sets (read, not
+    kept); computed, the intensity tables are made for session_intensity.sql, and the report is the same."""
+    assert load_sample(db_path, {}).error is None
+    intensity = {"q_intensity", "q_intensity_types", "q_session_intensity"}
+
+    def report_and_tables() -> tuple[dict, set[str]]:
+        with connect(db_path, read_only=True) as con:
+            name = con.execute("select min(name) from athletes").fetchone()[0]
+            got = queries.report(con, name, D, {})
+            tables = con.execute("select table_name from duckdb_tables() where temporary").fetchall()
+        return got, {t for (t,) in tables}
+
+    computed, made = report_and_tables()
+    assert intensity <= made and "q_hip_sets" not in made, made
+    store(db_path)
+    stored, made = report_and_tables()
+    assert not made & (intensity | {"q_hip_sets"}) and {"q_scope", "q_summary"} <= made, made
+    assert stored == computed
+
+
 def _files_and_rpe(db: Path, tmp_path: Path, run_cli) -> None:
     """Two athletes: rows with RPE, average HR and neither; activity files with HR samples (one with the
     watch's RPE); a second HRmax reading that moves the estimate."""
