@@ -6,7 +6,8 @@ defaults) or a resolved `Params`: nothing here reads a file."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from concurrent.futures import Future
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -17,7 +18,7 @@ if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a frame is asked 
 from ingest.categories import CATEGORIES
 from queries import engine, files
 from queries.params import Params, resolve
-from queries.report import Aside, category_cells, compare_scope
+from queries.report import Aside, category_cells, compare_scope, summary_values
 
 DAILY_COLUMNS = [
     "day",
@@ -170,28 +171,55 @@ def weeks_path(
 
 
 def overview_apart(
-    con: duckdb.DuckDBPyConnection, params: Params, ids: list[int], first: date, end: date
+    con: duckdb.DuckDBPyConnection,
+    params: Params,
+    ids: list[int],
+    first: date,
+    end: date,
+    early: dict[str, Future[dict[str, tuple[str, list]]]],
 ) -> Callable[[], tuple[Aside, pd.DataFrame]]:
     """The cold overview's parts that need none of its request's tables, on the stored path without a
-    scope filter (engine.stored_path's "all": the caller decided it for these ids): the 28-day cells by
-    category and the hip sets to `end` (report.Aside) and weekly_frame(first, end), as a function to call in
-    another thread while `con` computes the rest (queries/overview_cache.py: the other core). It runs
-    on a new cursor of `con`'s database, made here (a connection refuses a second call while busy),
-    reading where `con` reads (the dashboard's shared reader attaches the file under an alias and
-    `use`s it), with its own scope tables: none of the caller's."""
+    scope filter (engine.stored_path's "all": the caller decided it for these ids): first the EWMA
+    carry to the day before `end` and the run level at `end` (each step's rows set on its future in
+    `early`, "ewma_carry" and "run_level", as soon as made: report.compare_rows' `given`, which waits
+    for them where it reads them), then the 28-day cells by category and the hip sets to `end`
+    (report.Aside) and weekly_frame(first, end), as a function to call in another thread while
+    `con` computes the rest (queries/overview_cache.py: the other core). It runs on a new cursor of
+    `con`'s database, made here (a connection refuses a second call while busy), reading where `con`
+    reads (the dashboard's shared reader attaches the file under an alias and `use`s it), with its own
+    scope tables: none of the caller's."""
     catalog, schema = con.execute("select current_database(), current_schema()").fetchone()
     cur = con.cursor()
     cur.execute(f'use "{catalog}"."{schema}"')
 
     def run() -> tuple[Aside, pd.DataFrame]:
         try:
-            engine.prepare_scope(cur, ids, params)
+            try:
+                engine.prepare_scope(cur, ids, params)
+                engine.prepare_carry(cur, params, end - timedelta(days=1), stored="all")
+                early["ewma_carry"].set_result(_columns(cur, "q_ewma_carry"))
+                engine.ensure(cur, "run_level", summary_values(params, end), "all")
+                early["run_level"].set_result(_columns(cur, "q_run_level"))
+            except BaseException as exc:
+                for future in early.values():
+                    if not future.done():
+                        future.set_exception(exc)
+                raise
             aside = Aside(category_cells(cur, end, "all"), files.hip_sets(cur, end))
             return aside, weekly_frame(cur, first, end, "all")
         finally:
             cur.close()
 
     return run
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, tuple[str, list]]:
+    """`table`'s rows as Backend.create_columns takes them (column -> (SQL type, values)), to load it on
+    another cursor: ~1,000 rows a few ms, where the step that made them costs ~15."""
+    cur = con.execute(f"select * from {table}")
+    kinds = [str(d[1]) for d in cur.description]
+    found = cur.fetchnumpy()
+    return {name: (kind, found[name].tolist()) for name, kind in zip(found, kinds, strict=True)}
 
 
 # weekly_frame's non-empty cells of weekly_balance.sql's grid (weekly_sums.sql, the aggregate it

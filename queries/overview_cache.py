@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,10 +126,12 @@ class OverviewCache:
                     # them meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core
                     # machine), over the same athletes; the compare rows wait for them when they need them
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
-                    apart = _APART.submit(overview_apart(con, params, everyone, first, as_of))
+                    early: dict[str, Future] = {"ewma_carry": Future(), "run_level": Future()}
+                    apart = _APART.submit(overview_apart(con, params, everyone, first, as_of, early))
+                    given = {step: future.result for step, future in early.items()}
                     try:
                         found = compare_rows(
-                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0]
+                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0], given
                         )
                         fresh = apart.result()[1]
                     finally:

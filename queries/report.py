@@ -72,6 +72,7 @@ def _summaries(
     as_of: date,
     columns: tuple[str, ...] | None = None,
     cells: Callable[[], Cells] | None = None,
+    level: engine.Given | None = None,
 ) -> tuple[list[dict], dict[int, list[dict]], Cells]:
     """Summary rows of the scope at `as_of` (active first, highest risk first), their warnings by
     athlete id (in the registry's order), and their 28-day (minutes, sessions) by category (only the
@@ -79,14 +80,13 @@ def _summaries(
     sessions) of its unlabelled sessions, the most frequent first. `columns`: only these of each
     summary row (COMPARE_COLUMNS: a compare row, without the unlabelled names it does not show).
     `cells`: gives the cells by category made elsewhere (`category_cells` on the overview's second
-    cursor), else they are read here."""
+    cursor), else they are read here; `level`: the run level's rows made elsewhere (engine.ensure's
+    `given`: the overview's second cursor)."""
     files.zones(con)
-    engine.ensure(
-        con,
-        "summary",
-        {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]},
-        engine.stored_path(con, params),
-    )
+    values, stored = summary_values(params, as_of), engine.stored_path(con, params)
+    if level is not None:
+        engine.ensure(con, "run_level", values, stored, level)
+    engine.ensure(con, "summary", values, stored)
     engine.ensure(con, "warnings", params.thresholds)
     risk = (
         engine.sql("risk")
@@ -108,6 +108,11 @@ def _summaries(
         found = sorted(names.get(row["athlete_id"], []), key=lambda x: (-x[1], x[0]))
         row["unlabelled_names"] = found[:UNLABELLED_NAMES]
     return rows, raised, category_cells(con, as_of) if cells is None else cells()
+
+
+def summary_values(params: Params, as_of: date) -> dict[str, Any]:
+    """The parameters of the summary step and the steps it reads (run_level)."""
+    return {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]}
 
 
 # category_window.sql's cells with a session
@@ -291,14 +296,16 @@ def compare_rows(
     sessions_from: date,
     ids: list[int] | None = None,
     aside: Callable[[], Aside] | None = None,
+    given: dict[str, engine.Given] | None = None,
 ) -> list[tuple[int, tuple, dict]]:
     """`compare`'s rows of the athletes `ids` (None: all) in its order, each as (athlete id, sort key,
     row): sorting rows of several calls by the key gives the order one call over all of them gives
     (`_order_key`), so a caller can recompute some athletes only (queries/overview_cache.py).
     q_session_load is left as for compare_scope. `aside`: gives the parts made elsewhere (Aside),
-    called when they are needed."""
+    called when they are needed; `given`: steps' rows made elsewhere by step ("ewma_carry": for
+    engine.prepare_today, "run_level": for the summary; engine.ensure's `given`)."""
     with engine.request(con):
-        return _compare_rows(con, params, as_of, sessions_from, ids, aside)
+        return _compare_rows(con, params, as_of, sessions_from, ids, aside, given or {})
 
 
 def _compare_rows(
@@ -308,6 +315,7 @@ def _compare_rows(
     sessions_from: date,
     ids: list[int] | None,
     aside: Callable[[], Aside] | None,
+    given: dict[str, engine.Given],
 ) -> list[tuple[int, tuple, dict]]:
     engine.use_threads(con)
     engine.prepare_scope(con, ids, params)
@@ -315,9 +323,9 @@ def _compare_rows(
     engine.prepare_sessions(
         con, params, min(sessions_from, as_of - timedelta(days=engine.LOOKBACK_DAYS)), as_of
     )
-    engine.prepare_today(con, params, as_of)
+    engine.prepare_today(con, params, as_of, given.get("ewma_carry"))
     cells = None if aside is None else (lambda: aside().cells)
-    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells)
+    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells, given.get("run_level"))
     hips = files.hip_sets(con, as_of) if aside is None else aside().hips
     for s in rows:
         s["hip_sets"] = hips.get(s["athlete_id"])
