@@ -65,8 +65,9 @@ LOOKBACK_DAYS = 27
 BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
 T = TypeVar("T")
-# A table's rows made elsewhere, as Backend.create_columns takes them (ensure's `given`).
-Given = Callable[[], dict[str, tuple[str, list]]]
+# A table's rows made elsewhere, as Backend.create_columns takes them, or None: make it here (ensure's
+# `given`).
+Given = Callable[[], dict[str, tuple[str, list]] | None]
 # Stored table -> the relation the SQL reads instead, inside `reading(...)`; empty: the stored tables.
 _RELATIONS: ContextVar[dict[str, str] | None] = ContextVar("relations", default=None)
 # The EWMA carry reads sessions back this many time constants (weights >= e^-25); see prepare_carry.
@@ -463,7 +464,7 @@ def ensure(
     table already made by the same step with the same parameters from the same inputs is kept (a
     `floor` parameter: made from an earlier value is enough). `given`: `target`'s rows, made by the
     same ask on another cursor (the cold overview's second one, frames.overview_apart): its table is
-    loaded from them instead of running its text here."""
+    loaded from them instead of running its text here (when it gives None, the text runs here)."""
     made = _made(con)
     memo: dict[str, _Made] = {} if made is None else made
     values = dict(values)
@@ -484,8 +485,9 @@ def ensure(
             if step.floor:
                 values[step.floor] = have.args[step.floor]
             continue
-        if given is not None and name == _order(target, bool(stored))[-1]:
-            backend(con).create_columns(f"q_{step.table}", given())  # counted where it ran
+        rows = given() if given is not None and name == _order(target, bool(stored))[-1] else None
+        if rows is not None:
+            backend(con).create_columns(f"q_{step.table}", rows)  # counted where it ran
         else:
             backend(con).create(f"q_{step.table}", text, args)
             RUNS[name] += 1

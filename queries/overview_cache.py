@@ -31,7 +31,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,7 +43,7 @@ import pandas as pd
 
 from ingest.categories import CATEGORIES
 from queries import engine
-from queries.frames import overview_apart, weekly_frame, weeks_path
+from queries.frames import Early, overview_apart, weekly_frame, weeks_path
 from queries.params import Params, resolve
 from queries.report import compare_json, compare_rows
 
@@ -126,12 +126,11 @@ class OverviewCache:
                     # them meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core
                     # machine), over the same athletes; the compare rows wait for them when they need them
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
-                    early: dict[str, Future] = {"ewma_carry": Future(), "run_level": Future()}
+                    early = Early()
                     apart = _APART.submit(overview_apart(con, params, everyone, first, as_of, early))
-                    given = {step: future.result for step, future in early.items()}
                     try:
                         found = compare_rows(
-                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0], given
+                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0], early.given()
                         )
                         fresh = apart.result()[1]
                     finally:

@@ -72,7 +72,7 @@ def _summaries(
     as_of: date,
     columns: tuple[str, ...] | None = None,
     cells: Callable[[], Cells] | None = None,
-    level: engine.Given | None = None,
+    given: dict[str, engine.Given] | None = None,
 ) -> tuple[list[dict], dict[int, list[dict]], Cells]:
     """Summary rows of the scope at `as_of` (active first, highest risk first), their warnings by
     athlete id (in the registry's order), and their 28-day (minutes, sessions) by category (only the
@@ -80,12 +80,12 @@ def _summaries(
     sessions) of its unlabelled sessions, the most frequent first. `columns`: only these of each
     summary row (COMPARE_COLUMNS: a compare row, without the unlabelled names it does not show).
     `cells`: gives the cells by category made elsewhere (`category_cells` on the overview's second
-    cursor), else they are read here; `level`: the run level's rows made elsewhere (engine.ensure's
-    `given`: the overview's second cursor)."""
+    cursor), else they are read here; `given`: the rows of steps the summary reads (run_level) made
+    elsewhere, by step (engine.ensure's `given`: the overview's second cursor)."""
     files.zones(con)
     values, stored = summary_values(params, as_of), engine.stored_path(con, params)
-    if level is not None:
-        engine.ensure(con, "run_level", values, stored, level)
+    for step, rows in (given or {}).items():
+        engine.ensure(con, step, values, stored, rows)
     engine.ensure(con, "summary", values, stored)
     engine.ensure(con, "warnings", params.thresholds)
     risk = (
@@ -371,7 +371,7 @@ def compare_rows(
     (`_order_key`), so a caller can recompute some athletes only (queries/overview_cache.py).
     q_session_load is left as for compare_scope. `aside`: gives the parts made elsewhere (Aside),
     called when they are needed; `given`: steps' rows made elsewhere by step ("ewma_carry": for
-    engine.prepare_today, "run_level": for the summary; engine.ensure's `given`)."""
+    engine.prepare_today; "run_level": for the summary; engine.ensure's `given`)."""
     with engine.request(con):
         return _compare_rows(con, params, as_of, sessions_from, ids, aside, given or {})
 
@@ -393,7 +393,8 @@ def _compare_rows(
     )
     engine.prepare_today(con, params, as_of, given.get("ewma_carry"))
     cells = None if aside is None else (lambda: aside().cells)
-    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells, given.get("run_level"))
+    read = {step: rows for step, rows in given.items() if step == "run_level"}
+    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells, read)
     hips = files.hip_sets(con, as_of) if aside is None else aside().hips
     for s in rows:
         s["hip_sets"] = hips.get(s["athlete_id"])

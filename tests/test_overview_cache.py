@@ -3,10 +3,12 @@ overview equals one computed from scratch, and only the athletes the write chang
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 from activity_files import T0, fit_activity
 from activity_rows import write
 from conftest import FIXTURES
@@ -243,3 +245,25 @@ def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
                         )
                         got = frames.weekly_frame(con, first, end, path)
                 assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end, path)
+
+
+def test_a_step_either_cursor_may_make_is_made_by_the_one_that_reaches_it_first():
+    """frames.Early: a step the second cursor took is handed over once made (the first waits for it); one
+    the first cursor reaches untaken it makes itself (given: None), and the second then skips it (a
+    second thread that starts late on a busy machine costs the first cursor nothing)."""
+    from queries.frames import Early
+
+    early = Early()
+    given = early.given()
+    taken = early.take("ewma_carry")
+    assert taken is not None and early.take("ewma_carry") is None
+    rows = {"athlete_id": ("INTEGER", [1]), "fitness": ("DOUBLE", [2.5])}
+    threading.Timer(0.05, taken.set_result, [rows]).start()
+    assert given["ewma_carry"]() == rows  # waited for the second cursor
+    assert given["run_level"]() is None  # untaken: the first cursor makes it
+    assert early.take("run_level") is None
+    failed = Early()
+    future = failed.take("run_level")
+    future.set_exception(ValueError("the second cursor failed"))
+    with pytest.raises(ValueError, match="second cursor failed"):
+        failed.given()["run_level"]()
