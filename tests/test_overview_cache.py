@@ -131,9 +131,9 @@ def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cl
 def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_same(db_path):
     """With every athlete's values stored, the cold overview computes its weekly rows and 28-day cells by
     category on a second cursor (frames.overview_apart: its own scope tables) while the compare rows are
-    computed, and there first the EWMA carry and the run level, whose rows the first cursor loads
-    (engine.ensure's `given`) instead of running those steps again: the same answer as
-    frames.overview's one connection, and as computing every value."""
+    computed, and the EWMA carry and the run level once, by whichever cursor reaches them first (the
+    first loads the second's rows: engine.ensure's `given`): the same answer as frames.overview's one
+    connection, and as computing every value."""
     from queries import engine
 
     write(db_path, "Ana", sessions(60))
@@ -143,8 +143,8 @@ def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_
     engine.RUNS.clear()
     stored = overview(OverviewCache(), db_path)
     assert engine.RUNS["path:stored"] == 2 and engine.RUNS["scope"] == 3  # the cache's two, overview's one
-    # each once in the cache's call, on its second cursor (its first loads their rows), and once in
-    # queries.overview's; summary.sql once in each, on the first
+    # each once in the cache's call (on either cursor: frames.Early) and once in queries.overview's;
+    # summary.sql once in each, on the first
     assert engine.RUNS["ewma_carry_stored"] == engine.RUNS["run_level_stored"] == engine.RUNS["summary"] == 2
     # as the dashboard reads: a cursor of an instance that attached the file under an alias
     instance = duckdb.connect()
