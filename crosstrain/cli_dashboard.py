@@ -49,7 +49,7 @@ def serve(
     import waitress
 
     from dashboard import create_app
-    from dashboard.app import close_worker, start_worker
+    from dashboard.app import close_worker, freeze_start_up, start_worker
     from dashboard.uploads import MAX_REQUEST_BYTES
 
     check_exposure(host, password)
@@ -59,6 +59,7 @@ def serve(
     # a core (20 clients at once: bench/README.md "A second process").
     app = create_app(db, settings=settings, password=password, user_db=user_db, worker=True)
     start_worker(app)
+    freeze_start_up()
     click.echo(f"crosstrain dashboard on {where} (database {db}); Ctrl+C stops it")
     if user_db is not None:
         click.echo(f"  the demo's sample athletes; files uploaded on its Import page go into {user_db}")

@@ -65,6 +65,9 @@ LOOKBACK_DAYS = 27
 BLOCK_TIME_CONSTANTS = 100
 EPOCH = date(1900, 1, 1)
 T = TypeVar("T")
+# A table's rows made elsewhere, as Backend.create_columns takes them, or None: make it here (ensure's
+# `given`).
+Given = Callable[[], dict[str, tuple[str, list]] | None]
 # Stored table -> the relation the SQL reads instead, inside `reading(...)`; empty: the stored tables.
 _RELATIONS: ContextVar[dict[str, str] | None] = ContextVar("relations", default=None)
 # The EWMA carry reads sessions back this many time constants (weights >= e^-25); see prepare_carry.
@@ -245,9 +248,9 @@ def _file(name: str) -> Callable[[], str]:
 
 
 def _counted(counted: str) -> str:
-    """summary.sql with `counted` (the scope's counted sessions: day, category, distance_km) from the
-    query `counted`. summary.sql has its own common table expressions: it is the subquery."""
-    return f"with counted as (\n{counted}\n)\nselect * from (\n{sql('summary')}\n) as summary"
+    """run_level.sql with `counted` (the scope's counted sessions: day, category, distance_km) from the
+    query `counted`. run_level.sql has its own common table expressions: it is the subquery."""
+    return f"with counted as (\n{counted}\n)\nselect * from (\n{sql('run_level')}\n) as run_level"
 
 
 def _scored(windows: str) -> Callable[[], str]:
@@ -293,12 +296,13 @@ STEPS: dict[str, Step] = {
     ),
     "hr_zones": Step(_file("hr_zones"), "hr_zones_time", (), ("session_load", "athlete_history")),
     # hr_zones also needs queries/files.py's constants: files.zones asks for it first.
-    # summary.sql reads `counted` (its run level's sessions: counted_sessions.sql) as a common table
-    # expression; the stored path supplies the stored session rows instead (summary_stored, STORED).
+    # run_level.sql reads `counted` (the run level's sessions: counted_sessions.sql) as a common table
+    # expression; the stored path supplies the stored session rows instead (run_level_stored, STORED).
+    "run_level": Step(lambda: _counted(sql("counted_sessions")), "run_level", ("scope",)),
     "summary": Step(
-        lambda: _counted(sql("counted_sessions")),
+        _file("summary"),
         "summary",
-        ("scope",),
+        ("scope", "run_level"),
         ("session_load", "athlete_history", "metrics", "hr_zones"),
     ),
     "warnings": Step(_file("warnings"), "warnings", (), ("summary",)),
@@ -326,7 +330,7 @@ STORED = {
     "athlete_history": "athlete_history_stored",
     "session_load": "session_load_stored",
     "ewma_carry": "ewma_carry_stored",
-    "summary": "summary_stored",
+    "run_level": "run_level_stored",
 }
 _STORED_ROWS = """select {columns}
     from session_values v
@@ -336,8 +340,8 @@ _STORED_ROWS = """select {columns}
 # ~25 ms CPU (HRmax aggregate, carry, 12 weeks' sessions).
 _SCOPE_FILTER = "v.athlete_id in (select athlete_id from q_scope) and "
 _STORED_LOAD = ", ".join(f"v.{c}" for c in session_values.COLUMNS)
-# counted_sessions.sql's rows from the stored session rows (summary.sql filters its days; up to $as_of
-# here, as the summary reads nothing later)
+# counted_sessions.sql's rows from the stored session rows (run_level.sql filters its days; up to $as_of
+# here, as the level reads nothing later)
 _STORED_COUNTED = _STORED_ROWS.format(
     columns="v.athlete_id, v.day, v.category, v.distance_km", days="<= cast($as_of as date)"
 )
@@ -355,9 +359,7 @@ STEPS.update(
         "ewma_carry_stored": Step(_file("ewma_carry_stored"), "ewma_carry", ("scope",)),
         # the run level's sessions from the stored rows (the last weeks' row groups), not a pass over
         # every activity (~12 ms CPU of the cold overview's summary)
-        "summary_stored": Step(
-            lambda: _counted(_STORED_COUNTED), "summary", STEPS["summary"].reads, STEPS["summary"].uses
-        ),
+        "run_level_stored": Step(lambda: _counted(_STORED_COUNTED), "run_level", ("scope",)),
     }
 )
 _UNSCOPED = frozenset(STORED.values())
@@ -454,12 +456,16 @@ def _order(target: str, stored: bool = False) -> list[str]:
     return seen
 
 
-def ensure(con: Con, target: str, values: dict[str, Any], stored: bool | str = False) -> None:
+def ensure(
+    con: Con, target: str, values: dict[str, Any], stored: bool | str = False, given: Given | None = None
+) -> None:
     """Make step `target` and the steps it reads, in dependency order, with the parameters `values`
     (`stored`: from the stored session values, see STORED; "all": the same, the scope being every
     athlete and the table holding no one else, so without the scope filter). Inside a `request`, a
     table already made by the same step with the same parameters from the same inputs is kept (a
-    `floor` parameter: made from an earlier value is enough)."""
+    `floor` parameter: made from an earlier value is enough). `given`: `target`'s rows, made by the
+    same ask on another cursor (the cold overview's second one, frames.overview_apart): its table is
+    loaded from them instead of running its text here (when it gives None, the text runs here)."""
     made = _made(con)
     memo: dict[str, _Made] = {} if made is None else made
     values = dict(values)
@@ -480,10 +486,14 @@ def ensure(con: Con, target: str, values: dict[str, Any], stored: bool | str = F
             if step.floor:
                 values[step.floor] = have.args[step.floor]
             continue
-        if name in _INTENSITY_READERS:
-            _make_intensity(con, memo)
-        backend(con).create(f"q_{step.table}", text, args)
-        RUNS[name] += 1
+        rows = given() if given is not None and name == _order(target, bool(stored))[-1] else None
+        if rows is not None:
+            backend(con).create_columns(f"q_{step.table}", rows)  # counted where it ran
+        else:
+            if name in _INTENSITY_READERS:
+                _make_intensity(con, memo)
+            backend(con).create(f"q_{step.table}", text, args)
+            RUNS[name] += 1
         memo[step.table] = _Made(name, args, inputs, next(_TOKENS))
 
 
@@ -657,9 +667,9 @@ def basis(params: Params) -> str:
     texts = [sql(n) for n in VALUE_STEPS]
     values = {**_load(params), **_alphas(params), "from": None, "end": None}
     bound = {k: v for t in texts for k, v in bind(t, values).items() if k not in ("from", "end")}
-    # (summary_stored reads columns of the stored rows session_load_stored reads too: its own text, the
-    # summary's rules, does not shape what is stored)
-    texts += [STEPS[n].text() for n in STORED.values() if n != "summary_stored"]
+    # (run_level_stored reads columns of the stored rows session_load_stored reads too: its own text, the
+    # level's rules, does not shape what is stored)
+    texts += [STEPS[n].text() for n in STORED.values() if n != "run_level_stored"]
     constants = {
         "categories": list(CATEGORIES),
         "roles": {c: CATEGORY_ROLES[c] for c in CATEGORIES},
@@ -690,16 +700,21 @@ def prepare_metrics(con: Con, params: Params, first: date, end: date, sessions_f
     ensure(con, "metrics", {**values, "block_days": max(1, int(BLOCK_TIME_CONSTANTS * shortest))})
 
 
-def prepare_today(con: Con, params: Params, as_of: date) -> None:
+def prepare_today(con: Con, params: Params, as_of: date, carry: Given | None = None) -> None:
     """q_metrics holding only the day `as_of` for every scope athlete (metrics_today.sql: aggregates,
-    no daily calendar), from q_session_load holding at least the 28 days up to `as_of`."""
-    prepare_carry(con, params, as_of - timedelta(days=1))
+    no daily calendar), from q_session_load holding at least the 28 days up to `as_of`. `carry`: the
+    carry's rows made elsewhere, as prepare_carry takes them."""
+    prepare_carry(con, params, as_of - timedelta(days=1), carry)
     ensure(con, "metrics_today", {"as_of": as_of, **_alphas(params), "acwr_model": params.acwr_model})
 
 
-def prepare_carry(con: Con, params: Params, end: date) -> None:
+def prepare_carry(
+    con: Con, params: Params, end: date, given: Given | None = None, stored: bool | str | None = None
+) -> None:
     """q_ewma_carry: each scope athlete's EWMAs at the end of `end`, in one aggregate pass over
-    session_load.sql's rows up to `end` (a common table expression, not a temp table).
+    session_load.sql's rows up to `end` (a common table expression, not a temp table). `given`: its
+    rows made by this same call on another cursor of the same database and scope (ensure); `stored`:
+    the path, when the caller decided it (else stored_path).
 
     Sessions more than CARRY_TIME_CONSTANTS x the longest time constant before `end` are left out:
     their weight (1 - alpha)^days is below e^-25 (1.4e-11), so they cannot move a figure shown to
@@ -718,7 +733,7 @@ def prepare_carry(con: Con, params: Params, end: date) -> None:
         **_alphas(params),
         "acwr_model": params.acwr_model,
     }
-    ensure(con, "ewma_carry", values, stored_path(con, params))
+    ensure(con, "ewma_carry", values, stored_path(con, params) if stored is None else stored, given)
 
 
 def _alphas(params: Params) -> dict[str, float]:

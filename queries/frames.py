@@ -5,8 +5,11 @@ defaults) or a resolved `Params`: nothing here reads a file."""
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
-from datetime import date
+from concurrent.futures import Future
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -17,7 +20,7 @@ if TYPE_CHECKING:  # pandas is imported by DuckDB's .df() when a frame is asked 
 from ingest.categories import CATEGORIES
 from queries import engine, files
 from queries.params import Params, resolve
-from queries.report import Aside, category_cells, compare_scope
+from queries.report import Aside, category_cells, compare_scope, summary_values
 
 DAILY_COLUMNS = [
     "day",
@@ -169,29 +172,91 @@ def weeks_path(
     return (end if stored else first), stored
 
 
+class Early:
+    """The steps of the cold overview that either of its cursors may make (each reads only the scope and
+    the stored rows): the second cursor takes them in order (frames.overview_apart) and hands their rows
+    over; the first, reaching one, waits for it when taken, else makes it itself (`given`: None). So a
+    busy machine, where the second thread starts late, costs nothing more than one cursor."""
+
+    STEPS = ("ewma_carry", "run_level")  # in the order the second cursor takes them
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._taken: dict[str, Future | None] = {}
+
+    def take(self, step: str) -> Future | None:
+        """The future to set `step`'s rows on, or None when the first cursor makes it."""
+        with self._lock:
+            if step in self._taken:
+                return None
+            future = self._taken[step] = Future()
+            return future
+
+    def given(self) -> dict[str, engine.Given]:
+        """For report.compare_rows: each step's rows once the second cursor made them, or None (untaken:
+        the first cursor makes it; engine.ensure)."""
+
+        def rows(step: str) -> dict[str, tuple[str, list]] | None:
+            with self._lock:
+                future = self._taken.setdefault(step, None)
+            return None if future is None else future.result()
+
+        return {step: functools.partial(rows, step) for step in self.STEPS}
+
+
 def overview_apart(
-    con: duckdb.DuckDBPyConnection, params: Params, ids: list[int], first: date, end: date
+    con: duckdb.DuckDBPyConnection,
+    params: Params,
+    ids: list[int],
+    first: date,
+    end: date,
+    early: Early,
 ) -> Callable[[], tuple[Aside, pd.DataFrame]]:
     """The cold overview's parts that need none of its request's tables, on the stored path without a
-    scope filter (engine.stored_path's "all": the caller decided it for these ids): the 28-day cells by
-    category and the hip sets to `end` (report.Aside) and weekly_frame(first, end), as a function to call in
-    another thread while `con` computes the rest (queries/overview_cache.py: the other core). It runs
-    on a new cursor of `con`'s database, made here (a connection refuses a second call while busy),
+    scope filter (engine.stored_path's "all": the caller decided it for these ids): first the steps of
+    `early` the first cursor has not reached (the EWMA carry to the day before `end` and the run level at
+    `end`: their rows handed over as soon as made), then the 28-day cells by category
+    and the hip sets to `end` (report.Aside) and weekly_frame(first, end), as a function to call in
+    another thread while `con` computes the rest (queries/overview_cache.py: the other core). It runs on
+    a new cursor of `con`'s database, made here (a connection refuses a second call while busy),
     reading where `con` reads (the dashboard's shared reader attaches the file under an alias and
     `use`s it), with its own scope tables: none of the caller's."""
     catalog, schema = con.execute("select current_database(), current_schema()").fetchone()
     cur = con.cursor()
     cur.execute(f'use "{catalog}"."{schema}"')
+    make = {
+        "ewma_carry": lambda: engine.prepare_carry(cur, params, end - timedelta(days=1), stored="all"),
+        "run_level": lambda: engine.ensure(cur, "run_level", summary_values(params, end), "all"),
+    }
 
     def run() -> tuple[Aside, pd.DataFrame]:
         try:
             engine.prepare_scope(cur, ids, params)
+            for step in Early.STEPS:
+                if (future := early.take(step)) is None:
+                    continue
+                try:
+                    make[step]()
+                    future.set_result(_columns(cur, f"q_{step}"))
+                except BaseException as exc:
+                    future.set_exception(exc)
+                    raise
             aside = Aside(category_cells(cur, end, "all"), files.hip_sets(cur, end))
             return aside, weekly_frame(cur, first, end, "all")
         finally:
             cur.close()
 
     return run
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, tuple[str, list]]:
+    """`table`'s rows as Backend.create_columns takes them (column -> (SQL type, values)), to load it on
+    another cursor: ~1,000 rows a few ms, where the step that made them costs 10-25."""
+    cur = con.execute(f"select * from {table}")
+    kinds = [str(d[1]) for d in cur.description]
+    columns = list(zip(*cur.fetchall(), strict=True)) or [() for _ in kinds]
+    names = [d[0] for d in cur.description]
+    return {name: (kind, list(values)) for name, kind, values in zip(names, kinds, columns, strict=True)}
 
 
 # weekly_frame's non-empty cells of weekly_balance.sql's grid (weekly_sums.sql, the aggregate it

@@ -17,7 +17,8 @@ new as its marker says, so the next call computes it again rather than serving i
 One object per process (the dashboard keeps one); calls are serialised by a lock. A cold call over
 stored values computes the weekly rows on a second cursor while the compare rows are computed
 (frames.overview_apart: the machine's other core), and the 28-day cells by category and the hip
-sets with them.
+sets with them; first there the EWMA carry and the run level, unless the first cursor reaches them
+before (frames.Early), whose rows the compare rows then load.
 
 A call runs with Python's cyclic garbage collector paused (`_gc_paused`): its rows, dicts and tuples
 set off ~25 young collections a cold call, which promote the ones alive at that moment, and every ~6
@@ -43,7 +44,7 @@ import pandas as pd
 
 from ingest.categories import CATEGORIES
 from queries import engine
-from queries.frames import overview_apart, weekly_frame, weeks_path
+from queries.frames import Early, overview_apart, weekly_frame, weeks_path
 from queries.params import Params, resolve
 from queries.report import compare_json, compare_rows
 
@@ -124,12 +125,15 @@ class OverviewCache:
                     # every athlete, from the stored rows: the weekly frame, the 28-day cells by category
                     # and the hip sets need none of this request's tables, so a second cursor computes
                     # them meanwhile (the other core: ~30 ms less wall of ~170 on a quiet 2-core
-                    # machine), over the same athletes; the compare rows wait for them when they need them
+                    # machine), over the same athletes; the compare rows wait for them when they need
+                    # them. Before them it makes the carry and the run level (Early: ~35 ms of the
+                    # compare rows' path), unless the compare rows reach one first.
                     everyone = [r[0] for r in con.execute("select athlete_id from q_scope").fetchall()]
-                    apart = _APART.submit(overview_apart(con, params, everyone, first, as_of))
+                    early = Early()
+                    apart = _APART.submit(overview_apart(con, params, everyone, first, as_of, early))
                     try:
                         found = compare_rows(
-                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0]
+                            con, params, as_of, sessions_from, ids, lambda: apart.result()[0], early.given()
                         )
                         fresh = apart.result()[1]
                     finally:

@@ -72,6 +72,7 @@ def _summaries(
     as_of: date,
     columns: tuple[str, ...] | None = None,
     cells: Callable[[], Cells] | None = None,
+    given: dict[str, engine.Given] | None = None,
 ) -> tuple[list[dict], dict[int, list[dict]], Cells]:
     """Summary rows of the scope at `as_of` (active first, highest risk first), their warnings by
     athlete id (in the registry's order), and their 28-day (minutes, sessions) by category (only the
@@ -79,14 +80,13 @@ def _summaries(
     sessions) of its unlabelled sessions, the most frequent first. `columns`: only these of each
     summary row (COMPARE_COLUMNS: a compare row, without the unlabelled names it does not show).
     `cells`: gives the cells by category made elsewhere (`category_cells` on the overview's second
-    cursor), else they are read here."""
+    cursor), else they are read here; `given`: the rows of steps the summary reads (run_level) made
+    elsewhere, by step (engine.ensure's `given`: the overview's second cursor)."""
     files.zones(con)
-    engine.ensure(
-        con,
-        "summary",
-        {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]},
-        engine.stored_path(con, params),
-    )
+    values, stored = summary_values(params, as_of), engine.stored_path(con, params)
+    for step, rows in (given or {}).items():
+        engine.ensure(con, step, values, stored, rows)
+    engine.ensure(con, "summary", values, stored)
     engine.ensure(con, "warnings", params.thresholds)
     risk = (
         engine.sql("risk")
@@ -108,6 +108,11 @@ def _summaries(
         found = sorted(names.get(row["athlete_id"], []), key=lambda x: (-x[1], x[0]))
         row["unlabelled_names"] = found[:UNLABELLED_NAMES]
     return rows, raised, category_cells(con, as_of) if cells is None else cells()
+
+
+def summary_values(params: Params, as_of: date) -> dict[str, Any]:
+    """The parameters of the summary step and the steps it reads (run_level)."""
+    return {**params.thresholds, "as_of": as_of, "pace_outlier": params.thresholds["variety_pace_outlier"]}
 
 
 def category_cells(con: engine.Con, as_of: date, stored: bool | str = False) -> Cells:
@@ -167,6 +172,74 @@ def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
         "active": bool(s["active"]),
         "risk": s["risk"],
     }
+
+
+# _summary_json's rounded fields and their decimals, in its order (_summaries_json rounds them by column)
+_ROUNDED = (
+    ("run_km", 2), ("support_share", 3), ("strength_sessions_per_week", 2), ("monotony", 2), ("strain", 1),
+    ("acwr", 2), ("fitness", 1), ("fatigue", 1), ("form", 1),
+)  # fmt: skip
+# From how many rows _summaries_json rounds by column (numpy's fixed cost per column: ~10 us)
+_BY_COLUMN = 50
+
+
+def _summaries_json(rows: list[dict], counts: list[dict[str, tuple[float, int]]]) -> list[dict]:
+    """[_summary_json(s, c) for s, c in zip(rows, counts)], equal to it value for value, with the
+    rounding done by column (`_nums`): the cold overview's 1,000 rows round ~12,000 values, ~2/3 of
+    their Python time one by one (bench/README.md, "the compare rows' Python")."""
+    if len(rows) < _BY_COLUMN:
+        return [_summary_json(s, c) for s, c in zip(rows, counts, strict=True)]
+    rounded = {name: _nums([s[name] for s in rows], digits) for name, digits in _ROUNDED}
+    # the minutes of the categories with a session (the others are 0.0, as _by_category gives them)
+    cells = [(i, c, m) for i, found in enumerate(counts) for c, (m, _) in found.items()]
+    minutes = _nums([m for _, _, m in cells], 1)
+    by_row: list[dict[str, float | None]] = [{} for _ in rows]
+    for (i, c, _), m in zip(cells, minutes, strict=True):
+        by_row[i][c] = m
+    out = []
+    for i, s in enumerate(rows):
+        found, mins, last, since = counts[i], by_row[i], s["last_activity"], s["days_since_support"]
+        out.append(
+            {
+                "window_days": WINDOW_DAYS,
+                "minutes": {c: mins.get(c, 0.0) for c in CATEGORIES},
+                "sessions": {c: int(found[c][1]) if c in found else 0 for c in CATEGORIES},
+                "run_km": rounded["run_km"][i],
+                "support_share": rounded["support_share"][i],
+                "strength_sessions_per_week": rounded["strength_sessions_per_week"][i],
+                "days_since_support": None if since is None else int(since),
+                "monotony": rounded["monotony"][i],
+                "strain": rounded["strain"][i],
+                "acwr": rounded["acwr"][i],
+                "fitness": rounded["fitness"][i],
+                "fatigue": rounded["fatigue"][i],
+                "form": rounded["form"][i],
+                "hip_sets": s.get("hip_sets"),
+                "last_activity": None if last is None else last.isoformat(),
+                "active": bool(s["active"]),
+                "risk": s["risk"],
+            }
+        )
+    return out
+
+
+def _nums(values: list[Any], digits: int) -> list[float | None]:
+    """[_num(v, digits) for v in values], the same floats, by column: where `_num` rounds once (|v| <
+    1e6, v * 10^digits not within 1e-4 of a half) its result is the double nearest k / 10^digits, k
+    the nearest integer to v * 10^digits (the product's error, < 1.2e-7, cannot move k across the
+    margin; k and 10^digits are exact doubles and IEEE division is correctly rounded), signed as v
+    (round(-0.04, 1) is -0.0); every other value (None, NaN, near a half) goes through `_num`."""
+    import numpy as np
+
+    x = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    scale = _SCALE[digits]
+    scaled = x * scale
+    with np.errstate(invalid="ignore"):
+        once = (np.abs(x) < 1e6) & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-4)
+    out = np.copysign(np.rint(scaled) / scale, x).tolist()
+    for i in np.flatnonzero(~once).tolist():
+        out[i] = _num(values[i], digits)
+    return out
 
 
 def _weeks(con: engine.Con, first_week: date, as_of: date) -> dict[int, list[dict]]:
@@ -288,14 +361,16 @@ def compare_rows(
     sessions_from: date,
     ids: list[int] | None = None,
     aside: Callable[[], Aside] | None = None,
+    given: dict[str, engine.Given] | None = None,
 ) -> list[tuple[int, tuple, dict]]:
     """`compare`'s rows of the athletes `ids` (None: all) in its order, each as (athlete id, sort key,
     row): sorting rows of several calls by the key gives the order one call over all of them gives
     (`_order_key`), so a caller can recompute some athletes only (queries/overview_cache.py).
     q_session_load is left as for compare_scope. `aside`: gives the parts made elsewhere (Aside),
-    called when they are needed."""
+    called when they are needed; `given`: steps' rows made elsewhere by step ("ewma_carry": for
+    engine.prepare_today; "run_level": for the summary; engine.ensure's `given`)."""
     with engine.request(con):
-        return _compare_rows(con, params, as_of, sessions_from, ids, aside)
+        return _compare_rows(con, params, as_of, sessions_from, ids, aside, given or {})
 
 
 def _compare_rows(
@@ -305,6 +380,7 @@ def _compare_rows(
     sessions_from: date,
     ids: list[int] | None,
     aside: Callable[[], Aside] | None,
+    given: dict[str, engine.Given],
 ) -> list[tuple[int, tuple, dict]]:
     engine.use_threads(con)
     engine.prepare_scope(con, ids, params)
@@ -312,23 +388,25 @@ def _compare_rows(
     engine.prepare_sessions(
         con, params, min(sessions_from, as_of - timedelta(days=engine.LOOKBACK_DAYS)), as_of
     )
-    engine.prepare_today(con, params, as_of)
+    engine.prepare_today(con, params, as_of, given.get("ewma_carry"))
     cells = None if aside is None else (lambda: aside().cells)
-    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells)
+    read = {step: rows for step, rows in given.items() if step == "run_level"}
+    rows, raised, by_category = _summaries(con, params, as_of, COMPARE_COLUMNS, cells, read)
     hips = files.hip_sets(con, as_of) if aside is None else aside().hips
     for s in rows:
         s["hip_sets"] = hips.get(s["athlete_id"])
+    summaries = _summaries_json(rows, [by_category.get(s["athlete_id"], {}) for s in rows])
     return [
         (
             s["athlete_id"],
             _order_key(s),
             {
                 "athlete": s["athlete"],
-                **_summary_json(s, by_category.get(s["athlete_id"], {})),
+                **summary,
                 "warnings": [w["code"] for w in raised.get(s["athlete_id"], [])],
             },
         )
-        for s in rows
+        for s, summary in zip(rows, summaries, strict=True)
     ]
 
 

@@ -3,10 +3,12 @@ overview equals one computed from scratch, and only the athletes the write chang
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 from activity_files import T0, fit_activity
 from activity_rows import write
 from conftest import FIXTURES
@@ -129,8 +131,9 @@ def test_activity_files_attached_to_stored_rows_renew_the_athletes_marker(run_cl
 def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_same(db_path):
     """With every athlete's values stored, the cold overview computes its weekly rows and 28-day cells by
     category on a second cursor (frames.overview_apart: its own scope tables) while the compare rows are
-    computed: the same
-    answer as frames.overview's one connection, and as computing every value."""
+    computed, and the EWMA carry and the run level once, by whichever cursor reaches them first (the
+    first loads the second's rows: engine.ensure's `given`): the same answer as frames.overview's one
+    connection, and as computing every value."""
     from queries import engine
 
     write(db_path, "Ana", sessions(60))
@@ -140,6 +143,9 @@ def test_a_cold_overview_from_stored_values_makes_its_weekly_rows_apart_and_the_
     engine.RUNS.clear()
     stored = overview(OverviewCache(), db_path)
     assert engine.RUNS["path:stored"] == 2 and engine.RUNS["scope"] == 3  # the cache's two, overview's one
+    # each once in the cache's call (on either cursor: frames.Early) and once in queries.overview's;
+    # summary.sql once in each, on the first
+    assert engine.RUNS["ewma_carry_stored"] == engine.RUNS["run_level_stored"] == engine.RUNS["summary"] == 2
     # as the dashboard reads: a cursor of an instance that attached the file under an alias
     instance = duckdb.connect()
     instance.execute(f"attach '{db_path}' as crosstrain (read_only)")
@@ -239,3 +245,25 @@ def test_the_overview_weekly_frame_is_weekly_balance_sql_rows(db_path):
                         )
                         got = frames.weekly_frame(con, first, end, path)
                 assert got.equals(want) and list(got.dtypes) == list(want.dtypes), (scope, end, path)
+
+
+def test_a_step_either_cursor_may_make_is_made_by_the_one_that_reaches_it_first():
+    """frames.Early: a step the second cursor took is handed over once made (the first waits for it); one
+    the first cursor reaches untaken it makes itself (given: None), and the second then skips it (a
+    second thread that starts late on a busy machine costs the first cursor nothing)."""
+    from queries.frames import Early
+
+    early = Early()
+    given = early.given()
+    taken = early.take("ewma_carry")
+    assert taken is not None and early.take("ewma_carry") is None
+    rows = {"athlete_id": ("INTEGER", [1]), "fitness": ("DOUBLE", [2.5])}
+    threading.Timer(0.05, taken.set_result, [rows]).start()
+    assert given["ewma_carry"]() == rows  # waited for the second cursor
+    assert given["run_level"]() is None  # untaken: the first cursor makes it
+    assert early.take("run_level") is None
+    failed = Early()
+    future = failed.take("run_level")
+    future.set_exception(ValueError("the second cursor failed"))
+    with pytest.raises(ValueError, match="second cursor failed"):
+        failed.given()["run_level"]()

@@ -477,3 +477,49 @@ def test_numbers_are_rounded_as_rounding_to_9_decimals_first_rounds_them_bit_for
     assert differ == []
     assert _num(1822.5499999999998, 1) == _num(1822.5500000000002, 1) == 1822.5
     assert _num(None, 1) is None and _num(float("nan"), 2) is None and _num(math.inf, 1) is None
+
+
+def test_numbers_rounded_by_column_are_the_floats_rounded_one_by_one():
+    """report._nums (the cold overview's 1,000 rows rounded by column) gives _num's float, bit for bit
+    and sign included (-0.0), for random values of every size and sign, values at and next to every kind
+    of midpoint, zeros, integers, None, NaN and infinities; and _summaries_json gives _summary_json's
+    rows, above and below the row count from which it rounds by column."""
+    import math
+    import random
+    import struct
+
+    from queries.report import _BY_COLUMN, _num, _nums, _summaries_json, _summary_json
+
+    def bits(x: float | None) -> bytes | None:
+        return None if x is None else struct.pack("d", x)
+
+    rng = random.Random(20261208)
+    values: list = [rng.uniform(-1000, 1000) for _ in range(20000)]
+    values += [rng.choice((-1, 1)) * rng.uniform(0, 1) * 10 ** rng.randint(-12, 8) for _ in range(20000)]
+    values += [0.0, -0.0, 0, 7, -3, 1e6, -1e6, 999999.95, -0.04, -0.0004, None, math.nan, math.inf, -math.inf]
+    for digits in (1, 2, 3):
+        for _ in range(2000):
+            midpoint = (rng.randint(-(10**6), 10**6) + 0.5) / 10**digits
+            for eps in (0.0, 1e-12, 5e-10, 1e-9, 1e-7, 1e-5, 2e-4):
+                for x in (midpoint + eps, midpoint - eps):
+                    values += [x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf)]
+    for digits in (1, 2, 3):
+        assert [bits(v) for v in _nums(values, digits)] == [bits(_num(v, digits)) for v in values]
+    assert bits(_nums([-0.04] * _BY_COLUMN, 1)[0]) == bits(-0.0)
+
+    def row(i: int) -> dict:
+        pick = rng.random
+        return {
+            "run_km": pick() * 80, "support_share": pick(), "strength_sessions_per_week": i % 5 / 4,
+            "days_since_support": None if i % 7 == 0 else i % 30, "monotony": pick() * 3,
+            "strain": pick() * 5000, "acwr": None if i % 11 == 0 else pick() * 2, "fitness": pick() * 90,
+            "fatigue": pick() * 120, "form": pick() * 60 - 30, "hip_sets": None if i % 3 else i,
+            "last_activity": None if i % 13 == 0 else date(2026, 11, 1 + i % 28), "active": i % 4 != 0,
+            "risk": "green",
+        }  # fmt: skip
+
+    for n in (3, _BY_COLUMN + 7):
+        rows = [row(i) for i in range(n)]
+        counts = [{c: (rng.random() * 100, i % 3 + 1) for c in CATEGORIES[: i % 4]} for i in range(n)]
+        one_by_one = [_summary_json(s, c) for s, c in zip(rows, counts, strict=True)]
+        assert _summaries_json(rows, counts) == one_by_one

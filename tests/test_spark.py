@@ -110,6 +110,7 @@ def _pipeline(con: engine.Con) -> None:
     engine.prepare_sessions(con, PARAMS, engine.EPOCH, AS_OF)
     engine.prepare_metrics(con, PARAMS, FIRST, AS_OF)
     files.zones(con)  # summary.sql reads the heart-rate zone time (moderate_intensity)
+    engine.materialise(con, "run_level", VALUES)
     engine.materialise(con, "summary", VALUES)
     engine.materialise(con, "warnings", VALUES)
     engine.materialise(con, "weekly_balance", {"start": FIRST, "end": AS_OF})
