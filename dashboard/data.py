@@ -258,6 +258,9 @@ class DashboardConfig:
     user_db: Path | None = None
     user_access: FileAccess = field(default_factory=FileAccess)
     shared: SharedReader | None = None  # made on first use, for db_path
+    # The athlete pages' analytics computed in this process (no worker, or it ended): an instance of
+    # their own, as the worker has, at one thread (`apart`).
+    apart_reader: SharedReader | None = None
     imports: ImportJob = field(default_factory=ImportJob)
     # Athlete pages asked at the same moment: their data computed together (`Batches`).
     athlete_pages: Batches = field(default_factory=Batches)
@@ -333,17 +336,22 @@ def _open_reader(cfg: DashboardConfig) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def _connection(cfg: DashboardConfig, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A reader's connection, once it has its turn (`FileAccess.reader`)."""
+def _connection(
+    cfg: DashboardConfig, read_only: bool, apart: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A reader's connection, once it has its turn (`FileAccess.reader`); `apart`: a cursor of the
+    athlete pages' own instance (`apart`), else of the pages' shared one."""
     if not read_only:  # this dashboard is writing: read through its instance's last commit
         with connect(cfg.db_path, read_only=False, wait_s=READ_WAIT_S) as con:
             yield con
         return
+    kind = "apart_reader" if apart else "shared"
     with cfg.cache_lock:
-        if cfg.shared is None or cfg.shared.path != cfg.db_path:
-            cfg.shared = SharedReader(cfg.db_path)
-        shared = cfg.shared
-    with shared.cursor(READ_WAIT_S) as con:
+        reader = getattr(cfg, kind)
+        if reader is None or reader.path != cfg.db_path:
+            reader = SharedReader(cfg.db_path)
+            setattr(cfg, kind, reader)
+    with reader.cursor(READ_WAIT_S) as con:
         yield con
 
 
@@ -352,7 +360,13 @@ def apart(cfg: DashboardConfig, fn: Callable[..., T], *args: Any) -> T:
     (dashboard/worker.py: both cores for the pages), else (or while this dashboard writes, which
     keeps the file to itself) here on a reading connection. The worker's read holds a reader's turn
     here, so a write from this dashboard waits for it as for any page; the worker lets go of the file
-    before it answers. `fn` must be a module-level function of plain data (it is pickled)."""
+    before it answers. `fn` must be a module-level function of plain data (it is pickled).
+
+    Here, the reading connection is a cursor of a DuckDB instance of its own (`apart_reader`), as in
+    the worker: the athlete pages' analytics run on one thread (engine.use_threads), the overview's
+    and the compare rows' on every core, and DuckDB's threads are the instance's, so on a shared
+    instance an athlete page after an overview resized its thread pool (~10-40 ms of wall time on
+    the 2-core bench machine: bench/README.md "The inactive athlete's page")."""
     shared = flask.g.get(SHARED_KEY) if flask.has_request_context() else None
     if shared is not None and shared["cfg"] is cfg:  # inside `one_connection`: its turn, its connection
         with reading(cfg) as con:
@@ -363,7 +377,7 @@ def apart(cfg: DashboardConfig, fn: Callable[..., T], *args: Any) -> T:
                 return cfg.worker.call(on_file, cfg.db_path, READ_WAIT_S, fn, cfg.settings, *args)
             except WorkerGoneError:
                 log.warning("the analytics worker process ended; this batch is computed in process")
-        with _connection(cfg, read_only) as con:
+        with _connection(cfg, read_only, apart=True) as con:
             return fn(con, cfg.settings, *args)
 
 

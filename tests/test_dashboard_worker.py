@@ -146,3 +146,27 @@ def test_an_allocator_named_is_the_one_used(monkeypatch) -> None:
         assert worker.call(mapped_allocator) == Path(path).resolve().name  # the file a link names
     finally:
         worker.close()
+
+
+def test_in_process_the_athlete_analytics_have_an_instance_of_their_own(db_path: Path) -> None:
+    """Without a worker the athlete pages' analytics run here as in the worker: on a DuckDB instance of
+    their own at one thread, so the overview's every-core statements on the pages' shared instance and
+    theirs never resize each other's thread pool (an athlete page after the overview paid for it)."""
+    assert load_sample(db_path, {}, end=END).error is None
+    app = create_app(db_path)
+    cfg = app.server.config[CONFIG_KEY]
+    names = names_of(db_path)
+
+    def threads(reader: data.SharedReader) -> int:
+        with reader.cursor(5) as con:
+            return con.execute("select current_setting('threads')").fetchone()[0]
+
+    with app.server.test_request_context("/"):
+        data.overview(END)  # its compare rows on every core of the shared instance
+        every = threads(cfg.shared)
+        assert every == (os.cpu_count() or 1)
+        here = in_worker(cfg, names)
+        assert cfg.apart_reader is not None and cfg.apart_reader is not cfg.shared
+        assert threads(cfg.shared) == every  # the athlete page did not resize it
+        assert threads(cfg.apart_reader) == 1
+        assert plain(here) == plain(athlete_view.athletes_data(names, FIRST, END, END))
