@@ -148,10 +148,10 @@ def test_an_allocator_named_is_the_one_used(monkeypatch) -> None:
         worker.close()
 
 
-def test_in_process_the_athlete_analytics_have_an_instance_of_their_own(db_path: Path) -> None:
-    """Without a worker the athlete pages' analytics run here as in the worker: on a DuckDB instance of
-    their own at one thread, so the overview's every-core statements on the pages' shared instance and
-    theirs never resize each other's thread pool (an athlete page after the overview paid for it)."""
+def test_the_overview_reads_through_an_instance_of_its_own(db_path: Path) -> None:
+    """The coach overview's statements run on every core, the athlete and compare pages' on one
+    (DuckDB's threads belong to the instance, and resizing its pool is slow): each kind reads through
+    an instance of its own, so neither resizes the other's (an athlete page after the overview did)."""
     assert load_sample(db_path, {}, end=END).error is None
     app = create_app(db_path)
     cfg = app.server.config[CONFIG_KEY]
@@ -162,11 +162,11 @@ def test_in_process_the_athlete_analytics_have_an_instance_of_their_own(db_path:
             return con.execute("select current_setting('threads')").fetchone()[0]
 
     with app.server.test_request_context("/"):
-        data.overview(END)  # its compare rows on every core of the shared instance
-        every = threads(cfg.shared)
-        assert every == (os.cpu_count() or 1)
-        here = in_worker(cfg, names)
-        assert cfg.apart_reader is not None and cfg.apart_reader is not cfg.shared
-        assert threads(cfg.shared) == every  # the athlete page did not resize it
-        assert threads(cfg.apart_reader) == 1
-        assert plain(here) == plain(athlete_view.athletes_data(names, FIRST, END, END))
+        here = in_worker(cfg, names)  # in process: this app has no worker
+        assert threads(cfg.shared) == 1
+        data.overview(END)  # its compare rows on every core
+        assert cfg.every_core is not None and cfg.every_core is not cfg.shared
+        assert threads(cfg.every_core) == (os.cpu_count() or 1)
+        assert threads(cfg.shared) == 1  # not resized by the overview
+        assert plain(in_worker(cfg, names)) == plain(here)
+        assert threads(cfg.every_core) == (os.cpu_count() or 1)  # nor the overview's by a page
