@@ -67,15 +67,16 @@ class Tally:
 
 
 class Server:
-    """`crosstrain --db DB dashboard --port PORT` in its own process, until `stop`; with `root`, the
-    crosstrain of that tree (an earlier commit's files, `bench.draw.tree_of`)."""
+    """`crosstrain --db DB dashboard --port PORT` in its own process, until `stop`: the crosstrain of
+    tree `root` (an earlier commit's files, `bench.draw.tree_of`), by default this checkout's (not the
+    one the environment's `crosstrain` script imports: in another git worktree, that is the editable
+    install's tree)."""
 
     def __init__(self, db: Path, port: int, root: Path | None = None) -> None:
         self.base = f"http://127.0.0.1:{port}"
-        crosstrain = [str(Path(sys.executable).with_name("crosstrain"))]
-        if root is not None:
-            run = f"import sys; sys.path.insert(0, {str(root)!r}); from crosstrain.cli import main; main()"
-            crosstrain = [sys.executable, "-c", run]
+        tree = str(root or ROOT)
+        run = f"import sys; sys.path.insert(0, {tree!r}); from crosstrain.cli import main; main()"
+        crosstrain = [sys.executable, "-c", run]
         # stderr to a file, not a pipe nobody reads: waitress warns of its queue depth on every request
         # under load, and a full pipe (64 KB) blocked the server's event loop for good (requests then
         # timed out after 30 s: the "errors" of runs before 2026-12-07 07:50).

@@ -19,8 +19,14 @@ it with an earlier commit).
 callback and its JSON, as above) of this checkout and of commit REV (`git archive`), each tree in its
 own process, the two taking turns `--rounds` times (a change in the machine's load falls on both),
 on the same database file; wall and CPU time (the process's, all threads) per page.
+`--rev REV --served`: the pages as `crosstrain dashboard` serves them instead (bench/clients.py's
+Server: waitress, the athlete pages' analytics in the worker process), both trees' servers up on the
+same file, Dash's page callback asked over HTTP for an athlete page as of today, one as of the file's
+last day and a compare page, each a first visit (another athlete every time; the athlete list and the
+overview kept, as a running dashboard has them), the servers taking turns page by page; wall time
+per page and the server's CPU (its worker's included: /proc, in clock ticks, so read the mean).
 
-    .venv/bin/python bench/dashboard.py [--rev b561b1d --rounds 4 --runs 5]
+    .venv/bin/python bench/dashboard.py [--rev b561b1d --rounds 4 --runs 5 [--served]]
 """
 
 from __future__ import annotations
@@ -313,13 +319,83 @@ def in_turns(db: Path, rev: str, rounds: int, runs: int) -> None:
             )
 
 
+def served_in_turns(db: Path, rev: str, rounds: int, runs: int) -> None:
+    """The cold pages as `crosstrain dashboard` serves them, this checkout's server and `rev`'s taking
+    turns page by page (see the module's docstring)."""
+    import requests
+
+    from bench.clients import Server, free_port, page_callback
+    from bench.draw import tree_of
+
+    def paths(i: int) -> dict[str, str]:
+        a, b, c = (quote(f"Synthetic athlete {(7 + 3 * i + k) % 1000:04d}", safe="") for k in range(3))
+        return {
+            "athlete: page as of today (inactive)": f"/athlete/{a}",
+            "athlete: page as of the file's last day (active)": f"/athlete/{b}?as_of={AS_OF}",
+            "compare: page (two athletes)": f"/compare?athlete={c}&athlete={a}",
+        }
+
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {"this checkout": ROOT, rev: tree_of(rev, Path(tmp))}
+        servers = {label: Server(db, free_port(), root) for label, root in trees.items()}
+        try:
+            bodies = {
+                label: page_callback(requests.get(s.base + "/_dash-dependencies", timeout=60).json())
+                for label, s in servers.items()
+            }
+
+            def ask(label: str, path: str) -> tuple[float, float]:
+                server, request = servers[label], json.loads(json.dumps(bodies[label]))
+                for i in request["inputs"]:
+                    if i["property"] == "pathname":
+                        i["value"] = path.split("?")[0]
+                    elif i["property"] == "search":
+                        i["value"] = "?" + path.split("?")[1] if "?" in path else ""
+                cpu, t0 = server.cpu_s(), time.perf_counter()
+                answer = requests.post(server.base + "/_dash-update-component", json=request, timeout=60)
+                answer.raise_for_status()
+                return time.perf_counter() - t0, server.cpu_s() - cpu
+
+            for label in servers:  # untimed: the overview (the athlete list with it), the worker's start
+                ask(label, "/")
+                ask(label, "/athlete/" + quote("Synthetic athlete 0001", safe=""))
+            found: dict[str, dict[str, Timing]] = {t: {} for t in trees}
+            for i in range(rounds * runs):
+                for page, path in paths(i).items():
+                    for label in list(trees) if i % 2 == 0 else list(trees)[::-1]:
+                        wall, cpu = ask(label, path)
+                        t = found[label].setdefault(page, Timing([], []))
+                        t.wall.append(wall)
+                        t.cpu.append(cpu)
+        finally:
+            for server in servers.values():
+                server.stop()
+    print(
+        f"served pages, {rounds * runs} of each a server, taking turns; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"{'':64} {'median':>8} {'p95':>8} {'CPU mean':>9}")
+    for page in found["this checkout"]:
+        for label in trees:
+            t, base = found[label][page], found[rev][page]
+            mean = statistics.mean(t.cpu)
+            ratio = f"   CPU {mean / statistics.mean(base.cpu):4.2f}x, median {t.median / base.median:4.2f}x"
+            print(
+                f"{page[:48] + ', ' + label:64} {1000 * t.median:6.0f} ms {1000 * t.p95:6.0f} ms "
+                f"{1000 * mean:6.0f} ms" + (ratio if label != rev else "")
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rev", help="time the cold pages against this commit's, taking turns")
     parser.add_argument("--rounds", type=int, default=4, help="with --rev: turns of each tree")
     parser.add_argument("--runs", type=int, default=5, help="with --rev: pages of each kind per turn")
+    parser.add_argument("--served", action="store_true", help="with --rev: as `crosstrain dashboard` serves")
     args = parser.parse_args()
     db = build_db()
+    if args.rev and args.served:
+        served_in_turns(db, args.rev, args.rounds, args.runs)
+        return
     if args.rev:
         in_turns(db, args.rev, args.rounds, args.runs)
         return

@@ -258,6 +258,9 @@ class DashboardConfig:
     user_db: Path | None = None
     user_access: FileAccess = field(default_factory=FileAccess)
     shared: SharedReader | None = None  # made on first use, for db_path
+    # The coach overview's reads (`overview`): an instance of their own, as its statements run on every
+    # core and the other pages' on one (`reading`).
+    every_core: SharedReader | None = None
     imports: ImportJob = field(default_factory=ImportJob)
     # Athlete pages asked at the same moment: their data computed together (`Batches`).
     athlete_pages: Batches = field(default_factory=Batches)
@@ -312,38 +315,52 @@ def is_demo() -> bool:
 
 
 @contextmanager
-def reading(cfg: DashboardConfig | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def reading(
+    cfg: DashboardConfig | None = None, every_core: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection for one page or callback that sees the last committed data (inside `one_connection`,
-    the block's shared one)."""
+    the block's shared one, as the block says). `every_core`: for statements run on every core (the
+    coach overview's), a cursor of another DuckDB instance than the other pages' (see `_connection`)."""
     cfg = cfg or config()
     shared = flask.g.get(SHARED_KEY) if flask.has_request_context() else None
     if shared is None or shared["cfg"] is not cfg:
-        with _open_reader(cfg) as con:
+        with _open_reader(cfg, every_core) as con:
             yield con
         return
     if shared["con"] is None:
-        shared["con"] = shared["stack"].enter_context(_open_reader(cfg))
+        shared["con"] = shared["stack"].enter_context(_open_reader(cfg, shared["every_core"]))
     yield shared["con"]
 
 
 @contextmanager
-def _open_reader(cfg: DashboardConfig) -> Iterator[duckdb.DuckDBPyConnection]:
-    with cfg.access.reader(READ_WAIT_S) as read_only, _connection(cfg, read_only) as con:
+def _open_reader(cfg: DashboardConfig, every_core: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    with cfg.access.reader(READ_WAIT_S) as read_only, _connection(cfg, read_only, every_core) as con:
         yield con
 
 
 @contextmanager
-def _connection(cfg: DashboardConfig, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A reader's connection, once it has its turn (`FileAccess.reader`)."""
+def _connection(
+    cfg: DashboardConfig, read_only: bool, every_core: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A reader's connection, once it has its turn (`FileAccess.reader`).
+
+    DuckDB's thread count belongs to the instance, and resizing its thread pool is slow
+    (engine.use_threads): the athlete pages' and compare's statements run on one thread, the coach
+    overview's on every core, so each kind reads through an instance of its own (`every_core`), as
+    the analytics worker has one. On one instance, the page after an overview resized it (an athlete
+    page: ~10-40 ms of wall time on the 2-core bench machine, bench/README.md "The athlete page as of
+    today"), and the overview after another page."""
     if not read_only:  # this dashboard is writing: read through its instance's last commit
         with connect(cfg.db_path, read_only=False, wait_s=READ_WAIT_S) as con:
             yield con
         return
+    kind = "every_core" if every_core else "shared"
     with cfg.cache_lock:
-        if cfg.shared is None or cfg.shared.path != cfg.db_path:
-            cfg.shared = SharedReader(cfg.db_path)
-        shared = cfg.shared
-    with shared.cursor(READ_WAIT_S) as con:
+        reader = getattr(cfg, kind)
+        if reader is None or reader.path != cfg.db_path:
+            reader = SharedReader(cfg.db_path)
+            setattr(cfg, kind, reader)
+    with reader.cursor(READ_WAIT_S) as con:
         yield con
 
 
@@ -368,13 +385,15 @@ def apart(cfg: DashboardConfig, fn: Callable[..., T], *args: Any) -> T:
 
 
 @contextmanager
-def one_connection(cfg: DashboardConfig | None = None) -> Iterator[None]:
+def one_connection(cfg: DashboardConfig | None = None, every_core: bool = False) -> Iterator[None]:
     """Inside the block (in a request), every `reading` shares one connection, opened by the first that
     needs it and closed when the block ends: a page that reads several things after a write opens the
-    file once (~15 ms each), and one answered from the cache opens it not at all."""
+    file once (~15 ms each), and one answered from the cache opens it not at all. `every_core`: that
+    connection is a cursor of the instance for statements on every core (the coach overview's page:
+    `_connection`)."""
     cfg = cfg or config()
     with ExitStack() as stack:
-        setattr(flask.g, SHARED_KEY, {"cfg": cfg, "con": None, "stack": stack})
+        setattr(flask.g, SHARED_KEY, {"cfg": cfg, "con": None, "stack": stack, "every_core": every_core})
         try:
             yield
         finally:
@@ -543,7 +562,7 @@ def overview(day: dt.date) -> tuple[dict[str, Any], Any]:
 
     def compute() -> tuple[dict[str, Any], Any]:
         first = max(FIRST_DATE, day - dt.timedelta(weeks=SPARK_WEEKS) + dt.timedelta(days=1))
-        with reading() as con:
+        with reading(every_core=True) as con:
             return config().overview.overview(con, day, first, settings())
 
     return cached(("overview", day, repr(settings())), compute)

@@ -146,3 +146,27 @@ def test_an_allocator_named_is_the_one_used(monkeypatch) -> None:
         assert worker.call(mapped_allocator) == Path(path).resolve().name  # the file a link names
     finally:
         worker.close()
+
+
+def test_the_overview_reads_through_an_instance_of_its_own(db_path: Path) -> None:
+    """The coach overview's statements run on every core, the athlete and compare pages' on one
+    (DuckDB's threads belong to the instance, and resizing its pool is slow): each kind reads through
+    an instance of its own, so neither resizes the other's (an athlete page after the overview did)."""
+    assert load_sample(db_path, {}, end=END).error is None
+    app = create_app(db_path)
+    cfg = app.server.config[CONFIG_KEY]
+    names = names_of(db_path)
+
+    def threads(reader: data.SharedReader) -> int:
+        with reader.cursor(5) as con:
+            return con.execute("select current_setting('threads')").fetchone()[0]
+
+    with app.server.test_request_context("/"):
+        here = in_worker(cfg, names)  # in process: this app has no worker
+        assert threads(cfg.shared) == 1
+        data.overview(END)  # its compare rows on every core
+        assert cfg.every_core is not None and cfg.every_core is not cfg.shared
+        assert threads(cfg.every_core) == (os.cpu_count() or 1)
+        assert threads(cfg.shared) == 1  # not resized by the overview
+        assert plain(in_worker(cfg, names)) == plain(here)
+        assert threads(cfg.every_core) == (os.cpu_count() or 1)  # nor the overview's by a page

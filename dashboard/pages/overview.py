@@ -222,7 +222,8 @@ def each_last_data() -> tuple[dict[str, Any], pd.DataFrame]:
 
 
 def layout(as_of: str | None = None, **_: Any) -> Any:
-    with data.one_connection():  # the athlete list, the overview and the plan checks: one connection
+    # the athlete list, the overview and the plan checks: one connection, of the every-core instance
+    with data.one_connection(every_core=True):
         return page(as_of)
 
 
