@@ -345,6 +345,31 @@ def _race_is_the_jump(p: Projection, row: dict, day: date, params: Params) -> bo
     return not this_week and not week_before
 
 
+def _race_is_the_spike(p: Projection, row: dict, day: date, params: Params) -> bool:
+    """An ACWR spike the plan's race makes: with the load of the 7 days' largest planned run race (its
+    minutes at the load per minute it scores, plan_sessions.sql) taken out of the 7 and the 28 days'
+    load, the rolling ratio (load_7d / (load_28d / 4)) is no spike. A planned race is the plan's peak,
+    not an overload to fix (docs/plan_judgements.csv: a half marathon or marathon in the 7 days, 11
+    judged false); one run race only, as _race_km (a cycling calendar's two Zwift races a week are its
+    training: a spike with them judged true). The EWMA model's ratio is left as it is."""
+    if params.acwr_model != "rolling":
+        return False
+    loads = [
+        float(s["minutes"]) * float(s["load_rate"])
+        for s in p.sessions
+        if s.get("intensity") == "race"
+        and s["category"] == "run"
+        and s.get("load_rate")
+        and day - timedelta(days=6) <= s["day"] <= day
+    ]
+    if not loads:
+        return False
+    t = params.thresholds
+    acute = float(row.get("load_7d") or 0) - max(loads)
+    chronic = (float(row.get("load_28d") or 0) - max(loads)) / 4
+    return acute < t["acwr_min_acute_load"] or chronic <= 0 or acute / chronic <= t["acwr_high"]
+
+
 def _planned_shape(p: Projection, code: str, day: date, params: Params, row: dict | None = None) -> bool:
     """True where the plan's own shape explains a warning the done-history rules can't know about:
     load well below usual in a race's taper or 7 days that reach into the days after it, in a planned
@@ -353,12 +378,14 @@ def _planned_shape(p: Projection, code: str, day: date, params: Params, row: dic
     looked at reach before the athlete's first session (a plan's first weeks after a history of
     nothing); a support gap or share of the days before that the plan's own 7 days from the warning
     close (a strength or Pilates session; at least the support_share_low target of support minutes); a
-    volume jump the plan's race makes (_race_is_the_jump)."""
+    volume jump or an ACWR spike the plan's race makes (_race_is_the_jump, _race_is_the_spike)."""
     if code == "no_support_work":
         return _planned_share(p, day, STRENGTH)[0] > 0
     if code == "low_support_share":
         return _planned_share(p, day, SUPPORT)[1] >= params.thresholds["support_share_low"]
     if code == "run_volume_jump" and row is not None and _race_is_the_jump(p, row, day, params):
+        return True
+    if code == "acwr_spike" and row is not None and _race_is_the_spike(p, row, day, params):
         return True
     if code in ("run_volume_jump", "return_after_break", "acwr_spike"):
         return p.first_done is None and day < p.first + timedelta(days=28)

@@ -66,6 +66,17 @@ REAL = [
         {"no training named": 2, "reminder": 1},
         {},
     ),
+    # 14 timed, two weeks in Chinese (TZID Asia/Shanghai): 核心力量训练 and 腿部力量训练 (strength) x 2 a
+    # week; 间歇跑 / 节奏跑 (intervals, tempo), 轻松跑 40分钟 (easy), LSD长距离慢跑 / 半程马拉松比赛 (long
+    # run, half marathon): 3 runs a week; 主动恢复 whose description is 拉伸、泡沫轴 (stretching, foam
+    # roller): mobility; 休息日 and 完全休息 (rest day, full rest). Runs 6, strength 4, mobility 2.
+    (
+        "chinese_week_km.ics",
+        "2027-05-02",
+        {"run": 6, "strength": 4, "mobility": 2},
+        {"rest day": 2},
+        {},
+    ),
     # 41: 6 week-long "Cycle: ..." blocks + the one-day "Cycle: Highlight Hill Race" = 7 phase blocks;
     # six full weeks' LG, RI, LE, KR, RG, RE less the recovery week's LG, RI, RG (weeks 1-4 and 6 full,
     # week 5 LE, KR, RE) + the race's WK: runs LG 5 + LE 6 + WK 1 = 12, strength KR 6,
@@ -315,6 +326,11 @@ def test_a_csv_plan_reaches_as_far_as_it_goes(tmp_path, db_path, run_cli):
         ("Rower 20 min", "Rowing", None, None, 20, None),
         ("XC ski 2 h", "Nordic Ski", None, None, 120, None),
         ("Spin class 45 min", "Ride", None, None, 45, None),
+        ("节奏跑 6公里", "Run", "tempo", "steady", None, 6),
+        ("轻松跑 40分钟", "Run", "easy", "steady", 40, None),
+        ("LSD长距离慢跑（周日）14 公里", "Run", "long", "steady", None, 14),
+        ("腿部力量训练 1小时", "Strength", None, None, 60, None),
+        ("半程马拉松比赛", "Run", "race", "steady", None, 21.0975),
     ],
 )
 def test_words(text, kind, intensity, structure, minutes, km):

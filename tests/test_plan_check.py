@@ -498,3 +498,24 @@ def test_two_long_runs_back_to_back_are_the_plans_long_weekend(tmp_path, db_path
     hard = [f for f in check(run_cli)["findings"] if f["code"] == "back_to_back_hard"]
     assert [f["date"] for f in hard] == ["2026-11-15"]
     assert [s["name"] for s in hard[0]["sessions"]] == ["Hill repeats 8 x 60 s", "Long run"]
+
+
+def test_a_planned_race_is_no_load_spike(tmp_path, db_path, run_cli):
+    """Four weeks of 3 x 40 min runs (no RPE or heart rate: the run intensity 5 a minute, 600 a week),
+    a plan of the same week, then Mon and Wed 40 min and a 150-min half marathon race on Sun 15 Nov,
+    scored at the race's RPE 9 (no done quality run to take a rate from): 400 + 1350 = 1750 in the 7
+    days against (3 x 600 + 1750) / 4 = 887.5 a week over the 28 days, ACWR 1.97 (acwr_high 1.5):
+    acwr_spike on done data. With the race's load out of both, 400 / (2200 / 4) = 0.73: the race is the
+    spike, no finding (real calendars: a half marathon or marathon in the 7 days, judged false). The
+    same week with a 150-min long run (5 a minute: 750) is a spike of training, (400 + 750) / ((1800 +
+    1150) / 4) = 1.56, found."""
+    history(db_path, 4, km=8.0, minutes=40.0, strength_days=())
+    week = [(o, "Run", 40, 8, "Easy run") for o in (1, 3, 5, 8, 10)]
+    for name, acwr, found in (("Half Marathon race", 1.97, []), ("Long run", 1.56, ["2026-11-15"])):
+        path = plan_csv(tmp_path, week + [(14, "Run", 150, 21.1, name)])
+        assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S)).exit_code == 0
+        out = check(run_cli)
+        [day] = [d for d in out["days"] if d["date"] == "2026-11-15"]
+        assert round(day["acwr"], 2) == acwr, name
+        spikes = [f["date"] for f in out["findings"] if f["code"] == "acwr_spike"]
+        assert spikes == found, name
