@@ -652,3 +652,43 @@ def test_a_generators_labels_strides_and_race_read_as_the_plan_means(db_path, ru
         ("2027-03-07", "run", 126.0, 21.1, "race"),
         ("2027-03-08", "run", 60.0, 10.0, None),
     ]
+
+
+def test_a_summary_cut_at_a_decimal_point_reads_the_descriptions_first_sentence(tmp_path, db_path, run_cli):
+    """lexiestar24/runcoach's generator cut six Thursday summaries at the description's first full
+    stop, a decimal point ("Wk4 Thu - 2" for "2.5 miles easy ..."): skipped as naming no training,
+    they made the weeks around them read as volume jumps and spikes (judged false, plans4). Such a
+    summary reads as its label and the description's first sentence: 2.5 mi easy = 4.0 km; 3.5 mi
+    with a comfortably-hard mile and a half = 5.6 km tempo. A label with a whole number whose
+    description goes on otherwise ("2 x 1 mile ...") stays a summary that names no training."""
+    cal = ics(
+        event(
+            "DESCRIPTION:2.5 miles easy\\, relaxed (lighter week).\\n\\nCalf raises after.\r\n",
+            summary="Wk4 Thu - 2",
+            start="DTSTART;VALUE=DATE:20270107",
+            uid="a",
+        ),
+        event(
+            "DESCRIPTION:3.5 miles: 1 mi easy\\, 1.5 mi comfortably hard\\, 1 mi easy. Keep it relaxed.\r\n",
+            summary="Wk5 Thu - 3",
+            start="DTSTART;VALUE=DATE:20270114",
+            uid="b",
+        ),
+        event(
+            "DESCRIPTION:2 x 1 mile with a walk between.\r\n",
+            summary="Wk6 Thu - 2",
+            start="DTSTART;VALUE=DATE:20270121",
+            uid="c",
+        ),
+    )
+    path = tmp_path / "cut.ics"
+    path.write_text(cal, encoding="utf-8")
+    result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-04")
+    assert result.exit_code == 0, result.output
+    assert "'Wk6 Thu - 2' on 2027-01-21: no training named, skipped" in result.output
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute(
+            """select start_local::date::varchar, category, round(distance_m / 1000, 1), intensity
+               from planned_sessions order by start_local"""
+        ).fetchall()
+    assert rows == [("2027-01-07", "run", 4.0, "easy"), ("2027-01-14", "run", 5.6, "tempo")]

@@ -533,6 +533,23 @@ def skip_reason(summary: str) -> str | None:
     return reason
 
 
+# "Wk4 Thu - 2": a label, then what is left of a summary cut at a decimal point
+CUT_SUMMARY = re.compile(r"^(.*\s[-–—:]\s*)(\d+)$")
+FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s|\n")
+
+
+def uncut(summary: str, description: str | None) -> str:
+    """A summary its generator cut at the first full stop of the description, which was a decimal
+    point ("Wk4 Thu - 2" for "2.5 miles easy (cutback week). Prehab ...": lexiestar24/runcoach's six
+    Thursday runs), as the label and the description's first sentence ("Wk4 Thu - 2.5 miles easy
+    (cutback week)."); any other summary as it is."""
+    m = CUT_SUMMARY.match(summary.strip())
+    text = (description or "").strip()
+    if not m or not re.match(rf"{m[2]}\.\d", text):
+        return summary
+    return m[1] + FIRST_SENTENCE.split(text, maxsplit=1)[0]
+
+
 def split_sessions(summary: str) -> list[str]:
     """A summary planning two sessions ("Strength + 5K easy run") as one text per session; one
     session otherwise. Only parts that each name a kind or an intensity are split; of alternatives
@@ -606,7 +623,16 @@ def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str
     return words
 
 
-__all__ = ["INTENSITY_RPE", "Words", "expand", "keyword_map", "read", "skip_reason", "split_sessions"]
+__all__ = [
+    "INTENSITY_RPE",
+    "Words",
+    "expand",
+    "keyword_map",
+    "read",
+    "skip_reason",
+    "split_sessions",
+    "uncut",
+]
 
 
 def name_reading(name: str | None, category: str) -> dict[str, Any]:
