@@ -692,3 +692,33 @@ def test_a_summary_cut_at_a_decimal_point_reads_the_descriptions_first_sentence(
                from planned_sessions order by start_local"""
         ).fetchall()
     assert rows == [("2027-01-07", "run", 4.0, "easy"), ("2027-01-14", "run", 5.6, "tempo")]
+
+
+def test_a_morning_and_an_evening_run_are_two_sessions(tmp_path, db_path, run_cli):
+    """A Pfitzinger plan's doubles (ntustison/MoreThanAFeeling): "Recovery 6 mi a.m. 4 mi p.m." was
+    one 6-mile run (the evening's 4 miles lost) and "Medium-long run 14 mi a.m. Recovery 4 mi p.m." one
+    14-mile long run. Each is two runs on its day; the evening part without words of its own takes the
+    morning's: 6 mi = 9.7 km and 4 mi = 6.4 km recovery; 14 mi = 22.5 km long and 4 mi recovery."""
+    assert split_sessions("Recovery 6 mi a.m. 4 mi p.m.") == ["Recovery 6 mi a.m.", "Recovery 4 mi p.m."]
+    cal = ics(
+        event(summary="Recovery 6 mi a.m. 4 mi p.m.", start="DTSTART;VALUE=DATE:20270105", uid="a"),
+        event(
+            summary="Medium-long run 14 mi a.m. Recovery 4 mi p.m.",
+            start="DTSTART;VALUE=DATE:20270106",
+            uid="b",
+        ),
+    )
+    path = tmp_path / "doubles.ics"
+    path.write_text(cal, encoding="utf-8")
+    assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-04").exit_code == 0
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute(
+            """select start_local::date::varchar, category, round(distance_m / 1000, 1), intensity
+               from planned_sessions order by start_local, distance_m desc"""
+        ).fetchall()
+    assert rows == [
+        ("2027-01-05", "run", 9.7, "recovery"),
+        ("2027-01-05", "run", 6.4, "recovery"),
+        ("2027-01-06", "run", 22.5, "long"),
+        ("2027-01-06", "run", 6.4, "recovery"),
+    ]

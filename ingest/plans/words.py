@@ -550,11 +550,22 @@ def uncut(summary: str, description: str | None) -> str:
     return m[1] + FIRST_SENTENCE.split(text, maxsplit=1)[0]
 
 
+# "Recovery 6 mi a.m. 4 mi p.m.": a morning and an evening session on one day (a Pfitzinger plan's
+# doubles, ntustison/MoreThanAFeeling)
+DOUBLE = re.compile(r"^(?P<am>.*?\ba\.m\.)\s*(?P<pm>.*?\bp\.m\.)\s*$", re.I)
+
+
 def split_sessions(summary: str) -> list[str]:
-    """A summary planning two sessions ("Strength + 5K easy run") as one text per session; one
-    session otherwise. Only parts that each name a kind or an intensity are split; of alternatives
-    ("Strength or Rest")
-    the first is planned."""
+    """A summary planning two sessions ("Strength + 5K easy run", "Recovery 6 mi a.m. 4 mi p.m.") as
+    one text per session; one session otherwise. Only parts that each name a kind or an intensity are
+    split, and a morning and an evening part (the evening's without words of its own takes the
+    morning's: "Recovery 4 mi p.m."); of alternatives ("Strength or Rest") the first is planned."""
+    double = DOUBLE.match(summary.strip())
+    if double:
+        am, pm = double["am"].strip(), double["pm"].strip()
+        if pm[:1].isdigit():
+            pm = re.split(r"\d", am, maxsplit=1)[0] + pm
+        return [am, pm]
     first = re.split(r"\s+(?:or|oder|ou|of|eller|tai|lub|nebo)\s+", summary, maxsplit=1, flags=re.I)[0]
     parts = [p.strip() for p in AND.split(first)]
     # parts of one kind are one session ("3 miles easy + 4 strides at the end", "Recovery + strides 7
