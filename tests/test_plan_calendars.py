@@ -66,6 +66,17 @@ REAL = [
         {"no training named": 2, "reminder": 1},
         {},
     ),
+    # 14 timed, two weeks in Chinese (TZID Asia/Shanghai): 核心力量训练 and 腿部力量训练 (strength) x 2 a
+    # week; 间歇跑 / 节奏跑 (intervals, tempo), 轻松跑 40分钟 (easy), LSD长距离慢跑 / 半程马拉松比赛 (long
+    # run, half marathon): 3 runs a week; 主动恢复 whose description is 拉伸、泡沫轴 (stretching, foam
+    # roller): mobility; 休息日 and 完全休息 (rest day, full rest). Runs 6, strength 4, mobility 2.
+    (
+        "chinese_week_km.ics",
+        "2027-05-02",
+        {"run": 6, "strength": 4, "mobility": 2},
+        {"rest day": 2},
+        {},
+    ),
     # 41: 6 week-long "Cycle: ..." blocks + the one-day "Cycle: Highlight Hill Race" = 7 phase blocks;
     # six full weeks' LG, RI, LE, KR, RG, RE less the recovery week's LG, RI, RG (weeks 1-4 and 6 full,
     # week 5 LE, KR, RE) + the race's WK: runs LG 5 + LE 6 + WK 1 = 12, strength KR 6,
@@ -315,6 +326,11 @@ def test_a_csv_plan_reaches_as_far_as_it_goes(tmp_path, db_path, run_cli):
         ("Rower 20 min", "Rowing", None, None, 20, None),
         ("XC ski 2 h", "Nordic Ski", None, None, 120, None),
         ("Spin class 45 min", "Ride", None, None, 45, None),
+        ("节奏跑 6公里", "Run", "tempo", "steady", None, 6),
+        ("轻松跑 40分钟", "Run", "easy", "steady", 40, None),
+        ("LSD长距离慢跑（周日）14 公里", "Run", "long", "steady", None, 14),
+        ("腿部力量训练 1小时", "Strength", None, None, 60, None),
+        ("半程马拉松比赛", "Run", "race", "steady", None, 21.0975),
     ],
 )
 def test_words(text, kind, intensity, structure, minutes, km):
@@ -635,4 +651,74 @@ def test_a_generators_labels_strides_and_race_read_as_the_plan_means(db_path, ru
         ("2027-03-06", "run", 36.0, 6.0, "easy"),
         ("2027-03-07", "run", 126.0, 21.1, "race"),
         ("2027-03-08", "run", 60.0, 10.0, None),
+    ]
+
+
+def test_a_summary_cut_at_a_decimal_point_reads_the_descriptions_first_sentence(tmp_path, db_path, run_cli):
+    """lexiestar24/runcoach's generator cut six Thursday summaries at the description's first full
+    stop, a decimal point ("Wk4 Thu - 2" for "2.5 miles easy ..."): skipped as naming no training,
+    they made the weeks around them read as volume jumps and spikes (judged false, plans4). Such a
+    summary reads as its label and the description's first sentence: 2.5 mi easy = 4.0 km; 3.5 mi
+    with a comfortably-hard mile and a half = 5.6 km tempo. A label with a whole number whose
+    description goes on otherwise ("2 x 1 mile ...") stays a summary that names no training."""
+    cal = ics(
+        event(
+            "DESCRIPTION:2.5 miles easy\\, relaxed (lighter week).\\n\\nCalf raises after.\r\n",
+            summary="Wk4 Thu - 2",
+            start="DTSTART;VALUE=DATE:20270107",
+            uid="a",
+        ),
+        event(
+            "DESCRIPTION:3.5 miles: 1 mi easy\\, 1.5 mi comfortably hard\\, 1 mi easy. Keep it relaxed.\r\n",
+            summary="Wk5 Thu - 3",
+            start="DTSTART;VALUE=DATE:20270114",
+            uid="b",
+        ),
+        event(
+            "DESCRIPTION:2 x 1 mile with a walk between.\r\n",
+            summary="Wk6 Thu - 2",
+            start="DTSTART;VALUE=DATE:20270121",
+            uid="c",
+        ),
+    )
+    path = tmp_path / "cut.ics"
+    path.write_text(cal, encoding="utf-8")
+    result = run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-04")
+    assert result.exit_code == 0, result.output
+    assert "'Wk6 Thu - 2' on 2027-01-21: no training named, skipped" in result.output
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute(
+            """select start_local::date::varchar, category, round(distance_m / 1000, 1), intensity
+               from planned_sessions order by start_local"""
+        ).fetchall()
+    assert rows == [("2027-01-07", "run", 4.0, "easy"), ("2027-01-14", "run", 5.6, "tempo")]
+
+
+def test_a_morning_and_an_evening_run_are_two_sessions(tmp_path, db_path, run_cli):
+    """A Pfitzinger plan's doubles (ntustison/MoreThanAFeeling): "Recovery 6 mi a.m. 4 mi p.m." was
+    one 6-mile run (the evening's 4 miles lost) and "Medium-long run 14 mi a.m. Recovery 4 mi p.m." one
+    14-mile long run. Each is two runs on its day; the evening part without words of its own takes the
+    morning's: 6 mi = 9.7 km and 4 mi = 6.4 km recovery; 14 mi = 22.5 km long and 4 mi recovery."""
+    assert split_sessions("Recovery 6 mi a.m. 4 mi p.m.") == ["Recovery 6 mi a.m.", "Recovery 4 mi p.m."]
+    cal = ics(
+        event(summary="Recovery 6 mi a.m. 4 mi p.m.", start="DTSTART;VALUE=DATE:20270105", uid="a"),
+        event(
+            summary="Medium-long run 14 mi a.m. Recovery 4 mi p.m.",
+            start="DTSTART;VALUE=DATE:20270106",
+            uid="b",
+        ),
+    )
+    path = tmp_path / "doubles.ics"
+    path.write_text(cal, encoding="utf-8")
+    assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", "2027-01-04").exit_code == 0
+    with connect(db_path, read_only=True) as con:
+        rows = con.execute(
+            """select start_local::date::varchar, category, round(distance_m / 1000, 1), intensity
+               from planned_sessions order by start_local, distance_m desc"""
+        ).fetchall()
+    assert rows == [
+        ("2027-01-05", "run", 9.7, "recovery"),
+        ("2027-01-05", "run", 6.4, "recovery"),
+        ("2027-01-06", "run", 22.5, "long"),
+        ("2027-01-06", "run", 6.4, "recovery"),
     ]

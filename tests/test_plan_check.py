@@ -463,3 +463,59 @@ def test_a_planned_race_is_no_training_jump(tmp_path, db_path, run_cli):
         assert kinds == [("race" if "race" in name else "long",)]
         jumps = [f["date"] for f in check(run_cli)["findings"] if f["code"] == "run_volume_jump"]
         assert jumps == found, name
+
+
+def test_a_jump_is_said_once_not_again_from_the_week_before(tmp_path, db_path, run_cli):
+    """13 weeks of 3 x 8 km (Mon, Wed, Fri: 24 km a week, the usual level), then a plan week of 3 x 8 km
+    and a 14 km long run on Sunday 8 Nov: the 7 days to it hold 38 km, +58% on 24 and 14 km more
+    (run_jump_week 30%, run_jump_min_km 3): a jump, said on Sun 8 Nov. The next week is 3 x 8 km again
+    (Wed, Fri, Sun): no 7 days of it reach 31.2 km (24 x 1.3; 30 km at most, with Sunday's 14), so the
+    rule's first branch is silent; its second ("the 7 days before") holds only on Sun 15 Nov, whose 7 days
+    before are the same 2-8 Nov: the same jump again (docs/plan_judgements.csv: "repeats the week
+    before's jump", judged false), not a second finding. The week's message named the same 38 km."""
+    history(db_path, 13, km=8.0, minutes=40.0, strength_days=())
+    rows = [(o, "Run", 40, 8, "Easy run") for o in (1, 3, 5)] + [(7, "Run", 80, 14, "Long run")]
+    rows += [(o, "Run", 40, 8, "Easy run") for o in (10, 12, 14)]
+    run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
+    jumps = [f for f in check(run_cli)["findings"] if f["code"] == "run_volume_jump"]
+    assert [f["date"] for f in jumps] == ["2026-11-08"]
+    assert "Ran 38.0 km in the last 7 days" in jumps[0]["message"]
+
+
+def test_two_long_runs_back_to_back_are_the_plans_long_weekend(tmp_path, db_path, run_cli):
+    """An ultra plan's weekend: "Long run" 150 min on Saturday 7 Nov and 120 min on Sunday 8 Nov (each
+    hard only by being long: intensity long, the import's RPE 4 for it, under HARD_RPE 7) is the plan's
+    back-to-back long runs, no hard pair (mmichelli's ultra weekends, 30 findings judged false). Hill
+    repeats on Saturday 14 Nov before Sunday's long run are two hard days: found on Sun 15 Nov."""
+    history(db_path, 4, km=8.0, minutes=40.0)
+    rows = [(o, "Run", 40, 8, "Easy run") for o in (1, 3)] + [(6, "Run", 150, 25, "Long run")]
+    rows += [(7, "Run", 120, 20, "Long run"), (9, "Run", 40, 8, "Easy run")]
+    rows += [(13, "Run", 50, 9, "Hill repeats 8 x 60 s"), (14, "Run", 120, 20, "Long run")]
+    run_cli("plan", "import", str(plan_csv(tmp_path, rows)), "--athlete", "Ann", "--as-of", str(S))
+    with connect(db_path) as con:
+        kinds = con.execute("select intensity, rpe from planned_sessions where name = 'Long run'").fetchall()
+    assert set(kinds) == {("long", 4.0)}
+    hard = [f for f in check(run_cli)["findings"] if f["code"] == "back_to_back_hard"]
+    assert [f["date"] for f in hard] == ["2026-11-15"]
+    assert [s["name"] for s in hard[0]["sessions"]] == ["Hill repeats 8 x 60 s", "Long run"]
+
+
+def test_a_planned_race_is_no_load_spike(tmp_path, db_path, run_cli):
+    """Four weeks of 3 x 40 min runs (no RPE or heart rate: the run intensity 5 a minute, 600 a week),
+    a plan of the same week, then Mon and Wed 40 min and a 150-min half marathon race on Sun 15 Nov,
+    scored at the race's RPE 9 (no done quality run to take a rate from): 400 + 1350 = 1750 in the 7
+    days against (3 x 600 + 1750) / 4 = 887.5 a week over the 28 days, ACWR 1.97 (acwr_high 1.5):
+    acwr_spike on done data. With the race's load out of both, 400 / (2200 / 4) = 0.73: the race is the
+    spike, no finding (real calendars: a half marathon or marathon in the 7 days, judged false). The
+    same week with a 150-min long run (5 a minute: 750) is a spike of training, (400 + 750) / ((1800 +
+    1150) / 4) = 1.56, found."""
+    history(db_path, 4, km=8.0, minutes=40.0, strength_days=())
+    week = [(o, "Run", 40, 8, "Easy run") for o in (1, 3, 5, 8, 10)]
+    for name, acwr, found in (("Half Marathon race", 1.97, []), ("Long run", 1.56, ["2026-11-15"])):
+        path = plan_csv(tmp_path, week + [(14, "Run", 150, 21.1, name)])
+        assert run_cli("plan", "import", str(path), "--athlete", "Ann", "--as-of", str(S)).exit_code == 0
+        out = check(run_cli)
+        [day] = [d for d in out["days"] if d["date"] == "2026-11-15"]
+        assert round(day["acwr"], 2) == acwr, name
+        spikes = [f["date"] for f in out["findings"] if f["code"] == "acwr_spike"]
+        assert spikes == found, name

@@ -289,7 +289,8 @@ def _calendar_entries(cal: Calendar, shown: str, result: PlanResult, win: Window
 
 
 def _entry(o: Occurrence) -> Entry:
-    return Entry(o.line, o.start, o.has_time, o.summary, o.description, length_s=o.length_s)
+    name = plan_words.uncut(o.summary, o.description)
+    return Entry(o.line, o.start, o.has_time, name, o.description, length_s=o.length_s)
 
 
 def _skip(result: PlanResult, shown: str, s: Skipped) -> None:

@@ -2,8 +2,9 @@
 
 A plan names its sessions the way coaches and plan generators write them: "Bike 60min", "3 m run",
 "LR 16 mi", "10K", "Tempo 5 x 1 km", "45'", "Strength + 5K easy run", "Endurance Z2 (2 h)", in the
-import languages (en, de, fr, es, it, pt, nl, da, no, sv, fi, pl, cs). `read` reads the summary first
-and the description only for what the summary doesn't say (descriptions carry notes and pace tables).
+import languages (en, de, fr, es, it, pt, nl, da, no, sv, fi, pl, cs; and Chinese plan words, CHINESE).
+`read` reads the summary first and the description only for what the summary doesn't say (descriptions
+carry notes and pace tables).
 The user's own codes ("RB" for an easy run) are words of the settings' `[plan_keywords]`, replaced by
 their meaning before reading. Rest days, reminders, phase blocks and meetings are `skip` reasons.
 
@@ -227,12 +228,12 @@ NUM = r"(\d+(?:[.,]\d+)?)"
 RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|bis|a)\s*{NUM})?"
 # "45 min", "20-30 min", "45'", "45′", "60min"
 MINUTES = re.compile(
-    rf"(?<![\d:]){RANGE}\s*(?:min|mins|minutes?|minuten|minutos|minuti|minutter|minuter|minuuttia|minut|'|′)(?![a-z])",
+    rf"(?<![\d:]){RANGE}\s*(?:min|mins|minutes?|minuten|minutos|minuti|minutter|minuter|minuuttia|minut|分钟|'|′)(?![a-z])",
     re.I,
 )
 # "1h30", "1 h 30 min", "1.5 hours", "2 h", "2.5h", "1 Std."
 HOURS = re.compile(
-    rf"(?<![\d:]){RANGE}\s*(?:h|hr|hrs|hours?|std|stunden?|horas?|heures?|ore|uur|timer?|tim|tuntia?|godz|hod)\.?"
+    rf"(?<![\d:]){RANGE}\s*(?:h|hr|hrs|hours?|std|stunden?|horas?|heures?|ore|uur|timer?|tim|tuntia?|godz|hod|小时)\.?"
     r"(?:\s*(\d{1,2})(?:\s*(?:m|min|mins|minutes?|'|′))?)?(?![a-z])",
     re.I,
 )
@@ -248,7 +249,7 @@ PACE = re.compile(
 )
 # "18 km", "10K", "6 mi", "16.0 mile", "800m", "3 m" (miles: plan generators' "3 m run"), "5-6km"
 DISTANCE = re.compile(
-    rf"(?<![\d:]){RANGE}\s*(km|kms|k|kilometers?|kilometres?|kilometer|mi|miles?|meilen|m|meters?|metres?|yd|yards?)(?![a-z0-9])",
+    rf"(?<![\d:]){RANGE}\s*(km|kms|k|kilometers?|kilometres?|kilometer|公里|mi|miles?|meilen|m|meters?|metres?|yd|yards?)(?![a-z0-9])",
     re.I,
 )
 # "5 x 1 km", "6x800m", "4 × 400 m", "3 x 10 min", "2×10′"
@@ -296,9 +297,33 @@ class Words:
     skip: str | None = None  # 'rest day', 'reminder', 'phase block', 'meeting'
 
 
+# Chinese plan words -> the import's own words. Chinese writes no spaces between words, so each is
+# replaced where it stands, the longest first, before the text is folded (reichenbach1891-byte/
+# training-calendar: 节奏跑 tempo run, 胸肩力量训练 chest and shoulder strength, 主动恢复 active recovery
+# whose description is stretching and foam rolling, 完全休息 full rest, LSD长距离慢跑 an LSD long run).
+# fmt: off
+CHINESE: dict[str, str] = {
+    "跑步": "run", "慢跑": "easy run", "轻松跑": "easy run", "恢复跑": "recovery run", "长跑": "long run",
+    "长距离": "long", "长距离慢跑": "long easy run", "节奏跑": "tempo run", "乳酸阈": "threshold",
+    "阈值跑": "threshold run", "间歇跑": "intervals run", "间歇": "intervals", "法特莱克": "fartlek",
+    "坡道跑": "hill run", "马拉松": "marathon", "半程马拉松": "half marathon", "半马": "half marathon",
+    "主动恢复": "active recovery", "力量训练": "strength", "核心训练": "core", "拉伸": "stretching",
+    "泡沫轴": "foam roll", "瑜伽": "yoga", "普拉提": "pilates", "散步": "walk", "徒步": "hike",
+    "骑行": "ride", "游泳": "swim", "完全休息": "full rest", "休息日": "rest day", "休息": "rest",
+}
+# fmt: on
+CHINESE_WORDS = re.compile("|".join(re.escape(w) for w in sorted(CHINESE, key=len, reverse=True)))
+
+
+def from_chinese(text: str) -> str:
+    """`text` with the Chinese plan words of CHINESE replaced by the import's own (spaced) words."""
+    return CHINESE_WORDS.sub(lambda m: f" {CHINESE[m[0]]} ", text)
+
+
 def fold(text: str) -> str:
-    """Lower case, accents dropped, every run of non-letters/digits one space, padded with spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Lower case, accents dropped, Chinese plan words read (CHINESE), every run of non-letters/digits
+    one space, padded with spaces."""
+    decomposed = unicodedata.normalize("NFKD", from_chinese(text).lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.replace("ø", "o").replace("æ", "ae").replace("å", "a").replace("ł", "l").replace("ß", "ss")
     return " " + " ".join(re.findall(r"[a-z0-9]+", plain)) + " "
@@ -419,7 +444,7 @@ def text_seconds(text: str) -> float | None:
 
 def _metres(value: float, unit: str, repeat: bool) -> float | None:
     unit = unit.lower()
-    if unit.startswith("k"):
+    if unit.startswith("k") or unit == "公里":
         return value * METRES_PER["km"]
     if unit.startswith("mi") or unit.startswith("meil"):
         return value * METRES_PER["mi"]
@@ -508,11 +533,39 @@ def skip_reason(summary: str) -> str | None:
     return reason
 
 
+# "Wk4 Thu - 2": a label, then what is left of a summary cut at a decimal point
+CUT_SUMMARY = re.compile(r"^(.*\s[-–—:]\s*)(\d+)$")
+FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s|\n")
+
+
+def uncut(summary: str, description: str | None) -> str:
+    """A summary its generator cut at the first full stop of the description, which was a decimal
+    point ("Wk4 Thu - 2" for "2.5 miles easy (cutback week). Prehab ...": lexiestar24/runcoach's six
+    Thursday runs), as the label and the description's first sentence ("Wk4 Thu - 2.5 miles easy
+    (cutback week)."); any other summary as it is."""
+    m = CUT_SUMMARY.match(summary.strip())
+    text = (description or "").strip()
+    if not m or not re.match(rf"{m[2]}\.\d", text):
+        return summary
+    return m[1] + FIRST_SENTENCE.split(text, maxsplit=1)[0]
+
+
+# "Recovery 6 mi a.m. 4 mi p.m.": a morning and an evening session on one day (a Pfitzinger plan's
+# doubles, ntustison/MoreThanAFeeling)
+DOUBLE = re.compile(r"^(?P<am>.*?\ba\.m\.)\s*(?P<pm>.*?\bp\.m\.)\s*$", re.I)
+
+
 def split_sessions(summary: str) -> list[str]:
-    """A summary planning two sessions ("Strength + 5K easy run") as one text per session; one
-    session otherwise. Only parts that each name a kind or an intensity are split; of alternatives
-    ("Strength or Rest")
-    the first is planned."""
+    """A summary planning two sessions ("Strength + 5K easy run", "Recovery 6 mi a.m. 4 mi p.m.") as
+    one text per session; one session otherwise. Only parts that each name a kind or an intensity are
+    split, and a morning and an evening part (the evening's without words of its own takes the
+    morning's: "Recovery 4 mi p.m."); of alternatives ("Strength or Rest") the first is planned."""
+    double = DOUBLE.match(summary.strip())
+    if double:
+        am, pm = double["am"].strip(), double["pm"].strip()
+        if pm[:1].isdigit():
+            pm = re.split(r"\d", am, maxsplit=1)[0] + pm
+        return [am, pm]
     first = re.split(r"\s+(?:or|oder|ou|of|eller|tai|lub|nebo)\s+", summary, maxsplit=1, flags=re.I)[0]
     parts = [p.strip() for p in AND.split(first)]
     # parts of one kind are one session ("3 miles easy + 4 strides at the end", "Recovery + strides 7
@@ -581,7 +634,16 @@ def read(summary: str, description: str | None, codes: list[tuple[re.Pattern[str
     return words
 
 
-__all__ = ["INTENSITY_RPE", "Words", "expand", "keyword_map", "read", "skip_reason", "split_sessions"]
+__all__ = [
+    "INTENSITY_RPE",
+    "Words",
+    "expand",
+    "keyword_map",
+    "read",
+    "skip_reason",
+    "split_sessions",
+    "uncut",
+]
 
 
 def name_reading(name: str | None, category: str) -> dict[str, Any]:
