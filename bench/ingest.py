@@ -6,13 +6,15 @@ times `create table t as select * from read_csv(...)` of the same file into a fr
 this process, and the floor: the same rows into a new crosstrain database's `activities` by one
 insert (FLOOR: the schema's columns, a key per row; no rules, staging or double recordings). A
 one-row file imported the same way shows the fixed part of the import's time (Python and the CLI
-starting, a new database created). Each `--compare NAME=DIR` imports the same file with
-another checkout's code (`PYTHONPATH=DIR python -m crosstrain`, e.g. a `git worktree` of an older
-commit); all are run in turn, round after round, so that a busy machine slows each alike, and the
-medians count. Targets: the import within 3x of the bare read (issues 9 and 22), peak memory under
-1 GB (issue 22).
+starting, a new database created). `--baseline REF` imports the same file with commit REF's code
+(`git archive` under bench/.data/baseline-<sha>, as bench/files.py; default: none), and each
+`--compare NAME=DIR` with another checkout's code (`PYTHONPATH=DIR python -m crosstrain`, e.g. a
+`git worktree` of an older commit); every code's modules are byte-compiled first, as a user's Python
+has them (bench/files.py's `byte_compiled`); all are run in turn, round after round, so that a busy
+machine slows each alike, and the medians count. Targets: the import within 3x of the bare read
+(issues 9 and 22), peak memory under 1 GB (issue 22).
 
-    .venv/bin/python bench/ingest.py [--rows N] [--repeat N] [--compare NAME=DIR ...]
+    .venv/bin/python bench/ingest.py [--rows N] [--repeat N] [--baseline REF] [--compare NAME=DIR ...]
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / ".data"
+sys.path.insert(0, str(ROOT))  # this checkout's packages, not this file, under `ingest`
+
+from bench.files import baseline_code, byte_compiled  # noqa: E402
 
 GENERATE = """
 copy (
@@ -113,7 +118,6 @@ from read_csv(?) r join athletes a on a.name = r.athlete
 
 def run_floor(csv_path: Path, db: Path, rows: int) -> tuple[float, float]:
     """Wall and CPU seconds of FLOOR into a new crosstrain database (made first, not timed)."""
-    sys.path.insert(0, str(ROOT))
     from ingest.database.db import connect
 
     remove(db)
@@ -133,15 +137,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; medians count")
+    parser.add_argument("--baseline", default="none", help="a commit to time too (merge-base: with main)")
     parser.add_argument(
         "--compare", action="append", default=[], metavar="NAME=DIR", help="another checkout to time"
     )
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     csv_path = DATA / f"generic_{args.rows}.csv"
-    sources = {"this checkout": ROOT} | {
-        name: Path(d).resolve() for name, d in (c.split("=", 1) for c in args.compare)
-    }
+    base = baseline_code(args.baseline)
+    sources = (
+        {"this checkout": ROOT}
+        | ({f"baseline {base.name[9:]}": base} if base else {})
+        | {name: Path(d).resolve() for name, d in (c.split("=", 1) for c in args.compare)}
+    )
+    byte_compiled(list(sources.values()))
 
     t0 = time.perf_counter()
     generate(csv_path, args.rows)
