@@ -63,15 +63,9 @@ def import_command(
     results = []
     if csv_paths:
         from ingest.exports.importer import import_paths  # DuckDB: after the activity files' workers start
-        from queries.session_values import refresh_file
 
-        settings = env.settings()
         with working(f"importing {len(csv_paths)} CSV file{'s' if len(csv_paths) != 1 else ''}"):
-            # the session values stored on the import's own connection (not a second open and close)
-            results = import_paths(
-                env.db, csv_paths, options, settings, after=lambda con: refresh_file(env.db, settings, con)
-            )
-        env.values_stored()
+            results = import_paths(env.db, csv_paths, options, env.settings())
     ok = echo_results(results)
     parts = [*file_results, *(r.csv for r in file_results if r.csv is not None), *results]
     if len(parts) > 1:  # a folder opened up, or several paths: one line for the whole import

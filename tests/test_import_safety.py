@@ -141,26 +141,3 @@ def test_a_refused_file_does_not_stop_the_others(run_cli, db_path: Path, tmp_pat
     assert "strava_de.csv (strava, Ana): 2 rows: 2 imported" in result.stdout
     assert one(db_path, "select count(*) from activities") == 5
     assert one(db_path, "select count(*) from imports where status = 'ok'") == 2
-
-
-def test_after_runs_once_on_the_imports_connection_when_every_file_is_done(
-    db_path: Path, tmp_path: Path
-) -> None:
-    """`import_paths(after=...)`: the CLI stores the session values there, after the last file, refused
-    ones included, on the connection that wrote them (no second open of the file)."""
-    from ingest.database import db
-    from ingest.exports.importer import import_paths
-    from ingest.exports.options import ImportOptions
-
-    odd = tmp_path / "odd.csv"
-    odd.write_text("when,what\n2024-01-01,run\n")
-    seen = []
-
-    def after(con: duckdb.DuckDBPyConnection) -> None:
-        seen.append((con.execute("select count(*) from activities").fetchone()[0], len(db.OPEN)))
-
-    paths = [FIXTURES / "strava_2018.csv", odd, FIXTURES / "strava_de.csv"]
-    results = import_paths(db_path, paths, ImportOptions(athlete="Ana"), {}, after=after)
-    assert [bool(r.error) for r in results] == [False, True, False]
-    assert seen == [(5, 1)]  # once, every file's rows there, on the one connection still open
-    assert not db.OPEN

@@ -9,7 +9,7 @@ columns, rows that can't be read are recorded with their line and reason, and th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,17 +123,11 @@ def import_connection(
 
 
 def import_paths(
-    db_path: Path | str | None,
-    paths: list[Path],
-    options: ImportOptions,
-    settings: dict[str, Any],
-    after: Callable[[duckdb.DuckDBPyConnection], object] | None = None,
+    db_path: Path | str | None, paths: list[Path], options: ImportOptions, settings: dict[str, Any]
 ) -> list[FileResult]:
     """Import every file in `paths`, each in its own transaction; a bad file doesn't stop the others.
 
     A file that can't be imported at all gets `error` set; rows that can't be read are in `rejects`.
-    `after(con)` runs on the import's connection once every file is written, before it closes (the CLI
-    stores the session values there, as for activity files: one open and one close of the file).
     """
     if options.format not in ("auto", *NAMES):
         raise CrosstrainError(f"unknown format '{options.format}': use auto, {', '.join(NAMES)}")
@@ -156,8 +150,6 @@ def import_paths(
                 if "interrupt" in str(exc).lower():
                     raise KeyboardInterrupt from exc
                 raise
-        if after is not None:
-            after(con)
     return results
 
 
