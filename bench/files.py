@@ -224,9 +224,8 @@ def pool(self, *a, **k):
     first_pool(self, *a, **k)
 cf.ProcessPoolExecutor.__init__ = pool
 atexit.register(lambda: made and print(f"bench: workers started at {made[0]:.4f} s CPU", file=sys.stderr))
-from crosstrain.cli import cli
-sys.argv[0] = "crosstrain"
-cli()
+from crosstrain.cli import main  # the console script's entry: the process's end as a user's
+main()
 """
 FORKED = re.compile(r"^bench: workers started at ([0-9.]+) s CPU$", re.M)
 
@@ -308,9 +307,8 @@ def hooked(name, *a, **k):
     return module
 builtins.__import__ = hooked
 atexit.register(lambda: print("bench-marks " + repr(marks + [("atexit", time.time())]), file=sys.stderr))
-from crosstrain.cli import cli
-sys.argv[0] = "crosstrain"
-cli()
+from crosstrain.cli import main
+main()
 """
 PHASES = (
     "workers forked", "database open", "files decoded", "sessions written", "session values stored",

@@ -4,15 +4,18 @@ Generates the CSV with DuckDB COPY into bench/.data/ (1,000 athletes), imports i
 in a subprocess into a fresh database (wall time, CPU seconds of all its threads, peak RSS), and
 times `create table t as select * from read_csv(...)` of the same file into a fresh database file in
 this process, and the floor: the same rows into a new crosstrain database's `activities` by one
-insert (FLOOR: the schema's columns, a key per row; no rules, staging or double recordings). A
+insert (FLOOR: the schema's columns, a key per row; no rules, staging or double recordings), then
+the session values of those rows stored (what every import ends with: queries/session_values.py). A
 one-row file imported the same way shows the fixed part of the import's time (Python and the CLI
-starting, a new database created). Each `--compare NAME=DIR` imports the same file with
-another checkout's code (`PYTHONPATH=DIR python -m crosstrain`, e.g. a `git worktree` of an older
-commit); all are run in turn, round after round, so that a busy machine slows each alike, and the
-medians count. Targets: the import within 3x of the bare read (issues 9 and 22), peak memory under
-1 GB (issue 22).
+starting, a new database created). `--baseline REF` imports the same file with commit REF's code
+(`git archive` under bench/.data/baseline-<sha>, as bench/files.py; default: none), and each
+`--compare NAME=DIR` with another checkout's code (`PYTHONPATH=DIR python -m crosstrain`, e.g. a
+`git worktree` of an older commit); every code's modules are byte-compiled first, as a user's Python
+has them (bench/files.py's `byte_compiled`); all are run in turn, round after round, so that a busy
+machine slows each alike, and the medians count. Targets: the import within 3x of the bare read
+(issues 9 and 22), peak memory under 1 GB (issue 22).
 
-    .venv/bin/python bench/ingest.py [--rows N] [--repeat N] [--compare NAME=DIR ...]
+    .venv/bin/python bench/ingest.py [--rows N] [--repeat N] [--baseline REF] [--compare NAME=DIR ...]
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / ".data"
+sys.path.insert(0, str(ROOT))  # this checkout's packages, not this file, under `ingest`
+
+from bench.files import baseline_code, byte_compiled  # noqa: E402
 
 GENERATE = """
 copy (
@@ -113,7 +119,6 @@ from read_csv(?) r join athletes a on a.name = r.athlete
 
 def run_floor(csv_path: Path, db: Path, rows: int) -> tuple[float, float]:
     """Wall and CPU seconds of FLOOR into a new crosstrain database (made first, not timed)."""
-    sys.path.insert(0, str(ROOT))
     from ingest.database.db import connect
 
     remove(db)
@@ -129,19 +134,38 @@ def run_floor(csv_path: Path, db: Path, rows: int) -> tuple[float, float]:
     return wall, cpu
 
 
+def run_values(db: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of storing the session values of the floor's rows (queries/session_values.py's
+    `refresh`, as every import ends), on the floor's database, in this process."""
+    from ingest.database.db import connect
+    from queries.session_values import refresh
+
+    with connect(db) as con:
+        t0, c0 = time.perf_counter(), time.process_time()
+        athletes = refresh(con, {})
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    assert athletes == 1000, athletes
+    return wall, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; medians count")
+    parser.add_argument("--baseline", default="none", help="a commit to time too (merge-base: with main)")
     parser.add_argument(
         "--compare", action="append", default=[], metavar="NAME=DIR", help="another checkout to time"
     )
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     csv_path = DATA / f"generic_{args.rows}.csv"
-    sources = {"this checkout": ROOT} | {
-        name: Path(d).resolve() for name, d in (c.split("=", 1) for c in args.compare)
-    }
+    base = baseline_code(args.baseline)
+    sources = (
+        {"this checkout": ROOT}
+        | ({f"baseline {base.name[9:]}": base} if base else {})
+        | {name: Path(d).resolve() for name, d in (c.split("=", 1) for c in args.compare)}
+    )
+    byte_compiled(list(sources.values()))
 
     t0 = time.perf_counter()
     generate(csv_path, args.rows)
@@ -151,7 +175,7 @@ def main() -> None:
     size_mb = csv_path.stat().st_size / 1e6
     print(f"generated {args.rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - t0:.1f} s")
 
-    walls: dict[str, list[float]] = {name: [] for name in [*sources, "bare", "floor", "one row"]}
+    walls: dict[str, list[float]] = {name: [] for name in [*sources, "bare", "floor", "values", "one row"]}
     cpus: dict[str, list[float]] = {name: [] for name in walls}
     peaks: dict[str, float] = dict.fromkeys(sources, 0.0)
     output = ""
@@ -168,6 +192,9 @@ def main() -> None:
         wall, cpu = run_floor(csv_path, DATA / "floor.duckdb", args.rows)
         walls["floor"].append(wall)
         cpus["floor"].append(cpu)
+        wall, cpu = run_values(DATA / "floor.duckdb")
+        walls["values"].append(wall)
+        cpus["values"].append(cpu)
         wall, cpu, _, _ = run_import(ROOT, one_row, DATA / "import.duckdb")
         walls["one row"].append(wall)
         cpus["one row"].append(cpu)
@@ -182,12 +209,22 @@ def main() -> None:
         label = {
             "bare": "bare read_csv into a table",
             "floor": "floor: one insert into activities",
+            "values": "session values of the floor's rows",
             "one row": "import of 1 row (start-up)",
         }.get(name, f"import: {name}")
         runs = ", ".join(f"{t:.2f}" for t in walls[name])
         peak = f"{peaks[name]:5.0f} MB" if name in peaks else " " * 8
         ratios = f"{wall / bare_wall:5.2f}x {cpu:6.2f}s {cpu / bare_cpu:5.2f}x"
         print(f"{label:34} {wall:6.2f}s {ratios} {peak}  {runs}")
+    # What the command costs at least: its start, the rows stored, their session values stored.
+    least = {
+        what: sum(statistics.median(times[name]) for name in ("one row", "floor", "values"))
+        for what, times in (("wall", walls), ("CPU", cpus))
+    }
+    print(
+        f"{'1 row + floor + values (least)':34} {least['wall']:6.2f}s "
+        f"{least['wall'] / bare_wall:5.2f}x {least['CPU']:6.2f}s {least['CPU'] / bare_cpu:5.2f}x"
+    )
     ratio = statistics.median(walls["this checkout"]) / bare_wall
     rate = args.rows / statistics.median(walls["this checkout"])
     print(f"import / bare read (wall):  {ratio:6.2f}x (target <= 3x); {rate:,.0f} rows/s")

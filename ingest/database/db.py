@@ -170,6 +170,11 @@ def _outdated(path: Path) -> CrosstrainError:
 
 T = TypeVar("T")
 
+# The store connections `connect` holds open now (their ids). `crosstrain`'s entry point ends the process
+# without Python's teardown only when none is (crosstrain/cli.py's `main`): each was closed, its writes
+# checkpointed, by the command itself.
+OPEN: set[int] = set()
+
 
 def _retried(path: Path, wait_s: float, fn: Callable[[], T]) -> T:
     """`fn()`, retried while another process holds the file's lock, for `wait_s` seconds."""
@@ -203,6 +208,7 @@ def connect(
         if not db.exists():
             _create(db)
     con = _open(db, read_only, wait_s)
+    OPEN.add(id(con))
     try:
         if read_only:
             if schema_version(con) != SCHEMA_VERSION:
@@ -221,4 +227,5 @@ def connect(
             mark_interrupted(con)
         yield con
     finally:
+        OPEN.discard(id(con))
         con.close()
