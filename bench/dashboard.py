@@ -23,7 +23,9 @@ on the same database file; wall and CPU time (the process's, all threads) per pa
 Server: waitress, the athlete pages' analytics in the worker process), both trees' servers up on the
 same file, Dash's page callback asked over HTTP for an athlete page as of today, one as of the file's
 last day and a compare page, each a first visit (another athlete every time; the athlete list and the
-overview kept, as a running dashboard has them), the servers taking turns page by page; wall time
+overview kept, as a running dashboard has them), and the coach overview as of a day that server was
+never asked for (its kept answer is for one day: a new day, cold, with the server's start-up frozen
+out of the collector as `crosstrain dashboard` does), the servers taking turns page by page; wall time
 per page and the server's CPU (its worker's included: /proc, in clock ticks, so read the mean).
 
     .venv/bin/python bench/dashboard.py [--rev b561b1d --rounds 4 --runs 5 [--served]]
@@ -333,6 +335,8 @@ def served_in_turns(db: Path, rev: str, rounds: int, runs: int) -> None:
             "athlete: page as of today (inactive)": f"/athlete/{a}",
             "athlete: page as of the file's last day (active)": f"/athlete/{b}?as_of={AS_OF}",
             "compare: page (two athletes)": f"/compare?athlete={c}&athlete={a}",
+            # a day no earlier ask of this server used: the overview's kept answer is for one day only
+            "overview: page, a day not asked before (cold)": f"/?as_of={AS_OF - timedelta(days=1 + i)}",
         }
 
     with tempfile.TemporaryDirectory() as tmp:
