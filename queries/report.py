@@ -143,30 +143,44 @@ def thresholds(params: Params) -> dict[str, Any]:
     }
 
 
-def _by_category(counts: dict[str, tuple[float, int]]) -> dict[str, dict]:
+def _by_category(
+    counts: dict[str, tuple[float, int]], minutes: dict[str, float | None] | None = None
+) -> dict[str, dict]:
     """Minutes and sessions of every category, zero where `counts` has none (0.0 and 0: what the
-    rounding of a zero gives, without 1,000 athletes x the empty categories' rounding)."""
+    rounding of a zero gives, without 1,000 athletes x the empty categories' rounding). `minutes`:
+    the minutes of `counts` already rounded (`_summaries_json`, by column), else rounded here."""
+    if minutes is None:
+        minutes = {c: _num(m, 1) for c, (m, _) in counts.items()}
     return {
-        "minutes": {c: _num(counts[c][0], 1) if c in counts else 0.0 for c in CATEGORIES},
+        "minutes": {c: minutes[c] if c in counts else 0.0 for c in CATEGORIES},
         "sessions": {c: int(counts[c][1]) if c in counts else 0 for c in CATEGORIES},
     }
 
 
-def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
+def _summary_json(
+    s: dict,
+    counts: dict[str, tuple[float, int]],
+    rounded: dict[str, float | None] | None = None,
+    minutes: dict[str, float | None] | None = None,
+) -> dict:
+    """A summary row as the JSON gives it. `rounded` and `minutes`: its `_ROUNDED` fields and its
+    categories' minutes already rounded (`_summaries_json`, by column), else rounded here."""
+    if rounded is None:
+        rounded = {name: _num(s[name], digits) for name, digits in _ROUNDED}
     last = s["last_activity"]
     return {
         "window_days": WINDOW_DAYS,
-        **_by_category(counts),
-        "run_km": _num(s["run_km"], 2),
-        "support_share": _num(s["support_share"], 3),
-        "strength_sessions_per_week": _num(s["strength_sessions_per_week"], 2),
+        **_by_category(counts, minutes),
+        "run_km": rounded["run_km"],
+        "support_share": rounded["support_share"],
+        "strength_sessions_per_week": rounded["strength_sessions_per_week"],
         "days_since_support": None if s["days_since_support"] is None else int(s["days_since_support"]),
-        "monotony": _num(s["monotony"], 2),
-        "strain": _num(s["strain"], 1),
-        "acwr": _num(s["acwr"], 2),
-        "fitness": _num(s["fitness"], 1),
-        "fatigue": _num(s["fatigue"], 1),
-        "form": _num(s["form"], 1),
+        "monotony": rounded["monotony"],
+        "strain": rounded["strain"],
+        "acwr": rounded["acwr"],
+        "fitness": rounded["fitness"],
+        "fatigue": rounded["fatigue"],
+        "form": rounded["form"],
         "hip_sets": s.get("hip_sets"),
         "last_activity": None if last is None else last.isoformat(),
         "active": bool(s["active"]),
@@ -174,7 +188,7 @@ def _summary_json(s: dict, counts: dict[str, tuple[float, int]]) -> dict:
     }
 
 
-# _summary_json's rounded fields and their decimals, in its order (_summaries_json rounds them by column)
+# _summary_json's rounded fields and their decimals (_summaries_json rounds them by column)
 _ROUNDED = (
     ("run_km", 2), ("support_share", 3), ("strength_sessions_per_week", 2), ("monotony", 2), ("strain", 1),
     ("acwr", 2), ("fitness", 1), ("fatigue", 1), ("form", 1),
@@ -189,38 +203,16 @@ def _summaries_json(rows: list[dict], counts: list[dict[str, tuple[float, int]]]
     their Python time one by one (bench/README.md, "the compare rows' Python")."""
     if len(rows) < _BY_COLUMN:
         return [_summary_json(s, c) for s, c in zip(rows, counts, strict=True)]
-    rounded = {name: _nums([s[name] for s in rows], digits) for name, digits in _ROUNDED}
+    columns = {name: _nums([s[name] for s in rows], digits) for name, digits in _ROUNDED}
     # the minutes of the categories with a session (the others are 0.0, as _by_category gives them)
     cells = [(i, c, m) for i, found in enumerate(counts) for c, (m, _) in found.items()]
-    minutes = _nums([m for _, _, m in cells], 1)
-    by_row: list[dict[str, float | None]] = [{} for _ in rows]
-    for (i, c, _), m in zip(cells, minutes, strict=True):
-        by_row[i][c] = m
-    out = []
-    for i, s in enumerate(rows):
-        found, mins, last, since = counts[i], by_row[i], s["last_activity"], s["days_since_support"]
-        out.append(
-            {
-                "window_days": WINDOW_DAYS,
-                "minutes": {c: mins.get(c, 0.0) for c in CATEGORIES},
-                "sessions": {c: int(found[c][1]) if c in found else 0 for c in CATEGORIES},
-                "run_km": rounded["run_km"][i],
-                "support_share": rounded["support_share"][i],
-                "strength_sessions_per_week": rounded["strength_sessions_per_week"][i],
-                "days_since_support": None if since is None else int(since),
-                "monotony": rounded["monotony"][i],
-                "strain": rounded["strain"][i],
-                "acwr": rounded["acwr"][i],
-                "fitness": rounded["fitness"][i],
-                "fatigue": rounded["fatigue"][i],
-                "form": rounded["form"][i],
-                "hip_sets": s.get("hip_sets"),
-                "last_activity": None if last is None else last.isoformat(),
-                "active": bool(s["active"]),
-                "risk": s["risk"],
-            }
-        )
-    return out
+    minutes: list[dict[str, float | None]] = [{} for _ in rows]
+    for (i, c, _), m in zip(cells, _nums([m for _, _, m in cells], 1), strict=True):
+        minutes[i][c] = m
+    return [
+        _summary_json(s, counts[i], {name: column[i] for name, column in columns.items()}, minutes[i])
+        for i, s in enumerate(rows)
+    ]
 
 
 def _nums(values: list[Any], digits: int) -> list[float | None]:
