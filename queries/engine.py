@@ -469,7 +469,8 @@ def ensure(
     made = _made(con)
     memo: dict[str, _Made] = {} if made is None else made
     values = dict(values)
-    for name in _order(target, bool(stored)):
+    order = _order(target, bool(stored))
+    for name in order:
         step = STEPS[name]
         text = step.text()
         text = render(text.replace(_SCOPE_FILTER, "") if stored == "all" and name in _UNSCOPED else text)
@@ -486,7 +487,7 @@ def ensure(
             if step.floor:
                 values[step.floor] = have.args[step.floor]
             continue
-        rows = given() if given is not None and name == _order(target, bool(stored))[-1] else None
+        rows = given() if given is not None and name == order[-1] else None
         if rows is not None:
             backend(con).create_columns(f"q_{step.table}", rows)  # counted where it ran
         else:
